@@ -1,0 +1,20 @@
+#!/usr/bin/env bun
+// The octollm command line: serve, validate, --version, --help.
+import { defineCommand, runMain } from "citty";
+import pkg from "../../package.json" with { type: "json" };
+import { unknownFlag } from "./args";
+import { serveCommand } from "./serve";
+import { validateCommand } from "./validate";
+
+const main = defineCommand({
+  meta: { name: "octollm", version: pkg.version, description: "LLM gateway: OpenAI and Anthropic APIs in front of any upstream" },
+  subCommands: { serve: serveCommand, validate: validateCommand },
+});
+
+const argv = process.argv.slice(2);
+const bad = unknownFlag(argv);
+if (bad) {
+  console.error(`octollm ${argv[0]}: unknown option ${bad} (see octollm ${argv[0]} --help)`);
+  process.exit(1);
+}
+await runMain(main, { rawArgs: argv });

@@ -1,0 +1,6 @@
+// Configuration: schema, loading with positions, and building engines from it.
+export { ConfigSchema, BackendSchema, ModelBackendSchema, ModelSchema, ServerSchema, type Config, type BackendConfig, type ModelBackendConfig } from "./schema";
+export { loadConfigFile, loadConfigText, formatProblem, type ConfigProblem, type LoadResult } from "./load";
+export { buildGateway, buildBackend, TIMEOUT_DEFAULTS, type BuiltGateway } from "./build";
+export { resolveBackend } from "./resolve";
+export { defaultPoolWeight } from "./pool-name";

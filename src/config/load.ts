@@ -1,0 +1,105 @@
+// Loads a YAML config: parse with positions, interpolate the environment, validate, and report
+// every problem as file:line:col path: message.
+import * as v from "valibot";
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
+import { interpolateDocument } from "./env";
+import { ConfigSchema, type Config } from "./schema";
+
+/** One problem found in a config, with its 1-based position. */
+export interface ConfigProblem {
+  line: number;
+  col: number;
+  /** Dotted path into the config ("models.gpt.backends.default:1.base_url"), or "yaml" for syntax errors. */
+  path: string;
+  message: string;
+}
+
+/** The outcome of loading a config. */
+export type LoadResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
+
+/** Formats a problem the way `octollm validate` prints it. */
+export function formatProblem(file: string, p: ConfigProblem): string {
+  return `${file}:${p.line}:${p.col} ${p.path}: ${p.message}`;
+}
+
+/** Parses and validates config text. */
+export function loadConfigText(text: string, env: Record<string, string | undefined> = process.env): LoadResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  const at = (node: Node | undefined) => lines.linePos(node?.range?.[0] ?? 0);
+  const problems: ConfigProblem[] = [];
+  for (const e of doc.errors) {
+    const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+    problems.push({ ...pos, path: "yaml", message: e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "") });
+  }
+  if (problems.length) return { ok: false, problems };
+  for (const p of interpolateDocument(doc, env)) problems.push({ ...at(p.node), path: pathOfNode(doc, p.node), message: p.message });
+
+  const result = v.safeParse(ConfigSchema, doc.toJS() ?? {});
+  if (result.success && problems.length === 0) return { ok: true, config: result.output };
+  for (const issue of result.issues ?? []) {
+    const keys = (issue.path ?? []).map((p) => p.key as string | number);
+    const unknownKey = issue.expected === "never";
+    problems.push({ ...at(locate(doc, keys, unknownKey)), path: keys.join(".") || "<root>", message: describe(issue) });
+  }
+  problems.sort((a, b) => a.line - b.line || a.col - b.col);
+  return { ok: false, problems };
+}
+
+/** Reads and validates a config file. */
+export async function loadConfigFile(file: string, env: Record<string, string | undefined> = process.env): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await Bun.file(file).text();
+  } catch (err) {
+    return { ok: false, problems: [{ line: 0, col: 0, path: "file", message: `cannot read: ${(err as Error).message}` }] };
+  }
+  return loadConfigText(text, env);
+}
+
+/** The deepest YAML node along a path: the key itself for unknown keys, the parent map for missing ones. */
+function locate(doc: Document, path: (string | number)[], keyIssue: boolean): Node | undefined {
+  let node: any = doc.contents;
+  let found: Node | undefined = node;
+  for (let i = 0; i < path.length; i++) {
+    const k = path[i];
+    if (isMap(node)) {
+      const pair: any = node.items.find((p: any) => String(isScalar(p.key) ? p.key.value : p.key) === String(k));
+      if (!pair) return found;
+      if (keyIssue && i === path.length - 1) return pair.key;
+      node = pair.value ?? pair.key;
+    } else if (isSeq(node) && typeof k === "number" && node.items[k]) node = node.items[k];
+    else return found;
+    found = node;
+  }
+  return found;
+}
+
+/** The dotted path of a node inside the document (used for interpolation problems). */
+function pathOfNode(doc: Document, target: Node): string {
+  const walk = (node: any, path: string[]): string[] | undefined => {
+    if (node === target) return path;
+    if (isMap(node)) {
+      for (const pair of node.items as any[]) {
+        const found = walk(pair.value, [...path, String(isScalar(pair.key) ? pair.key.value : pair.key)]);
+        if (found) return found;
+      }
+    } else if (isSeq(node)) {
+      for (let i = 0; i < node.items.length; i++) {
+        const found = walk(node.items[i], [...path, String(i)]);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  return walk(doc.contents, [])?.join(".") || "<root>";
+}
+
+/** A short, plain message for a valibot issue. */
+function describe(issue: v.BaseIssue<unknown>): string {
+  if ((issue.type === "union" || issue.type === "variant") && issue.issues?.length) return describe(issue.issues[0]!);
+  if (issue.expected === "never") return `unknown key ${issue.received}`;
+  if (issue.kind === "schema" && issue.received === "undefined" && issue.expected?.startsWith('"')) return `missing required key ${issue.expected}`;
+  if (issue.kind === "schema" && issue.expected && issue.received) return `expected ${issue.expected}, got ${issue.received}`;
+  return issue.message;
+}

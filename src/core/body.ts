@@ -1,0 +1,92 @@
+import { GatewayError } from "./errors";
+import { scanTopLevel } from "./json-scan";
+
+const encoder = new TextEncoder();
+
+/**
+ * A JSON body that keeps the bytes it came as. It parses on first access and caches the value;
+ * only a body whose value was replaced or marked dirty is serialized again, so a request that
+ * no engine changed reaches the upstream as the very bytes the client sent.
+ */
+export class LazyBody {
+  private bytes: Uint8Array | undefined;
+  private value: unknown;
+  private parsed = false;
+  private dirty = false;
+
+  private constructor(bytes: Uint8Array | undefined, value: unknown, parsed: boolean) {
+    this.bytes = bytes;
+    this.value = value;
+    this.parsed = parsed;
+  }
+
+  /** A body over bytes received from the wire. */
+  static fromBytes(bytes: Uint8Array): LazyBody {
+    return new LazyBody(bytes, undefined, false);
+  }
+
+  /** A body built in code; it is serialized when its bytes are first asked for. */
+  static fromValue(value: unknown): LazyBody {
+    const body = new LazyBody(undefined, value, true);
+    body.dirty = true;
+    return body;
+  }
+
+  /** True once the value was changed, so the original bytes are stale. */
+  get isDirty(): boolean {
+    return this.dirty;
+  }
+
+  /** The parsed value (parsed once); malformed JSON throws an invalid_request GatewayError. */
+  json<T = any>(): T {
+    if (!this.parsed) {
+      try {
+        this.value = JSON.parse(new TextDecoder().decode(this.bytes));
+      } catch (err) {
+        throw new GatewayError("invalid_request", `request body is not valid JSON: ${(err as Error).message}`, { cause: err });
+      }
+      this.parsed = true;
+    }
+    return this.value as T;
+  }
+
+  /** Replaces the value; the bytes are rebuilt on the next `bytes()`. */
+  set(value: unknown): void {
+    this.value = value;
+    this.parsed = true;
+    this.dirty = true;
+  }
+
+  /** Declares that the value returned by `json()` was changed in place. */
+  markDirty(): void {
+    this.json();
+    this.dirty = true;
+  }
+
+  /** The bytes to send: the originals, or the serialized value once it changed. */
+  bytesOut(): Uint8Array {
+    if (this.dirty || !this.bytes) {
+      this.bytes = encoder.encode(JSON.stringify(this.value));
+      this.dirty = false;
+    }
+    return this.bytes;
+  }
+
+  /** A top-level field, read by scanning the bytes when the body was not parsed yet. */
+  field(key: string): unknown {
+    if (this.parsed) return (this.value as Record<string, unknown> | null)?.[key];
+    const raw = scanTopLevel(this.bytes!, key);
+    if (raw === null) return (this.json() as Record<string, unknown> | null)?.[key]; // throws on malformed JSON
+    if (raw === undefined) return undefined;
+    try {
+      return JSON.parse(raw);
+    } catch (err) {
+      throw new GatewayError("invalid_request", `request body is not valid JSON at "${key}"`, { cause: err });
+    }
+  }
+
+  /** Size in bytes of what would be sent now. */
+  get size(): number {
+    return this.bytesOut().byteLength;
+  }
+}

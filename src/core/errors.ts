@@ -1,0 +1,62 @@
+/** What went wrong, independent of the protocol that reports it. */
+export type ErrorKind =
+  | "invalid_request"
+  | "authentication"
+  | "permission"
+  | "not_found"
+  | "method_not_allowed"
+  | "request_too_large"
+  | "rate_limit"
+  | "api_error"
+  | "upstream_unavailable"
+  | "timeout"
+  | "overloaded";
+
+const STATUS: Record<ErrorKind, number> = {
+  invalid_request: 400,
+  authentication: 401,
+  permission: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  request_too_large: 413,
+  rate_limit: 429,
+  api_error: 500,
+  upstream_unavailable: 502,
+  timeout: 504,
+  overloaded: 529,
+};
+
+/** Extra detail an error may carry into the rendered body and headers. */
+export interface GatewayErrorOptions {
+  status?: number;
+  param?: string;
+  code?: string;
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+/** The one error type of the gateway; the server renders it in the caller's protocol. */
+export class GatewayError extends Error {
+  readonly kind: ErrorKind;
+  readonly status: number;
+  readonly param?: string;
+  readonly code?: string;
+  readonly headers?: Record<string, string>;
+
+  constructor(kind: ErrorKind, message: string, opts: GatewayErrorOptions = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = "GatewayError";
+    this.kind = kind;
+    this.status = opts.status ?? STATUS[kind];
+    this.param = opts.param;
+    this.code = opts.code;
+    this.headers = opts.headers;
+  }
+}
+
+/** Turns anything thrown into a GatewayError (unknown throwables become api_error). */
+export function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new GatewayError("api_error", `internal error: ${message}`, { cause: err });
+}

@@ -1,0 +1,7 @@
+// The core: types, the lazy body, SSE, errors. It imports no other folder of src.
+export * from "./types";
+export * from "./errors";
+export { LazyBody } from "./body";
+export { scanTopLevel, looksLikeJsonObject } from "./json-scan";
+export { SseEvent, SseParser, sseDecoder, sseEncoder, formatSse } from "./sse";
+export { guardStream, type StreamGuardOptions } from "./stream-guard";

@@ -1,0 +1,139 @@
+// Server-sent events: a parser that is correct across any chunk boundary (LF, CRLF or CR line ends,
+// multi-line data, comments, BOM) and a writer. Both are TransformStreams, for pipeThrough.
+
+/** One server-sent event; `data` is the joined data lines, parsed as JSON on demand. */
+export class SseEvent {
+  private parsed: unknown;
+  private hasParsed = false;
+
+  constructor(
+    /** The `event:` field, when present. */
+    public event: string | undefined,
+    /** The `data:` lines joined with "\n". */
+    public data: string,
+    /** The `id:` field, when present. */
+    public id?: string,
+    /** The `retry:` field, when present. */
+    public retry?: number,
+  ) {}
+
+  /** `data` parsed as JSON (cached); throws on invalid JSON. */
+  json<T = any>(): T {
+    if (!this.hasParsed) {
+      this.parsed = JSON.parse(this.data);
+      this.hasParsed = true;
+    }
+    return this.parsed as T;
+  }
+
+  /** Replaces the JSON value; `data` is re-serialized. */
+  setJson(value: unknown): void {
+    this.parsed = value;
+    this.hasParsed = true;
+    this.data = JSON.stringify(value);
+  }
+}
+
+/** Incremental SSE parser: feed it text, collect whole events. */
+export class SseParser {
+  private buf = "";
+  private event: string | undefined;
+  private data: string[] = [];
+  private id: string | undefined;
+  private retry: number | undefined;
+  private started = false;
+
+  /** Feeds a piece of text; returns the events it completed. */
+  push(text: string): SseEvent[] {
+    if (!this.started && text.length > 0) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    this.buf += text;
+    const out: SseEvent[] = [];
+    let start = 0;
+    for (;;) {
+      let nl = -1;
+      for (let i = start; i < this.buf.length; i++) {
+        const c = this.buf.charCodeAt(i);
+        if (c === 10 || c === 13) {
+          nl = i;
+          break;
+        }
+      }
+      if (nl < 0) break;
+      // a CR at the very end may be the first half of a CRLF split across chunks: wait for more
+      if (this.buf.charCodeAt(nl) === 13 && nl === this.buf.length - 1) break;
+      this.line(this.buf.slice(start, nl), out);
+      start = nl + (this.buf.charCodeAt(nl) === 13 && this.buf.charCodeAt(nl + 1) === 10 ? 2 : 1);
+    }
+    this.buf = this.buf.slice(start);
+    return out;
+  }
+
+  /** Ends the input: a last event with data but no blank line after it is still delivered. */
+  end(): SseEvent[] {
+    const out: SseEvent[] = [];
+    if (this.buf.length > 0) this.line(this.buf.replace(/\r$/, ""), out);
+    this.buf = "";
+    this.line("", out);
+    return out;
+  }
+
+  private line(line: string, out: SseEvent[]): void {
+    if (line.length === 0) {
+      if (this.data.length > 0 || this.event !== undefined) {
+        out.push(new SseEvent(this.event, this.data.join("\n"), this.id, this.retry));
+      }
+      this.event = undefined;
+      this.data = [];
+      this.retry = undefined;
+      return;
+    }
+    if (line.charCodeAt(0) === 58) return; // ":" comment
+    const colon = line.indexOf(":");
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? "" : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 32) value = value.slice(1);
+    if (field === "data") this.data.push(value);
+    else if (field === "event") this.event = value;
+    else if (field === "id") {
+      if (!value.includes("\0")) this.id = value;
+    } else if (field === "retry" && /^\d+$/.test(value)) this.retry = Number(value);
+  }
+}
+
+/** Bytes → SseEvent stream. */
+export function sseDecoder(): TransformStream<Uint8Array, SseEvent> {
+  const decoder = new TextDecoder();
+  const parser = new SseParser();
+  return new TransformStream({
+    transform(chunk, ctrl) {
+      for (const ev of parser.push(decoder.decode(chunk, { stream: true }))) ctrl.enqueue(ev);
+    },
+    flush(ctrl) {
+      for (const ev of parser.push(decoder.decode())) ctrl.enqueue(ev);
+      for (const ev of parser.end()) ctrl.enqueue(ev);
+    },
+  });
+}
+
+/** Serializes one event to its wire text (multi-line data becomes several data lines). */
+export function formatSse(ev: { event?: string; data: string; id?: string; retry?: number }): string {
+  let out = "";
+  if (ev.event !== undefined) out += `event: ${ev.event}\n`;
+  if (ev.id !== undefined) out += `id: ${ev.id}\n`;
+  if (ev.retry !== undefined) out += `retry: ${ev.retry}\n`;
+  out += ev.data.indexOf("\n") < 0 && ev.data.indexOf("\r") < 0 ? `data: ${ev.data}\n` : ev.data.split(/\r\n|\r|\n/).map((l) => `data: ${l}\n`).join("");
+  return out + "\n";
+}
+
+/** SseEvent stream → bytes, one write per event so each is flushed as it comes. */
+export function sseEncoder(): TransformStream<SseEvent, Uint8Array> {
+  const encoder = new TextEncoder();
+  return new TransformStream({
+    transform(ev, ctrl) {
+      ctrl.enqueue(encoder.encode(formatSse(ev)));
+    },
+  });
+}

@@ -1,0 +1,58 @@
+import type { LazyBody } from "./body";
+
+/** The API a request speaks, which decides its upstream path, auth and error shape. */
+export type ApiFormat = "openai.chat" | "anthropic.messages" | "anthropic.count_tokens";
+
+/** The wire protocol family of a format. */
+export type Protocol = "openai" | "anthropic";
+
+/** Maps a format to its protocol family. */
+export function protocolOf(format: ApiFormat): Protocol {
+  return format === "openai.chat" ? "openai" : "anthropic";
+}
+
+/** What earlier engines learnt about a request; read by later engines and the access log. */
+export interface RequestContext {
+  /** Gateway request id, also sent back in a response header. */
+  requestId: string;
+  /** performance.now() when the request arrived. */
+  startedAt: number;
+  /** The model name the client asked for. */
+  model?: string;
+  /** The name of the backend that served (or last tried) the request. */
+  backend?: string;
+  /** Free-form tags added by engines (rules, limits); they appear in the access log. */
+  tags: string[];
+}
+
+/** A request as engines see it: format, headers, lazy body, and a signal that fires when the client goes away. */
+export interface LLMRequest {
+  format: ApiFormat;
+  /** Path and query the client used, e.g. "/v1/messages?beta=true". */
+  path: string;
+  /** The client's request headers (engines must not forward credentials). */
+  headers: Headers;
+  body: LazyBody;
+  signal: AbortSignal;
+  ctx: RequestContext;
+}
+
+/** A response: status, headers, and a JSON body, a raw byte stream, or nothing. */
+export interface LLMResponse {
+  status: number;
+  headers: Headers;
+  /** A parsed-on-demand JSON body (for non-streaming answers built or changed by an engine). */
+  body?: LazyBody;
+  /** Raw bytes as they came from the upstream (passed through untouched unless an engine wraps it). */
+  stream?: ReadableStream<Uint8Array>;
+}
+
+/** The one interface every building block implements; engines nest by holding the next engine. */
+export interface Engine {
+  process(req: LLMRequest): Promise<LLMResponse>;
+}
+
+/** Wraps a function as an Engine, for small adapters and tests. */
+export function engineFn(fn: (req: LLMRequest) => Promise<LLMResponse>): Engine {
+  return { process: fn };
+}

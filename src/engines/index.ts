@@ -1,0 +1,5 @@
+// Every engine of the gateway, for the config layer and for library users.
+export * from "./upstream";
+export * from "./mock";
+export * from "./balancer";
+export * from "./router";

@@ -1,0 +1,70 @@
+import { GatewayError, LazyBody, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { anthropicEvents, anthropicMessage, openaiChunks, openaiCompletion, type MockReply } from "./replies";
+import { estimateTokens, lastUserText, requestText, splitPieces } from "./text";
+
+/** Settings of the built-in mock backend. */
+export interface MockOptions {
+  /** Fixed reply text; by default the mock greets and echoes the last user message. */
+  text?: string;
+  /** About how many stream chunks carry the text. */
+  chunks?: number;
+  /** Delay before the answer starts, in ms. */
+  latencyMs?: number;
+  /** Delay between stream chunks, in ms. */
+  chunkDelayMs?: number;
+}
+
+const encoder = new TextEncoder();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let counter = 0;
+
+/** A backend inside the gateway that answers OpenAI chat and Anthropic messages, streaming or not, with no network. */
+export class MockEngine implements Engine {
+  constructor(private readonly opts: MockOptions = {}) {}
+
+  async process(req: LLMRequest): Promise<LLMResponse> {
+    const body = req.body.json<Record<string, unknown>>();
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw new GatewayError("invalid_request", "body must be a JSON object");
+    if (!Array.isArray(body.messages)) throw new GatewayError("invalid_request", "messages: expected an array", { param: "messages" });
+    const model = String(body.model ?? "mock");
+    const inputTokens = estimateTokens(requestText(body));
+    if (req.format === "anthropic.count_tokens") return json({ input_tokens: inputTokens });
+
+    if (this.opts.latencyMs) await sleep(this.opts.latencyMs);
+    const text = this.opts.text ?? greeting(lastUserText(body.messages));
+    const anthropic = req.format === "anthropic.messages";
+    const reply: MockReply = {
+      id: `${anthropic ? "msg" : "chatcmpl"}_mock_${(++counter).toString(36)}`,
+      model, text, pieces: splitPieces(text, this.opts.chunks ?? 8),
+      inputTokens, outputTokens: estimateTokens(text),
+    };
+    if (body.stream !== true) return json(anthropic ? anthropicMessage(reply) : openaiCompletion(reply));
+    const includeUsage = (body.stream_options as Record<string, unknown> | undefined)?.include_usage === true;
+    const events = anthropic ? anthropicEvents(reply) : openaiChunks(reply, includeUsage);
+    return { status: 200, headers: sseHeaders(), stream: eventStream(events, this.opts.chunkDelayMs ?? 0, req.signal) };
+  }
+}
+
+function greeting(userText: string): string {
+  const said = userText.trim().slice(0, 200);
+  return said ? `Hello from the OctoLLM mock backend. You said: ${said}` : "Hello from the OctoLLM mock backend.";
+}
+
+function json(value: object): LLMResponse {
+  return { status: 200, headers: new Headers({ "content-type": "application/json" }), body: LazyBody.fromValue(value) };
+}
+
+function sseHeaders(): Headers {
+  return new Headers({ "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
+}
+
+function eventStream(events: string[], delayMs: number, signal: AbortSignal): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(ctrl) {
+      if (i > 0 && delayMs > 0) await sleep(delayMs);
+      if (signal.aborted || i >= events.length) return ctrl.close();
+      ctrl.enqueue(encoder.encode(events[i++]!));
+    },
+  }, { highWaterMark: 0 });
+}

@@ -1,0 +1,2 @@
+// Model lookup: the entry engine of a configured gateway.
+export { ModelRouterEngine } from "./model-router";

@@ -1,0 +1,4 @@
+// The HTTP upstream engine: the leaf that talks to a real provider.
+export { HttpUpstreamEngine, DEFAULT_PATHS, type HttpUpstreamOptions } from "./http-upstream";
+export { upstreamRequestHeaders, clientResponseHeaders } from "./headers";
+export { ConnectProbe, ConnectFailed } from "./connect-probe";

@@ -1,0 +1,6 @@
+// OctoLLM as a library: the core types, the engines, the config layer and the server.
+export * from "./core";
+export * from "./engines";
+export * from "./config";
+export * from "./server";
+export { renderError, renderErrorEvent, anthropic, openai } from "./protocols";

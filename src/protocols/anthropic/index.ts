@@ -1,0 +1,3 @@
+// The Anthropic Messages wire protocol: error shapes and list shapes.
+export * from "./errors";
+export * from "./models";

@@ -1,0 +1,39 @@
+import type { ErrorKind, GatewayError } from "../../core";
+
+const TYPES: Record<ErrorKind, string> = {
+  invalid_request: "invalid_request_error",
+  authentication: "invalid_request_error",
+  permission: "invalid_request_error",
+  not_found: "invalid_request_error",
+  method_not_allowed: "invalid_request_error",
+  request_too_large: "invalid_request_error",
+  rate_limit: "requests",
+  api_error: "server_error",
+  upstream_unavailable: "server_error",
+  timeout: "server_error",
+  overloaded: "server_error",
+};
+
+const CODES: Partial<Record<ErrorKind, string>> = {
+  authentication: "invalid_api_key",
+  not_found: "model_not_found",
+  method_not_allowed: "method_not_allowed",
+  request_too_large: "request_too_large",
+  rate_limit: "rate_limit_exceeded",
+  timeout: "timeout",
+};
+
+/** The status an OpenAI client should see: OpenAI clients do not know 529, so overload is a 503. */
+export function openaiErrorStatus(err: GatewayError): number {
+  return err.status === 529 ? 503 : err.status;
+}
+
+/** OpenAI error body: {"error":{"message","type","param","code"}}. */
+export function openaiErrorBody(err: GatewayError): object {
+  return { error: { message: err.message, type: TYPES[err.kind], param: err.param ?? null, code: err.code ?? CODES[err.kind] ?? null } };
+}
+
+/** The error as an in-stream chunk (`data: {"error":...}`). */
+export function openaiErrorEvent(err: GatewayError): string {
+  return `data: ${JSON.stringify(openaiErrorBody(err))}\n\n`;
+}

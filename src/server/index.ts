@@ -1,0 +1,5 @@
+// The HTTP server around the engines.
+export { startServer, type GatewayState, type ServerOptions } from "./server";
+export { AccessLog, type AccessRecord, type LineSink } from "./access-log";
+export { readBody } from "./body-reader";
+export { nextRequestId } from "./request-id";

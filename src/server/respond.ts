@@ -1,0 +1,78 @@
+// Turns engine responses and gateway errors into HTTP responses, and logs each request once.
+import { GatewayError, guardStream, type LLMResponse, type Protocol, type RequestContext } from "../core";
+import { renderError, renderErrorEvent } from "../protocols";
+import type { AccessLog, AccessRecord } from "./access-log";
+
+const encoder = new TextEncoder();
+
+/** What the server knows about a request when it answers. */
+export interface Exchange {
+  ctx: RequestContext;
+  protocol: Protocol;
+  method: string;
+  path: string;
+  bytesIn: number;
+  log: AccessLog;
+}
+
+function record(x: Exchange, status: number, bytesOut: number, extra: Partial<AccessRecord>): AccessRecord {
+  const { ctx } = x;
+  return {
+    rid: ctx.requestId, method: x.method, path: x.path.split("?")[0]!, model: ctx.model, backend: ctx.backend, status,
+    ms: Math.round((performance.now() - ctx.startedAt) * 10) / 10, bytes_in: x.bytesIn, bytes_out: bytesOut,
+    ...(ctx.tags.length ? { tags: ctx.tags } : {}), ...extra,
+  };
+}
+
+function gatewayHeaders(headers: Headers, ctx: RequestContext): Headers {
+  headers.set("x-octollm-request-id", ctx.requestId);
+  if (ctx.backend) headers.set("x-octollm-backend", ctx.backend);
+  return headers;
+}
+
+/** An error as a response in the caller's protocol shape. */
+export function errorResponse(x: Exchange, err: GatewayError): Response {
+  const { status, body } = renderError(x.protocol, err, x.ctx.requestId);
+  const headers = gatewayHeaders(new Headers({ "content-type": "application/json" }), x.ctx);
+  if (x.protocol === "anthropic") headers.set("request-id", x.ctx.requestId);
+  if (err.headers) for (const [k, v] of Object.entries(err.headers)) headers.set(k, v);
+  const text = JSON.stringify(body);
+  const outcome = err.status === 499 ? "client_closed" : "error";
+  x.log.write(record(x, status, text.length, { outcome, error: err.message }));
+  return new Response(text, { status, headers });
+}
+
+/** An engine response as an HTTP response; streams are logged when they end. */
+export function engineResponse(x: Exchange, res: LLMResponse): Response {
+  const headers = gatewayHeaders(res.headers, x.ctx);
+  if (res.body) {
+    const bytes = res.body.bytesOut();
+    headers.delete("content-length");
+    x.log.write(record(x, res.status, bytes.byteLength, { outcome: "ok" }));
+    return new Response(bytes, { status: res.status, headers });
+  }
+  if (!res.stream) {
+    x.log.write(record(x, res.status, 0, { outcome: "ok" }));
+    return new Response(null, { status: res.status, headers });
+  }
+  const isSse = (headers.get("content-type") ?? "").startsWith("text/event-stream");
+  const stream = guardStream(res.stream, {
+    onEnd: (o) => {
+      const outcome = o.cancelled ? "client_closed" : o.error ? "upstream_failed" : "ok";
+      x.log.write(record(x, res.status, o.bytes, { outcome, ...(o.error ? { error: String((o.error as Error)?.message ?? o.error) } : {}) }));
+    },
+    errorTail: isSse && !headers.has("content-encoding")
+      ? (err, atBoundary) => {
+          const gerr = streamError(err);
+          return encoder.encode((atBoundary ? "" : "\n\n") + renderErrorEvent(x.protocol, gerr));
+        }
+      : undefined,
+  });
+  return new Response(stream, { status: res.status, headers });
+}
+
+function streamError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const message = `upstream stream failed: ${(err as Error)?.message ?? err}`;
+  return new GatewayError((err as Error)?.name === "StreamIdleTimeout" ? "timeout" : "api_error", message);
+}
