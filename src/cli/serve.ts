@@ -26,6 +26,7 @@ export const serveCommand = defineCommand({
       host: args.host ?? config.server.host,
       port: args.port !== undefined ? parsePort(args.port) : config.server.port,
       maxBodyBytes: config.server.max_body_bytes,
+      jsonCheckMaxBytes: config.server.json_check_max_bytes,
       accessLog: log,
       version: pkg.version,
     });

@@ -18,6 +18,8 @@ export interface ServerOptions {
   host: string;
   port: number;
   maxBodyBytes: number;
+  /** Bodies up to this size are parsed in full on arrival (default 65536). */
+  jsonCheckMaxBytes?: number;
   accessLog?: AccessLog;
   version?: string;
 }
@@ -28,6 +30,7 @@ type Server = Bun.Server<undefined>;
 export function startServer(state: () => GatewayState, opts: ServerOptions): Server {
   const log = opts.accessLog ?? new AccessLog();
   const startedAt = new Date();
+  const jsonCheckMaxBytes = opts.jsonCheckMaxBytes ?? 65536;
 
   const exchange = (req: Request, protocol: Protocol, path: string, bytesIn = 0): Exchange => ({
     ctx: newContext(), protocol, method: req.method, path, bytesIn, log,
@@ -42,7 +45,9 @@ export function startServer(state: () => GatewayState, opts: ServerOptions): Ser
       const bytes = await readBody(req, opts.maxBodyBytes);
       x.bytesIn = bytes.byteLength;
       if (!looksLikeJsonObject(bytes)) throw new GatewayError("invalid_request", "request body must be a JSON object");
-      const res = await state().root.process({ format, path, headers: req.headers, body: LazyBody.fromBytes(bytes), signal: req.signal, ctx: x.ctx });
+      const body = LazyBody.fromBytes(bytes);
+      if (bytes.byteLength <= jsonCheckMaxBytes) body.json(); // cached; the original bytes are still what is forwarded
+      const res = await state().root.process({ format, path, headers: req.headers, body, signal: req.signal, ctx: x.ctx });
       return engineResponse(x, res);
     } catch (err) {
       return errorResponse(x, toGatewayError(err));
