@@ -1,0 +1,89 @@
+import { describe, expect, test } from "bun:test";
+import { formatProblem, loadConfigText } from "../../src/config";
+
+const problems = (yaml: string, env: Record<string, string> = {}) => {
+  const r = loadConfigText(yaml, env);
+  return r.ok ? [] : r.problems.map((p) => formatProblem("c.yaml", p));
+};
+
+describe("config loading", () => {
+  test("a good config fills defaults", () => {
+    const r = loadConfigText(`models:\n  m:\n    backends:\n      default:1:\n        provider: mock\n`);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.config.server).toEqual({ host: "127.0.0.1", port: 8080, max_body_bytes: 33554432, json_check_max_bytes: 65536, access_log: true });
+  });
+
+  test("every problem is reported with file:line:col", () => {
+    const yaml = [
+      "server:",
+      "  port: \"80\"",           // 2: wrong type
+      "  hots: x",                // 3: unknown key
+      "backends:",
+      "  up:",
+      "    base_url: not-a-url",  // 6
+      "models:",
+      "  m:",
+      "    backends:",
+      "      default:1:",
+      "        use: upp",         // 11: unknown backend (reported once structure is valid)
+    ].join("\n");
+    expect(problems(yaml)).toEqual([
+      `c.yaml:2:9 server.port: expected number, got "80"`,
+      `c.yaml:3:3 server.hots: unknown key "hots"`,
+      `c.yaml:6:15 backends.up.base_url: must be a URL`,
+    ]);
+    const second = yaml.replace(`port: "80"`, "port: 80").replace("  hots: x\n", "").replace("not-a-url", "http://x");
+    expect(problems(second)).toEqual([`c.yaml:10:14 models.m.backends.default:1.use: unknown backend "upp" (known: up)`]);
+  });
+
+  test("cross checks: default pool, base_url after use, malformed pool names, mock settings", () => {
+    const p = problems(`
+backends:
+  tmpl: { extra_headers: { x-a: "1" } }
+models:
+  a:
+    backends:
+      other: { provider: mock }
+  b:
+    backends:
+      default:1: { use: tmpl }
+      default:x: { provider: mock }
+      default:2: { base_url: "http://h", mock: { text: hi } }
+`);
+    expect(p).toEqual([
+      `c.yaml:7:7 models.a.backends: needs at least one backend named default:<weight>`,
+      `c.yaml:10:18 models.b.backends.default:1: base_url is missing here and in the backend it uses`,
+      `c.yaml:11:18 models.b.backends.default:x: backend name "default:x" must be default:<weight> or default:<weight>:<label>`,
+      `c.yaml:12:48 models.b.backends.default:2.mock: mock settings need provider: mock`,
+    ]);
+  });
+
+  test("YAML syntax errors and duplicate keys", () => {
+    expect(problems("models:\n  m: 1\n  m: 2\n")[0]).toMatch(/^c\.yaml:3:3 yaml: Map keys must be unique/);
+    expect(problems("models: [\n")[0]).toMatch(/^c\.yaml:\d+:\d+ yaml: /);
+    expect(problems("")).toEqual([`c.yaml:1:1 models: missing required key "models"`]);
+  });
+
+  test("${VAR} reads the environment, with defaults, escapes and typed plain values", () => {
+    const yaml = `
+server:
+  port: \${PORT}
+models:
+  m:
+    backends:
+      default:1:
+        base_url: "http://\${HOST:-localhost}:9000"
+        api_key: \${KEY}
+        extra_headers: { x-lit: "$\${KEEP}" }
+`;
+    const r = loadConfigText(yaml, { PORT: "9090", KEY: "sk-1" });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.server.port).toBe(9090);
+    const b = r.config.models.m!.backends["default:1"]!;
+    expect(b.base_url).toBe("http://localhost:9000");
+    expect(b.api_key).toBe("sk-1");
+    expect(b.extra_headers).toEqual({ "x-lit": "${KEEP}" });
+    expect(problems(yaml, { PORT: "1" })).toEqual([`c.yaml:9:18 models.m.backends.default:1.api_key: environment variable KEY is not set`]);
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, expect, test } from "bun:test";
+import { LazyBody, looksLikeJsonObject, scanTopLevel } from "../../src/core";
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+function rng(seed: number) {
+  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+}
+/** Random JSON values with tricky strings (quotes, backslashes, braces, "model" inside). */
+function randomValue(r: () => number, depth: number): unknown {
+  const k = Math.floor(r() * (depth > 3 ? 4 : 7));
+  const strs = ["model", "a\"b", "\\", "x\\\"y", "{[", "]}", "中文", "", "\"model\":1", "\\\\"];
+  switch (k) {
+    case 0: return strs[Math.floor(r() * strs.length)];
+    case 1: return Math.floor(r() * 1000) - 500;
+    case 2: return r() < 0.5;
+    case 3: return null;
+    case 4: return Array.from({ length: Math.floor(r() * 4) }, () => randomValue(r, depth + 1));
+    default: {
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < Math.floor(r() * 4); i++) o[strs[Math.floor(r() * strs.length)]!] = randomValue(r, depth + 1);
+      return o;
+    }
+  }
+}
+
+describe("scanTopLevel", () => {
+  test("finds top-level keys, not nested ones", () => {
+    const body = enc(`{"messages":[{"model":"inner","content":"\\"model\\": \\"x\\""}], "model" : "outer", "stream":true}`);
+    expect(scanTopLevel(body, "model")).toBe(`"outer"`);
+    expect(scanTopLevel(body, "stream")).toBe("true");
+    expect(scanTopLevel(body, "nope")).toBeUndefined();
+    expect(scanTopLevel(enc(`{"mo\\u0064el":"esc"}`), "model")).toBe(`"esc"`);
+  });
+
+  test("reports non-objects and truncation as null", () => {
+    expect(scanTopLevel(enc(`[1]`), "model")).toBeNull();
+    expect(scanTopLevel(enc(`{"messages":[1,2`), "model")).toBeNull();
+    expect(scanTopLevel(enc(`{"a" 1}`), "model")).toBeNull();
+    expect(scanTopLevel(enc(`{}`), "model")).toBeUndefined();
+  });
+
+  test("property: agrees with JSON.parse on random documents", () => {
+    const r = rng(7);
+    for (let i = 0; i < 2000; i++) {
+      const obj: Record<string, unknown> = {};
+      for (let j = 0; j < Math.floor(r() * 5); j++) obj[["messages", "x", "model", "y\"z"][j % 4]!] = randomValue(r, 0);
+      const text = JSON.stringify(obj, null, r() < 0.3 ? 2 : undefined);
+      const raw = scanTopLevel(enc(text), "model");
+      if ("model" in obj) expect(JSON.parse(raw as string)).toEqual(obj.model);
+      else expect(raw).toBeUndefined();
+    }
+  });
+
+  test("framing check", () => {
+    expect(looksLikeJsonObject(enc(` {"a":1}\n`))).toBe(true);
+    expect(looksLikeJsonObject(enc(`{"a":1`))).toBe(false);
+    expect(looksLikeJsonObject(enc(``))).toBe(false);
+  });
+});
+
+describe("LazyBody", () => {
+  test("forwards the original bytes until the value changes", () => {
+    const original = enc(`{ "model" : "m",  "n": 1.50 }`);
+    const body = LazyBody.fromBytes(original);
+    expect(body.field("model")).toBe("m");
+    expect(body.bytesOut()).toBe(original);
+    body.json().n = 2;
+    expect(body.bytesOut()).toBe(original); // not marked dirty yet
+    body.markDirty();
+    expect(new TextDecoder().decode(body.bytesOut())).toBe(`{"model":"m","n":2}`);
+  });
+
+  test("set() replaces the value; fromValue serializes on demand", () => {
+    const body = LazyBody.fromBytes(enc(`{"a":1}`));
+    body.set({ b: 2 });
+    expect(body.isDirty).toBe(true);
+    expect(new TextDecoder().decode(body.bytesOut())).toBe(`{"b":2}`);
+    expect(LazyBody.fromValue({ c: 3 }).size).toBe(7);
+  });
+
+  test("malformed JSON is an invalid_request error", () => {
+    const body = LazyBody.fromBytes(enc(`{"model":`));
+    expect(() => body.json()).toThrow(/not valid JSON/);
+    let kind = "";
+    try { LazyBody.fromBytes(enc(`{"model":`)).field("model"); } catch (e: any) { kind = e.kind; }
+    expect(kind).toBe("invalid_request");
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, test } from "bun:test";
+import { SseParser, formatSse, sseDecoder, sseEncoder, type SseEvent } from "../../src/core";
+
+const parseAll = (pieces: string[]) => {
+  const p = new SseParser();
+  const out: SseEvent[] = [];
+  for (const piece of pieces) out.push(...p.push(piece));
+  out.push(...p.end());
+  return out.map((e) => ({ event: e.event, data: e.data, id: e.id }));
+};
+
+/** A deterministic PRNG so property tests reproduce. */
+function rng(seed: number) {
+  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+}
+
+const SAMPLE =
+  "event: message_start\r\ndata: {\"a\":1}\r\n\r\n" +
+  ": a comment line\n\n" +
+  "data: line one\ndata: line two\n\n" +
+  "event: ping\rdata: {}\r\r" +
+  "id: 7\ndata:no-space\n\n" +
+  "data: [DONE]\n\n";
+
+describe("SseParser", () => {
+  test("LF, CRLF and CR line ends, multi-line data, comments, ids", () => {
+    expect(parseAll([SAMPLE])).toEqual([
+      { event: "message_start", data: "{\"a\":1}", id: undefined },
+      { event: undefined, data: "line one\nline two", id: undefined },
+      { event: "ping", data: "{}", id: undefined },
+      { event: undefined, data: "no-space", id: "7" },
+      { event: undefined, data: "[DONE]", id: "7" },
+    ]);
+  });
+
+  test("property: every split of the bytes gives the same events", () => {
+    const whole = parseAll([SAMPLE]);
+    const r = rng(42);
+    for (let round = 0; round < 500; round++) {
+      const pieces: string[] = [];
+      let i = 0;
+      while (i < SAMPLE.length) {
+        const n = 1 + Math.floor(r() * 12);
+        pieces.push(SAMPLE.slice(i, i + n));
+        i += n;
+      }
+      expect(parseAll(pieces)).toEqual(whole);
+    }
+    // and one character at a time, which splits every CRLF
+    expect(parseAll([...SAMPLE])).toEqual(whole);
+  });
+
+  test("a last event without a blank line is still delivered; a BOM is skipped", () => {
+    expect(parseAll(["\ufeffdata: a\n\ndata: tail"])).toEqual([
+      { event: undefined, data: "a", id: undefined },
+      { event: undefined, data: "tail", id: undefined },
+    ]);
+  });
+
+  test("empty data lines and fields without a colon", () => {
+    expect(parseAll(["data\ndata:\ndata: x\n\n"])).toEqual([{ event: undefined, data: "\n\nx", id: undefined }]);
+  });
+});
+
+describe("SSE writer", () => {
+  test("multi-line data becomes several data lines and parses back", () => {
+    const text = formatSse({ event: "e", data: "a\nb\r\nc" });
+    expect(text).toBe("event: e\ndata: a\ndata: b\ndata: c\n\n");
+    expect(parseAll([text])).toEqual([{ event: "e", data: "a\nb\nc", id: undefined }]);
+  });
+
+  test("decoder and encoder streams round-trip across UTF-8 split points", async () => {
+    const bytes = new TextEncoder().encode("data: {\"t\":\"é中🙂\"}\n\nevent: x\ndata: 2\n\n");
+    const chunks = [...bytes].map((b) => new Uint8Array([b])); // split inside every multi-byte character
+    const src = new ReadableStream<Uint8Array>({ start(c) { for (const ch of chunks) c.enqueue(ch); c.close(); } });
+    const events: SseEvent[] = [];
+    await src.pipeThrough(sseDecoder()).pipeTo(new WritableStream({ write: (e) => { events.push(e); } }));
+    expect(events.map((e) => e.json())).toEqual([{ t: "é中🙂" }, 2]);
+    const back = await new Response(
+      new ReadableStream<SseEvent>({ start(c) { for (const e of events) c.enqueue(e); c.close(); } }).pipeThrough(sseEncoder()),
+    ).text();
+    expect(back).toBe("data: {\"t\":\"é中🙂\"}\n\nevent: x\ndata: 2\n\n");
+  });
+});
