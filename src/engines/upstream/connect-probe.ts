@@ -12,7 +12,7 @@ export class ConnectFailed extends Error {
 
 /** A per-origin TCP reachability check, skipped while the origin answered recently. */
 export class ConnectProbe {
-  private lastOk = 0;
+  private lastOk = -Infinity;
 
   constructor(
     private readonly host: string,
