@@ -33,6 +33,7 @@ export function crossChecks(ctx: RawCheckContext): void {
   const config = ctx.dataset.value as CheckedConfig;
   const globals = config.backends;
   for (const [name, backend] of Object.entries(globals)) checkBackend(ctx, config, ["backends", name], backend);
+  if (Object.keys(config.models).length === 0) report(ctx, config, ["models"], "at least one model is required");
   for (const [model, def] of Object.entries(config.models)) {
     const names = Object.keys(def.backends);
     if (!names.some((n) => defaultPoolWeight(n) !== undefined)) {

@@ -52,7 +52,7 @@ export async function loadConfigFile(file: string, env: Record<string, string | 
   try {
     text = await Bun.file(file).text();
   } catch (err) {
-    return { ok: false, problems: [{ line: 0, col: 0, path: "file", message: `cannot read: ${(err as Error).message}` }] };
+    return { ok: false, problems: [{ line: 1, col: 1, path: "file", message: `cannot read: ${(err as Error).message}` }] };
   }
   return loadConfigText(text, env);
 }

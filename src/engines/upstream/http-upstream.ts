@@ -68,7 +68,7 @@ export class HttpUpstreamEngine implements Engine {
     let res: Response;
     try {
       if (this.probe) await this.probe.check();
-      res = await fetch(this.urls[req.format], {
+      res = await fetch(withQuery(this.urls[req.format], req.path), {
         method: "POST",
         headers,
         body: req.body.bytesOut(),
@@ -116,4 +116,11 @@ export class HttpUpstreamEngine implements Engine {
     if (name === "AbortError") return new GatewayError("invalid_request", "client closed the request", { status: 499, cause: err });
     return new GatewayError("upstream_unavailable", `upstream unavailable: ${(err as Error)?.message ?? err}`, { cause: err });
   }
+}
+
+/** Carries the client's query string (e.g. ?beta=true) over to the upstream URL. */
+function withQuery(url: string, clientPath: string): string {
+  const q = clientPath.indexOf("?");
+  if (q < 0) return url;
+  return url + (url.includes("?") ? "&" : "?") + clientPath.slice(q + 1);
 }

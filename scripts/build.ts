@@ -1,0 +1,59 @@
+#!/usr/bin/env bun
+// Builds the single-file executable: dist/octollm for this machine, and with --all also
+// linux-arm64, darwin-arm64, darwin-x64 and windows-x64. Cross targets take Bun's runtime from the
+// npm registry (@oven/bun-* packages, via `npm pack`), so nothing is downloaded from anywhere else.
+import { $ } from "bun";
+import { existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dir, "..");
+const entry = join(root, "src/cli/main.ts");
+const dist = join(root, "dist");
+const vendor = join(root, "vendor");
+const version = Bun.version;
+
+/** A cross-compilation target: Bun's target name, its npm runtime package and the file inside it. */
+interface Target {
+  name: string;
+  bunTarget: string;
+  pkg: string;
+  exe: string;
+}
+
+const CROSS: Target[] = [
+  { name: "linux-arm64", bunTarget: "bun-linux-arm64", pkg: "bun-linux-aarch64", exe: "bin/bun" },
+  { name: "darwin-arm64", bunTarget: "bun-darwin-arm64", pkg: "bun-darwin-aarch64", exe: "bin/bun" },
+  { name: "darwin-x64", bunTarget: "bun-darwin-x64", pkg: "bun-darwin-x64", exe: "bin/bun" },
+  { name: "windows-x64", bunTarget: "bun-windows-x64", pkg: "bun-windows-x64", exe: "bin/bun.exe" },
+];
+
+const FLAGS = ["--compile", "--minify", "--sourcemap", "--bytecode", "--format=esm", "--production"];
+
+async function compile(outfile: string, extra: string[] = []): Promise<void> {
+  const started = performance.now();
+  await $`${process.execPath} build ${FLAGS} ${extra} ${entry} --outfile ${outfile}`.cwd(root).quiet();
+  const size = Bun.file(outfile).size;
+  console.log(`built ${outfile} (${(size / 1048576).toFixed(1)} MiB, ${Math.round(performance.now() - started)} ms)`);
+}
+
+/** Unpacks @oven/<pkg>@<version> from the npm registry into vendor/ (once) and returns its runtime path. */
+async function runtimeFor(t: Target): Promise<string> {
+  const dir = join(vendor, `${t.pkg}-${version}`);
+  const exe = join(dir, "package", t.exe);
+  if (existsSync(exe)) return exe;
+  mkdirSync(dir, { recursive: true });
+  const tgz = (await $`npm pack ${`@oven/${t.pkg}@${version}`} --silent --pack-destination ${dir}`.cwd(dir).text()).trim().split("\n").pop()!;
+  await $`tar -xzf ${join(dir, tgz)} -C ${dir}`;
+  await $`rm -f ${join(dir, tgz)}`;
+  return exe;
+}
+
+mkdirSync(dist, { recursive: true });
+await compile(join(dist, "octollm"));
+if (process.argv.includes("--all")) {
+  for (const t of CROSS) {
+    const exe = await runtimeFor(t);
+    const out = join(dist, `octollm-${t.name}${t.name.startsWith("windows") ? ".exe" : ""}`);
+    await compile(out, [`--target=${t.bunTarget}`, `--compile-executable-path=${exe}`]);
+  }
+}
