@@ -30,8 +30,8 @@ afterAll(() => {
   upstream.stop();
 });
 
-const oa = (body: BodyInit, init: RequestInit = {}) => fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body, ...init });
-const an = (body: BodyInit, init: RequestInit = {}) =>
+const oa = (body: string | ReadableStream, init: RequestInit = {}) => fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body, ...init });
+const an = (body: string | ReadableStream, init: RequestInit = {}) =>
   fetch(`${gw.url}/v1/messages`, { method: "POST", body, ...init, headers: { "anthropic-version": "2023-06-01", ...(init.headers as object) } });
 const msg = (content: string, extra: object = {}) => JSON.stringify({ model: "up", messages: [{ role: "user", content }], ...extra });
 
