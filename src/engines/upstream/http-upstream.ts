@@ -1,5 +1,6 @@
-import { GatewayError, guardStream, type ApiFormat, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { GatewayError, LazyBody, guardStream, type ApiFormat, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { ConnectFailed, ConnectProbe } from "./connect-probe";
+import { Deadline } from "./deadline";
 import { clientResponseHeaders, upstreamRequestHeaders } from "./headers";
 
 /** Default upstream paths per request format. */
@@ -57,40 +58,40 @@ export class HttpUpstreamEngine implements Engine {
   }
 
   async process(req: LLMRequest): Promise<LLMResponse> {
-    const headers = this.headersFor(req);
+    if (req.signal.aborted) throw clientGone();
     const abort = new AbortController();
-    const onClientGone = () => abort.abort(req.signal.reason);
-    if (req.signal.aborted) throw new GatewayError("invalid_request", "client closed the request", { status: 499 });
+    const onClientGone = () => abort.abort();
     req.signal.addEventListener("abort", onClientGone, { once: true });
-    const firstByteMs = this.opts.firstByteTimeoutMs ?? 0;
-    let timedOut = false;
-    const timer = firstByteMs > 0 ? setTimeout(() => { timedOut = true; abort.abort(); }, firstByteMs) : undefined;
-    let res: Response;
+    const release = () => req.signal.removeEventListener("abort", onClientGone);
+    const deadline = new Deadline(abort);
+    let streaming = false;
     try {
+      deadline.arm(this.opts.firstByteTimeoutMs ?? 0, "first_byte");
       if (this.probe) await this.probe.check();
-      res = await fetch(withQuery(this.urls[req.format], req.path), {
+      const res = await fetch(withQuery(this.urls[req.format], req.path), {
         method: "POST",
-        headers,
+        headers: this.headersFor(req),
         body: req.body.bytesOut(),
         signal: abort.signal,
         decompress: false,
         proxy: this.opts.httpProxy,
       });
+      this.probe?.markOk();
+      const headers = clientResponseHeaders(res.headers);
+      if (!res.body || !(res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+        // a whole answer (JSON, or an error): read it under the idle deadline; bytes kept as they came
+        deadline.arm(this.opts.idleTimeoutMs ?? 0, "idle");
+        return { status: res.status, headers, body: LazyBody.fromBytes(await res.bytes()) };
+      }
+      deadline.clear();
+      streaming = true;
+      return { status: res.status, headers, stream: guardStream(res.body, { idleTimeoutMs: this.opts.idleTimeoutMs, onEnd: release }) };
     } catch (err) {
-      req.signal.removeEventListener("abort", onClientGone);
-      throw this.fetchError(err, timedOut, firstByteMs);
+      throw fetchError(err, deadline, req.signal);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
+      if (!streaming) release();
     }
-    this.probe?.markOk();
-    const stream = res.body
-      ? guardStream(res.body, {
-          idleTimeoutMs: this.opts.idleTimeoutMs,
-          onEnd: () => req.signal.removeEventListener("abort", onClientGone),
-        })
-      : undefined;
-    if (!stream) req.signal.removeEventListener("abort", onClientGone);
-    return { status: res.status, headers: clientResponseHeaders(res.headers), stream };
   }
 
   private headersFor(req: LLMRequest): Headers {
@@ -108,14 +109,6 @@ export class HttpUpstreamEngine implements Engine {
     return h;
   }
 
-  private fetchError(err: unknown, timedOut: boolean, firstByteMs: number): GatewayError {
-    if (err instanceof GatewayError) return err;
-    if (timedOut) return new GatewayError("timeout", `upstream sent no response within ${firstByteMs} ms`, { cause: err });
-    if (err instanceof ConnectFailed) return new GatewayError("upstream_unavailable", `upstream unavailable: ${err.message}`, { cause: err });
-    const name = (err as Error)?.name;
-    if (name === "AbortError") return new GatewayError("invalid_request", "client closed the request", { status: 499, cause: err });
-    return new GatewayError("upstream_unavailable", `upstream unavailable: ${(err as Error)?.message ?? err}`, { cause: err });
-  }
 }
 
 /** Carries the client's query string (e.g. ?beta=true) over to the upstream URL. */
@@ -123,4 +116,18 @@ function withQuery(url: string, clientPath: string): string {
   const q = clientPath.indexOf("?");
   if (q < 0) return url;
   return url + (url.includes("?") ? "&" : "?") + clientPath.slice(q + 1);
+}
+
+function clientGone(cause?: unknown): GatewayError {
+  return new GatewayError("invalid_request", "client closed the request", { status: 499, cause });
+}
+
+/** Maps a failed fetch (or body read) to the gateway error it means. */
+function fetchError(err: unknown, deadline: Deadline, clientSignal: AbortSignal): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (deadline.fired === "first_byte") return new GatewayError("timeout", `upstream sent no response within ${deadline.ms} ms`, { cause: err });
+  if (deadline.fired === "idle") return new GatewayError("timeout", `upstream response stalled for ${deadline.ms} ms`, { cause: err });
+  if (clientSignal.aborted) return clientGone(err);
+  if (err instanceof ConnectFailed) return new GatewayError("upstream_unavailable", `upstream unavailable: ${err.message}`, { cause: err });
+  return new GatewayError("upstream_unavailable", `upstream unavailable: ${(err as Error)?.message ?? err}`, { cause: err });
 }

@@ -1,0 +1,112 @@
+#!/usr/bin/env bun
+// Benchmark: the gateway (compiled binary) against a bare Bun pass-through proxy on the same mock upstream,
+// in the same run, driven by wrk. Prints RPS, p50/p99, added latency and the gateway/bare ratio per scenario,
+// then RSS after 10k and 100k requests and the binary's start-up time to its first answered request.
+// Usage: bun scripts/bench/run.ts [--seconds 4] [--rounds 2] [--quick]
+import { $ } from "bun";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { startServerProc, type ServerProc } from "./procs";
+import { measureRss, measureStartup } from "./soak";
+import { runWrk, type LoadResult } from "./wrk";
+
+const root = resolve(import.meta.dir, "../..");
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const quick = process.argv.includes("--quick");
+const SECONDS = arg("seconds", quick ? 2 : 4);
+const ROUNDS = arg("rounds", quick ? 1 : 2);
+const dir = mkdtempSync(join(tmpdir(), "octollm-bench-"));
+
+if ((await $`which wrk`.quiet().nothrow()).exitCode !== 0) {
+  console.error("wrk is not installed: apt-get install -y wrk");
+  process.exit(1);
+}
+const binary = join(root, "dist/octollm");
+if (!existsSync(binary) || process.argv.includes("--rebuild")) await $`${process.execPath} ${join(root, "scripts/build.ts")}`.cwd(root);
+
+// request bodies
+const small = { model: "bench", messages: [{ role: "user", content: "Hello, how are you today? Tell me a story." }], max_tokens: 256 };
+const bodies: Record<string, object> = {
+  small,
+  stream: { ...small, stream: true },
+  big: bigConversation(200 * 1024),
+};
+for (const [name, body] of Object.entries(bodies)) writeFileSync(join(dir, `${name}.json`), JSON.stringify(body));
+
+/** A Claude-Code-shaped request of about `size` bytes (model first, a long message history). */
+function bigConversation(size: number): object {
+  const messages: object[] = [];
+  const body = { model: "bench", max_tokens: 4096, messages };
+  for (let i = 0; JSON.stringify(body).length < size; i++) {
+    messages.push({ role: i % 2 ? "assistant" : "user", content: `Step ${i}: read src/file${i}.ts and explain ${"function f(x) { return x * 2 } // code\n".repeat(20)}` });
+  }
+  return body;
+}
+
+interface Scenario { name: string; path: string; body: string; conns: number[] }
+const SCENARIOS: Scenario[] = [
+  { name: "non-stream", path: "/v1/chat/completions", body: "small", conns: [1, 16, 64] },
+  { name: "stream 50 chunks", path: "/v1/chat/completions?chunks=50", body: "stream", conns: [1, 16, 64] },
+  { name: "200 KB body", path: "/v1/chat/completions", body: "big", conns: [16] },
+  { name: "paced stream 20×5ms", path: "/v1/chat/completions?chunks=20&pace=5", body: "stream", conns: [16] },
+];
+
+const config = join(dir, "bench.yaml");
+const upstream = await startServerProc([process.execPath, join(import.meta.dir, "upstream.ts"), "0"]);
+writeFileSync(config, `server: { max_body_bytes: 8388608 }\nmodels:\n  bench:\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n`);
+const bare = await startServerProc([process.execPath, join(import.meta.dir, "bare-proxy.ts"), "0", upstream.url]);
+const gateway = await startServerProc([binary, "serve", "-c", config, "--port", "0"]);
+
+const avg = (rs: LoadResult[]): LoadResult => ({
+  rps: rs.reduce((s, r) => s + r.rps, 0) / rs.length,
+  p50: rs.reduce((s, r) => s + r.p50, 0) / rs.length,
+  p99: rs.reduce((s, r) => s + r.p99, 0) / rs.length,
+  requests: rs.reduce((s, r) => s + r.requests, 0),
+  errors: rs.reduce((s, r) => s + r.errors, 0),
+});
+const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "-");
+
+const rows: object[] = [];
+console.log(`octollm benchmark: ${SECONDS}s per run, ${ROUNDS} round(s), wrk -t1; bun ${Bun.version}; ${new Date().toISOString()}`);
+console.log("scenario               c   direct rps  bare rps  gw rps   gw/bare  p50 bare/gw ms   p99 bare/gw ms   added p99 bare/gw ms  errors");
+for (const s of SCENARIOS) {
+  const bodyFile = join(dir, `${s.body}.json`);
+  for (const c of s.conns) {
+    await runWrk(gateway.url + s.path, bodyFile, c, 1, dir); // warm-up
+    await runWrk(bare.url + s.path, bodyFile, c, 1, dir);
+    const direct = await runWrk(upstream.url + s.path, bodyFile, c, SECONDS, dir);
+    const b: LoadResult[] = [], g: LoadResult[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      b.push(await runWrk(bare.url + s.path, bodyFile, c, SECONDS, dir));
+      g.push(await runWrk(gateway.url + s.path, bodyFile, c, SECONDS, dir));
+    }
+    const B = avg(b), G = avg(g);
+    const ratio = G.rps / B.rps;
+    const addB = B.p99 - direct.p99, addG = G.p99 - direct.p99;
+    rows.push({ scenario: s.name, c, direct, bare: B, gateway: G, ratio, addedP99: { bare: addB, gateway: addG } });
+    console.log(
+      `${s.name.padEnd(22)} ${String(c).padStart(2)}  ${f(direct.rps, 0).padStart(10)} ${f(B.rps, 0).padStart(9)} ${f(G.rps, 0).padStart(7)}   ${f(ratio).padStart(6)}  ` +
+      `${f(B.p50)}/${f(G.p50)}`.padStart(15) + `${f(B.p99)}/${f(G.p99)}`.padStart(17) + `${f(addB)}/${f(addG)}`.padStart(22) + `  ${B.errors + G.errors + direct.errors}`,
+    );
+  }
+}
+await gateway.stop();
+await bare.stop();
+
+const rss = await measureRss(binary, config, bodies);
+console.log(`RSS after 10k requests: ${f(rss.after10k, 1)} MiB; after 100k: ${f(rss.after100k, 1)} MiB (growth ${f((rss.after100k / rss.after10k - 1) * 100, 1)}%)`);
+const startup = await measureStartup(binary, dir);
+console.log(`start-up to first answered request: median ${f(startup.median, 1)} ms (min ${f(startup.min, 1)}, max ${f(startup.max, 1)}, ${startup.runs} runs)`);
+await upstream.stop();
+
+const out = join(root, ".bench");
+await $`mkdir -p ${out}`;
+writeFileSync(join(out, "results.json"), JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, rows, rss, startup }, null, 2));
+console.log(`results: ${join(out, "results.json")}`);
+process.exit(0);
+// keep the type of ServerProc referenced for readers of this file
+export type { ServerProc };
