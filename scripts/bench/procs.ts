@@ -9,25 +9,32 @@ export interface ServerProc {
   stop(): Promise<void>;
 }
 
-/** Starts a command and waits until it prints "listening on http://host:port" on stdout or stderr. */
-export async function startServerProc(cmd: string[], env: Record<string, string> = {}): Promise<ServerProc> {
-  const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } });
-  let seen = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening on" from ${cmd.join(" ")}: ${seen}`)), 15_000);
-    const watch = async (s: ReadableStream<Uint8Array>) => {
-      for await (const chunk of s) {
-        seen += new TextDecoder().decode(chunk);
-        const m = seen.match(/listening on (http:\/\/[\d.:]+)/);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      }
-    };
-    watch(proc.stdout as ReadableStream<Uint8Array>);
-    watch(proc.stderr as ReadableStream<Uint8Array>);
+/**
+ * Starts a command and waits until it prints "listening on http://host:port" on `from` (stdout or stderr).
+ * The other stream goes to /dev/null, and reading stops once the line is seen, so the benchmark harness
+ * never competes with the server it measures (the gateway's access log goes to stdout).
+ */
+export async function startServerProc(cmd: string[], from: "stdout" | "stderr" = "stdout", env: Record<string, string> = {}): Promise<ServerProc> {
+  const proc = Bun.spawn(cmd, {
+    stdout: from === "stdout" ? "pipe" : "ignore",
+    stderr: from === "stderr" ? "pipe" : "ignore",
+    env: { ...process.env, ...env },
   });
+  const reader = (proc[from] as ReadableStream<Uint8Array>).getReader();
+  let seen = "";
+  const deadline = Date.now() + 15_000;
+  let url: string | undefined;
+  while (!url && Date.now() < deadline) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    seen += new TextDecoder().decode(value);
+    url = /listening on (http:\/\/[\d.:]+)/.exec(seen)?.[1];
+  }
+  if (!url) {
+    proc.kill();
+    throw new Error(`no "listening on" from ${cmd.join(" ")}: ${seen}`);
+  }
+  reader.cancel().catch(() => {});
   return {
     url,
     proc,

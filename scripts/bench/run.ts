@@ -59,7 +59,7 @@ const config = join(dir, "bench.yaml");
 const upstream = await startServerProc([process.execPath, join(import.meta.dir, "upstream.ts"), "0"]);
 writeFileSync(config, `server: { max_body_bytes: 8388608 }\nmodels:\n  bench:\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n`);
 const bare = await startServerProc([process.execPath, join(import.meta.dir, "bare-proxy.ts"), "0", upstream.url]);
-const gateway = await startServerProc([binary, "serve", "-c", config, "--port", "0"]);
+const gateway = await startServerProc([binary, "serve", "-c", config, "--port", "0"], "stderr");
 
 const avg = (rs: LoadResult[]): LoadResult => ({
   rps: rs.reduce((s, r) => s + r.rps, 0) / rs.length,
@@ -67,12 +67,13 @@ const avg = (rs: LoadResult[]): LoadResult => ({
   p99: rs.reduce((s, r) => s + r.p99, 0) / rs.length,
   requests: rs.reduce((s, r) => s + r.requests, 0),
   errors: rs.reduce((s, r) => s + r.errors, 0),
+  cpuUs: rs.reduce((s, r) => s + r.cpuUs, 0) / rs.length,
 });
 const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "-");
 
 const rows: object[] = [];
 console.log(`octollm benchmark: ${SECONDS}s per run, ${ROUNDS} round(s), wrk -t1; bun ${Bun.version}; ${new Date().toISOString()}`);
-console.log("scenario               c   direct rps  bare rps  gw rps   gw/bare  p50 bare/gw ms   p99 bare/gw ms   added p99 bare/gw ms  errors");
+console.log("scenario               c   direct rps  bare rps  gw rps   gw/bare  p50 bare/gw ms   p99 bare/gw ms   added p99 bare/gw ms  cpu µs/req bare/gw  errors");
 for (const s of SCENARIOS) {
   const bodyFile = join(dir, `${s.body}.json`);
   for (const c of s.conns) {
@@ -81,8 +82,8 @@ for (const s of SCENARIOS) {
     const direct = await runWrk(upstream.url + s.path, bodyFile, c, SECONDS, dir);
     const b: LoadResult[] = [], g: LoadResult[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      b.push(await runWrk(bare.url + s.path, bodyFile, c, SECONDS, dir));
-      g.push(await runWrk(gateway.url + s.path, bodyFile, c, SECONDS, dir));
+      b.push(await runWrk(bare.url + s.path, bodyFile, c, SECONDS, dir, bare.proc.pid));
+      g.push(await runWrk(gateway.url + s.path, bodyFile, c, SECONDS, dir, gateway.proc.pid));
     }
     const B = avg(b), G = avg(g);
     const ratio = G.rps / B.rps;
@@ -90,7 +91,7 @@ for (const s of SCENARIOS) {
     rows.push({ scenario: s.name, c, direct, bare: B, gateway: G, ratio, addedP99: { bare: addB, gateway: addG } });
     console.log(
       `${s.name.padEnd(22)} ${String(c).padStart(2)}  ${f(direct.rps, 0).padStart(10)} ${f(B.rps, 0).padStart(9)} ${f(G.rps, 0).padStart(7)}   ${f(ratio).padStart(6)}  ` +
-      `${f(B.p50)}/${f(G.p50)}`.padStart(15) + `${f(B.p99)}/${f(G.p99)}`.padStart(17) + `${f(addB)}/${f(addG)}`.padStart(22) + `  ${B.errors + G.errors + direct.errors}`,
+      `${f(B.p50)}/${f(G.p50)}`.padStart(15) + `${f(B.p99)}/${f(G.p99)}`.padStart(17) + `${f(addB)}/${f(addG)}`.padStart(22) + `${f(B.cpuUs, 1)}/${f(G.cpuUs, 1)}`.padStart(20) + `  ${B.errors + G.errors + direct.errors}`,
     );
   }
 }

@@ -20,7 +20,7 @@ async function drive(url: string, bodies: string[], count: number, conc: number)
 
 /** RSS of a fresh gateway after 10k and after 100k requests (half streaming, half not). */
 export async function measureRss(binary: string, config: string, bodies: Record<string, object>) {
-  const gw = await startServerProc([binary, "serve", "-c", config, "--port", "0"]);
+  const gw = await startServerProc([binary, "serve", "-c", config, "--port", "0"], "stderr");
   const texts = [JSON.stringify(bodies.small), JSON.stringify(bodies.stream)];
   const url = `${gw.url}/v1/chat/completions?chunks=20`;
   let failed = await drive(url, texts, 10_000, 32);
