@@ -1,0 +1,40 @@
+// The examples: every YAML config validates, and the library example serves requests.
+import { describe, expect, test } from "bun:test";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { buildExampleGateway } from "../examples/library";
+import { loadConfigFile, formatProblem } from "../src/config";
+import { AccessLog, startServer } from "../src/server";
+
+const dir = join(import.meta.dir, "../examples");
+
+describe("examples", () => {
+  test("every YAML example validates", async () => {
+    const files = readdirSync(dir).filter((f) => f.endsWith(".yaml"));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const r = await loadConfigFile(join(dir, f), {});
+      expect({ f, problems: r.ok ? [] : r.problems.map((p) => formatProblem(f, p)) }).toEqual({ f, problems: [] });
+    }
+  });
+
+  test("the library example balances 3:1 and tags requests", async () => {
+    const root = buildExampleGateway({});
+    const lines: any[] = [];
+    const log = new AccessLog({ write: (t) => { for (const l of t.split("\n")) if (l) lines.push(JSON.parse(l)); } });
+    const server = startServer(() => ({ root, models: root.modelNames }), { host: "127.0.0.1", port: 0, maxBodyBytes: 1 << 20, accessLog: log });
+    try {
+      const texts: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const res = await fetch(`${server.url}v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "demo", messages: [{ role: "user", content: "hi" }] }) });
+        texts.push(((await res.json()) as any).choices[0].message.content);
+      }
+      expect(texts.filter((t) => t.includes("mock A")).length).toBe(6);
+      log.flush();
+      expect(lines.every((l) => l.tags?.includes("library-example"))).toBe(true);
+      expect(root.modelNames).toEqual(["demo"]);
+    } finally {
+      server.stop(true);
+    }
+  });
+});
