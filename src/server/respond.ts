@@ -42,6 +42,13 @@ export function errorResponse(x: Exchange, err: GatewayError): Response {
   return new Response(text, { status, headers });
 }
 
+/** A gateway-made JSON answer (model list, health); `null` body for HEAD. */
+export function jsonResponse(x: Exchange, body: object | null): Response {
+  const text = body === null ? null : JSON.stringify(body);
+  x.log.write(record(x, 200, text?.length ?? 0, { outcome: "ok" }));
+  return new Response(text, { headers: gatewayHeaders(new Headers({ "content-type": "application/json" }), x.ctx) });
+}
+
 /** An engine response as an HTTP response; streams are logged when they end. */
 export function engineResponse(x: Exchange, res: LLMResponse): Response {
   const headers = gatewayHeaders(res.headers, x.ctx);

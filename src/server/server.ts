@@ -5,7 +5,7 @@ import { openaiModelList } from "../protocols/openai";
 import { AccessLog } from "./access-log";
 import { readBody } from "./body-reader";
 import { nextRequestId } from "./request-id";
-import { engineResponse, errorResponse, type Exchange } from "./respond";
+import { engineResponse, errorResponse, jsonResponse, type Exchange } from "./respond";
 
 /** What the server serves: the root engine and the model list, swappable as a whole. */
 export interface GatewayState {
@@ -57,9 +57,7 @@ export function startServer(state: () => GatewayState, opts: ServerOptions): Ser
   const info = (req: Request) => {
     const x = exchange(req, guessProtocol(req), pathOf(req.url));
     if (req.method !== "GET" && req.method !== "HEAD") return errorResponse(x, methodNotAllowed(req.method, "GET, HEAD"));
-    return new Response(req.method === "HEAD" ? null : JSON.stringify({ name: "octollm", version: opts.version, status: "ok" }), {
-      headers: { "content-type": "application/json", "x-octollm-request-id": x.ctx.requestId },
-    });
+    return jsonResponse(x, req.method === "HEAD" ? null : { name: "octollm", version: opts.version, status: "ok" });
   };
 
   const models = (req: Request) => {
@@ -68,7 +66,7 @@ export function startServer(state: () => GatewayState, opts: ServerOptions): Ser
     if (req.method !== "GET") return errorResponse(x, methodNotAllowed(req.method, "GET"));
     const ids = state().models;
     const body = protocol === "anthropic" ? anthropicModelList(ids, startedAt) : openaiModelList(ids, startedAt);
-    return Response.json(body, { headers: { "x-octollm-request-id": x.ctx.requestId } });
+    return jsonResponse(x, body);
   };
 
   return Bun.serve({
