@@ -4,4 +4,4 @@ export * from "./errors";
 export { LazyBody } from "./body";
 export { scanTopLevel, looksLikeJsonObject } from "./json-scan";
 export { SseEvent, SseParser, sseDecoder, sseEncoder, formatSse } from "./sse";
-export { guardStream, type StreamGuardOptions } from "./stream-guard";
+export { guardStream, takeIfComplete, StreamIdleTimeout, type StreamGuardOptions, type StreamOutcome } from "./stream-guard";

@@ -2,6 +2,8 @@
 // ended, and on an upstream failure can close with protocol-shaped bytes instead of a cut connection.
 // Guards compose without stacking: guarding a guarded stream that nobody reads yet adds the new
 // watchers to the existing guard, so the bytes cross JavaScript once however many engines watch them.
+// A guard can also read ahead (`takeIfComplete`): a stream whose bytes are all there already (a short
+// answer, an error) is then sent as one body instead of through a JavaScript stream.
 
 /** How a guarded stream ended. */
 export interface StreamOutcome {
@@ -31,6 +33,8 @@ export class StreamIdleTimeout extends Error {
 }
 
 interface Watchers {
+  /** Reads ahead while the source has data ready; returns all bytes if it ended, else undefined. */
+  takeIfComplete?: (maxBytes: number) => Promise<Uint8Array | undefined>;
   idleMs: number;
   onEnd: ((o: StreamOutcome) => void)[];
   errorTail?: StreamGuardOptions["errorTail"];
@@ -59,8 +63,31 @@ export function guardStream(src: ReadableStream<Uint8Array>, opts: StreamGuardOp
   return out;
 }
 
+/**
+ * For a guarded stream nobody reads yet: waits for its first chunk, then keeps reading while more is
+ * ready at once. When the source ends that way (within `maxBytes`), returns all its bytes and the
+ * stream counts as ended; otherwise returns undefined and the stream still yields every byte.
+ */
+export function takeIfComplete(stream: ReadableStream<Uint8Array>, maxBytes = 65536): Promise<Uint8Array | undefined> {
+  const w = guards.get(stream);
+  return w?.takeIfComplete && !stream.locked ? w.takeIfComplete(maxBytes) : Promise.resolve(undefined);
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.byteLength;
+  }
+  return out;
+}
+
 function watch(src: ReadableStream<Uint8Array>, w: Watchers): ReadableStream<Uint8Array> {
   const reader = src.getReader();
+  const ahead: Uint8Array[] = []; // chunks read ahead and not yet handed on
+  let pending: Promise<{ done: boolean; value?: Uint8Array }> | undefined; // a read started by the read-ahead
   let bytes = 0;
   let last = 0, beforeLast = 0;
   let ended = false;
@@ -90,6 +117,51 @@ function watch(src: ReadableStream<Uint8Array>, w: Watchers): ReadableStream<Uin
     } else ctrl.error(err);
     end({ error: err, cancelled: false });
   };
+  const armIdle = () => {
+    if (w.idleMs > 0) timer = timer ? timer.refresh() : setTimeout(onIdle, w.idleMs);
+    reading = true;
+  };
+  const count = (chunk: Uint8Array) => {
+    const n = chunk.byteLength;
+    if (n > 0) {
+      bytes += n;
+      beforeLast = n > 1 ? chunk[n - 2]! : last;
+      last = chunk[n - 1]!;
+    }
+  };
+  w.takeIfComplete = async (maxBytes) => {
+    let total = 0;
+    try {
+      armIdle();
+      let r: { done: boolean; value?: Uint8Array } = await reader.read();
+      for (;;) {
+        reading = false;
+        if (idleError) throw idleError;
+        if (r.done) {
+          end({ cancelled: false });
+          return concat(ahead.splice(0), total);
+        }
+        count(r.value!);
+        ahead.push(r.value!);
+        total += r.value!.byteLength;
+        if (total > maxBytes) return undefined;
+        armIdle();
+        const next = reader.read();
+        await null; // one microtask: data the source already holds has settled the read by now
+        const settled = Bun.peek(next);
+        if (settled === next) {
+          pending = next;
+          return undefined;
+        }
+        r = settled as { done: boolean; value?: Uint8Array };
+      }
+    } catch (err) {
+      reading = false;
+      pending = Promise.reject(err); // the stream's first pull reports it, with the error tail
+      pending.catch(() => {});
+      return undefined;
+    }
+  };
   const onChunk = (ctrl: ReadableStreamDefaultController<Uint8Array>, r: { done: boolean; value?: Uint8Array }) => {
     reading = false;
     if (idleError) return fail(ctrl, idleError);
@@ -97,22 +169,18 @@ function watch(src: ReadableStream<Uint8Array>, w: Watchers): ReadableStream<Uin
       ctrl.close();
       return end({ cancelled: false });
     }
-    const chunk = r.value!;
-    const n = chunk.byteLength;
-    if (n > 0) {
-      bytes += n;
-      beforeLast = n > 1 ? chunk[n - 2]! : last;
-      last = chunk[n - 1]!;
-    }
-    ctrl.enqueue(chunk);
+    count(r.value!);
+    ctrl.enqueue(r.value!);
   };
 
   return new ReadableStream<Uint8Array>(
     {
       pull(ctrl) {
-        if (w.idleMs > 0) timer = timer ? timer.refresh() : setTimeout(onIdle, w.idleMs);
-        reading = true;
-        return reader.read().then((r) => onChunk(ctrl, r), (err) => fail(ctrl, err));
+        if (ahead.length > 0) return ctrl.enqueue(ahead.shift()!);
+        armIdle();
+        const read = pending ?? reader.read();
+        pending = undefined;
+        return read.then((r) => onChunk(ctrl, r), (err) => fail(ctrl, err));
       },
       cancel(reason) {
         end({ cancelled: true });

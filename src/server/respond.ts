@@ -1,5 +1,5 @@
 // Turns engine responses and gateway errors into HTTP responses, and logs each request once.
-import { GatewayError, guardStream, type LLMResponse, type Protocol, type RequestContext } from "../core";
+import { GatewayError, guardStream, takeIfComplete, type LLMResponse, type Protocol, type RequestContext } from "../core";
 import { renderError, renderErrorEvent } from "../protocols";
 import type { AccessLog, AccessRecord } from "./access-log";
 
@@ -50,7 +50,7 @@ export function jsonResponse(x: Exchange, body: object | null): Response {
 }
 
 /** An engine response as an HTTP response; streams are logged when they end. */
-export function engineResponse(x: Exchange, res: LLMResponse): Response {
+export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Response> {
   const headers = gatewayHeaders(res.headers, x.ctx);
   if (res.body) {
     const bytes = res.body.bytesOut();
@@ -75,7 +75,9 @@ export function engineResponse(x: Exchange, res: LLMResponse): Response {
         }
       : undefined,
   });
-  return new Response(stream, { status: res.status, headers });
+  // a stream that is already complete (a short answer, an error) goes out as one body, not through JavaScript chunk by chunk
+  const whole = await takeIfComplete(stream);
+  return new Response(whole ?? stream, { status: res.status, headers });
 }
 
 function streamError(err: unknown): GatewayError {

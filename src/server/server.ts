@@ -48,7 +48,7 @@ export function startServer(state: () => GatewayState, opts: ServerOptions): Ser
       const body = LazyBody.fromBytes(bytes);
       if (bytes.byteLength <= jsonCheckMaxBytes) body.json(); // cached; the original bytes are still what is forwarded
       const res = await state().root.process({ format, path, headers: req.headers, body, signal: req.signal, ctx: x.ctx });
-      return engineResponse(x, res);
+      return await engineResponse(x, res);
     } catch (err) {
       return errorResponse(x, toGatewayError(err));
     }

@@ -1,0 +1,2 @@
+// Compiled expressions shared by rules and rewrites.
+export { compileExpr, ExprCompileError, EXPR_FUNCTIONS, type CompiledExpr } from "./compile";
