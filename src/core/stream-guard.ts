@@ -5,6 +5,8 @@
 // A guard can also read ahead (`takeIfComplete`): a stream whose bytes are all there already (a short
 // answer, an error) is then sent as one body instead of through a JavaScript stream.
 
+import { concatBytes } from "./bytes";
+
 /** How a guarded stream ended. */
 export interface StreamOutcome {
   bytes: number;
@@ -73,17 +75,6 @@ export function takeIfComplete(stream: ReadableStream<Uint8Array>, maxBytes = 65
   return w?.takeIfComplete && !stream.locked ? w.takeIfComplete(maxBytes) : Promise.resolve(undefined);
 }
 
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.byteLength;
-  }
-  return out;
-}
-
 function watch(src: ReadableStream<Uint8Array>, w: Watchers): ReadableStream<Uint8Array> {
   const reader = src.getReader();
   const ahead: Uint8Array[] = []; // chunks read ahead and not yet handed on
@@ -139,7 +130,7 @@ function watch(src: ReadableStream<Uint8Array>, w: Watchers): ReadableStream<Uin
         if (idleError) throw idleError;
         if (r.done) {
           end({ cancelled: false });
-          return concat(ahead.splice(0), total);
+          return concatBytes(ahead.splice(0), total);
         }
         count(r.value!);
         ahead.push(r.value!);

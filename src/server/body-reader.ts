@@ -1,4 +1,4 @@
-import { GatewayError } from "../core";
+import { GatewayError, concatBytes } from "../core";
 
 const EMPTY = new Uint8Array(0);
 
@@ -27,12 +27,5 @@ export async function readBody(req: Request, limit: number): Promise<Uint8Array>
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.byteLength;
-  }
-  return out;
+  return concatBytes(chunks, total);
 }
