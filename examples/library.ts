@@ -8,8 +8,8 @@ export function buildExampleGateway(env: Record<string, string | undefined> = pr
   const openai = new HttpUpstreamEngine({ baseUrl: env.OPENAI_BASE_URL ?? "https://api.openai.com", apiKey: env.OPENAI_API_KEY });
   // two mock backends, 3:1 by smooth weighted round-robin
   const pool = new BalancerEngine([
-    { name: "mock-a", weight: 3, engine: new MockEngine({ text: "answer from mock A" }) },
-    { name: "mock-b", weight: 1, engine: new MockEngine({ text: "answer from mock B" }) },
+    { backend: { name: "mock-a", engine: new MockEngine({ text: "answer from mock A" }) }, weight: 3 },
+    { backend: { name: "mock-b", engine: new MockEngine({ text: "answer from mock B" }) }, weight: 1 },
   ]);
   // a tiny engine of our own around the pool: tag every request
   const tagged: Engine = engineFn(async (req) => {
@@ -23,6 +23,6 @@ export function buildExampleGateway(env: Record<string, string | undefined> = pr
 
 if (import.meta.main) {
   const root = buildExampleGateway();
-  const server = startServer(() => ({ root, models: root.modelNames }), { host: "127.0.0.1", port: Number(process.env.PORT ?? 8090), maxBodyBytes: 10 << 20 });
+  const server = startServer(() => ({ root, listModels: () => root.modelNames }), { host: "127.0.0.1", port: Number(process.env.PORT ?? 8090), maxBodyBytes: 10 << 20 });
   console.error(`library example listening on ${server.url}`);
 }

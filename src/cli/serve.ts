@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import pkg from "../../package.json" with { type: "json" };
-import { buildGateway, formatProblem, loadConfigFile } from "../config";
+import { LiveConfig, formatProblem, loadConfigFile, watchConfig } from "../config";
 import { AccessLog, startServer } from "../server";
 import { parsePort } from "./args";
 
@@ -20,9 +20,9 @@ export const serveCommand = defineCommand({
       process.exit(1);
     }
     const { config } = result;
-    const gateway = buildGateway(config);
+    const live = new LiveConfig(args.config, config);
     const log = new AccessLog(undefined, config.server.access_log);
-    const server = startServer(() => gateway, {
+    const server = startServer(() => live.current, {
       host: args.host ?? config.server.host,
       port: args.port !== undefined ? parsePort(args.port) : config.server.port,
       maxBodyBytes: config.server.max_body_bytes,
@@ -30,13 +30,15 @@ export const serveCommand = defineCommand({
       accessLog: log,
       version: pkg.version,
     });
+    const stopWatching = watchConfig(args.config, (reason) => void live.reload(reason));
     const stop = () => {
+      stopWatching();
       log.flush();
       server.stop(true);
       process.exit(0);
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
-    console.error(`octollm ${pkg.version} listening on ${server.url} (config ${args.config}; models: ${gateway.models.join(", ")})`);
+    console.error(`octollm ${pkg.version} listening on ${server.url} (config ${args.config}; models: ${live.current.models.join(", ")})`);
   },
 });

@@ -1,20 +1,26 @@
 // Builds the engine tree from a validated config. Engines never build their children; this does.
 import type { Engine } from "../core";
-import { BalancerEngine, HttpUpstreamEngine, MockEngine, ModelRouterEngine, type BalancerTarget } from "../engines";
+import {
+  AccessPolicy, ApiKeys, AuthEngine, BalancerEngine, CircuitBreaker, HttpUpstreamEngine, MockEngine, ModelEngine, ModelRouterEngine,
+  RewriteEngine, Rule, mergePolicies, type Backend, type FailoverOptions, type RuleConfig,
+} from "../engines";
 import { defaultPoolWeight } from "./pool-name";
 import { resolveBackend } from "./resolve";
-import type { BackendConfig, Config } from "./schema";
+import type { BackendConfig, Config, ModelConfig } from "./schema";
 
 /** Defaults for upstream timeouts, in ms. */
 export const TIMEOUT_DEFAULTS = { connect: 10_000, firstByte: 600_000, idle: 300_000 } as const;
 
-/** What a config builds: the root engine and what the server needs to know. */
+/** What a config builds: the root engine, and the model list a caller may see. */
 export interface BuiltGateway {
-  root: ModelRouterEngine;
+  root: Engine;
+  /** Names of all models, in config order. */
   models: string[];
+  /** The models the caller of these request headers may use. */
+  listModels(headers: Headers): string[];
 }
 
-/** Builds the engine for one backend definition. */
+/** Builds the upstream engine for one backend definition (without rewrites). */
 export function buildBackend(b: BackendConfig, env: Record<string, string | undefined> = process.env): Engine {
   if (b.provider === "mock") {
     const m = b.mock ?? {};
@@ -33,17 +39,66 @@ export function buildBackend(b: BackendConfig, env: Record<string, string | unde
   });
 }
 
+/** The upstream engine wrapped in the merged model + backend rewrites, when there are any. */
+function withRewrites(engine: Engine, model: ModelConfig, b: BackendConfig): Engine {
+  const request = mergePolicies(model.request_rewrites, b.request_rewrites);
+  const response = mergePolicies(model.response_rewrites, b.response_rewrites);
+  const streamChunk = mergePolicies(model.stream_chunk_rewrites, b.stream_chunk_rewrites);
+  return request || response || streamChunk ? new RewriteEngine(engine, { request, response, streamChunk }) : engine;
+}
+
+function compileRules(rules: RuleConfig[], backends: Map<string, Backend>, failover: FailoverOptions): Rule[] {
+  return rules.map((cfg) => {
+    const rule = new Rule(cfg);
+    if (cfg.forward_weights) {
+      const targets = Object.entries(cfg.forward_weights).map(([name, weight]) => ({ backend: backends.get(name)!, weight }));
+      rule.target = new BalancerEngine(targets, failover);
+    }
+    return rule;
+  });
+}
+
 /** Builds the gateway's engines from a validated config. */
 export function buildGateway(config: Config, env: Record<string, string | undefined> = process.env): BuiltGateway {
-  const models = new Map<string, Engine>();
+  const f = config.server.failover;
+  const failover: FailoverOptions = { maxAttempts: f.max_attempts, budgetMs: f.budget_ms };
+  const models = new Map<string, ModelEngine>();
   for (const [name, model] of Object.entries(config.models)) {
-    const pool: BalancerTarget[] = [];
+    const backends = new Map<string, Backend>();
     for (const [backendName, own] of Object.entries(model.backends)) {
-      const weight = defaultPoolWeight(backendName);
-      if (weight === undefined) continue;
-      pool.push({ name: backendName, weight, engine: buildBackend(resolveBackend(own, config.backends), env) });
+      const resolved = resolveBackend(own, config.backends);
+      backends.set(backendName, {
+        name: backendName,
+        engine: withRewrites(buildBackend(resolved, env), model, resolved),
+        breaker: new CircuitBreaker(`${name}/${backendName}`, f.failure_threshold, f.cooldown_ms),
+      });
     }
-    models.set(name, new BalancerEngine(pool));
+    const pool = [...backends.values()]
+      .map((backend) => ({ backend, weight: defaultPoolWeight(backend.name) }))
+      .filter((t): t is { backend: Backend; weight: number } => t.weight !== undefined);
+    const orgRules = new Map<string, Rule[]>();
+    const orgs = new Set<string>();
+    for (const [org, def] of Object.entries(config.users)) {
+      if (!(name in def.models)) continue;
+      orgs.add(org);
+      const rules = def.models[name]?.rules ?? [];
+      if (rules.length) orgRules.set(org, compileRules(rules, backends, failover));
+    }
+    models.set(name, new ModelEngine({
+      name,
+      access: new AccessPolicy(model.access, orgs),
+      orgRules,
+      defaultRules: compileRules(model.default_rules, backends, failover),
+      pool: new BalancerEngine(pool, failover),
+    }));
   }
-  return { root: new ModelRouterEngine(models), models: [...models.keys()] };
+  const keys = new ApiKeys(Object.fromEntries(Object.entries(config.users).map(([org, def]) => [org, def.api_keys])));
+  return {
+    root: new AuthEngine(new ModelRouterEngine(models), keys),
+    models: [...models.keys()],
+    listModels: (headers) => {
+      const caller = keys.identify(headers);
+      return [...models].filter(([, m]) => m.access.allows(caller)).map(([n]) => n);
+    },
+  };
 }

@@ -1,4 +1,7 @@
-// Checks across the config that the schema cannot express: references, pools, required fields after `use`.
+// Checks across the config that the schema cannot express: references, pools, required fields after
+// `use`, expressions that must compile, rewrite paths, API keys used twice.
+import { compileExpr, ExprCompileError } from "../expr";
+import { parsePath } from "../engines/rewrite";
 import { isMalformedPoolName, defaultPoolWeight } from "./pool-name";
 import { resolveBackend } from "./resolve";
 import type { BackendConfig, ModelBackendConfig } from "./schema";
@@ -9,55 +12,118 @@ interface RawCheckContext {
   addIssue(info: { message: string; path?: any }): void;
 }
 type Path = (string | number)[];
+type Report = (path: Path, message: string) => void;
 
+interface RewriteLike { set_keys?: Record<string, unknown>; set_keys_by_expr?: Record<string, string>; remove_keys?: string[] }
+interface RuleLike { match?: string; forward_weights?: Record<string, number> }
 interface CheckedConfig {
   backends: Record<string, BackendConfig>;
-  models: Record<string, { backends: Record<string, ModelBackendConfig> }>;
+  models: Record<string, { backends: Record<string, ModelBackendConfig>; default_rules: RuleLike[] } & Record<string, unknown>>;
+  users: Record<string, { api_keys: Record<string, string>; models: Record<string, { rules: RuleLike[] } | null> }>;
 }
 
-/** Reports an issue at a config path (so the validator can point at its line and column). */
-function report(ctx: RawCheckContext, root: unknown, path: Path, message: string): void {
-  let input: any = root;
-  const items = path.map((key) => {
-    const value = input?.[key];
-    const item = { type: "object" as const, origin: "value" as const, input, key, value };
-    input = value;
-    return item;
-  });
-  ctx.addIssue({ message, path: items as any });
-}
+const REWRITE_KEYS = ["request_rewrites", "response_rewrites", "stream_chunk_rewrites"] as const;
 
 /** The valibot rawCheck that runs once the structure is valid. */
 export function crossChecks(ctx: RawCheckContext): void {
   if (!ctx.dataset.typed) return;
   const config = ctx.dataset.value as CheckedConfig;
+  const report: Report = (path, message) => ctx.addIssue({ message, path: issuePath(config, path) });
   const globals = config.backends;
-  for (const [name, backend] of Object.entries(globals)) checkBackend(ctx, config, ["backends", name], backend);
-  if (Object.keys(config.models).length === 0) report(ctx, config, ["models"], "at least one model is required");
+  for (const [name, backend] of Object.entries(globals)) {
+    checkBackend(report, ["backends", name], backend);
+    checkRewrites(report, ["backends", name], backend);
+  }
+  if (Object.keys(config.models).length === 0) report(["models"], "at least one model is required");
   for (const [model, def] of Object.entries(config.models)) {
+    const at: Path = ["models", model];
     const names = Object.keys(def.backends);
-    if (!names.some((n) => defaultPoolWeight(n) !== undefined)) {
-      report(ctx, config, ["models", model, "backends"], "needs at least one backend named default:<weight>");
+    if (!names.some((n) => defaultPoolWeight(n) !== undefined)) report([...at, "backends"], "needs at least one backend named default:<weight>");
+    checkRewrites(report, at, def as RewriteHolder);
+    for (const name of names) checkModelBackend(report, [...at, "backends", name], name, def.backends[name]!, globals);
+    def.default_rules.forEach((rule, i) => checkRule(report, [...at, "default_rules", i], rule, names));
+  }
+  const keyOwner = new Map<string, string>();
+  for (const [org, def] of Object.entries(config.users)) {
+    for (const [user, key] of Object.entries(def.api_keys)) {
+      const owner = keyOwner.get(key);
+      if (owner) report(["users", org, "api_keys", user], `this API key is already used by ${owner}`);
+      else keyOwner.set(key, `${org}/${user}`);
     }
-    for (const name of names) {
-      const own = def.backends[name]!;
-      const at: Path = ["models", model, "backends", name];
-      if (isMalformedPoolName(name)) report(ctx, config, at, `backend name "${name}" must be default:<weight> or default:<weight>:<label>`);
-      if (own.use !== undefined && !(own.use in globals)) {
-        const known = Object.keys(globals);
-        report(ctx, config, [...at, "use"], `unknown backend "${own.use}"${known.length ? ` (known: ${known.join(", ")})` : " (no global backends are defined)"}`);
+    for (const [model, entry] of Object.entries(def.models)) {
+      const at: Path = ["users", org, "models", model];
+      if (!(model in config.models)) {
+        report(at, `unknown model "${model}" (known: ${Object.keys(config.models).join(", ")})`);
         continue;
       }
-      checkBackend(ctx, config, at, resolveBackend(own, globals), own.use !== undefined);
+      const names = Object.keys(config.models[model]!.backends);
+      (entry?.rules ?? []).forEach((rule, i) => checkRule(report, [...at, "rules", i], rule, names));
     }
   }
 }
 
-function checkBackend(ctx: RawCheckContext, root: unknown, at: Path, b: BackendConfig, viaUse = false): void {
-  const provider = b.provider ?? "http";
-  if (provider === "http" && b.base_url === undefined && at[0] === "models") {
-    report(ctx, root, at, viaUse ? "base_url is missing here and in the backend it uses" : "missing required key \"base_url\" (or use: <backend>)");
+type RewriteHolder = { [K in (typeof REWRITE_KEYS)[number]]?: RewriteLike };
+
+function checkModelBackend(report: Report, at: Path, name: string, own: ModelBackendConfig, globals: Record<string, BackendConfig>): void {
+  if (isMalformedPoolName(name)) report(at, `backend name "${name}" must be default:<weight> or default:<weight>:<label>`);
+  checkRewrites(report, at, own);
+  if (own.use !== undefined && !(own.use in globals)) {
+    const known = Object.keys(globals);
+    report([...at, "use"], `unknown backend "${own.use}"${known.length ? ` (known: ${known.join(", ")})` : " (no global backends are defined)"}`);
+    return;
   }
-  if (provider === "mock" && b.base_url !== undefined) report(ctx, root, [...at, "base_url"], "a mock backend has no base_url");
-  if (provider === "http" && b.mock !== undefined) report(ctx, root, [...at, "mock"], "mock settings need provider: mock");
+  const b = resolveBackend(own, globals);
+  if ((b.provider ?? "http") === "http" && b.base_url === undefined) {
+    report(at, own.use !== undefined ? "base_url is missing here and in the backend it uses" : 'missing required key "base_url" (or use: <backend>)');
+  }
+  checkBackend(report, at, b);
+}
+
+function checkBackend(report: Report, at: Path, b: BackendConfig): void {
+  const provider = b.provider ?? "http";
+  if (provider === "mock" && b.base_url !== undefined) report([...at, "base_url"], "a mock backend has no base_url");
+  if (provider === "http" && b.mock !== undefined) report([...at, "mock"], "mock settings need provider: mock");
+}
+
+function checkRule(report: Report, at: Path, rule: RuleLike, backends: string[]): void {
+  if (rule.match !== undefined) checkExpr(report, [...at, "match"], rule.match);
+  for (const name of Object.keys(rule.forward_weights ?? {})) {
+    if (!backends.includes(name)) report([...at, "forward_weights", name], `unknown backend "${name}" of this model (known: ${backends.join(", ")})`);
+  }
+}
+
+function checkRewrites(report: Report, at: Path, holder: RewriteHolder): void {
+  for (const key of REWRITE_KEYS) {
+    const policy = holder[key];
+    if (!policy) continue;
+    const paths = [...Object.keys(policy.set_keys ?? {}), ...Object.keys(policy.set_keys_by_expr ?? {}), ...(policy.remove_keys ?? [])];
+    for (const p of paths) {
+      try {
+        parsePath(p);
+      } catch (err) {
+        report([...at, key], (err as Error).message);
+      }
+    }
+    for (const [p, expr] of Object.entries(policy.set_keys_by_expr ?? {})) checkExpr(report, [...at, key, "set_keys_by_expr", p], expr);
+  }
+}
+
+function checkExpr(report: Report, at: Path, source: string): void {
+  try {
+    compileExpr(source);
+  } catch (err) {
+    const col = err instanceof ExprCompileError && err.column ? ` (at column ${err.column} of the expression)` : "";
+    report(at, `${(err as Error).message}${col}`);
+  }
+}
+
+/** Builds valibot path items for a config path, so the validator can point at its line and column. */
+function issuePath(root: unknown, path: Path): unknown[] {
+  let input: any = root;
+  return path.map((key) => {
+    const value = input?.[key];
+    const item = { type: "object" as const, origin: "value" as const, input, key, value };
+    input = value;
+    return item;
+  });
 }

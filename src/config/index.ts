@@ -4,3 +4,5 @@ export { loadConfigFile, loadConfigText, formatProblem, type ConfigProblem, type
 export { buildGateway, buildBackend, TIMEOUT_DEFAULTS, type BuiltGateway } from "./build";
 export { resolveBackend } from "./resolve";
 export { defaultPoolWeight } from "./pool-name";
+export { LiveConfig } from "./live";
+export { watchConfig, type StopWatching } from "./watch";

@@ -15,6 +15,19 @@ export const MockSchema = v.strictObject({
   chunk_delay_ms: ms("Delay between stream chunks"),
 });
 
+/** A JSON rewrite: remove_keys first, then set_keys, then set_keys_by_expr. */
+export const RewriteSchema = v.strictObject({
+  set_keys: v.optional(v.pipe(v.record(v.string(), v.unknown()), v.description("Path → value to set (dotted paths, numeric array indexes)"))),
+  set_keys_by_expr: v.optional(v.pipe(v.record(v.string(), v.string()), v.description("Path → expression whose value is set (sees RawReq, and Resp for responses)"))),
+  remove_keys: v.optional(v.pipe(v.array(v.string()), v.description("Paths to remove"))),
+});
+
+const rewrites = {
+  request_rewrites: v.optional(v.pipe(RewriteSchema, v.description("Rewrites of the request body"))),
+  response_rewrites: v.optional(v.pipe(RewriteSchema, v.description("Rewrites of a whole (non-stream) JSON response"))),
+  stream_chunk_rewrites: v.optional(v.pipe(RewriteSchema, v.description("Rewrites of each JSON event of a stream"))),
+};
+
 const backendFields = {
   provider: v.optional(v.pipe(v.picklist(["http", "mock"]), v.description("http (default): an OpenAI/Anthropic-compatible API; mock: the built-in offline backend"))),
   base_url: v.optional(v.pipe(v.string(), v.url("must be a URL"), v.description("Base URL that the url_path_* paths are appended to"))),
@@ -29,6 +42,7 @@ const backendFields = {
   first_byte_timeout_ms: ms("Deadline for the upstream's response headers (default 600000; 0: none)"),
   idle_timeout_ms: ms("Longest silence between two response chunks (default 300000; 0: none)"),
   mock: v.optional(MockSchema),
+  ...rewrites,
 };
 
 /** A reusable upstream definition under `backends`. */
@@ -40,8 +54,29 @@ export const ModelBackendSchema = v.strictObject({
   ...backendFields,
 });
 
+/** A rule's deny action. */
+export const DenySchema = v.strictObject({
+  reason_text: v.optional(v.pipe(v.string(), v.description("Error message returned to the client"))),
+  http_status_code: v.optional(v.pipe(v.number(), v.integer(), v.minValue(400), v.maxValue(599), v.description("HTTP status (default 400)"))),
+  type: v.optional(v.pipe(v.string(), v.description("Error type in the body (default: derived from the status)"))),
+  param: v.optional(v.pipe(v.string(), v.description("OpenAI error param"))),
+  code: v.optional(v.pipe(v.string(), v.description("OpenAI error code"))),
+});
+
+/** A routing rule: first match wins. */
+export const RuleSchema = v.strictObject({
+  name: v.pipe(v.string(), v.minLength(1), v.description("Rule name (logs)")),
+  match: v.optional(v.pipe(v.string(), v.description("Expression over RawReq, Features, Headers, Org, User, Model (default: true)"))),
+  deny: v.optional(DenySchema),
+  forward_weights: v.optional(v.pipe(v.record(v.string(), v.pipe(v.number(), v.minValue(0))), v.description("Backend name → weight, among the model's backends"))),
+  add_tags: v.optional(v.pipe(v.array(v.string()), v.description("Tags for later engines and the access log"))),
+});
+
 /** An exposed model. */
 export const ModelSchema = v.strictObject({
+  access: v.optional(v.pipe(v.picklist(["public", "internal", "private"]), v.description("public: anyone; internal: any valid key; private: orgs that list the model")), "public"),
+  default_rules: v.optional(v.pipe(v.array(RuleSchema), v.description("Rules for every caller, after the caller's org rules")), []),
+  ...rewrites,
   backends: v.pipe(
     v.record(v.string(), ModelBackendSchema),
     v.description("Named backends; names default:<weight>[:label] form the default pool"),
@@ -55,12 +90,28 @@ export const ServerSchema = v.strictObject({
   max_body_bytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Largest request body accepted; larger ones get 413")), 32 * 1024 * 1024),
   json_check_max_bytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Bodies up to this size are fully parsed at the edge so malformed JSON gets a 400 here; larger ones are checked by framing and a top-level scan (see docs/config.md)")), 65536),
   access_log: v.optional(v.pipe(v.boolean(), v.description("Write one JSON access-log line per request to stdout")), true),
+  failover: v.optional(v.strictObject({
+    max_attempts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10), v.description("Tries in all, on distinct backends (1: no retry)")), 3),
+    budget_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("No new attempt starts later than this after the first")), 30_000),
+    failure_threshold: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Failures in a row that open a backend's circuit")), 3),
+    cooldown_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("How long an open circuit rests before one probe request")), 30_000),
+  }), {}),
+});
+
+/** An organisation: its users' API keys and the models it lists (with its own rules). */
+export const OrgSchema = v.strictObject({
+  api_keys: v.optional(v.pipe(v.record(v.string(), v.pipe(v.string(), v.minLength(8, "API keys need at least 8 characters"))), v.description("User → API key")), {}),
+  models: v.optional(v.pipe(
+    v.record(v.string(), v.nullable(v.strictObject({ rules: v.optional(v.array(RuleSchema), []) }))),
+    v.description("Models this org lists (private ones become usable), with rules run before the model's default rules"),
+  ), {}),
 });
 
 const ConfigObject = v.strictObject({
   server: v.optional(ServerSchema, {}),
   backends: v.optional(v.record(v.string(), BackendSchema), {}),
   models: v.pipe(v.record(v.string(), ModelSchema), v.description("Models the gateway exposes, by the name clients send")),
+  users: v.optional(v.pipe(v.record(v.string(), OrgSchema), v.description("Organisations, their API keys and model rules")), {}),
 });
 
 /** The whole config file. */
@@ -72,3 +123,7 @@ export type Config = v.InferOutput<typeof ConfigSchema>;
 export type BackendConfig = v.InferOutput<typeof BackendSchema>;
 /** A model's backend as written in the config. */
 export type ModelBackendConfig = v.InferOutput<typeof ModelBackendSchema>;
+/** A rule as written in the config. */
+export type RuleConfigOutput = v.InferOutput<typeof RuleSchema>;
+/** A model as written in the config. */
+export type ModelConfig = v.InferOutput<typeof ModelSchema>;

@@ -29,6 +29,8 @@ const STATUS: Record<ErrorKind, number> = {
 /** Extra detail an error may carry into the rendered body and headers. */
 export interface GatewayErrorOptions {
   status?: number;
+  /** The protocol's error type string, when it should not be derived from the kind. */
+  type?: string;
   param?: string;
   code?: string;
   headers?: Record<string, string>;
@@ -39,6 +41,7 @@ export interface GatewayErrorOptions {
 export class GatewayError extends Error {
   readonly kind: ErrorKind;
   readonly status: number;
+  readonly type?: string;
   readonly param?: string;
   readonly code?: string;
   readonly headers?: Record<string, string>;
@@ -48,6 +51,7 @@ export class GatewayError extends Error {
     this.name = "GatewayError";
     this.kind = kind;
     this.status = opts.status ?? STATUS[kind];
+    this.type = opts.type;
     this.param = opts.param;
     this.code = opts.code;
     this.headers = opts.headers;
@@ -59,4 +63,12 @@ export function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
   const message = err instanceof Error ? err.message : String(err);
   return new GatewayError("api_error", `internal error: ${message}`, { cause: err });
+}
+
+/** The kind that an HTTP status stands for (used for configured denials). */
+export function kindForStatus(status: number): ErrorKind {
+  const exact = (Object.keys(STATUS) as ErrorKind[]).find((k) => STATUS[k] === status);
+  if (exact) return exact;
+  if (status === 503) return "overloaded";
+  return status >= 500 ? "api_error" : "invalid_request";
 }

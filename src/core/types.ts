@@ -11,18 +11,28 @@ export function protocolOf(format: ApiFormat): Protocol {
   return format === "openai.chat" ? "openai" : "anthropic";
 }
 
+/** An authenticated caller: the organisation and the user its key belongs to. */
+export interface Caller {
+  org: string;
+  user: string;
+}
+
 /** What earlier engines learnt about a request; read by later engines and the access log. */
 export interface RequestContext {
   /** Gateway request id, also sent back in a response header. */
   requestId: string;
   /** performance.now() when the request arrived. */
   startedAt: number;
+  /** Who is calling, when the request carried a known API key. */
+  caller?: Caller;
   /** The model name the client asked for. */
   model?: string;
   /** The name of the backend that served (or last tried) the request. */
   backend?: string;
   /** Free-form tags added by engines (rules, limits); they appear in the access log. */
   tags: string[];
+  /** Upstream attempts made so far (more than one after a failover). */
+  attempts?: number;
 }
 
 /** A request as engines see it: format, headers, lazy body, and a signal that fires when the client goes away. */

@@ -3,3 +3,7 @@ export * from "./upstream";
 export * from "./mock";
 export * from "./balancer";
 export * from "./router";
+export * from "./auth";
+export * from "./model";
+export * from "./rules";
+export * from "./rewrite";

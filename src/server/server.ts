@@ -10,7 +10,8 @@ import { engineResponse, errorResponse, jsonResponse, type Exchange } from "./re
 /** What the server serves: the root engine and the model list, swappable as a whole. */
 export interface GatewayState {
   root: Engine;
-  models: string[];
+  /** The model names the caller of these request headers may use (GET /v1/models). */
+  listModels(headers: Headers): string[];
 }
 
 /** Server settings. */
@@ -64,7 +65,7 @@ export function startServer(state: () => GatewayState, opts: ServerOptions): Ser
     const protocol = guessProtocol(req);
     const x = exchange(req, protocol, pathOf(req.url));
     if (req.method !== "GET") return errorResponse(x, methodNotAllowed(req.method, "GET"));
-    const ids = state().models;
+    const ids = state().listModels(req.headers);
     const body = protocol === "anthropic" ? anthropicModelList(ids, startedAt) : openaiModelList(ids, startedAt);
     return jsonResponse(x, body);
   };

@@ -28,7 +28,7 @@ describe("BalancerEngine", () => {
   test("records the chosen backend in the context", async () => {
     const seen: string[] = [];
     const mk = (name: string) => engineFn(async () => { seen.push(name); return { status: 200, headers: new Headers() }; });
-    const b = new BalancerEngine([{ name: "x", weight: 1, engine: mk("x") }, { name: "y", weight: 1, engine: mk("y") }]);
+    const b = new BalancerEngine([{ backend: { name: "x", engine: mk("x") }, weight: 1 }, { backend: { name: "y", engine: mk("y") }, weight: 1 }]);
     const req = (): LLMRequest => ({ format: "openai.chat", path: "/", headers: new Headers(), body: LazyBody.fromValue({}), signal: new AbortController().signal, ctx: { requestId: "r", startedAt: 0, tags: [] } });
     const r1 = req();
     await b.process(r1);

@@ -1,25 +1,102 @@
 import { GatewayError, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { CircuitBreaker } from "./circuit-breaker";
 import { SmoothWeightedRoundRobin } from "./smooth-wrr";
 
-/** A named backend with its weight in the pool. */
-export interface BalancerTarget {
+/** A backend as pools see it: its engine and its breaker (shared by every pool that holds the same object; made when missing). */
+export interface Backend {
   name: string;
-  weight: number;
   engine: Engine;
+  breaker?: CircuitBreaker;
 }
 
-/** Spreads requests over backends by smooth weighted round-robin and records the chosen backend. */
+/** A backend with its weight in one pool. */
+export interface BalancerTarget {
+  backend: Backend;
+  weight: number;
+}
+
+/** Retry limits: attempts in all (first try included) and a time budget for starting new ones. */
+export interface FailoverOptions {
+  maxAttempts: number;
+  budgetMs: number;
+}
+
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504, 529]);
+
+/** True for errors that another backend may not have (connection failures, timeouts), not for a client that left. */
+function retryableError(err: unknown): boolean {
+  return err instanceof GatewayError && (err.kind === "upstream_unavailable" || err.kind === "timeout") && err.status !== 499;
+}
+
+/** Lets go of an answer that will not be sent. */
+function discard(res: LLMResponse): void {
+  res.stream?.cancel().catch(() => {});
+}
+
+/**
+ * Spreads requests over backends by smooth weighted round-robin. On a connection failure, a timeout,
+ * or a 408/429/5xx answer (all before any byte reached the client) it tries the next backend, within
+ * the attempt count and the time budget; backends whose circuit is open are skipped while others remain.
+ */
 export class BalancerEngine implements Engine {
   private readonly rr: SmoothWeightedRoundRobin<BalancerTarget>;
+  private readonly backends: Backend[];
+  private readonly failover: FailoverOptions;
 
-  constructor(targets: BalancerTarget[]) {
+  constructor(targets: BalancerTarget[], failover: Partial<FailoverOptions> = {}) {
+    for (const t of targets) t.backend.breaker ??= new CircuitBreaker(t.backend.name);
     this.rr = new SmoothWeightedRoundRobin(targets.map((t) => ({ item: t, weight: t.weight })));
+    this.backends = targets.filter((t) => t.weight > 0).sort((a, b) => b.weight - a.weight).map((t) => t.backend);
+    this.failover = { maxAttempts: failover.maxAttempts ?? 3, budgetMs: failover.budgetMs ?? 30_000 };
+  }
+
+  /**
+   * The first try follows the round-robin; a retry takes the heaviest untried backend. Backends whose
+   * circuit is open are passed over; when every one is resting, the first try still goes to the round-robin's pick.
+   */
+  private pick(tried: Set<Backend>): Backend | undefined {
+    if (tried.size === 0) {
+      let first: Backend | undefined;
+      for (let i = 0; i < this.rr.size; i++) {
+        const b = this.rr.next()!.backend;
+        if (b.breaker!.tryAcquire()) return b;
+        first ??= b;
+      }
+      return first;
+    }
+    for (const b of this.backends) if (!tried.has(b) && b.breaker!.tryAcquire()) return b;
+    return undefined;
   }
 
   async process(req: LLMRequest): Promise<LLMResponse> {
-    const target = this.rr.next();
-    if (!target) throw new GatewayError("overloaded", "no backend with a positive weight");
-    req.ctx.backend = target.name;
-    return target.engine.process(req);
+    const started = performance.now();
+    const tried = new Set<Backend>();
+    let lastError: unknown = new GatewayError("overloaded", "no backend with a positive weight");
+    let lastResponse: LLMResponse | undefined;
+    for (let attempt = 1; attempt <= this.failover.maxAttempts; attempt++) {
+      const backend = this.pick(tried);
+      if (!backend) break;
+      tried.add(backend);
+      req.ctx.backend = backend.name;
+      req.ctx.attempts = attempt;
+      try {
+        const res = await backend.engine.process(req);
+        if (!RETRYABLE_STATUS.has(res.status)) {
+          backend.breaker!.success();
+          if (lastResponse) discard(lastResponse);
+          return res;
+        }
+        backend.breaker!.failure();
+        if (lastResponse) discard(lastResponse);
+        lastResponse = res;
+      } catch (err) {
+        if (!retryableError(err) || req.signal.aborted) throw err;
+        backend.breaker!.failure();
+        lastError = err;
+      }
+      if (performance.now() - started > this.failover.budgetMs) break;
+    }
+    if (lastResponse) return lastResponse;
+    throw lastError;
   }
 }

@@ -1,3 +1,4 @@
-// Load balancing over a model's backends.
-export { BalancerEngine, type BalancerTarget } from "./balancer";
+// Load balancing over a model's backends, with failover and circuit breakers.
+export { BalancerEngine, type Backend, type BalancerTarget, type FailoverOptions } from "./balancer";
+export { CircuitBreaker, type BreakerState } from "./circuit-breaker";
 export { SmoothWeightedRoundRobin, type Weighted } from "./smooth-wrr";

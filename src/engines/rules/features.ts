@@ -40,11 +40,7 @@ export class RequestFeatures {
   }
 
   private firstText(): string {
-    if (this.first === undefined) {
-      const system = text(this.body.system).trim();
-      const firstMessage = this.messages()[0] as { content?: unknown } | undefined;
-      this.first = system || text(firstMessage?.content).trim();
-    }
+    this.first ??= text((this.messages()[0] as { content?: unknown } | undefined)?.content).trim();
     return this.first;
   }
 

@@ -21,10 +21,10 @@ export function anthropicErrorStatus(err: GatewayError): number {
 
 /** Anthropic error body: {"type":"error","error":{"type","message"},"request_id"}. */
 export function anthropicErrorBody(err: GatewayError, requestId: string): object {
-  return { type: "error", error: { type: TYPES[err.kind], message: err.message }, request_id: requestId };
+  return { type: "error", error: { type: err.type ?? TYPES[err.kind], message: err.message }, request_id: requestId };
 }
 
 /** The error as an in-stream SSE event (`event: error`). */
 export function anthropicErrorEvent(err: GatewayError): string {
-  return `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: TYPES[err.kind], message: err.message } })}\n\n`;
+  return `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: err.type ?? TYPES[err.kind], message: err.message } })}\n\n`;
 }

@@ -30,7 +30,7 @@ export function openaiErrorStatus(err: GatewayError): number {
 
 /** OpenAI error body: {"error":{"message","type","param","code"}}. */
 export function openaiErrorBody(err: GatewayError): object {
-  return { error: { message: err.message, type: TYPES[err.kind], param: err.param ?? null, code: err.code ?? CODES[err.kind] ?? null } };
+  return { error: { message: err.message, type: err.type ?? TYPES[err.kind], param: err.param ?? null, code: err.code ?? CODES[err.kind] ?? null } };
 }
 
 /** The error as an in-stream chunk (`data: {"error":...}`). */

@@ -1,0 +1,36 @@
+// Hot reload: SIGHUP, or a change of the config file (its directory is watched, so editors that replace
+// the file by rename are seen too), debounced; the new file is validated before anything is swapped.
+import { watch, type FSWatcher } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+
+/** Stops watching. */
+export type StopWatching = () => void;
+
+/** Calls `reload` (debounced by `debounceMs`) when the file changes or the process gets SIGHUP. */
+export function watchConfig(file: string, reload: (reason: string) => void, debounceMs = 150): StopWatching {
+  const path = resolve(file);
+  const name = basename(path);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const schedule = (reason: string) => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      reload(reason);
+    }, debounceMs);
+  };
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(dirname(path), (_event, changed) => {
+      if (changed === null || changed === name || changed?.toString() === name) schedule("file changed");
+    });
+  } catch (err) {
+    console.error(JSON.stringify({ level: "warn", msg: "cannot watch the config directory; reload with SIGHUP", error: (err as Error).message }));
+  }
+  const onHup = () => schedule("SIGHUP");
+  process.on("SIGHUP", onHup);
+  return () => {
+    watcher?.close();
+    process.off("SIGHUP", onHup);
+    if (timer) clearTimeout(timer);
+  };
+}

@@ -1,0 +1,2 @@
+// API-key authentication.
+export { ApiKeys, AuthEngine } from "./api-keys";

@@ -1,0 +1,4 @@
+// JSON rewrites of requests, responses and stream chunks.
+export { RewriteEngine, type RewriteOptions } from "./rewrite-engine";
+export { RewritePolicy, mergePolicies, type RewritePolicyConfig } from "./policy";
+export { parsePath, setPath, removePath, type JsonPath } from "./paths";

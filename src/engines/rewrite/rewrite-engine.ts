@@ -1,0 +1,85 @@
+import { sseDecoder, sseEncoder, SseEvent, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { RewritePolicy, type RewritePolicyConfig } from "./policy";
+
+/** The three policies of a rewrite engine (each optional). */
+export interface RewriteOptions {
+  request?: RewritePolicyConfig;
+  response?: RewritePolicyConfig;
+  streamChunk?: RewritePolicyConfig;
+}
+
+const warned = new WeakSet<RewritePolicy>();
+function warnOnce(policy: RewritePolicy, what: string) {
+  return (path: string, err: Error) => {
+    if (warned.has(policy)) return;
+    warned.add(policy);
+    console.error(JSON.stringify({ level: "warn", msg: `${what} rewrite expression failed; key left unchanged`, path, error: err.message }));
+  };
+}
+
+/** Rewrites the request body, the whole response body, and each JSON stream event, as its policies say. */
+export class RewriteEngine implements Engine {
+  private readonly request?: RewritePolicy;
+  private readonly response?: RewritePolicy;
+  private readonly chunk?: RewritePolicy;
+
+  constructor(private readonly next: Engine, opts: RewriteOptions) {
+    const compile = (c?: RewritePolicyConfig) => {
+      const p = c && new RewritePolicy(c);
+      return p && !p.isEmpty ? p : undefined;
+    };
+    this.request = compile(opts.request);
+    this.response = compile(opts.response);
+    this.chunk = compile(opts.streamChunk);
+  }
+
+  async process(req: LLMRequest): Promise<LLMResponse> {
+    if (this.request) {
+      const body = req.body.json();
+      this.request.apply(body, () => ({ RawReq: body }), warnOnce(this.request, "request"));
+      req.body.markDirty();
+    }
+    if (this.response || this.chunk) {
+      // the upstream must answer uncompressed for its body to be rewritten
+      const headers = new Headers(req.headers);
+      headers.delete("accept-encoding");
+      req = { ...req, headers };
+    }
+    const res = await this.next.process(req);
+    if (this.response && res.body && res.status < 300) this.rewriteBody(res, req);
+    if (this.chunk && res.stream && res.status < 300) res.stream = this.rewriteStream(res.stream, req);
+    return res;
+  }
+
+  private rewriteBody(res: LLMResponse, req: LLMRequest): void {
+    let value: unknown;
+    try {
+      value = res.body!.json();
+    } catch {
+      return; // not JSON: nothing to rewrite
+    }
+    this.response!.apply(value, () => ({ RawReq: req.body.json(), Resp: value }), warnOnce(this.response!, "response"));
+    res.body!.markDirty();
+    res.headers.delete("content-length");
+  }
+
+  private rewriteStream(stream: ReadableStream<Uint8Array>, req: LLMRequest): ReadableStream<Uint8Array> {
+    const policy = this.chunk!;
+    const onError = warnOnce(policy, "stream chunk");
+    const rewrite = new TransformStream<SseEvent, SseEvent>({
+      transform(ev, ctrl) {
+        if (ev.data.charCodeAt(0) === 123 /* { */) {
+          try {
+            const value = ev.json();
+            policy.apply(value, () => ({ RawReq: req.body.json(), Resp: value }), onError);
+            ev.setJson(value);
+          } catch {
+            // not JSON after all: pass it on unchanged
+          }
+        }
+        ctrl.enqueue(ev);
+      },
+    });
+    return stream.pipeThrough(sseDecoder()).pipeThrough(rewrite).pipeThrough(sseEncoder());
+  }
+}
