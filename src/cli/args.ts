@@ -12,7 +12,7 @@ export function parsePort(value: string): number {
 
 /** Flags each subcommand knows (citty silently ignores unknown ones; we do not). */
 const KNOWN: Record<string, string[]> = {
-  serve: ["-c", "--config", "--host", "--port", "-h", "--help"],
+  serve: ["-c", "--config", "--host", "--port", "--watch", "--no-watch", "-h", "--help"],
   validate: ["-h", "--help"],
 };
 

@@ -11,6 +11,7 @@ export const serveCommand = defineCommand({
     config: { type: "string", alias: "c", description: "Config file (YAML)", default: "config.yaml" },
     host: { type: "string", description: "Listen address (overrides server.host)" },
     port: { type: "string", description: "Listen port (overrides server.port)" },
+    watch: { type: "boolean", description: "Reload when the config file changes (--no-watch: only on SIGHUP)", default: true },
   },
   async run({ args }) {
     const result = await loadConfigFile(args.config);
@@ -30,7 +31,7 @@ export const serveCommand = defineCommand({
       accessLog: log,
       version: pkg.version,
     });
-    const stopWatching = watchConfig(args.config, (reason) => void live.reload(reason));
+    const stopWatching = watchConfig(args.config, (reason) => void live.reload(reason), { watchFile: args.watch });
     const stop = () => {
       stopWatching();
       log.flush();

@@ -5,4 +5,4 @@ export { buildGateway, buildBackend, TIMEOUT_DEFAULTS, type BuiltGateway } from 
 export { resolveBackend } from "./resolve";
 export { defaultPoolWeight } from "./pool-name";
 export { LiveConfig } from "./live";
-export { watchConfig, type StopWatching } from "./watch";
+export { watchConfig, type StopWatching, type WatchOptions } from "./watch";

@@ -6,8 +6,17 @@ import { basename, dirname, resolve } from "node:path";
 /** Stops watching. */
 export type StopWatching = () => void;
 
-/** Calls `reload` (debounced by `debounceMs`) when the file changes or the process gets SIGHUP. */
-export function watchConfig(file: string, reload: (reason: string) => void, debounceMs = 150): StopWatching {
+/** Options of watchConfig. */
+export interface WatchOptions {
+  /** Wait this long after the last event before reloading (one save raises several). */
+  debounceMs?: number;
+  /** Watch the file (default true); SIGHUP always reloads. */
+  watchFile?: boolean;
+}
+
+/** Calls `reload` (debounced) when the file changes or the process gets SIGHUP. */
+export function watchConfig(file: string, reload: (reason: string) => void, opts: WatchOptions = {}): StopWatching {
+  const debounceMs = opts.debounceMs ?? 150;
   const path = resolve(file);
   const name = basename(path);
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -19,12 +28,14 @@ export function watchConfig(file: string, reload: (reason: string) => void, debo
     }, debounceMs);
   };
   let watcher: FSWatcher | undefined;
-  try {
-    watcher = watch(dirname(path), (_event, changed) => {
-      if (changed === null || changed === name || changed?.toString() === name) schedule("file changed");
-    });
-  } catch (err) {
-    console.error(JSON.stringify({ level: "warn", msg: "cannot watch the config directory; reload with SIGHUP", error: (err as Error).message }));
+  if (opts.watchFile !== false) {
+    try {
+      watcher = watch(dirname(path), (_event, changed) => {
+        if (changed === null || changed?.toString() === name) schedule("file changed");
+      });
+    } catch (err) {
+      console.error(JSON.stringify({ level: "warn", msg: "cannot watch the config directory; reload with SIGHUP", error: (err as Error).message }));
+    }
   }
   const onHup = () => schedule("SIGHUP");
   process.on("SIGHUP", onHup);

@@ -12,6 +12,8 @@ export interface AccessRecord {
   bytes_in: number;
   bytes_out: number;
   tags?: string[];
+  /** Upstream attempts, when there was more than one. */
+  attempts?: number;
   outcome?: "ok" | "error" | "client_closed" | "upstream_failed";
   error?: string;
 }

@@ -22,8 +22,8 @@ export interface GatewayProcess {
 }
 
 /** Starts `octollm serve -c FILE --port 0` and waits for its "listening on" line. */
-export async function startBinary(configFile: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
-  const proc = Bun.spawn([BINARY, "serve", "-c", configFile, "--host", "127.0.0.1", "--port", "0"], {
+export async function startBinary(configFile: string, env: Record<string, string> = {}, args: string[] = []): Promise<GatewayProcess> {
+  const proc = Bun.spawn([BINARY, "serve", "-c", configFile, "--host", "127.0.0.1", "--port", "0", ...args], {
     stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env },
   });
   let out = "";
