@@ -3,6 +3,8 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { buildExampleGateway } from "../examples/library";
+import { seedRoutes } from "../examples/seed-gateway";
+import { startMockUpstream } from "./helpers/mock-upstream";
 import { loadConfigFile, formatProblem } from "../src/config";
 import { AccessLog, startServer } from "../src/server";
 
@@ -35,6 +37,27 @@ describe("examples", () => {
       expect(root.modelNames).toEqual(["demo"]);
     } finally {
       server.stop(true);
+    }
+  });
+});
+
+describe("the seed README's example", () => {
+  test("an endpoint, a rewrite around it, and handlers on paths of our own", async () => {
+    const upstream = startMockUpstream();
+    const server = Bun.serve({ hostname: "127.0.0.1", port: 0, routes: seedRoutes(upstream.url, "sk-seed") });
+    try {
+      const plain = await fetch(`${server.url}v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "m", messages: [] }) });
+      expect(plain.headers.get("content-type")).toBe("application/json");
+      await plain.text();
+      const forced = await fetch(`${server.url}force-stream/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "m", messages: [] }) });
+      expect(forced.headers.get("content-type")).toBe("text/event-stream");
+      expect(await forced.text()).toEndWith("data: [DONE]\n\n");
+      const seen = upstream.seen.at(-1)!;
+      expect(JSON.parse(new TextDecoder().decode(seen.body)).stream).toBe(true);
+      expect(seen.headers.authorization).toBe("Bearer sk-seed");
+    } finally {
+      server.stop(true);
+      upstream.stop();
     }
   });
 });

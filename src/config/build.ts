@@ -29,7 +29,7 @@ export function buildBackend(b: BackendConfig, env: Record<string, string | unde
   return new HttpUpstreamEngine({
     baseUrl: b.base_url!,
     paths: { "openai.chat": b.url_path_chat, "anthropic.messages": b.url_path_messages, "anthropic.count_tokens": b.url_path_count_tokens },
-    apiKey: b.api_key ?? env.OCTOLLM_API_KEY,
+    apiKey: b.api_key || env.OCTOLLM_API_KEY, // an empty value (e.g. ${KEY:-}) counts as none
     anthropicApiKeyAsBearer: b.anthropic_api_key_as_bearer,
     extraHeaders: b.extra_headers,
     httpProxy: b.http_proxy,

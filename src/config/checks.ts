@@ -12,7 +12,8 @@ interface RawCheckContext {
   addIssue(info: { message: string; path?: any }): void;
 }
 type Path = (string | number)[];
-type Report = (path: Path, message: string) => void;
+/** Reports a problem at a path; `atKey` points at the key itself rather than its value. */
+type Report = (path: Path, message: string, atKey?: boolean) => void;
 
 interface RewriteLike { set_keys?: Record<string, unknown>; set_keys_by_expr?: Record<string, string>; remove_keys?: string[] }
 interface RuleLike { match?: string; forward_weights?: Record<string, number> }
@@ -22,13 +23,16 @@ interface CheckedConfig {
   users: Record<string, { api_keys: Record<string, string>; models: Record<string, { rules: RuleLike[] } | null> }>;
 }
 
+/** Marks an issue that names a key (so the validator points at the key, not its value). */
+export const KEY_MARK = "key";
+
 const REWRITE_KEYS = ["request_rewrites", "response_rewrites", "stream_chunk_rewrites"] as const;
 
 /** The valibot rawCheck that runs once the structure is valid. */
 export function crossChecks(ctx: RawCheckContext): void {
   if (!ctx.dataset.typed) return;
   const config = ctx.dataset.value as CheckedConfig;
-  const report: Report = (path, message) => ctx.addIssue({ message, path: issuePath(config, path) });
+  const report: Report = (path, message, atKey) => ctx.addIssue({ message, path: issuePath(config, path), ...(atKey ? { expected: KEY_MARK } : {}) });
   const globals = config.backends;
   for (const [name, backend] of Object.entries(globals)) {
     checkBackend(report, ["backends", name], backend);
@@ -47,13 +51,13 @@ export function crossChecks(ctx: RawCheckContext): void {
   for (const [org, def] of Object.entries(config.users)) {
     for (const [user, key] of Object.entries(def.api_keys)) {
       const owner = keyOwner.get(key);
-      if (owner) report(["users", org, "api_keys", user], `this API key is already used by ${owner}`);
+      if (owner) report(["users", org, "api_keys", user], `this API key is already used by ${owner}`, true);
       else keyOwner.set(key, `${org}/${user}`);
     }
     for (const [model, entry] of Object.entries(def.models)) {
       const at: Path = ["users", org, "models", model];
       if (!(model in config.models)) {
-        report(at, `unknown model "${model}" (known: ${Object.keys(config.models).join(", ")})`);
+        report(at, `unknown model "${model}" (known: ${Object.keys(config.models).join(", ")})`, true);
         continue;
       }
       const names = Object.keys(config.models[model]!.backends);
@@ -88,7 +92,7 @@ function checkBackend(report: Report, at: Path, b: BackendConfig): void {
 function checkRule(report: Report, at: Path, rule: RuleLike, backends: string[]): void {
   if (rule.match !== undefined) checkExpr(report, [...at, "match"], rule.match);
   for (const name of Object.keys(rule.forward_weights ?? {})) {
-    if (!backends.includes(name)) report([...at, "forward_weights", name], `unknown backend "${name}" of this model (known: ${backends.join(", ")})`);
+    if (!backends.includes(name)) report([...at, "forward_weights", name], `unknown backend "${name}" of this model (known: ${backends.join(", ")})`, true);
   }
 }
 

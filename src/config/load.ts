@@ -3,6 +3,7 @@
 import * as v from "valibot";
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
 import { interpolateDocument } from "./env";
+import { KEY_MARK } from "./checks";
 import { ConfigSchema, type Config } from "./schema";
 
 /** One problem found in a config, with its 1-based position. */
@@ -39,7 +40,7 @@ export function loadConfigText(text: string, env: Record<string, string | undefi
   if (result.success && problems.length === 0) return { ok: true, config: result.output };
   for (const issue of result.issues ?? []) {
     const keys = (issue.path ?? []).map((p) => p.key as string | number);
-    const unknownKey = issue.expected === "never";
+    const unknownKey = issue.expected === "never" || issue.expected === KEY_MARK;
     problems.push({ ...at(locate(doc, keys, unknownKey)), path: keys.join(".") || "<root>", message: describe(issue) });
   }
   problems.sort((a, b) => a.line - b.line || a.col - b.col);

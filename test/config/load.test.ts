@@ -88,3 +88,42 @@ models:
     expect(problems(yaml, { PORT: "1" })).toEqual([`c.yaml:9:18 models.m.backends.default:1.api_key: environment variable KEY is not set`]);
   });
 });
+
+describe("routing config checks", () => {
+  test("unknown forward_weights backend, unknown user model, duplicate key, bad expressions, bad paths", () => {
+    const yaml = `
+models:
+  m:
+    default_rules:
+      - name: r1
+        match: "RawReq.stream == true and (1"
+        forward_weights: { nope: 1 }
+    request_rewrites:
+      set_keys_by_expr: { x: "Model =" }
+      remove_keys: ["a..b"]
+    backends:
+      "default:1": { provider: mock }
+users:
+  o1:
+    api_keys: { u1: same-key-123 }
+    models:
+      ghost:
+  o2:
+    api_keys: { u2: same-key-123 }
+`;
+    const p = problems(yaml);
+    expect(p).toEqual([
+      `c.yaml:6:16 models.m.default_rules.0.match: invalid expression: Expecting '-', '+', '*', '/', '^', 'mod', 'and', 'or', 'in', 'notIn', ')', ',', '%', '?', '==', '!=', '~=', '<', '<=', '>=', '>', got 'EndOfExpression' (at column 24 of the expression)`,
+      `c.yaml:7:28 models.m.default_rules.0.forward_weights.nope: unknown backend "nope" of this model (known: default:1)`,
+      `c.yaml:9:7 models.m.request_rewrites: invalid path "a..b": empty segment`,
+      `c.yaml:9:30 models.m.request_rewrites.set_keys_by_expr.x: invalid expression: Lexical error on line 1. Unrecognized text. (at column 7 of the expression)`,
+      `c.yaml:17:7 users.o1.models.ghost: unknown model "ghost" (known: m)`,
+      `c.yaml:19:17 users.o2.api_keys.u2: this API key is already used by o1/u1`,
+    ]);
+  });
+  test("rule keys are checked like every other key", () => {
+    expect(problems(`models:\n  m:\n    default_rules:\n      - name: r\n        mtch: "true"\n    backends:\n      "default:1": { provider: mock }\n`)).toEqual([
+      `c.yaml:5:9 models.m.default_rules.0.mtch: unknown key "mtch"`,
+    ]);
+  });
+});

@@ -1,0 +1,73 @@
+// The handler for one LLM endpoint: body limits, JSON check, request id, the engine, the response,
+// the access log. The gateway's server mounts three of them; a library user can mount any engine
+// on any path of their own Bun.serve.
+import { GatewayError, LazyBody, looksLikeJsonObject, protocolOf, toGatewayError, type ApiFormat, type Engine, type Protocol, type RequestContext } from "../core";
+import { AccessLog } from "./access-log";
+import { readBody } from "./body-reader";
+import { nextRequestId } from "./request-id";
+import { engineResponse, errorResponse, type Exchange } from "./respond";
+
+/** Limits and logging of an LLM handler. */
+export interface HandlerOptions {
+  /** Largest request body accepted (default 32 MiB). */
+  maxBodyBytes?: number;
+  /** Bodies up to this size are parsed in full on arrival (default 65536). */
+  jsonCheckMaxBytes?: number;
+  /** Where access-log lines go (default: stdout). */
+  accessLog?: AccessLog;
+}
+
+/** A Bun.serve route handler. */
+export type RouteHandler = (req: Request, server: Bun.Server<undefined>) => Promise<Response>;
+
+/** A fresh request context. */
+export function newContext(): RequestContext {
+  return { requestId: nextRequestId(), startedAt: performance.now(), tags: [] };
+}
+
+/** A method-not-allowed error that names the allowed methods. */
+export function methodNotAllowed(method: string, allow: string): GatewayError {
+  return new GatewayError("method_not_allowed", `method ${method} is not allowed here (allowed: ${allow})`, { headers: { allow } });
+}
+
+/** Path and query of a request URL, without scheme and host. */
+export function pathOf(url: string): string {
+  const slash = url.indexOf("/", url.indexOf("//") + 2);
+  return slash < 0 ? "/" : url.slice(slash);
+}
+
+/** The exchange record a handler keeps for the response and the access log. */
+export function newExchange(req: Request, protocol: Protocol, log: AccessLog): Exchange {
+  return { ctx: newContext(), protocol, method: req.method, path: pathOf(req.url), bytesIn: 0, log };
+}
+
+/** A handler that serves requests of `format` with `engine` (or with whatever engine the function returns now). */
+export function llmHandler(format: ApiFormat, engine: Engine | (() => Engine), opts: HandlerOptions = {}): RouteHandler {
+  const log = opts.accessLog ?? new AccessLog();
+  const maxBodyBytes = opts.maxBodyBytes ?? 32 * 1024 * 1024;
+  const jsonCheckMaxBytes = opts.jsonCheckMaxBytes ?? 65536;
+  const current = typeof engine === "function" ? engine : () => engine;
+  const protocol = protocolOf(format);
+  return async (req, server) => {
+    const x = newExchange(req, protocol, log);
+    if (req.method !== "POST") return errorResponse(x, methodNotAllowed(req.method, "POST"));
+    server.timeout(req, 0); // LLM calls may be silent for minutes; never cut them
+    try {
+      const bytes = await readBody(req, maxBodyBytes);
+      x.bytesIn = bytes.byteLength;
+      if (!looksLikeJsonObject(bytes)) throw new GatewayError("invalid_request", "request body must be a JSON object");
+      const body = LazyBody.fromBytes(bytes);
+      if (bytes.byteLength <= jsonCheckMaxBytes) body.json(); // cached; the original bytes are still what is forwarded
+      const res = await current().process({ format, path: x.path, headers: req.headers, body, signal: req.signal, ctx: x.ctx });
+      return await engineResponse(x, res);
+    } catch (err) {
+      return errorResponse(x, toGatewayError(err));
+    }
+  };
+}
+
+/** A handler for OpenAI `/v1/chat/completions` requests. */
+export const chatCompletionsHandler = (engine: Engine | (() => Engine), opts?: HandlerOptions) => llmHandler("openai.chat", engine, opts);
+
+/** A handler for Anthropic `/v1/messages` requests. */
+export const messagesHandler = (engine: Engine | (() => Engine), opts?: HandlerOptions) => llmHandler("anthropic.messages", engine, opts);
