@@ -34,8 +34,24 @@ const bodies: Record<string, object> = {
   small,
   stream: { ...small, stream: true },
   big: bigConversation(200 * 1024),
+  rules: { ...small, model: "bench-rules", metadata: { tier: "gold" } },
 };
 for (const [name, body] of Object.entries(bodies)) writeFileSync(join(dir, `${name}.json`), JSON.stringify(body));
+
+/** A model with 20 rules (19 that do not match, of the kinds people write, then one that tags) over 3 backends. */
+function rulesModel(url: string): string {
+  const kinds = [
+    (i: number) => `RawReq.stream == true and RawReq.max_tokens > ${100000 + i}`,
+    (i: number) => `Features.promptTextLen > ${500000 + i}`,
+    (i: number) => `'x-tenant' of Headers == "tenant-${i}"`,
+    (i: number) => `RawReq.metadata.tier == "tier-${i}" or Org == "org-${i}"`,
+    (i: number) => `startsWith(lower(Model), "other-${i}")`,
+  ];
+  const rules = Array.from({ length: 19 }, (_, i) => `      - name: r${i}\n        match: '${kinds[i % kinds.length]!(i)}'\n        deny: { reason_text: "no", http_status_code: 403 }`);
+  rules.push(`      - name: gold\n        match: 'RawReq.metadata.tier == "gold"'\n        add_tags: [gold]`);
+  return `  bench-rules:\n    default_rules:\n${rules.join("\n")}\n    backends:\n` +
+    ["a", "b", "c"].map((n) => `      default:1:${n}: { base_url: "${url}" }`).join("\n") + "\n";
+}
 
 /** A Claude-Code-shaped request of about `size` bytes (model first, a long message history). */
 function bigConversation(size: number): object {
@@ -53,11 +69,12 @@ const SCENARIOS: Scenario[] = [
   { name: "stream 50 chunks", path: "/v1/chat/completions?chunks=50", body: "stream", conns: [1, 16, 64] },
   { name: "200 KB body", path: "/v1/chat/completions", body: "big", conns: [16] },
   { name: "paced stream 20×5ms", path: "/v1/chat/completions?chunks=20&pace=5", body: "stream", conns: [16] },
+  { name: "20 rules, 3 backends", path: "/v1/chat/completions", body: "rules", conns: [16, 64] },
 ];
 
 const config = join(dir, "bench.yaml");
 const upstream = await startServerProc([process.execPath, join(import.meta.dir, "upstream.ts"), "0"]);
-writeFileSync(config, `server: { max_body_bytes: 8388608 }\nmodels:\n  bench:\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n`);
+writeFileSync(config, `server: { max_body_bytes: 8388608 }\nmodels:\n  bench:\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n${rulesModel(upstream.url)}`);
 const bare = await startServerProc([process.execPath, join(import.meta.dir, "bare-proxy.ts"), "0", upstream.url]);
 const gateway = await startServerProc([binary, "serve", "-c", config, "--port", "0"], "stderr");
 
