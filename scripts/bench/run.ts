@@ -47,8 +47,8 @@ function rulesModel(url: string): string {
     (i: number) => `RawReq.metadata.tier == "tier-${i}" or Org == "org-${i}"`,
     (i: number) => `startsWith(lower(Model), "other-${i}")`,
   ];
-  const rules = Array.from({ length: 19 }, (_, i) => `      - name: r${i}\n        match: '${kinds[i % kinds.length]!(i)}'\n        deny: { reason_text: "no", http_status_code: 403 }`);
-  rules.push(`      - name: gold\n        match: 'RawReq.metadata.tier == "gold"'\n        add_tags: [gold]`);
+  const rules = Array.from({ length: 19 }, (_, i) => `      - name: r${i}\n        match: ${JSON.stringify(kinds[i % kinds.length]!(i))}\n        deny: { reason_text: "no", http_status_code: 403 }`);
+  rules.push(`      - name: gold\n        match: ${JSON.stringify(`RawReq.metadata.tier == "gold"`)}\n        add_tags: [gold]`);
   return `  bench-rules:\n    default_rules:\n${rules.join("\n")}\n    backends:\n` +
     ["a", "b", "c"].map((n) => `      default:1:${n}: { base_url: "${url}" }`).join("\n") + "\n";
 }

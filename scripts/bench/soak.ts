@@ -40,7 +40,10 @@ export async function measureStartup(binary: string, dir: string, runs = 10) {
   const body = JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] });
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() }); // a free port
+    const port = probe.port!;
+    probe.stop(true);
+    await Bun.sleep(20);
     const t0 = performance.now();
     const proc = Bun.spawn([binary, "serve", "-c", config, "--port", String(port)], { stdout: "ignore", stderr: "ignore" });
     for (;;) {

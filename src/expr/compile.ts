@@ -35,8 +35,14 @@ export const EXPR_FUNCTIONS = {
 /** `==` and `!=` stay strict, except that a missing value (undefined) equals null. */
 const looseNull = (a: unknown, b: unknown) => a === b || (a == null && b == null);
 
+/** `a.b.c` with optional chaining, and `'x-name' of H` that gives undefined (not an error) when H has no such key. */
+function property(name: string, get: (name: string) => unknown, obj: unknown, type: "unescaped" | "single-quoted"): unknown {
+  if (type === "single-quoted") return obj !== null && typeof obj === "object" && Object.hasOwn(obj, name) ? (obj as Record<string, unknown>)[name] : undefined;
+  return useDotAccessOperatorAndOptionalChaining(name, get, obj, type);
+}
+
 const OPTIONS = {
-  customProp: useDotAccessOperatorAndOptionalChaining,
+  customProp: property,
   operators: { "==": looseNull, "!=": (a: unknown, b: unknown) => !looseNull(a, b) },
   constants: { true: true, false: false, null: null },
   extraFunctions: EXPR_FUNCTIONS,
