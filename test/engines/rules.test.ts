@@ -33,6 +33,7 @@ describe("rules", () => {
     expect(m(`'x-tenant' of Headers == "acme"`)).toBe(true);
     expect(m(`Org == "o1" and User == "u1"`)).toBe(true);
     expect(m("Features.promptTextLen == 1")).toBe(true);
+    expect(m(`'x-missing' of Headers == null`)).toBe(true); // a missing quoted key is null, not an error
   });
   test("the first match wins; a run-time failure is no match", () => {
     const rules = [new Rule({ name: "bad", match: `RawReq.model > 3` }), new Rule({ name: "a", match: "true" }), new Rule({ name: "b", match: "true" })];
