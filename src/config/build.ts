@@ -2,11 +2,12 @@
 import type { Engine } from "../core";
 import {
   AccessPolicy, ApiKeys, AuthEngine, BalancerEngine, CircuitBreaker, HttpUpstreamEngine, MockEngine, ModelEngine, ModelRouterEngine,
-  RewriteEngine, Rule, mergePolicies, type Backend, type FailoverOptions, type RuleConfig,
+  MessagesFromChatEngine, RewriteEngine, Rule, ThinkingFilterEngine, mergePolicies, type Backend, type FailoverOptions, type RuleConfig,
 } from "../engines";
+import type { BackendProfile } from "../convert";
 import { defaultPoolWeight } from "./pool-name";
 import { resolveBackend } from "./resolve";
-import type { BackendConfig, Config, ModelConfig } from "./schema";
+import type { BackendConfig, Config, ModelConfig, ProfileConfig } from "./schema";
 
 /** Defaults for upstream timeouts, in ms. */
 export const TIMEOUT_DEFAULTS = { connect: 10_000, firstByte: 600_000, idle: 300_000 } as const;
@@ -39,6 +40,26 @@ export function buildBackend(b: BackendConfig, env: Record<string, string | unde
   });
 }
 
+/** A profile from config keys (snake_case) to the converters' fields. */
+export function profileFromConfig(p: ProfileConfig = {}): Partial<BackendProfile> {
+  const out: Partial<BackendProfile> = {
+    maxTokensField: p.max_tokens_field, maxOutputTokens: p.max_output_tokens, streamUsage: p.stream_usage, reasoningParam: p.reasoning_param,
+    reasoningHistory: p.reasoning_history, thinkTags: p.think_tags, vision: p.vision, pdf: p.pdf, toolNameMax: p.tool_name_max,
+    assistantNullContent: p.assistant_null_content, parallelToolCallsParam: p.parallel_tool_calls_param, topK: p.top_k,
+    fixedTemperature: p.fixed_temperature, maxStop: p.max_stop, safetyIdentifier: p.safety_identifier, toolStreaming: p.tool_streaming,
+    pingIntervalMs: p.ping_interval_ms,
+  };
+  for (const k of Object.keys(out) as (keyof BackendProfile)[]) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+/** A backend's full engine: rewrites around the upstream (so they see the upstream's shapes), conversion around that. */
+function backendEngine(b: BackendConfig, model: ModelConfig, env: Record<string, string | undefined>): Engine {
+  const inner = withRewrites(buildBackend(b, env), model, b);
+  if (b.convert_to_messages === "from_chat") return new MessagesFromChatEngine(inner, profileFromConfig(b.profile));
+  return b.provider === "mock" ? inner : new ThinkingFilterEngine(inner);
+}
+
 /** The upstream engine wrapped in the merged model + backend rewrites, when there are any. */
 function withRewrites(engine: Engine, model: ModelConfig, b: BackendConfig): Engine {
   const request = mergePolicies(model.request_rewrites, b.request_rewrites);
@@ -69,7 +90,7 @@ export function buildGateway(config: Config, env: Record<string, string | undefi
       const resolved = resolveBackend(own, config.backends);
       backends.set(backendName, {
         name: backendName,
-        engine: withRewrites(buildBackend(resolved, env), model, resolved),
+        engine: backendEngine(resolved, model, env),
         breaker: new CircuitBreaker(`${name}/${backendName}`, f.failure_threshold, f.cooldown_ms),
       });
     }

@@ -28,6 +28,29 @@ const rewrites = {
   stream_chunk_rewrites: v.optional(v.pipe(RewriteSchema, v.description("Rewrites of each JSON event of a stream"))),
 };
 
+const flag = (what: string) => v.optional(v.pipe(v.boolean(), v.description(what)));
+
+/** How an OpenAI-compatible backend differs from the reference (used when converting to it). */
+export const ProfileSchema = v.strictObject({
+  max_tokens_field: v.optional(v.pipe(v.picklist(["max_tokens", "max_completion_tokens"]), v.description("Field for the output cap (default max_tokens)"))),
+  max_output_tokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Clamp max_tokens to this (0: no clamp)"))),
+  stream_usage: flag("Send stream_options.include_usage (default true)"),
+  reasoning_param: v.optional(v.pipe(v.picklist(["reasoning_effort", "openrouter", "thinking_object", "enable_thinking", "chat_template_kwargs", "none"]), v.description("How to switch reasoning on (default reasoning_effort)"))),
+  reasoning_history: v.optional(v.pipe(v.picklist(["drop", "reasoning_content", "reasoning"]), v.description("Where earlier thinking goes in assistant messages (default drop)"))),
+  think_tags: flag("The backend writes <think>…</think> inside content"),
+  vision: flag("Images are accepted (default true)"),
+  pdf: flag("PDF files are accepted (default false)"),
+  tool_name_max: v.optional(v.pipe(v.number(), v.integer(), v.minValue(16), v.maxValue(256), v.description("Longest tool name (default 64)"))),
+  assistant_null_content: flag("content: null next to tool_calls (default true; false sends \"\")"),
+  parallel_tool_calls_param: flag("parallel_tool_calls is accepted (default true)"),
+  top_k: flag("top_k is accepted (default false)"),
+  fixed_temperature: flag("Drop temperature and top_p (models that accept only their default)"),
+  max_stop: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Most stop sequences accepted (default 4)"))),
+  safety_identifier: flag("Send a hash of metadata.user_id as safety_identifier (OpenAI)"),
+  tool_streaming: v.optional(v.pipe(v.picklist(["buffered", "live"]), v.description("Tool calls in converted streams: emitted whole (default) or live"))),
+  ping_interval_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Keep-alive ping on converted streams after this much silence (default 15000; 0: none)"))),
+});
+
 const backendFields = {
   provider: v.optional(v.pipe(v.picklist(["http", "mock"]), v.description("http (default): an OpenAI/Anthropic-compatible API; mock: the built-in offline backend"))),
   base_url: v.optional(v.pipe(v.string(), v.url("must be a URL"), v.description("Base URL that the url_path_* paths are appended to"))),
@@ -42,6 +65,9 @@ const backendFields = {
   first_byte_timeout_ms: ms("Deadline for the upstream's response headers (default 600000; 0: none)"),
   idle_timeout_ms: ms("Longest silence between two response chunks (default 300000; 0: none)"),
   mock: v.optional(MockSchema),
+  convert_to_messages: v.optional(v.pipe(v.literal("from_chat"), v.description("Serve Anthropic /v1/messages from this backend's OpenAI chat API"))),
+  convert_to_chat: v.optional(v.pipe(v.literal("from_messages"), v.description("Serve OpenAI /v1/chat/completions from this backend's Anthropic messages API"))),
+  profile: v.optional(ProfileSchema),
   ...rewrites,
 };
 
@@ -123,6 +149,8 @@ export type Config = v.InferOutput<typeof ConfigSchema>;
 export type BackendConfig = v.InferOutput<typeof BackendSchema>;
 /** A model's backend as written in the config. */
 export type ModelBackendConfig = v.InferOutput<typeof ModelBackendSchema>;
+/** A backend profile as written in the config. */
+export type ProfileConfig = v.InferOutput<typeof ProfileSchema>;
 /** A rule as written in the config. */
 export type RuleConfigOutput = v.InferOutput<typeof RuleSchema>;
 /** A model as written in the config. */

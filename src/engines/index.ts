@@ -7,3 +7,4 @@ export * from "./auth";
 export * from "./model";
 export * from "./rules";
 export * from "./rewrite";
+export * from "./convert";

@@ -1,0 +1,5 @@
+// Protocol conversion between Anthropic Messages and OpenAI Chat Completions (../shared/protocol.md).
+export * from "./messages-from-chat";
+export { makeProfile, DEFAULT_PROFILE, type BackendProfile, type ReasoningParam } from "./profile";
+export { ToolNames, signThinking, isGatewaySignature, parseToolArguments, repairJson, toAnthropicToolId } from "./ids";
+export { estimateInputTokens } from "./count-tokens";

@@ -1,0 +1,128 @@
+// Anthropic Messages request → OpenAI Chat Completions request (protocol.md §1).
+import { GatewayError } from "../../core";
+import { sha256hex, ToolNames } from "../ids";
+import type { BackendProfile } from "../profile";
+import { convertMessages, type ChatMessage } from "./messages";
+
+/** What the response converters need to know about the request. */
+export interface MessagesContext {
+  requestedModel: string;
+  toolNames: ToolNames;
+  stop: string[];
+  stream: boolean;
+  /** Rough input-token count, for message_start before the upstream reports usage. */
+  inputEstimate: number;
+}
+
+type Body = Record<string, any>;
+
+const SERVER_TOOL = /^(web_search|web_fetch|code_execution|tool_search_tool|bash_code_execution|text_editor_code_execution|computer|mcp_toolset)/;
+
+/** Tools → OpenAI functions; server tools are removed (they cannot run on an OpenAI backend). */
+function convertTools(tools: unknown, names: ToolNames): ChatMessage[] {
+  if (!Array.isArray(tools)) return [];
+  const out: ChatMessage[] = [];
+  for (const t of tools as Body[]) {
+    if (typeof t?.type === "string" && t.type !== "custom" && SERVER_TOOL.test(t.type)) continue;
+    if (typeof t?.type === "string" && t.type !== "custom" && !t.input_schema) continue; // Anthropic-defined client tools with no schema
+    const fn: Body = { name: names.toUpstream(String(t.name)), description: t.description ?? "", parameters: sanitizeSchema(t.input_schema) };
+    if (t.strict === true) fn.strict = true;
+    out.push({ type: "function", function: fn });
+  }
+  return out;
+}
+
+/** A JSON schema an OpenAI server accepts as function parameters. */
+function sanitizeSchema(schema: unknown): Body {
+  const s: Body = schema && typeof schema === "object" ? { ...(schema as Body) } : {};
+  delete s.$schema;
+  s.type = "object";
+  s.properties ??= {};
+  if (Array.isArray(s.required) && s.required.length === 0) delete s.required;
+  return s;
+}
+
+function toolChoice(choice: Body | undefined, names: ToolNames): { tool_choice?: unknown; parallel?: false } {
+  if (!choice || typeof choice !== "object") return {};
+  const parallel = choice.disable_parallel_tool_use === true ? (false as const) : undefined;
+  switch (choice.type) {
+    case "auto": return { tool_choice: "auto", parallel };
+    case "any": return { tool_choice: "required", parallel };
+    case "none": return { tool_choice: "none" };
+    case "tool": return { tool_choice: { type: "function", function: { name: names.toUpstream(String(choice.name)) } }, parallel };
+    default: return {};
+  }
+}
+
+/** The reasoning effort a thinking request asks for, or undefined when it asks for none. */
+export function thinkingEffort(body: Body): string | undefined {
+  const t = body.thinking;
+  if (!t || t.type === "disabled") return undefined;
+  if (t.type === "adaptive") return body.output_config?.effort ?? "medium";
+  if (t.type === "enabled") {
+    const n = Number(t.budget_tokens ?? 0);
+    return n < 4096 ? "low" : n < 16384 ? "medium" : "high";
+  }
+  return undefined;
+}
+
+function applyReasoning(out: Body, body: Body, profile: BackendProfile): void {
+  const effort = thinkingEffort(body);
+  const e = effort === "xhigh" || effort === "max" ? "high" : effort;
+  switch (profile.reasoningParam) {
+    case "reasoning_effort":
+      if (e) out.reasoning_effort = e;
+      break;
+    case "openrouter":
+      out.reasoning = e ? (body.thinking?.budget_tokens ? { max_tokens: body.thinking.budget_tokens } : { effort: e }) : { enabled: false };
+      break;
+    case "thinking_object":
+      out.thinking = { type: e ? "enabled" : "disabled" };
+      break;
+    case "enable_thinking":
+      out.enable_thinking = Boolean(e);
+      if (e && body.thinking?.budget_tokens) out.thinking_budget = body.thinking.budget_tokens;
+      break;
+    case "chat_template_kwargs":
+      out.chat_template_kwargs = { enable_thinking: Boolean(e) };
+      break;
+  }
+}
+
+/** Converts the request body; throws invalid_request for what cannot be converted. */
+export function messagesToChatRequest(body: Body, profile: BackendProfile, estimate: number): { body: Body; ctx: MessagesContext } {
+  if (!Array.isArray(body.messages)) throw new GatewayError("invalid_request", "messages: field required", { param: "messages" });
+  if (Array.isArray(body.mcp_servers) && body.mcp_servers.length) throw new GatewayError("invalid_request", "mcp_servers cannot be used with this backend", { param: "mcp_servers" });
+  const names = new ToolNames(profile.toolNameMax);
+  const stop = Array.isArray(body.stop_sequences) ? body.stop_sequences.filter((s: unknown) => typeof s === "string").slice(0, profile.maxStop) : [];
+  const out: Body = { model: String(body.model ?? "").replace(/\[1m\]$/, ""), messages: convertMessages(body.system, body.messages, profile, names) };
+  if (typeof body.max_tokens === "number") {
+    out[profile.maxTokensField] = profile.maxOutputTokens > 0 ? Math.min(body.max_tokens, profile.maxOutputTokens) : body.max_tokens;
+  }
+  if (!profile.fixedTemperature) {
+    if (typeof body.temperature === "number") out.temperature = body.temperature;
+    if (typeof body.top_p === "number") out.top_p = body.top_p;
+  }
+  if (profile.topK && typeof body.top_k === "number") out.top_k = body.top_k;
+  if (stop.length) out.stop = stop;
+  if (body.stream === true) {
+    out.stream = true;
+    if (profile.streamUsage) out.stream_options = { include_usage: true };
+  }
+  const tools = convertTools(body.tools, names);
+  if (tools.length) {
+    out.tools = tools;
+    const { tool_choice, parallel } = toolChoice(body.tool_choice, names);
+    if (tool_choice !== undefined) out.tool_choice = tool_choice;
+    if (parallel === false && profile.parallelToolCallsParam) out.parallel_tool_calls = false;
+  }
+  applyReasoning(out, body, profile);
+  if (body.output_config?.format?.type === "json_schema") {
+    out.response_format = { type: "json_schema", json_schema: { name: "output", schema: body.output_config.format.schema, strict: true } };
+  }
+  if (profile.safetyIdentifier && typeof body.metadata?.user_id === "string") out.safety_identifier = sha256hex(body.metadata.user_id).slice(0, 64);
+  return {
+    body: out,
+    ctx: { requestedModel: String(body.model ?? ""), toolNames: names, stop, stream: body.stream === true, inputEstimate: estimate },
+  };
+}

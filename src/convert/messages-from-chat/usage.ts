@@ -1,0 +1,32 @@
+// OpenAI usage → Anthropic usage (protocol.md §2.4): prompt_tokens includes cached tokens, input_tokens does not.
+
+type Body = Record<string, any>;
+
+/** Anthropic usage with all four integer fields. */
+export interface AnthropicUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+}
+
+const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+
+/** The usage object an OpenAI body or chunk carries, wherever the vendor put it. */
+export function findUsage(obj: Body | undefined): Body | undefined {
+  return obj?.usage ?? obj?.choices?.[0]?.usage ?? obj?.x_groq?.usage ?? undefined;
+}
+
+/** Maps OpenAI usage; missing numbers fall back to the estimates. */
+export function mapUsage(u: Body | undefined, estimates: { input: number; output: number }): AnthropicUsage {
+  if (!u) return { input_tokens: estimates.input, output_tokens: estimates.output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+  const read = num(u.prompt_tokens_details?.cached_tokens) ?? num(u.prompt_cache_hit_tokens) ?? num(u.cached_tokens) ?? num(u.cache_read_input_tokens) ?? 0;
+  const write = num(u.prompt_tokens_details?.cache_write_tokens) ?? num(u.cache_creation_input_tokens) ?? 0;
+  const prompt = num(u.prompt_tokens);
+  return {
+    input_tokens: prompt === undefined ? estimates.input : Math.max(prompt - read - write, 0),
+    output_tokens: num(u.completion_tokens) ?? estimates.output,
+    cache_creation_input_tokens: write,
+    cache_read_input_tokens: read,
+  };
+}

@@ -1,0 +1,57 @@
+// A backend's capability profile: how an OpenAI-compatible backend differs from the reference, read by
+// the converters instead of vendor branches in code (protocol.md §0.2).
+
+/** Where a backend wants reasoning switched on. */
+export type ReasoningParam = "reasoning_effort" | "openrouter" | "thinking_object" | "enable_thinking" | "chat_template_kwargs" | "none";
+
+/** What an OpenAI-compatible backend accepts and how it answers. */
+export interface BackendProfile {
+  maxTokensField: "max_tokens" | "max_completion_tokens";
+  /** Clamp for max_tokens (0: no clamp). */
+  maxOutputTokens: number;
+  streamUsage: boolean;
+  reasoningParam: ReasoningParam;
+  reasoningHistory: "drop" | "reasoning_content" | "reasoning";
+  thinkTags: boolean;
+  vision: boolean;
+  pdf: boolean;
+  toolNameMax: number;
+  assistantNullContent: boolean;
+  parallelToolCallsParam: boolean;
+  topK: boolean;
+  /** Drop temperature/top_p: the backend only accepts its fixed value. */
+  fixedTemperature: boolean;
+  maxStop: number;
+  /** Send metadata.user_id hashed as safety_identifier (OpenAI itself). */
+  safetyIdentifier: boolean;
+  /** Tool calls in streams: buffered and emitted whole (default), or streamed live. */
+  toolStreaming: "buffered" | "live";
+  /** Keep-alive ping interval on converted streams, in ms (0: none). */
+  pingIntervalMs: number;
+}
+
+/** The defaults: a generic OpenAI-compatible server. */
+export const DEFAULT_PROFILE: BackendProfile = {
+  maxTokensField: "max_tokens",
+  maxOutputTokens: 0,
+  streamUsage: true,
+  reasoningParam: "reasoning_effort",
+  reasoningHistory: "drop",
+  thinkTags: false,
+  vision: true,
+  pdf: false,
+  toolNameMax: 64,
+  assistantNullContent: true,
+  parallelToolCallsParam: true,
+  topK: false,
+  fixedTemperature: false,
+  maxStop: 4,
+  safetyIdentifier: false,
+  toolStreaming: "buffered",
+  pingIntervalMs: 15_000,
+};
+
+/** A profile with the given fields over the defaults. */
+export function makeProfile(fields: Partial<BackendProfile> = {}): BackendProfile {
+  return { ...DEFAULT_PROFILE, ...fields };
+}

@@ -1,0 +1,4 @@
+// Protocol conversion engines.
+export { MessagesFromChatEngine } from "./messages-from-chat-engine";
+export { convertEventStream, type StreamConverter } from "./event-stream";
+export { ThinkingFilterEngine } from "./thinking-filter";
