@@ -30,6 +30,7 @@ export class ChatToMessagesStream {
   private usage: Body | undefined;
   private outChars = 0;
   private thinkOpen = false; // inside <think> when profile.thinkTags
+  private tagHold = ""; // the end of content that may be the start of a split tag
   private blocksFinalized = false;
   private stopString: string | undefined;
 
@@ -158,11 +159,22 @@ export class ChatToMessagesStream {
   /** Content with `<think>` tags: text inside goes to a thinking block (tags may be split across chunks). */
   private taggedContent(content: string): string {
     let out = "";
-    let rest = content;
+    let rest = this.tagHold + content;
+    this.tagHold = "";
     while (rest) {
       const tag = this.thinkOpen ? "</think>" : "<think>";
       const at = rest.indexOf(tag);
-      const piece = at < 0 ? rest : rest.slice(0, at);
+      let piece = at < 0 ? rest : rest.slice(0, at);
+      if (at < 0) {
+        // hold back a tail that could be the first characters of the tag
+        for (let k = Math.min(tag.length - 1, piece.length); k > 0; k--) {
+          if (tag.startsWith(piece.slice(-k))) {
+            this.tagHold = piece.slice(-k);
+            piece = piece.slice(0, -k);
+            break;
+          }
+        }
+      }
       if (piece) out += this.thinkOpen ? this.thinking(piece) : this.text(piece);
       if (at < 0) break;
       this.thinkOpen = !this.thinkOpen;
@@ -205,7 +217,12 @@ export class ChatToMessagesStream {
   private finalizeBlocks(): string {
     if (this.blocksFinalized) return "";
     this.blocksFinalized = true;
-    let out = this.close();
+    let out = "";
+    if (this.tagHold) {
+      out += this.thinkOpen ? this.thinking(this.tagHold) : this.text(this.tagHold);
+      this.tagHold = "";
+    }
+    out += this.close();
     for (const tool of this.toolOrder) {
       if (tool.live) {
         tool.done = true;
