@@ -84,7 +84,7 @@ describe("streams (48-64)", () => {
   });
   test("50, 58, 59: whitespace before a tool opens no text block; usage inside the choice; no [DONE]", async () => {
     const evs = checkAnthropicStream(await convert(F.KIMI));
-    expect(kinds(evs).filter((k) => k.startsWith("start:"))).toEqual(["start:thinking", "start:tool_use"]);
+    expect(kinds(evs).filter((k) => k?.startsWith("start:"))).toEqual(["start:thinking", "start:tool_use"]);
     const tool = evs.find((e) => e.data.content_block?.type === "tool_use")!;
     expect(tool.data.content_block.id).toBe("functions_Bash_0");
     expect(evs.at(-2)!.data.usage).toMatchObject({ input_tokens: 30, output_tokens: 9, cache_read_input_tokens: 20 });
