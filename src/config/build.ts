@@ -2,7 +2,7 @@
 import type { Engine } from "../core";
 import {
   AccessPolicy, ApiKeys, AuthEngine, BalancerEngine, CircuitBreaker, HttpUpstreamEngine, MockEngine, ModelEngine, ModelRouterEngine,
-  MessagesFromChatEngine, RewriteEngine, Rule, ThinkingFilterEngine, mergePolicies, type Backend, type FailoverOptions, type RuleConfig,
+  ChatFromMessagesEngine, MessagesFromChatEngine, RewriteEngine, Rule, ThinkingFilterEngine, mergePolicies, type Backend, type FailoverOptions, type RuleConfig,
 } from "../engines";
 import type { BackendProfile } from "../convert";
 import { defaultPoolWeight } from "./pool-name";
@@ -55,9 +55,12 @@ export function profileFromConfig(p: ProfileConfig = {}): Partial<BackendProfile
 
 /** A backend's full engine: rewrites around the upstream (so they see the upstream's shapes), conversion around that. */
 function backendEngine(b: BackendConfig, model: ModelConfig, env: Record<string, string | undefined>): Engine {
-  const inner = withRewrites(buildBackend(b, env), model, b);
-  if (b.convert_to_messages === "from_chat") return new MessagesFromChatEngine(inner, profileFromConfig(b.profile));
-  return b.provider === "mock" ? inner : new ThinkingFilterEngine(inner);
+  let engine = withRewrites(buildBackend(b, env), model, b);
+  if (b.convert_to_chat === "from_messages") {
+    engine = new ChatFromMessagesEngine(engine, { defaultMaxTokens: b.profile?.max_output_tokens, pingIntervalMs: b.profile?.ping_interval_ms });
+  }
+  if (b.convert_to_messages === "from_chat") return new MessagesFromChatEngine(engine, profileFromConfig(b.profile));
+  return b.provider === "mock" ? engine : new ThinkingFilterEngine(engine);
 }
 
 /** The upstream engine wrapped in the merged model + backend rewrites, when there are any. */

@@ -87,6 +87,7 @@ function checkBackend(report: Report, at: Path, b: BackendConfig): void {
   const provider = b.provider ?? "http";
   if (provider === "mock" && b.base_url !== undefined) report([...at, "base_url"], "a mock backend has no base_url");
   if (provider === "http" && b.mock !== undefined) report([...at, "mock"], "mock settings need provider: mock");
+  if (b.convert_to_messages && b.convert_to_chat) report([...at, "convert_to_chat"], "a backend speaks one protocol: use convert_to_messages (an OpenAI backend) or convert_to_chat (an Anthropic backend), not both", true);
 }
 
 function checkRule(report: Report, at: Path, rule: RuleLike, backends: string[]): void {

@@ -3,3 +3,4 @@ export * from "./messages-from-chat";
 export { makeProfile, DEFAULT_PROFILE, type BackendProfile, type ReasoningParam } from "./profile";
 export { ToolNames, signThinking, isGatewaySignature, parseToolArguments, repairJson, toAnthropicToolId } from "./ids";
 export { estimateInputTokens } from "./count-tokens";
+export * from "./chat-from-messages";

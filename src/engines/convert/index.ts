@@ -2,3 +2,4 @@
 export { MessagesFromChatEngine } from "./messages-from-chat-engine";
 export { convertEventStream, type StreamConverter } from "./event-stream";
 export { ThinkingFilterEngine } from "./thinking-filter";
+export { ChatFromMessagesEngine, type ChatFromMessagesOptions } from "./chat-from-messages-engine";

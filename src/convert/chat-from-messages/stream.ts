@@ -1,0 +1,97 @@
+// Anthropic Messages SSE → OpenAI chat.completion.chunk stream (protocol.md §4.3).
+import type { SseEvent } from "../../core";
+import { mapAnthropicError } from "./errors";
+import type { ChatContext } from "./request";
+import { mapChatUsage, mapFinishReason } from "./response";
+
+type Body = Record<string, any>;
+
+/** Converts one Anthropic stream; `push` and `end` return the OpenAI SSE text to send. */
+export class MessagesToChatStream {
+  private id = "chatcmpl-";
+  private readonly created = Math.floor(Date.now() / 1000);
+  private usage: Body = {};
+  private finish: string | undefined;
+  private toolOrdinal = -1;
+  private blockTool = new Map<number, number>(); // Anthropic block index → OpenAI tool index
+  private finished = false;
+
+  constructor(private readonly ctx: ChatContext) {}
+
+  /** True once the stream ended. */
+  get done(): boolean {
+    return this.finished;
+  }
+
+  private chunk(delta: Body, finish: string | null = null): string {
+    const c: Body = { id: this.id, object: "chat.completion.chunk", created: this.created, model: this.ctx.requestedModel, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] };
+    if (this.ctx.includeUsage) c.usage = null;
+    return `data: ${JSON.stringify(c)}\n\n`;
+  }
+
+  /** Handles one Anthropic event. */
+  push(e: SseEvent): string {
+    if (this.finished) return "";
+    let d: Body;
+    try {
+      d = e.json();
+    } catch {
+      return "";
+    }
+    switch (d?.type ?? e.event) {
+      case "message_start":
+        this.id = `chatcmpl-${d.message?.id ?? ""}`;
+        this.usage = { ...d.message?.usage };
+        return this.chunk({ role: "assistant", content: "" });
+      case "ping":
+        return ": ping\n\n";
+      case "content_block_start": {
+        const b = d.content_block ?? {};
+        if (b.type !== "tool_use") return "";
+        this.blockTool.set(d.index, ++this.toolOrdinal);
+        return this.chunk({ tool_calls: [{ index: this.toolOrdinal, id: b.id, type: "function", function: { name: b.name, arguments: "" } }] });
+      }
+      case "content_block_delta": {
+        const delta = d.delta ?? {};
+        if (delta.type === "text_delta" && delta.text) return this.chunk({ content: delta.text });
+        if (delta.type === "thinking_delta" && delta.thinking) return this.chunk({ reasoning_content: delta.thinking });
+        if (delta.type === "input_json_delta" && delta.partial_json && this.blockTool.has(d.index)) {
+          return this.chunk({ tool_calls: [{ index: this.blockTool.get(d.index), function: { arguments: delta.partial_json } }] });
+        }
+        return "";
+      }
+      case "message_delta":
+        Object.assign(this.usage, d.usage);
+        this.finish = mapFinishReason(d.delta?.stop_reason);
+        return this.chunk({}, this.finish);
+      case "message_stop":
+        return this.close();
+      case "error":
+        return this.error(mapAnthropicError(d, 0).openai);
+      default:
+        return "";
+    }
+  }
+
+  private close(): string {
+    this.finished = true;
+    let out = "";
+    if (this.ctx.includeUsage) {
+      out += `data: ${JSON.stringify({ id: this.id, object: "chat.completion.chunk", created: this.created, model: this.ctx.requestedModel, choices: [], usage: mapChatUsage(this.usage) })}\n\n`;
+    }
+    return out + "data: [DONE]\n\n";
+  }
+
+  /** The upstream ended: without message_stop that is a truncated answer, reported as an error. */
+  end(): string {
+    if (this.finished) return "";
+    return this.error({ message: "upstream stream ended unexpectedly", type: "server_error", param: null, code: null });
+  }
+
+  /** An in-stream error (no [DONE] after it). */
+  error(err: Body): string {
+    if (this.finished) return "";
+    this.finished = true;
+    return `data: ${JSON.stringify({ error: err })}\n\n`;
+  }
+}

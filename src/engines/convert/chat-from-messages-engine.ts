@@ -1,0 +1,57 @@
+import { LazyBody, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
+import { MessagesToChatStream, chatToMessagesRequest, mapAnthropicError, messagesToChatResponse } from "../../convert";
+import { convertEventStream, type StreamConverter } from "./event-stream";
+import { readAll } from "./read-all";
+
+const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
+
+/** Options of the reverse converter. */
+export interface ChatFromMessagesOptions {
+  /** max_tokens to send when the client gave none (Anthropic requires it). */
+  defaultMaxTokens?: number;
+  /** Keep-alive comment interval on converted streams (0: none). */
+  pingIntervalMs?: number;
+}
+
+/** Serves OpenAI Chat Completions from an Anthropic Messages backend; Anthropic requests pass through untouched. */
+export class ChatFromMessagesEngine implements Engine {
+  constructor(private readonly next: Engine, private readonly opts: ChatFromMessagesOptions = {}) {}
+
+  async process(req: LLMRequest): Promise<LLMResponse> {
+    if (req.format !== "openai.chat") return this.next.process(req);
+    const { body, ctx } = chatToMessagesRequest(req.body.json(), this.opts.defaultMaxTokens || 8192);
+    const headers = new Headers(req.headers);
+    headers.delete("accept-encoding");
+    const res = await this.next.process({ ...req, format: "anthropic.messages", headers, body: LazyBody.fromValue(body) });
+    if (res.status >= 400) {
+      const text = await readAll(res);
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // keep the text
+      }
+      const mapped = mapAnthropicError(parsed as Record<string, any> | string, res.status);
+      const out = json(mapped.status, { error: mapped.openai });
+      const retryAfter = res.headers.get("retry-after");
+      if (retryAfter) out.headers.set("retry-after", retryAfter);
+      return out;
+    }
+    if (res.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+      const machine = new MessagesToChatStream(ctx);
+      const conv: StreamConverter = {
+        push: (e: SseEvent) => machine.push(e),
+        end: () => machine.end(),
+        fail: (err) => machine.error({ message: `upstream stream failed: ${(err as Error)?.message ?? err}`, type: "server_error", param: null, code: null }),
+        ping: () => (machine.done ? "" : ": ping\n\n"),
+        get done() { return machine.done; },
+      };
+      return { status: 200, headers: new Headers(SSE_HEADERS), stream: convertEventStream(res.stream, conv, this.opts.pingIntervalMs ?? 15_000) };
+    }
+    return json(200, messagesToChatResponse(JSON.parse(await readAll(res)), ctx));
+  }
+}
+
+function json(status: number, value: object): LLMResponse {
+  return { status, headers: new Headers({ "content-type": "application/json" }), body: LazyBody.fromValue(value) };
+}
