@@ -1,7 +1,7 @@
 import { LazyBody, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
 import { MessagesToChatStream, chatToMessagesRequest, mapAnthropicError, messagesToChatResponse } from "../../convert";
 import { convertEventStream, type StreamConverter } from "./event-stream";
-import { readAll } from "./read-all";
+import { readAll, withoutQuery } from "./read-all";
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
 
@@ -22,7 +22,7 @@ export class ChatFromMessagesEngine implements Engine {
     const { body, ctx } = chatToMessagesRequest(req.body.json(), this.opts.defaultMaxTokens || 8192);
     const headers = new Headers(req.headers);
     headers.delete("accept-encoding");
-    const res = await this.next.process({ ...req, format: "anthropic.messages", headers, body: LazyBody.fromValue(body) });
+    const res = await this.next.process({ ...req, format: "anthropic.messages", path: withoutQuery(req.path), headers, body: LazyBody.fromValue(body) });
     if (res.status >= 400) {
       const text = await readAll(res);
       let parsed: unknown = text;

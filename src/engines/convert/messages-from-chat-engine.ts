@@ -4,7 +4,7 @@ import {
   type BackendProfile, type MessagesContext,
 } from "../../convert";
 import { convertEventStream, type StreamConverter } from "./event-stream";
-import { readAll } from "./read-all";
+import { readAll, withoutQuery } from "./read-all";
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
 
@@ -26,7 +26,7 @@ export class MessagesFromChatEngine implements Engine {
     const { body: upstreamBody, ctx } = messagesToChatRequest(body, this.profile, estimateInputTokens(body));
     const headers = new Headers(req.headers);
     for (const h of ["anthropic-version", "anthropic-beta", "accept-encoding"]) headers.delete(h);
-    const res = await this.next.process({ ...req, format: "openai.chat", headers, body: LazyBody.fromValue(upstreamBody) });
+    const res = await this.next.process({ ...req, format: "openai.chat", path: withoutQuery(req.path), headers, body: LazyBody.fromValue(upstreamBody) });
     if (res.status >= 400) return this.errorAnswer(res, body.max_tokens);
     if (res.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
       const conv = this.streamConverter(ctx);

@@ -6,3 +6,9 @@ export async function readAll(res: LLMResponse): Promise<string> {
   if (res.stream) return new Response(res.stream).text();
   return "";
 }
+
+/** A path without its query: a client's query string (e.g. ?beta=true) means nothing to the other protocol's API. */
+export function withoutQuery(path: string): string {
+  const q = path.indexOf("?");
+  return q < 0 ? path : path.slice(0, q);
+}
