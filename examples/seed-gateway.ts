@@ -1,17 +1,20 @@
-// The original OctoLLM README's Go example, in TypeScript: an upstream endpoint, a rewrite around it,
-// and handlers on a server, each on a path of your own.
+// The original OctoLLM README's Go example, in TypeScript: an upstream endpoint, a converter around it,
+// a rewrite around that, and handlers on a server, each on a path of your own.
 // Run: OCTOLLM_API_KEY=sk-... bun examples/seed-gateway.ts
-import { HttpUpstreamEngine, RewriteEngine, chatCompletionsHandler, type RouteHandler } from "octollm";
+import { HttpUpstreamEngine, MessagesFromChatEngine, RewriteEngine, chatCompletionsHandler, messagesHandler, type RouteHandler } from "octollm";
 
 /** The example's routes, against an OpenAI-compatible API at `baseUrl`. */
 export function seedRoutes(baseUrl = "https://cloud.infini-ai.com/maas", apiKey = process.env.OCTOLLM_API_KEY): Record<string, RouteHandler> {
   // a general endpoint for an OpenAI-compatible API
   const ep = new HttpUpstreamEngine({ baseUrl, paths: { "openai.chat": "/v1/chat/completions" }, apiKey });
-  // a rewrite engine around it that forces streaming
-  const forceStream = new RewriteEngine(ep, { request: { set_keys: { stream: true } } });
+  // a converter that serves the Claude Messages API from it
+  const conv = new MessagesFromChatEngine(ep);
+  // a rewrite engine around the converter that forces streaming
+  const forceStream = new RewriteEngine(conv, { request: { set_keys: { stream: true } } });
   return {
     "/v1/chat/completions": chatCompletionsHandler(ep),
-    "/force-stream/v1/chat/completions": chatCompletionsHandler(forceStream),
+    "/v1/messages": messagesHandler(conv),
+    "/force-stream/v1/messages": messagesHandler(forceStream),
   };
 }
 

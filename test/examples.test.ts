@@ -42,16 +42,18 @@ describe("examples", () => {
 });
 
 describe("the seed README's example", () => {
-  test("an endpoint, a rewrite around it, and handlers on paths of our own", async () => {
+  test("an endpoint, a converter around it, a rewrite around that, handlers on paths of our own", async () => {
     const upstream = startMockUpstream();
     const server = Bun.serve({ hostname: "127.0.0.1", port: 0, routes: seedRoutes(upstream.url, "sk-seed") });
     try {
       const plain = await fetch(`${server.url}v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "m", messages: [] }) });
-      expect(plain.headers.get("content-type")).toBe("application/json");
-      await plain.text();
-      const forced = await fetch(`${server.url}force-stream/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "m", messages: [] }) });
-      expect(forced.headers.get("content-type")).toBe("text/event-stream");
-      expect(await forced.text()).toEndWith("data: [DONE]\n\n");
+      expect(((await plain.json()) as any).object).toBe("chat.completion");
+      const converted = await fetch(`${server.url}v1/messages`, { method: "POST", body: JSON.stringify({ model: "m", max_tokens: 9, messages: [{ role: "user", content: "hi" }] }) });
+      expect(await converted.json()).toMatchObject({ type: "message", model: "m", content: [{ type: "text", text: "Hi from upstream é中" }] });
+      expect(upstream.seen.at(-1)!.path).toBe("/v1/chat/completions");
+      const forced = await fetch(`${server.url}force-stream/v1/messages`, { method: "POST", body: JSON.stringify({ model: "m", max_tokens: 9, messages: [{ role: "user", content: "hi" }] }) });
+      expect(forced.headers.get("content-type")).toStartWith("text/event-stream");
+      expect(await forced.text()).toContain("event: message_stop");
       const seen = upstream.seen.at(-1)!;
       expect(JSON.parse(new TextDecoder().decode(seen.body)).stream).toBe(true);
       expect(seen.headers.authorization).toBe("Bearer sk-seed");
