@@ -123,3 +123,11 @@ describe("parameters", () => {
     expect(() => conv({ mcp_servers: [{ url: "x" }] })).toThrow(/mcp_servers/);
   });
 });
+
+describe("tools Anthropic defines", () => {
+  test("a client tool without a schema (bash_20250124) is refused with a 400 naming tools", () => {
+    let err: any;
+    try { conv({ tools: [{ type: "bash_20250124", name: "bash" }] }); } catch (e) { err = e; }
+    expect([err?.status, err?.param]).toEqual([400, "tools"]);
+  });
+});

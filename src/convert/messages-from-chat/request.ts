@@ -24,7 +24,10 @@ function convertTools(tools: unknown, names: ToolNames): ChatMessage[] {
   const out: ChatMessage[] = [];
   for (const t of tools as Body[]) {
     if (typeof t?.type === "string" && t.type !== "custom" && SERVER_TOOL.test(t.type)) continue;
-    if (typeof t?.type === "string" && t.type !== "custom" && !t.input_schema) continue; // Anthropic-defined client tools with no schema
+    if (typeof t?.type === "string" && t.type !== "custom" && !t.input_schema) {
+      // Anthropic-defined client tools (bash_*, text_editor_*, computer_*, memory_*): their schema lives at Anthropic
+      throw new GatewayError("invalid_request", `tool type ${t.type} has no schema this backend could use; define it as a custom tool`, { param: "tools" });
+    }
     const fn: Body = { name: names.toUpstream(String(t.name)), description: t.description ?? "", parameters: sanitizeSchema(t.input_schema) };
     if (t.strict === true) fn.strict = true;
     out.push({ type: "function", function: fn });
