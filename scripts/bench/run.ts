@@ -35,6 +35,7 @@ const bodies: Record<string, object> = {
   stream: { ...small, stream: true },
   big: bigConversation(200 * 1024),
   rules: { ...small, model: "bench-rules", metadata: { tier: "gold" } },
+  anthropicStream: { model: "bench-conv", max_tokens: 256, stream: true, messages: [{ role: "user", content: "Hello, how are you today? Tell me a story." }] },
 };
 for (const [name, body] of Object.entries(bodies)) writeFileSync(join(dir, `${name}.json`), JSON.stringify(body));
 
@@ -63,18 +64,21 @@ function bigConversation(size: number): object {
   return body;
 }
 
-interface Scenario { name: string; path: string; body: string; conns: number[] }
+/** A load scenario; the gateway may be driven with its own path and body (a converted route against the bare proxy's plain one). */
+interface Scenario { name: string; path: string; body: string; conns: number[]; gwPath?: string; gwBody?: string }
 const SCENARIOS: Scenario[] = [
   { name: "non-stream", path: "/v1/chat/completions", body: "small", conns: [1, 16, 64] },
   { name: "stream 50 chunks", path: "/v1/chat/completions?chunks=50", body: "stream", conns: [1, 16, 64] },
   { name: "200 KB body", path: "/v1/chat/completions", body: "big", conns: [16] },
   { name: "paced stream 20×5ms", path: "/v1/chat/completions?chunks=20&pace=5", body: "stream", conns: [16] },
   { name: "20 rules, 3 backends", path: "/v1/chat/completions", body: "rules", conns: [16, 64] },
+  { name: "converted stream 50 ch.", path: "/v1/chat/completions?chunks=50", body: "stream", conns: [16, 64], gwPath: "/v1/messages", gwBody: "anthropicStream" },
 ];
 
 const config = join(dir, "bench.yaml");
 const upstream = await startServerProc([process.execPath, join(import.meta.dir, "upstream.ts"), "0"]);
-writeFileSync(config, `server: { max_body_bytes: 8388608 }\nmodels:\n  bench:\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n${rulesModel(upstream.url)}`);
+writeFileSync(config, `server: { max_body_bytes: 8388608 }\nmodels:\n  bench:\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n` +
+  `  bench-conv:\n    backends:\n      default:1: { base_url: "${upstream.url}", convert_to_messages: from_chat }\n${rulesModel(upstream.url)}`);
 const bare = await startServerProc([process.execPath, join(import.meta.dir, "bare-proxy.ts"), "0", upstream.url]);
 const gateway = await startServerProc([binary, "serve", "-c", config, "--port", "0"], "stderr");
 
@@ -93,14 +97,16 @@ console.log(`octollm benchmark: ${SECONDS}s per run, ${ROUNDS} round(s), wrk -t1
 console.log("scenario               c   direct rps  bare rps  gw rps   gw/bare  p50 bare/gw ms   p99 bare/gw ms   added p99 bare/gw ms  cpu µs/req bare/gw  errors");
 for (const s of SCENARIOS) {
   const bodyFile = join(dir, `${s.body}.json`);
+  const gwFile = join(dir, `${s.gwBody ?? s.body}.json`);
+  const gwPath = s.gwPath ?? s.path;
   for (const c of s.conns) {
-    await runWrk(gateway.url + s.path, bodyFile, c, 1, dir); // warm-up
+    await runWrk(gateway.url + gwPath, gwFile, c, 1, dir); // warm-up
     await runWrk(bare.url + s.path, bodyFile, c, 1, dir);
     const direct = await runWrk(upstream.url + s.path, bodyFile, c, SECONDS, dir);
     const b: LoadResult[] = [], g: LoadResult[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       b.push(await runWrk(bare.url + s.path, bodyFile, c, SECONDS, dir, bare.proc.pid));
-      g.push(await runWrk(gateway.url + s.path, bodyFile, c, SECONDS, dir, gateway.proc.pid));
+      g.push(await runWrk(gateway.url + gwPath, gwFile, c, SECONDS, dir, gateway.proc.pid));
     }
     const B = avg(b), G = avg(g);
     const ratio = G.rps / B.rps;
@@ -120,6 +126,7 @@ console.log(`RSS after 10k requests: ${f(rss.after10k, 1)} MiB; after 100k: ${f(
 const startup = await measureStartup(binary, dir);
 console.log(`start-up to first answered request: median ${f(startup.median, 1)} ms (min ${f(startup.min, 1)}, max ${f(startup.max, 1)}, ${startup.runs} runs)`);
 await upstream.stop();
+for (const micro of ["rules.ts", "convert.ts"]) console.log((await $`${process.execPath} ${join(import.meta.dir, micro)}`.text()).trim());
 
 const out = join(root, ".bench");
 await $`mkdir -p ${out}`;
