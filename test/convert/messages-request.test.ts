@@ -116,7 +116,10 @@ describe("parameters", () => {
     expect(conv({ top_k: 5, temperature: 0.5 }).body.top_k).toBeUndefined();
     expect(conv({ top_k: 5, temperature: 0.5 }, { topK: true }).body.top_k).toBe(5);
     expect(conv({ temperature: 0.5, top_p: 0.9 }, { fixedTemperature: true }).body.temperature).toBeUndefined();
-    expect(conv({ output_config: { format: { type: "json_schema", schema: { type: "object" } } } }).body.response_format).toEqual({ type: "json_schema", json_schema: { name: "output", schema: { type: "object" }, strict: true } });
+    const schema = { type: "object", properties: { a: { type: "string" }, b: { type: "object", properties: { c: { type: "number" } } } } };
+    expect(conv({ output_config: { format: { type: "json_schema", schema } } }).body.response_format).toEqual({ type: "json_schema", json_schema: { name: "output", strict: true, schema: {
+      type: "object", additionalProperties: false, required: ["a", "b"],
+      properties: { a: { type: "string" }, b: { type: "object", properties: { c: { type: "number" } }, additionalProperties: false, required: ["c"] } } } } });
   });
   test("the requested model is remembered; mcp_servers is refused", () => {
     expect(conv({ model: "claude-sonnet-4-5[1m]" }).body.model).toBe("claude-sonnet-4-5");

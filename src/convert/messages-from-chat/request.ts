@@ -92,6 +92,19 @@ function applyReasoning(out: Body, body: Body, profile: BackendProfile): void {
   }
 }
 
+/** A schema for OpenAI's strict mode: every object closed (additionalProperties: false) with all its keys required. */
+export function strictSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(strictSchema);
+  if (!schema || typeof schema !== "object") return schema;
+  const out: Body = {};
+  for (const [k, v] of Object.entries(schema as Body)) out[k] = k === "properties" && v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, strictSchema(s)])) : strictSchema(v);
+  if (out.type === "object" || out.properties) {
+    out.additionalProperties = false;
+    out.required = Object.keys(out.properties ?? {});
+  }
+  return out;
+}
+
 /** Converts the request body; throws invalid_request for what cannot be converted. */
 export function messagesToChatRequest(body: Body, profile: BackendProfile, estimate: number): { body: Body; ctx: MessagesContext } {
   if (!Array.isArray(body.messages)) throw new GatewayError("invalid_request", "messages: field required", { param: "messages" });
@@ -121,7 +134,7 @@ export function messagesToChatRequest(body: Body, profile: BackendProfile, estim
   }
   applyReasoning(out, body, profile);
   if (body.output_config?.format?.type === "json_schema") {
-    out.response_format = { type: "json_schema", json_schema: { name: "output", schema: body.output_config.format.schema, strict: true } };
+    out.response_format = { type: "json_schema", json_schema: { name: "output", schema: strictSchema(body.output_config.format.schema), strict: true } };
   }
   if (profile.safetyIdentifier && typeof body.metadata?.user_id === "string") out.safety_identifier = sha256hex(body.metadata.user_id).slice(0, 64);
   return {
