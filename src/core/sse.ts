@@ -51,23 +51,22 @@ export class SseParser {
     }
     this.buf += text;
     const out: SseEvent[] = [];
+    const buf = this.buf;
+    const hasCR = buf.indexOf("\r") >= 0;
     let start = 0;
     for (;;) {
-      let nl = -1;
-      for (let i = start; i < this.buf.length; i++) {
-        const c = this.buf.charCodeAt(i);
-        if (c === 10 || c === 13) {
-          nl = i;
-          break;
-        }
+      let nl = buf.indexOf("\n", start);
+      if (hasCR) {
+        const cr = buf.indexOf("\r", start);
+        if (cr >= 0 && (nl < 0 || cr < nl)) nl = cr;
       }
       if (nl < 0) break;
       // a CR at the very end may be the first half of a CRLF split across chunks: wait for more
-      if (this.buf.charCodeAt(nl) === 13 && nl === this.buf.length - 1) break;
-      this.line(this.buf.slice(start, nl), out);
-      start = nl + (this.buf.charCodeAt(nl) === 13 && this.buf.charCodeAt(nl + 1) === 10 ? 2 : 1);
+      if (buf.charCodeAt(nl) === 13 && nl === buf.length - 1) break;
+      this.line(buf.slice(start, nl), out);
+      start = nl + (buf.charCodeAt(nl) === 13 && buf.charCodeAt(nl + 1) === 10 ? 2 : 1);
     }
-    this.buf = this.buf.slice(start);
+    this.buf = start === 0 ? buf : buf.slice(start);
     return out;
   }
 

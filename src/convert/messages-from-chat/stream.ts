@@ -1,6 +1,6 @@
 // OpenAI chat.completion.chunk stream → Anthropic Messages SSE (protocol.md §3): a state machine whose
 // output always obeys the Anthropic event grammar. Tool calls are buffered and emitted whole by default.
-import { formatSse, type SseEvent } from "../../core";
+import type { SseEvent } from "../../core";
 import { parseToolArguments, randomBase62, signThinking, toAnthropicToolId } from "../ids";
 import type { BackendProfile } from "../profile";
 import { mapUpstreamErrorBody } from "./errors";
@@ -11,7 +11,14 @@ import { findUsage, mapUsage } from "./usage";
 type Body = Record<string, any>;
 interface Tool { id: string; name: string; args: string; live: boolean; done: boolean }
 
-const ev = (type: string, data: Body) => formatSse({ event: type, data: JSON.stringify({ type, ...data }) });
+/** One Anthropic event; the JSON is built by concatenation (no spread, no copy): this runs for every chunk. */
+const ev = (type: string, data: Body) => {
+  const rest = JSON.stringify(data);
+  return `event: ${type}\ndata: {"type":"${type}"${rest.length > 2 ? "," + rest.slice(1) : "}"}\n\n`;
+};
+/** The hottest event: a text, thinking or JSON fragment of the open block. */
+const delta = (index: number, kind: "text_delta" | "thinking_delta" | "input_json_delta", field: string, value: string) =>
+  `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"${kind}","${field}":${JSON.stringify(value)}}}\n\n`;
 
 /** Converts one upstream stream; `push` and `end` return the Anthropic event texts to send. */
 export class ChatToMessagesStream {
@@ -137,7 +144,7 @@ export class ChatToMessagesStream {
     }
     this.thinkingText += text;
     this.outChars += text.length;
-    return out + ev("content_block_delta", { index: this.open!.index, delta: { type: "thinking_delta", thinking: text } });
+    return out + delta(this.open!.index, "thinking_delta", "thinking", text);
   }
 
   private text(text: string): string {
@@ -150,10 +157,10 @@ export class ChatToMessagesStream {
       this.pendingWs = "";
       const out = this.openBlock("text", { type: "text", text: "" });
       this.outChars += text.length;
-      return out + ev("content_block_delta", { index: this.open!.index, delta: { type: "text_delta", text } });
+      return out + delta(this.open!.index, "text_delta", "text", text);
     }
     this.outChars += text.length;
-    return ev("content_block_delta", { index: this.open.index, delta: { type: "text_delta", text } });
+    return delta(this.open.index, "text_delta", "text", text);
   }
 
   /** Content with `<think>` tags: text inside goes to a thinking block (tags may be split across chunks). */
@@ -206,11 +213,11 @@ export class ChatToMessagesStream {
   }
 
   private liveTool(tool: Tool, fragment: string): string {
-    if (tool.live) return fragment ? ev("content_block_delta", { index: this.open!.index, delta: { type: "input_json_delta", partial_json: fragment } }) : "";
+    if (tool.live) return fragment ? delta(this.open!.index, "input_json_delta", "partial_json", fragment) : "";
     if (this.open?.kind === "tool" || !tool.name) return ""; // never two open tool blocks: this one stays buffered
     tool.live = true;
     let out = this.openBlock("tool", { type: "tool_use", id: tool.id, name: tool.name, input: {} }, tool);
-    if (tool.args) out += ev("content_block_delta", { index: this.open!.index, delta: { type: "input_json_delta", partial_json: tool.args } });
+    if (tool.args) out += delta(this.open!.index, "input_json_delta", "partial_json", tool.args);
     return out;
   }
 
@@ -230,7 +237,7 @@ export class ChatToMessagesStream {
       }
       tool.done = true;
       out += this.openBlock("tool", { type: "tool_use", id: tool.id, name: tool.name, input: {} }, tool);
-      out += ev("content_block_delta", { index: this.open!.index, delta: { type: "input_json_delta", partial_json: JSON.stringify(parseToolArguments(tool.args)) } });
+      out += delta(this.open!.index, "input_json_delta", "partial_json", JSON.stringify(parseToolArguments(tool.args)));
       out += this.close();
     }
     this.pendingWs = "";
