@@ -4,5 +4,5 @@ export * from "./errors";
 export { LazyBody } from "./body";
 export { scanTopLevel, looksLikeJsonObject } from "./json-scan";
 export { SseEvent, SseParser, sseDecoder, sseEncoder, formatSse } from "./sse";
-export { guardStream, takeIfComplete, StreamIdleTimeout, type StreamGuardOptions, type StreamOutcome } from "./stream-guard";
+export { guardStream, takeIfComplete, StreamIdleTimeout, type StreamGuardOptions, type StreamOutcome, type StreamTransform } from "./stream-guard";
 export { concatBytes } from "./bytes";

@@ -1,7 +1,8 @@
 // protocol.md §8, cases 35–64: OpenAI answers and streams → Anthropic.
 import { describe, expect, test } from "bun:test";
 import { ChatToMessagesStream, chatToMessagesResponse, makeProfile, messagesToChatRequest, type BackendProfile } from "../../src/convert";
-import { convertEventStream } from "../../src/engines";
+import { guardStream } from "../../src/core";
+import { eventTransform } from "../../src/engines";
 import * as F from "../fixtures/openai-streams";
 import { checkAnthropicStream } from "../helpers/anthropic-grammar";
 
@@ -14,7 +15,7 @@ async function convert(pieces: string[], profile: Partial<BackendProfile> = {}, 
   const src = new ReadableStream<Uint8Array>({ start(c) { for (const p of pieces) c.enqueue(enc.encode(p)); c.close(); } });
   const machine = new ChatToMessagesStream(ctx, makeProfile(profile));
   const conv = { push: machine.push.bind(machine), end: machine.end.bind(machine), ping: machine.ping.bind(machine), fail: (e: unknown) => machine.error({ type: "api_error", message: String(e) }), get done() { return machine.done; } };
-  return new Response(convertEventStream(src, conv, 0)).text();
+  return new Response(guardStream(src, { transform: eventTransform(conv, 0) })).text();
 }
 const kinds = (evs: { event?: string; data: any }[]) => evs.map((e) => e.event === "content_block_delta" ? `${e.data.delta.type}` : e.event === "content_block_start" ? `start:${e.data.content_block.type}` : e.event);
 

@@ -1,6 +1,6 @@
-import { LazyBody, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
+import { LazyBody, guardStream, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
 import { MessagesToChatStream, chatToMessagesRequest, mapAnthropicError, messagesToChatResponse } from "../../convert";
-import { convertEventStream, type StreamConverter } from "./event-stream";
+import { eventTransform, type StreamConverter } from "./event-stream";
 import { readAll, withoutQuery } from "./read-all";
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
@@ -46,7 +46,7 @@ export class ChatFromMessagesEngine implements Engine {
         ping: () => (machine.done ? "" : ": ping\n\n"),
         get done() { return machine.done; },
       };
-      return { status: 200, headers: new Headers(SSE_HEADERS), stream: convertEventStream(res.stream, conv, this.opts.pingIntervalMs ?? 15_000) };
+      return { status: 200, headers: new Headers(SSE_HEADERS), stream: guardStream(res.stream, { transform: eventTransform(conv, this.opts.pingIntervalMs ?? 15_000) }) };
     }
     return json(200, messagesToChatResponse(JSON.parse(await readAll(res)), ctx));
   }

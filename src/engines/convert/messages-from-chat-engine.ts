@@ -1,9 +1,9 @@
-import { GatewayError, LazyBody, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
+import { GatewayError, LazyBody, guardStream, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
 import {
   ChatToMessagesStream, chatToMessagesResponse, estimateInputTokens, makeProfile, mapUpstreamErrorBody, messagesToChatRequest,
   type BackendProfile, type MessagesContext,
 } from "../../convert";
-import { convertEventStream, type StreamConverter } from "./event-stream";
+import { eventTransform, type StreamConverter } from "./event-stream";
 import { readAll, withoutQuery } from "./read-all";
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
@@ -30,7 +30,7 @@ export class MessagesFromChatEngine implements Engine {
     if (res.status >= 400) return this.errorAnswer(res, body.max_tokens);
     if (res.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
       const conv = this.streamConverter(ctx);
-      if (ctx.stream) return { status: 200, headers: new Headers(SSE_HEADERS), stream: convertEventStream(res.stream, conv, this.profile.pingIntervalMs) };
+      if (ctx.stream) return { status: 200, headers: new Headers(SSE_HEADERS), stream: guardStream(res.stream, { transform: eventTransform(conv, this.profile.pingIntervalMs) }) };
       return json(200, await aggregate(res.stream, conv, ctx)); // a backend that streamed anyway
     }
     const text = await readAll(res);
@@ -84,7 +84,7 @@ function errorBody(type: string, message: string): object {
 
 /** Runs a stream through the state machine and rebuilds the whole message from its events. */
 async function aggregate(stream: ReadableStream<Uint8Array>, conv: StreamConverter, ctx: MessagesContext): Promise<object> {
-  const text = await new Response(convertEventStream(stream, conv, 0)).text();
+  const text = await new Response(guardStream(stream, { transform: eventTransform(conv, 0) })).text();
   const message: Record<string, any> = { id: "", type: "message", role: "assistant", model: ctx.requestedModel, content: [], stop_reason: null, stop_sequence: null, usage: {} };
   const inputs: string[] = [];
   for (const block of text.split("\n\n")) {
