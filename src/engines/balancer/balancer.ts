@@ -71,7 +71,7 @@ export class BalancerEngine implements Engine {
   async process(req: LLMRequest): Promise<LLMResponse> {
     const started = performance.now();
     const tried = new Set<Backend>();
-    let lastError: unknown = new GatewayError("overloaded", "no backend with a positive weight");
+    let lastError: unknown; // an Error costs a stack trace: made only when there is one to report
     let lastResponse: LLMResponse | undefined;
     for (let attempt = 1; attempt <= this.failover.maxAttempts; attempt++) {
       const backend = this.pick(tried);
@@ -97,6 +97,6 @@ export class BalancerEngine implements Engine {
       if (performance.now() - started > this.failover.budgetMs) break;
     }
     if (lastResponse) return lastResponse;
-    throw lastError;
+    throw lastError ?? new GatewayError("overloaded", "no backend with a positive weight");
   }
 }
