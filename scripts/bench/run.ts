@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startServerProc, type ServerProc } from "./procs";
+import { RULE_KINDS } from "./rules";
 import { measureRss, measureStartup } from "./soak";
 import { runWrk, type LoadResult } from "./wrk";
 
@@ -41,14 +42,7 @@ for (const [name, body] of Object.entries(bodies)) writeFileSync(join(dir, `${na
 
 /** A model with 20 rules (19 that do not match, of the kinds people write, then one that tags) over 3 backends. */
 function rulesModel(url: string): string {
-  const kinds = [
-    (i: number) => `RawReq.stream == true and RawReq.max_tokens > ${100000 + i}`,
-    (i: number) => `Features.promptTextLen > ${500000 + i}`,
-    (i: number) => `'x-tenant' of Headers == "tenant-${i}"`,
-    (i: number) => `RawReq.metadata.tier == "tier-${i}" or Org == "org-${i}"`,
-    (i: number) => `startsWith(lower(Model), "other-${i}")`,
-  ];
-  const rules = Array.from({ length: 19 }, (_, i) => `      - name: r${i}\n        match: ${JSON.stringify(kinds[i % kinds.length]!(i))}\n        deny: { reason_text: "no", http_status_code: 403 }`);
+  const rules = Array.from({ length: 19 }, (_, i) => `      - name: r${i}\n        match: ${JSON.stringify(RULE_KINDS[i % RULE_KINDS.length]!(i))}\n        deny: { reason_text: "no", http_status_code: 403 }`);
   rules.push(`      - name: gold\n        match: ${JSON.stringify(`RawReq.metadata.tier == "gold"`)}\n        add_tags: [gold]`);
   return `  bench-rules:\n    default_rules:\n${rules.join("\n")}\n    backends:\n` +
     ["a", "b", "c"].map((n) => `      default:1:${n}: { base_url: "${url}" }`).join("\n") + "\n";
