@@ -55,6 +55,15 @@ export class SseParser {
     const hasCR = buf.indexOf("\r") >= 0;
     let start = 0;
     for (;;) {
+      // fast path for the common event, a lone `data: ` line and a blank line: no line-by-line state
+      if (!hasCR && this.data.length === 0 && this.event === undefined && buf.startsWith("data: ", start)) {
+        const nl = buf.indexOf("\n", start + 6);
+        if (nl >= 0 && buf.charCodeAt(nl + 1) === 10) {
+          out.push(new SseEvent(undefined, buf.slice(start + 6, nl), this.id, undefined));
+          start = nl + 2;
+          continue;
+        }
+      }
       let nl = buf.indexOf("\n", start);
       if (hasCR) {
         const cr = buf.indexOf("\r", start);
