@@ -62,3 +62,16 @@ describe("Claude Code paths (81) and signed thinking (83)", () => {
     expect(JSON.parse(new TextDecoder().decode(upstream.seen.at(-1)!.body)).messages[1].content[0].type).toBe("thinking"); // real ones pass untouched
   });
 });
+
+describe("client hang-up on a converted stream", () => {
+  test("the upstream request is cancelled", async () => {
+    const before = upstream.aborted.length;
+    const ctrl = new AbortController();
+    const res = await fetch(`${gw.url}/v1/messages`, { method: "POST", body: JSON.stringify({ model: "conv", max_tokens: 9, stream: true, messages: [{ role: "user", content: "slow" }] }), signal: ctrl.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    ctrl.abort();
+    for (let i = 0; i < 50 && upstream.aborted.length === before; i++) await Bun.sleep(20);
+    expect(upstream.aborted.length).toBeGreaterThan(before);
+  });
+});
