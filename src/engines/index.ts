@@ -8,3 +8,4 @@ export * from "./model";
 export * from "./rules";
 export * from "./rewrite";
 export * from "./convert";
+export * from "./limits";

@@ -1,0 +1,44 @@
+// Counters for rate limits: fixed windows (requests or tokens per minute or day) and concurrency leases.
+
+/** The outcome of taking from a window counter. */
+export interface WindowResult {
+  allowed: boolean;
+  /** The counter after the take (or as it stood, when refused). */
+  used: number;
+  limit: number;
+  /** Milliseconds until the window resets. */
+  resetMs: number;
+  /** Which window was counted (settlements go to the same one). */
+  window: number;
+}
+
+/** The outcome of asking for a concurrency slot. */
+export interface LeaseResult {
+  allowed: boolean;
+  /** Slots held after the call. */
+  held: number;
+  /** The lease to release (when allowed). */
+  lease?: string;
+}
+
+/** Where limit counters live: this process's memory, or Redis shared by a fleet. */
+export interface LimitStore {
+  /** Atomically adds `amount` to `key`'s counter in the current window of `windowMs`, if the total stays within `limit`. */
+  take(key: string, amount: number, limit: number, windowMs: number): Promise<WindowResult>;
+  /** Adds `delta` (negative: gives back) to the counter of an earlier window, never refusing; settles reservations. */
+  adjust(key: string, window: number, windowMs: number, delta: number): Promise<void>;
+  /** Takes one of `limit` concurrency slots as a lease that expires after `ttlMs` unless renewed or released. */
+  acquire(key: string, limit: number, ttlMs: number): Promise<LeaseResult>;
+  /** Keeps a lease alive for another `ttlMs`. */
+  renew(key: string, lease: string, ttlMs: number): Promise<void>;
+  /** Gives a slot back. */
+  release(key: string, lease: string): Promise<void>;
+  /** Frees resources (timers, connections). */
+  close(): void;
+}
+
+/** The window a moment falls in, and the milliseconds left in it. */
+export function windowOf(nowMs: number, windowMs: number): { window: number; resetMs: number } {
+  const window = Math.floor(nowMs / windowMs);
+  return { window, resetMs: (window + 1) * windowMs - nowMs };
+}
