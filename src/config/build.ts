@@ -5,6 +5,7 @@ import {
   ChatFromMessagesEngine, MessagesFromChatEngine, RewriteEngine, Rule, ThinkingFilterEngine, mergePolicies, type Backend, type FailoverOptions, type RuleConfig,
 } from "../engines";
 import type { BackendProfile } from "../convert";
+import { Limiter, MemoryLimitStore, RedisLimitStore, type LimitStore, type ModelLimits } from "../engines";
 import { defaultPoolWeight } from "./pool-name";
 import { resolveBackend } from "./resolve";
 import type { BackendConfig, Config, ModelConfig, ProfileConfig } from "./schema";
@@ -15,6 +16,8 @@ export const TIMEOUT_DEFAULTS = { connect: 10_000, firstByte: 600_000, idle: 300
 /** What a config builds: the root engine, and the model list a caller may see. */
 export interface BuiltGateway {
   root: Engine;
+  /** The limit counters (kept across reloads), when the config has limits. */
+  store?: LimitStore;
   /** Names of all models, in config order. */
   models: string[];
   /** The models the caller of these request headers may use. */
@@ -71,9 +74,10 @@ function withRewrites(engine: Engine, model: ModelConfig, b: BackendConfig): Eng
   return request || response || streamChunk ? new RewriteEngine(engine, { request, response, streamChunk }) : engine;
 }
 
-function compileRules(rules: RuleConfig[], backends: Map<string, Backend>, failover: FailoverOptions): Rule[] {
-  return rules.map((cfg) => {
+function compileRules(rules: RuleConfig[], backends: Map<string, Backend>, failover: FailoverOptions, scope: string): Rule[] {
+  return rules.map((cfg, i) => {
     const rule = new Rule(cfg);
+    rule.limitKey = `rule:${scope}:${i}:${cfg.name}`;
     if (cfg.forward_weights) {
       const targets = Object.entries(cfg.forward_weights).map(([name, weight]) => ({ backend: backends.get(name)!, weight }));
       rule.target = new BalancerEngine(targets, failover);
@@ -82,8 +86,33 @@ function compileRules(rules: RuleConfig[], backends: Map<string, Backend>, failo
   });
 }
 
-/** Builds the gateway's engines from a validated config. */
-export function buildGateway(config: Config, env: Record<string, string | undefined> = process.env): BuiltGateway {
+/** True when any limit is configured anywhere. */
+export function hasLimits(config: Config): boolean {
+  const rulesHave = (rules: RuleConfig[]) => rules.some((r) => r.rule_limits && Object.keys(r.rule_limits).some((k) => k !== "deny_when_exceeding"));
+  return Object.values(config.models).some((m) => m.default_org_limits || rulesHave(m.default_rules))
+    || Object.values(config.users).some((o) => o.key_limits || Object.values(o.models).some((e) => e?.org_limits || rulesHave(e?.rules ?? [])));
+}
+
+/** The counters a config's limits use: Redis (server.redis_url, else env REDIS_URL) or this process's memory. */
+export function limitStoreFor(config: Config, env: Record<string, string | undefined>): LimitStore {
+  const url = config.server.redis_url ?? env.REDIS_URL;
+  return url ? new RedisLimitStore(url) : new MemoryLimitStore();
+}
+
+function modelLimits(config: Config, model: string, limiter: Limiter): ModelLimits {
+  const def = config.models[model]!;
+  return {
+    limiter,
+    orgLimits: (org) => (org ? config.users[org]?.models[model]?.org_limits : undefined) ?? def.default_org_limits,
+    keyLimits: (caller) => (caller ? config.users[caller.org]?.key_limits : undefined),
+    maxOutputReservation: config.server.max_output_reservation,
+  };
+}
+
+/** Builds the gateway's engines from a validated config; `store` carries limit counters over from an earlier build. */
+export function buildGateway(config: Config, env: Record<string, string | undefined> = process.env, store?: LimitStore): BuiltGateway {
+  if (hasLimits(config)) store ??= limitStoreFor(config, env);
+  const limiter = store && new Limiter(store, { failClosed: config.server.limits_on_store_error === "closed" });
   const f = config.server.failover;
   const failover: FailoverOptions = { maxAttempts: f.max_attempts, budgetMs: f.budget_ms };
   const models = new Map<string, ModelEngine>();
@@ -106,19 +135,21 @@ export function buildGateway(config: Config, env: Record<string, string | undefi
       if (!(name in def.models)) continue;
       orgs.add(org);
       const rules = def.models[name]?.rules ?? [];
-      if (rules.length) orgRules.set(org, compileRules(rules, backends, failover));
+      if (rules.length) orgRules.set(org, compileRules(rules, backends, failover, `${name}:${org}`));
     }
     models.set(name, new ModelEngine({
       name,
       access: new AccessPolicy(model.access, orgs),
       orgRules,
-      defaultRules: compileRules(model.default_rules, backends, failover),
+      defaultRules: compileRules(model.default_rules, backends, failover, `${name}:*`),
       pool: new BalancerEngine(pool, failover),
+      limits: limiter && modelLimits(config, name, limiter),
     }));
   }
   const keys = new ApiKeys(Object.fromEntries(Object.entries(config.users).map(([org, def]) => [org, def.api_keys])));
   return {
     root: new AuthEngine(new ModelRouterEngine(models), keys),
+    store,
     models: [...models.keys()],
     listModels: (headers) => {
       const caller = keys.identify(headers);

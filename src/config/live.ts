@@ -27,7 +27,7 @@ export class LiveConfig {
       return false;
     }
     try {
-      this.built = buildGateway(result.config, this.env);
+      this.built = buildGateway(result.config, this.env, this.built.store);
     } catch (err) {
       console.error(JSON.stringify({ ts: new Date().toISOString(), level: "error", msg: "config reload failed to build; the previous config keeps serving", reason, error: (err as Error).message }));
       return false;

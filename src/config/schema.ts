@@ -80,6 +80,24 @@ export const ModelBackendSchema = v.strictObject({
   ...backendFields,
 });
 
+const positive = (what: string) => v.optional(v.pipe(v.number(), v.integer(), v.minValue(1, "must be a positive integer"), v.description(what)));
+const limitFields = {
+  rpm: positive("Requests per minute"),
+  tpm: positive("Tokens per minute (input + output)"),
+  rpd: positive("Requests per day (UTC)"),
+  tpd: positive("Tokens per day (UTC)"),
+  concurrency: positive("Requests in flight at once"),
+};
+
+/** Rate limits of one dimension (org × model, API key). */
+export const LimitsSchema = v.strictObject(limitFields);
+
+/** A rule's limits: when exceeded the rule is skipped, unless deny_when_exceeding. */
+export const RuleLimitsSchema = v.strictObject({
+  ...limitFields,
+  deny_when_exceeding: v.optional(v.pipe(v.boolean(), v.description("Refuse with 429 instead of skipping the rule"))),
+});
+
 /** A rule's deny action. */
 export const DenySchema = v.strictObject({
   reason_text: v.optional(v.pipe(v.string(), v.description("Error message returned to the client"))),
@@ -96,12 +114,14 @@ export const RuleSchema = v.strictObject({
   deny: v.optional(DenySchema),
   forward_weights: v.optional(v.pipe(v.record(v.string(), v.pipe(v.number(), v.minValue(0))), v.description("Backend name → weight, among the model's backends"))),
   add_tags: v.optional(v.pipe(v.array(v.string()), v.description("Tags for later engines and the access log"))),
+  rule_limits: v.optional(RuleLimitsSchema),
 });
 
 /** An exposed model. */
 export const ModelSchema = v.strictObject({
   access: v.optional(v.pipe(v.picklist(["public", "internal", "private"]), v.description("public: anyone; internal: any valid key; private: orgs that list the model")), "public"),
   default_rules: v.optional(v.pipe(v.array(RuleSchema), v.description("Rules for every caller, after the caller's org rules")), []),
+  default_org_limits: v.optional(v.pipe(LimitsSchema, v.description("Limits for each org on this model (anonymous callers share one bucket), unless the org sets org_limits"))),
   ...rewrites,
   backends: v.pipe(
     v.record(v.string(), ModelBackendSchema),
@@ -116,6 +136,9 @@ export const ServerSchema = v.strictObject({
   max_body_bytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Largest request body accepted; larger ones get 413")), 32 * 1024 * 1024),
   json_check_max_bytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Bodies up to this size are fully parsed at the edge so malformed JSON gets a 400 here; larger ones are checked by framing and a top-level scan (see docs/config.md)")), 65536),
   access_log: v.optional(v.pipe(v.boolean(), v.description("Write one JSON access-log line per request to stdout")), true),
+  redis_url: v.optional(v.pipe(v.string(), v.regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL"), v.description("Share limit counters through this Redis (default: env REDIS_URL, else in memory)"))),
+  limits_on_store_error: v.optional(v.pipe(v.picklist(["open", "closed"]), v.description("When Redis cannot be reached: let requests through (open) or refuse them with 503 (closed)")), "open"),
+  max_output_reservation: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Most output tokens a request reserves against token limits before its real usage is known")), 4096),
   failover: v.optional(v.strictObject({
     max_attempts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10), v.description("Tries in all, on distinct backends (1: no retry)")), 3),
     budget_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("No new attempt starts later than this after the first")), 30_000),
@@ -127,8 +150,9 @@ export const ServerSchema = v.strictObject({
 /** An organisation: its users' API keys and the models it lists (with its own rules). */
 export const OrgSchema = v.strictObject({
   api_keys: v.optional(v.pipe(v.record(v.string(), v.pipe(v.string(), v.minLength(8, "API keys need at least 8 characters"))), v.description("User → API key")), {}),
+  key_limits: v.optional(v.pipe(LimitsSchema, v.description("Limits for each API key of this org, across models"))),
   models: v.optional(v.pipe(
-    v.record(v.string(), v.nullable(v.strictObject({ rules: v.optional(v.array(RuleSchema), []) }))),
+    v.record(v.string(), v.nullable(v.strictObject({ rules: v.optional(v.array(RuleSchema), []), org_limits: v.optional(LimitsSchema) }))),
     v.description("Models this org lists (private ones become usable), with rules run before the model's default rules"),
   ), {}),
 });

@@ -42,6 +42,8 @@ export interface StreamGuardOptions {
   errorTail?: (error: unknown, atBoundary: boolean) => Uint8Array | undefined;
   /** Converts the bytes as they pass. */
   transform?: StreamTransform;
+  /** Sees every chunk handed on (after the transform), e.g. to find token usage. */
+  onChunk?: (bytes: Uint8Array) => void;
 }
 
 /** Raised inside a guarded stream when the idle timeout fires. */
@@ -55,6 +57,7 @@ export class StreamIdleTimeout extends Error {
 interface Watchers {
   idleMs: number;
   onEnd: ((o: StreamOutcome) => void)[];
+  onChunk: ((bytes: Uint8Array) => void)[];
   errorTail?: StreamGuardOptions["errorTail"];
   transform?: StreamTransform;
   /** Reads ahead while the source has data ready; returns all bytes if it ended, else undefined. */
@@ -69,6 +72,7 @@ function addWatchers(w: Watchers, opts: StreamGuardOptions): void {
   const idle = opts.idleTimeoutMs ?? 0;
   if (idle > 0 && (w.idleMs === 0 || idle < w.idleMs)) w.idleMs = idle;
   if (opts.onEnd) w.onEnd.push(opts.onEnd);
+  if (opts.onChunk) w.onChunk.push(opts.onChunk);
   if (opts.errorTail) w.errorTail = opts.errorTail;
   if (opts.transform) {
     if (w.transform) throw new Error("a guarded stream takes one transform");
@@ -83,7 +87,7 @@ export function guardStream(src: ReadableStream<Uint8Array>, opts: StreamGuardOp
     addWatchers(existing, opts);
     return src;
   }
-  const w: Watchers = { idleMs: 0, onEnd: [] };
+  const w: Watchers = { idleMs: 0, onEnd: [], onChunk: [] };
   addWatchers(w, opts);
   const out = watch(src, w);
   guards.set(out, w);
@@ -146,6 +150,7 @@ function watch(src: ReadableStream<Uint8Array>, w: Watchers): ReadableStream<Uin
     beforeLast = n > 1 ? chunk[n - 2]! : last;
     last = chunk[n - 1]!;
     lastOut = performance.now();
+    for (const fn of w.onChunk) fn(chunk);
   };
   /** The rest of the source after the transform finished: read, not sent, so the connection can be reused (64 KB / 2 s at most). */
   const drain = async () => {

@@ -1,4 +1,7 @@
-// Rate-limit counters: fixed windows and concurrency leases, in memory or in Redis.
+// Rate limits: counters in memory or Redis, admission and settlement, 429 answers and headers.
 export { windowOf, type LimitStore, type WindowResult, type LeaseResult } from "./store";
 export { MemoryLimitStore } from "./memory-store";
 export { RedisLimitStore } from "./redis-store";
+export { Limiter, NO_ADMISSION, type Limits, type Admission, type AdmitResult, type LimitInfo, type LimiterOptions } from "./limiter";
+export { UsageScanner, usageFromBody, usageTokens } from "./usage";
+export { limitHeaders, rateLimitError } from "./headers";

@@ -1,3 +1,4 @@
 // One exposed model: access, rules, and its backends.
 export { ModelEngine, type ModelEngineOptions } from "./model-engine";
+export { reserveTokens, type ModelLimits } from "./limits";
 export { AccessPolicy, type Access } from "./access";

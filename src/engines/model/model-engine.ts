@@ -1,6 +1,8 @@
 import type { Engine, LLMRequest, LLMResponse } from "../../core";
-import { firstMatch, ruleData, type Rule } from "../rules";
+import { rateLimitError, type Admission, type LimitInfo } from "../limits";
+import { ruleData, type Rule } from "../rules";
 import type { AccessPolicy } from "./access";
+import { reserveTokens, settleOnEnd, tighter, type ModelLimits } from "./limits";
 
 /** What a model needs to route a request. */
 export interface ModelEngineOptions {
@@ -11,9 +13,15 @@ export interface ModelEngineOptions {
   defaultRules: readonly Rule[];
   /** The default pool (backends named default:<weight>). */
   pool: Engine;
+  /** Rate limits, when any are configured. */
+  limits?: ModelLimits;
 }
 
-/** One exposed model: checks access, runs the rule chain (first match wins), and sends to the chosen backends. */
+/**
+ * One exposed model: checks access, runs the rule chain (first match wins; a rule whose limits are exceeded
+ * is skipped, or refuses), admits the request under the org × model and API-key limits, and sends it to
+ * the chosen backends. Token reservations are settled to the real usage when the answer ends.
+ */
 export class ModelEngine implements Engine {
   constructor(private readonly opts: ModelEngineOptions) {}
 
@@ -25,16 +33,60 @@ export class ModelEngine implements Engine {
   async process(req: LLMRequest): Promise<LLMResponse> {
     const { opts } = this;
     opts.access.check(req.ctx.caller, opts.name);
+    const lim = opts.limits;
+    const held: Admission[] = [];
+    let info: LimitInfo = {};
+    let reserved: number | undefined;
+    const tokens = () => (reserved ??= reserveTokens(req, lim!.maxOutputReservation));
+    try {
+      const rule = await this.pickRule(req, held, tokens);
+      if (rule) {
+        req.ctx.tags.push(...rule.tags);
+        if (rule.deny) throw rule.denial();
+      }
+      if (lim) {
+        const caller = req.ctx.caller;
+        const dims = [
+          [`org:${caller?.org ?? "-"}:model:${opts.name}`, lim.orgLimits(caller?.org), `org ${caller?.org ?? "(anonymous)"} on model ${opts.name}`],
+          [`key:${caller?.org}/${caller?.user}`, caller && lim.keyLimits(caller), "this API key"],
+        ] as const;
+        for (const [key, limits, scope] of dims) {
+          if (!limits) continue;
+          const r = await lim.limiter.admit(key, limits, tokens);
+          if (!r.ok) throw rateLimitError(r, scope);
+          held.push(r.admission);
+          info = tighter(info, r.info);
+        }
+      }
+      const res = await (rule?.target ?? opts.pool).process(req);
+      return lim && held.length ? settleOnEnd(lim.limiter, held, res, info) : res;
+    } catch (err) {
+      for (const a of held) void lim!.limiter.settle(a, 0); // nothing was generated: give the tokens back
+      throw err;
+    }
+  }
+
+  /** The first matching rule whose own limits admit the request (a rule with deny_when_exceeding refuses instead). */
+  private async pickRule(req: LLMRequest, held: Admission[], tokens: () => number): Promise<Rule | undefined> {
+    const { opts } = this;
     const orgRules = req.ctx.caller ? opts.orgRules.get(req.ctx.caller.org) : undefined;
-    let rule: Rule | undefined;
-    if (orgRules?.length || opts.defaultRules.length) {
-      const data = ruleData(req);
-      rule = (orgRules && firstMatch(orgRules, data)) ?? firstMatch(opts.defaultRules, data);
+    if (!orgRules?.length && !opts.defaultRules.length) return undefined;
+    const data = ruleData(req);
+    for (const list of [orgRules ?? [], opts.defaultRules]) {
+      for (const rule of list) {
+        if (!rule.matches(data)) continue;
+        if (rule.limits && opts.limits) {
+          const r = await opts.limits.limiter.admit(rule.limitKey, rule.limits, tokens);
+          if (!r.ok) {
+            if (rule.denyWhenExceeding) throw rateLimitError(r, `rule ${rule.name}`);
+            req.ctx.tags.push(`limit-skipped:${rule.name}`);
+            continue;
+          }
+          held.push(r.admission);
+        }
+        return rule;
+      }
     }
-    if (rule) {
-      req.ctx.tags.push(...rule.tags);
-      if (rule.deny) throw rule.denial();
-    }
-    return (rule?.target ?? opts.pool).process(req);
+    return undefined;
   }
 }

@@ -1,6 +1,7 @@
 // A routing rule compiled from config: match expression, then deny, or re-weighted backends, and tags.
 import { GatewayError, kindForStatus, type Engine, type LLMRequest } from "../../core";
 import { compileExpr, type CompiledExpr } from "../../expr";
+import type { Limits } from "../limits";
 import { RequestFeatures } from "./features";
 
 /** A rule's deny action as written in the config. */
@@ -19,6 +20,7 @@ export interface RuleConfig {
   deny?: DenyConfig;
   forward_weights?: Record<string, number>;
   add_tags?: string[];
+  rule_limits?: Limits & { deny_when_exceeding?: boolean };
 }
 
 /** A compiled rule; `target` is the engine its forward_weights built (set by the config layer). */
@@ -27,7 +29,12 @@ export class Rule {
   readonly expr: CompiledExpr;
   readonly deny?: DenyConfig;
   readonly tags: string[];
+  /** Limits of this rule: when exceeded the rule is skipped, or with denyWhenExceeding the request gets a 429. */
+  readonly limits?: Limits;
+  readonly denyWhenExceeding: boolean;
   target?: Engine;
+  /** The counter key of this rule's limits (set by the config layer: model and scope). */
+  limitKey: string;
   private warned = false;
 
   constructor(cfg: RuleConfig) {
@@ -35,6 +42,10 @@ export class Rule {
     this.expr = compileExpr(cfg.match ?? "true");
     this.deny = cfg.deny;
     this.tags = cfg.add_tags ?? [];
+    const { deny_when_exceeding, ...limits } = cfg.rule_limits ?? {};
+    this.limits = Object.keys(limits).length ? limits : undefined;
+    this.denyWhenExceeding = deny_when_exceeding === true;
+    this.limitKey = `rule:${cfg.name}`;
   }
 
   /** True when the expression evaluates to exactly `true`; a run-time failure counts as no match (logged once). */

@@ -1,0 +1,50 @@
+// The limits side of a model: which limits apply to a caller, the token reservation, and settling
+// each admitted request when its answer ends.
+import { guardStream, type Caller, type LLMRequest, type LLMResponse } from "../../core";
+import { estimateInputTokens } from "../../convert";
+import { Limiter, UsageScanner, limitHeaders, usageFromBody, type Admission, type LimitInfo, type Limits } from "../limits";
+
+/** The limits configuration of one model. */
+export interface ModelLimits {
+  limiter: Limiter;
+  /** org × model limits for a caller's org (undefined: anonymous callers, who share one bucket). */
+  orgLimits(org: string | undefined): Limits | undefined;
+  /** Limits for each API key of the caller's org. */
+  keyLimits(caller: Caller | undefined): Limits | undefined;
+  /** The most output tokens a reservation counts. */
+  maxOutputReservation: number;
+}
+
+/** Estimated input tokens plus the requested output cap (bounded): what a request reserves against token limits. */
+export function reserveTokens(req: LLMRequest, cap: number): number {
+  const body = req.body.json<Record<string, any>>();
+  const asked = body.max_tokens ?? body.max_completion_tokens ?? cap;
+  return estimateInputTokens(body) + Math.min(typeof asked === "number" ? asked : cap, cap);
+}
+
+/** Merges rate-limit states, keeping the tightest of each kind. */
+export function tighter(a: LimitInfo, b: LimitInfo): LimitInfo {
+  const out: LimitInfo = { ...a };
+  for (const k of ["requests", "tokens"] as const) if (b[k] && (!out[k] || b[k]!.remaining < out[k]!.remaining)) out[k] = b[k];
+  return out;
+}
+
+/** Settles the admissions when the answer ends: whole bodies now, streams when they end (usage scanned as it passes). */
+export function settleOnEnd(limiter: Limiter, held: Admission[], res: LLMResponse, info: LimitInfo): LLMResponse {
+  for (const [k, v] of Object.entries(limitHeaders(info))) res.headers.set(k, v);
+  const settle = (tokens: number | undefined) => {
+    for (const a of held) void limiter.settle(a, tokens);
+  };
+  if (res.stream) {
+    const scanner = new UsageScanner();
+    const renew = held.some((a) => a.leases.length) ? setInterval(() => held.forEach((a) => void limiter.renew(a)), limiter.leaseTtlMs / 3) : undefined;
+    res.stream = guardStream(res.stream, {
+      onChunk: (b) => scanner.feed(b),
+      onEnd: () => {
+        if (renew) clearInterval(renew);
+        settle(res.status >= 400 ? 0 : scanner.tokens);
+      },
+    });
+  } else settle(res.status >= 400 ? 0 : res.body ? usageFromBody(res.body.bytesOut()) : 0);
+  return res;
+}
