@@ -96,7 +96,7 @@ export function hasLimits(config: Config): boolean {
 /** The counters a config's limits use: Redis (server.redis_url, else env REDIS_URL) or this process's memory. */
 export function limitStoreFor(config: Config, env: Record<string, string | undefined>): LimitStore {
   const url = config.server.redis_url ?? env.REDIS_URL;
-  return url ? new RedisLimitStore(url) : new MemoryLimitStore();
+  return url ? new RedisLimitStore(url, config.server.redis_key_prefix) : new MemoryLimitStore();
 }
 
 function modelLimits(config: Config, model: string, limiter: Limiter): ModelLimits {

@@ -137,6 +137,7 @@ export const ServerSchema = v.strictObject({
   json_check_max_bytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Bodies up to this size are fully parsed at the edge so malformed JSON gets a 400 here; larger ones are checked by framing and a top-level scan (see docs/config.md)")), 65536),
   access_log: v.optional(v.pipe(v.boolean(), v.description("Write one JSON access-log line per request to stdout")), true),
   redis_url: v.optional(v.pipe(v.string(), v.regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL"), v.description("Share limit counters through this Redis (default: env REDIS_URL, else in memory)"))),
+  redis_key_prefix: v.optional(v.pipe(v.string(), v.minLength(1), v.description("Prefix of every Redis key (to share one Redis between gateways or environments)")), "octollm:"),
   limits_on_store_error: v.optional(v.pipe(v.picklist(["open", "closed"]), v.description("When Redis cannot be reached: let requests through (open) or refuse them with 503 (closed)")), "open"),
   max_output_reservation: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Most output tokens a request reserves against token limits before its real usage is known")), 4096),
   failover: v.optional(v.strictObject({
