@@ -127,3 +127,29 @@ users:
     ]);
   });
 });
+
+describe("limit checks", () => {
+  test("limit keys, types and positive values are reported with their positions", () => {
+    const p = problems(`
+models:
+  m:
+    default_org_limits: { rpm: 0, tpm: "lots", rpx: 5, concurrency: 1.5 }
+    default_rules:
+      - name: r
+        rule_limits: { rpd: -1, deny_when_exceeding: "yes" }
+    backends:
+      "default:1": { provider: mock }
+server:
+  redis_url: "http://not-redis"
+`);
+    expect(p).toEqual([
+      `c.yaml:4:32 models.m.default_org_limits.rpm: must be a positive integer`,
+      `c.yaml:4:40 models.m.default_org_limits.tpm: expected number, got "lots"`,
+      `c.yaml:4:48 models.m.default_org_limits.rpx: unknown key "rpx"`,
+      `c.yaml:4:69 models.m.default_org_limits.concurrency: Invalid integer: Received 1.5`,
+      `c.yaml:7:29 models.m.default_rules.0.rule_limits.rpd: must be a positive integer`,
+      `c.yaml:7:54 models.m.default_rules.0.rule_limits.deny_when_exceeding: expected boolean, got "yes"`,
+      `c.yaml:11:14 server.redis_url: must be a redis:// or rediss:// URL`,
+    ]);
+  });
+});
