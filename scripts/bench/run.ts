@@ -37,6 +37,7 @@ const bodies: Record<string, object> = {
   big: bigConversation(200 * 1024),
   rules: { ...small, model: "bench-rules", metadata: { tier: "gold" } },
   anthropicStream: { model: "bench-conv", max_tokens: 256, stream: true, messages: [{ role: "user", content: "Hello, how are you today? Tell me a story." }] },
+  limited: { ...small, model: "bench-lim" },
 };
 for (const [name, body] of Object.entries(bodies)) writeFileSync(join(dir, `${name}.json`), JSON.stringify(body));
 
@@ -59,7 +60,7 @@ function bigConversation(size: number): object {
 }
 
 /** A load scenario; the gateway may be driven with its own path and body (a converted route against the bare proxy's plain one). */
-interface Scenario { name: string; path: string; body: string; conns: number[]; gwPath?: string; gwBody?: string }
+interface Scenario { name: string; path: string; body: string; conns: number[]; gwPath?: string; gwBody?: string; redis?: boolean }
 const SCENARIOS: Scenario[] = [
   { name: "non-stream", path: "/v1/chat/completions", body: "small", conns: [1, 16, 64] },
   { name: "stream 50 chunks", path: "/v1/chat/completions?chunks=50", body: "stream", conns: [1, 16, 64] },
@@ -67,14 +68,21 @@ const SCENARIOS: Scenario[] = [
   { name: "paced stream 20×5ms", path: "/v1/chat/completions?chunks=20&pace=5", body: "stream", conns: [16] },
   { name: "20 rules, 3 backends", path: "/v1/chat/completions", body: "rules", conns: [16, 64] },
   { name: "converted stream 50 ch.", path: "/v1/chat/completions?chunks=50", body: "stream", conns: [16, 64], gwPath: "/v1/messages", gwBody: "anthropicStream" },
+  { name: "limits rpm+tpm, memory", path: "/v1/chat/completions", body: "small", conns: [16, 64], gwBody: "limited" },
+  { name: "limits rpm+tpm, Redis", path: "/v1/chat/completions", body: "small", conns: [16, 64], gwBody: "limited", redis: true },
 ];
 
 const config = join(dir, "bench.yaml");
 const upstream = await startServerProc([process.execPath, join(import.meta.dir, "upstream.ts"), "0"]);
-writeFileSync(config, `server: { max_body_bytes: 8388608 }\nmodels:\n  bench:\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n` +
-  `  bench-conv:\n    backends:\n      default:1: { base_url: "${upstream.url}", convert_to_messages: from_chat }\n${rulesModel(upstream.url)}`);
+const models = `models:\n  bench:\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n` +
+  `  bench-conv:\n    backends:\n      default:1: { base_url: "${upstream.url}", convert_to_messages: from_chat }\n` +
+  `  bench-lim:\n    default_org_limits: { rpm: 100000000, tpm: 1000000000 }\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n${rulesModel(upstream.url)}`;
+writeFileSync(config, `server: { max_body_bytes: 8388608 }\n${models}`);
+const redisConfig = join(dir, "bench-redis.yaml");
+writeFileSync(redisConfig, `server: { max_body_bytes: 8388608, redis_url: "${process.env.REDIS_URL || "redis://127.0.0.1:6379"}", redis_key_prefix: "octollm-bench-${Date.now()}:" }\n${models}`);
 const bare = await startServerProc([process.execPath, join(import.meta.dir, "bare-proxy.ts"), "0", upstream.url]);
-const gateway = await startServerProc([binary, "serve", "-c", config, "--port", "0"], "stderr");
+const gateway = await startServerProc([binary, "serve", "-c", config, "--port", "0"], "stderr", { REDIS_URL: "" });
+const gatewayRedis = await startServerProc([binary, "serve", "-c", redisConfig, "--port", "0"], "stderr");
 
 const avg = (rs: LoadResult[]): LoadResult => ({
   rps: rs.reduce((s, r) => s + r.rps, 0) / rs.length,
@@ -93,14 +101,15 @@ for (const s of SCENARIOS) {
   const bodyFile = join(dir, `${s.body}.json`);
   const gwFile = join(dir, `${s.gwBody ?? s.body}.json`);
   const gwPath = s.gwPath ?? s.path;
+  const gw = s.redis ? gatewayRedis : gateway;
   for (const c of s.conns) {
-    await runWrk(gateway.url + gwPath, gwFile, c, 1, dir); // warm-up
+    await runWrk(gw.url + gwPath, gwFile, c, 1, dir); // warm-up
     await runWrk(bare.url + s.path, bodyFile, c, 1, dir);
     const direct = await runWrk(upstream.url + s.path, bodyFile, c, SECONDS, dir);
     const b: LoadResult[] = [], g: LoadResult[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       b.push(await runWrk(bare.url + s.path, bodyFile, c, SECONDS, dir, bare.proc.pid));
-      g.push(await runWrk(gateway.url + gwPath, gwFile, c, SECONDS, dir, gateway.proc.pid));
+      g.push(await runWrk(gw.url + gwPath, gwFile, c, SECONDS, dir, gw.proc.pid));
     }
     const B = avg(b), G = avg(g);
     const ratio = G.rps / B.rps;
@@ -113,7 +122,16 @@ for (const s of SCENARIOS) {
   }
 }
 await gateway.stop();
+await gatewayRedis.stop();
 await bare.stop();
+const rowsBy = (name: string) => rows.filter((r: any) => r.scenario === name) as any[];
+for (const store of ["memory", "Redis"]) {
+  const ratios = rowsBy(`limits rpm+tpm, ${store}`).map((r) => {
+    const off = rowsBy("non-stream").find((x) => x.c === r.c);
+    return off ? `c=${r.c} ${f(r.gateway.rps / off.gateway.rps)}` : "";
+  });
+  console.log(`limits on / off (${store} store): ${ratios.join(", ")}`);
+}
 
 const rss = await measureRss(binary, config, bodies);
 console.log(`RSS after 10k requests: ${f(rss.after10k, 1)} MiB; after 100k: ${f(rss.after100k, 1)} MiB (growth ${f((rss.after100k / rss.after10k - 1) * 100, 1)}%)`);
