@@ -2,7 +2,7 @@
 // Benchmark: the gateway (compiled binary) against a bare Bun pass-through proxy on the same mock upstream,
 // in the same run, driven by wrk. Prints RPS, p50/p99, added latency and the gateway/bare ratio per scenario,
 // then RSS after 10k and 100k requests and the binary's start-up time to its first answered request.
-// Usage: bun scripts/bench/run.ts [--seconds 4] [--rounds 2] [--quick]
+// Usage: bun scripts/bench/run.ts [--seconds 4] [--rounds 2] [--quick] [--rebuild] [--only <scenario name part>]
 import { $ } from "bun";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +18,8 @@ const arg = (name: string, dflt: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const quick = process.argv.includes("--quick");
+const onlyAt = process.argv.indexOf("--only");
+const only = onlyAt > 0 ? process.argv[onlyAt + 1]! : undefined; // run only scenarios whose name contains this
 const SECONDS = arg("seconds", quick ? 2 : 4);
 const ROUNDS = arg("rounds", quick ? 1 : 2);
 const dir = mkdtempSync(join(tmpdir(), "octollm-bench-"));
@@ -97,7 +99,7 @@ const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "-");
 const rows: object[] = [];
 console.log(`octollm benchmark: ${SECONDS}s per run, ${ROUNDS} round(s), wrk -t1; bun ${Bun.version}; ${new Date().toISOString()}`);
 console.log("scenario               c   direct rps  bare rps  gw rps   gw/bare  p50 bare/gw ms   p99 bare/gw ms   added p99 bare/gw ms  cpu µs/req bare/gw  errors");
-for (const s of SCENARIOS) {
+for (const s of SCENARIOS.filter((x) => !only || x.name.includes(only) || x.name === "non-stream")) {
   const bodyFile = join(dir, `${s.body}.json`);
   const gwFile = join(dir, `${s.gwBody ?? s.body}.json`);
   const gwPath = s.gwPath ?? s.path;

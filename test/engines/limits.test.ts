@@ -2,7 +2,7 @@
 // the same suite on the in-memory store and on the real Redis at 127.0.0.1:6379.
 import { afterAll, describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
-import { MemoryLimitStore, RedisLimitStore, windowOf, type LimitStore } from "../../src/engines";
+import { MemoryLimitStore, RedisLimitStore, take, windowOf, type LimitStore } from "../../src/engines";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -17,17 +17,17 @@ describe("MemoryLimitStore with a fake clock", () => {
   afterAll(() => store.close());
   test("a window fills up, refuses, and resets at its boundary", async () => {
     now = 60_000 * 100 + 30_000;
-    for (let i = 0; i < 3; i++) expect((await store.take("rpm", 1, 3, 60_000)).allowed).toBe(true);
-    const refused = await store.take("rpm", 1, 3, 60_000);
+    for (let i = 0; i < 3; i++) expect((await take(store, "rpm", 1, 3, 60_000)).allowed).toBe(true);
+    const refused = await take(store, "rpm", 1, 3, 60_000);
     expect(refused).toMatchObject({ allowed: false, used: 3, limit: 3, resetMs: 30_000 });
     now += 30_000;
-    expect(await store.take("rpm", 1, 3, 60_000)).toMatchObject({ allowed: true, used: 1, resetMs: 60_000 });
+    expect(await take(store, "rpm", 1, 3, 60_000)).toMatchObject({ allowed: true, used: 1, resetMs: 60_000 });
   });
   test("a token reservation is settled to the real usage", async () => {
-    const r = await store.take("tpm", 800, 1000, 60_000);
-    await store.adjust("tpm", r.window, 60_000, 120 - 800); // the answer used 120 tokens
-    expect((await store.take("tpm", 800, 1000, 60_000)).allowed).toBe(true);
-    expect((await store.take("tpm", 100, 1000, 60_000)).allowed).toBe(false);
+    const r = await take(store, "tpm", 800, 1000, 60_000);
+    await store.adjustAll([{ key: "tpm", window: r.window, windowMs: 60_000, delta: 120 - 800 }]); // the answer used 120 tokens
+    expect((await take(store, "tpm", 800, 1000, 60_000)).allowed).toBe(true);
+    expect((await take(store, "tpm", 100, 1000, 60_000)).allowed).toBe(false);
   });
   test("leases expire on their own", async () => {
     const a = await store.acquire("conc", 1, 1000);
@@ -44,16 +44,24 @@ function suite(name: string, make: () => LimitStore) {
     const ns = randomUUID();
     afterAll(() => store.close());
     test("200 parallel takes against a limit of 50 admit exactly 50", async () => {
-      const results = await Promise.all(Array.from({ length: 200 }, () => store.take(`${ns}:rpm`, 1, 50, 60_000)));
+      const results = await Promise.all(Array.from({ length: 200 }, () => take(store, `${ns}:rpm`, 1, 50, 60_000)));
       expect(results.filter((r) => r.allowed).length).toBe(50);
       expect(Math.max(...results.map((r) => r.used))).toBe(50);
     });
     test("token takes never overshoot: the refused one does not count", async () => {
-      const results = await Promise.all(Array.from({ length: 40 }, () => store.take(`${ns}:tpm`, 300, 10_000, 60_000)));
+      const results = await Promise.all(Array.from({ length: 40 }, () => take(store, `${ns}:tpm`, 300, 10_000, 60_000)));
       expect(results.filter((r) => r.allowed).length).toBe(33);
       const r = results.find((x) => x.allowed)!;
-      await store.adjust(`${ns}:tpm`, r.window, 60_000, -300);
-      expect((await store.take(`${ns}:tpm`, 300, 10_000, 60_000)).allowed).toBe(true);
+      await store.adjustAll([{ key: `${ns}:tpm`, window: r.window, windowMs: 60_000, delta: -300 }]);
+      expect((await take(store, `${ns}:tpm`, 300, 10_000, 60_000)).allowed).toBe(true);
+    });
+    test("several windows are taken all or nothing: a refused token window leaves the request window untouched", async () => {
+      const checks = [{ key: `${ns}:aon-r`, amount: 1, limit: 10, windowMs: 60_000 }, { key: `${ns}:aon-t`, amount: 600, limit: 1000, windowMs: 60_000 }];
+      expect((await store.takeAll(checks)).allowed).toBe(true);
+      const refused = await store.takeAll(checks);
+      expect(refused.allowed).toBe(false);
+      expect(refused.results.map((r) => r.allowed)).toEqual([true, false]);
+      expect((await take(store, `${ns}:aon-r`, 9, 10, 60_000)).allowed).toBe(true); // only the first take counted
     });
     test("concurrency leases: a limit of 5 under 50 parallel asks, release frees a slot, renew keeps one", async () => {
       const results = await Promise.all(Array.from({ length: 50 }, () => store.acquire(`${ns}:conc`, 5, 60_000)));
@@ -79,9 +87,9 @@ suite("RedisLimitStore (real Redis)", () => new RedisLimitStore(REDIS_URL, "octo
 test("two processes sharing Redis never admit more than the shared limit together", async () => {
   const key = `shared-${randomUUID()}`;
   const script = `
-    import { RedisLimitStore } from "${import.meta.dir}/../../src/engines";
+    import { RedisLimitStore, take } from "${import.meta.dir}/../../src/engines";
     const s = new RedisLimitStore("${REDIS_URL}", "octollm-test:");
-    const r = await Promise.all(Array.from({ length: 150 }, () => s.take("${key}", 1, 100, 60_000)));
+    const r = await Promise.all(Array.from({ length: 150 }, () => take(s, "${key}", 1, 100, 60_000)));
     console.log(r.filter((x) => x.allowed).length);
     s.close();`;
   const run = () => Bun.spawn([process.execPath, "-e", script], { stdout: "pipe", stderr: "inherit" });
@@ -93,6 +101,6 @@ test("two processes sharing Redis never admit more than the shared limit togethe
 
 test("a Redis that does not answer makes the store reject, so the caller can fail open or closed", async () => {
   const s = new RedisLimitStore("redis://127.0.0.1:1", "x:");
-  await expect(s.take("k", 1, 1, 1000)).rejects.toThrow();
+  await expect(take(s, "k", 1, 1, 1000)).rejects.toThrow();
   s.close();
 });

@@ -1,7 +1,7 @@
 // Token reservations settle to the usage a stream reported, also when the client hangs up mid-stream.
 import { expect, test } from "bun:test";
 import { guardStream, type LLMResponse } from "../../src/core";
-import { Limiter, MemoryLimitStore } from "../../src/engines";
+import { Limiter, MemoryLimitStore, take } from "../../src/engines";
 import { settleOnEnd } from "../../src/engines/model/limits";
 
 test("a client that hangs up after message_start is charged the usage seen so far, not its reservation", async () => {
@@ -20,7 +20,7 @@ test("a client that hangs up after message_start is charged the usage seen so fa
   await reader.cancel(); // the client goes away
   await Bun.sleep(10);
   // 301 tokens are charged: 9,699 remain of the 10,000 budget
-  expect((await store.take("k:tpm", 9_699, 10_000, 60_000)).allowed).toBe(true);
-  expect((await store.take("k:tpm", 1, 10_000, 60_000)).allowed).toBe(false);
+  expect((await take(store, "k:tpm", 9_699, 10_000, 60_000)).allowed).toBe(true);
+  expect((await take(store, "k:tpm", 1, 10_000, 60_000)).allowed).toBe(false);
   store.close();
 });

@@ -1,5 +1,5 @@
 // Rate limits: counters in memory or Redis, admission and settlement, 429 answers and headers.
-export { windowOf, type LimitStore, type WindowResult, type LeaseResult } from "./store";
+export { windowOf, take, type LimitStore, type WindowResult, type LeaseResult, type TakeCheck, type Adjustment } from "./store";
 export { MemoryLimitStore } from "./memory-store";
 export { RedisLimitStore } from "./redis-store";
 export { Limiter, NO_ADMISSION, type Limits, type Admission, type AdmitResult, type LimitInfo, type LimiterOptions } from "./limiter";

@@ -13,6 +13,13 @@ export interface Limits {
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
+/** The windowed limits, checked together in one atomic step. */
+const WINDOWS = [
+  { field: "rpm", what: "requests", windowMs: MINUTE },
+  { field: "rpd", what: "requests", windowMs: DAY },
+  { field: "tpm", what: "tokens", windowMs: MINUTE },
+  { field: "tpd", what: "tokens", windowMs: DAY },
+] as const;
 
 interface Take { key: string; window: number; windowMs: number; amount: number; tokens: boolean }
 
@@ -59,39 +66,35 @@ export class Limiter {
 
   /** Admits a request under `limits` at `key`; `tokens` (called only when a token limit applies) is its reservation. */
   async admit(key: string, limits: Limits, tokens: () => number): Promise<AdmitResult> {
-    const taken: Take[] = [];
     const info: LimitInfo = {};
     const reserve = limits.tpm || limits.tpd ? tokens() : 0;
+    const windows = WINDOWS.filter((w) => limits[w.field]);
     try {
-      const checks: [keyof Limits, "requests" | "tokens", number, number][] = [
-        ["rpm", "requests", MINUTE, 1], ["rpd", "requests", DAY, 1], ["tpm", "tokens", MINUTE, reserve], ["tpd", "tokens", DAY, reserve],
-      ];
-      for (const [field, what, windowMs, amount] of checks) {
-        const limit = limits[field];
-        if (!limit) continue;
-        const k = `${key}:${field}`;
-        const r = await this.store.take(k, amount, limit, windowMs);
-        const state = { limit, remaining: Math.max(0, limit - r.used), resetMs: r.resetMs };
+      const checks = windows.map((w) => ({ key: `${key}:${w.field}`, amount: w.what === "tokens" ? reserve : 1, limit: limits[w.field]!, windowMs: w.windowMs }));
+      const taken = checks.length ? await this.store.takeAll(checks) : { allowed: true, results: [] };
+      taken.results.forEach((r, i) => {
+        const what = windows[i]!.what;
+        const state = { limit: r.limit, remaining: Math.max(0, r.limit - r.used), resetMs: r.resetMs };
         if (!info[what] || state.remaining < info[what]!.remaining) info[what] = state;
-        if (!r.allowed) {
-          await this.refund(taken);
-          return { ok: false, what, limit, retryAfterMs: r.resetMs, info };
-        }
-        taken.push({ key: k, window: r.window, windowMs, amount, tokens: what === "tokens" });
+      });
+      if (!taken.allowed) {
+        const i = taken.results.findIndex((r) => !r.allowed);
+        return { ok: false, what: windows[i]!.what, limit: taken.results[i]!.limit, retryAfterMs: taken.results[i]!.resetMs, info };
       }
-      const admission: Admission = { takes: taken, leases: [], reserved: reserve };
+      const takes = checks.map((c, i) => ({ key: c.key, window: taken.results[i]!.window, windowMs: c.windowMs, amount: c.amount, tokens: windows[i]!.what === "tokens" }));
+      const admission: Admission = { takes, leases: [], reserved: reserve };
       if (limits.concurrency) {
         const k = `${key}:concurrency`;
         const lease = await this.store.acquire(k, limits.concurrency, this.leaseTtlMs);
         if (!lease.allowed) {
-          await this.refund(taken);
+          await this.store.adjustAll(takes.filter((t) => t.amount).map((t) => ({ key: t.key, window: t.window, windowMs: t.windowMs, delta: -t.amount })));
           return { ok: false, what: "concurrency", limit: limits.concurrency, retryAfterMs: 1000, info };
         }
         admission.leases.push({ key: k, lease: lease.lease! });
       }
       return { ok: true, admission, info };
     } catch (err) {
-      return this.storeFailed(err, taken);
+      return this.storeFailed(err);
     }
   }
 
@@ -99,7 +102,8 @@ export class Limiter {
   async settle(a: Admission, tokensUsed: number | undefined): Promise<void> {
     try {
       if (tokensUsed !== undefined) {
-        for (const t of a.takes) if (t.tokens && tokensUsed !== t.amount) await this.store.adjust(t.key, t.window, t.windowMs, tokensUsed - t.amount);
+        const fixes = a.takes.filter((t) => t.tokens && tokensUsed !== t.amount).map((t) => ({ key: t.key, window: t.window, windowMs: t.windowMs, delta: tokensUsed - t.amount }));
+        if (fixes.length) await this.store.adjustAll(fixes);
       }
       for (const l of a.leases) await this.store.release(l.key, l.lease);
     } catch (err) {
@@ -116,13 +120,8 @@ export class Limiter {
     }
   }
 
-  private async refund(taken: Take[]): Promise<void> {
-    for (const t of taken) if (t.amount) await this.store.adjust(t.key, t.window, t.windowMs, -t.amount);
-  }
-
-  private storeFailed(err: unknown, taken: Take[]): AdmitResult {
+  private storeFailed(err: unknown): AdmitResult {
     this.logFailure(err);
-    this.refund(taken).catch(() => {});
     if (this.opts.failClosed) throw new GatewayError("overloaded", "rate limits cannot be checked right now (limit store unavailable)", { status: 503 });
     return { ok: true, admission: NO_ADMISSION, info: {} };
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { windowOf, type LeaseResult, type LimitStore, type WindowResult } from "./store";
+import { windowOf, type Adjustment, type LeaseResult, type LimitStore, type TakeCheck, type WindowResult } from "./store";
 
 /** Limit counters in this process's memory; expired entries are swept every few seconds. */
 export class MemoryLimitStore implements LimitStore {
@@ -12,21 +12,27 @@ export class MemoryLimitStore implements LimitStore {
     this.sweeper.unref?.();
   }
 
-  async take(key: string, amount: number, limit: number, windowMs: number): Promise<WindowResult> {
+  async takeAll(checks: TakeCheck[]): Promise<{ allowed: boolean; results: WindowResult[] }> {
     const now = this.now();
-    const { window, resetMs } = windowOf(now, windowMs);
-    const k = `${key}:${window}`;
-    let c = this.counters.get(k);
-    if (!c || c.expiresAt <= now) this.counters.set(k, (c = { count: 0, expiresAt: now + resetMs }));
-    if (c.count + amount > limit) return { allowed: false, used: c.count, limit, resetMs, window };
-    c.count += amount;
-    return { allowed: true, used: c.count, limit, resetMs, window };
+    const slots = checks.map((c) => {
+      const { window, resetMs } = windowOf(now, c.windowMs);
+      const k = `${c.key}:${window}`;
+      let counter = this.counters.get(k);
+      if (!counter || counter.expiresAt <= now) this.counters.set(k, (counter = { count: 0, expiresAt: now + resetMs }));
+      return { c, counter, window, resetMs, fits: counter.count + c.amount <= c.limit };
+    });
+    const allowed = slots.every((s) => s.fits);
+    if (allowed) for (const s of slots) s.counter.count += s.c.amount;
+    return { allowed, results: slots.map((s) => ({ allowed: s.fits, used: s.counter.count, limit: s.c.limit, resetMs: s.resetMs, window: s.window })) };
   }
 
-  async adjust(key: string, window: number, windowMs: number, delta: number): Promise<void> {
-    const c = this.counters.get(`${key}:${window}`);
-    if (c && c.expiresAt > this.now()) c.count = Math.max(0, c.count + delta);
-    else if (delta > 0 && (window + 1) * windowMs > this.now()) this.counters.set(`${key}:${window}`, { count: delta, expiresAt: (window + 1) * windowMs });
+  async adjustAll(items: Adjustment[]): Promise<void> {
+    const now = this.now();
+    for (const { key, window, windowMs, delta } of items) {
+      const c = this.counters.get(`${key}:${window}`);
+      if (c && c.expiresAt > now) c.count = Math.max(0, c.count + delta);
+      else if (delta > 0 && (window + 1) * windowMs > now) this.counters.set(`${key}:${window}`, { count: delta, expiresAt: (window + 1) * windowMs });
+    }
   }
 
   async acquire(key: string, limit: number, ttlMs: number): Promise<LeaseResult> {

@@ -2,27 +2,39 @@
 // clock (so instances with skewed clocks agree), keys that expire, concurrency slots as leases with a TTL.
 import { RedisClient } from "bun";
 import { randomUUID } from "node:crypto";
-import type { LeaseResult, LimitStore, WindowResult } from "./store";
+import type { Adjustment, LeaseResult, LimitStore, TakeCheck, WindowResult } from "./store";
 
+// ARGV: per check amount, limit, windowMs. All or nothing: nothing is added unless every check fits.
 const TAKE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local windowMs = tonumber(ARGV[3])
-local window = math.floor(now / windowMs)
-local key = KEYS[1] .. ':' .. window
-local reset = (window + 1) * windowMs - now
-local used = tonumber(redis.call('GET', key) or '0')
-local amount = tonumber(ARGV[1])
-if used + amount > tonumber(ARGV[2]) then return {0, used, reset, window} end
-used = redis.call('INCRBY', key, amount)
-if redis.call('PTTL', key) < 0 then redis.call('PEXPIRE', key, reset + 1000) end
-return {1, used, reset, window}`;
+local out, keys, ok = {}, {}, 1
+for i = 1, #KEYS do
+  local windowMs = tonumber(ARGV[i * 3])
+  local window = math.floor(now / windowMs)
+  keys[i] = KEYS[i] .. ':' .. window
+  local used = tonumber(redis.call('GET', keys[i]) or '0')
+  if used + tonumber(ARGV[i * 3 - 2]) > tonumber(ARGV[i * 3 - 1]) then ok = 0 end
+  out[i * 3 - 2], out[i * 3 - 1], out[i * 3] = used, (window + 1) * windowMs - now, window
+end
+if ok == 1 then
+  for i = 1, #KEYS do
+    out[i * 3 - 2] = redis.call('INCRBY', keys[i], ARGV[i * 3 - 2])
+    if redis.call('PTTL', keys[i]) < 0 then redis.call('PEXPIRE', keys[i], out[i * 3 - 1] + 1000) end
+  end
+end
+table.insert(out, 1, ok)
+return out`;
 
+// ARGV: per key window, delta.
 const ADJUST = `
-local key = KEYS[1] .. ':' .. ARGV[1]
-if redis.call('EXISTS', key) == 0 then return 0 end
-local v = redis.call('INCRBY', key, ARGV[2])
-if v < 0 then redis.call('SET', key, 0, 'KEEPTTL') end
+for i = 1, #KEYS do
+  local key = KEYS[i] .. ':' .. ARGV[i * 2 - 1]
+  if redis.call('EXISTS', key) == 1 then
+    local v = redis.call('INCRBY', key, ARGV[i * 2])
+    if v < 0 then redis.call('SET', key, 0, 'KEEPTTL') end
+  end
+end
 return 1`;
 
 const ACQUIRE = `
@@ -84,13 +96,20 @@ export class RedisLimitStore implements LimitStore {
     await this.connecting;
   }
 
-  async take(key: string, amount: number, limit: number, windowMs: number): Promise<WindowResult> {
-    const [ok, used, reset, window] = (await this.run(TAKE, [this.prefix + key], [amount, limit, windowMs])) as number[];
-    return { allowed: ok === 1, used: used!, limit, resetMs: reset!, window: window! };
+  async takeAll(checks: TakeCheck[]): Promise<{ allowed: boolean; results: WindowResult[] }> {
+    const r = (await this.run(TAKE, checks.map((c) => this.prefix + c.key), checks.flatMap((c) => [c.amount, c.limit, c.windowMs]))) as number[];
+    const allowed = r[0] === 1;
+    return {
+      allowed,
+      results: checks.map((c, i) => {
+        const used = r[1 + i * 3]!;
+        return { allowed: allowed || used + c.amount <= c.limit, used, limit: c.limit, resetMs: r[2 + i * 3]!, window: r[3 + i * 3]! };
+      }),
+    };
   }
 
-  async adjust(key: string, window: number, _windowMs: number, delta: number): Promise<void> {
-    await this.run(ADJUST, [this.prefix + key], [window, Math.round(delta)]);
+  async adjustAll(items: Adjustment[]): Promise<void> {
+    if (items.length) await this.run(ADJUST, items.map((a) => this.prefix + a.key), items.flatMap((a) => [a.window, Math.round(a.delta)]));
   }
 
   async acquire(key: string, limit: number, ttlMs: number): Promise<LeaseResult> {

@@ -21,12 +21,31 @@ export interface LeaseResult {
   lease?: string;
 }
 
+/** One counter to take from. */
+export interface TakeCheck {
+  key: string;
+  amount: number;
+  limit: number;
+  windowMs: number;
+}
+
+/** One counter to correct (settle a reservation, or give it back). */
+export interface Adjustment {
+  key: string;
+  window: number;
+  windowMs: number;
+  delta: number;
+}
+
 /** Where limit counters live: this process's memory, or Redis shared by a fleet. */
 export interface LimitStore {
-  /** Atomically adds `amount` to `key`'s counter in the current window of `windowMs`, if the total stays within `limit`. */
-  take(key: string, amount: number, limit: number, windowMs: number): Promise<WindowResult>;
-  /** Adds `delta` (negative: gives back) to the counter of an earlier window, never refusing; settles reservations. */
-  adjust(key: string, window: number, windowMs: number, delta: number): Promise<void>;
+  /**
+   * Takes from several counters at once, all or nothing and atomically: each adds its amount in the current
+   * window of its windowMs, if every total stays within its limit. One result per check, in order.
+   */
+  takeAll(checks: TakeCheck[]): Promise<{ allowed: boolean; results: WindowResult[] }>;
+  /** Adds each delta (negative: gives back) to the counter of an earlier window, never refusing. */
+  adjustAll(items: Adjustment[]): Promise<void>;
   /** Takes one of `limit` concurrency slots as a lease that expires after `ttlMs` unless renewed or released. */
   acquire(key: string, limit: number, ttlMs: number): Promise<LeaseResult>;
   /** Keeps a lease alive for another `ttlMs`. */
@@ -41,4 +60,9 @@ export interface LimitStore {
 export function windowOf(nowMs: number, windowMs: number): { window: number; resetMs: number } {
   const window = Math.floor(nowMs / windowMs);
   return { window, resetMs: (window + 1) * windowMs - nowMs };
+}
+
+/** `take` and `adjust` for one counter, on any store. */
+export async function take(store: LimitStore, key: string, amount: number, limit: number, windowMs: number): Promise<WindowResult> {
+  return (await store.takeAll([{ key, amount, limit, windowMs }])).results[0]!;
 }
