@@ -61,6 +61,8 @@ export class RedisLimitStore implements LimitStore {
   private readonly client: RedisClient;
   private readonly shas = new Map<string, string>();
   private connecting: Promise<void> | undefined;
+  private readonly queued = new Map<string, Adjustment>();
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** `timeoutMs` bounds every operation, connecting included: a Redis that does not answer is an error, fast. */
   constructor(url: string, private readonly prefix = "octollm:", private readonly timeoutMs = 500) {
@@ -108,8 +110,34 @@ export class RedisLimitStore implements LimitStore {
     };
   }
 
+  /**
+   * Settlements are not urgent: they are summed per counter and sent together every 25 ms (one round trip
+   * for many requests), so a settlement reaches Redis within 25 ms of the answer's end.
+   */
   async adjustAll(items: Adjustment[]): Promise<void> {
-    if (items.length) await this.run(ADJUST, items.map((a) => this.prefix + a.key), items.flatMap((a) => [a.window, Math.round(a.delta)]));
+    for (const a of items) {
+      const k = `${a.key}\u0000${a.window}`;
+      const queued = this.queued.get(k);
+      if (queued) queued.delta += a.delta;
+      else this.queued.set(k, { ...a });
+    }
+    this.flushTimer ??= setTimeout(() => void this.flush(), 25);
+  }
+
+  /** Sends the queued settlements. */
+  async flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const items = [...this.queued.values()].filter((a) => Math.round(a.delta) !== 0);
+    this.queued.clear();
+    for (let i = 0; i < items.length; i += 500) {
+      const batch = items.slice(i, i + 500);
+      try {
+        await this.run(ADJUST, batch.map((a) => this.prefix + a.key), batch.flatMap((a) => [a.window, Math.round(a.delta)]));
+      } catch {
+        // Redis is down: the counters expire with their window anyway
+      }
+    }
   }
 
   async acquire(key: string, limit: number, ttlMs: number): Promise<LeaseResult> {
@@ -137,6 +165,6 @@ export class RedisLimitStore implements LimitStore {
   }
 
   close(): void {
-    this.client.close();
+    void this.flush().finally(() => this.client.close());
   }
 }
