@@ -67,6 +67,7 @@ function suite(name: string, server: string) {
       expect(refused.length).toBe(150);
       const r = refused[0]!;
       expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(Number(r.headers.get("retry-after-ms"))).toBeGreaterThan(0);
       expect(r.headers.get("x-ratelimit-limit-requests")).toBe("50");
       expect(r.headers.get("x-ratelimit-remaining-requests")).toBe("0");
       const bodies = await Promise.all(refused.map((x) => x.json() as Promise<any>));
