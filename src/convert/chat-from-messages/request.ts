@@ -1,5 +1,6 @@
 // OpenAI Chat Completions request → Anthropic Messages request (protocol.md §4.1).
 import { GatewayError } from "../../core";
+import { blocksText } from "../messages-from-chat/content";
 
 type Body = Record<string, any>;
 
@@ -13,11 +14,7 @@ export interface ChatContext {
 const IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
 const BUDGET: Record<string, number> = { minimal: 1024, low: 2048, medium: 8192, high: 24576, xhigh: 32768 };
 
-function text(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (Array.isArray(content)) return content.filter((p: Body) => typeof p?.text === "string").map((p: Body) => p.text).join("\n");
-  return "";
-}
+const text = (content: unknown) => blocksText(content, "\n");
 
 function userBlocks(content: unknown, at: number): Body[] {
   if (typeof content === "string") return content.trim() ? [{ type: "text", text: content }] : [];

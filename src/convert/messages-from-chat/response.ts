@@ -2,6 +2,7 @@
 import { GatewayError } from "../../core";
 import { parseToolArguments, randomBase62, signThinking, toAnthropicToolId } from "../ids";
 import type { BackendProfile } from "../profile";
+import { blocksText } from "./content";
 import type { MessagesContext } from "./request";
 import { findUsage, mapUsage } from "./usage";
 
@@ -24,12 +25,6 @@ function splitThinkTags(content: string): { thinking: string; text: string } {
   return m ? { thinking: m[1]!.trim(), text: content.slice(m[0].length) } : { thinking: "", text: content };
 }
 
-function contentText(c: unknown): string {
-  if (typeof c === "string") return c;
-  if (Array.isArray(c)) return c.filter((p: Body) => typeof p?.text === "string").map((p: Body) => p.text).join("");
-  return "";
-}
-
 /** Anthropic stop_reason for an OpenAI finish_reason (tools emitted win). */
 export function mapStopReason(finish: unknown, toolsEmitted: boolean, refusal: boolean, stopString: string | undefined): string {
   if (toolsEmitted) return "tool_use";
@@ -48,7 +43,7 @@ export function chatToMessagesResponse(body: Body, ctx: MessagesContext, profile
     throw new GatewayError("overloaded", `upstream could not finish the answer (${choice.finish_reason})`);
   }
   const m: Body = choice.message ?? {};
-  let text = contentText(m.content);
+  let text = blocksText(m.content, "");
   let thinking = reasoningOf(m);
   if (!thinking && profile.thinkTags) ({ thinking, text } = splitThinkTags(text));
   const content: Body[] = [];

@@ -1,6 +1,7 @@
 import { GatewayError, LazyBody, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { anthropicEvents, anthropicMessage, openaiChunks, openaiCompletion, type MockReply } from "./replies";
-import { estimateTokens, lastUserText, requestText, splitPieces } from "./text";
+import { estimateInputTokens } from "../../convert";
+import { estimateTokens, lastUserText, splitPieces } from "./text";
 
 /** Settings of the built-in mock backend. */
 export interface MockOptions {
@@ -27,7 +28,7 @@ export class MockEngine implements Engine {
     if (!body || typeof body !== "object" || Array.isArray(body)) throw new GatewayError("invalid_request", "body must be a JSON object");
     if (!Array.isArray(body.messages)) throw new GatewayError("invalid_request", "messages: expected an array", { param: "messages" });
     const model = String(body.model ?? "mock");
-    const inputTokens = estimateTokens(requestText(body));
+    const inputTokens = estimateInputTokens(body);
     if (req.format === "anthropic.count_tokens") return json({ input_tokens: inputTokens });
 
     if (this.opts.latencyMs) await sleep(this.opts.latencyMs);

@@ -1,4 +1,4 @@
-// Reading text out of either protocol's messages, for the mock's echo and its token estimates.
+// Reading text out of either protocol's messages, for the mock's echo and its output-token count.
 
 /** The text of a message's content: a string, or the text parts/blocks of an array. */
 export function contentText(content: unknown): string {
@@ -28,13 +28,6 @@ export function lastUserText(messages: unknown): string {
 /** A rough token count: one token per four characters, at least one for non-empty text. */
 export function estimateTokens(text: string): number {
   return text.length === 0 ? 0 : Math.max(1, Math.ceil(text.length / 4));
-}
-
-/** All the text of a request body (system and messages) for its input-token estimate. */
-export function requestText(body: Record<string, unknown>): string {
-  let out = contentText(body.system);
-  if (Array.isArray(body.messages)) for (const m of body.messages) out += contentText((m as Record<string, unknown>)?.content);
-  return out;
 }
 
 /** Splits text into about `n` pieces on word boundaries (each piece keeps its leading space). */

@@ -27,9 +27,14 @@ export class ConnectProbe {
     this.lastOk = performance.now();
   }
 
+  /** True while a recent answer vouches for the origin (no probe needed). */
+  get fresh(): boolean {
+    return performance.now() - this.lastOk < this.freshMs;
+  }
+
   /** Resolves when the origin is fresh or accepts a TCP connection in time; rejects with ConnectFailed otherwise. */
   async check(): Promise<void> {
-    if (performance.now() - this.lastOk < this.freshMs) return;
+    if (this.fresh) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new ConnectFailed(`connect to ${this.host}:${this.port} timed out after ${this.timeoutMs} ms`)), this.timeoutMs);

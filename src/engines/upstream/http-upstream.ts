@@ -67,7 +67,7 @@ export class HttpUpstreamEngine implements Engine {
     let streaming = false;
     try {
       deadline.arm(this.opts.firstByteTimeoutMs ?? 0, "first_byte");
-      if (this.probe) await this.probe.check();
+      if (this.probe && !this.probe.fresh) await this.probe.check(); // no await on the hot path while the origin answers
       const res = await fetch(withQuery(this.urls[req.format], req.path), {
         method: "POST",
         headers: this.headersFor(req),
