@@ -141,6 +141,7 @@ const startup = await measureStartup(binary, dir);
 console.log(`start-up to first answered request: median ${f(startup.median, 1)} ms (min ${f(startup.min, 1)}, max ${f(startup.max, 1)}, ${startup.runs} runs)`);
 await upstream.stop();
 for (const micro of ["rules.ts", "convert.ts"]) console.log((await $`${process.execPath} ${join(import.meta.dir, micro)}`.text()).trim());
+if (!only || "moderation".includes(only)) console.log((await $`${process.execPath} ${join(import.meta.dir, "moderation.ts")} ${binary}`.text()).trim());
 
 const out = join(root, ".bench");
 await $`mkdir -p ${out}`;

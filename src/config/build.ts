@@ -5,7 +5,8 @@ import {
   ChatFromMessagesEngine, MessagesFromChatEngine, RewriteEngine, Rule, ThinkingFilterEngine, mergePolicies, type Backend, type FailoverOptions, type RuleConfig,
 } from "../engines";
 import type { BackendProfile } from "../convert";
-import { Limiter, MemoryLimitStore, RedisLimitStore, type LimitStore, type ModelLimits } from "../engines";
+import { Limiter, MemoryLimitStore, RedisLimitStore, type LimitStore, type ModelLimits, type ModerationPolicy } from "../engines";
+import { effectiveModeration, moderationPolicy } from "./moderation";
 import { defaultPoolWeight } from "./pool-name";
 import { resolveBackend } from "./resolve";
 import type { BackendConfig, Config, ModelConfig, ProfileConfig } from "./schema";
@@ -109,6 +110,23 @@ function modelLimits(config: Config, model: string, limiter: Limiter): ModelLimi
   };
 }
 
+/** The moderation policy of each org on a model (built once), when the model or an org moderates it. */
+function moderationFor(config: Config, model: string): ((org: string | undefined) => ModerationPolicy | undefined) | undefined {
+  const own = config.models[model]!.moderation;
+  const byOrg = new Map<string, ModerationPolicy | undefined>();
+  for (const [org, def] of Object.entries(config.users)) {
+    const entry = def.models[model]?.moderation;
+    if (entry) {
+      const m = effectiveModeration(own, entry);
+      byOrg.set(org, m && moderationPolicy(m));
+    }
+  }
+  const base = effectiveModeration(own);
+  const fallback = base && moderationPolicy(base);
+  if (!fallback && ![...byOrg.values()].some(Boolean)) return undefined;
+  return (org) => (org !== undefined && byOrg.has(org) ? byOrg.get(org) : fallback);
+}
+
 /** Builds the gateway's engines from a validated config; `store` carries limit counters over from an earlier build. */
 export function buildGateway(config: Config, env: Record<string, string | undefined> = process.env, store?: LimitStore): BuiltGateway {
   if (hasLimits(config)) store ??= limitStoreFor(config, env);
@@ -144,6 +162,7 @@ export function buildGateway(config: Config, env: Record<string, string | undefi
       defaultRules: compileRules(model.default_rules, backends, failover, `${name}:*`),
       pool: new BalancerEngine(pool, failover),
       limits: limiter && modelLimits(config, name, limiter),
+      moderation: moderationFor(config, name),
     }));
   }
   const keys = new ApiKeys(Object.fromEntries(Object.entries(config.users).map(([org, def]) => [org, def.api_keys])));

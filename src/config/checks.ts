@@ -2,9 +2,10 @@
 // `use`, expressions that must compile, rewrite paths, API keys used twice.
 import { compileExpr, ExprCompileError } from "../expr";
 import { parsePath } from "../engines/rewrite";
+import { effectiveModeration, moderationProblems } from "./moderation";
 import { isMalformedPoolName, defaultPoolWeight } from "./pool-name";
 import { resolveBackend } from "./resolve";
-import type { BackendConfig, ModelBackendConfig } from "./schema";
+import type { BackendConfig, ModelBackendConfig, ModerationConfig } from "./schema";
 
 /** The part of valibot's rawCheck context that the checks use. */
 interface RawCheckContext {
@@ -19,8 +20,8 @@ interface RewriteLike { set_keys?: Record<string, unknown>; set_keys_by_expr?: R
 interface RuleLike { match?: string; forward_weights?: Record<string, number> }
 interface CheckedConfig {
   backends: Record<string, BackendConfig>;
-  models: Record<string, { backends: Record<string, ModelBackendConfig>; default_rules: RuleLike[] } & Record<string, unknown>>;
-  users: Record<string, { api_keys: Record<string, string>; models: Record<string, { rules: RuleLike[] } | null> }>;
+  models: Record<string, { backends: Record<string, ModelBackendConfig>; default_rules: RuleLike[]; moderation?: ModerationConfig } & Record<string, unknown>>;
+  users: Record<string, { api_keys: Record<string, string>; models: Record<string, { rules: RuleLike[]; moderation?: ModerationConfig } | null> }>;
 }
 
 /** Marks an issue that names a key (so the validator points at the key, not its value). */
@@ -46,6 +47,8 @@ export function crossChecks(ctx: RawCheckContext): void {
     checkRewrites(report, at, def as RewriteHolder);
     for (const name of names) checkModelBackend(report, [...at, "backends", name], name, def.backends[name]!, globals);
     def.default_rules.forEach((rule, i) => checkRule(report, [...at, "default_rules", i], rule, names));
+    const moderation = effectiveModeration(def.moderation);
+    for (const problem of moderation ? moderationProblems(moderation) : []) report([...at, "moderation"], problem);
   }
   const keyOwner = new Map<string, string>();
   for (const [org, def] of Object.entries(config.users)) {
@@ -62,6 +65,10 @@ export function crossChecks(ctx: RawCheckContext): void {
       }
       const names = Object.keys(config.models[model]!.backends);
       (entry?.rules ?? []).forEach((rule, i) => checkRule(report, [...at, "rules", i], rule, names));
+      if (entry?.moderation) {
+        const moderation = effectiveModeration(config.models[model]!.moderation, entry.moderation);
+        for (const problem of moderation ? moderationProblems(moderation) : []) report([...at, "moderation"], problem);
+      }
     }
   }
 }

@@ -117,11 +117,31 @@ export const RuleSchema = v.strictObject({
   rule_limits: v.optional(RuleLimitsSchema),
 });
 
+/** Content moderation of a model (every key optional: an org's settings are laid over the model's). */
+export const ModerationSchema = v.strictObject({
+  enabled: v.optional(v.pipe(v.boolean(), v.description("false turns moderation off (e.g. for one org)"))),
+  provider: v.optional(v.pipe(v.picklist(["openai", "webhook"]), v.description("openai: an OpenAI-compatible /v1/moderations; webhook: POST {text, direction, model, org} → {allow, reason}"))),
+  url: v.optional(v.pipe(v.string(), v.regex(/^https?:\/\//, "must be an http:// or https:// URL"), v.description("Full URL of the service, e.g. https://api.openai.com/v1/moderations"))),
+  api_key: v.optional(v.pipe(v.string(), v.description("Sent as Bearer (use ${VAR})"))),
+  model: v.optional(v.pipe(v.string(), v.description("openai: the moderation model, e.g. omni-moderation-latest"))),
+  thresholds: v.optional(v.pipe(v.record(v.string(), v.pipe(v.number(), v.minValue(0), v.maxValue(1))), v.description("openai: category → score at or above which it counts as flagged (instead of the service's own flag)"))),
+  timeout_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Deadline of one check (default 2000)"))),
+  on_error: v.optional(v.pipe(v.picklist(["allow", "deny"]), v.description("When the service fails or is too slow: allow (fail open, default) or deny (fail closed: 503)"))),
+  input: v.optional(v.pipe(v.boolean(), v.description("Check the request before the upstream call (default true)"))),
+  input_chars: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Check the last this many characters of the request's text (default 20000)"))),
+  output: v.optional(v.pipe(v.boolean(), v.description("Check the answer before the client sees it (default true)"))),
+  window_chars: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Streams: characters of text per checked window (default 500)"))),
+  window_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Streams: longest time text waits for its window to fill before it is checked anyway (default 1000; 0: no limit)"))),
+  on_flag: v.optional(v.pipe(v.picklist(["replace", "error"]), v.description("A flagged answer: replace its text (finish_reason content_filter / stop_reason refusal, default) or answer an error"))),
+  replacement: v.optional(v.pipe(v.string(), v.description("The text a flagged answer is replaced with"))),
+});
+
 /** An exposed model. */
 export const ModelSchema = v.strictObject({
   access: v.optional(v.pipe(v.picklist(["public", "internal", "private"]), v.description("public: anyone; internal: any valid key; private: orgs that list the model")), "public"),
   default_rules: v.optional(v.pipe(v.array(RuleSchema), v.description("Rules for every caller, after the caller's org rules")), []),
   default_org_limits: v.optional(v.pipe(LimitsSchema, v.description("Limits for each org on this model (anonymous callers share one bucket), unless the org sets org_limits"))),
+  moderation: v.optional(ModerationSchema),
   ...rewrites,
   backends: v.pipe(
     v.record(v.string(), ModelBackendSchema),
@@ -153,7 +173,11 @@ export const OrgSchema = v.strictObject({
   api_keys: v.optional(v.pipe(v.record(v.string(), v.pipe(v.string(), v.minLength(8, "API keys need at least 8 characters"))), v.description("User → API key")), {}),
   key_limits: v.optional(v.pipe(LimitsSchema, v.description("Limits for each API key of this org, across models"))),
   models: v.optional(v.pipe(
-    v.record(v.string(), v.nullable(v.strictObject({ rules: v.optional(v.array(RuleSchema), []), org_limits: v.optional(LimitsSchema) }))),
+    v.record(v.string(), v.nullable(v.strictObject({
+      rules: v.optional(v.array(RuleSchema), []),
+      org_limits: v.optional(LimitsSchema),
+      moderation: v.optional(v.pipe(ModerationSchema, v.description("This org's moderation settings, laid over the model's"))),
+    }))),
     v.description("Models this org lists (private ones become usable), with rules run before the model's default rules"),
   ), {}),
 });
@@ -178,5 +202,7 @@ export type ModelBackendConfig = v.InferOutput<typeof ModelBackendSchema>;
 export type ProfileConfig = v.InferOutput<typeof ProfileSchema>;
 /** A rule as written in the config. */
 export type RuleConfigOutput = v.InferOutput<typeof RuleSchema>;
+/** Moderation settings as written in the config. */
+export type ModerationConfig = v.InferOutput<typeof ModerationSchema>;
 /** A model as written in the config. */
 export type ModelConfig = v.InferOutput<typeof ModelSchema>;

@@ -33,6 +33,22 @@ export interface RequestContext {
   tags: string[];
   /** Upstream attempts made so far (more than one after a failover). */
   attempts?: number;
+  /** Moderation decisions: one for the input, one for the output (its window checks summed). */
+  moderation?: ModerationRecord[];
+}
+
+/** One moderation decision, for the access log and metrics. */
+export interface ModerationRecord {
+  direction: "input" | "output";
+  /** allow; flag (blocked); error (the service failed; `failed_open` says whether the text went through). */
+  decision: "allow" | "flag" | "error";
+  /** Time spent waiting on the service, in ms (all windows of an output stream). */
+  ms: number;
+  /** Service calls made. */
+  checks: number;
+  /** The flagged category (bounded: the service's category name). */
+  category?: string;
+  failed_open?: boolean;
 }
 
 /** A request as engines see it: format, headers, lazy body, and a signal that fires when the client goes away. */

@@ -9,3 +9,4 @@ export * from "./rules";
 export * from "./rewrite";
 export * from "./convert";
 export * from "./limits";
+export * from "./moderation";

@@ -1,4 +1,5 @@
 // One JSON line per request, buffered and flushed off the hot path.
+import type { ModerationRecord } from "../core";
 
 /** The fields of one access-log line. */
 export interface AccessRecord {
@@ -14,6 +15,8 @@ export interface AccessRecord {
   tags?: string[];
   /** Upstream attempts, when there was more than one. */
   attempts?: number;
+  /** Moderation decisions, with their latency and flagged category. */
+  moderation?: ModerationRecord[];
   outcome?: "ok" | "error" | "client_closed" | "upstream_failed";
   error?: string;
 }

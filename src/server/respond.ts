@@ -20,7 +20,8 @@ function record(x: Exchange, status: number, bytesOut: number, extra: Partial<Ac
   return {
     rid: ctx.requestId, method: x.method, path: x.path.split("?")[0]!, model: ctx.model, backend: ctx.backend, status,
     ms: Math.round((performance.now() - ctx.startedAt) * 10) / 10, bytes_in: x.bytesIn, bytes_out: bytesOut,
-    ...(ctx.tags.length ? { tags: ctx.tags } : {}), ...(ctx.attempts && ctx.attempts > 1 ? { attempts: ctx.attempts } : {}), ...extra,
+    ...(ctx.tags.length ? { tags: ctx.tags } : {}), ...(ctx.attempts && ctx.attempts > 1 ? { attempts: ctx.attempts } : {}),
+    ...(ctx.moderation ? { moderation: ctx.moderation } : {}), ...extra,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Engine, LLMRequest, LLMResponse } from "../../core";
 import { rateLimitError, type Admission, type LimitInfo } from "../limits";
+import { moderated, type ModerationPolicy } from "../moderation";
 import { ruleData, type Rule } from "../rules";
 import type { AccessPolicy } from "./access";
 import { reserveTokens, settleOnEnd, tighter, type ModelLimits } from "./limits";
@@ -15,12 +16,15 @@ export interface ModelEngineOptions {
   pool: Engine;
   /** Rate limits, when any are configured. */
   limits?: ModelLimits;
+  /** The moderation policy for a caller's org (undefined: none), when any is configured. */
+  moderation?: (org: string | undefined) => ModerationPolicy | undefined;
 }
 
 /**
  * One exposed model: checks access, runs the rule chain (first match wins; a rule whose limits are exceeded
  * is skipped, or refuses), admits the request under the org × model and API-key limits, and sends it to
- * the chosen backends. Token reservations are settled to the real usage when the answer ends.
+ * the chosen backends, under the org's moderation policy. Token reservations are settled to the real usage
+ * when the answer ends.
  */
 export class ModelEngine implements Engine {
   constructor(private readonly opts: ModelEngineOptions) {}
@@ -58,7 +62,9 @@ export class ModelEngine implements Engine {
           info = tighter(info, r.info);
         }
       }
-      const res = await (rule?.target ?? opts.pool).process(req);
+      const target = rule?.target ?? opts.pool;
+      const policy = opts.moderation?.(req.ctx.caller?.org);
+      const res = await (policy ? moderated(req, target, policy) : target.process(req));
       return lim && held.length ? settleOnEnd(lim.limiter, held, res, info) : res;
     } catch (err) {
       for (const a of held) void lim!.limiter.settle(a, 0); // nothing was generated: give the tokens back
