@@ -12,8 +12,9 @@ export function parsePort(value: string): number {
 
 /** Flags each subcommand knows (citty silently ignores unknown ones; we do not). */
 const KNOWN: Record<string, string[]> = {
-  serve: ["-c", "--config", "--host", "--port", "--watch", "--no-watch", "-h", "--help"],
-  validate: ["-h", "--help"],
+  serve: ["-c", "--config", "--config-db", "--host", "--port", "--watch", "--no-watch", "-h", "--help"],
+  validate: ["--db", "-h", "--help"],
+  config: ["--db", "-h", "--help"],
 };
 
 /** The first unknown flag in argv for its subcommand, if any. */

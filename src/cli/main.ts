@@ -1,14 +1,15 @@
 #!/usr/bin/env bun
-// The octollm command line: serve, validate, --version, --help.
+// The octollm command line: serve, validate, config import/export, --version, --help.
 import { defineCommand, runMain } from "citty";
 import pkg from "../../package.json" with { type: "json" };
 import { unknownFlag } from "./args";
+import { configCommand } from "./config";
 import { serveCommand } from "./serve";
 import { validateCommand } from "./validate";
 
 const main = defineCommand({
   meta: { name: "octollm", version: pkg.version, description: "LLM gateway: OpenAI and Anthropic APIs in front of any upstream" },
-  subCommands: { serve: serveCommand, validate: validateCommand },
+  subCommands: { serve: serveCommand, validate: validateCommand, config: configCommand },
 });
 
 const argv = process.argv.slice(2);

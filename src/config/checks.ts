@@ -19,6 +19,7 @@ type Report = (path: Path, message: string, atKey?: boolean) => void;
 interface RewriteLike { set_keys?: Record<string, unknown>; set_keys_by_expr?: Record<string, string>; remove_keys?: string[] }
 interface RuleLike { match?: string; forward_weights?: Record<string, number> }
 interface CheckedConfig {
+  server: { config_db?: string };
   backends: Record<string, BackendConfig>;
   models: Record<string, { backends: Record<string, ModelBackendConfig>; default_rules: RuleLike[]; moderation?: ModerationConfig } & Record<string, unknown>>;
   users: Record<string, { api_keys: Record<string, string>; models: Record<string, { rules: RuleLike[]; moderation?: ModerationConfig } | null> }>;
@@ -39,7 +40,11 @@ export function crossChecks(ctx: RawCheckContext): void {
     checkBackend(report, ["backends", name], backend);
     checkRewrites(report, ["backends", name], backend);
   }
-  if (Object.keys(config.models).length === 0) report(["models"], "at least one model is required");
+  if (config.server.config_db !== undefined) {
+    for (const key of ["backends", "models", "users"] as const) {
+      if (Object.keys(config[key]).length) report([key], `with server.config_db, ${key} come from the database: remove them here (octollm config import moves them there)`, true);
+    }
+  } else if (Object.keys(config.models).length === 0) report(["models"], "at least one model is required");
   for (const [model, def] of Object.entries(config.models)) {
     const at: Path = ["models", model];
     const names = Object.keys(def.backends);

@@ -47,3 +47,19 @@ function plainScalar(value: string): string | number | boolean {
   if (value === "true" || value === "false") return value === "true";
   return value;
 }
+
+/** Interpolates every string of a plain value (a config read from a database); `problems` gets path → message. */
+export function interpolateValue(value: unknown, env: Record<string, string | undefined>, problems: { path: string; message: string }[], path: string[] = []): unknown {
+  if (typeof value === "string") {
+    if (!value.includes("$")) return value;
+    const missing: string[] = [];
+    const out = interpolate(value, env, missing);
+    for (const message of missing) problems.push({ path: path.join(".") || "<root>", message });
+    return /^\$\{[^}]*\}$/.test(value) ? plainScalar(out) : out;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolateValue(v, env, problems, [...path, String(i)]));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateValue(v, env, problems, [...path, k])]));
+  }
+  return value;
+}

@@ -1,8 +1,9 @@
 // Configuration: schema, loading with positions, and building engines from it.
 export { ConfigSchema, BackendSchema, ModelBackendSchema, ModelSchema, ServerSchema, type Config, type BackendConfig, type ModelBackendConfig } from "./schema";
-export { loadConfigFile, loadConfigText, formatProblem, type ConfigProblem, type LoadResult } from "./load";
+export { loadConfigFile, loadConfigText, loadConfigValue, formatProblem, type ConfigProblem, type LoadResult } from "./load";
 export { buildGateway, buildBackend, TIMEOUT_DEFAULTS, type BuiltGateway } from "./build";
 export { resolveBackend } from "./resolve";
 export { defaultPoolWeight } from "./pool-name";
-export { LiveConfig } from "./live";
+export { LiveConfig, fileLoader, type ConfigLoader } from "./live";
 export { watchConfig, type StopWatching, type WatchOptions } from "./watch";
+export * from "./db";

@@ -1,16 +1,33 @@
 // A config that can be swapped while serving: the current gateway, replaced atomically by a valid new one.
 import { buildGateway, type BuiltGateway } from "./build";
-import { formatProblem, loadConfigFile } from "./load";
+import { formatProblem, loadConfigFile, type LoadResult } from "./load";
 import type { Config } from "./schema";
 
-/** The gateway built from a file, reloadable. Requests in flight keep the engines they started with. */
+/** Where a config comes from: a file, or a database (whose loads carry its version). */
+export interface ConfigLoader {
+  /** The file name or the database URL (password hidden), for messages. */
+  label: string;
+  load(): Promise<LoadResult & { version?: number }>;
+}
+
+/** A loader for a YAML file. */
+export function fileLoader(file: string, env: Record<string, string | undefined> = process.env): ConfigLoader {
+  return { label: file, load: () => loadConfigFile(file, env) };
+}
+
+const logLine = (level: string, msg: string, extra: object) => console.error(JSON.stringify({ ts: new Date().toISOString(), level, msg, ...extra }));
+
+/** The gateway built from a config source, reloadable. Requests in flight keep the engines they started with. */
 export class LiveConfig {
   private built: BuiltGateway;
-  /** Incremented on every successful reload. */
-  version = 1;
+  /** The config version serving: the database's version, or a count of successful loads of a file. */
+  version: number;
+  /** Reloads that were refused (bad config, or a source that could not be read). */
+  failedReloads = 0;
 
-  constructor(readonly file: string, public config: Config, private readonly env: Record<string, string | undefined> = process.env) {
+  constructor(readonly loader: ConfigLoader, public config: Config, version = 1, private readonly env: Record<string, string | undefined> = process.env) {
     this.built = buildGateway(config, env);
+    this.version = version;
   }
 
   /** The gateway new requests use. */
@@ -18,23 +35,32 @@ export class LiveConfig {
     return this.built;
   }
 
-  /** Re-reads the file; on success swaps the gateway, on failure logs every problem and keeps the old one. */
+  /** Loads the source again; on success swaps the gateway, on failure logs every problem and keeps the old one. */
   async reload(reason: string): Promise<boolean> {
-    const result = await loadConfigFile(this.file, this.env);
+    let result: LoadResult & { version?: number };
+    try {
+      result = await this.loader.load();
+    } catch (err) {
+      this.failedReloads++;
+      logLine("error", "config reload could not read its source; the previous config keeps serving", { reason, source: this.loader.label, error: (err as Error).message });
+      return false;
+    }
     if (!result.ok) {
-      for (const p of result.problems) console.error(formatProblem(this.file, p));
-      console.error(JSON.stringify({ ts: new Date().toISOString(), level: "error", msg: "config reload refused; the previous config keeps serving", reason, problems: result.problems.length }));
+      this.failedReloads++;
+      for (const p of result.problems) console.error(formatProblem(this.loader.label, p));
+      logLine("error", "config reload refused; the previous config keeps serving", { reason, problems: result.problems.length, ...(result.version !== undefined ? { refused_version: result.version } : {}) });
       return false;
     }
     try {
       this.built = buildGateway(result.config, this.env, this.built.store);
     } catch (err) {
-      console.error(JSON.stringify({ ts: new Date().toISOString(), level: "error", msg: "config reload failed to build; the previous config keeps serving", reason, error: (err as Error).message }));
+      this.failedReloads++;
+      logLine("error", "config reload failed to build; the previous config keeps serving", { reason, error: (err as Error).message });
       return false;
     }
     this.config = result.config;
-    this.version++;
-    console.error(JSON.stringify({ ts: new Date().toISOString(), level: "info", msg: "config reloaded", reason, version: this.version, models: this.built.models }));
+    this.version = result.version ?? this.version + 1;
+    logLine("info", "config reloaded", { reason, version: this.version, models: this.built.models });
     return true;
   }
 }

@@ -2,7 +2,7 @@
 // every problem as file:line:col path: message.
 import * as v from "valibot";
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
-import { interpolateDocument } from "./env";
+import { interpolateDocument, interpolateValue } from "./env";
 import { KEY_MARK } from "./checks";
 import { ConfigSchema, type Config } from "./schema";
 
@@ -18,9 +18,22 @@ export interface ConfigProblem {
 /** The outcome of loading a config. */
 export type LoadResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
 
-/** Formats a problem the way `octollm validate` prints it. */
+/** Formats a problem the way `octollm validate` prints it (a problem in a database has no line: source path: message). */
 export function formatProblem(file: string, p: ConfigProblem): string {
-  return `${file}:${p.line}:${p.col} ${p.path}: ${p.message}`;
+  return p.line > 0 ? `${file}:${p.line}:${p.col} ${p.path}: ${p.message}` : `${file} ${p.path}: ${p.message}`;
+}
+
+/** Validates a config value that has no text (read from a database): problems carry paths, line 0. */
+export function loadConfigValue(raw: unknown, env: Record<string, string | undefined> = process.env): LoadResult {
+  const envProblems: { path: string; message: string }[] = [];
+  const value = interpolateValue(raw, env, envProblems);
+  const result = v.safeParse(ConfigSchema, value ?? {});
+  const problems: ConfigProblem[] = envProblems.map((p) => ({ line: 0, col: 0, ...p }));
+  if (result.success && problems.length === 0) return { ok: true, config: result.output };
+  for (const issue of result.issues ?? []) {
+    problems.push({ line: 0, col: 0, path: (issue.path ?? []).map((p) => p.key as string | number).join(".") || "<root>", message: describe(issue) });
+  }
+  return { ok: false, problems };
 }
 
 /** Parses and validates config text. */

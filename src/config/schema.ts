@@ -160,6 +160,9 @@ export const ServerSchema = v.strictObject({
   redis_key_prefix: v.optional(v.pipe(v.string(), v.minLength(1), v.description("Prefix of every Redis key (to share one Redis between gateways or environments)")), "octollm:"),
   limits_on_store_error: v.optional(v.pipe(v.picklist(["open", "closed"]), v.description("When Redis cannot be reached: let requests through (open) or refuse them with 503 (closed)")), "open"),
   max_output_reservation: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Most output tokens a request reserves against token limits before its real usage is known")), 4096),
+  config_db: v.optional(v.pipe(v.string(), v.minLength(1), v.description("Read backends, models and users from this database: a SQLite path (sqlite://file.db) or postgres://… (this file then holds only `server`)"))),
+  admin_key: v.optional(v.pipe(v.string(), v.minLength(16, "the admin key needs at least 16 characters"), v.description("Key of the /admin API (database mode), sent as Bearer or x-api-key; default: env OCTOLLM_ADMIN_KEY"))),
+  config_poll_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(50), v.description("Database mode: how often the config version is polled (PostgreSQL also pushes changes with LISTEN/NOTIFY)")), 500),
   failover: v.optional(v.strictObject({
     max_attempts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10), v.description("Tries in all, on distinct backends (1: no retry)")), 3),
     budget_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("No new attempt starts later than this after the first")), 30_000),
@@ -185,7 +188,7 @@ export const OrgSchema = v.strictObject({
 const ConfigObject = v.strictObject({
   server: v.optional(ServerSchema, {}),
   backends: v.optional(v.record(v.string(), BackendSchema), {}),
-  models: v.pipe(v.record(v.string(), ModelSchema), v.description("Models the gateway exposes, by the name clients send")),
+  models: v.optional(v.pipe(v.record(v.string(), ModelSchema), v.description("Models the gateway exposes, by the name clients send")), {}),
   users: v.optional(v.pipe(v.record(v.string(), OrgSchema), v.description("Organisations, their API keys and model rules")), {}),
 });
 

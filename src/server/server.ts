@@ -22,6 +22,8 @@ export interface ServerOptions {
   jsonCheckMaxBytes?: number;
   accessLog?: AccessLog;
   version?: string;
+  /** More routes (Bun.serve route patterns), e.g. the admin API on "/admin/*". */
+  extraRoutes?: Record<string, (req: Request) => Response | Promise<Response>>;
 }
 
 type Server = Bun.Server<undefined>;
@@ -65,6 +67,7 @@ export function startServer(state: () => GatewayState, opts: ServerOptions): Ser
       "/v1/models": models,
       "/": info,
       "/healthz": info,
+      ...opts.extraRoutes,
     },
     fetch(req) {
       const x = newExchange(req, guessProtocol(req), log);

@@ -10,7 +10,7 @@ describe("config loading", () => {
   test("a good config fills defaults", () => {
     const r = loadConfigText(`models:\n  m:\n    backends:\n      default:1:\n        provider: mock\n`);
     expect(r.ok).toBe(true);
-    if (r.ok) expect(r.config.server).toEqual({ host: "127.0.0.1", port: 8080, max_body_bytes: 33554432, json_check_max_bytes: 65536, access_log: true, redis_key_prefix: "octollm:", limits_on_store_error: "open", max_output_reservation: 4096,
+    if (r.ok) expect(r.config.server).toEqual({ host: "127.0.0.1", port: 8080, max_body_bytes: 33554432, json_check_max_bytes: 65536, access_log: true, redis_key_prefix: "octollm:", limits_on_store_error: "open", max_output_reservation: 4096, config_poll_ms: 500,
       failover: { max_attempts: 3, budget_ms: 30000, failure_threshold: 3, cooldown_ms: 30000 } });
   });
 
@@ -62,7 +62,7 @@ models:
   test("YAML syntax errors and duplicate keys", () => {
     expect(problems("models:\n  m: 1\n  m: 2\n")[0]).toMatch(/^c\.yaml:3:3 yaml: Map keys must be unique/);
     expect(problems("models: [\n")[0]).toMatch(/^c\.yaml:\d+:\d+ yaml: /);
-    expect(problems("")).toEqual([`c.yaml:1:1 models: missing required key "models"`]);
+    expect(problems("")).toEqual([`c.yaml:1:1 models: at least one model is required`]);
   });
 
   test("${VAR} reads the environment, with defaults, escapes and typed plain values", () => {

@@ -18,28 +18,32 @@ export interface GatewayProcess {
   url: string;
   proc: ReturnType<typeof Bun.spawn>;
   stdout(): string;
+  /** Everything it wrote to stderr so far (log lines). */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
 /** Starts `octollm serve -c FILE --port 0` and waits for its "listening on" line. */
-export async function startBinary(configFile: string, env: Record<string, string> = {}, args: string[] = []): Promise<GatewayProcess> {
-  const proc = Bun.spawn([BINARY, "serve", "-c", configFile, "--host", "127.0.0.1", "--port", "0", ...args], {
-    stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env },
-  });
+export function startBinary(configFile: string, env: Record<string, string> = {}, args: string[] = []): Promise<GatewayProcess> {
+  return startServe([BINARY, "serve", "-c", configFile, "--host", "127.0.0.1", "--port", "0", ...args], env);
+}
+
+/** Starts a serve command line and waits for its "listening on" line; stdout and stderr keep being collected. */
+export async function startServe(cmd: string[], env: Record<string, string> = {}): Promise<GatewayProcess> {
+  const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } });
   let out = "";
-  (async () => { for await (const c of proc.stdout as ReadableStream<Uint8Array>) out += new TextDecoder().decode(c); })();
-  const reader = (proc.stderr as ReadableStream<Uint8Array>).getReader();
   let err = "";
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    err += new TextDecoder().decode(value);
+  const collect = async (stream: ReadableStream<Uint8Array>, add: (text: string) => void) => {
+    const decoder = new TextDecoder();
+    for await (const c of stream) add(decoder.decode(c, { stream: true }));
+  };
+  void collect(proc.stdout as ReadableStream<Uint8Array>, (t) => (out += t));
+  void collect(proc.stderr as ReadableStream<Uint8Array>, (t) => (err += t));
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline && proc.exitCode === null) {
     const m = err.match(/listening on (http:\/\/[^/\s]+)\//);
-    if (m) {
-      reader.releaseLock();
-      return { url: m[1]!, proc, stdout: () => out, stop: async () => { proc.kill("SIGTERM"); await proc.exited; } };
-    }
+    if (m) return { url: m[1]!, proc, stdout: () => out, stderr: () => err, stop: async () => { proc.kill("SIGTERM"); await proc.exited; } };
+    await Bun.sleep(10);
   }
   proc.kill();
   throw new Error(`gateway did not start: ${err}`);

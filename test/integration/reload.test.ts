@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LiveConfig, loadConfigFile, watchConfig } from "../../src/config";
+import { LiveConfig, fileLoader, loadConfigFile, watchConfig } from "../../src/config";
 import { AccessLog, startServer } from "../../src/server";
 import { BINARY, buildBinary, startBinary } from "../helpers/binary";
 
@@ -22,7 +22,7 @@ describe("hot reload", () => {
     writeFileSync(file, config(["a"]));
     const first = await loadConfigFile(file);
     if (!first.ok) throw new Error("bad fixture");
-    const live = new LiveConfig(file, first.config);
+    const live = new LiveConfig(fileLoader(file), first.config);
     const stop = watchConfig(file, (reason) => void live.reload(reason), { debounceMs: 50 });
     const server = startServer(() => live.current, { host: "127.0.0.1", port: 0, maxBodyBytes: 1 << 20, accessLog: new AccessLog({ write() {} }) });
     let running = true;

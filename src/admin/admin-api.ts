@@ -1,0 +1,136 @@
+// The admin API (database mode), guarded by its own key: list, create and revoke API keys; read the config;
+// replace a model's backends and weights. Each write is one transaction that is validated as a whole config
+// before it commits, so a bad change is refused with its problems and nothing is stored; a good one bumps
+// the version, which every instance picks up (LISTEN/NOTIFY or polling).
+import { timingSafeEqual } from "node:crypto";
+import { hashApiKey, newApiKey } from "../engines";
+import { formatProblem, loadConfigValue } from "../config/load";
+import type { DbConfigSource } from "../config/db/source";
+import { hintOf, insertKey, readConfig, replaceModelBackends, writeConfig } from "../config/db/repository";
+
+/** What the admin API needs. */
+export interface AdminOptions {
+  source: DbConfigSource;
+  /** The key callers must send (Bearer or x-api-key). */
+  adminKey: string;
+  /** Called after a committed write (this instance reloads at once instead of waiting for its poll). */
+  onWrite?: (version: number) => void;
+  env?: Record<string, string | undefined>;
+}
+
+/** A refused write: an HTTP status and a message (and the config problems, when validation refused it). */
+class AdminError extends Error {
+  constructor(readonly status: number, message: string, readonly problems?: string[]) {
+    super(message);
+  }
+}
+
+const json = (status: number, body: unknown) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
+
+/** The handler of every /admin path. */
+export function adminHandler(opts: AdminOptions): (req: Request) => Promise<Response> {
+  const expected = Buffer.from(opts.adminKey);
+  const db = opts.source.db;
+  const authorized = (req: Request) => {
+    const given = req.headers.get("x-api-key") ?? /^Bearer\s+(.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1]?.trim();
+    if (!given) return false;
+    const g = Buffer.from(given);
+    return g.length === expected.length && timingSafeEqual(g, expected);
+  };
+
+  /** A write, validated as a whole config before it commits. */
+  const write = async (change: (tx: Bun.SQL) => Promise<void>): Promise<number> => {
+    const version = await writeConfig(db, async (tx) => {
+      await change(tx);
+      const result = loadConfigValue(await readConfig(tx), opts.env ?? process.env);
+      if (!result.ok) throw new AdminError(400, "the change would make the config invalid; nothing was stored", result.problems.map((p) => formatProblem("config", p)));
+    });
+    opts.onWrite?.(version);
+    return version;
+  };
+
+  const routes: [string, RegExp, (req: Request, m: RegExpExecArray) => Promise<Response>][] = [
+    ["GET", /^\/admin\/config$/, async () => json(200, { version: await opts.source.version(), config: await readConfig(db.sql) })],
+    ["GET", /^\/admin\/keys$/, async () => {
+      const rows = await db.sql.unsafe(`SELECT key_hash, org, user_name, hint, created_at FROM octollm_api_keys WHERE revoked_at IS NULL ORDER BY org, user_name`);
+      return json(200, { keys: rows.map((r: Record<string, string>) => ({ id: keyId(r.key_hash!), org: r.org, user: r.user_name, hint: r.hint, created_at: r.created_at })) });
+    }],
+    ["POST", /^\/admin\/keys$/, async (req) => {
+      const body = await bodyOf(req);
+      const org = nameField(body, "org"), user = nameField(body, "user");
+      const key = newApiKey();
+      const hash = hashApiKey(key);
+      const version = await write(async (tx) => {
+        const taken = await tx.unsafe(`SELECT 1 FROM octollm_api_keys WHERE org = $1 AND user_name = $2 AND revoked_at IS NULL`, [org, user]);
+        if (taken.length) throw new AdminError(409, `${org}/${user} already has a key; revoke it first`);
+        await insertKey(tx, org, user, hash, hintOf(key), new Date().toISOString());
+      });
+      return json(201, { id: keyId(hash), org, user, key, version, note: "the key is shown once; only its hash is stored" });
+    }],
+    ["DELETE", /^\/admin\/keys\/([0-9a-f]{8,64})$/, async (_req, m) => {
+      let revoked: Record<string, string> | undefined;
+      const version = await write(async (tx) => {
+        const rows = await tx.unsafe(`SELECT key_hash, org, user_name FROM octollm_api_keys WHERE revoked_at IS NULL AND key_hash LIKE $1`, [`sha256:${m[1]}%`]);
+        if (rows.length === 0) throw new AdminError(404, `no active key with id ${m[1]}`);
+        if (rows.length > 1) throw new AdminError(409, `id ${m[1]} matches ${rows.length} keys; give more of it`);
+        revoked = rows[0];
+        await tx.unsafe(`UPDATE octollm_api_keys SET revoked_at = $1 WHERE key_hash = $2`, [new Date().toISOString(), revoked!.key_hash]);
+      });
+      return json(200, { revoked: keyId(revoked!.key_hash!), org: revoked!.org, user: revoked!.user_name, version });
+    }],
+    ["GET", /^\/admin\/models$/, async () => {
+      const config = await readConfig(db.sql);
+      return json(200, { models: Object.fromEntries(Object.entries<Record<string, unknown>>(config.models).map(([name, def]) => [name, { backends: def.backends }])) });
+    }],
+    ["PUT", /^\/admin\/models\/([^/]+)\/backends$/, async (req, m) => {
+      const model = decodeURIComponent(m[1]!);
+      const body = await bodyOf(req);
+      if (!body.backends || typeof body.backends !== "object" || Array.isArray(body.backends)) throw new AdminError(400, `expected {"backends": {"default:<weight>": {...}, ...}}`);
+      const version = await write(async (tx) => {
+        const known = await tx.unsafe(`SELECT 1 FROM octollm_models WHERE name = $1`, [model]);
+        if (known.length === 0) throw new AdminError(404, `unknown model ${model}`);
+        await replaceModelBackends(tx, model, body.backends);
+      });
+      return json(200, { model, version });
+    }],
+  ];
+
+  return async (req) => {
+    if (!authorized(req)) return json(401, { error: { type: "authentication_error", message: "the admin API needs the admin key (Bearer or x-api-key)" } });
+    const path = new URL(req.url).pathname;
+    const matching = routes.filter(([, re]) => re.test(path));
+    const route = matching.find(([method]) => method === req.method);
+    if (!route) {
+      return matching.length
+        ? json(405, { error: { type: "method_not_allowed", message: `${req.method} is not allowed here (allowed: ${matching.map(([x]) => x).join(", ")})` } })
+        : json(404, { error: { type: "not_found", message: `no admin route ${req.method} ${path}` } });
+    }
+    try {
+      return await route[2](req, route[1].exec(path)!);
+    } catch (err) {
+      if (err instanceof AdminError) return json(err.status, { error: { type: "invalid_request", message: err.message, ...(err.problems ? { problems: err.problems } : {}) } });
+      return json(503, { error: { type: "database_error", message: `the config database failed: ${(err as Error).message}` } });
+    }
+  };
+}
+
+/** A key's public id: the start of its hash. */
+function keyId(hash: string): string {
+  return hash.slice("sha256:".length, "sha256:".length + 16);
+}
+
+async function bodyOf(req: Request): Promise<Record<string, any>> {
+  try {
+    const body = await req.json();
+    if (body && typeof body === "object" && !Array.isArray(body)) return body;
+  } catch {
+    // reported below
+  }
+  throw new AdminError(400, "the body must be a JSON object");
+}
+
+function nameField(body: Record<string, unknown>, field: string): string {
+  const value = body[field];
+  if (typeof value !== "string" || !/^[A-Za-z0-9_.@-]{1,128}$/.test(value)) throw new AdminError(400, `"${field}" must be a name of letters, digits, _ . @ or - (at most 128)`);
+  return value;
+}
