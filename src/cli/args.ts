@@ -12,9 +12,11 @@ export function parsePort(value: string): number {
 
 /** Flags each subcommand knows (citty silently ignores unknown ones; we do not). */
 const KNOWN: Record<string, string[]> = {
-  serve: ["-c", "--config", "--config-db", "--host", "--port", "--watch", "--no-watch", "-h", "--help"],
+  serve: ["-c", "--config", "--config-db", "--host", "--port", "--watch", "--no-watch", "--log-level", "--log-format", "-h", "--help"],
   validate: ["--db", "-h", "--help"],
   config: ["--db", "-h", "--help"],
+  models: ["-c", "--config", "--json", "--no-json", "-h", "--help"],
+  schema: ["-h", "--help"],
 };
 
 /** The first unknown flag in argv for its subcommand, if any. */

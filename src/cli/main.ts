@@ -1,15 +1,16 @@
 #!/usr/bin/env bun
-// The octollm command line: serve, validate, config import/export, --version, --help.
+// The octollm command line: serve, validate, config import/export, models, schema, --version, --help.
 import { defineCommand, runMain } from "citty";
 import pkg from "../../package.json" with { type: "json" };
 import { unknownFlag } from "./args";
 import { configCommand } from "./config";
+import { modelsCommand, schemaCommand } from "./info";
 import { serveCommand } from "./serve";
 import { validateCommand } from "./validate";
 
 const main = defineCommand({
   meta: { name: "octollm", version: pkg.version, description: "LLM gateway: OpenAI and Anthropic APIs in front of any upstream" },
-  subCommands: { serve: serveCommand, validate: validateCommand, config: configCommand },
+  subCommands: { serve: serveCommand, validate: validateCommand, config: configCommand, models: modelsCommand, schema: schemaCommand },
 });
 
 const argv = process.argv.slice(2);

@@ -3,9 +3,12 @@ import { parse as parseYaml } from "yaml";
 import pkg from "../../package.json" with { type: "json" };
 import { adminHandler } from "../admin";
 import {
-  DbConfigSource, LiveConfig, fileLoader, formatProblem, loadConfigFile, openDatabase, watchConfig, type Config, type ServerOverrides,
+  DbConfigSource, LiveConfig, configSecrets, describeRoutes, fileLoader, formatProblem, formatRoutes, loadConfigFile, openDatabase, watchConfig,
+  type Config, type ConfigDatabase, type ServerOverrides,
 } from "../config";
-import { AccessLog, startServer } from "../server";
+import { log, type LogLevel } from "../core";
+import { GatewayMetrics, type MetricsSources } from "../metrics";
+import { AccessLog, startServer, type ReadyReport } from "../server";
 import { parsePort } from "./args";
 
 /** How a started gateway stops watching its source. */
@@ -20,6 +23,8 @@ export const serveCommand = defineCommand({
     host: { type: "string", description: "Listen address (overrides server.host)" },
     port: { type: "string", description: "Listen port (overrides server.port)" },
     watch: { type: "boolean", description: "Reload when the config file changes (--no-watch: only on SIGHUP)", default: true },
+    "log-level": { type: "string", description: "debug, info, warn or error (overrides server.log_level)" },
+    "log-format": { type: "string", description: "json, text or auto (overrides server.log_format)" },
   },
   async run({ args }) {
     let dbUrl = args["config-db"];
@@ -41,6 +46,8 @@ interface ServeArgs {
   host?: string;
   port?: string;
   watch: boolean;
+  "log-level"?: string;
+  "log-format"?: string;
 }
 
 function fail(lines: string[], summary: string): never {
@@ -69,28 +76,112 @@ async function serveDatabase(args: ServeArgs, url: string, overrides: ServerOver
   const stopWatching = source.watch(first.version, (version) => void live.reload(`database version ${version}`), first.config.server.config_poll_ms);
   const adminKey = first.config.server.admin_key ?? process.env.OCTOLLM_ADMIN_KEY;
   const admin = adminKey ? adminHandler({ source, adminKey, onWrite: (version) => void live.reload(`admin write, version ${version}`) }) : undefined;
-  start(args, live, stopWatching, `config ${source.db.label} version ${first.version}${admin ? "; admin API on /admin" : ""}`, admin);
+  start(args, live, stopWatching, `config ${source.db.label} version ${first.version}${admin ? "; admin API on /admin" : ""}`, admin, source.db);
 }
 
-function start(args: ServeArgs, live: LiveConfig, stopWatching: Stop, source: string, admin?: (req: Request) => Promise<Response>): void {
+function start(args: ServeArgs, live: LiveConfig, stopWatching: Stop, source: string, admin?: (req: Request) => Promise<Response>, db?: ConfigDatabase): void {
   const { server: settings } = live.config;
-  const log = new AccessLog(undefined, settings.access_log);
+  applyLogSettings(args, live.config);
+  live.onSwap = (config) => log.setSecrets(configSecrets(config));
+  const accessFormat = settings.log_format === "auto" && !args["log-format"] ? (process.stdout.isTTY ? "text" : "json") : log.format;
+  const accessLog = new AccessLog(undefined, settings.access_log, undefined, accessFormat);
+  const metrics = settings.metrics ? new GatewayMetrics(metricsSources(live)) : undefined;
+  accessLog.observer = metrics;
+  let stopping = false;
   const server = startServer(() => live.current, {
     host: args.host ?? settings.host,
     port: args.port !== undefined ? parsePort(args.port) : settings.port,
     maxBodyBytes: settings.max_body_bytes,
     jsonCheckMaxBytes: settings.json_check_max_bytes,
-    accessLog: log,
+    accessLog: accessLog,
     version: pkg.version,
+    metrics: metrics && (() => metrics.render()),
+    ready: () => readiness(live, db, stopping),
     extraRoutes: admin ? { "/admin/*": admin } : undefined,
   });
-  const stop = () => {
+  const stop = async (signal: string) => {
+    if (stopping) {
+      log.warn("second signal: exiting now", { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    const grace = settings.shutdown_grace_ms;
+    log.info("shutting down: new connections are refused; answers in flight may finish", { signal, grace_ms: grace, streams_in_flight: metrics?.streamsInFlight });
     stopWatching();
-    log.flush();
-    server.stop(true);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const drained = await Promise.race([
+      server.stop(false).then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), grace))),
+    ]);
+    clearTimeout(timer);
+    if (!drained) {
+      log.warn("grace period over: closing the answers still in flight", { grace_ms: grace, streams_in_flight: metrics?.streamsInFlight });
+      await server.stop(true);
+    }
+    accessLog.flush();
+    live.current.store?.close();
+    await db?.close().catch(() => {});
+    log.info("stopped", { drained });
     process.exit(0);
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
   console.error(`octollm ${pkg.version} listening on ${server.url} (${source}; models: ${live.current.models.join(", ")})`);
+  for (const line of summary(live, server.url.href, admin !== undefined, metrics !== undefined)) console.error(line);
+}
+
+/** The --log-level / --log-format flags over the config's server settings. */
+function applyLogSettings(args: ServeArgs, config: Config): void {
+  const level = args["log-level"] ?? config.server.log_level;
+  if (!["debug", "info", "warn", "error"].includes(level)) fail([], `--log-level must be debug, info, warn or error, got "${level}"`);
+  log.level = level as LogLevel;
+  const format = args["log-format"] ?? config.server.log_format;
+  if (!["auto", "json", "text"].includes(format)) fail([], `--log-format must be auto, json or text, got "${format}"`);
+  if (format !== "auto") log.format = format as "json" | "text";
+  log.setSecrets(configSecrets(config));
+}
+
+/** What the metrics read from the live config. */
+function metricsSources(live: LiveConfig): MetricsSources {
+  let seen: Config | undefined;
+  let sets = { models: new Set<string>(), orgs: new Set<string>(), backends: new Set<string>() };
+  const current = () => {
+    if (seen !== live.config) {
+      seen = live.config;
+      sets = {
+        models: new Set(Object.keys(seen.models)),
+        orgs: new Set(Object.keys(seen.users)),
+        backends: new Set(Object.values(seen.models).flatMap((m) => Object.keys(m.backends))),
+      };
+    }
+    return sets;
+  };
+  return {
+    models: () => current().models, orgs: () => current().orgs, backends: () => current().backends,
+    configVersion: () => live.version, reloadFailures: () => live.failedReloads, version: pkg.version,
+  };
+}
+
+/** /readyz: the limit store and the config database answer (each within a second). */
+async function readiness(live: LiveConfig, db: ConfigDatabase | undefined, stopping: boolean): Promise<ReadyReport> {
+  const within = <T>(p: Promise<T>, fallback: T) => Promise.race([p.catch(() => fallback), Bun.sleep(1000).then(() => fallback)]);
+  const checks: Record<string, string> = {};
+  if (stopping) checks.lifecycle = "shutting down";
+  const store = live.current.store;
+  if (store) checks.limits_store = (await within(store.ping(), false)) ? "ok" : "unreachable";
+  if (db) checks.config_database = (await within(db.sql.unsafe("SELECT 1").then(() => true), false)) ? "ok" : "unreachable";
+  return { checks };
+}
+
+/** The start-up summary: where the config came from and what it routes. */
+function summary(live: LiveConfig, url: string, admin: boolean, metrics: boolean): string[] {
+  const { config } = live;
+  const limits = live.current.store ? (config.server.redis_url ?? process.env.REDIS_URL ? "Redis (shared)" : "in memory") : "none configured";
+  const lines = [
+    `  endpoints  ${url}v1/chat/completions  ${url}v1/messages  ${url}v1/models`,
+    `  health     /healthz  /readyz${metrics ? "  /metrics" : ""}${admin ? "  /admin" : ""}`,
+    `  limits     ${limits}`,
+    `  routes:`,
+  ];
+  return [...lines, ...formatRoutes(describeRoutes(config)).map((l) => `    ${log.redact(l)}`)];
 }

@@ -7,3 +7,6 @@ export { defaultPoolWeight } from "./pool-name";
 export { LiveConfig, fileLoader, type ConfigLoader } from "./live";
 export { watchConfig, type StopWatching, type WatchOptions } from "./watch";
 export * from "./db";
+export { configSecrets } from "./secrets";
+export { describeRoutes, formatRoutes, type ModelRoute, type BackendRoute } from "./routes";
+export { configJsonSchema } from "./json-schema";

@@ -1,4 +1,5 @@
 // A config that can be swapped while serving: the current gateway, replaced atomically by a valid new one.
+import { log } from "../core";
 import { buildGateway, type BuiltGateway } from "./build";
 import { formatProblem, loadConfigFile, type LoadResult } from "./load";
 import type { Config } from "./schema";
@@ -15,7 +16,6 @@ export function fileLoader(file: string, env: Record<string, string | undefined>
   return { label: file, load: () => loadConfigFile(file, env) };
 }
 
-const logLine = (level: string, msg: string, extra: object) => console.error(JSON.stringify({ ts: new Date().toISOString(), level, msg, ...extra }));
 
 /** The gateway built from a config source, reloadable. Requests in flight keep the engines they started with. */
 export class LiveConfig {
@@ -24,6 +24,8 @@ export class LiveConfig {
   version: number;
   /** Reloads that were refused (bad config, or a source that could not be read). */
   failedReloads = 0;
+  /** Called with each config swapped in (after the first). */
+  onSwap?: (config: Config) => void;
 
   constructor(readonly loader: ConfigLoader, public config: Config, version = 1, private readonly env: Record<string, string | undefined> = process.env) {
     this.built = buildGateway(config, env);
@@ -42,25 +44,26 @@ export class LiveConfig {
       result = await this.loader.load();
     } catch (err) {
       this.failedReloads++;
-      logLine("error", "config reload could not read its source; the previous config keeps serving", { reason, source: this.loader.label, error: (err as Error).message });
+      log.error("config reload could not read its source; the previous config keeps serving", { reason, source: this.loader.label, error: (err as Error).message });
       return false;
     }
     if (!result.ok) {
       this.failedReloads++;
-      for (const p of result.problems) console.error(formatProblem(this.loader.label, p));
-      logLine("error", "config reload refused; the previous config keeps serving", { reason, problems: result.problems.length, ...(result.version !== undefined ? { refused_version: result.version } : {}) });
+      for (const p of result.problems) log.error("config problem", { problem: formatProblem(this.loader.label, p) });
+      log.error("config reload refused; the previous config keeps serving", { reason, problems: result.problems.length, ...(result.version !== undefined ? { refused_version: result.version } : {}) });
       return false;
     }
     try {
       this.built = buildGateway(result.config, this.env, this.built.store);
     } catch (err) {
       this.failedReloads++;
-      logLine("error", "config reload failed to build; the previous config keeps serving", { reason, error: (err as Error).message });
+      log.error("config reload failed to build; the previous config keeps serving", { reason, error: (err as Error).message });
       return false;
     }
     this.config = result.config;
     this.version = result.version ?? this.version + 1;
-    logLine("info", "config reloaded", { reason, version: this.version, models: this.built.models });
+    this.onSwap?.(result.config);
+    log.info("config reloaded", { reason, version: this.version, models: this.built.models });
     return true;
   }
 }

@@ -1,5 +1,6 @@
 // Hot reload: SIGHUP, or a change of the config file (its directory is watched, so editors that replace
 // the file by rename are seen too), debounced; the new file is validated before anything is swapped.
+import { log } from "../core";
 import { watch, type FSWatcher } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 
@@ -34,7 +35,7 @@ export function watchConfig(file: string, reload: (reason: string) => void, opts
         if (changed === null || changed?.toString() === name) schedule("file changed");
       });
     } catch (err) {
-      console.error(JSON.stringify({ level: "warn", msg: "cannot watch the config directory; reload with SIGHUP", error: (err as Error).message }));
+      log.warn("cannot watch the config directory; reload with SIGHUP", { error: (err as Error).message });
     }
   }
   const onHup = () => schedule("SIGHUP");

@@ -6,3 +6,4 @@ export { scanTopLevel, looksLikeJsonObject } from "./json-scan";
 export { SseEvent, SseParser, sseDecoder, sseEncoder, formatSse } from "./sse";
 export { guardStream, takeIfComplete, StreamIdleTimeout, type StreamGuardOptions, type StreamOutcome, type StreamTransform } from "./stream-guard";
 export { concatBytes } from "./bytes";
+export { log, Logger, type LogLevel, type LogFormat } from "./log";

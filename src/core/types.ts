@@ -35,6 +35,10 @@ export interface RequestContext {
   attempts?: number;
   /** Moderation decisions: one for the input, one for the output (its window checks summed). */
   moderation?: ModerationRecord[];
+  /** Upstream attempts that failed: the backend and a bounded kind (`http_503`, `timeout`, `upstream_unavailable`). */
+  upstreamErrors?: { backend: string; kind: string }[];
+  /** Set when the gateway's own rate limits refused the request: which scope. */
+  rateLimited?: "org" | "key" | "rule";
 }
 
 /** One moderation decision, for the access log and metrics. */

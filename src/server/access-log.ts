@@ -1,15 +1,23 @@
 // One JSON line per request, buffered and flushed off the hot path.
-import type { ModerationRecord } from "../core";
+import { log, type LogFormat, type ModerationRecord } from "../core";
 
 /** The fields of one access-log line. */
 export interface AccessRecord {
   rid: string;
   method: string;
   path: string;
+  protocol: "openai" | "anthropic";
+  org?: string;
+  user?: string;
   model?: string;
   backend?: string;
   status: number;
   ms: number;
+  /** Time to the first byte of a streamed answer. */
+  ttft_ms?: number;
+  /** Tokens the answer reported (input includes cache reads and writes). */
+  tokens_in?: number;
+  tokens_out?: number;
   bytes_in: number;
   bytes_out: number;
   tags?: string[];
@@ -17,8 +25,21 @@ export interface AccessRecord {
   attempts?: number;
   /** Moderation decisions, with their latency and flagged category. */
   moderation?: ModerationRecord[];
+  /** Upstream attempts that failed (the request may still have succeeded on another backend). */
+  upstream_errors?: { backend: string; kind: string }[];
+  /** The gateway's own limit scope that refused the request. */
+  rate_limited?: "org" | "key" | "rule";
   outcome?: "ok" | "error" | "client_closed" | "upstream_failed";
   error?: string;
+}
+
+/** Something that follows every request: metrics. */
+export interface RequestObserver {
+  /** A request ended (answered, failed, or its stream closed). */
+  ended(rec: AccessRecord): void;
+  /** A streamed answer started going out; `streamEnded` follows once. */
+  streamStarted?(): void;
+  streamEnded?(): void;
 }
 
 /** Where access lines go: a sink that takes whole lines. */
@@ -31,12 +52,21 @@ export class AccessLog {
   private pending = "";
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly sink: LineSink = stdoutSink(), private readonly enabled = true) {}
+  constructor(
+    private readonly sink: LineSink = stdoutSink(),
+    private readonly enabled = true,
+    public observer?: RequestObserver,
+    /** JSON lines, or readable text (a terminal); secrets are redacted either way. */
+    private readonly format: LogFormat = "json",
+  ) {}
 
-  /** Queues one record. */
+  /** Queues one record (and tells the observer). */
   write(rec: AccessRecord): void {
+    this.observer?.ended(rec);
     if (!this.enabled) return;
-    this.pending += JSON.stringify({ ts: new Date().toISOString(), level: "info", msg: "access", ...rec }) + "\n";
+    this.pending += this.format === "text"
+      ? log.render("info", "access", rec as unknown as Record<string, unknown>, "text")
+      : log.redact(JSON.stringify({ ts: new Date().toISOString(), level: "info", msg: "access", ...rec })) + "\n";
     if (this.pending.length > 65_536) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), 50);
   }

@@ -1,6 +1,6 @@
 // Turns engine responses and gateway errors into HTTP responses, and logs each request once.
 import { GatewayError, guardStream, takeIfComplete, type LLMResponse, type Protocol, type RequestContext } from "../core";
-import { renderError, renderErrorEvent } from "../protocols";
+import { StreamUsage, bodyUsage, renderError, renderErrorEvent, type TokenUsage } from "../protocols";
 import type { AccessLog, AccessRecord } from "./access-log";
 
 const encoder = new TextEncoder();
@@ -15,14 +15,27 @@ export interface Exchange {
   log: AccessLog;
 }
 
-function record(x: Exchange, status: number, bytesOut: number, extra: Partial<AccessRecord>): AccessRecord {
+const msSince = (t: number) => Math.round((performance.now() - t) * 10) / 10;
+
+function record(x: Exchange, status: number, bytesOut: number, extra: Partial<AccessRecord>, usage?: TokenUsage): AccessRecord {
   const { ctx } = x;
-  return {
-    rid: ctx.requestId, method: x.method, path: x.path.split("?")[0]!, model: ctx.model, backend: ctx.backend, status,
-    ms: Math.round((performance.now() - ctx.startedAt) * 10) / 10, bytes_in: x.bytesIn, bytes_out: bytesOut,
-    ...(ctx.tags.length ? { tags: ctx.tags } : {}), ...(ctx.attempts && ctx.attempts > 1 ? { attempts: ctx.attempts } : {}),
-    ...(ctx.moderation ? { moderation: ctx.moderation } : {}), ...extra,
-  };
+  const rec: AccessRecord = { rid: ctx.requestId, method: x.method, path: x.path.split("?")[0]!, protocol: x.protocol, status, ms: msSince(ctx.startedAt), bytes_in: x.bytesIn, bytes_out: bytesOut };
+  if (ctx.caller) {
+    rec.org = ctx.caller.org;
+    rec.user = ctx.caller.user;
+  }
+  rec.model = ctx.model;
+  rec.backend = ctx.backend;
+  if (usage) {
+    rec.tokens_in = usage.input;
+    rec.tokens_out = usage.output;
+  }
+  if (ctx.tags.length) rec.tags = ctx.tags;
+  if (ctx.attempts && ctx.attempts > 1) rec.attempts = ctx.attempts;
+  if (ctx.moderation) rec.moderation = ctx.moderation;
+  if (ctx.upstreamErrors) rec.upstream_errors = ctx.upstreamErrors;
+  if (ctx.rateLimited) rec.rate_limited = ctx.rateLimited;
+  return Object.assign(rec, extra);
 }
 
 function gatewayHeaders(headers: Headers, ctx: RequestContext): Headers {
@@ -56,7 +69,7 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
   if (res.body) {
     const bytes = res.body.bytesOut();
     headers.delete("content-length");
-    x.log.write(record(x, res.status, bytes.byteLength, { outcome: "ok" }));
+    x.log.write(record(x, res.status, bytes.byteLength, { outcome: "ok" }, res.status < 400 ? bodyUsage(bytes) : undefined));
     return new Response(bytes, { status: res.status, headers });
   }
   if (!res.stream) {
@@ -64,10 +77,20 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
     return new Response(null, { status: res.status, headers });
   }
   const isSse = (headers.get("content-type") ?? "").startsWith("text/event-stream");
+  const usage = isSse && res.status < 400 && !headers.has("content-encoding") ? new StreamUsage() : undefined;
+  let ttft: number | undefined;
+  const observer = x.log.observer;
+  observer?.streamStarted?.();
   const stream = guardStream(res.stream, {
+    onChunk: (bytes) => {
+      ttft ??= msSince(x.ctx.startedAt);
+      usage?.feed(bytes);
+    },
     onEnd: (o) => {
+      observer?.streamEnded?.();
       const outcome = o.cancelled ? "client_closed" : o.error ? "upstream_failed" : "ok";
-      x.log.write(record(x, res.status, o.bytes, { outcome, ...(o.error ? { error: String((o.error as Error)?.message ?? o.error) } : {}) }));
+      const extra: Partial<AccessRecord> = { outcome, ...(isSse && ttft !== undefined ? { ttft_ms: ttft } : {}), ...(o.error ? { error: String((o.error as Error)?.message ?? o.error) } : {}) };
+      x.log.write(record(x, res.status, o.bytes, extra, usage?.usage));
     },
     errorTail: isSse && !headers.has("content-encoding")
       ? (err, atBoundary) => {

@@ -22,11 +22,20 @@ export interface ServerOptions {
   jsonCheckMaxBytes?: number;
   accessLog?: AccessLog;
   version?: string;
+  /** The Prometheus text for GET /metrics (no route without it). */
+  metrics?: () => string;
+  /** Readiness for GET /readyz: each dependency's state (default: ready once serving). */
+  ready?: () => Promise<ReadyReport>;
   /** More routes (Bun.serve route patterns), e.g. the admin API on "/admin/*". */
   extraRoutes?: Record<string, (req: Request) => Response | Promise<Response>>;
 }
 
 type Server = Bun.Server<undefined>;
+
+/** What /readyz reports: ready when every check is "ok". */
+export interface ReadyReport {
+  checks: Record<string, string>;
+}
 
 /** Starts the gateway's HTTP server; `state()` is read per request, so a new config applies to new requests only. */
 export function startServer(state: () => GatewayState, opts: ServerOptions): Server {
@@ -54,6 +63,20 @@ export function startServer(state: () => GatewayState, opts: ServerOptions): Ser
     return jsonResponse(x, body);
   };
 
+  const readyz = async (req: Request) => {
+    if (req.method !== "GET" && req.method !== "HEAD") return new Response(null, { status: 405, headers: { allow: "GET, HEAD" } });
+    const report = opts.ready ? await opts.ready() : { checks: {} };
+    const ready = Object.values(report.checks).every((v) => v === "ok");
+    return Response.json({ status: ready ? "ready" : "not ready", checks: { config: "ok", ...report.checks } }, { status: ready ? 200 : 503, headers: { "cache-control": "no-store" } });
+  };
+  const extra: Record<string, (req: Request) => Response | Promise<Response>> = { ...opts.extraRoutes };
+  const metrics = opts.metrics;
+  if (metrics) {
+    extra["/metrics"] = (req) => req.method === "GET"
+      ? new Response(metrics(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } })
+      : new Response(null, { status: 405, headers: { allow: "GET" } });
+  }
+
   return Bun.serve({
     hostname: opts.host,
     port: opts.port,
@@ -67,7 +90,8 @@ export function startServer(state: () => GatewayState, opts: ServerOptions): Ser
       "/v1/models": models,
       "/": info,
       "/healthz": info,
-      ...opts.extraRoutes,
+      "/readyz": readyz,
+      ...extra,
     },
     fetch(req) {
       const x = newExchange(req, guessProtocol(req), log);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { LazyBody, type LLMRequest } from "../../src/core";
+import { LazyBody, log, type LLMRequest } from "../../src/core";
 import { RequestFeatures, Rule, firstMatch, fnv1a32, ruleData } from "../../src/engines";
 
 const req = (body: object, headers: Record<string, string> = {}, caller?: { org: string; user: string }): LLMRequest => ({
@@ -38,13 +38,13 @@ describe("rules", () => {
   test("the first match wins; a run-time failure is no match", () => {
     const rules = [new Rule({ name: "bad", match: `RawReq.model > 3` }), new Rule({ name: "a", match: "true" }), new Rule({ name: "b", match: "true" })];
     const errors: string[] = [];
-    const orig = console.error;
-    console.error = (s: string) => errors.push(s);
+    const orig = log.sink;
+    log.sink = (s: string) => errors.push(s);
     try {
       expect(firstMatch(rules, ruleData(req({ model: "m" })))!.name).toBe("a");
       firstMatch(rules, ruleData(req({ model: "m" })));
     } finally {
-      console.error = orig;
+      log.sink = orig;
     }
     expect(errors.length).toBe(1); // logged once per rule
     expect(errors[0]).toContain('"rule":"bad"');

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { log } from "../../src/core";
 import { LiveConfig, fileLoader, loadConfigFile, watchConfig } from "../../src/config";
 import { AccessLog, startServer } from "../../src/server";
 import { BINARY, buildBinary, startBinary } from "../helpers/binary";
@@ -12,13 +13,13 @@ const file = join(dir, "config.yaml");
 const config = (models: string[], text = "v1") =>
   `models:\n${models.map((m) => `  ${m}:\n    backends:\n      "default:1": { provider: mock, mock: { text: "${text}", chunks: 4, chunk_delay_ms: 5 } }\n`).join("")}`;
 
-const quiet = console.error;
-afterAll(() => { console.error = quiet; });
+const quiet = log.sink;
+afterAll(() => { log.sink = quiet; });
 
 describe("hot reload", () => {
   test("file changes swap the config atomically while 200+ requests run; a bad file is refused", async () => {
     const logged: string[] = [];
-    console.error = (s: string) => logged.push(String(s));
+    log.sink = (s: string) => logged.push(String(s));
     writeFileSync(file, config(["a"]));
     const first = await loadConfigFile(file);
     if (!first.ok) throw new Error("bad fixture");

@@ -2,6 +2,7 @@
 // a file, and watched: PostgreSQL pushes each new version with LISTEN/NOTIFY, and every source also polls the
 // version row (the only check on SQLite, the fallback on PostgreSQL), so every instance applies a change
 // within a second. A database that goes away is reported once; the last good config keeps serving.
+import { log } from "../../core";
 import { loadConfigValue, type LoadResult } from "../load";
 import type { ConfigDatabase } from "./database";
 import { migrate } from "./migrations";
@@ -13,7 +14,6 @@ export type VersionedLoad = LoadResult & { version: number; raw: Record<string, 
 /** Settings a bootstrap YAML file lays over the database's `server` section. */
 export type ServerOverrides = Record<string, unknown>;
 
-const logLine = (level: string, msg: string, extra: object = {}) => console.error(JSON.stringify({ ts: new Date().toISOString(), level, msg, ...extra }));
 
 /** A database holding a configuration: migrated when opened. */
 export class DbConfigSource {
@@ -60,11 +60,11 @@ export class DbConfigSource {
     const poll = async () => {
       try {
         const version = await this.version();
-        if (down) logLine("info", "config database reachable again", { db: this.db.label });
+        if (down) log.info("config database reachable again", { db: this.db.label });
         down = false;
         saw(version);
       } catch (err) {
-        if (!down) logLine("error", "config database unreachable; the last good config keeps serving", { db: this.db.label, error: (err as Error).message });
+        if (!down) log.error("config database unreachable; the last good config keeps serving", { db: this.db.label, error: (err as Error).message });
         down = true;
       }
     };
@@ -73,7 +73,7 @@ export class DbConfigSource {
     if (this.db.kind === "postgres") {
       this.db.sql.listen(CHANGE_CHANNEL, (payload) => saw(Number(payload) || seen + 1))
         .then((sub) => (stopped ? void sub.unlisten().catch(() => {}) : (unlisten = () => sub.unlisten())))
-        .catch((err) => logLine("warn", "cannot LISTEN for config changes; polling only", { db: this.db.label, error: (err as Error).message }));
+        .catch((err) => log.warn("cannot LISTEN for config changes; polling only", { db: this.db.label, error: (err as Error).message }));
     }
     return () => {
       stopped = true;

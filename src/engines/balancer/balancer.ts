@@ -81,7 +81,9 @@ export class BalancerEngine implements Engine {
       req.ctx.attempts = attempt;
       try {
         const res = await backend.engine.process(req);
-        if (!RETRYABLE_STATUS.has(res.status)) {
+        const retryable = RETRYABLE_STATUS.has(res.status);
+        if (retryable || res.status >= 500) (req.ctx.upstreamErrors ??= []).push({ backend: backend.name, kind: `http_${res.status}` });
+        if (!retryable) {
           backend.breaker!.success();
           if (lastResponse) discard(lastResponse);
           return res;
@@ -91,6 +93,7 @@ export class BalancerEngine implements Engine {
         lastResponse = res;
       } catch (err) {
         if (!retryableError(err) || req.signal.aborted) throw err;
+        (req.ctx.upstreamErrors ??= []).push({ backend: backend.name, kind: (err as GatewayError).kind });
         backend.breaker!.failure();
         lastError = err;
       }

@@ -1,5 +1,6 @@
 // Per-backend circuit breaker: after `threshold` failures in a row the backend rests for `cooldownMs`,
 // then one request probes it; success closes the circuit, failure opens it again.
+import { log } from "../../core";
 
 /** The state of a breaker, for logs and tests. */
 export type BreakerState = "closed" | "open" | "half-open";
@@ -35,7 +36,7 @@ export class CircuitBreaker {
 
   /** Records a success: the circuit closes. */
   success(): void {
-    if (this.openUntil !== 0) log(this.name, "closed");
+    if (this.openUntil !== 0) logState(this.name, "closed");
     this.failures = 0;
     this.openUntil = 0;
     this.probeSince = 0;
@@ -46,12 +47,13 @@ export class CircuitBreaker {
     this.failures++;
     this.probeSince = 0;
     if (this.failures >= this.threshold || this.openUntil !== 0) {
-      if (this.openUntil === 0) log(this.name, "open");
+      if (this.openUntil === 0) logState(this.name, "open");
       this.openUntil = this.now() + this.cooldownMs;
     }
   }
 }
 
-function log(backend: string, state: BreakerState): void {
-  console.error(JSON.stringify({ ts: new Date().toISOString(), level: state === "open" ? "warn" : "info", msg: `backend circuit ${state}`, backend }));
+function logState(backend: string, state: BreakerState): void {
+  if (state === "open") log.warn(`backend circuit ${state}`, { backend });
+  else log.info(`backend circuit ${state}`, { backend });
 }

@@ -3,5 +3,4 @@ export { windowOf, take, type LimitStore, type WindowResult, type LeaseResult, t
 export { MemoryLimitStore } from "./memory-store";
 export { RedisLimitStore } from "./redis-store";
 export { Limiter, NO_ADMISSION, type Limits, type Admission, type AdmitResult, type LimitInfo, type LimiterOptions } from "./limiter";
-export { UsageScanner, usageFromBody, usageTokens } from "./usage";
 export { limitHeaders, rateLimitError } from "./headers";

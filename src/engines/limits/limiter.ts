@@ -1,5 +1,5 @@
 // Admission against rpm/tpm/rpd/tpd/concurrency limits, and settlement of token reservations.
-import { GatewayError } from "../../core";
+import { GatewayError, log } from "../../core";
 import type { LimitStore } from "./store";
 
 /** Limits of one dimension (org × model, API key, or rule); every field optional. */
@@ -131,6 +131,6 @@ export class Limiter {
     const now = Date.now();
     if (now - this.lastLog < 10_000) return;
     this.lastLog = now;
-    console.error(JSON.stringify({ ts: new Date().toISOString(), level: "error", msg: `limit store failed; requests are ${this.opts.failClosed ? "refused" : "let through"}`, failures: this.storeFailures, error: (err as Error)?.message ?? String(err) }));
+    log.error(`limit store failed; requests are ${this.opts.failClosed ? "refused" : "let through"}`, { failures: this.storeFailures, error: (err as Error)?.message ?? String(err) });
   }
 }

@@ -55,6 +55,10 @@ export class MemoryLimitStore implements LimitStore {
     this.leases.get(key)?.delete(lease);
   }
 
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
   close(): void {
     clearInterval(this.sweeper);
   }

@@ -164,6 +164,14 @@ export class RedisLimitStore implements LimitStore {
     return Promise.race([op, timeout]).finally(() => clearTimeout(timer));
   }
 
+  async ping(): Promise<boolean> {
+    try {
+      return String(await this.bounded(this.connected().then(() => this.client.send("PING", [])))) === "PONG";
+    } catch {
+      return false;
+    }
+  }
+
   close(): void {
     void this.flush().finally(() => this.client.close());
   }

@@ -52,6 +52,8 @@ export interface LimitStore {
   renew(key: string, lease: string, ttlMs: number): Promise<void>;
   /** Gives a slot back. */
   release(key: string, lease: string): Promise<void>;
+  /** Whether the counters can be reached now (for readiness checks). */
+  ping(): Promise<boolean>;
   /** Frees resources (timers, connections). */
   close(): void;
 }

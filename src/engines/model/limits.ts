@@ -2,7 +2,8 @@
 // each admitted request when its answer ends.
 import { guardStream, type Caller, type LLMRequest, type LLMResponse } from "../../core";
 import { estimateInputTokens } from "../../convert";
-import { Limiter, UsageScanner, limitHeaders, usageFromBody, type Admission, type LimitInfo, type Limits } from "../limits";
+import { StreamUsage, bodyUsage, type TokenUsage } from "../../protocols";
+import { Limiter, limitHeaders, type Admission, type LimitInfo, type Limits } from "../limits";
 
 /** The limits configuration of one model. */
 export interface ModelLimits {
@@ -32,19 +33,20 @@ export function tighter(a: LimitInfo, b: LimitInfo): LimitInfo {
 /** Settles the admissions when the answer ends: whole bodies now, streams when they end (usage scanned as it passes). */
 export function settleOnEnd(limiter: Limiter, held: Admission[], res: LLMResponse, info: LimitInfo): LLMResponse {
   for (const [k, v] of Object.entries(limitHeaders(info))) res.headers.set(k, v);
-  const settle = (tokens: number | undefined) => {
+  const settle = (usage: TokenUsage | undefined | 0) => {
+    const tokens = usage === 0 ? 0 : usage && usage.input + usage.output;
     for (const a of held) void limiter.settle(a, tokens);
   };
   if (res.stream) {
-    const scanner = new UsageScanner();
+    const scanner = new StreamUsage();
     const renew = held.some((a) => a.leases.length) ? setInterval(() => held.forEach((a) => void limiter.renew(a)), limiter.leaseTtlMs / 3) : undefined;
     res.stream = guardStream(res.stream, {
       onChunk: (b) => scanner.feed(b),
       onEnd: () => {
         if (renew) clearInterval(renew);
-        settle(res.status >= 400 ? 0 : scanner.tokens);
+        settle(res.status >= 400 ? 0 : scanner.usage);
       },
     });
-  } else settle(res.status >= 400 ? 0 : res.body ? usageFromBody(res.body.bytesOut()) : 0);
+  } else settle(res.status >= 400 ? 0 : res.body ? bodyUsage(res.body.bytesOut()) : 0);
   return res;
 }

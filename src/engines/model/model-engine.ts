@@ -51,13 +51,16 @@ export class ModelEngine implements Engine {
       if (lim) {
         const caller = req.ctx.caller;
         const dims = [
-          [`org:${caller?.org ?? "-"}:model:${opts.name}`, lim.orgLimits(caller?.org), `org ${caller?.org ?? "(anonymous)"} on model ${opts.name}`],
-          [`key:${caller?.org}/${caller?.user}`, caller && lim.keyLimits(caller), "this API key"],
+          [`org:${caller?.org ?? "-"}:model:${opts.name}`, lim.orgLimits(caller?.org), `org ${caller?.org ?? "(anonymous)"} on model ${opts.name}`, "org"],
+          [`key:${caller?.org}/${caller?.user}`, caller && lim.keyLimits(caller), "this API key", "key"],
         ] as const;
-        for (const [key, limits, scope] of dims) {
+        for (const [key, limits, scope, kind] of dims) {
           if (!limits) continue;
           const r = await lim.limiter.admit(key, limits, tokens);
-          if (!r.ok) throw rateLimitError(r, scope);
+          if (!r.ok) {
+            req.ctx.rateLimited = kind;
+            throw rateLimitError(r, scope);
+          }
           held.push(r.admission);
           info = tighter(info, r.info);
         }
@@ -84,7 +87,10 @@ export class ModelEngine implements Engine {
         if (rule.limits && opts.limits) {
           const r = await opts.limits.limiter.admit(rule.limitKey, rule.limits, tokens);
           if (!r.ok) {
-            if (rule.denyWhenExceeding) throw rateLimitError(r, `rule ${rule.name}`);
+            if (rule.denyWhenExceeding) {
+              req.ctx.rateLimited = "rule";
+              throw rateLimitError(r, `rule ${rule.name}`);
+            }
             req.ctx.tags.push(`limit-skipped:${rule.name}`);
             continue;
           }

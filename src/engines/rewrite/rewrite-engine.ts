@@ -1,4 +1,4 @@
-import { sseDecoder, sseEncoder, SseEvent, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { log, sseDecoder, sseEncoder, SseEvent, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { RewritePolicy, type RewritePolicyConfig } from "./policy";
 
 /** The three policies of a rewrite engine (each optional). */
@@ -13,7 +13,7 @@ function warnOnce(policy: RewritePolicy, what: string) {
   return (path: string, err: Error) => {
     if (warned.has(policy)) return;
     warned.add(policy);
-    console.error(JSON.stringify({ level: "warn", msg: `${what} rewrite expression failed; key left unchanged`, path, error: err.message }));
+    log.warn(`${what} rewrite expression failed; key left unchanged`, { path, error: err.message });
   };
 }
 

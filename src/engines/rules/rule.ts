@@ -1,5 +1,5 @@
 // A routing rule compiled from config: match expression, then deny, or re-weighted backends, and tags.
-import { GatewayError, kindForStatus, type Engine, type LLMRequest } from "../../core";
+import { GatewayError, kindForStatus, log, type Engine, type LLMRequest } from "../../core";
 import { compileExpr, type CompiledExpr } from "../../expr";
 import type { Limits } from "../limits";
 import { RequestFeatures } from "./features";
@@ -54,7 +54,7 @@ export class Rule {
     if (result instanceof Error) {
       if (!this.warned) {
         this.warned = true;
-        console.error(JSON.stringify({ level: "warn", msg: "rule expression failed at run time; counted as no match", rule: this.name, error: result.message }));
+        log.warn("rule expression failed at run time; counted as no match", { rule: this.name, error: result.message });
       }
       return false;
     }

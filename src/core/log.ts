@@ -1,0 +1,68 @@
+// The process's log (stderr): JSON lines, or readable text in a terminal; a level threshold; and every line
+// passes through redaction, so a key, a password in a URL or a bearer token never reaches the log.
+
+/** Log levels, least to most severe. */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+/** How lines look: JSON lines, or text for a person at a terminal. */
+export type LogFormat = "json" | "text";
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** Writes log lines; `log` is the process's instance. */
+export class Logger {
+  level: LogLevel = "info";
+  format: LogFormat = process.stderr.isTTY ? "text" : "json";
+  private secrets: string[] = [];
+
+  /** Where lines go (stderr by default; tests catch them here). */
+  constructor(public sink: (line: string) => void = (line) => process.stderr.write(line)) {}
+
+  /** Values that must never appear in a line (API keys, upstream keys, admin key): replaced by ***. */
+  setSecrets(values: Iterable<string | undefined>): void {
+    this.secrets = [...new Set([...values].filter((v): v is string => typeof v === "string" && v.length >= 6))].sort((a, b) => b.length - a.length);
+  }
+
+  /** `text` with secrets, URL passwords and bearer tokens hidden. */
+  redact(text: string): string {
+    let out = text;
+    for (const s of this.secrets) if (out.includes(s)) out = out.replaceAll(s, "***");
+    if (out.includes("://")) out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s"]*:)[^@\s"]+@/gi, "$1***@");
+    return out.includes("earer") ? out.replace(/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{6,}/gi, "$1***") : out;
+  }
+
+  /** True when lines of this level are written. */
+  enabled(level: LogLevel): boolean {
+    return RANK[level] >= RANK[this.level];
+  }
+
+  debug(msg: string, fields: Record<string, unknown> = {}): void {
+    this.line("debug", msg, fields);
+  }
+
+  info(msg: string, fields: Record<string, unknown> = {}): void {
+    this.line("info", msg, fields);
+  }
+
+  warn(msg: string, fields: Record<string, unknown> = {}): void {
+    this.line("warn", msg, fields);
+  }
+
+  error(msg: string, fields: Record<string, unknown> = {}): void {
+    this.line("error", msg, fields);
+  }
+
+  /** A line as it would be written (redacted), in the current format or the one given. */
+  render(level: LogLevel, msg: string, fields: Record<string, unknown>, format: LogFormat = this.format): string {
+    const ts = new Date().toISOString();
+    if (format === "json") return this.redact(JSON.stringify({ ts, level, msg, ...fields })) + "\n";
+    const rest = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === "string" ? (/\s/.test(v) ? JSON.stringify(v) : v) : JSON.stringify(v)}`);
+    return this.redact(`${ts.slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${msg}${rest.length ? "  " + rest.join(" ") : ""}`) + "\n";
+  }
+
+  private line(level: LogLevel, msg: string, fields: Record<string, unknown>): void {
+    if (this.enabled(level)) this.sink(this.render(level, msg, fields));
+  }
+}
+
+/** The process's log. */
+export const log = new Logger();

@@ -1,0 +1,81 @@
+// The gateway's Prometheus metrics, fed by each request's access record. Every label value is bounded:
+// models, backends and orgs are those of the config (anything else is "(other)"), statuses are HTTP codes,
+// kinds come from fixed sets. No key, user text or raw path ever becomes a label.
+import type { AccessRecord, RequestObserver } from "../server";
+import { Counter, Gauge, Histogram, Registry } from "./registry";
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+const MODERATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** What the metrics read from the running config. */
+export interface MetricsSources {
+  /** The names a label may take; anything else is "(other)". */
+  models(): ReadonlySet<string>;
+  orgs(): ReadonlySet<string>;
+  backends(): ReadonlySet<string>;
+  configVersion(): number;
+  reloadFailures(): number;
+  version: string;
+}
+
+/** Every metric of a gateway process; observes requests and renders the text format. */
+export class GatewayMetrics implements RequestObserver {
+  private readonly registry = new Registry();
+  readonly requests = this.registry.add(new Counter("octollm_requests_total", "Requests answered, by model, backend, HTTP status and protocol", ["model", "backend", "status", "protocol"]));
+  readonly duration = this.registry.add(new Histogram("octollm_request_duration_seconds", "Time from the request's arrival to the end of its answer", ["model", "protocol"], LATENCY_BUCKETS));
+  readonly ttft = this.registry.add(new Histogram("octollm_time_to_first_token_seconds", "Time from a streamed request's arrival to the first byte of its answer", ["model", "protocol"], LATENCY_BUCKETS));
+  readonly tokens = this.registry.add(new Counter("octollm_tokens_total", "Tokens the answers reported, by model, org and direction (input includes cache reads and writes)", ["model", "org", "direction"]));
+  readonly upstreamErrors = this.registry.add(new Counter("octollm_upstream_errors_total", "Upstream attempts that failed (unreachable, timed out, or answered 408/429/5xx)", ["model", "backend", "kind"]));
+  readonly retries = this.registry.add(new Counter("octollm_retries_total", "Attempts beyond the first (failover to another backend)", ["model"]));
+  readonly rateLimited = this.registry.add(new Counter("octollm_rate_limited_total", "Requests refused by the gateway's own rate limits, by scope", ["model", "scope"]));
+  readonly moderation = this.registry.add(new Counter("octollm_moderation_decisions_total", "Moderation decisions (error: the service failed)", ["model", "direction", "decision"]));
+  readonly moderationTime = this.registry.add(new Histogram("octollm_moderation_duration_seconds", "Time spent waiting on the moderation service per request and direction", ["direction"], MODERATION_BUCKETS));
+  private readonly inFlight = this.registry.add(new Gauge("octollm_streams_in_flight", "Streamed answers going out now"));
+
+  constructor(private readonly sources: MetricsSources) {
+    const r = this.registry;
+    r.add(new Gauge("octollm_config_version", "Version of the config serving (the database's, or the count of file loads)", () => sources.configVersion()));
+    r.add(new Gauge("octollm_config_reload_failures_total", "Config reloads refused (invalid config or unreadable source)", () => sources.reloadFailures(), "counter"));
+    r.add(new Gauge("process_resident_memory_bytes", "Resident memory of this process", () => process.memoryUsage.rss()));
+    r.add(new Gauge("octollm_build_info", "The running version", () => 1, "gauge", { version: sources.version }));
+  }
+
+  /** Streams in flight now. */
+  get streamsInFlight(): number {
+    return this.inFlight.get();
+  }
+
+  streamStarted(): void {
+    this.inFlight.add(1);
+  }
+
+  streamEnded(): void {
+    this.inFlight.add(-1);
+  }
+
+  ended(rec: AccessRecord): void {
+    const s = this.sources;
+    const model = rec.model === undefined ? "(none)" : s.models().has(rec.model) ? rec.model : "(other)";
+    const backend = rec.backend === undefined ? "(none)" : s.backends().has(rec.backend) ? rec.backend : "(other)";
+    this.requests.inc([model, backend, String(rec.status), rec.protocol]);
+    this.duration.observe([model, rec.protocol], rec.ms / 1000);
+    if (rec.ttft_ms !== undefined) this.ttft.observe([model, rec.protocol], rec.ttft_ms / 1000);
+    const org = rec.org === undefined ? "(anonymous)" : s.orgs().has(rec.org) ? rec.org : "(other)";
+    if (rec.tokens_in) this.tokens.inc([model, org, "input"], rec.tokens_in);
+    if (rec.tokens_out) this.tokens.inc([model, org, "output"], rec.tokens_out);
+    for (const e of rec.upstream_errors ?? []) {
+      this.upstreamErrors.inc([model, s.backends().has(e.backend) ? e.backend : "(other)", /^(http_\d{3}|timeout|upstream_unavailable)$/.test(e.kind) ? e.kind : "other"]);
+    }
+    if (rec.attempts && rec.attempts > 1) this.retries.inc([model], rec.attempts - 1);
+    if (rec.rate_limited) this.rateLimited.inc([model, rec.rate_limited]);
+    for (const m of rec.moderation ?? []) {
+      this.moderation.inc([model, m.direction, m.decision]);
+      this.moderationTime.observe([m.direction], m.ms / 1000);
+    }
+  }
+
+  /** The Prometheus text exposition. */
+  render(): string {
+    return this.registry.render();
+  }
+}

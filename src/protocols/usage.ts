@@ -1,0 +1,102 @@
+// Token usage of an answer in either protocol, found cheaply: a whole body by a top-level scan for its
+// `usage` key; a stream by keeping only its first and last bytes as they pass (usage travels in
+// Anthropic's message_start and message_delta, and in OpenAI's last chunks) and reading them at the end.
+import { concatBytes, scanTopLevel } from "../core";
+
+/** Tokens of one answer: input (cache reads and writes included) and output. */
+export interface TokenUsage {
+  input: number;
+  output: number;
+}
+
+type Body = Record<string, any>;
+const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+
+/** The tokens of a usage object of either protocol (undefined when it has none). */
+export function tokenUsage(u: Body | null | undefined): TokenUsage | undefined {
+  if (!u || typeof u !== "object") return undefined;
+  const prompt = num(u.prompt_tokens), completion = num(u.completion_tokens);
+  if (prompt !== undefined || completion !== undefined) return { input: prompt ?? 0, output: completion ?? 0 };
+  const parts = [num(u.input_tokens), num(u.cache_read_input_tokens), num(u.cache_creation_input_tokens)];
+  const output = num(u.output_tokens);
+  if (parts.every((p) => p === undefined) && output === undefined) return undefined;
+  return { input: parts.reduce<number>((s, p) => s + (p ?? 0), 0), output: output ?? 0 };
+}
+
+/** The usage of a whole JSON answer, found without parsing the rest of it. */
+export function bodyUsage(bytes: Uint8Array): TokenUsage | undefined {
+  const raw = scanTopLevel(bytes, "usage");
+  if (!raw) return undefined;
+  try {
+    return tokenUsage(JSON.parse(raw));
+  } catch {
+    return undefined;
+  }
+}
+
+const HEAD_BYTES = 4096;
+const TAIL_BYTES = 16384;
+
+/** Watches a stream's bytes pass and tells its usage at the end; per chunk it only keeps a reference. */
+export class StreamUsage {
+  private readonly head: Uint8Array[] = [];
+  private headBytes = 0;
+  private tail: Uint8Array[] = [];
+  private tailBytes = 0;
+  private dropped = false; // bytes between head and tail were let go
+
+  /** Sees one chunk. */
+  feed(chunk: Uint8Array): void {
+    if (this.headBytes < HEAD_BYTES) {
+      this.head.push(chunk);
+      this.headBytes += chunk.byteLength;
+      return;
+    }
+    this.tail.push(chunk);
+    this.tailBytes += chunk.byteLength;
+    if (this.tailBytes - this.tail[0]!.byteLength >= TAIL_BYTES) {
+      this.tailBytes -= this.tail.shift()!.byteLength;
+      this.dropped = true;
+    }
+  }
+
+  /** The usage the stream reported (Anthropic's start and end merged; OpenAI's last), or undefined. */
+  get usage(): TokenUsage | undefined {
+    const whole = this.dropped ? undefined : asBuffer(concatBytes(this.tail.length ? [...this.head, ...this.tail] : this.head));
+    const head = () => whole ?? asBuffer(concatBytes(this.head));
+    const last = whole ? lastUsage(whole) : lastUsage(asBuffer(concatBytes(this.tail))) ?? lastUsage(head());
+    if (last?.type === "message_delta" || last?.type === "message_start") {
+      const h = head();
+      const at = h.indexOf(`"message_start"`);
+      const start = at >= 0 ? dataAt(h, at) : undefined;
+      return tokenUsage({ ...(start?.type === "message_start" ? start.message?.usage : {}), ...(last.type === "message_delta" ? last.usage : {}) });
+    }
+    return last ? tokenUsage(last.usage ?? last.choices?.[0]?.usage ?? last.x_groq?.usage) : undefined;
+  }
+}
+
+const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+const decoder = new TextDecoder();
+
+/** The data of the `data:` line around byte `at` (one JSON line), or undefined. */
+function dataAt(buf: Buffer, at: number): Body | undefined {
+  const start = buf.lastIndexOf(10, at) + 1;
+  let end = buf.indexOf(10, at);
+  if (end < 0) end = buf.length;
+  const line = decoder.decode(buf.subarray(start, end)).replace(/\r$/, "");
+  if (!line.startsWith("data:")) return undefined;
+  try {
+    return JSON.parse(line.slice(line[5] === " " ? 6 : 5));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The last event whose data carries a usage object (not null). */
+function lastUsage(buf: Buffer): Body | undefined {
+  for (let at = buf.lastIndexOf(`"usage"`), tries = 0; at >= 0 && tries < 8; at = at > 0 ? buf.lastIndexOf(`"usage"`, at - 1) : -1, tries++) {
+    const d = dataAt(buf, at);
+    if (d && tokenUsage(d.type === "message_start" ? d.message?.usage : d.usage ?? d.choices?.[0]?.usage ?? d.x_groq?.usage)) return d;
+  }
+  return undefined;
+}

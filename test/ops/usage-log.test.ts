@@ -1,0 +1,59 @@
+// Token usage found in answers, and the log's levels, formats and redaction.
+import { describe, expect, test } from "bun:test";
+import { Logger } from "../../src/core";
+import { bodyUsage, StreamUsage } from "../../src/protocols";
+import { ANTHROPIC_CHUNKS, OPENAI_BODY, OPENAI_CHUNKS } from "../helpers/mock-upstream";
+
+const enc = new TextEncoder();
+const usageOf = (text: string, cuts: number[]) => {
+  const u = new StreamUsage();
+  const bytes = enc.encode(text);
+  let at = 0;
+  for (const c of [...cuts, bytes.length]) {
+    u.feed(bytes.subarray(at, c));
+    at = c;
+  }
+  return u.usage;
+};
+const randomCuts = (n: number) => [...new Set(Array.from({ length: 1 + Math.floor(Math.random() * 10) }, () => 1 + Math.floor(Math.random() * (n - 1))))].sort((a, b) => a - b);
+
+describe("token usage", () => {
+  test("whole bodies of both protocols", () => {
+    expect(bodyUsage(enc.encode(OPENAI_BODY))).toEqual({ input: 5, output: 4 });
+    expect(bodyUsage(enc.encode(`{"content":[{"type":"text","text":"\\"usage\\": no"}],"usage":{"input_tokens":3,"cache_read_input_tokens":10,"output_tokens":7}}`))).toEqual({ input: 13, output: 7 });
+    expect(bodyUsage(enc.encode(`{"choices":[]}`))).toBeUndefined();
+    expect(bodyUsage(enc.encode(`not json`))).toBeUndefined();
+  });
+  test("property: streams of both protocols give the same usage however they are cut, long ones included", () => {
+    const filler = Array.from({ length: 600 }, (_, i) => `data: {"choices":[{"index":0,"delta":{"content":"word ${i} "}}],"usage":null}\n\n`).join("");
+    const openaiLong = filler + OPENAI_CHUNKS.slice(-2).join("");
+    const anthropicLong = ANTHROPIC_CHUNKS.slice(0, 3).join("") + Array.from({ length: 600 }, (_, i) => `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"w${i} "}}\n\n`).join("") + ANTHROPIC_CHUNKS.slice(3).join("");
+    const crlf = OPENAI_CHUNKS.join("").replaceAll("\n", "\r\n");
+    for (const [text, want] of [
+      [OPENAI_CHUNKS.join(""), { input: 5, output: 2 }], [ANTHROPIC_CHUNKS.join(""), { input: 5, output: 2 }],
+      [openaiLong, { input: 5, output: 2 }], [anthropicLong, { input: 5, output: 2 }], [crlf, { input: 5, output: 2 }],
+      [filler, undefined],
+    ] as const) {
+      expect(usageOf(text, [])).toEqual(want);
+      for (let i = 0; i < 50; i++) expect(usageOf(text, randomCuts(text.length))).toEqual(want);
+    }
+  });
+});
+
+describe("log", () => {
+  const lines: string[] = [];
+  const logger = new Logger((l) => lines.push(l));
+  test("levels, JSON and text, and secrets, URL passwords and bearer tokens hidden", () => {
+    logger.format = "json";
+    logger.level = "warn";
+    logger.setSecrets(["sk-configured-secret", "short"]);
+    logger.info("not written");
+    logger.warn("upstream said", { error: "key sk-configured-secret rejected", url: "postgres://admin:pa55w0rd@db/x", header: "Bearer abcdef123456" });
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]!);
+    expect(line).toMatchObject({ level: "warn", msg: "upstream said", error: "key *** rejected", url: "postgres://admin:***@db/x", header: "Bearer ***" });
+    logger.format = "text";
+    logger.error("config reload refused", { problems: 2, reason: "file changed" });
+    expect(lines[1]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} ERROR config reload refused {2}problems=2 reason="file changed"\n$/);
+  });
+});
