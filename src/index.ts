@@ -3,4 +3,5 @@ export * from "./core";
 export * from "./engines";
 export * from "./config";
 export * from "./server";
+export * from "./metrics";
 export { renderError, renderErrorEvent, anthropic, openai } from "./protocols";

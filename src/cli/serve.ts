@@ -73,7 +73,13 @@ async function serveDatabase(args: ServeArgs, url: string, overrides: ServerOver
   }
   if (!first.ok) fail(first.problems.map((p) => formatProblem(source.db.label, p)), `refusing to start: ${first.problems.length} problem(s) in the config of ${source.db.label} (version ${first.version})`);
   const live = new LiveConfig({ label: source.db.label, load: () => source.load() }, first.config, first.version);
-  const stopWatching = source.watch(first.version, (version) => void live.reload(`database version ${version}`), first.config.server.config_poll_ms);
+  const stopPolling = source.watch(first.version, (version) => void live.reload(`database version ${version}`), first.config.server.config_poll_ms);
+  const onHup = () => void live.reload("SIGHUP");
+  process.on("SIGHUP", onHup);
+  const stopWatching = () => {
+    stopPolling();
+    process.off("SIGHUP", onHup);
+  };
   const adminKey = first.config.server.admin_key ?? process.env.OCTOLLM_ADMIN_KEY;
   const admin = adminKey ? adminHandler({ source, adminKey, onWrite: (version) => void live.reload(`admin write, version ${version}`) }) : undefined;
   start(args, live, stopWatching, `config ${source.db.label} version ${first.version}${admin ? "; admin API on /admin" : ""}`, admin, source.db);

@@ -62,9 +62,9 @@ export class StreamUsage {
 
   /** The usage the stream reported (Anthropic's start and end merged; OpenAI's last), or undefined. */
   get usage(): TokenUsage | undefined {
-    const whole = this.dropped ? undefined : asBuffer(concatBytes(this.tail.length ? [...this.head, ...this.tail] : this.head));
-    const head = () => whole ?? asBuffer(concatBytes(this.head));
-    const last = whole ? lastUsage(whole) : lastUsage(asBuffer(concatBytes(this.tail))) ?? lastUsage(head());
+    const whole = this.dropped ? undefined : joined(this.tail.length ? [...this.head, ...this.tail] : this.head);
+    const head = () => whole ?? joined(this.head);
+    const last = whole ? lastUsage(whole) : lastUsage(joined(this.tail)) ?? lastUsage(head());
     if (last?.type === "message_delta" || last?.type === "message_start") {
       const h = head();
       const at = h.indexOf(`"message_start"`);
@@ -76,6 +76,7 @@ export class StreamUsage {
 }
 
 const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+const joined = (chunks: Uint8Array[]) => asBuffer(chunks.length === 1 ? chunks[0]! : concatBytes(chunks));
 const decoder = new TextDecoder();
 
 /** The data of the `data:` line around byte `at` (one JSON line), or undefined. */
