@@ -83,3 +83,17 @@ export function scanTopLevel(buf: Uint8Array, key: string): string | undefined |
     i = skipSpace(buf, i + 1);
   }
 }
+
+/**
+ * The raw JSON text of the value of the last `"key":` in the bytes, at any depth (a quote inside a JSON
+ * string is escaped, so the pattern only matches real keys); undefined when there is none. For keys that
+ * sit at the end of a document, like an answer's `usage`, this is much cheaper than a scan from the start.
+ */
+export function lastKeyValue(buf: Uint8Array, key: string): string | undefined {
+  const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const at = view.lastIndexOf(`"${key}":`);
+  if (at < 0) return undefined;
+  const start = skipSpace(buf, at + key.length + 3);
+  const end = skipValue(buf, start);
+  return end > start ? decoder.decode(buf.subarray(start, end)) : undefined;
+}

@@ -2,7 +2,7 @@
 // models, backends and orgs are those of the config (anything else is "(other)"), statuses are HTTP codes,
 // kinds come from fixed sets. No key, user text or raw path ever becomes a label.
 import type { AccessRecord, RequestObserver } from "../server";
-import { Counter, Gauge, Histogram, Registry } from "./registry";
+import { Counter, Gauge, Histogram, Registry, type HistogramSeries } from "./registry";
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 const MODERATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -31,6 +31,7 @@ export class GatewayMetrics implements RequestObserver {
   readonly moderation = this.registry.add(new Counter("octollm_moderation_decisions_total", "Moderation decisions (error: the service failed)", ["model", "direction", "decision"]));
   readonly moderationTime = this.registry.add(new Histogram("octollm_moderation_duration_seconds", "Time spent waiting on the moderation service per request and direction", ["direction"], MODERATION_BUCKETS));
   private readonly inFlight = this.registry.add(new Gauge("octollm_streams_in_flight", "Streamed answers going out now"));
+  private readonly common = new Map<string, { requests: { n: number }; duration: HistogramSeries; ttft: HistogramSeries; tokensIn: { n: number }; tokensOut: { n: number } }>();
 
   constructor(private readonly sources: MetricsSources) {
     const r = this.registry;
@@ -57,12 +58,26 @@ export class GatewayMetrics implements RequestObserver {
     const s = this.sources;
     const model = rec.model === undefined ? "(none)" : s.models().has(rec.model) ? rec.model : "(other)";
     const backend = rec.backend === undefined ? "(none)" : s.backends().has(rec.backend) ? rec.backend : "(other)";
-    this.requests.inc([model, backend, String(rec.status), rec.protocol]);
-    this.duration.observe([model, rec.protocol], rec.ms / 1000);
-    if (rec.ttft_ms !== undefined) this.ttft.observe([model, rec.protocol], rec.ttft_ms / 1000);
     const org = rec.org === undefined ? "(anonymous)" : s.orgs().has(rec.org) ? rec.org : "(other)";
-    if (rec.tokens_in) this.tokens.inc([model, org, "input"], rec.tokens_in);
-    if (rec.tokens_out) this.tokens.inc([model, org, "output"], rec.tokens_out);
+    // the series every request touches, found with one lookup per kind of request
+    const key = `${model}\u0000${backend}\u0000${rec.status}\u0000${rec.protocol}\u0000${org}`;
+    let common = this.common.get(key);
+    if (!common) {
+      if (this.common.size > 10_000) this.common.clear(); // bounded labels keep this small; a guard all the same
+      common = {
+        requests: this.requests.at([model, backend, String(rec.status), rec.protocol]),
+        duration: this.duration.at([model, rec.protocol]),
+        ttft: this.ttft.at([model, rec.protocol]),
+        tokensIn: this.tokens.at([model, org, "input"]),
+        tokensOut: this.tokens.at([model, org, "output"]),
+      };
+      this.common.set(key, common);
+    }
+    common.requests.n++;
+    this.duration.record(common.duration, rec.ms / 1000);
+    if (rec.ttft_ms !== undefined) this.ttft.record(common.ttft, rec.ttft_ms / 1000);
+    if (rec.tokens_in) common.tokensIn.n += rec.tokens_in;
+    if (rec.tokens_out) common.tokensOut.n += rec.tokens_out;
     for (const e of rec.upstream_errors ?? []) {
       this.upstreamErrors.inc([model, s.backends().has(e.backend) ? e.backend : "(other)", /^(http_\d{3}|timeout|upstream_unavailable)$/.test(e.kind) ? e.kind : "other"]);
     }

@@ -26,10 +26,15 @@ export class Counter implements Family {
 
   /** Adds `by` (default 1) to the series of these label values (in the order of `labels`). */
   inc(values: readonly string[] = [], by = 1): void {
+    this.at(values).n += by;
+  }
+
+  /** The series of these label values, to keep and add to without a lookup. */
+  at(values: readonly string[]): { n: number } {
     const key = values.join("\u0000");
-    const s = this.series.get(key);
-    if (s) s.n += by;
-    else this.series.set(key, { values: [...values], n: by });
+    let s = this.series.get(key);
+    if (!s) this.series.set(key, (s = { values: [...values], n: 0 }));
+    return s;
   }
 
   /** The current value of one series (for tests and summaries). */
@@ -73,17 +78,35 @@ export class Gauge implements Family {
   }
 }
 
+/** One labelled series of a histogram. */
+export interface HistogramSeries {
+  values: string[];
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
 /** A histogram with fixed buckets (upper bounds, in the metric's unit). */
 export class Histogram implements Family {
-  private readonly series = new Map<string, { values: string[]; counts: number[]; sum: number; count: number }>();
+  private readonly series = new Map<string, HistogramSeries>();
 
   constructor(readonly name: string, readonly help: string, readonly labels: readonly string[], readonly buckets: readonly number[]) {}
 
   /** Records one observation. */
   observe(values: readonly string[], x: number): void {
+    this.record(this.at(values), x);
+  }
+
+  /** The series of these label values, to keep and record into without a lookup. */
+  at(values: readonly string[]): HistogramSeries {
     const key = values.join("\u0000");
     let s = this.series.get(key);
     if (!s) this.series.set(key, (s = { values: [...values], counts: this.buckets.map(() => 0), sum: 0, count: 0 }));
+    return s;
+  }
+
+  /** Records one observation into a series from `at`. */
+  record(s: HistogramSeries, x: number): void {
     let i = 0;
     while (i < this.buckets.length && x > this.buckets[i]!) i++;
     if (i < this.buckets.length) s.counts[i]!++; // per bucket here; made cumulative when rendered

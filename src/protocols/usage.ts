@@ -1,7 +1,7 @@
 // Token usage of an answer in either protocol, found cheaply: a whole body by a top-level scan for its
 // `usage` key; a stream by keeping only its first and last bytes as they pass (usage travels in
 // Anthropic's message_start and message_delta, and in OpenAI's last chunks) and reading them at the end.
-import { concatBytes, scanTopLevel } from "../core";
+import { concatBytes, lastKeyValue, scanTopLevel } from "../core";
 
 /** Tokens of one answer: input (cache reads and writes included) and output. */
 export interface TokenUsage {
@@ -23,9 +23,9 @@ export function tokenUsage(u: Body | null | undefined): TokenUsage | undefined {
   return { input: parts.reduce<number>((s, p) => s + (p ?? 0), 0), output: output ?? 0 };
 }
 
-/** The usage of a whole JSON answer, found without parsing the rest of it. */
+/** The usage of a whole JSON answer, found from its end without parsing the rest of it. */
 export function bodyUsage(bytes: Uint8Array): TokenUsage | undefined {
-  const raw = scanTopLevel(bytes, "usage");
+  const raw = lastKeyValue(bytes, "usage") ?? scanTopLevel(bytes, "usage"); // the scan: a "usage" : with spaces
   if (!raw) return undefined;
   try {
     return tokenUsage(JSON.parse(raw));
