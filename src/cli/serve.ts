@@ -74,7 +74,10 @@ async function serveDatabase(args: ServeArgs, url: string, overrides: ServerOver
   }
   if (!first.ok) fail(first.problems.map((p) => formatProblem(source.db.label, p)), `refusing to start: ${first.problems.length} problem(s) in the config of ${source.db.label} (version ${first.version})`);
   const live = new LiveConfig({ label: source.db.label, load: () => source.load() }, first.config, first.version);
-  const stopPolling = source.watch(first.version, (version) => void live.reload(`database version ${version}`), first.config.server.config_poll_ms);
+  const onVersion = (version: number) => {
+    if (version > live.version) void live.reload(`database version ${version}`); // an admin write here may have loaded it already
+  };
+  const stopPolling = source.watch(first.version, onVersion, first.config.server.config_poll_ms);
   const onHup = () => void live.reload("SIGHUP");
   process.on("SIGHUP", onHup);
   const stopWatching = () => {
