@@ -90,8 +90,7 @@ export function scanTopLevel(buf: Uint8Array, key: string): string | undefined |
  * sit at the end of a document, like an answer's `usage`, this is much cheaper than a scan from the start.
  */
 export function lastKeyValue(buf: Uint8Array, key: string): string | undefined {
-  const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  const at = view.lastIndexOf(`"${key}":`);
+  const at: number = Buffer.prototype.lastIndexOf.call(buf, `"${key}":`); // native search, no Buffer view to make
   if (at < 0) return undefined;
   const start = skipSpace(buf, at + key.length + 3);
   const end = skipValue(buf, start);

@@ -37,6 +37,8 @@ export interface RequestContext {
   moderation?: ModerationRecord[];
   /** Upstream attempts that failed: the backend and a bounded kind (`http_503`, `timeout`, `upstream_unavailable`). */
   upstreamErrors?: { backend: string; kind: string }[];
+  /** Token usage, when an engine knew it exactly (a converter that built the answer); else it is read from the answer. */
+  usage?: { input: number; output: number };
   /** Set when the gateway's own rate limits refused the request: which scope. */
   rateLimited?: "org" | "key" | "rule";
 }

@@ -67,7 +67,7 @@ export class StreamUsage {
     const last = whole ? lastUsage(whole) : lastUsage(joined(this.tail)) ?? lastUsage(head());
     if (last?.type === "message_delta" || last?.type === "message_start") {
       const h = head();
-      const at = h.indexOf(`"message_start"`);
+      const at = find(h, `"message_start"`);
       const start = at >= 0 ? dataAt(h, at) : undefined;
       return tokenUsage({ ...(start?.type === "message_start" ? start.message?.usage : {}), ...(last.type === "message_delta" ? last.usage : {}) });
     }
@@ -75,14 +75,17 @@ export class StreamUsage {
   }
 }
 
-const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-const joined = (chunks: Uint8Array[]) => asBuffer(chunks.length === 1 ? chunks[0]! : concatBytes(chunks));
+const joined = (chunks: Uint8Array[]) => (chunks.length === 1 ? chunks[0]! : concatBytes(chunks));
+// Buffer's native searches work on any Uint8Array; calling them directly avoids materializing a Buffer view
+const { indexOf, lastIndexOf } = Buffer.prototype;
+const find = (buf: Uint8Array, what: string | number, from?: number): number => indexOf.call(buf, what, from);
+const findLast = (buf: Uint8Array, what: string | number, from?: number): number => (from === undefined ? lastIndexOf.call(buf, what) : lastIndexOf.call(buf, what, from));
 const decoder = new TextDecoder();
 
 /** The data of the `data:` line around byte `at` (one JSON line), or undefined. */
-function dataAt(buf: Buffer, at: number): Body | undefined {
-  const start = buf.lastIndexOf(10, at) + 1;
-  let end = buf.indexOf(10, at);
+function dataAt(buf: Uint8Array, at: number): Body | undefined {
+  const start = findLast(buf, 10, at) + 1;
+  let end = find(buf, 10, at);
   if (end < 0) end = buf.length;
   const line = decoder.decode(buf.subarray(start, end)).replace(/\r$/, "");
   if (!line.startsWith("data:")) return undefined;
@@ -94,8 +97,8 @@ function dataAt(buf: Buffer, at: number): Body | undefined {
 }
 
 /** The last event whose data carries a usage object (not null). */
-function lastUsage(buf: Buffer): Body | undefined {
-  for (let at = buf.lastIndexOf(`"usage"`), tries = 0; at >= 0 && tries < 8; at = at > 0 ? buf.lastIndexOf(`"usage"`, at - 1) : -1, tries++) {
+function lastUsage(buf: Uint8Array): Body | undefined {
+  for (let at = findLast(buf, `"usage"`), tries = 0; at >= 0 && tries < 8; at = at > 0 ? findLast(buf, `"usage"`, at - 1) : -1, tries++) {
     const d = dataAt(buf, at);
     if (d && tokenUsage(d.type === "message_start" ? d.message?.usage : d.usage ?? d.choices?.[0]?.usage ?? d.x_groq?.usage)) return d;
   }

@@ -90,7 +90,7 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
       observer?.streamEnded?.();
       const outcome = o.cancelled ? "client_closed" : o.error ? "upstream_failed" : "ok";
       const extra: Partial<AccessRecord> = { outcome, ...(isSse && ttft !== undefined ? { ttft_ms: ttft } : {}), ...(o.error ? { error: String((o.error as Error)?.message ?? o.error) } : {}) };
-      x.log.write(record(x, res.status, o.bytes, extra, usage?.usage));
+      x.log.write(record(x, res.status, o.bytes, extra, x.ctx.usage ?? usage?.usage));
     },
     errorTail: isSse && !headers.has("content-encoding")
       ? (err, atBoundary) => {

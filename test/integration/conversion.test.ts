@@ -55,6 +55,12 @@ describe("Anthropic client → OpenAI backend", () => {
     expect(seenJson()).toEqual({ model: "deepseek-v4", max_tokens: 8192, stream: true, stream_options: { include_usage: true },
       messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hi" }] });
   });
+  test("the access log has the converted answer's tokens, as the converter knew them", async () => {
+    next = { chunks: F.TEXT };
+    await anthropic().messages.stream({ model: "claude-sonnet-4-5", max_tokens: 100, messages: [{ role: "user", content: "hi" }] }).finalMessage();
+    await Bun.sleep(20);
+    expect(gw.logs.at(-1)).toMatchObject({ path: "/v1/messages", tokens_in: 900, tokens_out: 40 }); // 100 + 800 cached read
+  });
   test("messages.stream() accumulates every recorded vendor stream", async () => {
     const cases: [string[], (m: Anthropic.Message) => void][] = [
       [F.TEXT, (m) => expect(m.content).toMatchObject([{ type: "text", text: "Hello" }])],

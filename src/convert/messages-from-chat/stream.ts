@@ -6,7 +6,7 @@ import type { BackendProfile } from "../profile";
 import { mapUpstreamErrorBody } from "./errors";
 import type { MessagesContext } from "./request";
 import { mapStopReason, reasoningOf } from "./response";
-import { findUsage, mapUsage } from "./usage";
+import { findUsage, mapUsage, type AnthropicUsage } from "./usage";
 
 type Body = Record<string, any>;
 interface Tool { id: string; name: string; args: string; live: boolean; done: boolean }
@@ -40,8 +40,14 @@ export class ChatToMessagesStream {
   private tagHold = ""; // the end of content that may be the start of a split tag
   private blocksFinalized = false;
   private stopString: string | undefined;
+  private sentUsage: AnthropicUsage | undefined;
 
   constructor(private readonly ctx: MessagesContext, private readonly profile: BackendProfile) {}
+
+  /** The usage the final message_delta carried (undefined until then, and after an error). */
+  get finalUsage(): AnthropicUsage | undefined {
+    return this.sentUsage;
+  }
 
   /** True once the stream has ended (normally or with an error event). */
   get done(): boolean {
@@ -248,6 +254,7 @@ export class ChatToMessagesStream {
     let out = this.start({}) + this.finalizeBlocks();
     const stop = mapStopReason(this.finishReason, this.toolOrder.length > 0, this.refusal, this.stopString);
     const usage = mapUsage(this.usage, { input: this.ctx.inputEstimate, output: Math.ceil(this.outChars / 4) });
+    this.sentUsage = usage;
     out += ev("message_delta", { delta: { stop_reason: stop, stop_sequence: stop === "stop_sequence" ? this.stopString : null }, usage }) + ev("message_stop", {});
     this.finished = true;
     return out;

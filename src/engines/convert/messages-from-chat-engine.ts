@@ -29,7 +29,7 @@ export class MessagesFromChatEngine implements Engine {
     const res = await this.next.process({ ...req, format: "openai.chat", path: withoutQuery(req.path), headers, body: LazyBody.fromValue(upstreamBody) });
     if (res.status >= 400) return this.errorAnswer(res, body.max_tokens);
     if (res.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
-      const conv = this.streamConverter(ctx);
+      const conv = this.streamConverter(ctx, req);
       if (ctx.stream) return { status: 200, headers: new Headers(SSE_HEADERS), stream: guardStream(res.stream, { transform: eventTransform(conv, this.profile.pingIntervalMs) }) };
       return json(200, await aggregate(res.stream, conv, ctx)); // a backend that streamed anyway
     }
@@ -45,11 +45,16 @@ export class MessagesFromChatEngine implements Engine {
     return { status: 200, headers: new Headers(SSE_HEADERS), stream: new Response(messageEvents(message)).body! };
   }
 
-  private streamConverter(ctx: MessagesContext): StreamConverter {
+  private streamConverter(ctx: MessagesContext, req: LLMRequest): StreamConverter {
     const machine = new ChatToMessagesStream(ctx, this.profile);
+    const told = (out: string) => {
+      const u = machine.finalUsage; // the answer's usage is known here: nobody has to read it back from the bytes
+      if (u) req.ctx.usage = { input: u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens, output: u.output_tokens };
+      return out;
+    };
     return {
-      push: (e: SseEvent) => machine.push(e),
-      end: () => machine.end(),
+      push: (e: SseEvent) => (machine.done ? "" : told(machine.push(e))),
+      end: () => told(machine.end()),
       fail: (err) => machine.error({ type: (err as Error)?.name === "StreamIdleTimeout" ? "overloaded_error" : "api_error", message: `upstream stream failed: ${(err as Error)?.message ?? err}` }),
       ping: () => machine.ping(),
       get done() { return machine.done; },
