@@ -69,7 +69,7 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
   if (res.body) {
     const bytes = res.body.bytesOut();
     headers.delete("content-length");
-    x.log.write(record(x, res.status, bytes.byteLength, { outcome: "ok" }, res.status < 400 ? bodyUsage(bytes) : undefined));
+    x.log.write(record(x, res.status, bytes.byteLength, { outcome: "ok" }, res.status < 400 ? (x.ctx.usage ?? bodyUsage(bytes)) : undefined));
     return new Response(bytes, { status: res.status, headers });
   }
   if (!res.stream) {
@@ -77,7 +77,7 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
     return new Response(null, { status: res.status, headers });
   }
   const isSse = (headers.get("content-type") ?? "").startsWith("text/event-stream");
-  const usage = isSse && res.status < 400 && !headers.has("content-encoding") ? new StreamUsage() : undefined;
+  const usage = isSse && res.status < 400 && !headers.has("content-encoding") && !x.ctx.usage ? new StreamUsage() : undefined;
   let ttft: number | undefined;
   const observer = x.log.observer;
   observer?.streamStarted?.();

@@ -13,7 +13,8 @@ test("a client that hangs up after message_start is charged the usage seen so fa
   let push!: (s: string) => void;
   const src = new ReadableStream<Uint8Array>({ start(c) { push = (s) => c.enqueue(new TextEncoder().encode(s)); } });
   const res: LLMResponse = { status: 200, headers: new Headers(), stream: guardStream(src, {}) };
-  settleOnEnd(limiter, [(a as any).admission], res, {});
+  const ctx = { requestId: "r", startedAt: 0, tags: [] };
+  settleOnEnd(limiter, [(a as any).admission], res, {}, ctx);
   const reader = res.stream!.getReader();
   push(`event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":300,"output_tokens":1}}}\n\n`);
   await reader.read();
@@ -22,5 +23,6 @@ test("a client that hangs up after message_start is charged the usage seen so fa
   // 301 tokens are charged: 9,699 remain of the 10,000 budget
   expect((await take(store, "k:tpm", 9_699, 10_000, 60_000)).allowed).toBe(true);
   expect((await take(store, "k:tpm", 1, 10_000, 60_000)).allowed).toBe(false);
+  expect((ctx as { usage?: object }).usage).toEqual({ input: 300, output: 1 }); // left for the access log
   store.close();
 });

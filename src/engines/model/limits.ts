@@ -1,6 +1,6 @@
 // The limits side of a model: which limits apply to a caller, the token reservation, and settling
 // each admitted request when its answer ends.
-import { guardStream, type Caller, type LLMRequest, type LLMResponse } from "../../core";
+import { guardStream, type Caller, type LLMRequest, type LLMResponse, type RequestContext } from "../../core";
 import { estimateInputTokens } from "../../convert";
 import { StreamUsage, bodyUsage, type TokenUsage } from "../../protocols";
 import { Limiter, limitHeaders, type Admission, type LimitInfo, type Limits } from "../limits";
@@ -30,10 +30,14 @@ export function tighter(a: LimitInfo, b: LimitInfo): LimitInfo {
   return out;
 }
 
-/** Settles the admissions when the answer ends: whole bodies now, streams when they end (usage scanned as it passes). */
-export function settleOnEnd(limiter: Limiter, held: Admission[], res: LLMResponse, info: LimitInfo): LLMResponse {
+/**
+ * Settles the admissions when the answer ends: whole bodies now, streams when they end (usage scanned as it
+ * passes, unless an engine knew it). The usage found is left in the context, so the access log need not look again.
+ */
+export function settleOnEnd(limiter: Limiter, held: Admission[], res: LLMResponse, info: LimitInfo, ctx: RequestContext): LLMResponse {
   for (const [k, v] of Object.entries(limitHeaders(info))) res.headers.set(k, v);
-  const settle = (usage: TokenUsage | undefined | 0) => {
+  const settle = (found: TokenUsage | undefined | 0) => {
+    const usage = found === 0 ? 0 : (ctx.usage ??= found);
     const tokens = usage === 0 ? 0 : usage && usage.input + usage.output;
     for (const a of held) void limiter.settle(a, tokens);
   };
@@ -44,7 +48,7 @@ export function settleOnEnd(limiter: Limiter, held: Admission[], res: LLMRespons
       onChunk: (b) => scanner.feed(b),
       onEnd: () => {
         if (renew) clearInterval(renew);
-        settle(res.status >= 400 ? 0 : scanner.usage);
+        settle(res.status >= 400 ? 0 : ctx.usage ?? scanner.usage);
       },
     });
   } else settle(res.status >= 400 ? 0 : res.body ? bodyUsage(res.body.bytesOut()) : 0);
