@@ -152,6 +152,7 @@ users:
     writeFileSync(file, `server: { redis_url: "redis://127.0.0.1:9" }\nmodels:\n  m:\n    default_org_limits: { rpm: 10 }\n    backends:\n      default:2: { provider: mock }\n      default:1: { base_url: "https://api.example.com" }\n`);
     const gw = await startServe([process.execPath, join(root, "src/cli/main.ts"), "serve", "-c", file, "--host", "127.0.0.1", "--port", "0"]);
     try {
+      for (let i = 0; i < 200 && !gw.stderr().includes("→ https://api.example.com"); i++) await Bun.sleep(10); // the summary follows the listening line
       expect(gw.stderr()).toContain("  limits     Redis (shared)");
       expect(gw.stderr()).toMatch(/default:1 +weight 1 +→ https:\/\/api\.example\.com/);
       const ready = await fetch(`${gw.url}/readyz`);
