@@ -33,7 +33,7 @@ export function moderationPolicy(m: ModerationConfig): ModerationPolicy {
     failClosed: (m.on_error ?? d.on_error) === "deny",
     input: (m.input ?? d.input) ? { maxChars: m.input_chars ?? d.input_chars } : undefined,
     output: (m.output ?? d.output)
-      ? { windowChars: m.window_chars ?? d.window_chars, holdMs: m.window_ms ?? d.window_ms, onFlag: m.on_flag ?? d.on_flag, replacement: m.replacement ?? d.replacement }
+      ? { windowChars: m.window_chars ?? d.window_chars, windowChunks: m.window_chunks ?? 0, holdMs: m.window_ms ?? d.window_ms, onFlag: m.on_flag ?? d.on_flag, replacement: m.replacement ?? d.replacement }
       : undefined,
   };
 }

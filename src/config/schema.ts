@@ -131,6 +131,7 @@ export const ModerationSchema = v.strictObject({
   input_chars: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Check the last this many characters of the request's text (default 20000)"))),
   output: v.optional(v.pipe(v.boolean(), v.description("Check the answer before the client sees it (default true)"))),
   window_chars: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Streams: characters of text per checked window (default 500)"))),
+  window_chunks: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Streams: also close a window after this many chunks with text (default 0: by characters only)"))),
   window_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Streams: longest time text waits for its window to fill before it is checked anyway (default 1000; 0: no limit)"))),
   on_flag: v.optional(v.pipe(v.picklist(["replace", "error"]), v.description("A flagged answer: replace its text (finish_reason content_filter / stop_reason refusal, default) or answer an error"))),
   replacement: v.optional(v.pipe(v.string(), v.description("The text a flagged answer is replaced with"))),

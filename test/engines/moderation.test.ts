@@ -60,7 +60,7 @@ const chunk = (text: string) => `data: {"id":"c1","choices":[{"index":0,"delta":
 const WORDS = ["Hello ", "there, ", "this ", "is ", "a ", "perfectly ", "fine ", "answer ", "until ", "BAD ", "shows ", "up."];
 
 /** Runs a moderated stream over `bytes` cut at `cuts`; returns the output and the windows checked. */
-async function run(bytes: string, cuts: number[], format: "openai.chat" | "anthropic.messages" = "openai.chat") {
+async function run(bytes: string, cuts: number[], format: "openai.chat" | "anthropic.messages" = "openai.chat", windowChunks = 0) {
   const checked: string[] = [];
   const pieces = [0, ...cuts, bytes.length].slice(1).map((end, i, all) => bytes.slice(i === 0 ? 0 : all[i - 1]!, end));
   const src = new ReadableStream<Uint8Array>({
@@ -73,7 +73,7 @@ async function run(bytes: string, cuts: number[], format: "openai.chat" | "anthr
     checked.push(text);
     return { kind: text.slice(-30).includes("BAD") ? "flag" : "allow" };
   };
-  const out = await new Response(moderateStream(src, { format, model: "m", windowChars: 12, holdMs: 0, check, onFlag: { replacement: "[cut]" } })).text();
+  const out = await new Response(moderateStream(src, { format, model: "m", windowChars: windowChunks ? 1e9 : 12, windowChunks, holdMs: 0, check, onFlag: { replacement: "[cut]" } })).text();
   return { out, checked };
 }
 
@@ -89,6 +89,12 @@ describe("moderated stream", () => {
       const got = await run(bytes, cuts);
       expect(got).toEqual(whole);
     }
+  });
+  test("windows by chunk count: every 3 chunks with text", async () => {
+    const bytes = WORDS.slice(0, 7).map(chunk).join("") + "data: [DONE]\n\n";
+    const { out, checked } = await run(bytes, [30], "openai.chat", 3);
+    expect(out).toBe(bytes);
+    expect(checked.map((c) => c.slice(-20))).toEqual(["Hello there, this ", "this is a perfectly ", "is a perfectly fine "]);
   });
   test("a clean answer passes byte for byte (in the SSE writer's form) and its tail is checked at the end", async () => {
     const bytes = WORDS.slice(0, 4).map(chunk).join("") + "data: [DONE]\n\n";

@@ -17,10 +17,11 @@ export interface ModerationPolicy {
   /** Check the request's last `maxChars` characters of text before the upstream call. */
   input?: { maxChars: number };
   /**
-   * Check the answer; a stream in windows of `windowChars`, or what came within `holdMs` when the upstream is slower.
+   * Check the answer; a stream in windows of `windowChars` (or `windowChunks` text events, when set), or what came
+   * within `holdMs` when the upstream is slower.
    * A flag replaces the text, or ends with an error.
    */
-  output?: { windowChars: number; holdMs: number; onFlag: "replace" | "error"; replacement: string };
+  output?: { windowChars: number; windowChunks?: number; holdMs: number; onFlag: "replace" | "error"; replacement: string };
 }
 
 const MODERATED = new Set(["openai.chat", "anthropic.messages"]);
@@ -117,6 +118,7 @@ function moderateStreamAnswer(req: LLMRequest, res: LLMResponse, policy: Moderat
     format: req.format,
     model: req.ctx.model ?? "",
     windowChars: output.windowChars,
+    windowChunks: output.windowChunks ?? 0,
     holdMs: output.holdMs,
     check,
     onFlag: output.onFlag === "replace"

@@ -18,6 +18,8 @@ export interface StreamModerationOptions {
   model: string;
   /** Characters of text per checked window. */
   windowChars: number;
+  /** Or: events with text per checked window (0: by characters only). */
+  windowChunks: number;
   /** Longest time text is held waiting for its window to fill (0: no limit). */
   holdMs: number;
   /** Checks one window's text. */
@@ -41,6 +43,7 @@ export function moderateStream(src: ReadableStream<Uint8Array>, opts: StreamMode
   const position = new StreamPosition(opts.format, opts.model);
   let held: Held[] = [];
   let heldChars = 0;
+  let heldPieces = 0; // events with text among the held ones
   let previous = ""; // the end of the last checked window
   let pending: Promise<ReadResult> | undefined; // a read that outlived a hold timer
 
@@ -55,6 +58,7 @@ export function moderateStream(src: ReadableStream<Uint8Array>, opts: StreamMode
     const text = parsed ? eventText(opts.format, parsed) : "";
     held.push({ event, parsed, text });
     heldChars += text.length;
+    if (text) heldPieces++;
   };
   const release = (): string => {
     let out = "";
@@ -64,6 +68,7 @@ export function moderateStream(src: ReadableStream<Uint8Array>, opts: StreamMode
     }
     held = [];
     heldChars = 0;
+    heldPieces = 0;
     return out;
   };
   /** Checks what is held (when it has text) and releases it; or returns how the stream ends. */
@@ -83,7 +88,7 @@ export function moderateStream(src: ReadableStream<Uint8Array>, opts: StreamMode
     let out = "";
     for (const event of events) {
       hold(event);
-      if (heldChars === 0 || heldChars >= opts.windowChars) {
+      if (heldChars === 0 || heldChars >= opts.windowChars || (opts.windowChunks > 0 && heldPieces >= opts.windowChunks)) {
         const r = await checkHeld();
         out += r.out;
         if (r.over) return { out, over: true };
