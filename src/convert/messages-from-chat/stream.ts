@@ -1,6 +1,7 @@
 // OpenAI chat.completion.chunk stream → Anthropic Messages SSE (protocol.md §3): a state machine whose
 // output always obeys the Anthropic event grammar. Tool calls are buffered and emitted whole by default.
 import type { SseEvent } from "../../core";
+import { anthropicEvent as ev } from "../../protocols/anthropic";
 import { parseToolArguments, randomBase62, signThinking, toAnthropicToolId } from "../ids";
 import type { BackendProfile } from "../profile";
 import { mapUpstreamErrorBody } from "./errors";
@@ -11,11 +12,6 @@ import { findUsage, mapUsage, type AnthropicUsage } from "./usage";
 type Body = Record<string, any>;
 interface Tool { id: string; name: string; args: string; live: boolean; done: boolean }
 
-/** One Anthropic event; the JSON is built by concatenation (no spread, no copy): this runs for every chunk. */
-const ev = (type: string, data: Body) => {
-  const rest = JSON.stringify(data);
-  return `event: ${type}\ndata: {"type":"${type}"${rest.length > 2 ? "," + rest.slice(1) : "}"}\n\n`;
-};
 /** The hottest event: a text, thinking or JSON fragment of the open block. */
 const delta = (index: number, kind: "text_delta" | "thinking_delta" | "input_json_delta", field: string, value: string) =>
   `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"${kind}","${field}":${JSON.stringify(value)}}}\n\n`;

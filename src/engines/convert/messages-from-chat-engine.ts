@@ -3,6 +3,7 @@ import {
   ChatToMessagesStream, chatToMessagesResponse, estimateInputTokens, makeProfile, mapUpstreamErrorBody, messagesToChatRequest,
   type BackendProfile, type MessagesContext,
 } from "../../convert";
+import { anthropicEvent as ev } from "../../protocols/anthropic";
 import { eventTransform, type StreamConverter } from "./event-stream";
 import { readAll, withoutQuery } from "./read-all";
 
@@ -116,7 +117,6 @@ async function aggregate(stream: ReadableStream<Uint8Array>, conv: StreamConvert
 
 /** A whole message as the Anthropic stream events that carry it. */
 function messageEvents(message: Record<string, any>): string {
-  const ev = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
   let out = ev("message_start", { message: { ...message, content: [], stop_reason: null, stop_sequence: null } });
   (message.content as Record<string, any>[]).forEach((b, index) => {
     if (b.type === "text") {

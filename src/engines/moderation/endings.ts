@@ -2,6 +2,7 @@
 // replaced (finish_reason content_filter / stop_reason refusal); a stream that already started is
 // closed cleanly from wherever it stands, with the replacement text and the same stop reason.
 import type { ApiFormat } from "../../core";
+import { anthropicEvent as sse } from "../../protocols/anthropic";
 
 type Body = Record<string, any>;
 
@@ -15,8 +16,6 @@ export function replacedAnswer(format: ApiFormat, body: Body, replacement: strin
     choices: [{ index: 0, message: { role: "assistant", content: replacement, refusal: null }, logprobs: null, finish_reason: "content_filter" }],
   };
 }
-
-const sse = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 
 /** Follows the events handed to the client, to know how to close the stream from where it stands. */
 export class StreamPosition {
