@@ -17,4 +17,4 @@ export function renderError(protocol: Protocol, err: GatewayError, requestId: st
 export function renderErrorEvent(protocol: Protocol, err: GatewayError): string {
   return protocol === "anthropic" ? anthropicErrorEvent(err) : openaiErrorEvent(err);
 }
-export { tokenUsage, bodyUsage, StreamUsage, type TokenUsage } from "./usage";
+export { tokenUsage, bodyUsage, findUsage, StreamUsage, type TokenUsage } from "./usage";

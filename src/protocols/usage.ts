@@ -12,6 +12,11 @@ export interface TokenUsage {
 type Body = Record<string, any>;
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
+/** The usage object an OpenAI body or chunk carries, wherever the vendor put it. */
+export function findUsage(obj: Body | undefined): Body | undefined {
+  return obj?.usage ?? obj?.choices?.[0]?.usage ?? obj?.x_groq?.usage ?? undefined;
+}
+
 /** The tokens of a usage object of either protocol (undefined when it has none). */
 export function tokenUsage(u: Body | null | undefined): TokenUsage | undefined {
   if (!u || typeof u !== "object") return undefined;
@@ -71,7 +76,7 @@ export class StreamUsage {
       const start = at >= 0 ? dataAt(h, at) : undefined;
       return tokenUsage({ ...(start?.type === "message_start" ? start.message?.usage : {}), ...(last.type === "message_delta" ? last.usage : {}) });
     }
-    return last ? tokenUsage(last.usage ?? last.choices?.[0]?.usage ?? last.x_groq?.usage) : undefined;
+    return last ? tokenUsage(findUsage(last)) : undefined;
   }
 }
 
@@ -100,7 +105,7 @@ function dataAt(buf: Uint8Array, at: number): Body | undefined {
 function lastUsage(buf: Uint8Array): Body | undefined {
   for (let at = findLast(buf, `"usage"`), tries = 0; at >= 0 && tries < 8; at = at > 0 ? findLast(buf, `"usage"`, at - 1) : -1, tries++) {
     const d = dataAt(buf, at);
-    if (d && tokenUsage(d.type === "message_start" ? d.message?.usage : d.usage ?? d.choices?.[0]?.usage ?? d.x_groq?.usage)) return d;
+    if (d && tokenUsage(d.type === "message_start" ? d.message?.usage : findUsage(d))) return d;
   }
   return undefined;
 }

@@ -23,8 +23,8 @@ const without = (obj: Raw | null | undefined, keys: string[]) => {
 };
 
 /** The configuration's version: bumped by every write. */
-export async function configVersion(db: ConfigDatabase): Promise<number> {
-  const rows = await db.sql.unsafe(`SELECT value FROM octollm_meta WHERE key = 'version'`);
+export async function configVersion(sql: SQL): Promise<number> {
+  const rows = await sql.unsafe(`SELECT value FROM octollm_meta WHERE key = 'version'`);
   return Number(rows[0]?.value ?? 0);
 }
 

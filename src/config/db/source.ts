@@ -27,7 +27,7 @@ export class DbConfigSource {
 
   /** Reads and validates the configuration (one snapshot: the version and the rows agree). */
   async load(): Promise<VersionedLoad> {
-    const read = async (tx: Bun.SQL) => ({ version: await configVersion({ ...this.db, sql: tx }), raw: await readConfig(tx) });
+    const read = async (tx: Bun.SQL) => ({ version: await configVersion(tx), raw: await readConfig(tx) });
     let snapshot: { version: number; raw: Record<string, any> };
     try {
       snapshot = this.db.kind === "postgres" ? await this.db.sql.begin("isolation level repeatable read read only", read) : await this.db.sql.begin(read);
@@ -44,7 +44,7 @@ export class DbConfigSource {
 
   /** The version row alone. */
   version(): Promise<number> {
-    return configVersion(this.db);
+    return configVersion(this.db.sql);
   }
 
   /** Calls `changed(version)` for each new version seen (pushed or polled); returns a stop function. */

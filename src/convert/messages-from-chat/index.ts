@@ -3,5 +3,5 @@ export { messagesToChatRequest, thinkingEffort, type MessagesContext } from "./r
 export { chatToMessagesResponse, mapStopReason, reasoningOf } from "./response";
 export { ChatToMessagesStream } from "./stream";
 export { mapUpstreamErrorBody, contextLengthMessage, type MappedError } from "./errors";
-export { mapUsage, findUsage, type AnthropicUsage } from "./usage";
+export { mapUsage, type AnthropicUsage } from "./usage";
 export { convertMessages, systemText, stripGatewayThinking } from "./messages";

@@ -4,7 +4,8 @@ import { parseToolArguments, randomBase62, signThinking, toAnthropicToolId } fro
 import type { BackendProfile } from "../profile";
 import { blocksText } from "./content";
 import type { MessagesContext } from "./request";
-import { findUsage, mapUsage } from "./usage";
+import { findUsage } from "../../protocols/usage";
+import { mapUsage } from "./usage";
 
 type Body = Record<string, any>;
 

@@ -7,7 +7,8 @@ import type { BackendProfile } from "../profile";
 import { mapUpstreamErrorBody } from "./errors";
 import type { MessagesContext } from "./request";
 import { mapStopReason, reasoningOf } from "./response";
-import { findUsage, mapUsage, type AnthropicUsage } from "./usage";
+import { findUsage } from "../../protocols/usage";
+import { mapUsage, type AnthropicUsage } from "./usage";
 
 type Body = Record<string, any>;
 interface Tool { id: string; name: string; args: string; live: boolean; done: boolean }

@@ -12,11 +12,6 @@ export interface AnthropicUsage {
 
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
-/** The usage object an OpenAI body or chunk carries, wherever the vendor put it. */
-export function findUsage(obj: Body | undefined): Body | undefined {
-  return obj?.usage ?? obj?.choices?.[0]?.usage ?? obj?.x_groq?.usage ?? undefined;
-}
-
 /** Maps OpenAI usage; missing numbers fall back to the estimates. */
 export function mapUsage(u: Body | undefined, estimates: { input: number; output: number }): AnthropicUsage {
   if (!u) return { input_tokens: estimates.input, output_tokens: estimates.output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
