@@ -1,7 +1,7 @@
-// Token usage of an answer in either protocol, found cheaply: a whole body by a top-level scan for its
-// `usage` key; a stream by keeping only its first and last bytes as they pass (usage travels in
+// Token usage of an answer in either protocol, found cheaply: a whole body by a search for its last
+// `"usage":` key; a stream by keeping only its first and last bytes as they pass (usage travels in
 // Anthropic's message_start and message_delta, and in OpenAI's last chunks) and reading them at the end.
-import { concatBytes, lastKeyValue, scanTopLevel } from "../core";
+import { concatBytes, lastKeyValue } from "../core";
 
 /** Tokens of one answer: input (cache reads and writes included) and output. */
 export interface TokenUsage {
@@ -30,7 +30,7 @@ export function tokenUsage(u: Body | null | undefined): TokenUsage | undefined {
 
 /** The usage of a whole JSON answer, found from its end without parsing the rest of it. */
 export function bodyUsage(bytes: Uint8Array): TokenUsage | undefined {
-  const raw = lastKeyValue(bytes, "usage") ?? scanTopLevel(bytes, "usage"); // the scan: a "usage" : with spaces
+  const raw = lastKeyValue(bytes, "usage");
   if (!raw) return undefined;
   try {
     return tokenUsage(JSON.parse(raw));
