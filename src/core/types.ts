@@ -88,3 +88,11 @@ export interface Engine {
 export function engineFn(fn: (req: LLMRequest) => Promise<LLMResponse>): Engine {
   return { process: fn };
 }
+
+/** The request asking for an uncompressed answer (for engines that read the answer); the headers are copied, never changed in place. */
+export function withoutCompression(req: LLMRequest): LLMRequest {
+  if (!req.headers.has("accept-encoding")) return req;
+  const headers = new Headers(req.headers);
+  headers.delete("accept-encoding");
+  return { ...req, headers };
+}

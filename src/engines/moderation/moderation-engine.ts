@@ -1,7 +1,7 @@
 // Content moderation around the rest of the pipeline: the request's text is checked before the upstream
 // is called, the answer's text before the client sees it (a whole answer at once, a stream in windows).
 import {
-  GatewayError, LazyBody, protocolOf, type Engine, type LLMRequest, type LLMResponse, type ModerationRecord,
+  GatewayError, LazyBody, protocolOf, withoutCompression, type Engine, type LLMRequest, type LLMResponse, type ModerationRecord,
 } from "../../core";
 import { renderErrorEvent } from "../../protocols";
 import { replacedAnswer } from "./endings";
@@ -78,10 +78,7 @@ export async function moderated(req: LLMRequest, next: Engine, policy: Moderatio
     if (decision === "fail") throw checks.unavailable();
   }
   if (!policy.output) return next.process(req);
-  if (req.headers.has("accept-encoding")) {
-    req = { ...req, headers: new Headers(req.headers) };
-    req.headers.delete("accept-encoding"); // the answer must be readable here
-  }
+  req = withoutCompression(req); // the answer must be readable here
   const res = await next.process(req);
   if (res.status !== 200 || res.headers.has("content-encoding")) return res;
   return res.stream ? moderateStreamAnswer(req, res, policy, policy.output) : moderateWholeAnswer(req, res, policy, policy.output);

@@ -1,4 +1,4 @@
-import { log, sseDecoder, sseEncoder, SseEvent, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { log, sseDecoder, sseEncoder, SseEvent, withoutCompression, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { RewritePolicy, type RewritePolicyConfig } from "./policy";
 
 /** The three policies of a rewrite engine (each optional). */
@@ -39,12 +39,7 @@ export class RewriteEngine implements Engine {
       this.request.apply(body, () => ({ RawReq: body }), warnOnce(this.request, "request"));
       req.body.markDirty();
     }
-    if (this.response || this.chunk) {
-      // the upstream must answer uncompressed for its body to be rewritten
-      const headers = new Headers(req.headers);
-      headers.delete("accept-encoding");
-      req = { ...req, headers };
-    }
+    if (this.response || this.chunk) req = withoutCompression(req); // the upstream must answer uncompressed for its body to be rewritten
     const res = await this.next.process(req);
     if (this.response && res.body && res.status < 300) this.rewriteBody(res, req);
     if (this.chunk && res.stream && res.status < 300) res.stream = this.rewriteStream(res.stream, req);
