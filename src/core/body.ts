@@ -1,5 +1,5 @@
 import { GatewayError } from "./errors";
-import { scanTopLevel } from "./json-scan";
+import { indexTopLevel, type TopLevelIndex } from "./json-scan";
 
 const encoder = new TextEncoder();
 
@@ -13,6 +13,7 @@ export class LazyBody {
   private value: unknown;
   private parsed = false;
   private dirty = false;
+  private index: TopLevelIndex | null | undefined;
 
   private constructor(bytes: Uint8Array | undefined, value: unknown, parsed: boolean) {
     this.bytes = bytes;
@@ -72,14 +73,28 @@ export class LazyBody {
     return this.bytes;
   }
 
-  /** A top-level field, read by scanning the bytes when the body was not parsed yet. */
+  /**
+   * Refuses (400) a root object that holds a key twice: the gateway and the upstream could read different
+   * values (routing one model, serving another). One pass over the top level; the index it builds serves `field`.
+   */
+  checkKeys(): void {
+    if (this.parsed || !this.bytes) return;
+    this.index ??= indexTopLevel(this.bytes);
+    const dup = this.index?.duplicate;
+    if (dup !== undefined) {
+      throw new GatewayError("invalid_request", `request body has the key "${dup.slice(0, 64)}" more than once`, { param: dup.slice(0, 64) });
+    }
+  }
+
+  /** A top-level field, read from the top-level index when the body was not parsed yet. */
   field(key: string): unknown {
     if (this.parsed) return (this.value as Record<string, unknown> | null)?.[key];
-    const raw = scanTopLevel(this.bytes!, key);
-    if (raw === null) return (this.json() as Record<string, unknown> | null)?.[key]; // throws on malformed JSON
-    if (raw === undefined) return undefined;
+    this.index ??= indexTopLevel(this.bytes!);
+    if (this.index === null) return (this.json() as Record<string, unknown> | null)?.[key]; // throws on malformed JSON
+    const at = this.index.fields.get(key);
+    if (at === undefined) return undefined;
     try {
-      return JSON.parse(raw);
+      return JSON.parse(new TextDecoder().decode(this.bytes!.subarray(at[0], at[1])));
     } catch (err) {
       throw new GatewayError("invalid_request", `request body is not valid JSON at "${key}"`, { cause: err });
     }

@@ -2,7 +2,7 @@
 export * from "./types";
 export * from "./errors";
 export { LazyBody } from "./body";
-export { scanTopLevel, looksLikeJsonObject, lastKeyValue } from "./json-scan";
+export { scanTopLevel, indexTopLevel, looksLikeJsonObject, lastKeyValue, type TopLevelIndex } from "./json-scan";
 export { SseEvent, SseParser, sseDecoder, sseEncoder, formatSse } from "./sse";
 export { guardStream, takeIfComplete, StreamIdleTimeout, type StreamGuardOptions, type StreamOutcome, type StreamTransform } from "./stream-guard";
 export { concatBytes } from "./bytes";

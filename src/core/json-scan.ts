@@ -11,14 +11,22 @@ function isSpace(b: number): boolean {
 
 /** Index just past the closing quote of the string that starts at `open` (a quote), or -1. */
 function skipString(buf: Uint8Array, open: number): number {
+  const n = buf.length;
   let i = open + 1;
+  // short strings (keys, ids) byte by byte; long ones (text) by a native search for the next quote
+  for (let k = 0; k < 16; k++) {
+    if (i >= n) return -1;
+    const c = buf[i++];
+    if (c === QUOTE) return i;
+    if (c === BACKSLASH) i++;
+  }
   for (;;) {
     const q = buf.indexOf(QUOTE, i);
     if (q < 0) return -1;
     let bs = 0;
-    for (let j = q - 1; j > open && buf[j] === BACKSLASH; j--) bs++;
-    if (bs % 2 === 0) return q + 1;
+    for (let j = q - 1; buf[j] === BACKSLASH; j--) bs++;
     i = q + 1;
+    if ((bs & 1) === 0) return i;
   }
 }
 
@@ -31,15 +39,17 @@ function skipValue(buf: Uint8Array, i: number): number {
     return i;
   }
   let depth = 0;
-  for (; i < buf.length; i++) {
-    const b = buf[i];
+  const n = buf.length;
+  while (i < n) {
+    const b = buf[i]!;
     if (b === QUOTE) {
-      i = skipString(buf, i) - 1;
+      i = skipString(buf, i);
       if (i < 0) return -1;
-    } else if (b === LBRACE || b === LBRACKET) depth++;
-    else if (b === RBRACE || b === RBRACKET) {
-      if (--depth === 0) return i + 1;
+      continue;
     }
+    i++;
+    if (b === LBRACE || b === LBRACKET) depth++;
+    else if ((b === RBRACE || b === RBRACKET) && --depth === 0) return i;
   }
   return -1;
 }
@@ -56,32 +66,61 @@ export function looksLikeJsonObject(buf: Uint8Array): boolean {
   return buf[skipSpace(buf, 0)] === LBRACE && buf[end] === RBRACE;
 }
 
+/** The top-level keys of a JSON object and where each value lies in the bytes. */
+export interface TopLevelIndex {
+  /** Key → [start, end) of its raw value. */
+  fields: Map<string, [number, number]>;
+  /** The first key that the object holds twice (parsers disagree on which one counts), if any. */
+  duplicate?: string;
+}
+
 /**
- * The raw JSON text of a top-level key's value (e.g. `"gpt-4o"` with its quotes, or `true`),
- * `undefined` when the root object has no such key, or `null` when the bytes are not a JSON object.
+ * Indexes the root object's keys in one pass over the bytes, without building the tree; null when the bytes
+ * are not a JSON object. Every key is seen, so a key written twice is found (JSON.parse would keep the last
+ * silently, a first-match scan the first one).
  */
-export function scanTopLevel(buf: Uint8Array, key: string): string | undefined | null {
+export function indexTopLevel(buf: Uint8Array): TopLevelIndex | null {
+  const fields = new Map<string, [number, number]>();
+  let duplicate: string | undefined;
   let i = skipSpace(buf, 0);
   if (buf[i] !== LBRACE) return null;
   i = skipSpace(buf, i + 1);
-  if (buf[i] === RBRACE) return undefined;
+  if (buf[i] === RBRACE) return { fields };
   for (;;) {
     if (buf[i] !== QUOTE) return null;
     const keyEnd = skipString(buf, i);
     if (keyEnd < 0) return null;
     const rawName = decoder.decode(buf.subarray(i, keyEnd));
-    const name = rawName.includes("\\") ? (JSON.parse(rawName) as string) : rawName.slice(1, -1);
+    let name: string;
+    try {
+      name = rawName.includes("\\") ? (JSON.parse(rawName) as string) : rawName.slice(1, -1);
+    } catch {
+      return null;
+    }
     i = skipSpace(buf, keyEnd);
     if (buf[i] !== COLON) return null;
     const start = skipSpace(buf, i + 1);
     const end = skipValue(buf, start);
     if (end < 0 || end === start) return null;
-    if (name === key) return decoder.decode(buf.subarray(start, end));
+    if (fields.has(name)) duplicate ??= name;
+    fields.set(name, [start, end]);
     i = skipSpace(buf, end);
-    if (buf[i] === RBRACE) return undefined;
+    if (buf[i] === RBRACE) return duplicate === undefined ? { fields } : { fields, duplicate };
     if (buf[i] !== COMMA) return null;
     i = skipSpace(buf, i + 1);
   }
+}
+
+/**
+ * The raw JSON text of a top-level key's value (e.g. `"gpt-4o"` with its quotes, or `true`), the last one
+ * when the key repeats (as JSON.parse reads it), `undefined` when the root object has no such key, or
+ * `null` when the bytes are not a JSON object.
+ */
+export function scanTopLevel(buf: Uint8Array, key: string): string | undefined | null {
+  const index = indexTopLevel(buf);
+  if (!index) return null;
+  const at = index.fields.get(key);
+  return at && decoder.decode(buf.subarray(at[0], at[1]));
 }
 
 /**

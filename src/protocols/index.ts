@@ -18,3 +18,4 @@ export function renderErrorEvent(protocol: Protocol, err: GatewayError): string 
   return protocol === "anthropic" ? anthropicErrorEvent(err) : openaiErrorEvent(err);
 }
 export { tokenUsage, bodyUsage, findUsage, StreamUsage, type TokenUsage } from "./usage";
+export { checkTokenFields, requestedOutputTokens, requestedChoices, MAX_TOKEN_FIELD } from "./token-fields";

@@ -10,7 +10,8 @@ export interface TokenUsage {
 }
 
 type Body = Record<string, any>;
-const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+/** A token count an upstream reported: a non-negative finite number (anything else is no count at all). */
+const num = (v: unknown) => (typeof v === "number" && v >= 0 && v < 2 ** 40 ? Math.floor(v) : undefined);
 
 /** The usage object an OpenAI body or chunk carries, wherever the vendor put it. */
 export function findUsage(obj: Body | undefined): Body | undefined {

@@ -2,6 +2,7 @@
 // the access log. The gateway's server mounts three of them; a library user can mount any engine
 // on any path of their own Bun.serve.
 import { GatewayError, LazyBody, looksLikeJsonObject, protocolOf, toGatewayError, type ApiFormat, type Engine, type Protocol, type RequestContext } from "../core";
+import { checkTokenFields } from "../protocols";
 import { AccessLog } from "./access-log";
 import { readBody } from "./body-reader";
 import { nextRequestId } from "./request-id";
@@ -57,7 +58,9 @@ export function llmHandler(format: ApiFormat, engine: Engine | (() => Engine), o
       x.bytesIn = bytes.byteLength;
       if (!looksLikeJsonObject(bytes)) throw new GatewayError("invalid_request", "request body must be a JSON object");
       const body = LazyBody.fromBytes(bytes);
+      body.checkKeys();
       if (bytes.byteLength <= jsonCheckMaxBytes) body.json(); // cached; the original bytes are still what is forwarded
+      checkTokenFields(format, body);
       const res = await current().process({ format, path: x.path, headers: req.headers, body, signal: req.signal, ctx: x.ctx });
       return await engineResponse(x, res);
     } catch (err) {

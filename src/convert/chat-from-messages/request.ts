@@ -1,5 +1,6 @@
 // OpenAI Chat Completions request → Anthropic Messages request (protocol.md §4.1).
 import { GatewayError } from "../../core";
+import { requestedOutputTokens } from "../../protocols";
 import { blocksText } from "../messages-from-chat/content";
 
 type Body = Record<string, any>;
@@ -114,7 +115,7 @@ export function chatToMessagesRequest(body: Body, defaultMaxTokens = 8192): { bo
   if (body.logprobs === true) throw new GatewayError("invalid_request", "logprobs are not supported by this backend", { param: "logprobs" });
   if (Array.isArray(body.modalities) && body.modalities.includes("audio")) throw new GatewayError("invalid_request", "audio output is not supported by this backend", { param: "modalities" });
   const { system, messages } = convertMessages(body.messages);
-  const out: Body = { model: body.model, max_tokens: body.max_completion_tokens ?? body.max_tokens ?? defaultMaxTokens, messages };
+  const out: Body = { model: body.model, max_tokens: requestedOutputTokens("openai.chat", body) ?? defaultMaxTokens, messages };
   if (system.length) out.system = system;
   if (typeof body.temperature === "number") out.temperature = Math.min(1, Math.max(0, body.temperature));
   if (typeof body.top_p === "number") out.top_p = body.top_p;

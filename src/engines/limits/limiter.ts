@@ -53,6 +53,14 @@ export interface LimiterOptions {
 /** An empty admission (nothing to settle or release). */
 export const NO_ADMISSION: Admission = { takes: [], leases: [], reserved: 0 };
 
+/** Largest token count one request adds to a counter. */
+const MAX_TOKENS_PER_REQUEST = 2 ** 40;
+
+/** A token amount as a store takes it: a non-negative integer, whatever a client or upstream claimed (NaN counts as 0). */
+export function tokenCount(n: number): number {
+  return n > 0 ? Math.min(Math.ceil(n), MAX_TOKENS_PER_REQUEST) : 0;
+}
+
 /** Checks requests against limits in a LimitStore; counts are atomic, so concurrent requests cannot overshoot. */
 export class Limiter {
   /** Store failures so far (each one is also logged, at most every 10 s). */
@@ -67,7 +75,7 @@ export class Limiter {
   /** Admits a request under `limits` at `key`; `tokens` (called only when a token limit applies) is its reservation. */
   async admit(key: string, limits: Limits, tokens: () => number): Promise<AdmitResult> {
     const info: LimitInfo = {};
-    const reserve = limits.tpm || limits.tpd ? tokens() : 0;
+    const reserve = limits.tpm || limits.tpd ? tokenCount(tokens()) : 0;
     const windows = WINDOWS.filter((w) => limits[w.field]);
     try {
       const checks = windows.map((w) => ({ key: `${key}:${w.field}`, amount: w.what === "tokens" ? reserve : 1, limit: limits[w.field]!, windowMs: w.windowMs }));
@@ -102,7 +110,8 @@ export class Limiter {
   async settle(a: Admission, tokensUsed: number | undefined): Promise<void> {
     try {
       if (tokensUsed !== undefined) {
-        const fixes = a.takes.filter((t) => t.tokens && tokensUsed !== t.amount).map((t) => ({ key: t.key, window: t.window, windowMs: t.windowMs, delta: tokensUsed - t.amount }));
+        const used = tokenCount(tokensUsed);
+        const fixes = a.takes.filter((t) => t.tokens && used !== t.amount).map((t) => ({ key: t.key, window: t.window, windowMs: t.windowMs, delta: used - t.amount }));
         if (fixes.length) await this.store.adjustAll(fixes);
       }
       for (const l of a.leases) await this.store.release(l.key, l.lease);

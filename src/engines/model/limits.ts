@@ -2,7 +2,7 @@
 // each admitted request when its answer ends.
 import { guardStream, type Caller, type LLMRequest, type LLMResponse, type RequestContext } from "../../core";
 import { estimateInputTokens } from "../../convert";
-import { StreamUsage, bodyUsage, type TokenUsage } from "../../protocols";
+import { StreamUsage, bodyUsage, requestedChoices, requestedOutputTokens, type TokenUsage } from "../../protocols";
 import { Limiter, limitHeaders, type Admission, type LimitInfo, type Limits } from "../limits";
 
 /** The limits configuration of one model. */
@@ -16,11 +16,14 @@ export interface ModelLimits {
   maxOutputReservation: number;
 }
 
-/** Estimated input tokens plus the requested output cap (bounded): what a request reserves against token limits. */
+/**
+ * Estimated input tokens plus the requested output cap (bounded) for each answer asked for: what a request
+ * reserves against token limits. The handler checked the token fields, so this is a non-negative integer.
+ */
 export function reserveTokens(req: LLMRequest, cap: number): number {
   const body = req.body.json<Record<string, any>>();
-  const asked = body.max_tokens ?? body.max_completion_tokens ?? cap;
-  return estimateInputTokens(body) + Math.min(typeof asked === "number" ? asked : cap, cap);
+  const asked = requestedOutputTokens(req.format, body) ?? cap;
+  return estimateInputTokens(body) + Math.min(asked, cap) * requestedChoices(req.format, body);
 }
 
 /** Merges rate-limit states, keeping the tightest of each kind. */
