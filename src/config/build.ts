@@ -25,8 +25,8 @@ export interface BuiltGateway {
   listModels(headers: Headers): string[];
 }
 
-/** Builds the upstream engine for one backend definition (without rewrites). */
-export function buildBackend(b: BackendConfig, env: Record<string, string | undefined> = process.env): Engine {
+/** Builds the upstream engine for one backend definition (without rewrites); `maxResponseBytes` bounds whole answers. */
+export function buildBackend(b: BackendConfig, env: Record<string, string | undefined> = process.env, maxResponseBytes?: number): Engine {
   if (b.provider === "mock") {
     const m = b.mock ?? {};
     return new MockEngine({ text: m.text, chunks: m.chunks, latencyMs: m.latency_ms, chunkDelayMs: m.chunk_delay_ms });
@@ -41,6 +41,7 @@ export function buildBackend(b: BackendConfig, env: Record<string, string | unde
     connectTimeoutMs: b.connect_timeout_ms ?? TIMEOUT_DEFAULTS.connect,
     firstByteTimeoutMs: b.first_byte_timeout_ms ?? TIMEOUT_DEFAULTS.firstByte,
     idleTimeoutMs: b.idle_timeout_ms ?? TIMEOUT_DEFAULTS.idle,
+    maxResponseBytes,
   });
 }
 
@@ -58,8 +59,8 @@ export function profileFromConfig(p: ProfileConfig = {}): Partial<BackendProfile
 }
 
 /** A backend's full engine: rewrites around the upstream (so they see the upstream's shapes), conversion around that. */
-function backendEngine(b: BackendConfig, model: ModelConfig, env: Record<string, string | undefined>): Engine {
-  let engine = withRewrites(buildBackend(b, env), model, b);
+function backendEngine(b: BackendConfig, model: ModelConfig, env: Record<string, string | undefined>, maxResponseBytes: number): Engine {
+  let engine = withRewrites(buildBackend(b, env, maxResponseBytes), model, b);
   if (b.convert_to_chat === "from_messages") {
     engine = new ChatFromMessagesEngine(engine, { defaultMaxTokens: b.profile?.max_output_tokens, pingIntervalMs: b.profile?.ping_interval_ms });
   }
@@ -140,7 +141,7 @@ export function buildGateway(config: Config, env: Record<string, string | undefi
       const resolved = resolveBackend(own, config.backends);
       backends.set(backendName, {
         name: backendName,
-        engine: backendEngine(resolved, model, env),
+        engine: backendEngine(resolved, model, env, config.server.max_response_bytes),
         breaker: new CircuitBreaker(`${name}/${backendName}`, f.failure_threshold, f.cooldown_ms),
       });
     }

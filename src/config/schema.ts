@@ -155,6 +155,7 @@ export const ServerSchema = v.strictObject({
   host: v.optional(v.pipe(v.string(), v.minLength(1), v.description("Listen address")), "127.0.0.1"),
   port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535), v.description("Listen port (0: any free port)")), 8080),
   max_body_bytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Largest request body accepted; larger ones get 413")), 32 * 1024 * 1024),
+  max_response_bytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1024), v.description("Largest whole (non-stream) upstream answer the gateway holds in memory; a larger one is a 502")), 64 * 1024 * 1024),
   json_check_max_bytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Bodies up to this size are fully parsed at the edge so malformed JSON gets a 400 here; larger ones are checked by framing and a top-level scan (see docs/config.md)")), 65536),
   access_log: v.optional(v.pipe(v.boolean(), v.description("Write one JSON access-log line per request to stdout")), true),
   log_level: v.optional(v.pipe(v.picklist(["debug", "info", "warn", "error"]), v.description("Least severe log line written to stderr (--log-level overrides it)")), "info"),

@@ -49,7 +49,7 @@ async function postJson(opts: HttpModeratorOptions, body: object): Promise<Recor
   if (opts.apiKey) headers.authorization = `Bearer ${opts.apiKey}`;
   let res: Response;
   try {
-    res = await fetch(opts.url, { method: "POST", headers, body: JSON.stringify(body), signal: AbortSignal.timeout(opts.timeoutMs) });
+    res = await fetch(opts.url, { method: "POST", headers, body: JSON.stringify(body), signal: AbortSignal.timeout(opts.timeoutMs), redirect: "manual" });
   } catch (err) {
     const timedOut = (err as Error)?.name === "TimeoutError";
     throw new ModerationUnavailable(timedOut ? `moderation service did not answer within ${opts.timeoutMs} ms` : `moderation service unreachable: ${(err as Error)?.message ?? err}`);

@@ -11,6 +11,8 @@ const DROP_REQUEST = [
 const DROP_RESPONSE = [
   "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "te", "trailer", "transfer-encoding",
   "upgrade", "set-cookie", "set-cookie2",
+  // answers reach the client decoded and re-framed by the server
+  "content-encoding", "content-length",
 ];
 
 /** Copies client headers that may reach the upstream. */
@@ -23,9 +25,19 @@ export function clientResponseHeaders(upstream: Headers): Headers {
   return without(upstream, DROP_RESPONSE);
 }
 
-/** A copy of `headers` without the named ones (a native copy and a few deletes beat a JS loop over entries). */
+/**
+ * A copy of `headers` without the named ones, nor the hop-by-hop ones that its `Connection` header names
+ * (a native copy and a few deletes beat a JS loop over entries).
+ */
 function without(headers: Headers, names: readonly string[]): Headers {
   const out = new Headers(headers);
+  const connection = headers.get("connection");
+  if (connection) {
+    for (const name of connection.split(",")) {
+      const n = name.trim();
+      if (n) try { out.delete(n); } catch { /* not a header name */ }
+    }
+  }
   for (const name of names) out.delete(name);
   return out;
 }

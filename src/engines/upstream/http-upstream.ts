@@ -1,5 +1,6 @@
-import { GatewayError, LazyBody, guardStream, type ApiFormat, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { GatewayError, LazyBody, guardStream, log, type ApiFormat, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { ConnectFailed, ConnectProbe } from "./connect-probe";
+import { DEFAULT_MAX_RESPONSE_BYTES, readAnswer } from "./answer-body";
 import { Deadline } from "./deadline";
 import { clientResponseHeaders, upstreamRequestHeaders } from "./headers";
 
@@ -30,6 +31,8 @@ export interface HttpUpstreamOptions {
   firstByteTimeoutMs?: number;
   /** Longest silence between two body chunks (0: none). */
   idleTimeoutMs?: number;
+  /** Largest whole (non-stream) answer held in memory (default 64 MiB); a larger one is a 502. */
+  maxResponseBytes?: number;
 }
 
 /** Sends requests to an OpenAI- or Anthropic-compatible HTTP API and returns its answer as it comes. */
@@ -73,15 +76,18 @@ export class HttpUpstreamEngine implements Engine {
         headers: this.headersFor(req),
         body: req.body.bytesOut(),
         signal: abort.signal,
-        decompress: false,
+        redirect: "manual", // a redirect would carry the key, extra headers and prompt to another host
+        decompress: true, // identity was asked for; an upstream that compresses anyway is decoded here
         proxy: this.opts.httpProxy,
       });
       this.probe?.markOk();
+      if (res.status >= 300 && res.status < 400) throw redirected(res);
       const headers = clientResponseHeaders(res.headers);
       if (!res.body || !(res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
-        // a whole answer (JSON, or an error): read it under the idle deadline; bytes kept as they came
-        deadline.arm(this.opts.idleTimeoutMs ?? 0, "idle");
-        return { status: res.status, headers, body: LazyBody.fromBytes(await res.bytes()) };
+        // a whole answer (JSON, or an error): read it bounded, under the idle deadline
+        const max = this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+        const bytes = res.body ? await readAnswer(res.body, res.headers.get("content-length"), max, deadline, this.opts.idleTimeoutMs ?? 0) : new Uint8Array(0);
+        return { status: res.status, headers, body: LazyBody.fromBytes(bytes) };
       }
       deadline.clear();
       streaming = true;
@@ -97,6 +103,7 @@ export class HttpUpstreamEngine implements Engine {
   private headersFor(req: LLMRequest): Headers {
     const h = upstreamRequestHeaders(req.headers);
     h.set("content-type", "application/json");
+    h.set("accept-encoding", "identity"); // usage is read from answers: they must come as plain bytes
     const key = this.opts.apiKey;
     const anthropic = req.format !== "openai.chat";
     if (anthropic && !h.has("anthropic-version")) h.set("anthropic-version", "2023-06-01");
@@ -116,6 +123,19 @@ function withQuery(url: string, clientPath: string): string {
   const q = clientPath.indexOf("?");
   if (q < 0) return url;
   return url + (url.includes("?") ? "&" : "?") + clientPath.slice(q + 1);
+}
+
+/** A 3xx from an upstream: never followed; a 502 for the client, the target's host in the log. */
+function redirected(res: Response): GatewayError {
+  res.body?.cancel().catch(() => {});
+  let host = "(none)";
+  try {
+    host = new URL(res.headers.get("location") ?? "", res.url).host || host;
+  } catch {
+    // a malformed location: logged as none
+  }
+  log.warn("upstream answered a redirect, which is not followed", { status: res.status, location_host: host.slice(0, 255) });
+  return new GatewayError("upstream_unavailable", `upstream answered ${res.status} (a redirect, which the gateway does not follow)`, { status: 502 });
 }
 
 function clientGone(cause?: unknown): GatewayError {
