@@ -34,22 +34,46 @@ export class SseEvent {
   }
 }
 
-/** Incremental SSE parser: feed it text, collect whole events. */
+/** Default bound of one event (or one line) the parser holds, in characters: 16 Mi. */
+export const MAX_SSE_EVENT_CHARS = 16 * 1024 * 1024;
+
+/** Raised when one SSE line or event grows past the parser's bound (an upstream that never ends a line). */
+export class SseEventTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`upstream stream event is larger than the limit of ${limit} characters`);
+    this.name = "SseEventTooLarge";
+  }
+}
+
+/** Incremental SSE parser: feed it text, collect whole events. Linear in its input, bounded per event. */
 export class SseParser {
   private buf = "";
+  /** Pieces of a line still waiting for its end (kept apart, so a giant line is joined once, not rescanned per piece). */
+  private pending: string[] = [];
+  private pendingChars = 0;
+  private dataChars = 0;
   private event: string | undefined;
   private data: string[] = [];
   private id: string | undefined;
   private retry: number | undefined;
   private started = false;
 
-  /** Feeds a piece of text; returns the events it completed. */
+  constructor(private readonly maxEventChars = MAX_SSE_EVENT_CHARS) {}
+
+  /** Feeds a piece of text; returns the events it completed; throws SseEventTooLarge past the bound. */
   push(text: string): SseEvent[] {
     if (!this.started && text.length > 0) {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    this.buf += text;
+    if (text.indexOf("\n") < 0 && text.indexOf("\r") < 0) {
+      // no line ends here: hold the piece until one comes
+      this.pending.push(text);
+      this.pendingChars += text.length;
+      if (this.buf.length + this.pendingChars + this.dataChars > this.maxEventChars) throw new SseEventTooLarge(this.maxEventChars);
+      return [];
+    }
+    this.buf += this.joinPending() + text;
     const out: SseEvent[] = [];
     const buf = this.buf;
     const hasCR = buf.indexOf("\r") >= 0;
@@ -76,12 +100,22 @@ export class SseParser {
       start = nl + (buf.charCodeAt(nl) === 13 && buf.charCodeAt(nl + 1) === 10 ? 2 : 1);
     }
     this.buf = start === 0 ? buf : buf.slice(start);
+    if (this.buf.length + this.dataChars > this.maxEventChars) throw new SseEventTooLarge(this.maxEventChars);
     return out;
+  }
+
+  private joinPending(): string {
+    if (this.pending.length === 0) return "";
+    const text = this.pending.join("");
+    this.pending = [];
+    this.pendingChars = 0;
+    return text;
   }
 
   /** Ends the input: a last event with data but no blank line after it is still delivered. */
   end(): SseEvent[] {
     const out: SseEvent[] = [];
+    this.buf += this.joinPending();
     if (this.buf.length > 0) this.line(this.buf.replace(/\r$/, ""), out);
     this.buf = "";
     this.line("", out);
@@ -95,6 +129,7 @@ export class SseParser {
       }
       this.event = undefined;
       this.data = [];
+      this.dataChars = 0;
       this.retry = undefined;
       return;
     }
@@ -103,7 +138,11 @@ export class SseParser {
     const field = colon < 0 ? line : line.slice(0, colon);
     let value = colon < 0 ? "" : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === "data") this.data.push(value);
+    if (field === "data") {
+      this.data.push(value);
+      this.dataChars += value.length + 1;
+      if (this.dataChars > this.maxEventChars) throw new SseEventTooLarge(this.maxEventChars);
+    }
     else if (field === "event") this.event = value;
     else if (field === "id") {
       if (!value.includes("\0")) this.id = value;

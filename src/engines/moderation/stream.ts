@@ -119,17 +119,19 @@ export function moderateStream(src: ReadableStream<Uint8Array>, opts: StreamMode
           let r: ReadResult | undefined;
           let result: { out: string; over: boolean };
           let failure: unknown;
+          let events: SseEvent[] | undefined;
           try {
             r = await nextRead();
+            if (r) events = r.done ? [...parser.push(decoder.decode()), ...parser.end()] : parser.push(decoder.decode(r.value!, { stream: true }));
           } catch (err) {
             failure = err;
+            if (r && !r.done) reader.cancel(err).catch(() => {}); // an event past the size bound: stop reading
           }
           if (failure !== undefined) {
             // the upstream failed: what is held is checked first, then the failure goes on (the server adds the error event)
             result = await checkHeld();
           } else if (!r) result = await checkHeld(); // held too long: check what there is
-          else if (r.done) result = await takeAll([...parser.push(decoder.decode()), ...parser.end()], true);
-          else result = await takeAll(parser.push(decoder.decode(r.value!, { stream: true })), false);
+          else result = await takeAll(events!, r.done);
           if (result.out) ctrl.enqueue(encoder.encode(result.out));
           if (failure !== undefined && !result.over) return ctrl.error(failure);
           if (result.over) return ctrl.close();
