@@ -2,11 +2,12 @@
 // replace a model's backends and weights. Each write is one transaction that is validated as a whole config
 // before it commits, so a bad change is refused with its problems and nothing is stored; a good one bumps
 // the version, which every instance picks up (LISTEN/NOTIFY or polling).
-import { timingSafeEqual } from "node:crypto";
+import { keyCheck } from "../server";
 import { hashApiKey, newApiKey } from "../engines";
 import { formatProblem, loadConfigValue } from "../config/load";
 import type { DbConfigSource } from "../config/db/source";
 import { hintOf, insertKey, readConfig, replaceModelBackends, writeConfig } from "../config/db/repository";
+import { AuthThrottle } from "./auth-throttle";
 
 /** What the admin API needs. */
 export interface AdminOptions {
@@ -16,7 +17,12 @@ export interface AdminOptions {
   /** Called after a committed write (this instance reloads at once instead of waiting for its poll). */
   onWrite?: (version: number) => void;
   env?: Record<string, string | undefined>;
+  /** Refuses addresses after repeated failed authentications (default: 10 a minute). */
+  throttle?: AuthThrottle;
 }
+
+/** The admin handler: a request and, when served by Bun, its server (for the client's address). */
+export type AdminHandler = (req: Request, server?: { requestIP(req: Request): { address: string } | null }) => Promise<Response>;
 
 /** A refused write: an HTTP status and a message (and the config problems, when validation refused it). */
 class AdminError extends Error {
@@ -28,15 +34,10 @@ class AdminError extends Error {
 const json = (status: number, body: unknown) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
 
 /** The handler of every /admin path. */
-export function adminHandler(opts: AdminOptions): (req: Request) => Promise<Response> {
-  const expected = Buffer.from(opts.adminKey);
+export function adminHandler(opts: AdminOptions): AdminHandler {
+  const throttle = opts.throttle ?? new AuthThrottle();
   const db = opts.source.db;
-  const authorized = (req: Request) => {
-    const given = req.headers.get("x-api-key") ?? /^Bearer\s+(.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1]?.trim();
-    if (!given) return false;
-    const g = Buffer.from(given);
-    return g.length === expected.length && timingSafeEqual(g, expected);
-  };
+  const authorized = keyCheck(opts.adminKey);
 
   /** A write, validated as a whole config before it commits. */
   const write = async (change: (tx: Bun.SQL) => Promise<void>): Promise<number> => {
@@ -83,7 +84,7 @@ export function adminHandler(opts: AdminOptions): (req: Request) => Promise<Resp
       return json(200, { models: Object.fromEntries(Object.entries<Record<string, unknown>>(config.models).map(([name, def]) => [name, { backends: def.backends }])) });
     }],
     ["PUT", /^\/admin\/models\/([^/]+)\/backends$/, async (req, m) => {
-      const model = decodeURIComponent(m[1]!);
+      const model = pathName(m[1]!);
       const body = await bodyOf(req);
       if (!body.backends || typeof body.backends !== "object" || Array.isArray(body.backends)) throw new AdminError(400, `expected {"backends": {"default:<weight>": {...}, ...}}`);
       const version = await write(async (tx) => {
@@ -95,8 +96,17 @@ export function adminHandler(opts: AdminOptions): (req: Request) => Promise<Resp
     }],
   ];
 
-  return async (req) => {
-    if (!authorized(req)) return json(401, { error: { type: "authentication_error", message: "the admin API needs the admin key (Bearer or x-api-key)" } });
+  return async (req, server) => {
+    const address = server?.requestIP(req)?.address ?? "unknown";
+    const wait = throttle.blockedFor(address);
+    if (wait > 0) {
+      const retry = String(Math.ceil(wait / 1000));
+      return Response.json({ error: { type: "rate_limit_error", message: "too many failed admin authentications from this address; try again later" } }, { status: 429, headers: { "retry-after": retry, "cache-control": "no-store" } });
+    }
+    if (!authorized(req)) {
+      throttle.failed(address);
+      return json(401, { error: { type: "authentication_error", message: "the admin API needs the admin key (Bearer or x-api-key)" } });
+    }
     const path = new URL(req.url).pathname;
     const matching = routes.filter(([, re]) => re.test(path));
     const route = matching.find(([method]) => method === req.method);
@@ -112,6 +122,15 @@ export function adminHandler(opts: AdminOptions): (req: Request) => Promise<Resp
       return json(503, { error: { type: "database_error", message: `the config database failed: ${(err as Error).message}` } });
     }
   };
+}
+
+/** A name from the path, percent-decoded; a malformed escape is the client's mistake (400). */
+function pathName(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new AdminError(400, "the path holds a malformed percent escape");
+  }
 }
 
 /** A key's public id: the start of its hash. */

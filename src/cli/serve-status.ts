@@ -1,7 +1,7 @@
 // What a serving gateway reports about itself: the metrics' view of the live config, readiness, and the
 // start-up summary.
 import pkg from "../../package.json" with { type: "json" };
-import { describeRoutes, formatRoutes, type Config, type ConfigDatabase, type LiveConfig } from "../config";
+import { describeRoutes, formatRoutes, upstreamKeyUse, type Config, type ConfigDatabase, type LiveConfig } from "../config";
 import { log } from "../core";
 import type { MetricsSources } from "../metrics";
 import type { ReadyReport } from "../server";
@@ -46,7 +46,10 @@ export function summary(live: LiveConfig, url: string, admin: boolean, metrics: 
     `  endpoints  ${url}v1/chat/completions  ${url}v1/messages  ${url}v1/models`,
     `  health     /healthz  /readyz${metrics ? "  /metrics" : ""}${admin ? "  /admin" : ""}`,
     `  limits     ${limits}`,
-    `  routes:`,
   ];
+  const keys = upstreamKeyUse(config, process.env);
+  if (keys.fallback.length) lines.push(`  OCTOLLM_API_KEY is sent by  ${keys.fallback.join("  ")}`);
+  if (keys.empty.length) log.warn("these backends' api_key resolved empty: they send no key (OCTOLLM_API_KEY is not used for them)", { backends: keys.empty });
+  lines.push(`  routes:`);
   return [...lines, ...formatRoutes(describeRoutes(config)).map((l) => `    ${log.redact(l)}`)];
 }

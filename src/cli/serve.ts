@@ -1,9 +1,9 @@
 import { defineCommand } from "citty";
 import { parse as parseYaml } from "yaml";
 import pkg from "../../package.json" with { type: "json" };
-import { adminHandler } from "../admin";
+import { AuthThrottle, adminHandler, type AdminHandler } from "../admin";
 import {
-  DbConfigSource, LiveConfig, configSecrets, fileLoader, formatProblem, loadConfigFile, openDatabase, watchConfig,
+  ADMIN_KEY_MIN, DbConfigSource, LiveConfig, configSecrets, fileLoader, formatProblem, loadConfigFile, openDatabase, watchConfig,
   type Config, type ConfigDatabase, type ServerOverrides,
 } from "../config";
 import { log, type LogLevel } from "../core";
@@ -51,6 +51,23 @@ interface ServeArgs {
   "log-format"?: string;
 }
 
+/**
+ * A failure that no request path caught (a rejected promise nobody awaited, a throw in a timer) is logged and
+ * the gateway keeps serving: one bad request or backend must never take every other request down with it.
+ */
+function guardProcess(): void {
+  let last = 0, suppressed = 0;
+  const report = (kind: string) => (err: unknown) => {
+    const now = Date.now();
+    if (now - last < 1000) return void suppressed++;
+    last = now;
+    log.error(`${kind}: logged, still serving`, { error: (err as Error)?.stack?.split("\n").slice(0, 4).join(" | ") ?? String(err), suppressed });
+    suppressed = 0;
+  };
+  process.on("unhandledRejection", report("unhandled rejection"));
+  process.on("uncaughtException", report("uncaught exception"));
+}
+
 function fail(lines: string[], summary: string): never {
   for (const line of lines) console.error(line);
   console.error(`octollm: ${summary}`);
@@ -85,30 +102,49 @@ async function serveDatabase(args: ServeArgs, url: string, overrides: ServerOver
     process.off("SIGHUP", onHup);
   };
   const adminKey = first.config.server.admin_key ?? process.env.OCTOLLM_ADMIN_KEY;
-  const admin = adminKey ? adminHandler({ source, adminKey, onWrite: (version) => void live.reload(`admin write, version ${version}`) }) : undefined;
-  start(args, live, stopWatching, `config ${source.db.label} version ${first.version}${admin ? "; admin API on /admin" : ""}`, admin, source.db);
+  if (adminKey !== undefined && adminKey.length < ADMIN_KEY_MIN) {
+    fail([], `refusing to start: the admin key (${first.config.server.admin_key !== undefined ? "server.admin_key" : "OCTOLLM_ADMIN_KEY"}) needs at least ${ADMIN_KEY_MIN} characters`);
+  }
+  const throttle = new AuthThrottle();
+  const admin = adminKey ? adminHandler({ source, adminKey, throttle, onWrite: (version) => void live.reload(`admin write, version ${version}`) }) : undefined;
+  start(args, live, stopWatching, `config ${source.db.label} version ${first.version}${admin ? "; admin API on /admin" : ""}`, admin && { handler: admin, throttle }, source.db);
 }
 
-function start(args: ServeArgs, live: LiveConfig, stopWatching: Stop, source: string, admin?: (req: Request) => Promise<Response>, db?: ConfigDatabase): void {
+function start(args: ServeArgs, live: LiveConfig, stopWatching: Stop, source: string, admin?: { handler: AdminHandler; throttle: AuthThrottle }, db?: ConfigDatabase): void {
   const { server: settings } = live.config;
   applyLogSettings(args, live.config);
+  guardProcess();
   live.onSwap = (config) => log.setSecrets(configSecrets(config));
   const accessFormat = settings.log_format === "auto" && !args["log-format"] ? (process.stdout.isTTY ? "text" : "json") : log.format;
   const accessLog = new AccessLog(undefined, settings.access_log, undefined, accessFormat);
   const metrics = settings.metrics ? new GatewayMetrics(metricsSources(live)) : undefined;
   accessLog.observer = metrics;
+  if (admin && metrics) admin.throttle.onFailure = () => metrics.adminAuthFailures.inc();
   let stopping = false;
-  const server = startServer(() => live.current, {
-    host: args.host ?? settings.host,
-    port: args.port !== undefined ? parsePort(args.port) : settings.port,
-    maxBodyBytes: settings.max_body_bytes,
-    jsonCheckMaxBytes: settings.json_check_max_bytes,
-    accessLog: accessLog,
-    version: pkg.version,
-    metrics: metrics && (() => metrics.render()),
-    ready: () => readiness(live, db, stopping),
-    extraRoutes: admin ? { "/admin/*": admin } : undefined,
-  });
+  const host = args.host ?? settings.host;
+  const port = args.port !== undefined ? parsePort(args.port) : settings.port;
+  const metricsKey = settings.metrics_key ?? (process.env.OCTOLLM_METRICS_KEY || undefined);
+  if (metricsKey !== undefined && metricsKey.length < ADMIN_KEY_MIN) fail([], `refusing to start: the metrics key (OCTOLLM_METRICS_KEY) needs at least ${ADMIN_KEY_MIN} characters`);
+  let server: ReturnType<typeof startServer>;
+  try {
+    server = startServer(() => live.current, {
+      host,
+      port,
+      maxBodyBytes: settings.max_body_bytes,
+      jsonCheckMaxBytes: settings.json_check_max_bytes,
+      bodyIdleTimeoutMs: settings.body_idle_timeout_ms,
+      metricsKey,
+      accessLog: accessLog,
+      version: pkg.version,
+      metrics: metrics && (() => metrics.render()),
+      ready: () => readiness(live, db, stopping),
+      extraRoutes: admin ? { "/admin/*": admin.handler } : undefined,
+    });
+  } catch (err) {
+    const code = (err as { code?: string })?.code;
+    if (code === "EADDRINUSE") fail([], `cannot listen on ${host}:${port}: the port is already in use (is another gateway running?)`);
+    return fail([], `cannot listen on ${host}:${port}: ${(err as Error)?.message ?? err}`);
+  }
   const stop = async (signal: string) => {
     if (stopping) {
       log.warn("second signal: exiting now", { signal });

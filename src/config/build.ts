@@ -25,6 +25,28 @@ export interface BuiltGateway {
   listModels(headers: Headers): string[];
 }
 
+/**
+ * The key a backend sends: its own `api_key`; one that is written but resolves empty (`${KEY:-}`) means no
+ * key at all (never another vendor's); only a backend that does not mention `api_key` uses OCTOLLM_API_KEY.
+ */
+export function upstreamKey(b: BackendConfig, env: Record<string, string | undefined>): string | undefined {
+  return b.api_key !== undefined ? b.api_key || undefined : env.OCTOLLM_API_KEY || undefined;
+}
+
+/** Which HTTP backends (model/backend) send no key because theirs resolved empty, and which send OCTOLLM_API_KEY. */
+export function upstreamKeyUse(config: Config, env: Record<string, string | undefined>): { empty: string[]; fallback: string[] } {
+  const empty: string[] = [], fallback: string[] = [];
+  for (const [model, def] of Object.entries(config.models)) {
+    for (const [name, own] of Object.entries(def.backends)) {
+      const b = resolveBackend(own, config.backends);
+      if ((b.provider ?? "http") !== "http") continue;
+      if (b.api_key === "") empty.push(`${model}/${name}`);
+      else if (b.api_key === undefined && env.OCTOLLM_API_KEY) fallback.push(`${model}/${name}`);
+    }
+  }
+  return { empty, fallback };
+}
+
 /** Builds the upstream engine for one backend definition (without rewrites); `maxResponseBytes` bounds whole answers. */
 export function buildBackend(b: BackendConfig, env: Record<string, string | undefined> = process.env, maxResponseBytes?: number): Engine {
   if (b.provider === "mock") {
@@ -34,7 +56,7 @@ export function buildBackend(b: BackendConfig, env: Record<string, string | unde
   return new HttpUpstreamEngine({
     baseUrl: b.base_url!,
     paths: { "openai.chat": b.url_path_chat, "anthropic.messages": b.url_path_messages, "anthropic.count_tokens": b.url_path_count_tokens },
-    apiKey: b.api_key || env.OCTOLLM_API_KEY, // an empty value (e.g. ${KEY:-}) counts as none
+    apiKey: upstreamKey(b, env),
     anthropicApiKeyAsBearer: b.anthropic_api_key_as_bearer,
     extraHeaders: b.extra_headers,
     httpProxy: b.http_proxy,

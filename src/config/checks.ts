@@ -48,7 +48,9 @@ export function crossChecks(ctx: RawCheckContext): void {
   for (const [model, def] of Object.entries(config.models)) {
     const at: Path = ["models", model];
     const names = Object.keys(def.backends);
-    if (!names.some((n) => defaultPoolWeight(n) !== undefined)) report([...at, "backends"], "needs at least one backend named default:<weight>");
+    const weights = names.map(defaultPoolWeight).filter((w) => w !== undefined);
+    if (!weights.length) report([...at, "backends"], "needs at least one backend named default:<weight>");
+    else if (!weights.some((w) => w > 0)) report([...at, "backends"], "every default:<weight> backend has weight 0, so the pool could never serve: give one a weight above 0");
     checkRewrites(report, at, def as RewriteHolder);
     for (const name of names) checkModelBackend(report, [...at, "backends", name], name, def.backends[name]!, globals);
     def.default_rules.forEach((rule, i) => checkRule(report, [...at, "default_rules", i], rule, names));
@@ -104,6 +106,8 @@ function checkBackend(report: Report, at: Path, b: BackendConfig): void {
 
 function checkRule(report: Report, at: Path, rule: RuleLike, backends: string[]): void {
   if (rule.match !== undefined) checkExpr(report, [...at, "match"], rule.match);
+  const weights = Object.values(rule.forward_weights ?? {});
+  if (weights.length && !weights.some((w) => w > 0)) report([...at, "forward_weights"], "every weight is 0, so a matching request could never be served: give one a weight above 0");
   for (const name of Object.keys(rule.forward_weights ?? {})) {
     if (!backends.includes(name)) report([...at, "forward_weights", name], `unknown backend "${name}" of this model (known: ${backends.join(", ")})`, true);
   }

@@ -4,7 +4,7 @@ import * as v from "valibot";
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
 import { interpolateDocument, interpolateValue } from "./env";
 import { KEY_MARK } from "./checks";
-import { ConfigSchema, type Config } from "./schema";
+import { ConfigSchema, SECRET_TYPE_MESSAGE, type Config } from "./schema";
 
 /** One problem found in a config, with its 1-based position. */
 export interface ConfigProblem {
@@ -112,6 +112,7 @@ function pathOfNode(doc: Document, target: Node): string {
 /** A short, plain message for a valibot issue. */
 function describe(issue: v.BaseIssue<unknown>): string {
   if ((issue.type === "union" || issue.type === "variant") && issue.issues?.length) return describe(issue.issues[0]!);
+  if (issue.message === SECRET_TYPE_MESSAGE) return issue.message; // never echo what was written where a secret goes
   if (issue.expected === "never") return `unknown key ${issue.received}`;
   if (issue.kind === "schema" && issue.received === "undefined" && issue.expected?.startsWith('"')) return `missing required key ${issue.expected}`;
   if (issue.kind === "schema" && issue.expected && issue.received) return `expected ${issue.expected}, got ${issue.received}`;

@@ -2,10 +2,39 @@
 import * as v from "valibot";
 import { crossChecks } from "./checks";
 
+/** True for an http:// or https:// URL with a host (the only URLs an upstream, proxy or service may have). */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+const httpUrl = (what: string) =>
+  v.optional(v.pipe(v.string(), v.check(isHttpUrl, "must be an http:// or https:// URL with a host"), v.description(what)));
+/** The type error of a secret field: it never echoes the value (a YAML number would otherwise be printed back). */
+export const SECRET_TYPE_MESSAGE = "must be a string: quote it (the value is not shown)";
+const secret = (what: string) => v.optional(v.pipe(v.string(SECRET_TYPE_MESSAGE), v.description(what)));
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** A header value: no CR, LF or NUL (they would split or cut the request). */
+const HEADER_VALUE = /^[^\r\n\0]*$/;
+const headers = (what: string) => v.optional(v.pipe(
+  v.record(
+    v.pipe(v.string(), v.regex(HEADER_NAME, "must be a valid header name (letters, digits and !#$%&'*+.^_`|~-, no spaces)")),
+    v.pipe(v.string(), v.regex(HEADER_VALUE, "a header value may not hold CR, LF or NUL")),
+  ),
+  v.description(what),
+));
+
 const path = (what: string) =>
   v.optional(v.pipe(v.string(), v.startsWith("/", "must start with /"), v.description(`Upstream path for ${what}`)));
 const ms = (what: string) =>
   v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description(what)));
+
+/** Fewest characters of an admin key, from the config or from OCTOLLM_ADMIN_KEY. */
+export const ADMIN_KEY_MIN = 16;
 
 /** Settings of the built-in mock backend. */
 export const MockSchema = v.strictObject({
@@ -53,14 +82,14 @@ export const ProfileSchema = v.strictObject({
 
 const backendFields = {
   provider: v.optional(v.pipe(v.picklist(["http", "mock"]), v.description("http (default): an OpenAI/Anthropic-compatible API; mock: the built-in offline backend"))),
-  base_url: v.optional(v.pipe(v.string(), v.url("must be a URL"), v.description("Base URL that the url_path_* paths are appended to"))),
+  base_url: httpUrl("Base URL that the url_path_* paths are appended to (http:// or https://)"),
   url_path_chat: path("OpenAI chat completions (default /v1/chat/completions)"),
   url_path_messages: path("Anthropic messages (default /v1/messages)"),
   url_path_count_tokens: path("Anthropic count_tokens (default /v1/messages/count_tokens)"),
-  api_key: v.optional(v.pipe(v.string(), v.description("Upstream API key (default: env OCTOLLM_API_KEY)"))),
+  api_key: secret("Upstream API key (written but empty, e.g. ${KEY:-}: no key; not written: env OCTOLLM_API_KEY)"),
   anthropic_api_key_as_bearer: v.optional(v.pipe(v.boolean(), v.description("Send the key to Anthropic-format endpoints as Authorization: Bearer instead of x-api-key"))),
-  extra_headers: v.optional(v.pipe(v.record(v.string(), v.string()), v.description("Headers added to every upstream request"))),
-  http_proxy: v.optional(v.pipe(v.string(), v.url("must be a URL"), v.description("HTTP(S) proxy for upstream requests"))),
+  extra_headers: headers("Headers added to every upstream request"),
+  http_proxy: httpUrl("HTTP(S) proxy for upstream requests (http:// or https://)"),
   connect_timeout_ms: ms("TCP connect deadline for an origin with no recent answer (default 10000; 0: none)"),
   first_byte_timeout_ms: ms("Deadline for the upstream's response headers (default 600000; 0: none)"),
   idle_timeout_ms: ms("Longest silence between two response chunks (default 300000; 0: none)"),
@@ -121,8 +150,8 @@ export const RuleSchema = v.strictObject({
 export const ModerationSchema = v.strictObject({
   enabled: v.optional(v.pipe(v.boolean(), v.description("false turns moderation off (e.g. for one org)"))),
   provider: v.optional(v.pipe(v.picklist(["openai", "webhook"]), v.description("openai: an OpenAI-compatible /v1/moderations; webhook: POST {text, direction, model, org} → {allow, reason}"))),
-  url: v.optional(v.pipe(v.string(), v.regex(/^https?:\/\//, "must be an http:// or https:// URL"), v.description("Full URL of the service, e.g. https://api.openai.com/v1/moderations"))),
-  api_key: v.optional(v.pipe(v.string(), v.description("Sent as Bearer (use ${VAR})"))),
+  url: httpUrl("Full URL of the service, e.g. https://api.openai.com/v1/moderations"),
+  api_key: secret("Sent as Bearer (use ${VAR})"),
   model: v.optional(v.pipe(v.string(), v.description("openai: the moderation model, e.g. omni-moderation-latest"))),
   thresholds: v.optional(v.pipe(v.record(v.string(), v.pipe(v.number(), v.minValue(0), v.maxValue(1))), v.description("openai: category → score at or above which it counts as flagged (instead of the service's own flag)"))),
   timeout_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Deadline of one check (default 2000)"))),
@@ -161,13 +190,15 @@ export const ServerSchema = v.strictObject({
   log_level: v.optional(v.pipe(v.picklist(["debug", "info", "warn", "error"]), v.description("Least severe log line written to stderr (--log-level overrides it)")), "info"),
   log_format: v.optional(v.pipe(v.picklist(["auto", "json", "text"]), v.description("stderr log lines: JSON, readable text, or auto (text in a terminal, else JSON)")), "auto"),
   metrics: v.optional(v.pipe(v.boolean(), v.description("Serve Prometheus metrics on GET /metrics")), true),
+  metrics_key: v.optional(v.pipe(v.string(SECRET_TYPE_MESSAGE), v.minLength(ADMIN_KEY_MIN, `the metrics key needs at least ${ADMIN_KEY_MIN} characters`), v.description("When set, GET /metrics needs this key (Bearer or x-api-key): model, org and backend names stay private (default: env OCTOLLM_METRICS_KEY, else open)"))),
+  body_idle_timeout_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Longest pause while a request body arrives; a body that stalls longer is refused with 408 (0: none)")), 30_000),
   shutdown_grace_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("On SIGTERM/SIGINT: how long answers in flight may take to finish before the process exits")), 30_000),
   redis_url: v.optional(v.pipe(v.string(), v.regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL"), v.description("Share limit counters through this Redis (default: env REDIS_URL, else in memory)"))),
   redis_key_prefix: v.optional(v.pipe(v.string(), v.minLength(1), v.description("Prefix of every Redis key (to share one Redis between gateways or environments)")), "octollm:"),
   limits_on_store_error: v.optional(v.pipe(v.picklist(["open", "closed"]), v.description("When Redis cannot be reached: let requests through (open) or refuse them with 503 (closed)")), "open"),
   max_output_reservation: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Most output tokens a request reserves against token limits before its real usage is known")), 4096),
   config_db: v.optional(v.pipe(v.string(), v.minLength(1), v.description("Read backends, models and users from this database: a SQLite path (sqlite://file.db) or postgres://… (this file then holds only `server`)"))),
-  admin_key: v.optional(v.pipe(v.string(), v.minLength(16, "the admin key needs at least 16 characters"), v.description("Key of the /admin API (database mode), sent as Bearer or x-api-key; default: env OCTOLLM_ADMIN_KEY"))),
+  admin_key: v.optional(v.pipe(v.string(SECRET_TYPE_MESSAGE), v.minLength(ADMIN_KEY_MIN, `the admin key needs at least ${ADMIN_KEY_MIN} characters`), v.description("Key of the /admin API (database mode), sent as Bearer or x-api-key; default: env OCTOLLM_ADMIN_KEY"))),
   config_poll_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(50), v.description("Database mode: how often the config version is polled (PostgreSQL also pushes changes with LISTEN/NOTIFY)")), 500),
   failover: v.optional(v.strictObject({
     max_attempts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10), v.description("Tries in all, on distinct backends (1: no retry)")), 3),
@@ -179,7 +210,7 @@ export const ServerSchema = v.strictObject({
 
 /** An organisation: its users' API keys and the models it lists (with its own rules). */
 export const OrgSchema = v.strictObject({
-  api_keys: v.optional(v.pipe(v.record(v.string(), v.pipe(v.string(), v.minLength(8, "API keys need at least 8 characters"))), v.description("User → API key")), {}),
+  api_keys: v.optional(v.pipe(v.record(v.string(), v.pipe(v.string(SECRET_TYPE_MESSAGE), v.minLength(8, "API keys need at least 8 characters"))), v.description("User → API key")), {}),
   key_limits: v.optional(v.pipe(LimitsSchema, v.description("Limits for each API key of this org, across models"))),
   models: v.optional(v.pipe(
     v.record(v.string(), v.nullable(v.strictObject({

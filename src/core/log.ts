@@ -6,6 +6,17 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 /** How lines look: JSON lines, or text for a person at a terminal. */
 export type LogFormat = "json" | "text";
 
+/** Query parameters of a URL that carry secrets (`?password=…`). */
+export const SECRET_PARAMS = /([?&](?:password|pass|pwd|sslpassword|secret|token|api_?key|key|auth(?:_token)?)=)[^&#\s"]*/gi;
+
+/** Control characters of text bound for a terminal (escape sequences could retitle or rewrite it). */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Text with its control characters written as \uXXXX, safe to print on a terminal. */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** Writes log lines; `log` is the process's instance. */
@@ -26,7 +37,11 @@ export class Logger {
   redact(text: string): string {
     let out = text;
     for (const s of this.secrets) if (out.includes(s)) out = out.replaceAll(s, "***");
-    if (out.includes("://")) out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s"]*:)[^@\s"]+@/gi, "$1***@");
+    if (out.includes("://")) {
+      // a URL's password up to its last @ (an unencoded @ inside it stays hidden), and secret query parameters
+      out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s"]*:)[^\s"]*@/gi, "$1***@");
+      out = out.replace(SECRET_PARAMS, "$1***");
+    }
     return out.includes("earer") ? out.replace(/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{6,}/gi, "$1***") : out;
   }
 
@@ -56,7 +71,7 @@ export class Logger {
     const ts = new Date().toISOString();
     if (format === "json") return this.redact(JSON.stringify({ ts, level, msg, ...fields })) + "\n";
     const rest = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === "string" ? (/\s/.test(v) ? JSON.stringify(v) : v) : JSON.stringify(v)}`);
-    return this.redact(`${ts.slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${msg}${rest.length ? "  " + rest.join(" ") : ""}`) + "\n";
+    return escapeControls(this.redact(`${ts.slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${msg}${rest.length ? "  " + rest.join(" ") : ""}`)) + "\n";
   }
 
   private line(level: LogLevel, msg: string, fields: Record<string, unknown>): void {

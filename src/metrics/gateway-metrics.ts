@@ -30,6 +30,7 @@ export class GatewayMetrics implements RequestObserver {
   readonly rateLimited = this.registry.add(new Counter("octollm_rate_limited_total", "Requests refused by the gateway's own rate limits, by scope", ["model", "scope"]));
   readonly moderation = this.registry.add(new Counter("octollm_moderation_decisions_total", "Moderation decisions (error: the service failed)", ["model", "direction", "decision"]));
   readonly moderationTime = this.registry.add(new Histogram("octollm_moderation_duration_seconds", "Time spent waiting on the moderation service per request and direction", ["direction"], MODERATION_BUCKETS));
+  readonly adminAuthFailures = this.registry.add(new Counter("octollm_admin_auth_failures_total", "Admin API requests refused for a missing or wrong admin key"));
   private readonly inFlight = this.registry.add(new Gauge("octollm_streams_in_flight", "Streamed answers going out now"));
   private readonly common = new Map<string, { requests: { n: number }; duration: HistogramSeries; ttft: HistogramSeries; tokensIn: { n: number }; tokensOut: { n: number } }>();
 

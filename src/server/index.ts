@@ -4,3 +4,4 @@ export { llmHandler, chatCompletionsHandler, messagesHandler, type HandlerOption
 export { AccessLog, type AccessRecord, type LineSink, type RequestObserver } from "./access-log";
 export { readBody } from "./body-reader";
 export { nextRequestId } from "./request-id";
+export { keyCheck } from "./key-check";

@@ -3,6 +3,7 @@ import { GatewayError, type Engine, type Protocol } from "../core";
 import { anthropicModelList } from "../protocols/anthropic";
 import { openaiModelList } from "../protocols/openai";
 import { AccessLog } from "./access-log";
+import { keyCheck } from "./key-check";
 import { llmHandler, methodNotAllowed, newExchange, type HandlerOptions } from "./handler";
 import { errorResponse, jsonResponse } from "./respond";
 
@@ -20,6 +21,10 @@ export interface ServerOptions {
   maxBodyBytes: number;
   /** Bodies up to this size are parsed in full on arrival (default 65536). */
   jsonCheckMaxBytes?: number;
+  /** Longest pause while a request body arrives before a 408 (default 30 000; 0: none). */
+  bodyIdleTimeoutMs?: number;
+  /** When set, GET /metrics needs this key (Bearer or x-api-key). */
+  metricsKey?: string;
   accessLog?: AccessLog;
   version?: string;
   /** The Prometheus text for GET /metrics (no route without it). */
@@ -27,7 +32,7 @@ export interface ServerOptions {
   /** Readiness for GET /readyz: each dependency's state (default: ready once serving). */
   ready?: () => Promise<ReadyReport>;
   /** More routes (Bun.serve route patterns), e.g. the admin API on "/admin/*". */
-  extraRoutes?: Record<string, (req: Request) => Response | Promise<Response>>;
+  extraRoutes?: Record<string, (req: Request, server: Server) => Response | Promise<Response>>;
 }
 
 type Server = Bun.Server<undefined>;
@@ -42,7 +47,7 @@ export function startServer(state: () => GatewayState, opts: ServerOptions): Ser
   const log = opts.accessLog ?? new AccessLog();
   const startedAt = new Date();
 
-  const handlerOpts: HandlerOptions = { maxBodyBytes: opts.maxBodyBytes, jsonCheckMaxBytes: opts.jsonCheckMaxBytes, accessLog: log };
+  const handlerOpts: HandlerOptions = { maxBodyBytes: opts.maxBodyBytes, jsonCheckMaxBytes: opts.jsonCheckMaxBytes, bodyIdleTimeoutMs: opts.bodyIdleTimeoutMs, accessLog: log };
   const root = () => state().root;
   const chat = llmHandler("openai.chat", root, handlerOpts);
   const messages = llmHandler("anthropic.messages", root, handlerOpts);
@@ -69,18 +74,22 @@ export function startServer(state: () => GatewayState, opts: ServerOptions): Ser
     const ready = Object.values(report.checks).every((v) => v === "ok");
     return Response.json({ status: ready ? "ready" : "not ready", checks: { config: "ok", ...report.checks } }, { status: ready ? 200 : 503, headers: { "cache-control": "no-store" } });
   };
-  const extra: Record<string, (req: Request) => Response | Promise<Response>> = { ...opts.extraRoutes };
+  const extra: Record<string, (req: Request, server: Server) => Response | Promise<Response>> = { ...opts.extraRoutes };
   const metrics = opts.metrics;
   if (metrics) {
-    extra["/metrics"] = (req) => req.method === "GET"
-      ? new Response(metrics(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } })
-      : new Response(null, { status: 405, headers: { allow: "GET" } });
+    const allowed = opts.metricsKey ? keyCheck(opts.metricsKey) : () => true;
+    extra["/metrics"] = (req) => {
+      if (req.method !== "GET") return new Response(null, { status: 405, headers: { allow: "GET" } });
+      if (!allowed(req)) return new Response("metrics need server.metrics_key (Bearer or x-api-key)\n", { status: 401, headers: { "www-authenticate": "Bearer" } });
+      return new Response(metrics(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
+    };
   }
 
   return Bun.serve({
     hostname: opts.host,
     port: opts.port,
     development: false,
+    reusePort: false, // a second gateway on the same port is an error, never a silent half of the traffic
     idleTimeout: 120,
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     routes: {

@@ -1,6 +1,7 @@
 // A configuration database: SQLite (a file, through Bun's SQL client over bun:sqlite) or PostgreSQL (Bun's
 // SQL client), chosen by the URL. Both speak the same SQL here, with $1 placeholders.
 import { SQL } from "bun";
+import { SECRET_PARAMS } from "../../core";
 
 /** An open configuration database. */
 export interface ConfigDatabase {
@@ -16,9 +17,38 @@ export function databaseKind(url: string): "sqlite" | "postgres" {
   return /^postgres(ql)?:\/\//i.test(url) ? "postgres" : "sqlite";
 }
 
-/** A URL with its password replaced by ***. */
+/**
+ * A URL with every secret replaced by ***: the password of its user info (up to the last `@`, so a password
+ * with an unencoded `@` is hidden whole) and secret query parameters (`?password=…`).
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, "$1***@");
+  let out = url;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(out);
+  if (scheme) {
+    const rest = out.slice(scheme[0].length);
+    const at = rest.lastIndexOf("@");
+    const colon = rest.indexOf(":");
+    if (at >= 0 && colon >= 0 && colon < at) out = `${scheme[0]}${rest.slice(0, colon)}:***${rest.slice(at)}`;
+  }
+  return out.replace(SECRET_PARAMS, "$1***");
+}
+
+/** A driver's message with the URL, and each secret in it, hidden. */
+function scrub(message: string, url: string, label: string): string {
+  let out = message.split(url).join(label);
+  const secrets = [...url.matchAll(/[?&](?:password|pass|pwd|sslpassword|secret|token)=([^&#]+)/gi)].map((m) => m[1]!);
+  const at = url.lastIndexOf("@"), colon = url.indexOf(":", url.indexOf("://") + 3);
+  if (at > 0 && colon > 0 && colon < at) secrets.push(url.slice(colon + 1, at));
+  for (const s of secrets) {
+    if (s.length < 3) continue;
+    out = out.split(s).join("***");
+    try {
+      out = out.split(decodeURIComponent(s)).join("***");
+    } catch {
+      // not percent-encoded text
+    }
+  }
+  return out;
 }
 
 /** Opens (and for SQLite creates) the database; throws a plain message when it cannot be reached. */
@@ -42,7 +72,7 @@ export async function openDatabase(url: string): Promise<ConfigDatabase> {
     }
   } catch (err) {
     await sql.close().catch(() => {});
-    throw new Error(`cannot open the config database ${label}: ${(err as Error).message}`);
+    throw new Error(`cannot open the config database ${label}: ${scrub((err as Error).message, url, label)}`);
   }
   return { kind, sql, label, close: () => sql.close() };
 }

@@ -31,9 +31,11 @@ export async function configVersion(sql: SQL): Promise<number> {
 /** Runs `change` in a transaction that also bumps the version (and announces it); returns the new version. */
 export async function writeConfig(db: ConfigDatabase, change: (tx: Tx) => Promise<void>): Promise<number> {
   return db.sql.begin(async (tx) => {
-    await change(tx);
+    // the version row is taken first: concurrent writes (other requests, other instances) run one after another,
+    // so each sees what the one before it committed (two creations for a new org do not both insert the org)
     const rows = await tx.unsafe(`UPDATE octollm_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'version' RETURNING value`);
     const version = Number(rows[0].value);
+    await change(tx);
     if (db.kind === "postgres") await tx.unsafe(`SELECT pg_notify($1, $2)`, [CHANGE_CHANNEL, String(version)]);
     return version;
   });
@@ -94,10 +96,7 @@ async function insertRules(tx: Tx, model: string, org: string, rules: Raw[]): Pr
 
 /** Stores a key's hash for org/user (the org is created when it does not exist). */
 export async function insertKey(tx: Tx, org: string, user: string, keyHash: string, hint: string, createdAt: string): Promise<void> {
-  const known = await tx.unsafe(`SELECT name FROM octollm_orgs WHERE name = $1`, [org]);
-  if (known.length === 0) {
-    await tx.unsafe(`INSERT INTO octollm_orgs (name, position, key_limits) VALUES ($1, (SELECT COALESCE(MAX(position), -1) + 1 FROM octollm_orgs), NULL)`, [org]);
-  }
+  await tx.unsafe(`INSERT INTO octollm_orgs (name, position, key_limits) VALUES ($1, (SELECT COALESCE(MAX(position), -1) + 1 FROM octollm_orgs), NULL) ON CONFLICT (name) DO NOTHING`, [org]);
   await tx.unsafe(`INSERT INTO octollm_api_keys (key_hash, org, user_name, hint, created_at) VALUES ($1, $2, $3, $4, $5)`, [keyHash, org, user, hint, createdAt]);
 }
 

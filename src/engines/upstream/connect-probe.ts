@@ -39,19 +39,22 @@ export class ConnectProbe {
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new ConnectFailed(`connect to ${this.host}:${this.port} timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
     });
-    const connect = Bun.connect({
-      hostname: this.host,
-      port: this.port,
-      socket: { data() {}, open(s) { s.end(); } },
-    }).then(
-      (s) => s.end(),
-      (err: Error) => {
-        throw new ConnectFailed(`connect to ${this.host}:${this.port} failed: ${err.message}`);
-      },
-    );
     try {
+      // inside the try: Bun.connect may throw at once (a bad host), and the timer must still be cleared
+      const connect = Bun.connect({
+        hostname: this.host,
+        port: this.port,
+        socket: { data() {}, open(s) { s.end(); } },
+      }).then(
+        (s) => s.end(),
+        (err: Error) => {
+          throw new ConnectFailed(`connect to ${this.host}:${this.port} failed: ${err.message}`);
+        },
+      );
       await Promise.race([connect, deadline]);
       this.markOk();
+    } catch (err) {
+      throw err instanceof ConnectFailed ? err : new ConnectFailed(`connect to ${this.host}:${this.port} failed: ${(err as Error)?.message ?? err}`);
     } finally {
       clearTimeout(timer);
     }

@@ -1,0 +1,62 @@
+// Failed admin authentications, counted per client address: past a few in a window the address is refused
+// (429) until the window ends, so an admin key cannot be guessed at line rate. Each failure is counted and
+// logged (at most one line per address per window).
+import { log } from "../core";
+
+/** Settings of the throttle. */
+export interface AuthThrottleOptions {
+  /** Failures an address may make in one window before it is refused (default 10). */
+  maxFailures?: number;
+  /** Window length in ms (default 60 000). */
+  windowMs?: number;
+  now?: () => number;
+}
+
+/** Tracks failed authentications by client address. */
+export class AuthThrottle {
+  private readonly failures = new Map<string, { count: number; resetAt: number; logged: boolean }>();
+  private readonly max: number;
+  private readonly windowMs: number;
+  private readonly now: () => number;
+  /** Called on every failure (metrics). */
+  onFailure?: () => void;
+
+  constructor(opts: AuthThrottleOptions = {}) {
+    this.max = opts.maxFailures ?? 10;
+    this.windowMs = opts.windowMs ?? 60_000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Milliseconds this address must wait before trying again (0: it may try now). */
+  blockedFor(address: string): number {
+    const entry = this.failures.get(address);
+    if (!entry) return 0;
+    const now = this.now();
+    if (entry.resetAt <= now) {
+      this.failures.delete(address);
+      return 0;
+    }
+    return entry.count >= this.max ? entry.resetAt - now : 0;
+  }
+
+  /** Records one failed authentication from this address. */
+  failed(address: string): void {
+    const now = this.now();
+    if (this.failures.size > 100_000) this.sweep(now); // bounded however many addresses try
+    let entry = this.failures.get(address);
+    if (!entry || entry.resetAt <= now) this.failures.set(address, (entry = { count: 0, resetAt: now + this.windowMs, logged: false }));
+    entry.count++;
+    this.onFailure?.();
+    if (!entry.logged) {
+      entry.logged = true;
+      log.warn("admin API: failed authentication", { address, window_ms: this.windowMs, max_failures: this.max });
+    } else if (entry.count === this.max) {
+      log.warn("admin API: address refused after repeated failed authentications", { address, failures: entry.count, retry_after_ms: entry.resetAt - now });
+    }
+  }
+
+  private sweep(now: number): void {
+    for (const [address, entry] of this.failures) if (entry.resetAt <= now) this.failures.delete(address);
+    if (this.failures.size > 100_000) this.failures.clear();
+  }
+}
