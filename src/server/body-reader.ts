@@ -23,27 +23,22 @@ export async function readBody(req: Request, limit: number, idleMs = 0): Promise
   const chunks: Uint8Array[] = [];
   let total = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let timedOut = false;
-  const onIdle = () => {
-    timedOut = true;
-    reader.cancel().catch(() => {});
-  };
+  let fire: (() => void) | undefined;
+  // one timer for the whole read, re-armed per piece; a read that outlives it loses the race
+  const silence = idleMs > 0 ? new Promise<never>((_, reject) => (fire = () => reject(stalled(idleMs)))) : undefined;
+  silence?.catch(() => {});
   try {
     for (;;) {
-      if (idleMs > 0) timer = timer ? timer.refresh() : setTimeout(onIdle, idleMs);
-      const { done, value } = await reader.read().catch((err) => {
-        if (timedOut) throw stalled(idleMs);
-        throw err;
-      });
-      if (timedOut) throw stalled(idleMs);
+      if (fire) timer = timer ? timer.refresh() : setTimeout(fire, idleMs);
+      const { done, value } = await (silence ? Promise.race([reader.read(), silence]) : reader.read());
       if (done) break;
       total += value.byteLength;
-      if (total > limit) {
-        reader.cancel().catch(() => {});
-        throw tooLarge(limit);
-      }
+      if (total > limit) throw tooLarge(limit);
       chunks.push(value);
     }
+  } catch (err) {
+    reader.cancel().catch(() => {});
+    throw err;
   } finally {
     if (timer) clearTimeout(timer);
   }

@@ -31,7 +31,7 @@ describe("config loading", () => {
     expect(problems(yaml)).toEqual([
       `c.yaml:2:9 server.port: expected number, got "80"`,
       `c.yaml:3:3 server.hots: unknown key "hots"`,
-      `c.yaml:6:15 backends.up.base_url: must be a URL`,
+      `c.yaml:6:15 backends.up.base_url: must be an http:// or https:// URL with a host`,
     ]);
     const second = yaml.replace(`port: "80"`, "port: 80").replace("  hots: x\n", "").replace("not-a-url", "http://x");
     expect(problems(second)).toEqual([`c.yaml:10:14 models.m.backends.default:1.use: unknown backend "upp" (known: up)`]);

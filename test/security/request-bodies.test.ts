@@ -1,0 +1,49 @@
+// #12.7: a request body that stalls or trickles to a stop is refused with 408 instead of holding a connection forever.
+import { afterAll, expect, test } from "bun:test";
+import { connect } from "node:net";
+import { buildGateway, loadConfigText } from "../../src/config";
+import { startServer } from "../../src/server";
+
+const r = loadConfigText(`models:\n  m:\n    backends:\n      default:1: { provider: mock }\n`);
+if (!r.ok) throw new Error("bad config");
+const gw = buildGateway(r.config);
+const server = startServer(() => gw, { host: "127.0.0.1", port: 0, maxBodyBytes: 1 << 20, bodyIdleTimeoutMs: 300 });
+afterAll(() => server.stop(true));
+
+/** Sends the head and the first part of a body, then nothing more; resolves with what the server answered. */
+function stalledUpload(head: string, first: string, trickle = 0): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(server.port!, "127.0.0.1");
+    let got = "";
+    let timer: ReturnType<typeof setInterval> | undefined;
+    socket.on("connect", () => {
+      socket.write(head + first);
+      let n = 0;
+      if (trickle) timer = setInterval(() => (n++ < trickle ? socket.write("1\r\n \r\n") : clearInterval(timer)), 100);
+    });
+    socket.on("data", (d) => {
+      got += d.toString();
+      setTimeout(() => { clearInterval(timer); socket.destroy(); resolve(got); }, 50);
+    });
+    socket.on("close", () => { clearInterval(timer); resolve(got); });
+    socket.on("error", reject);
+    setTimeout(() => { socket.destroy(); resolve(got); }, 5000);
+  });
+}
+
+test("a declared body that stops arriving gets 408 in the caller's shape", async () => {
+  const body = `{"model":"m","messages":[`;
+  const answer = await stalledUpload(`POST /v1/messages HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n`, body);
+  expect(answer).toMatch(/^HTTP\/1.1 408/);
+  expect(answer).toContain(`"type":"error"`);
+  expect(answer).toContain("request body stalled");
+});
+
+test("a chunked body that trickles, then stops, gets 408 once it is silent; trickling bytes keep it alive", async () => {
+  const head = `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`;
+  const started = performance.now();
+  const answer = await stalledUpload(head, `5\r\n{"mod\r\n`, 5); // 5 more bytes 100 ms apart, then silence
+  expect(answer).toMatch(/^HTTP\/1.1 408/);
+  expect(answer).toContain(`"error":{`);
+  expect(performance.now() - started).toBeGreaterThan(500); // the trickle was not cut while it was live
+});
