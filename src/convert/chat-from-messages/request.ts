@@ -123,7 +123,13 @@ export function chatToMessagesRequest(body: Body, defaultMaxTokens = 8192): { bo
   const stops = stop.filter((s: unknown) => typeof s === "string" && s.trim() !== "");
   if (stops.length) out.stop_sequences = stops;
   if (body.stream === true) out.stream = true;
-  const tools = (Array.isArray(body.tools) ? body.tools : []).filter((t: Body) => t?.type === "function");
+  const tools = (Array.isArray(body.tools) ? body.tools : []).filter((t: Body, i: number) => {
+    if (!t || typeof t !== "object") throw new GatewayError("invalid_request", `tools[${i}] must be an object`, { param: `tools[${i}]` });
+    if (t.type === "function" && (!t.function || typeof t.function !== "object" || typeof t.function.name !== "string")) {
+      throw new GatewayError("invalid_request", `tools[${i}].function must be an object with a name`, { param: `tools[${i}].function` });
+    }
+    return t.type === "function";
+  });
   if (tools.length) {
     out.tools = tools.map((t: Body) => ({ name: t.function.name, description: t.function.description ?? "", input_schema: t.function.parameters ?? { type: "object", properties: {} } }));
     const tc = toolChoice(body.tool_choice, body.parallel_tool_calls);

@@ -2,6 +2,7 @@ import { LazyBody, guardStream, type Engine, type LLMRequest, type LLMResponse, 
 import { MessagesToChatStream, chatToMessagesRequest, mapAnthropicError, messagesToChatResponse } from "../../convert";
 import { eventTransform, type StreamConverter } from "./event-stream";
 import { readAll, withoutQuery } from "./read-all";
+import { convertAnswer, convertRequest } from "./shape-errors";
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
 
@@ -19,7 +20,7 @@ export class ChatFromMessagesEngine implements Engine {
 
   async process(req: LLMRequest): Promise<LLMResponse> {
     if (req.format !== "openai.chat") return this.next.process(req);
-    const { body, ctx } = chatToMessagesRequest(req.body.json(), this.opts.defaultMaxTokens || 8192);
+    const { body, ctx } = convertRequest(() => chatToMessagesRequest(req.body.json(), this.opts.defaultMaxTokens || 8192));
     const headers = new Headers(req.headers);
     headers.delete("accept-encoding");
     const res = await this.next.process({ ...req, format: "anthropic.messages", path: withoutQuery(req.path), headers, body: LazyBody.fromValue(body) });
@@ -48,7 +49,8 @@ export class ChatFromMessagesEngine implements Engine {
       };
       return { status: 200, headers: new Headers(SSE_HEADERS), stream: guardStream(res.stream, { transform: eventTransform(conv, this.opts.pingIntervalMs ?? 15_000) }) };
     }
-    return json(200, messagesToChatResponse(JSON.parse(await readAll(res)), ctx));
+    const text = await readAll(res);
+    return json(200, convertAnswer(() => messagesToChatResponse(JSON.parse(text), ctx)));
   }
 }
 

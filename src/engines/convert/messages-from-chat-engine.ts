@@ -6,6 +6,7 @@ import {
 import { anthropicEvent as ev } from "../../protocols/anthropic";
 import { eventTransform, type StreamConverter } from "./event-stream";
 import { readAll, withoutQuery } from "./read-all";
+import { convertAnswer, convertRequest } from "./shape-errors";
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
 
@@ -21,10 +22,10 @@ export class MessagesFromChatEngine implements Engine {
   }
 
   async process(req: LLMRequest): Promise<LLMResponse> {
-    if (req.format === "anthropic.count_tokens") return json(200, { input_tokens: estimateInputTokens(req.body.json()) });
+    if (req.format === "anthropic.count_tokens") return json(200, { input_tokens: convertRequest(() => estimateInputTokens(req.body.json())) });
     if (req.format !== "anthropic.messages") return this.next.process(req);
     const body = req.body.json<Record<string, any>>();
-    const { body: upstreamBody, ctx } = messagesToChatRequest(body, this.profile, estimateInputTokens(body));
+    const { body: upstreamBody, ctx } = convertRequest(() => messagesToChatRequest(body, this.profile, estimateInputTokens(body)));
     const headers = new Headers(req.headers);
     for (const h of ["anthropic-version", "anthropic-beta", "accept-encoding"]) headers.delete(h);
     const res = await this.next.process({ ...req, format: "openai.chat", path: withoutQuery(req.path), headers, body: LazyBody.fromValue(upstreamBody) });
@@ -41,7 +42,7 @@ export class MessagesFromChatEngine implements Engine {
     } catch {
       return json(500, errorBody("api_error", `upstream sent a body that is not JSON: ${text.slice(0, 500)}`));
     }
-    const message = chatToMessagesResponse(parsed, ctx, this.profile);
+    const message = convertAnswer(() => chatToMessagesResponse(parsed, ctx, this.profile));
     if (!ctx.stream) return json(200, message);
     return { status: 200, headers: new Headers(SSE_HEADERS), stream: new Response(messageEvents(message)).body! };
   }

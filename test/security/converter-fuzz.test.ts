@@ -1,0 +1,122 @@
+// #12.12: hostile shapes, both ways, through both converters (and moderation and rules on the way): a client's
+// mistake is a 400, an upstream's a 502, never a 500 or a crash.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startGateway, type TestGateway } from "../helpers/gateway";
+import { ANTHROPIC_BODY, OPENAI_BODY } from "../helpers/mock-upstream";
+import { startMockModeration } from "../helpers/mock-moderation";
+
+function rng(seed: number) {
+  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+}
+const ODD: unknown[] = [null, 0, -1, 1.5, "", "x", true, [], {}, [null], { type: null }, [{}], 1e400];
+
+/** A copy of `value` with one node (chosen at random, at any depth) replaced by an odd value. */
+function mutate(value: unknown, r: () => number): unknown {
+  const copy = JSON.parse(JSON.stringify(value));
+  const nodes: { parent: any; key: string | number }[] = [];
+  const walk = (v: any) => {
+    if (v && typeof v === "object") for (const k of Object.keys(v)) {
+      nodes.push({ parent: v, key: Array.isArray(v) ? Number(k) : k });
+      walk(v[k]);
+    }
+  };
+  walk(copy);
+  const n = 1 + Math.floor(r() * 2);
+  for (let i = 0; i < n && nodes.length; i++) {
+    const at = nodes[Math.floor(r() * nodes.length)]!;
+    at.parent[at.key] = ODD[Math.floor(r() * ODD.length)];
+  }
+  return copy;
+}
+
+const CHAT_REQUEST = {
+  model: "to-anthropic", max_tokens: 50,
+  messages: [
+    { role: "system", content: "be brief" },
+    { role: "user", content: [{ type: "text", text: "hi" }, { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } }] },
+    { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{\"a\":1}" } }] },
+    { role: "tool", tool_call_id: "c1", content: "ok" },
+  ],
+  tools: [{ type: "function", function: { name: "f", description: "d", parameters: { type: "object", properties: {} } } }],
+  tool_choice: { type: "function", function: { name: "f" } },
+};
+const MESSAGES_REQUEST = {
+  model: "to-openai", max_tokens: 50,
+  system: [{ type: "text", text: "be brief" }],
+  messages: [
+    { role: "user", content: [{ type: "text", text: "hi" }, { type: "image", source: { type: "base64", media_type: "image/png", data: "AAAA" } }] },
+    { role: "assistant", content: [{ type: "thinking", thinking: "t", signature: "s" }, { type: "tool_use", id: "t1", name: "f", input: { a: 1 } }] },
+    { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: [{ type: "text", text: "ok" }] }] },
+  ],
+  tools: [{ name: "f", description: "d", input_schema: { type: "object", properties: {} } }],
+  tool_choice: { type: "auto" },
+  thinking: { type: "enabled", budget_tokens: 1024 },
+};
+const OPENAI_ANSWER = { ...JSON.parse(OPENAI_BODY), choices: [{ index: 0, message: { role: "assistant", content: "x", tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }] }, finish_reason: "tool_calls" }] };
+const ANTHROPIC_ANSWER = { ...JSON.parse(ANTHROPIC_BODY), content: [{ type: "text", text: "x" }, { type: "tool_use", id: "t", name: "f", input: {} }] };
+
+let answer: () => string = () => "";
+const upstream = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(answer(), { headers: { "content-type": "application/json" } }) });
+let moderation: ReturnType<typeof startMockModeration>;
+let gw: TestGateway;
+beforeAll(() => {
+  moderation = startMockModeration();
+  gw = startGateway(`
+models:
+  to-anthropic:
+    moderation: { provider: webhook, url: "${moderation.url}/hook" }
+    default_rules: [{ name: long, match: "Features.promptTextLen > 100000 or Features.prefix20 == 'x'", add_tags: [long] }]
+    backends: { "default:1": { base_url: "http://127.0.0.1:${upstream.port}", convert_to_chat: from_messages } }
+  to-openai:
+    moderation: { provider: webhook, url: "${moderation.url}/hook" }
+    default_rules: [{ name: long, match: "Features.promptTextLen > 100000 or Features.suffix20 == 'x'", add_tags: [long] }]
+    backends: { "default:1": { base_url: "http://127.0.0.1:${upstream.port}", convert_to_messages: from_chat } }
+`);
+});
+afterAll(() => {
+  gw.stop();
+  upstream.stop(true);
+  moderation.stop();
+});
+
+describe("converter fuzz", () => {
+  test("the cases that were found: tools [null], function null, messages [null], upstream tool_calls [null]", async () => {
+    answer = () => OPENAI_BODY;
+    for (const body of [{ ...CHAT_REQUEST, tools: [null] }, { ...CHAT_REQUEST, tools: [{ type: "function", function: null }] }, { ...CHAT_REQUEST, messages: [null] }]) {
+      const r = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify(body) });
+      expect(r.status).toBe(400);
+    }
+    answer = () => JSON.stringify({ ...OPENAI_ANSWER, choices: [{ index: 0, message: { role: "assistant", content: null, tool_calls: [null] }, finish_reason: "tool_calls" }] });
+    const r = await fetch(`${gw.url}/v1/messages`, { method: "POST", body: JSON.stringify(MESSAGES_REQUEST) });
+    // Anthropic clients know no 502: an upstream failure is their 500 api_error (a crash would say "internal error")
+    expect(r.status).toBe(500);
+    expect(((await r.json()) as any).error.message).toContain("upstream answer has an unexpected shape");
+  });
+
+  for (const [route, path, request, upstreamAnswer] of [
+    ["OpenAI client on an Anthropic backend", "/v1/chat/completions", CHAT_REQUEST, ANTHROPIC_ANSWER],
+    ["Anthropic client on an OpenAI backend", "/v1/messages", MESSAGES_REQUEST, OPENAI_ANSWER],
+  ] as const) {
+    test(`${route}: 300 mutated requests and 300 mutated answers, never a 500`, async () => {
+      const r = rng(route.length);
+      const statuses = new Map<number, number>();
+      for (let i = 0; i < 300; i++) {
+        answer = () => JSON.stringify(upstreamAnswer);
+        const req = await fetch(`${gw.url}${path}`, { method: "POST", body: JSON.stringify(mutate(request, r)) });
+        const reqText = await req.text();
+        statuses.set(req.status, (statuses.get(req.status) ?? 0) + 1);
+        expect([200, 400, 404]).toContain(req.status); // 404: the model name itself was mutated
+        expect(reqText).not.toContain("internal error");
+        const bad = mutate(upstreamAnswer, r);
+        answer = () => JSON.stringify(bad);
+        const res = await fetch(`${gw.url}${path}`, { method: "POST", body: JSON.stringify(request) });
+        const resText = await res.text();
+        expect(path === "/v1/messages" ? [200, 500, 502] : [200, 502]).toContain(res.status); // Anthropic's api_error may be a 500
+        if (res.status !== 200) expect(JSON.parse(resText).error.type).toBe(path === "/v1/messages" ? "api_error" : "server_error");
+        expect(resText).not.toContain("internal error");
+      }
+      expect(statuses.get(200)).toBeGreaterThan(0);
+      expect(statuses.get(400)).toBeGreaterThan(0);
+    });
+  }
+});
