@@ -1,31 +1,63 @@
-// The text moderation looks at, in either protocol: a request's system prompt, messages and tool
-// results; an answer's text, reasoning and tool-call arguments; the same fragments in stream events.
+// The text moderation looks at, in either protocol: everything a client sends that the model reads (system
+// prompt, messages and their names, tool definitions, calls and results, documents, search results); an
+// answer's text, reasoning and tool-call arguments (legacy function_call too); the same fragments in stream events.
 import type { ApiFormat } from "../../core";
 
 type Body = Record<string, any>;
 
-/** The text of a content value: a string, or blocks/parts with text (tool results included, nested). */
+/** The text of a content value: a string, or blocks/parts with text (tool results, documents and search results included, nested). */
 function contentText(content: unknown, out: string[]): void {
   if (typeof content === "string") {
     if (content) out.push(content);
     return;
   }
   if (!Array.isArray(content)) return;
-  for (const part of content) {
-    if (typeof part === "string") out.push(part);
-    else if (typeof part?.text === "string") out.push(part.text);
-    else if (part?.type === "tool_result") contentText(part.content, out);
-    else if (part?.type === "tool_use" && part.input !== undefined) out.push(JSON.stringify(part.input));
+  for (const part of content) partText(part, out);
+}
+
+/** The text of one block or part, whatever its type: every string the model will read. */
+function partText(part: unknown, out: string[]): void {
+  if (typeof part === "string") return void out.push(part);
+  if (!part || typeof part !== "object") return;
+  const p = part as Body;
+  if (typeof p.text === "string") out.push(p.text);
+  if (typeof p.thinking === "string") out.push(p.thinking);
+  if (typeof p.title === "string") out.push(p.title);
+  if (typeof p.context === "string") out.push(p.context);
+  if (p.type === "tool_use" && p.input !== undefined) out.push(JSON.stringify(p.input));
+  if (p.type === "tool_result" || p.type === "search_result") contentText(p.content, out);
+  if (p.type === "search_result" && typeof p.source === "string") out.push(p.source);
+  if (p.type === "document" && p.source && typeof p.source === "object") {
+    if (p.source.type === "text" && typeof p.source.data === "string") out.push(p.source.data);
+    if (p.source.type === "content") contentText(p.source.content, out);
   }
 }
 
-/** The last `maxChars` characters of a request's text (system, messages, tool calls and results). */
+/** The names, descriptions and schemas of the tools a request offers (the model reads them all). */
+function toolsText(tools: unknown, out: string[]): void {
+  if (!Array.isArray(tools)) return;
+  for (const t of tools) {
+    if (!t || typeof t !== "object") continue;
+    const def = (t as Body).function && typeof (t as Body).function === "object" ? (t as Body).function : t;
+    for (const k of ["name", "description"]) if (typeof def[k] === "string" && def[k]) out.push(def[k]);
+    const schema = def.parameters ?? def.input_schema;
+    if (schema !== undefined) out.push(JSON.stringify(schema));
+  }
+}
+
+/** The last `maxChars` characters of a request's text (system, messages, names, tool calls and results, tool definitions). */
 export function requestText(format: ApiFormat, body: Body, maxChars: number): string {
   const out: string[] = [];
+  toolsText(body.tools, out);
+  if (format === "openai.chat") toolsText(body.functions, out);
   if (format === "anthropic.messages") contentText(body.system, out);
+  if (body.response_format?.json_schema !== undefined) out.push(JSON.stringify(body.response_format.json_schema));
   for (const m of Array.isArray(body.messages) ? body.messages : []) {
+    if (typeof m?.name === "string" && m.name) out.push(m.name);
     contentText(m?.content, out);
+    if (typeof m?.refusal === "string" && m.refusal) out.push(m.refusal);
     if (Array.isArray(m?.tool_calls)) for (const tc of m.tool_calls) if (typeof tc?.function?.arguments === "string") out.push(tc.function.arguments);
+    if (typeof m?.function_call?.arguments === "string") out.push(m.function_call.arguments);
   }
   const text = out.join("\n");
   return text.length > maxChars ? text.slice(text.length - maxChars) : text;
@@ -65,4 +97,5 @@ function deltaText(m: Body | undefined, out: string[]): void {
   if (Array.isArray(m.tool_calls)) {
     for (const tc of m.tool_calls) if (typeof tc?.function?.arguments === "string" && tc.function.arguments) out.push(tc.function.arguments);
   }
+  if (typeof m.function_call?.arguments === "string" && m.function_call.arguments) out.push(m.function_call.arguments); // legacy function calling
 }
