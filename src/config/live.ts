@@ -1,7 +1,7 @@
 // A config that can be swapped while serving: the current gateway, replaced atomically by a valid new one.
 import { log } from "../core";
 import { buildGateway, type BuiltGateway } from "./build";
-import { formatProblem, loadConfigFile, type LoadResult } from "./load";
+import { formatProblem, loadConfigFile, loadConfigText, type LoadResult } from "./load";
 import type { Config } from "./schema";
 
 /** Where a config comes from: a file, or a database (whose loads carry its version). */
@@ -11,9 +11,35 @@ export interface ConfigLoader {
   load(): Promise<LoadResult & { version?: number }>;
 }
 
-/** A loader for a YAML file. */
-export function fileLoader(file: string, env: Record<string, string | undefined> = process.env): ConfigLoader {
-  return { label: file, load: () => loadConfigFile(file, env) };
+/**
+ * A loader for a YAML file. A reload reads the file until two reads `settleMs` apart agree, so a file that is
+ * being rewritten in place is not applied half-written (a truncated file can still be valid YAML).
+ */
+export function fileLoader(file: string, env: Record<string, string | undefined> = process.env, settleMs = 100): ConfigLoader {
+  return {
+    label: file,
+    load: async () => {
+      const text = await readSettled(file, settleMs);
+      return text === undefined ? loadConfigFile(file, env) : loadConfigText(text, env);
+    },
+  };
+}
+
+/** The file's text once two reads `settleMs` apart agree (at most 20 tries); undefined when it cannot be read. */
+async function readSettled(file: string, settleMs: number): Promise<string | undefined> {
+  try {
+    let text = await Bun.file(file).text();
+    for (let i = 0; i < 20; i++) {
+      await Bun.sleep(settleMs);
+      const again = await Bun.file(file).text();
+      if (again === text) return text;
+      text = again;
+    }
+    throw new Error(`${file} kept changing; not applied`);
+  } catch (err) {
+    if ((err as Error).message.endsWith("not applied")) throw err;
+    return undefined;
+  }
 }
 
 
@@ -37,8 +63,28 @@ export class LiveConfig {
     return this.built;
   }
 
-  /** Loads the source again; on success swaps the gateway, on failure logs every problem and keeps the old one. */
-  async reload(reason: string): Promise<boolean> {
+  private reloading: Promise<boolean> | undefined;
+  private reloadAgain: string | undefined;
+
+  /**
+   * Loads the source again; on success swaps the gateway, on failure logs every problem and keeps the old one.
+   * Reloads never overlap: one asked for while another runs follows it, so an older read never lands last.
+   */
+  reload(reason: string): Promise<boolean> {
+    if (this.reloading) {
+      this.reloadAgain = reason;
+      return this.reloading;
+    }
+    this.reloading = this.reloadOnce(reason).finally(() => {
+      this.reloading = undefined;
+      const again = this.reloadAgain;
+      this.reloadAgain = undefined;
+      if (again !== undefined) void this.reload(again);
+    });
+    return this.reloading;
+  }
+
+  private async reloadOnce(reason: string): Promise<boolean> {
     let result: LoadResult & { version?: number };
     try {
       result = await this.loader.load();

@@ -162,3 +162,15 @@ describe("the serve command", () => {
     expect(ok.status).toBe(200);
   });
 });
+
+test("a reload never applies a file that is still being rewritten in place (#12.14)", async () => {
+  const { fileLoader } = await import("../../src/config");
+  const path = join(dir, "rewritten.yaml");
+  const full = `models:\n  a:\n    backends:\n      default:1: { provider: mock }\n  b:\n    backends:\n      default:1: { provider: mock }\n`;
+  const half = full.slice(0, full.indexOf("  b:")); // valid YAML on its own: only model a
+  writeFileSync(path, half);
+  setTimeout(() => writeFileSync(path, full), 50);
+  const result = await fileLoader(path).load();
+  expect(result.ok).toBe(true);
+  if (result.ok) expect(Object.keys(result.config.models)).toEqual(["a", "b"]);
+});
