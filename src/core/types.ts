@@ -37,6 +37,10 @@ export interface RequestContext {
   moderation?: ModerationRecord[];
   /** Upstream attempts that failed: the backend and a bounded kind (`http_503`, `timeout`, `upstream_unavailable`). */
   upstreamErrors?: { backend: string; kind: string }[];
+  /** The HTTP status the upstream answered on the last attempt (before any conversion changed it). */
+  upstreamStatus?: number;
+  /** The model name the last attempt sent upstream (after rewrites). */
+  upstreamModel?: string;
   /** Token usage, when an engine knew it exactly (a converter that built the answer); else it is read from the answer. */
   usage?: { input: number; output: number };
   /** Set when the gateway's own rate limits refused the request: which scope. */

@@ -29,7 +29,12 @@ export interface AccessRecord {
   upstream_errors?: { backend: string; kind: string }[];
   /** The gateway's own limit scope that refused the request. */
   rate_limited?: "org" | "key" | "rule";
-  outcome?: "ok" | "error" | "client_closed" | "upstream_failed";
+  /** The upstream's own HTTP status (before conversion), when an upstream answered. */
+  upstream_status?: number;
+  /** The model name sent upstream (after rewrites). */
+  upstream_model?: string;
+  /** ok; error (the gateway refused or failed); upstream_error (the upstream answered an error); client_closed; upstream_failed (mid-stream). */
+  outcome?: "ok" | "error" | "upstream_error" | "client_closed" | "upstream_failed";
   error?: string;
 }
 

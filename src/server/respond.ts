@@ -35,6 +35,8 @@ function record(x: Exchange, status: number, bytesOut: number, extra: Partial<Ac
   if (ctx.moderation) rec.moderation = ctx.moderation;
   if (ctx.upstreamErrors) rec.upstream_errors = ctx.upstreamErrors;
   if (ctx.rateLimited) rec.rate_limited = ctx.rateLimited;
+  if (ctx.upstreamStatus !== undefined) rec.upstream_status = ctx.upstreamStatus;
+  if (ctx.upstreamModel !== undefined) rec.upstream_model = ctx.upstreamModel;
   return Object.assign(rec, extra);
 }
 
@@ -69,7 +71,8 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
   if (res.body) {
     const bytes = res.body.bytesOut();
     headers.delete("content-length");
-    x.log.write(record(x, res.status, bytes.byteLength, { outcome: "ok" }, res.status < 400 ? (x.ctx.usage ?? bodyUsage(bytes)) : undefined));
+    const extra: Partial<AccessRecord> = res.status < 400 ? { outcome: "ok" } : { outcome: (x.ctx.upstreamStatus ?? 0) >= 400 ? "upstream_error" : "error", error: errorMessageOf(bytes) };
+    x.log.write(record(x, res.status, bytes.byteLength, extra, res.status < 400 ? (x.ctx.usage ?? bodyUsage(bytes)) : undefined));
     return new Response(bytes, { status: res.status, headers });
   }
   if (!res.stream) {
@@ -102,6 +105,19 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
   // a stream that is already complete (a short answer, an error) goes out as one body, not through JavaScript chunk by chunk
   const whole = await takeIfComplete(stream);
   return new Response(whole ?? stream, { status: res.status, headers });
+}
+
+/** The message of an error answer, for the log: the protocol's message field, else the start of the text (bounded). */
+function errorMessageOf(bytes: Uint8Array): string {
+  const text = new TextDecoder().decode(bytes.subarray(0, 4096));
+  try {
+    const body = JSON.parse(text);
+    const m = body?.error?.message ?? body?.message ?? body?.error;
+    if (typeof m === "string") return m.slice(0, 300);
+  } catch {
+    // not JSON, or cut at 4 KB
+  }
+  return text.slice(0, 300);
 }
 
 function streamError(err: unknown): GatewayError {

@@ -104,7 +104,7 @@ export function startServer(state: () => GatewayState, opts: ServerOptions): Ser
     },
     fetch(req) {
       const x = newExchange(req, guessProtocol(req), log);
-      return errorResponse(x, new GatewayError("not_found", `no route for ${req.method} ${x.path.split("?")[0]}`));
+      return errorResponse(x, new GatewayError("not_found", `no route for ${req.method} ${x.path.split("?")[0]}`, { code: "unknown_url" }));
     },
     error(err) {
       return new Response(JSON.stringify({ error: { message: `internal error: ${err.message}`, type: "server_error", param: null, code: null } }), {

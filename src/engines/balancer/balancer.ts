@@ -79,10 +79,12 @@ export class BalancerEngine implements Engine {
       tried.add(backend);
       req.ctx.backend = backend.name;
       req.ctx.attempts = attempt;
+      req.ctx.upstreamStatus = undefined;
       try {
         const res = await backend.engine.process(req);
         const retryable = RETRYABLE_STATUS.has(res.status);
-        if (retryable || res.status >= 500) (req.ctx.upstreamErrors ??= []).push({ backend: backend.name, kind: `http_${res.status}` });
+        // the upstream's own status, not the one a converter mapped it to (an upstream 401 is not a 500)
+        if (retryable || res.status >= 500) (req.ctx.upstreamErrors ??= []).push({ backend: backend.name, kind: `http_${req.ctx.upstreamStatus ?? res.status}` });
         if (!retryable) {
           backend.breaker!.success();
           if (lastResponse) discard(lastResponse);

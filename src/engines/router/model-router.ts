@@ -12,12 +12,12 @@ export class ModelRouterEngine implements Engine {
   async process(req: LLMRequest): Promise<LLMResponse> {
     const model = req.body.field("model");
     if (model === undefined || model === null || model === "") {
-      throw new GatewayError("invalid_request", "model: field required", { param: "model" });
+      throw new GatewayError("invalid_request", "model: field required", { param: "model", code: "model_not_found" });
     }
     if (typeof model !== "string") throw new GatewayError("invalid_request", "model: expected a string", { param: "model" });
     req.ctx.model = model;
     const engine = this.models.get(model);
-    if (!engine) throw new GatewayError("not_found", `model: ${model} is not served here`, { param: "model" });
+    if (!engine) throw new GatewayError("not_found", `model: ${model} is not served here`, { param: "model", code: "model_not_found" });
     return engine.process(req);
   }
 }

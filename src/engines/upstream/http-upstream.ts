@@ -70,6 +70,8 @@ export class HttpUpstreamEngine implements Engine {
     let streaming = false;
     try {
       deadline.arm(this.opts.firstByteTimeoutMs ?? 0, "first_byte");
+      const model = req.body.field("model");
+      req.ctx.upstreamModel = typeof model === "string" ? model.slice(0, 200) : undefined;
       if (this.probe && !this.probe.fresh) await this.probe.check(); // no await on the hot path while the origin answers
       const res = await fetch(withQuery(this.urls[req.format], req.path), {
         method: "POST",
@@ -81,6 +83,7 @@ export class HttpUpstreamEngine implements Engine {
         proxy: this.opts.httpProxy,
       });
       this.probe?.markOk();
+      req.ctx.upstreamStatus = res.status;
       if (res.status >= 300 && res.status < 400) throw redirected(res);
       const headers = clientResponseHeaders(res.headers);
       if (!res.body || !(res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {

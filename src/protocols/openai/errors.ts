@@ -16,7 +16,6 @@ const TYPES: Record<ErrorKind, string> = {
 
 const CODES: Partial<Record<ErrorKind, string>> = {
   authentication: "invalid_api_key",
-  not_found: "model_not_found",
   method_not_allowed: "method_not_allowed",
   request_too_large: "request_too_large",
   rate_limit: "rate_limit_exceeded",
