@@ -2,7 +2,7 @@
 // replace a model's backends and weights. Each write is one transaction that is validated as a whole config
 // before it commits, so a bad change is refused with its problems and nothing is stored; a good one bumps
 // the version, which every instance picks up (LISTEN/NOTIFY or polling).
-import { keyCheck } from "../server";
+import { keyCheck, readBody } from "../server";
 import { hashApiKey, newApiKey } from "../engines";
 import { formatProblem, loadConfigValue } from "../config/load";
 import type { DbConfigSource } from "../config/db/source";
@@ -138,9 +138,18 @@ function keyId(hash: string): string {
   return hash.slice("sha256:".length, "sha256:".length + 16);
 }
 
+/** Largest admin request body (a model's backends are a few KB). */
+const MAX_ADMIN_BODY = 1 << 20;
+
 async function bodyOf(req: Request): Promise<Record<string, any>> {
+  let bytes: Uint8Array;
   try {
-    const body = await req.json();
+    bytes = await readBody(req, MAX_ADMIN_BODY, 10_000);
+  } catch (err) {
+    throw new AdminError((err as { status?: number }).status ?? 400, (err as Error).message);
+  }
+  try {
+    const body = JSON.parse(new TextDecoder().decode(bytes));
     if (body && typeof body === "object" && !Array.isArray(body)) return body;
   } catch {
     // reported below

@@ -104,3 +104,34 @@ describe("hostile upstream answers", () => {
     expect(lastHeaders["x-client-private"]).toBeUndefined();
   });
 });
+
+describe("endless answers where the gateway must read all of it", () => {
+  const endless = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    idleTimeout: 0,
+    fetch(req) {
+      const status = new URL(req.url).pathname.includes("error") ? 500 : 200;
+      let n = 0;
+      return new Response(new ReadableStream({ pull(c) { if (n++ < 1200) c.enqueue(new TextEncoder().encode(`data: {"x":"${"y".repeat(65000)}"}\n\n`)); else c.close(); } }), { status, headers: { "content-type": "text/event-stream" } });
+    },
+  });
+  let conv: TestGateway;
+  beforeAll(() => {
+    conv = startGateway(`
+models:
+  err:
+    backends: { "default:1": { base_url: "http://127.0.0.1:${endless.port}", url_path_chat: /error, convert_to_messages: from_chat } }
+`);
+  });
+  afterAll(() => {
+    conv.stop();
+    endless.stop(true);
+  });
+
+  test("an error answer that streams ~78 MB on a converted route is cut at the bound (no unbounded buffer)", async () => {
+    const r = await fetch(`${conv.url}/v1/messages`, { method: "POST", body: JSON.stringify({ model: "err", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }) });
+    expect(r.status).toBeGreaterThanOrEqual(500);
+    expect(await r.text()).toContain("larger than the limit");
+  });
+});

@@ -5,6 +5,7 @@ import {
 } from "../../convert";
 import { anthropicEvent as ev } from "../../protocols/anthropic";
 import { eventTransform, type StreamConverter } from "./event-stream";
+import { readTextBounded } from "../upstream";
 import { readAll, withoutQuery } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
 
@@ -33,7 +34,7 @@ export class MessagesFromChatEngine implements Engine {
     if (res.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
       const conv = this.streamConverter(ctx, req);
       if (ctx.stream) return { status: 200, headers: new Headers(SSE_HEADERS), stream: guardStream(res.stream, { transform: eventTransform(conv, this.profile.pingIntervalMs) }) };
-      return json(200, await aggregate(res.stream, conv, ctx)); // a backend that streamed anyway
+      return json(200, await convertAnswer(() => aggregate(res.stream!, conv, ctx))); // a backend that streamed anyway
     }
     const text = await readAll(res);
     let parsed: Record<string, any>;
@@ -91,7 +92,7 @@ function errorBody(type: string, message: string): object {
 
 /** Runs a stream through the state machine and rebuilds the whole message from its events. */
 async function aggregate(stream: ReadableStream<Uint8Array>, conv: StreamConverter, ctx: MessagesContext): Promise<object> {
-  const text = await new Response(guardStream(stream, { transform: eventTransform(conv, 0) })).text();
+  const text = await readTextBounded(guardStream(stream, { transform: eventTransform(conv, 0) }));
   const message: Record<string, any> = { id: "", type: "message", role: "assistant", model: ctx.requestedModel, content: [], stop_reason: null, stop_sequence: null, usage: {} };
   const inputs: string[] = [];
   for (const block of text.split("\n\n")) {

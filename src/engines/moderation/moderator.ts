@@ -1,5 +1,6 @@
 // External moderation services: an OpenAI-compatible /v1/moderations endpoint, or a generic webhook.
 // Both answer a verdict for one piece of text; a slow, failing or nonsensical service throws.
+import { readTextBounded } from "../upstream";
 
 /** Which way the text goes. */
 export type Direction = "input" | "output";
@@ -56,7 +57,7 @@ async function postJson(opts: HttpModeratorOptions, body: object): Promise<Recor
   }
   let text: string;
   try {
-    text = await res.text();
+    text = res.body ? await readTextBounded(res.body, 1 << 20) : ""; // a verdict is small: 1 MiB at most
   } catch (err) {
     throw new ModerationUnavailable(`moderation service answer failed: ${(err as Error)?.message ?? err}`);
   }

@@ -33,3 +33,21 @@ export async function readAnswer(body: ReadableStream<Uint8Array>, declared: str
   }
   return concatBytes(chunks, total);
 }
+
+/** Reads a whole stream as text, at most `maxBytes` (default 64 MiB): past it the read is cancelled and a 502 thrown. */
+export async function readTextBounded(stream: ReadableStream<Uint8Array>, maxBytes = DEFAULT_MAX_RESPONSE_BYTES): Promise<string> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      reader.cancel().catch(() => {});
+      throw answerTooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(concatBytes(chunks, total));
+}

@@ -2,3 +2,4 @@
 export { HttpUpstreamEngine, DEFAULT_PATHS, type HttpUpstreamOptions } from "./http-upstream";
 export { upstreamRequestHeaders, clientResponseHeaders } from "./headers";
 export { ConnectProbe, ConnectFailed } from "./connect-probe";
+export { readTextBounded, DEFAULT_MAX_RESPONSE_BYTES } from "./answer-body";
