@@ -132,7 +132,7 @@ function start(args: ServeArgs, live: LiveConfig, stopWatching: Stop, source: st
       port,
       maxBodyBytes: settings.max_body_bytes,
       jsonCheckMaxBytes: settings.json_check_max_bytes,
-      bodyIdleTimeoutMs: settings.body_idle_timeout_ms,
+      bodyTimeoutMs: settings.body_timeout_ms,
       metricsKey,
       accessLog: accessLog,
       version: pkg.version,

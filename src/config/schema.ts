@@ -191,7 +191,7 @@ export const ServerSchema = v.strictObject({
   log_format: v.optional(v.pipe(v.picklist(["auto", "json", "text"]), v.description("stderr log lines: JSON, readable text, or auto (text in a terminal, else JSON)")), "auto"),
   metrics: v.optional(v.pipe(v.boolean(), v.description("Serve Prometheus metrics on GET /metrics")), true),
   metrics_key: v.optional(v.pipe(v.string(SECRET_TYPE_MESSAGE), v.minLength(ADMIN_KEY_MIN, `the metrics key needs at least ${ADMIN_KEY_MIN} characters`), v.description("When set, GET /metrics needs this key (Bearer or x-api-key): model, org and backend names stay private (default: env OCTOLLM_METRICS_KEY, else open)"))),
-  body_idle_timeout_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Longest pause while a request body arrives; a body that stalls longer is refused with 408 (0: none)")), 30_000),
+  body_timeout_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("A request body with content-length must arrive within this plus 1 s per 256 KiB; a chunked one may not pause longer than this. Past it: 408 (0: no limit)")), 30_000),
   shutdown_grace_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("On SIGTERM/SIGINT: how long answers in flight may take to finish before the process exits")), 30_000),
   redis_url: v.optional(v.pipe(v.string(), v.regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL"), v.description("Share limit counters through this Redis (default: env REDIS_URL, else in memory)"))),
   redis_key_prefix: v.optional(v.pipe(v.string(), v.minLength(1), v.description("Prefix of every Redis key (to share one Redis between gateways or environments)")), "octollm:"),

@@ -14,8 +14,8 @@ export interface HandlerOptions {
   maxBodyBytes?: number;
   /** Bodies up to this size are parsed in full on arrival (default 65536). */
   jsonCheckMaxBytes?: number;
-  /** Longest pause while a request body arrives before it is refused with 408 (default 30 000; 0: none). */
-  bodyIdleTimeoutMs?: number;
+  /** Time a request body may take (plus 1 s per 256 KiB declared; a chunked body: longest pause) before a 408 (default 30 000; 0: none). */
+  bodyTimeoutMs?: number;
   /** Where access-log lines go (default: stdout). */
   accessLog?: AccessLog;
 }
@@ -49,7 +49,7 @@ export function llmHandler(format: ApiFormat, engine: Engine | (() => Engine), o
   const log = opts.accessLog ?? new AccessLog();
   const maxBodyBytes = opts.maxBodyBytes ?? 32 * 1024 * 1024;
   const jsonCheckMaxBytes = opts.jsonCheckMaxBytes ?? 65536;
-  const bodyIdleMs = opts.bodyIdleTimeoutMs ?? 30_000;
+  const bodyTimeoutMs = opts.bodyTimeoutMs ?? 30_000;
   const current = typeof engine === "function" ? engine : () => engine;
   const protocol = protocolOf(format);
   return async (req, server) => {
@@ -57,7 +57,7 @@ export function llmHandler(format: ApiFormat, engine: Engine | (() => Engine), o
     if (req.method !== "POST") return errorResponse(x, methodNotAllowed(req.method, "POST"));
     server.timeout(req, 0); // LLM calls may be silent for minutes; never cut them
     try {
-      const bytes = await readBody(req, maxBodyBytes, bodyIdleMs);
+      const bytes = await readBody(req, maxBodyBytes, bodyTimeoutMs);
       x.bytesIn = bytes.byteLength;
       if (!looksLikeJsonObject(bytes)) throw new GatewayError("invalid_request", "request body must be a JSON object");
       const body = LazyBody.fromBytes(bytes);

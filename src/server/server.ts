@@ -21,8 +21,8 @@ export interface ServerOptions {
   maxBodyBytes: number;
   /** Bodies up to this size are parsed in full on arrival (default 65536). */
   jsonCheckMaxBytes?: number;
-  /** Longest pause while a request body arrives before a 408 (default 30 000; 0: none). */
-  bodyIdleTimeoutMs?: number;
+  /** Time a request body may take (plus 1 s per 256 KiB declared; a chunked body: longest pause) before a 408 (default 30 000; 0: none). */
+  bodyTimeoutMs?: number;
   /** When set, GET /metrics needs this key (Bearer or x-api-key). */
   metricsKey?: string;
   accessLog?: AccessLog;
@@ -47,7 +47,7 @@ export function startServer(state: () => GatewayState, opts: ServerOptions): Ser
   const log = opts.accessLog ?? new AccessLog();
   const startedAt = new Date();
 
-  const handlerOpts: HandlerOptions = { maxBodyBytes: opts.maxBodyBytes, jsonCheckMaxBytes: opts.jsonCheckMaxBytes, bodyIdleTimeoutMs: opts.bodyIdleTimeoutMs, accessLog: log };
+  const handlerOpts: HandlerOptions = { maxBodyBytes: opts.maxBodyBytes, jsonCheckMaxBytes: opts.jsonCheckMaxBytes, bodyTimeoutMs: opts.bodyTimeoutMs, accessLog: log };
   const root = () => state().root;
   const chat = llmHandler("openai.chat", root, handlerOpts);
   const messages = llmHandler("anthropic.messages", root, handlerOpts);

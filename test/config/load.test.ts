@@ -10,7 +10,7 @@ describe("config loading", () => {
   test("a good config fills defaults", () => {
     const r = loadConfigText(`models:\n  m:\n    backends:\n      default:1:\n        provider: mock\n`);
     expect(r.ok).toBe(true);
-    if (r.ok) expect(r.config.server).toEqual({ host: "127.0.0.1", port: 8080, max_body_bytes: 33554432, max_response_bytes: 67108864, json_check_max_bytes: 65536, access_log: true, redis_key_prefix: "octollm:", limits_on_store_error: "open", max_output_reservation: 4096, config_poll_ms: 500, log_level: "info", log_format: "auto", metrics: true, body_idle_timeout_ms: 30000, shutdown_grace_ms: 30000,
+    if (r.ok) expect(r.config.server).toEqual({ host: "127.0.0.1", port: 8080, max_body_bytes: 33554432, max_response_bytes: 67108864, json_check_max_bytes: 65536, access_log: true, redis_key_prefix: "octollm:", limits_on_store_error: "open", max_output_reservation: 4096, config_poll_ms: 500, log_level: "info", log_format: "auto", metrics: true, body_timeout_ms: 30000, shutdown_grace_ms: 30000,
       failover: { max_attempts: 3, budget_ms: 30000, failure_threshold: 3, cooldown_ms: 30000 } });
   });
 

@@ -20,9 +20,11 @@ export async function readAnswer(body: ReadableStream<Uint8Array>, declared: str
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
+  deadline.arm(idleMs, "idle");
   for (;;) {
-    deadline.arm(idleMs, "idle");
-    const { done, value } = await reader.read();
+    const read = reader.read();
+    if (Bun.peek.status(read) === "pending") deadline.refresh(); // waiting starts now: the idle clock too
+    const { done, value } = await read;
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {

@@ -21,6 +21,11 @@ export class Deadline {
     }, ms);
   }
 
+  /** Restarts the armed deadline's clock from now (an idle deadline, after a sign of life). */
+  refresh(): void {
+    this.timer?.refresh();
+  }
+
   /** Stops the deadline. */
   clear(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
