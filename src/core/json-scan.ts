@@ -66,6 +66,28 @@ export function looksLikeJsonObject(buf: Uint8Array): boolean {
   return buf[skipSpace(buf, 0)] === LBRACE && buf[end] === RBRACE;
 }
 
+/** The text of the JSON string at [open, end) (quotes included): plain ASCII directly, anything else decoded. */
+function keyName(buf: Uint8Array, open: number, end: number): string | null {
+  if (end - open <= 66) {
+    let plain = true;
+    for (let j = open + 1; j < end - 1; j++) {
+      const b = buf[j]!;
+      if (b >= 0x80 || b === BACKSLASH) {
+        plain = false;
+        break;
+      }
+    }
+    // a short ASCII key without escapes (nearly every key): no decoder, no JSON.parse
+    if (plain) return String.fromCharCode.apply(null, buf.subarray(open + 1, end - 1) as unknown as number[]);
+  }
+  const raw = decoder.decode(buf.subarray(open, end));
+  try {
+    return raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+  } catch {
+    return null;
+  }
+}
+
 /** The top-level keys of a JSON object and where each value lies in the bytes. */
 export interface TopLevelIndex {
   /** Key → [start, end) of its raw value. */
@@ -90,13 +112,8 @@ export function indexTopLevel(buf: Uint8Array): TopLevelIndex | null {
     if (buf[i] !== QUOTE) return null;
     const keyEnd = skipString(buf, i);
     if (keyEnd < 0) return null;
-    const rawName = decoder.decode(buf.subarray(i, keyEnd));
-    let name: string;
-    try {
-      name = rawName.includes("\\") ? (JSON.parse(rawName) as string) : rawName.slice(1, -1);
-    } catch {
-      return null;
-    }
+    const name = keyName(buf, i, keyEnd);
+    if (name === null) return null;
     i = skipSpace(buf, keyEnd);
     if (buf[i] !== COLON) return null;
     const start = skipSpace(buf, i + 1);
