@@ -2,4 +2,5 @@
 export { ModerationEngine, moderated, type ModerationPolicy } from "./moderation-engine";
 export { OpenAIModerator, WebhookModerator, ModerationUnavailable, type Moderator, type Verdict, type ModerationSubject, type Direction } from "./moderator";
 export { moderateStream, type StreamModerationOptions, type WindowOutcome } from "./stream";
-export { requestText, answerText, eventText } from "./text";
+export { requestText, requestPieces, answerText, eventText } from "./text";
+export { inputWindows, AllowedTexts } from "./input-windows";

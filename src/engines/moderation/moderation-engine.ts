@@ -7,15 +7,20 @@ import { renderErrorEvent } from "../../protocols";
 import { replacedAnswer } from "./endings";
 import { type Direction, type Moderator, type Verdict } from "./moderator";
 import { moderateStream, type WindowOutcome } from "./stream";
-import { answerText, requestText } from "./text";
+import { AllowedTexts, inputWindows } from "./input-windows";
+import { answerText, requestPieces } from "./text";
 
 /** How a model moderates: the service, and what is checked. */
 export interface ModerationPolicy {
   moderator: Moderator;
   /** When the service fails or is too slow: refuse (true) or let the text through (false). */
   failClosed: boolean;
-  /** Check the request's last `maxChars` characters of text before the upstream call. */
-  input?: { maxChars: number };
+  /**
+   * Check all of the request's text before the upstream call, in windows of `windowChars` characters, at most
+   * `maxChecks` service calls per request (past that, the newest windows are checked and the rest counts as a
+   * service failure); windows allowed before are remembered in `allowed` and not sent again.
+   */
+  input?: { windowChars: number; maxChecks: number; allowed: AllowedTexts };
   /**
    * Check the answer; a stream in windows of `windowChars` (or `windowChunks` text events, when set), or what came
    * within `holdMs` when the upstream is slower.
@@ -39,21 +44,35 @@ class Checks {
 
   /** Checks one text: allow, flag, or fail (the service failed and the policy is fail-closed). */
   async run(text: string): Promise<"allow" | "flag" | "fail"> {
+    const outcome = await this.ask(text);
+    return outcome === "error" ? (this.policy.failClosed ? "fail" : "allow") : outcome;
+  }
+
+  /** Asks the service about one text: allowed, flagged (the first flag's verdict is kept), or error (it failed). */
+  async ask(text: string): Promise<"allow" | "flag" | "error"> {
     const started = performance.now();
     const rec = this.record;
     rec.checks++;
     try {
-      this.verdict = await this.policy.moderator.check(text, { direction: this.direction, model: this.req.ctx.model ?? "", org: this.req.ctx.caller?.org });
-      if (!this.verdict.flagged) return "allow";
-      Object.assign(rec, { decision: "flag", category: this.verdict.category });
+      const verdict = await this.policy.moderator.check(text, { direction: this.direction, model: this.req.ctx.model ?? "", org: this.req.ctx.caller?.org });
+      if (!verdict.flagged) return "allow";
+      if (rec.decision !== "flag") {
+        this.verdict = verdict;
+        Object.assign(rec, { decision: "flag", category: verdict.category });
+      }
       return "flag";
     } catch (err) {
-      this.failure = err as Error;
-      Object.assign(rec, { decision: "error", failed_open: !this.policy.failClosed });
-      return this.policy.failClosed ? "fail" : "allow";
+      this.failed(err as Error);
+      return "error";
     } finally {
       rec.ms = Math.round((rec.ms + performance.now() - started) * 10) / 10;
     }
+  }
+
+  /** Records a failure (a flag already found stays the decision). */
+  failed(err: Error): void {
+    this.failure = err;
+    if (this.record.decision !== "flag") Object.assign(this.record, { decision: "error", failed_open: !this.policy.failClosed });
   }
 
   /** The error a fail-closed failure answers with. */
@@ -70,18 +89,40 @@ class Checks {
 /** Runs `next` under the policy (a library user wraps any engine with ModerationEngine instead). */
 export async function moderated(req: LLMRequest, next: Engine, policy: ModerationPolicy): Promise<LLMResponse> {
   if (!MODERATED.has(req.format)) return next.process(req);
-  if (policy.input) {
-    const text = requestText(req.format, req.body.json(), policy.input.maxChars);
-    const checks = new Checks(policy, req, "input");
-    const decision = text.trim() ? await checks.run(text) : "allow";
-    if (decision === "flag") throw checks.flagged("Request");
-    if (decision === "fail") throw checks.unavailable();
-  }
+  if (policy.input) await checkInput(req, policy, policy.input);
   if (!policy.output) return next.process(req);
   req = withoutCompression(req); // the answer must be readable here
   const res = await next.process(req);
   if (res.status !== 200 || res.headers.has("content-encoding")) return res;
   return res.stream ? moderateStreamAnswer(req, res, policy, policy.output) : moderateWholeAnswer(req, res, policy, policy.output);
+}
+
+/** Service calls in flight at once for one request's input windows. */
+const INPUT_PARALLEL = 4;
+
+/** Checks every window of the request's text that was not allowed before; throws on a flag or a fail-closed failure. */
+async function checkInput(req: LLMRequest, policy: ModerationPolicy, input: NonNullable<ModerationPolicy["input"]>): Promise<void> {
+  const windows = inputWindows(requestPieces(req.format, req.body.json()), input.windowChars);
+  if (windows.length === 0) return;
+  const checks = new Checks(policy, req, "input");
+  let todo = windows.map((text) => ({ text, key: AllowedTexts.key(text) })).filter((w) => !input.allowed.has(w.key));
+  if (todo.length > input.maxChecks) {
+    checks.failed(new Error(`the request's new text needs ${todo.length} checks, more than input_max_checks (${input.maxChecks})`));
+    if (policy.failClosed) throw checks.unavailable();
+    todo = todo.slice(-input.maxChecks); // fail open: the newest text is still checked
+  }
+  let next = 0, failed = false;
+  const worker = async () => {
+    while (next < todo.length && checks.record.decision !== "flag") {
+      const w = todo[next++]!;
+      const outcome = await checks.ask(w.text);
+      if (outcome === "allow") input.allowed.add(w.key); // only what the service allowed is remembered
+      else if (outcome === "error" && policy.failClosed) failed = true;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(INPUT_PARALLEL, todo.length) }, worker));
+  if (checks.record.decision === "flag") throw checks.flagged("Request");
+  if (failed) throw checks.unavailable();
 }
 
 async function moderateWholeAnswer(req: LLMRequest, res: LLMResponse, policy: ModerationPolicy, output: NonNullable<ModerationPolicy["output"]>): Promise<LLMResponse> {

@@ -45,21 +45,34 @@ function toolsText(tools: unknown, out: string[]): void {
   }
 }
 
-/** The last `maxChars` characters of a request's text (system, messages, names, tool calls and results, tool definitions). */
-export function requestText(format: ApiFormat, body: Body, maxChars: number): string {
-  const out: string[] = [];
-  toolsText(body.tools, out);
-  if (format === "openai.chat") toolsText(body.functions, out);
-  if (format === "anthropic.messages") contentText(body.system, out);
-  if (body.response_format?.json_schema !== undefined) out.push(JSON.stringify(body.response_format.json_schema));
+/**
+ * A request's text as pieces, in the order the model reads them: the tool definitions, the system prompt and
+ * the structured-output schema, then one piece per message (names, content, tool calls and results). Earlier
+ * pieces stay the same as a conversation grows, so checks of them can be remembered.
+ */
+export function requestPieces(format: ApiFormat, body: Body): string[] {
+  const pieces: string[] = [];
+  const head: string[] = [];
+  toolsText(body.tools, head);
+  if (format === "openai.chat") toolsText(body.functions, head);
+  if (format === "anthropic.messages") contentText(body.system, head);
+  if (body.response_format?.json_schema !== undefined) head.push(JSON.stringify(body.response_format.json_schema));
+  if (head.length) pieces.push(head.join("\n"));
   for (const m of Array.isArray(body.messages) ? body.messages : []) {
+    const out: string[] = [];
     if (typeof m?.name === "string" && m.name) out.push(m.name);
     contentText(m?.content, out);
     if (typeof m?.refusal === "string" && m.refusal) out.push(m.refusal);
     if (Array.isArray(m?.tool_calls)) for (const tc of m.tool_calls) if (typeof tc?.function?.arguments === "string") out.push(tc.function.arguments);
     if (typeof m?.function_call?.arguments === "string") out.push(m.function_call.arguments);
+    if (out.length) pieces.push(out.join("\n"));
   }
-  const text = out.join("\n");
+  return pieces;
+}
+
+/** The last `maxChars` characters of a request's whole text (all its pieces). */
+export function requestText(format: ApiFormat, body: Body, maxChars: number): string {
+  const text = requestPieces(format, body).join("\n");
   return text.length > maxChars ? text.slice(text.length - maxChars) : text;
 }
 
