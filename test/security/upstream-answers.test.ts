@@ -135,3 +135,30 @@ models:
     expect(await r.text()).toContain("larger than the limit");
   });
 });
+
+describe("what crosses between the client and the upstream account", () => {
+  test("account selectors and other vendors' credentials never go up; the upstream account's identity never comes back", async () => {
+    const { clientResponseHeaders, upstreamRequestHeaders } = await import("../../src/engines");
+    const up = upstreamRequestHeaders(new Headers({ "openai-organization": "org-attacker", "openai-project": "proj_x", "x-goog-api-key": "g", "anthropic-beta": "b" }));
+    expect(Object.fromEntries(up)).toEqual({ "anthropic-beta": "b" });
+    const down = clientResponseHeaders(new Headers({ "openai-organization": "org-operator", "openai-project": "proj_op", "anthropic-organization-id": "uuid", "x-request-id": "r" }));
+    expect(Object.fromEntries(down)).toEqual({ "x-request-id": "r" });
+  });
+
+  test("a client's query cannot override a parameter the configured URL sets", async () => {
+    const seen: string[] = [];
+    const q = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch(req) { seen.push(new URL(req.url).search); return Response.json(JSON.parse(USAGE_BODY)); } });
+    const g = startGateway(`
+models:
+  azure:
+    backends: { "default:1": { base_url: "http://127.0.0.1:${q.port}", url_path_chat: "/openai/deployments/cheap/chat/completions?api-version=2024-10-21&deployment=cheap" } }
+`);
+    try {
+      await (await fetch(`${g.url}/v1/chat/completions?deployment=pricey&api-version=1999&beta=true`, { method: "POST", body: JSON.stringify({ model: "azure", messages: [] }) })).text();
+      expect(seen[0]).toBe("?api-version=2024-10-21&deployment=cheap&beta=true");
+    } finally {
+      g.stop();
+      q.stop(true);
+    }
+  });
+});

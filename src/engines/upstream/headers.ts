@@ -1,16 +1,22 @@
 // Header hygiene between client, gateway and upstream.
 
-/** Request headers that never go upstream: hop-by-hop, framing, and the client's own credentials. */
+/**
+ * Request headers that never go upstream: hop-by-hop, framing, the client's own credentials (of any vendor),
+ * and the account selectors that would bill the gateway's key to another organisation or project (set them
+ * with extra_headers when a backend needs them).
+ */
 const DROP_REQUEST = [
   "host", "connection", "keep-alive", "proxy-connection", "proxy-authorization", "proxy-authenticate",
   "te", "trailer", "transfer-encoding", "upgrade", "content-length", "expect",
-  "authorization", "x-api-key", "cookie", "api-key",
+  "authorization", "x-api-key", "cookie", "api-key", "x-goog-api-key",
+  "openai-organization", "openai-project",
 ];
 
-/** Response headers that never go back to the client: hop-by-hop, framing the server redoes, cookies. */
+/** Response headers that never go back to the client: hop-by-hop, framing the server redoes, cookies, the upstream account's identity. */
 const DROP_RESPONSE = [
   "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "te", "trailer", "transfer-encoding",
   "upgrade", "set-cookie", "set-cookie2",
+  "openai-organization", "openai-project", "anthropic-organization-id",
   // answers reach the client decoded and re-framed by the server
   "content-encoding", "content-length",
 ];

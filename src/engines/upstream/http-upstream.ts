@@ -121,11 +121,20 @@ export class HttpUpstreamEngine implements Engine {
 
 }
 
-/** Carries the client's query string (e.g. ?beta=true) over to the upstream URL. */
+/**
+ * Carries the client's query string (e.g. ?beta=true) over to the upstream URL; a parameter the configured URL
+ * already sets (an API version, a deployment) is the operator's, and the client's copy of it is dropped.
+ */
 function withQuery(url: string, clientPath: string): string {
   const q = clientPath.indexOf("?");
   if (q < 0) return url;
-  return url + (url.includes("?") ? "&" : "?") + clientPath.slice(q + 1);
+  const own = url.indexOf("?");
+  if (own < 0) return `${url}?${clientPath.slice(q + 1)}`;
+  const taken = new URLSearchParams(url.slice(own + 1));
+  const client = new URLSearchParams(clientPath.slice(q + 1));
+  for (const name of taken.keys()) client.delete(name);
+  const rest = client.toString();
+  return rest ? `${url}&${rest}` : url;
 }
 
 /** A 3xx from an upstream: never followed; a 502 for the client, the target's host in the log. */
