@@ -162,3 +162,23 @@ models:
     }
   });
 });
+
+test("an upstream error that echoes the backend's key or extra header values reaches the client with them hidden", async () => {
+  const echo = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => Response.json({ error: { message: `bad auth: ${req.headers.get("authorization")} tenant ${req.headers.get("x-tenant")}` } }, { status: 401 }) });
+  const g = startGateway(`
+models:
+  e:
+    backends: { "default:1": { base_url: "http://127.0.0.1:${echo.port}", api_key: sk-operator-secret-123, extra_headers: { x-tenant: tenant-secret-456 } } }
+`);
+  try {
+    const r = await fetch(`${g.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "e", messages: [] }) });
+    const text = await r.text();
+    expect(r.status).toBe(401);
+    expect(text).not.toContain("sk-operator-secret-123");
+    expect(text).not.toContain("tenant-secret-456");
+    expect(text).toContain("bad auth: Bearer ***");
+  } finally {
+    g.stop();
+    echo.stop(true);
+  }
+});

@@ -90,7 +90,7 @@ export class HttpUpstreamEngine implements Engine {
         // a whole answer (JSON, or an error): read it bounded, under the idle deadline
         const max = this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         const bytes = res.body ? await readAnswer(res.body, res.headers.get("content-length"), max, deadline, this.opts.idleTimeoutMs ?? 0) : new Uint8Array(0);
-        return { status: res.status, headers, body: LazyBody.fromBytes(bytes) };
+        return { status: res.status, headers, body: LazyBody.fromBytes(res.status >= 400 ? this.withoutSecrets(bytes) : bytes) };
       }
       deadline.clear();
       streaming = true;
@@ -101,6 +101,21 @@ export class HttpUpstreamEngine implements Engine {
       deadline.clear();
       if (!streaming) release();
     }
+  }
+
+  /** An error answer with the backend's own key and header values hidden (an upstream that echoes what it got must not hand them to clients). */
+  private withoutSecrets(bytes: Uint8Array): Uint8Array {
+    const secrets = [this.opts.apiKey, ...Object.values(this.opts.extraHeaders ?? {})].filter((s): s is string => !!s && s.length >= 8);
+    if (!secrets.length) return bytes;
+    let text = new TextDecoder().decode(bytes);
+    let changed = false;
+    for (const s of secrets) {
+      if (text.includes(s)) {
+        text = text.replaceAll(s, "***");
+        changed = true;
+      }
+    }
+    return changed ? new TextEncoder().encode(text) : bytes;
   }
 
   private headersFor(req: LLMRequest): Headers {
