@@ -2,7 +2,8 @@
 // mistake is a 400, an upstream's a 502, never a 500 or a crash.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startGateway, type TestGateway } from "../helpers/gateway";
-import { ANTHROPIC_BODY, OPENAI_BODY } from "../helpers/mock-upstream";
+import { checkAnthropicStream } from "../helpers/anthropic-grammar";
+import { ANTHROPIC_BODY, ANTHROPIC_CHUNKS, OPENAI_BODY, OPENAI_CHUNKS } from "../helpers/mock-upstream";
 import { startMockModeration } from "../helpers/mock-moderation";
 
 function rng(seed: number) {
@@ -56,7 +57,23 @@ const OPENAI_ANSWER = { ...JSON.parse(OPENAI_BODY), choices: [{ index: 0, messag
 const ANTHROPIC_ANSWER = { ...JSON.parse(ANTHROPIC_BODY), content: [{ type: "text", text: "x" }, { type: "tool_use", id: "t", name: "f", input: {} }] };
 
 let answer: () => string = () => "";
-const upstream = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(answer(), { headers: { "content-type": "application/json" } }) });
+let streamAnswer: string[] | undefined;
+const upstream = Bun.serve({
+  hostname: "127.0.0.1",
+  port: 0,
+  fetch: () => streamAnswer
+    ? new Response(streamAnswer.join(""), { headers: { "content-type": "text/event-stream" } })
+    : new Response(answer(), { headers: { "content-type": "application/json" } }),
+});
+
+/** The chunks of a canned stream with one event's JSON mutated (its data line rebuilt). */
+function mutateStream(chunks: readonly string[], r: () => number): string[] {
+  const out = [...chunks];
+  const i = Math.floor(r() * out.length);
+  const m = /^((?:event: [^\n]*\n)?data: ?)(\{.*\})\n\n$/s.exec(out[i]!);
+  if (m) out[i] = `${m[1]}${JSON.stringify(mutate(JSON.parse(m[2]!), r))}\n\n`;
+  return out;
+}
 let moderation: ReturnType<typeof startMockModeration>;
 let gw: TestGateway;
 beforeAll(() => {
@@ -119,4 +136,25 @@ describe("converter fuzz", () => {
       expect(statuses.get(400)).toBeGreaterThan(0);
     });
   }
+
+  test("streams: 200 mutated upstream streams each way end well-formed (a complete answer or an in-band error)", async () => {
+    const r = rng(99);
+    try {
+      for (let i = 0; i < 200; i++) {
+        streamAnswer = mutateStream(OPENAI_CHUNKS, r);
+        const a = await fetch(`${gw.url}/v1/messages`, { method: "POST", body: JSON.stringify({ ...MESSAGES_REQUEST, stream: true }) });
+        const aText = await a.text();
+        expect(a.status).toBe(200);
+        checkAnthropicStream(aText); // throws on a grammar violation or a stream that does not end
+        streamAnswer = mutateStream(ANTHROPIC_CHUNKS, r);
+        const o = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ ...CHAT_REQUEST, stream: true }) });
+        const oText = await o.text();
+        expect(o.status).toBe(200);
+        expect(oText.trimEnd().endsWith("data: [DONE]") || oText.includes(`"error":{`)).toBe(true);
+        expect(oText).not.toContain("internal error");
+      }
+    } finally {
+      streamAnswer = undefined;
+    }
+  });
 });

@@ -80,7 +80,7 @@ export class ChatToMessagesStream {
     }
     if (Array.isArray(d.tool_calls)) out += this.toolDeltas(d.tool_calls);
     if (typeof choice.stop_reason === "string" && this.ctx.stop.includes(choice.stop_reason)) this.stopString = choice.stop_reason;
-    if (choice.finish_reason) {
+    if (typeof choice.finish_reason === "string" && choice.finish_reason) {
       if (choice.finish_reason === "error" || choice.finish_reason === "insufficient_system_resource") {
         return out + this.error({ type: "overloaded_error", message: `upstream could not finish the answer (${choice.finish_reason})` });
       }
@@ -248,7 +248,8 @@ export class ChatToMessagesStream {
   }
 
   private finish(): string {
-    let out = this.start({}) + this.finalizeBlocks();
+    // a block opened by text that came after the finish reason is closed too: never a message_delta with a block open
+    let out = this.start({}) + this.finalizeBlocks() + this.close();
     const stop = mapStopReason(this.finishReason, this.toolOrder.length > 0, this.refusal, this.stopString);
     const usage = mapUsage(this.usage, { input: this.ctx.inputEstimate, output: Math.ceil(this.outChars / 4) });
     this.sentUsage = usage;
