@@ -116,15 +116,14 @@ function mergeUsers(list: ChatMessage[]): ChatMessage[] {
 }
 
 /** Thinking blocks this gateway signed are removed before the request goes to a real Anthropic backend. */
-export function stripGatewayThinking(messages: unknown[]): boolean {
-  let changed = false;
-  for (const m of messages as Block[]) {
-    if (m?.role !== "assistant" || !Array.isArray(m.content)) continue;
+export function stripGatewayThinking(messages: unknown[]): unknown[] | undefined {
+  let out: unknown[] | undefined;
+  (messages as Block[]).forEach((m, i) => {
+    if (m?.role !== "assistant" || !Array.isArray(m.content)) return;
     const kept = m.content.filter((b: Block) => !(b?.type === "thinking" && isGatewaySignature(b.signature)));
-    if (kept.length !== m.content.length) {
-      m.content = kept;
-      changed = true;
-    }
-  }
-  return changed;
+    if (kept.length === m.content.length) return;
+    out ??= [...messages];
+    out[i] = { ...m, content: kept };
+  });
+  return out;
 }

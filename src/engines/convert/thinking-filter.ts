@@ -1,4 +1,4 @@
-import type { Engine, LLMRequest, LLMResponse } from "../../core";
+import { LazyBody, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { stripGatewayThinking } from "../../convert";
 
 const MARK = Buffer.from(`"gw1.`);
@@ -14,7 +14,8 @@ export class ThinkingFilterEngine implements Engine {
   process(req: LLMRequest): Promise<LLMResponse> {
     if (req.format === "anthropic.messages" && hasMark(req.body.bytesOut())) {
       const body = req.body.json<{ messages?: unknown[] }>();
-      if (Array.isArray(body.messages) && stripGatewayThinking(body.messages)) req.body.markDirty();
+      const messages = Array.isArray(body.messages) ? stripGatewayThinking(body.messages) : undefined;
+      if (messages) req = { ...req, body: LazyBody.fromValue({ ...body, messages }) }; // a new request: the given one is unchanged
     }
     return this.next.process(req);
   }

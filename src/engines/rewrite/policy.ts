@@ -1,6 +1,6 @@
 // A rewrite policy: remove_keys first, then set_keys, then set_keys_by_expr, on a JSON value.
 import { compileExpr, type CompiledExpr } from "../../expr";
-import { parsePath, removePath, setPath, type JsonPath } from "./paths";
+import { Owned, parsePath, removePath, setPath, type JsonPath } from "./paths";
 
 /** A rewrite policy as written in the config. */
 export interface RewritePolicyConfig {
@@ -27,19 +27,23 @@ export class RewritePolicy {
   }
 
   /**
-   * Applies the policy to `target` in place. Expressions see `data` (RawReq, Resp, ...); one that fails
-   * at run time leaves its key unchanged and is reported through `onError`.
+   * The policy applied to `target`, which is not changed (only the containers on the policy's paths are copied).
+   * Expressions see `data(current)` (RawReq, Resp, ...), where `current` has the removes and sets applied; one
+   * that fails at run time leaves its key unchanged and is reported through `onError`.
    */
-  apply(target: unknown, data: () => object, onError?: (path: string, err: Error) => void): void {
-    for (const p of this.removes) removePath(target, p);
-    for (const [p, v] of this.sets) setPath(target, p, typeof v === "object" && v !== null ? structuredClone(v) : v);
-    if (this.exprSets.length === 0) return;
-    const d = data();
+  apply<T>(target: T, data: (current: T) => object, onError?: (path: string, err: Error) => void): T {
+    const owned = new Owned();
+    let out: unknown = target;
+    for (const p of this.removes) out = removePath(out, p, owned);
+    for (const [p, v] of this.sets) out = setPath(out, p, typeof v === "object" && v !== null ? structuredClone(v) : v, owned);
+    if (this.exprSets.length === 0) return out as T;
+    const d = data(out as T);
     for (const [p, e] of this.exprSets) {
       const value = e.evaluate(d);
       if (value instanceof Error) onError?.(p.join("."), value);
-      else setPath(target, p, value);
+      else out = setPath(out, p, value, owned);
     }
+    return out as T;
   }
 }
 

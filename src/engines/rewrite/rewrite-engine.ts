@@ -1,4 +1,4 @@
-import { log, sseDecoder, sseEncoder, SseEvent, withoutCompression, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { LazyBody, log, sseDecoder, sseEncoder, SseEvent, withoutCompression, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { RewritePolicy, type RewritePolicyConfig } from "./policy";
 
 /** The three policies of a rewrite engine (each optional). */
@@ -35,9 +35,9 @@ export class RewriteEngine implements Engine {
 
   async process(req: LLMRequest): Promise<LLMResponse> {
     if (this.request) {
-      const body = req.body.json();
-      this.request.apply(body, () => ({ RawReq: body }), warnOnce(this.request, "request"));
-      req.body.markDirty();
+      // a new request with the rewritten body: the one given stays as it was (a failover attempt resends it)
+      const body = this.request.apply(req.body.json(), (current) => ({ RawReq: current }), warnOnce(this.request, "request"));
+      req = { ...req, body: LazyBody.fromValue(body) };
     }
     if (this.response || this.chunk) req = withoutCompression(req); // the upstream must answer uncompressed for its body to be rewritten
     const res = await this.next.process(req);
@@ -53,8 +53,7 @@ export class RewriteEngine implements Engine {
     } catch {
       return; // not JSON: nothing to rewrite
     }
-    this.response!.apply(value, () => ({ RawReq: req.body.json(), Resp: value }), warnOnce(this.response!, "response"));
-    res.body!.markDirty();
+    res.body = LazyBody.fromValue(this.response!.apply(value, (current) => ({ RawReq: req.body.json(), Resp: current }), warnOnce(this.response!, "response")));
     res.headers.delete("content-length");
   }
 
@@ -65,9 +64,7 @@ export class RewriteEngine implements Engine {
       transform(ev, ctrl) {
         if (ev.data.charCodeAt(0) === 123 /* { */) {
           try {
-            const value = ev.json();
-            policy.apply(value, () => ({ RawReq: req.body.json(), Resp: value }), onError);
-            ev.setJson(value);
+            ev.setJson(policy.apply(ev.json(), (current) => ({ RawReq: req.body.json(), Resp: current }), onError));
           } catch {
             // not JSON after all: pass it on unchanged
           }
