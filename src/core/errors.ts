@@ -72,3 +72,18 @@ export function kindForStatus(status: number): ErrorKind {
   if (status === 503) return "overloaded";
   return status >= 500 ? "api_error" : "invalid_request";
 }
+
+/** Raised inside a guarded stream when the idle timeout fires. */
+export class StreamIdleTimeout extends Error {
+  constructor(ms: number) {
+    super(`upstream stream was idle for ${ms} ms`);
+    this.name = "StreamIdleTimeout";
+  }
+}
+
+/** The gateway error a failed upstream stream means, the same on every route: idle is a timeout, anything else an api_error. */
+export function streamFailure(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const message = `upstream stream failed: ${(err as Error)?.message ?? err}`;
+  return new GatewayError(err instanceof StreamIdleTimeout ? "timeout" : "api_error", message, { cause: err });
+}

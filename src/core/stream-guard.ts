@@ -6,6 +6,7 @@
 // ahead (`takeIfComplete`): a stream whose bytes are all there already (a short or unpaced answer, an
 // error) is then sent as one body instead of chunk by chunk.
 import { concatBytes } from "./bytes";
+import { StreamIdleTimeout } from "./errors";
 
 /** How a guarded stream ended. */
 export interface StreamOutcome {
@@ -46,13 +47,6 @@ export interface StreamGuardOptions {
   onChunk?: (bytes: Uint8Array) => void;
 }
 
-/** Raised inside a guarded stream when the idle timeout fires. */
-export class StreamIdleTimeout extends Error {
-  constructor(ms: number) {
-    super(`upstream stream was idle for ${ms} ms`);
-    this.name = "StreamIdleTimeout";
-  }
-}
 
 interface Watchers {
   idleMs: number;

@@ -1,5 +1,5 @@
 // Turns engine responses and gateway errors into HTTP responses, and logs each request once.
-import { GatewayError, guardStream, takeIfComplete, type LLMResponse, type Protocol, type RequestContext } from "../core";
+import { GatewayError, guardStream, streamFailure, takeIfComplete, type LLMResponse, type Protocol, type RequestContext } from "../core";
 import { StreamUsage, bodyUsage, renderError, renderErrorEvent, type TokenUsage } from "../protocols";
 import type { AccessLog, AccessRecord } from "./access-log";
 
@@ -97,7 +97,7 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
     },
     errorTail: isSse && !headers.has("content-encoding")
       ? (err, atBoundary) => {
-          const gerr = streamError(err);
+          const gerr = streamFailure(err);
           return encoder.encode((atBoundary ? "" : "\n\n") + renderErrorEvent(x.protocol, gerr));
         }
       : undefined,
@@ -120,8 +120,3 @@ function errorMessageOf(bytes: Uint8Array): string {
   return text.slice(0, 300);
 }
 
-function streamError(err: unknown): GatewayError {
-  if (err instanceof GatewayError) return err;
-  const message = `upstream stream failed: ${(err as Error)?.message ?? err}`;
-  return new GatewayError((err as Error)?.name === "StreamIdleTimeout" ? "timeout" : "api_error", message);
-}

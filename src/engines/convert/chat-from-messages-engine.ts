@@ -1,5 +1,6 @@
-import { LazyBody, guardStream, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
+import { LazyBody, guardStream, streamFailure, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
 import { MessagesToChatStream, chatToMessagesRequest, mapAnthropicError, messagesToChatResponse } from "../../convert";
+import { openaiErrorDetail } from "../../protocols/openai";
 import { eventTransform, type StreamConverter } from "./event-stream";
 import { readAll, withoutQuery } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
@@ -43,7 +44,7 @@ export class ChatFromMessagesEngine implements Engine {
       const conv: StreamConverter = {
         push: (e: SseEvent) => machine.push(e),
         end: () => machine.end(),
-        fail: (err) => machine.error({ message: `upstream stream failed: ${(err as Error)?.message ?? err}`, type: "server_error", param: null, code: null }),
+        fail: (err) => machine.error(openaiErrorDetail(streamFailure(err))), // the same error as a passed-through stream's
         ping: () => (machine.done ? "" : ": ping\n\n"),
         get done() { return machine.done; },
       };

@@ -1,9 +1,9 @@
-import { GatewayError, LazyBody, guardStream, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
+import { GatewayError, LazyBody, guardStream, streamFailure, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
 import {
   ChatToMessagesStream, chatToMessagesResponse, estimateInputTokens, makeProfile, mapUpstreamErrorBody, messagesToChatRequest,
   type BackendProfile, type MessagesContext,
 } from "../../convert";
-import { anthropicEvent as ev } from "../../protocols/anthropic";
+import { anthropicErrorDetail, anthropicEvent as ev } from "../../protocols/anthropic";
 import { eventTransform, type StreamConverter } from "./event-stream";
 import { readTextBounded } from "../upstream";
 import { readAll, withoutQuery } from "./read-all";
@@ -58,7 +58,7 @@ export class MessagesFromChatEngine implements Engine {
     return {
       push: (e: SseEvent) => (machine.done ? "" : told(machine.push(e))),
       end: () => told(machine.end()),
-      fail: (err) => machine.error({ type: (err as Error)?.name === "StreamIdleTimeout" ? "overloaded_error" : "api_error", message: `upstream stream failed: ${(err as Error)?.message ?? err}` }),
+      fail: (err) => machine.error(anthropicErrorDetail(streamFailure(err))), // the same error as a passed-through stream's
       ping: () => machine.ping(),
       get done() { return machine.done; },
     };

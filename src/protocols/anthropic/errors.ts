@@ -19,12 +19,17 @@ export function anthropicErrorStatus(err: GatewayError): number {
   return err.kind === "upstream_unavailable" && err.status === 502 ? 500 : err.status;
 }
 
+/** The `error` object of an Anthropic error: {type, message}. */
+export function anthropicErrorDetail(err: GatewayError): { type: string; message: string } {
+  return { type: err.type ?? TYPES[err.kind], message: err.message };
+}
+
 /** Anthropic error body: {"type":"error","error":{"type","message"},"request_id"}. */
 export function anthropicErrorBody(err: GatewayError, requestId: string): object {
-  return { type: "error", error: { type: err.type ?? TYPES[err.kind], message: err.message }, request_id: requestId };
+  return { type: "error", error: anthropicErrorDetail(err), request_id: requestId };
 }
 
 /** The error as an in-stream SSE event (`event: error`). */
 export function anthropicErrorEvent(err: GatewayError): string {
-  return `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: err.type ?? TYPES[err.kind], message: err.message } })}\n\n`;
+  return `event: error\ndata: ${JSON.stringify({ type: "error", error: anthropicErrorDetail(err) })}\n\n`;
 }

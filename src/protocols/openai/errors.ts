@@ -27,9 +27,14 @@ export function openaiErrorStatus(err: GatewayError): number {
   return err.status === 529 ? 503 : err.status;
 }
 
+/** The `error` object of an OpenAI error: {message, type, param, code}. */
+export function openaiErrorDetail(err: GatewayError): { message: string; type: string; param: string | null; code: string | null } {
+  return { message: err.message, type: err.type ?? TYPES[err.kind], param: err.param ?? null, code: err.code ?? CODES[err.kind] ?? null };
+}
+
 /** OpenAI error body: {"error":{"message","type","param","code"}}. */
 export function openaiErrorBody(err: GatewayError): object {
-  return { error: { message: err.message, type: err.type ?? TYPES[err.kind], param: err.param ?? null, code: err.code ?? CODES[err.kind] ?? null } };
+  return { error: openaiErrorDetail(err) };
 }
 
 /** The error as an in-stream chunk (`data: {"error":...}`). */
