@@ -8,8 +8,6 @@ export interface CompiledExpr {
   source: string;
   /** Evaluates; a run-time failure comes back as an Error value, never thrown. */
   evaluate(data: object): unknown;
-  /** Top-level names the expression refers to (RawReq, Features, Headers, ...), so callers compute only those. */
-  names: Set<string>;
 }
 
 /** A compile error with the 1-based column inside the expression, when filtrex told it. */
@@ -60,11 +58,8 @@ export function compileExpr(source: string): CompiledExpr {
     const summary = lines.length > 3 ? lines.slice(3).join(" ").trim() : lines[0]!;
     throw new ExprCompileError(`invalid expression: ${summary || lines[0]}`, caret ? caret[1]!.length + 1 : undefined);
   }
-  const names = new Set<string>();
-  for (const m of source.matchAll(/"(?:[^"\\]|\\.)*"|([A-Za-z_][A-Za-z0-9_]*)/g)) if (m[1]) names.add(m[1]);
   return {
     source,
-    names,
     evaluate: (data) => {
       try {
         return fn(data);

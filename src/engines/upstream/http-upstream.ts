@@ -55,11 +55,6 @@ export class HttpUpstreamEngine implements Engine {
     }
   }
 
-  /** The URL a request of this format goes to. */
-  urlFor(format: ApiFormat): string {
-    return this.urls[format];
-  }
-
   async process(req: LLMRequest): Promise<LLMResponse> {
     if (req.signal.aborted) throw clientGone();
     const abort = new AbortController();
