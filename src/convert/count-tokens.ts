@@ -1,4 +1,4 @@
-// A local input-token estimate for /v1/messages/count_tokens on non-Anthropic backends (protocol.md §6.5).
+// A local input-token estimate for /v1/messages/count_tokens on non-Anthropic backends (docs/conversion.md).
 // It counts what the model reads: system text, message text, tool definitions, tool inputs and results,
 // and thinking; about 4 characters a token (3.5 for code-heavy JSON), 3 tokens of framing per message,
 // and 1,600 tokens per image. Never 0 for a non-empty request.

@@ -1,4 +1,4 @@
-// Protocol conversion between Anthropic Messages and OpenAI Chat Completions (../shared/protocol.md).
+// Protocol conversion between Anthropic Messages and OpenAI Chat Completions (docs/conversion.md).
 export * from "./messages-from-chat";
 export { makeProfile, DEFAULT_PROFILE, type BackendProfile, type ReasoningParam } from "./profile";
 export { ToolNames, signThinking, isGatewaySignature, parseToolArguments, repairJson, toAnthropicToolId } from "./ids";

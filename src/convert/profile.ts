@@ -1,5 +1,5 @@
 // A backend's capability profile: how an OpenAI-compatible backend differs from the reference, read by
-// the converters instead of vendor branches in code (protocol.md §0.2).
+// the converters instead of vendor branches in code (docs/conversion.md).
 
 /** Where a backend wants reasoning switched on. */
 export type ReasoningParam = "reasoning_effort" | "openrouter" | "thinking_object" | "enable_thinking" | "chat_template_kwargs" | "none";

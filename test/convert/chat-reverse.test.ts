@@ -1,4 +1,4 @@
-// protocol.md §8, cases 65–73: OpenAI client → Anthropic backend.
+// OpenAI client → Anthropic backend (docs/conversion.md).
 import { describe, expect, test } from "bun:test";
 import { MessagesToChatStream, chatToMessagesRequest, mapAnthropicError, messagesToChatResponse } from "../../src/convert";
 import { SseParser } from "../../src/core";
@@ -11,7 +11,7 @@ describe("request", () => {
     expect(r.system).toEqual([{ type: "text", text: "Be terse." }, { type: "text", text: "Use French." }]);
     expect(r.messages).toEqual([{ role: "user", content: [{ type: "text", text: "hi" }] }]);
   });
-  test("66-67: tool results merge into one user turn before the text; tool_choice and parallel calls (the §4.1 example)", () => {
+  test("66-67: tool results merge into one user turn before the text; tool_choice and parallel calls", () => {
     const r = conv({
       max_tokens: 1024, temperature: 0.2, stream: true, parallel_tool_calls: false,
       messages: [

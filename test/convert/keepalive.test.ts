@@ -1,4 +1,4 @@
-// protocol.md §8 cases 63, 81, 83: pings on a silent converted stream, the idle timeout, query strings, signed thinking.
+// Converted streams: pings while the upstream is silent, the idle timeout, query strings, signed thinking.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { signThinking } from "../../src/convert";
 import { checkAnthropicStream } from "../helpers/anthropic-grammar";

@@ -1,4 +1,4 @@
-// protocol.md §8, cases 1–34: Anthropic request → OpenAI request.
+// Anthropic request → OpenAI request (docs/conversion.md).
 import { describe, expect, test } from "bun:test";
 import { makeProfile, messagesToChatRequest, type BackendProfile } from "../../src/convert";
 

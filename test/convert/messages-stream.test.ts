@@ -1,4 +1,4 @@
-// protocol.md §8, cases 35–64: OpenAI answers and streams → Anthropic.
+// OpenAI answers and streams → Anthropic (docs/conversion.md).
 import { describe, expect, test } from "bun:test";
 import { ChatToMessagesStream, chatToMessagesResponse, makeProfile, messagesToChatRequest, type BackendProfile } from "../../src/convert";
 import { guardStream } from "../../src/core";
@@ -71,7 +71,7 @@ describe("streams (48-64)", () => {
     expect(evs[0]!.data.message.model).toBe("claude-sonnet-4-6");
     expect(evs[6]!.data).toMatchObject({ delta: { stop_reason: "end_turn" }, usage: { input_tokens: 100, output_tokens: 40, cache_read_input_tokens: 800 } });
   });
-  test("50-52: reasoning then text then two interleaved tools, each with its own JSON (the §3.6 example)", async () => {
+  test("50-52: reasoning then text then two interleaved tools, each with its own JSON", async () => {
     const evs = checkAnthropicStream(await convert(F.PARALLEL_TOOLS));
     expect(kinds(evs)).toEqual([
       "message_start", "ping", "start:thinking", "thinking_delta", "signature_delta", "content_block_stop",

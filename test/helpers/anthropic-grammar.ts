@@ -1,4 +1,4 @@
-// Checks that an Anthropic SSE stream obeys the event grammar of protocol.md §3.1.
+// Checks that an Anthropic SSE stream obeys Anthropic's event grammar (the order of docs/conversion.md).
 import { SseParser } from "../../src/core";
 
 /** Parsed events of an SSE text. */

@@ -1,4 +1,4 @@
-// Upstream Anthropic errors → OpenAI errors (protocol.md §5.4).
+// Upstream Anthropic errors → OpenAI errors (docs/conversion.md).
 
 type Body = Record<string, any>;
 

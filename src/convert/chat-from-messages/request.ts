@@ -1,4 +1,4 @@
-// OpenAI Chat Completions request → Anthropic Messages request (protocol.md §4.1).
+// OpenAI Chat Completions request → Anthropic Messages request (docs/conversion.md).
 import { GatewayError } from "../../core";
 import { requestedOutputTokens } from "../../protocols";
 import { blocksText } from "../messages-from-chat/content";

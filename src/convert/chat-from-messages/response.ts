@@ -1,4 +1,4 @@
-// Anthropic Messages response → OpenAI Chat Completions response (protocol.md §4.2, §4.3 tables).
+// Anthropic Messages response → OpenAI Chat Completions response (docs/conversion.md).
 import type { ChatContext } from "./request";
 
 type Body = Record<string, any>;

@@ -1,4 +1,4 @@
-// Anthropic Messages SSE → OpenAI chat.completion.chunk stream (protocol.md §4.3).
+// Anthropic Messages SSE → OpenAI chat.completion.chunk stream (docs/conversion.md).
 import type { SseEvent } from "../../core";
 import { mapAnthropicError } from "./errors";
 import type { ChatContext } from "./request";

@@ -1,4 +1,4 @@
-// Anthropic content blocks → OpenAI message parts (protocol.md §1.3).
+// Anthropic content blocks → OpenAI message parts (docs/conversion.md).
 import { GatewayError } from "../../core";
 import type { BackendProfile } from "../profile";
 

@@ -1,4 +1,4 @@
-// Upstream OpenAI-style errors → Anthropic errors (protocol.md §5.3), including the context-length
+// Upstream OpenAI-style errors → Anthropic errors (docs/conversion.md), including the context-length
 // wording Claude Code parses to retry with a smaller max_tokens.
 
 type Body = Record<string, any>;

@@ -1,4 +1,4 @@
-// Anthropic messages → OpenAI messages (protocol.md §1.2, §1.3), with the pairing repairs of §1.3(f).
+// Anthropic messages → OpenAI messages (docs/conversion.md), with the pairing repairs.
 import { isGatewaySignature, type ToolNames } from "../ids";
 import type { BackendProfile } from "../profile";
 import { blocksText, toolResultContent, userBlockParts, type OpenAIPart } from "./content";

@@ -1,4 +1,4 @@
-// Anthropic Messages request → OpenAI Chat Completions request (protocol.md §1).
+// Anthropic Messages request → OpenAI Chat Completions request (docs/conversion.md).
 import { GatewayError } from "../../core";
 import { sha256hex, ToolNames } from "../ids";
 import type { BackendProfile } from "../profile";

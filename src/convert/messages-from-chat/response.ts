@@ -1,4 +1,4 @@
-// OpenAI Chat response → Anthropic Messages response, non-streaming (protocol.md §2).
+// OpenAI Chat response → Anthropic Messages response, non-streaming (docs/conversion.md).
 import { GatewayError } from "../../core";
 import { parseToolArguments, randomBase62, signThinking, toAnthropicToolId } from "../ids";
 import type { BackendProfile } from "../profile";

@@ -1,4 +1,4 @@
-// OpenAI chat.completion.chunk stream → Anthropic Messages SSE (protocol.md §3): a state machine whose
+// OpenAI chat.completion.chunk stream → Anthropic Messages SSE (docs/conversion.md): a state machine whose
 // output always obeys the Anthropic event grammar. Tool calls are buffered and emitted whole by default.
 import type { SseEvent } from "../../core";
 import { anthropicEvent as ev } from "../../protocols/anthropic";

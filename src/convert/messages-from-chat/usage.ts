@@ -1,4 +1,4 @@
-// OpenAI usage → Anthropic usage (protocol.md §2.4): prompt_tokens includes cached tokens, input_tokens does not.
+// OpenAI usage → Anthropic usage (docs/conversion.md): prompt_tokens includes cached tokens, input_tokens does not.
 
 type Body = Record<string, any>;
 
