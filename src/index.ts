@@ -5,3 +5,4 @@ export * from "./config";
 export * from "./server";
 export * from "./metrics";
 export { renderError, renderErrorEvent, anthropic, openai } from "./protocols";
+export { Gateway, GatewayStartError, createGateway, type GatewayInit, type GatewaySource } from "./gateway";

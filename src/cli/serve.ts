@@ -1,19 +1,11 @@
 import { defineCommand } from "citty";
 import { parse as parseYaml } from "yaml";
 import pkg from "../../package.json" with { type: "json" };
-import { AuthThrottle, adminHandler, type AdminHandler } from "../admin";
-import {
-  ADMIN_KEY_MIN, DbConfigSource, LiveConfig, configSecrets, fileLoader, formatProblem, loadConfigFile, openDatabase, watchConfig,
-  type Config, type ConfigDatabase, type ServerOverrides,
-} from "../config";
+import { formatProblem, loadConfigFile, type Config, type ServerOverrides } from "../config";
 import { log, type LogLevel } from "../core";
-import { GatewayMetrics } from "../metrics";
-import { AccessLog, startServer } from "../server";
+import { GatewayStartError, createGateway, type Gateway, type GatewaySource } from "../gateway";
 import { parsePort } from "./args";
-import { metricsSources, readiness, summary } from "./serve-status";
-
-/** How a started gateway stops watching its source. */
-type Stop = () => void;
+import { summary } from "./serve-summary";
 
 /** `octollm serve -c FILE | --config-db URL [--host H] [--port P]`: validates the config and serves it. */
 export const serveCommand = defineCommand({
@@ -28,22 +20,24 @@ export const serveCommand = defineCommand({
     "log-format": { type: "string", description: "json, text or auto (overrides server.log_format)" },
   },
   async run({ args }) {
-    let dbUrl = args["config-db"];
-    let overrides: ServerOverrides = {};
-    if (!dbUrl) {
-      const result = await loadConfigFile(args.config);
-      if (!result.ok) fail(result.problems.map((p) => formatProblem(args.config, p)), `refusing to start: ${result.problems.length} problem(s) in ${args.config}`);
-      if (result.config.server.config_db === undefined) return serveFile(args, result.config);
-      dbUrl = result.config.server.config_db;
-      const { config_db: _, ...rest } = parseYaml(await Bun.file(args.config).text())?.server ?? {};
-      overrides = rest; // the file's server settings win over the database's
+    const source = await sourceOf(args);
+    let gateway: Gateway;
+    try {
+      gateway = await createGateway({ source });
+    } catch (err) {
+      if (err instanceof GatewayStartError) fail(err.problems, `refusing to start: ${err.message}`);
+      throw err;
     }
-    return serveDatabase(args, dbUrl, overrides);
+    applyLogSettings(args, gateway.live.config);
+    gateway.accessLog.format = accessFormat(args, gateway.live.config);
+    guardProcess();
+    serve(args, gateway);
   },
 });
 
 interface ServeArgs {
   config: string;
+  "config-db"?: string;
   host?: string;
   port?: string;
   watch: boolean;
@@ -51,9 +45,53 @@ interface ServeArgs {
   "log-format"?: string;
 }
 
+/** The config source the arguments name: --config-db, a file whose server.config_db names a database, or the file. */
+async function sourceOf(args: ServeArgs): Promise<GatewaySource> {
+  if (args["config-db"]) return { database: args["config-db"] };
+  const result = await loadConfigFile(args.config);
+  if (!result.ok) fail(result.problems.map((p) => formatProblem(args.config, p)), `refusing to start: ${result.problems.length} problem(s) in ${args.config}`);
+  if (result.config.server.config_db === undefined) return { file: args.config, watch: args.watch };
+  const { config_db: _, ...rest } = parseYaml(await Bun.file(args.config).text())?.server ?? {};
+  return { database: result.config.server.config_db, serverOverrides: rest as ServerOverrides }; // the file's server settings win
+}
+
+/** Listens, reloads on SIGHUP, and shuts down gracefully on SIGTERM/SIGINT (a second signal exits at once). */
+function serve(args: ServeArgs, gateway: Gateway): void {
+  const settings = gateway.live.config.server;
+  const host = args.host ?? settings.host;
+  const port = args.port !== undefined ? parsePort(args.port) : settings.port;
+  let server: Bun.Server<undefined>;
+  try {
+    server = gateway.listen(host, port);
+  } catch (err) {
+    const code = (err as { code?: string })?.code;
+    if (code === "EADDRINUSE") fail([], `cannot listen on ${host}:${port}: the port is already in use (is another gateway running?)`);
+    return fail([], `cannot listen on ${host}:${port}: ${(err as Error)?.message ?? err}`);
+  }
+  const onHup = () => void gateway.reload("SIGHUP");
+  process.on("SIGHUP", onHup);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      log.warn("second signal: exiting now", { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    process.off("SIGHUP", onHup);
+    log.info("shutting down: new connections are refused; answers in flight may finish", { signal, grace_ms: settings.shutdown_grace_ms, streams_in_flight: gateway.metrics?.streamsInFlight });
+    const drained = await gateway.shutdown();
+    log.info("stopped", { drained });
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  console.error(`octollm ${pkg.version} listening on ${server.url} (${gateway.source}; models: ${gateway.models.join(", ")})`);
+  for (const line of summary(gateway.live, server.url.href, gateway.hasAdmin, gateway.metrics !== undefined)) console.error(line);
+}
+
 /**
- * A failure that no request path caught (a rejected promise nobody awaited, a throw in a timer) is logged and
- * the gateway keeps serving: one bad request or backend must never take every other request down with it.
+ * A failure that no request path caught (a rejected promise nobody awaited, a throw in a timer) is logged and the
+ * gateway keeps serving: one bad request or backend must never take every other request down with it.
  */
 function guardProcess(): void {
   let last = 0, suppressed = 0;
@@ -74,106 +112,11 @@ function fail(lines: string[], summary: string): never {
   process.exit(1);
 }
 
-async function serveFile(args: ServeArgs, config: Config): Promise<void> {
-  const live = new LiveConfig(fileLoader(args.config), config);
-  const stopWatching = watchConfig(args.config, (reason) => void live.reload(reason), { watchFile: args.watch });
-  start(args, live, stopWatching, `config ${args.config}`);
-}
-
-async function serveDatabase(args: ServeArgs, url: string, overrides: ServerOverrides): Promise<void> {
-  let source: DbConfigSource;
-  let first: Awaited<ReturnType<DbConfigSource["load"]>>;
-  try {
-    source = await DbConfigSource.open(await openDatabase(url), { serverOverrides: overrides });
-    first = await source.load();
-  } catch (err) {
-    return fail([], `refusing to start: ${(err as Error).message}`);
-  }
-  if (!first.ok) fail(first.problems.map((p) => formatProblem(source.db.label, p)), `refusing to start: ${first.problems.length} problem(s) in the config of ${source.db.label} (version ${first.version})`);
-  const live = new LiveConfig({ label: source.db.label, load: () => source.load() }, first.config, first.version);
-  const onVersion = (version: number) => {
-    if (version > live.version) void live.reload(`database version ${version}`); // an admin write here may have loaded it already
-  };
-  const stopPolling = source.watch(first.version, onVersion, first.config.server.config_poll_ms);
-  const onHup = () => void live.reload("SIGHUP");
-  process.on("SIGHUP", onHup);
-  const stopWatching = () => {
-    stopPolling();
-    process.off("SIGHUP", onHup);
-  };
-  const adminKey = first.config.server.admin_key ?? process.env.OCTOLLM_ADMIN_KEY;
-  if (adminKey !== undefined && adminKey.length < ADMIN_KEY_MIN) {
-    fail([], `refusing to start: the admin key (${first.config.server.admin_key !== undefined ? "server.admin_key" : "OCTOLLM_ADMIN_KEY"}) needs at least ${ADMIN_KEY_MIN} characters`);
-  }
-  const throttle = new AuthThrottle();
-  const admin = adminKey ? adminHandler({ source, adminKey, throttle, onWrite: (version) => void live.reload(`admin write, version ${version}`) }) : undefined;
-  start(args, live, stopWatching, `config ${source.db.label} version ${first.version}${admin ? "; admin API on /admin" : ""}`, admin && { handler: admin, throttle }, source.db);
-}
-
-function start(args: ServeArgs, live: LiveConfig, stopWatching: Stop, source: string, admin?: { handler: AdminHandler; throttle: AuthThrottle }, db?: ConfigDatabase): void {
-  const { server: settings } = live.config;
-  applyLogSettings(args, live.config);
-  guardProcess();
-  live.onSwap = (config) => log.setSecrets(configSecrets(config));
-  const accessFormat = settings.log_format === "auto" && !args["log-format"] ? (process.stdout.isTTY ? "text" : "json") : log.format;
-  const accessLog = new AccessLog(undefined, settings.access_log, undefined, accessFormat);
-  const metrics = settings.metrics ? new GatewayMetrics(metricsSources(live)) : undefined;
-  accessLog.observer = metrics;
-  if (admin && metrics) admin.throttle.onFailure = () => metrics.adminAuthFailures.inc();
-  let stopping = false;
-  const host = args.host ?? settings.host;
-  const port = args.port !== undefined ? parsePort(args.port) : settings.port;
-  const metricsKey = settings.metrics_key ?? (process.env.OCTOLLM_METRICS_KEY || undefined);
-  if (metricsKey !== undefined && metricsKey.length < ADMIN_KEY_MIN) fail([], `refusing to start: the metrics key (OCTOLLM_METRICS_KEY) needs at least ${ADMIN_KEY_MIN} characters`);
-  let server: ReturnType<typeof startServer>;
-  try {
-    server = startServer(() => live.current, {
-      host,
-      port,
-      maxBodyBytes: settings.max_body_bytes,
-      jsonCheckMaxBytes: settings.json_check_max_bytes,
-      bodyTimeoutMs: settings.body_timeout_ms,
-      metricsKey,
-      accessLog: accessLog,
-      version: pkg.version,
-      metrics: metrics && (() => metrics.render()),
-      ready: () => readiness(live, db, stopping),
-      extraRoutes: admin ? { "/admin/*": admin.handler } : undefined,
-    });
-  } catch (err) {
-    const code = (err as { code?: string })?.code;
-    if (code === "EADDRINUSE") fail([], `cannot listen on ${host}:${port}: the port is already in use (is another gateway running?)`);
-    return fail([], `cannot listen on ${host}:${port}: ${(err as Error)?.message ?? err}`);
-  }
-  const stop = async (signal: string) => {
-    if (stopping) {
-      log.warn("second signal: exiting now", { signal });
-      process.exit(1);
-    }
-    stopping = true;
-    const grace = settings.shutdown_grace_ms;
-    log.info("shutting down: new connections are refused; answers in flight may finish", { signal, grace_ms: grace, streams_in_flight: metrics?.streamsInFlight });
-    stopWatching();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const drained = await Promise.race([
-      server.stop(false).then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), grace))),
-    ]);
-    clearTimeout(timer);
-    if (!drained) {
-      log.warn("grace period over: closing the answers still in flight", { grace_ms: grace, streams_in_flight: metrics?.streamsInFlight });
-      await server.stop(true);
-    }
-    accessLog.flush();
-    live.current.store?.close();
-    await db?.close().catch(() => {});
-    log.info("stopped", { drained });
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  console.error(`octollm ${pkg.version} listening on ${server.url} (${source}; models: ${live.current.models.join(", ")})`);
-  for (const line of summary(live, server.url.href, admin !== undefined, metrics !== undefined)) console.error(line);
+/** Access lines: the format --log-format or server.log_format forces, else text on a terminal and JSON otherwise. */
+function accessFormat(args: ServeArgs, config: Config): "json" | "text" {
+  const forced = args["log-format"] ?? config.server.log_format;
+  if (forced === "json" || forced === "text") return forced;
+  return process.stdout.isTTY ? "text" : "json";
 }
 
 /** The --log-level / --log-format flags over the config's server settings. */
@@ -184,5 +127,4 @@ function applyLogSettings(args: ServeArgs, config: Config): void {
   const format = args["log-format"] ?? config.server.log_format;
   if (!["auto", "json", "text"].includes(format)) fail([], `--log-format must be auto, json or text, got "${format}"`);
   if (format !== "auto") log.format = format as "json" | "text";
-  log.setSecrets(configSecrets(config));
 }

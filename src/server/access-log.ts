@@ -62,7 +62,7 @@ export class AccessLog {
     private readonly enabled = true,
     public observer?: RequestObserver,
     /** JSON lines, or readable text (a terminal); secrets are redacted either way. */
-    private readonly format: LogFormat = "json",
+    public format: LogFormat = "json",
   ) {}
 
   /** Queues one record (and tells the observer). */

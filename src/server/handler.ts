@@ -21,7 +21,7 @@ export interface HandlerOptions {
 }
 
 /** A Bun.serve route handler. */
-export type RouteHandler = (req: Request, server: Bun.Server<undefined>) => Promise<Response>;
+export type RouteHandler = (req: Request, server?: Bun.Server<undefined>) => Promise<Response>;
 
 /** A fresh request context. */
 export function newContext(): RequestContext {
@@ -55,7 +55,7 @@ export function llmHandler(format: ApiFormat, engine: Engine | (() => Engine), o
   return async (req, server) => {
     const x = newExchange(req, protocol, log);
     if (req.method !== "POST") return errorResponse(x, methodNotAllowed(req.method, "POST"));
-    server.timeout(req, 0); // LLM calls may be silent for minutes; never cut them
+    server?.timeout(req, 0); // LLM calls may be silent for minutes; never cut them
     try {
       const bytes = await readBody(req, maxBodyBytes, bodyTimeoutMs);
       x.bytesIn = bytes.byteLength;

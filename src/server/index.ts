@@ -1,5 +1,5 @@
 // The HTTP server around the engines.
-export { startServer, type GatewayState, type ServerOptions, type ReadyReport } from "./server";
+export { startServer, gatewayRoutes, routeRequests, type GatewayState, type ServerOptions, type ReadyReport, type Route, type GatewayRoutes } from "./server";
 export { llmHandler, chatCompletionsHandler, messagesHandler, type HandlerOptions, type RouteHandler } from "./handler";
 export { AccessLog, type AccessRecord, type LineSink, type RequestObserver } from "./access-log";
 export { readBody } from "./body-reader";

@@ -32,7 +32,7 @@ export interface ServerOptions {
   /** Readiness for GET /readyz: each dependency's state (default: ready once serving). */
   ready?: () => Promise<ReadyReport>;
   /** More routes (Bun.serve route patterns), e.g. the admin API on "/admin/*". */
-  extraRoutes?: Record<string, (req: Request, server: Server) => Response | Promise<Response>>;
+  extraRoutes?: Record<string, Route>;
 }
 
 type Server = Bun.Server<undefined>;
@@ -42,16 +42,22 @@ export interface ReadyReport {
   checks: Record<string, string>;
 }
 
-/** Starts the gateway's HTTP server; `state()` is read per request, so a new config applies to new requests only. */
-export function startServer(state: () => GatewayState, opts: ServerOptions): Server {
+/** A route handler: the request and, when Bun serves it, the server (absent when a gateway's fetch() is called directly). */
+export type Route = (req: Request, server?: Server) => Response | Promise<Response>;
+
+/** The gateway's routes: Bun.serve route patterns (exact paths, or a prefix ending in "/*") to handlers, and the fallback. */
+export interface GatewayRoutes {
+  routes: Record<string, Route>;
+  notFound: Route;
+}
+
+/** Builds the gateway's routes; `state()` is read per request, so a new config applies to new requests only. */
+export function gatewayRoutes(state: () => GatewayState, opts: Omit<ServerOptions, "host" | "port">): GatewayRoutes {
   const log = opts.accessLog ?? new AccessLog();
   const startedAt = new Date();
 
   const handlerOpts: HandlerOptions = { maxBodyBytes: opts.maxBodyBytes, jsonCheckMaxBytes: opts.jsonCheckMaxBytes, bodyTimeoutMs: opts.bodyTimeoutMs, accessLog: log };
   const root = () => state().root;
-  const chat = llmHandler("openai.chat", root, handlerOpts);
-  const messages = llmHandler("anthropic.messages", root, handlerOpts);
-  const countTokens = llmHandler("anthropic.count_tokens", root, handlerOpts);
 
   const info = (req: Request) => {
     const x = newExchange(req, guessProtocol(req), log);
@@ -74,17 +80,56 @@ export function startServer(state: () => GatewayState, opts: ServerOptions): Ser
     const ready = Object.values(report.checks).every((v) => v === "ok");
     return Response.json({ status: ready ? "ready" : "not ready", checks: { config: "ok", ...report.checks } }, { status: ready ? 200 : 503, headers: { "cache-control": "no-store" } });
   };
-  const extra: Record<string, (req: Request, server: Server) => Response | Promise<Response>> = { ...opts.extraRoutes };
+  const routes: Record<string, Route> = {
+    "/v1/chat/completions": llmHandler("openai.chat", root, handlerOpts),
+    "/v1/messages": llmHandler("anthropic.messages", root, handlerOpts),
+    "/v1/messages/count_tokens": llmHandler("anthropic.count_tokens", root, handlerOpts),
+    "/v1/models": models,
+    "/": info,
+    "/healthz": info,
+    "/readyz": readyz,
+    ...opts.extraRoutes,
+  };
   const metrics = opts.metrics;
   if (metrics) {
     const allowed = opts.metricsKey ? keyCheck(opts.metricsKey) : () => true;
-    extra["/metrics"] = (req) => {
+    routes["/metrics"] = (req) => {
       if (req.method !== "GET") return new Response(null, { status: 405, headers: { allow: "GET" } });
       if (!allowed(req)) return new Response("metrics need server.metrics_key (Bearer or x-api-key)\n", { status: 401, headers: { "www-authenticate": "Bearer" } });
       return new Response(metrics(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
     };
   }
+  const notFound: Route = (req) => {
+    const x = newExchange(req, guessProtocol(req), log);
+    return errorResponse(x, new GatewayError("not_found", `no route for ${req.method} ${x.path.split("?")[0]}`, { code: "unknown_url" }));
+  };
+  return { routes, notFound };
+}
 
+/** One function that answers any request by the routes (what Bun.serve does with them), for use without a port. */
+export function routeRequests({ routes, notFound }: GatewayRoutes): (req: Request, server?: Server) => Promise<Response> {
+  const exact = new Map(Object.entries(routes).filter(([p]) => !p.endsWith("/*")));
+  const prefixes = Object.entries(routes).filter(([p]) => p.endsWith("/*")).map(([p, r]) => [p.slice(0, -1), r] as const);
+  return async (req, server) => {
+    const path = new URL(req.url).pathname;
+    const route = exact.get(path) ?? prefixes.find(([prefix]) => path.startsWith(prefix))?.[1] ?? notFound;
+    try {
+      return await route(req, server);
+    } catch (err) {
+      return internalError(err as Error);
+    }
+  };
+}
+
+function internalError(err: Error): Response {
+  return new Response(JSON.stringify({ error: { message: `internal error: ${err.message}`, type: "server_error", param: null, code: null } }), {
+    status: 500, headers: { "content-type": "application/json" },
+  });
+}
+
+/** Starts the gateway's HTTP server on its routes. */
+export function startServer(state: () => GatewayState, opts: ServerOptions): Server {
+  const { routes, notFound } = gatewayRoutes(state, opts);
   return Bun.serve({
     hostname: opts.host,
     port: opts.port,
@@ -92,25 +137,9 @@ export function startServer(state: () => GatewayState, opts: ServerOptions): Ser
     reusePort: false, // a second gateway on the same port is an error, never a silent half of the traffic
     idleTimeout: 120,
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
-    routes: {
-      "/v1/chat/completions": chat,
-      "/v1/messages": messages,
-      "/v1/messages/count_tokens": countTokens,
-      "/v1/models": models,
-      "/": info,
-      "/healthz": info,
-      "/readyz": readyz,
-      ...extra,
-    },
-    fetch(req) {
-      const x = newExchange(req, guessProtocol(req), log);
-      return errorResponse(x, new GatewayError("not_found", `no route for ${req.method} ${x.path.split("?")[0]}`, { code: "unknown_url" }));
-    },
-    error(err) {
-      return new Response(JSON.stringify({ error: { message: `internal error: ${err.message}`, type: "server_error", param: null, code: null } }), {
-        status: 500, headers: { "content-type": "application/json" },
-      });
-    },
+    routes,
+    fetch: notFound,
+    error: internalError,
   });
 }
 

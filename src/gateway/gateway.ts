@@ -1,0 +1,183 @@
+// The composition root: a config source (a file, a database, or a config value), the engines built from it and
+// kept live, the access log, metrics, the admin API, readiness, and shutdown. `serve` is argument parsing around
+// it; a library user or a test gets the same gateway, and can call its fetch() without opening a port.
+import { AuthThrottle, adminHandler } from "../admin";
+import {
+  ADMIN_KEY_MIN, DbConfigSource, LiveConfig, configSecrets, fileLoader, formatProblem, loadConfigFile, openDatabase, watchConfig,
+  type Config, type ConfigDatabase, type ServerOverrides,
+} from "../config";
+import { log } from "../core";
+import { GatewayMetrics } from "../metrics";
+import { AccessLog, gatewayRoutes, routeRequests, startServer, type LineSink, type ReadyReport, type Route } from "../server";
+import { metricsSources, readiness } from "./status";
+import pkg from "../../package.json" with { type: "json" };
+
+/** Where a gateway's config comes from. */
+export type GatewaySource =
+  /** A YAML file, reloaded when it changes (unless watch is false) and on reload(). */
+  | { file: string; watch?: boolean }
+  /** A config database (sqlite://… or postgres://…), followed live; `serverOverrides` win over its `server` section. */
+  | { database: string; serverOverrides?: ServerOverrides }
+  /** A validated config value (no reload from anywhere). */
+  | { config: Config };
+
+/** How to create a gateway. */
+export interface GatewayInit {
+  source: GatewaySource;
+  env?: Record<string, string | undefined>;
+  /** Where access lines go (default: stdout), and in which format (default json). */
+  accessLog?: { sink?: LineSink; format?: "json" | "text" };
+}
+
+/** A gateway that cannot start: the problems, one per line, and a one-line summary. */
+export class GatewayStartError extends Error {
+  constructor(message: string, readonly problems: string[] = []) {
+    super(message);
+    this.name = "GatewayStartError";
+  }
+}
+
+/** A running gateway: answer requests with fetch(), or listen() on a port; shutdown() ends it. */
+export class Gateway {
+  readonly accessLog: AccessLog;
+  readonly metrics?: GatewayMetrics;
+  /** Answers one request by the gateway's routes; no port needed. */
+  readonly fetch: (req: Request) => Promise<Response>;
+  private server?: Bun.Server<undefined>;
+  private stopping = false;
+  private readonly env: Record<string, string | undefined>;
+
+  constructor(
+    readonly live: LiveConfig,
+    /** What started it, for messages (`config FILE`, `config DB version N`). */
+    readonly source: string,
+    private readonly stopWatching: () => void,
+    private readonly db: ConfigDatabase | undefined,
+    private readonly admin: Route | undefined,
+    init: GatewayInit,
+  ) {
+    const settings = live.config.server;
+    this.env = init.env ?? process.env;
+    live.onSwap = (config) => log.setSecrets(configSecrets(config, init.env));
+    log.setSecrets(configSecrets(live.config, init.env));
+    this.accessLog = new AccessLog(init.accessLog?.sink, settings.access_log, undefined, init.accessLog?.format ?? "json");
+    this.metrics = settings.metrics ? new GatewayMetrics(metricsSources(live)) : undefined;
+    this.accessLog.observer = this.metrics;
+    const dispatch = routeRequests(this.routes());
+    this.fetch = (req) => dispatch(req);
+  }
+
+  /** True when the admin API is on (database mode with an admin key). */
+  get hasAdmin(): boolean {
+    return this.admin !== undefined;
+  }
+
+  /** The names of the models serving now. */
+  get models(): string[] {
+    return this.live.current.models;
+  }
+
+  /** Starts serving on a port (server.host/port unless given); throws when the port is in use. */
+  listen(host = this.live.config.server.host, port = this.live.config.server.port): Bun.Server<undefined> {
+    this.server = startServer(() => this.live.current, { host, port, ...this.routeOptions() });
+    return this.server;
+  }
+
+  /** Readiness: the limit store and the config database answer, and the gateway is not shutting down. */
+  ready(): Promise<ReadyReport> {
+    return readiness(this.live, this.db, this.stopping);
+  }
+
+  /** Loads the config source again (a file, or the database); a bad config keeps the current one. */
+  reload(reason: string): Promise<boolean> {
+    return this.live.reload(reason);
+  }
+
+  /**
+   * Stops: no new connections, answers in flight may finish for `graceMs` (default server.shutdown_grace_ms),
+   * then the rest are closed; the access log is flushed, the limit store and the database closed. True when
+   * everything finished within the grace period.
+   */
+  async shutdown(graceMs = this.live.config.server.shutdown_grace_ms): Promise<boolean> {
+    this.stopping = true;
+    this.stopWatching();
+    let drained = true;
+    if (this.server) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      drained = await Promise.race([
+        this.server.stop(false).then(() => true),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+      ]);
+      clearTimeout(timer);
+      if (!drained) {
+        log.warn("grace period over: closing the answers still in flight", { grace_ms: graceMs, streams_in_flight: this.metrics?.streamsInFlight });
+        await this.server.stop(true);
+      }
+    }
+    this.accessLog.flush();
+    this.live.current.store?.close();
+    await this.db?.close().catch(() => {});
+    return drained;
+  }
+
+  private routeOptions() {
+    const settings = this.live.config.server;
+    const metrics = this.metrics;
+    const metricsKey = settings.metrics_key ?? (this.env.OCTOLLM_METRICS_KEY || undefined);
+    return {
+      maxBodyBytes: settings.max_body_bytes,
+      jsonCheckMaxBytes: settings.json_check_max_bytes,
+      bodyTimeoutMs: settings.body_timeout_ms,
+      metricsKey,
+      accessLog: this.accessLog,
+      version: pkg.version,
+      metrics: metrics && (() => metrics.render()),
+      ready: () => this.ready(),
+      extraRoutes: this.admin ? { "/admin/*": this.admin } : undefined,
+    };
+  }
+
+  private routes() {
+    return gatewayRoutes(() => this.live.current, this.routeOptions());
+  }
+}
+
+/** Creates a gateway from its config source; throws GatewayStartError with every problem when it cannot start. */
+export async function createGateway(init: GatewayInit): Promise<Gateway> {
+  const env = init.env ?? process.env;
+  const { source } = init;
+  const envMetricsKey = env.OCTOLLM_METRICS_KEY;
+  if (envMetricsKey && envMetricsKey.length < ADMIN_KEY_MIN) throw new GatewayStartError(`the metrics key (OCTOLLM_METRICS_KEY) needs at least ${ADMIN_KEY_MIN} characters`);
+  if ("config" in source) return new Gateway(new LiveConfig({ label: "config", load: async () => ({ ok: true, config: source.config }) }, source.config, 1, env), "config", () => {}, undefined, undefined, init);
+  if ("file" in source) {
+    const result = await loadConfigFile(source.file, env);
+    if (!result.ok) throw new GatewayStartError(`${result.problems.length} problem(s) in ${source.file}`, result.problems.map((p) => formatProblem(source.file, p)));
+    const live = new LiveConfig(fileLoader(source.file, env), result.config, 1, env);
+    const stop = watchConfig(source.file, (reason) => void live.reload(reason), { watchFile: source.watch !== false });
+    return new Gateway(live, `config ${source.file}`, stop, undefined, undefined, init);
+  }
+  let db: DbConfigSource;
+  let first: Awaited<ReturnType<DbConfigSource["load"]>>;
+  try {
+    db = await DbConfigSource.open(await openDatabase(source.database), { env, serverOverrides: source.serverOverrides });
+    first = await db.load();
+  } catch (err) {
+    throw new GatewayStartError((err as Error).message);
+  }
+  const label = db.db.label;
+  if (!first.ok) throw new GatewayStartError(`${first.problems.length} problem(s) in the config of ${label} (version ${first.version})`, first.problems.map((p) => formatProblem(label, p)));
+  const adminKey = first.config.server.admin_key ?? env.OCTOLLM_ADMIN_KEY;
+  if (adminKey !== undefined && adminKey.length < ADMIN_KEY_MIN) {
+    throw new GatewayStartError(`the admin key (${first.config.server.admin_key !== undefined ? "server.admin_key" : "OCTOLLM_ADMIN_KEY"}) needs at least ${ADMIN_KEY_MIN} characters`);
+  }
+  const live = new LiveConfig({ label, load: () => db.load() }, first.config, first.version, env);
+  const onVersion = (version: number) => {
+    if (version > live.version) void live.reload(`database version ${version}`); // an admin write here may have loaded it already
+  };
+  const stop = db.watch(first.version, onVersion, first.config.server.config_poll_ms);
+  const throttle = new AuthThrottle();
+  const admin = adminKey ? adminHandler({ source: db, adminKey, env, throttle, onWrite: (version) => void live.reload(`admin write, version ${version}`) }) : undefined;
+  const gateway = new Gateway(live, `config ${label} version ${first.version}${admin ? "; admin API on /admin" : ""}`, stop, db.db, admin, init);
+  if (gateway.metrics) throttle.onFailure = () => gateway.metrics!.adminAuthFailures.inc();
+  return gateway;
+}
