@@ -1,5 +1,6 @@
 // The config schema (valibot). Field names are the YAML's snake_case; every field says what it is.
 import * as v from "valibot";
+import { FAILOVER_DEFAULTS } from "../engines/balancer/defaults";
 import { crossChecks } from "./checks";
 
 /** True for an http:// or https:// URL with a host (the only URLs an upstream, proxy or service may have). */
@@ -202,10 +203,10 @@ export const ServerSchema = v.strictObject({
   admin_key: v.optional(v.pipe(v.string(SECRET_TYPE_MESSAGE), v.minLength(ADMIN_KEY_MIN, `the admin key needs at least ${ADMIN_KEY_MIN} characters`), v.description("Key of the /admin API (database mode), sent as Bearer or x-api-key; default: env OCTOLLM_ADMIN_KEY"))),
   config_poll_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(50), v.description("Database mode: how often the config version is polled (PostgreSQL also pushes changes with LISTEN/NOTIFY)")), 500),
   failover: v.optional(v.strictObject({
-    max_attempts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10), v.description("Tries in all, on distinct backends (1: no retry)")), 3),
-    budget_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("No new attempt starts later than this after the first")), 30_000),
-    failure_threshold: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Failures in a row that open a backend's circuit")), 3),
-    cooldown_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("How long an open circuit rests before one probe request")), 30_000),
+    max_attempts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10), v.description("Tries in all, on distinct backends (1: no retry)")), FAILOVER_DEFAULTS.maxAttempts),
+    budget_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("No new attempt starts later than this after the first")), FAILOVER_DEFAULTS.budgetMs),
+    failure_threshold: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Failures in a row that open a backend's circuit")), FAILOVER_DEFAULTS.failureThreshold),
+    cooldown_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description("How long an open circuit rests before one probe request")), FAILOVER_DEFAULTS.cooldownMs),
   }), {}),
 });
 

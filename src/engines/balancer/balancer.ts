@@ -1,3 +1,4 @@
+import { FAILOVER_DEFAULTS } from "./defaults";
 import { GatewayError, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { CircuitBreaker } from "./circuit-breaker";
 import { SmoothWeightedRoundRobin } from "./smooth-wrr";
@@ -47,7 +48,7 @@ export class BalancerEngine implements Engine {
     for (const t of targets) t.backend.breaker ??= new CircuitBreaker(t.backend.name);
     this.rr = new SmoothWeightedRoundRobin(targets.map((t) => ({ item: t, weight: t.weight })));
     this.backends = targets.filter((t) => t.weight > 0).sort((a, b) => b.weight - a.weight).map((t) => t.backend);
-    this.failover = { maxAttempts: failover.maxAttempts ?? 3, budgetMs: failover.budgetMs ?? 30_000 };
+    this.failover = { maxAttempts: failover.maxAttempts ?? FAILOVER_DEFAULTS.maxAttempts, budgetMs: failover.budgetMs ?? FAILOVER_DEFAULTS.budgetMs };
   }
 
   /**

@@ -1,5 +1,6 @@
 // Per-backend circuit breaker: after `threshold` failures in a row the backend rests for `cooldownMs`,
 // then one request probes it; success closes the circuit, failure opens it again.
+import { FAILOVER_DEFAULTS } from "./defaults";
 import { log } from "../../core";
 
 /** The state of a breaker, for logs and tests. */
@@ -13,8 +14,8 @@ export class CircuitBreaker {
 
   constructor(
     readonly name: string,
-    private readonly threshold = 3,
-    private readonly cooldownMs = 30_000,
+    private readonly threshold: number = FAILOVER_DEFAULTS.failureThreshold,
+    private readonly cooldownMs: number = FAILOVER_DEFAULTS.cooldownMs,
     private readonly now: () => number = () => performance.now(),
   ) {}
 

@@ -2,3 +2,4 @@
 export { BalancerEngine, type Backend, type BalancerTarget, type FailoverOptions } from "./balancer";
 export { CircuitBreaker, type BreakerState } from "./circuit-breaker";
 export { SmoothWeightedRoundRobin, type Weighted } from "./smooth-wrr";
+export { FAILOVER_DEFAULTS } from "./defaults";
