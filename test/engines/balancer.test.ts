@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { BalancerEngine, SmoothWeightedRoundRobin } from "../../src/engines";
-import { LazyBody, engineFn, type LLMRequest } from "../../src/core";
+import { engineFn, type LLMRequest } from "../../src/core";
+import { llmRequest } from "../helpers/requests";
 
 describe("SmoothWeightedRoundRobin", () => {
   test("3:1 gives exactly 3:1 in every cycle of 4, spread out", () => {
@@ -29,7 +30,7 @@ describe("BalancerEngine", () => {
     const seen: string[] = [];
     const mk = (name: string) => engineFn(async () => { seen.push(name); return { status: 200, headers: new Headers() }; });
     const b = new BalancerEngine([{ backend: { name: "x", engine: mk("x") }, weight: 1 }, { backend: { name: "y", engine: mk("y") }, weight: 1 }]);
-    const req = (): LLMRequest => ({ format: "openai.chat", path: "/", headers: new Headers(), body: LazyBody.fromValue({}), signal: new AbortController().signal, ctx: { requestId: "r", startedAt: 0, tags: [] } });
+    const req = (): LLMRequest => llmRequest();
     const r1 = req();
     await b.process(r1);
     const r2 = req();

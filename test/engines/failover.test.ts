@@ -1,11 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { GatewayError, LazyBody, engineFn, type Engine, type LLMRequest } from "../../src/core";
+import { GatewayError, engineFn, type Engine, type LLMRequest } from "../../src/core";
 import { BalancerEngine, CircuitBreaker, type Backend } from "../../src/engines";
+import { llmRequest } from "../helpers/requests";
 
-const req = (): LLMRequest => ({
-  format: "openai.chat", path: "/", headers: new Headers(), body: LazyBody.fromValue({}), signal: new AbortController().signal,
-  ctx: { requestId: "r", startedAt: 0, tags: [] },
-});
+const req = (): LLMRequest => llmRequest();
 const ok = (name: string, calls: string[]): Engine => engineFn(async () => { calls.push(name); return { status: 200, headers: new Headers({ "x-from": name }) }; });
 const status = (name: string, code: number, calls: string[]): Engine => engineFn(async () => { calls.push(name); return { status: code, headers: new Headers() }; });
 const down = (name: string, calls: string[]): Engine => engineFn(async () => { calls.push(name); throw new GatewayError("upstream_unavailable", "refused"); });

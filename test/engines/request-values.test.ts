@@ -7,15 +7,13 @@ import { LazyBody, engineFn, type Engine, type LLMRequest } from "../../src/core
 import { BalancerEngine, ChatFromMessagesEngine, MessagesFromChatEngine, RewriteEngine, ThinkingFilterEngine } from "../../src/engines";
 import { startGateway } from "../helpers/gateway";
 import { ANTHROPIC_BODY, OPENAI_BODY, startMockUpstream } from "../helpers/mock-upstream";
+import { llmRequest } from "../helpers/requests";
 
 const upstream = startMockUpstream();
 afterAll(() => upstream.stop());
 
-const request = (format: LLMRequest["format"], body: object, headers: Record<string, string> = {}): LLMRequest => ({
-  format, path: "/v1/x", headers: new Headers({ "accept-encoding": "gzip", "anthropic-version": "2023-06-01", ...headers }),
-  body: LazyBody.fromBytes(new TextEncoder().encode(JSON.stringify(body))), signal: new AbortController().signal,
-  ctx: { requestId: "r", startedAt: 0, tags: [] },
-});
+const request = (format: LLMRequest["format"], body: object, headers: Record<string, string> = {}): LLMRequest =>
+  llmRequest({ format, path: "/v1/x", body: JSON.stringify(body), headers: { "accept-encoding": "gzip", "anthropic-version": "2023-06-01", ...headers } });
 
 /** What a request looks like from outside: its bytes, its parsed value and its headers. */
 const snapshot = (req: LLMRequest) => ({

@@ -1,12 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { LazyBody, engineFn, type LLMRequest, type LLMResponse } from "../../src/core";
 import { ApiKeys, RewriteEngine } from "../../src/engines";
+import { llmRequest } from "../helpers/requests";
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const req = (body: string, headers: Record<string, string> = {}): LLMRequest => ({
-  format: "openai.chat", path: "/", headers: new Headers(headers), body: LazyBody.fromBytes(enc(body)),
-  signal: new AbortController().signal, ctx: { requestId: "r", startedAt: 0, tags: [] },
-});
+const req = (body: string, headers: Record<string, string> = {}): LLMRequest => llmRequest({ body, headers });
 
 describe("RewriteEngine against a mock next engine", () => {
   test("the next engine sees the rewritten request; accept-encoding is dropped only for response rewrites", async () => {

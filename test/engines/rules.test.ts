@@ -1,11 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { LazyBody, log, type LLMRequest } from "../../src/core";
 import { RequestFeatures, Rule, firstMatch, fnv1a32, ruleData } from "../../src/engines";
+import { llmRequest } from "../helpers/requests";
 
-const req = (body: object, headers: Record<string, string> = {}, caller?: { org: string; user: string }): LLMRequest => ({
-  format: "openai.chat", path: "/v1/chat/completions", headers: new Headers(headers), body: LazyBody.fromValue(body),
-  signal: new AbortController().signal, ctx: { requestId: "r", startedAt: 0, tags: [], model: (body as any).model, caller },
-});
+const req = (body: object, headers: Record<string, string> = {}, caller?: { org: string; user: string }): LLMRequest =>
+  llmRequest({ path: "/v1/chat/completions", body, headers, caller, model: (body as any).model });
 
 describe("features", () => {
   test("FNV-1a 32 known vectors", () => {

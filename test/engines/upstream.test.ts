@@ -1,15 +1,13 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { ConnectProbe, HttpUpstreamEngine, clientResponseHeaders, upstreamRequestHeaders } from "../../src/engines";
-import { LazyBody, guardStream, takeIfComplete, type LLMRequest } from "../../src/core";
+import { guardStream, takeIfComplete, type LLMRequest } from "../../src/core";
 import { startMockUpstream } from "../helpers/mock-upstream";
+import { llmRequest } from "../helpers/requests";
 
 const up = startMockUpstream();
 afterAll(() => up.stop());
 
-const request = (format: LLMRequest["format"], headers: Record<string, string> = {}): LLMRequest => ({
-  format, path: "/", headers: new Headers(headers), body: LazyBody.fromValue({ model: "m", messages: [] }),
-  signal: new AbortController().signal, ctx: { requestId: "r", startedAt: 0, tags: [] },
-});
+const request = (format: LLMRequest["format"], headers: Record<string, string> = {}): LLMRequest => llmRequest({ format, headers, body: { model: "m", messages: [] } });
 
 describe("header hygiene", () => {
   test("client credentials and hop-by-hop headers are dropped going up", () => {

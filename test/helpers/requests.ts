@@ -1,0 +1,27 @@
+// One builder for the gateway's own request type in engine tests.
+import { LazyBody, type Caller, type LLMRequest } from "../../src/core";
+
+/** What a test request may set; everything else gets a plain default. */
+export interface TestRequest {
+  format?: LLMRequest["format"];
+  path?: string;
+  /** A value (serialized when sent), or the exact text the client sent. */
+  body?: object | string;
+  headers?: Record<string, string>;
+  caller?: Caller;
+  /** The model the router found (rules read it from the context). */
+  model?: string;
+}
+
+/** An LLMRequest for engine tests (OpenAI chat, path "/", an empty body unless told otherwise). */
+export function llmRequest(t: TestRequest = {}): LLMRequest {
+  const body = typeof t.body === "string" ? LazyBody.fromBytes(new TextEncoder().encode(t.body)) : LazyBody.fromValue(t.body ?? {});
+  return {
+    format: t.format ?? "openai.chat",
+    path: t.path ?? "/",
+    headers: new Headers(t.headers),
+    body,
+    signal: new AbortController().signal,
+    ctx: { requestId: "r", startedAt: 0, tags: [], ...(t.model !== undefined ? { model: t.model } : {}), ...(t.caller ? { caller: t.caller } : {}) },
+  };
+}
