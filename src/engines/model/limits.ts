@@ -36,8 +36,10 @@ export function tighter(a: LimitInfo, b: LimitInfo): LimitInfo {
 /**
  * Settles the admissions when the answer ends: whole bodies now, streams when they end (usage scanned as it
  * passes, unless an engine knew it). The usage found is left in the context, so the access log need not look again.
+ * Returns a new response (with the rate-limit headers); the one given is not changed.
  */
-export function settleOnEnd(limiter: Limiter, held: Admission[], res: LLMResponse, info: LimitInfo, ctx: RequestContext): LLMResponse {
+export function settleOnEnd(limiter: Limiter, held: Admission[], given: LLMResponse, info: LimitInfo, ctx: RequestContext): LLMResponse {
+  const res: LLMResponse = { ...given, headers: new Headers(given.headers) };
   for (const [k, v] of Object.entries(limitHeaders(info))) res.headers.set(k, v);
   const settle = (found: TokenUsage | undefined | 0) => {
     const usage = found === 0 ? 0 : (ctx.usage ??= found);

@@ -41,20 +41,23 @@ export class RewriteEngine implements Engine {
     }
     if (this.response || this.chunk) req = withoutCompression(req); // the upstream must answer uncompressed for its body to be rewritten
     const res = await this.next.process(req);
-    if (this.response && res.body && res.status < 300) this.rewriteBody(res, req);
-    if (this.chunk && res.stream && res.status < 300) res.stream = this.rewriteStream(res.stream, req);
+    if (this.response && res.body && res.status < 300) return this.rewriteBody(res, req);
+    if (this.chunk && res.stream && res.status < 300) return { ...res, stream: this.rewriteStream(res.stream, req) };
     return res;
   }
 
-  private rewriteBody(res: LLMResponse, req: LLMRequest): void {
+  /** A new response with the rewritten body (the one given is not changed). */
+  private rewriteBody(res: LLMResponse, req: LLMRequest): LLMResponse {
     let value: unknown;
     try {
       value = res.body!.json();
     } catch {
-      return; // not JSON: nothing to rewrite
+      return res; // not JSON: nothing to rewrite
     }
-    res.body = LazyBody.fromValue(this.response!.apply(value, (current) => ({ RawReq: req.body.json(), Resp: current }), warnOnce(this.response!, "response")));
-    res.headers.delete("content-length");
+    const body = LazyBody.fromValue(this.response!.apply(value, (current) => ({ RawReq: req.body.json(), Resp: current }), warnOnce(this.response!, "response")));
+    const headers = new Headers(res.headers);
+    headers.delete("content-length");
+    return { ...res, headers, body };
   }
 
   private rewriteStream(stream: ReadableStream<Uint8Array>, req: LLMRequest): ReadableStream<Uint8Array> {
