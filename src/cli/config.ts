@@ -31,8 +31,9 @@ const importCommand = defineCommand({
     const version = await writeConfig(db, (tx) => replaceConfig(tx, raw, process.env));
     const loaded = await source.load();
     await db.close();
-    const keys = Object.values<Record<string, unknown>>(raw.users ?? {}).reduce((n, org) => n + Object.keys(org.api_keys ?? {}).length, 0);
-    console.log(`imported ${args.file} into ${db.label}: ${Object.keys(raw.models ?? {}).length} models, ${Object.keys(raw.users ?? {}).length} orgs, ${keys} API keys (hashed); version ${version}${loaded.ok ? "" : " (NOT valid here: run octollm validate --db)"}`);
+    const orgs: Record<string, Record<string, unknown>> = raw.orgs ?? raw.users ?? {};
+    const keys = Object.values(orgs).reduce((n, org) => n + Object.keys(org.api_keys ?? {}).length, 0);
+    console.log(`imported ${args.file} into ${db.label}: ${Object.keys(raw.models ?? {}).length} models, ${Object.keys(orgs).length} orgs, ${keys} API keys (hashed); version ${version}${loaded.ok ? "" : " (NOT valid here: run octollm validate --db)"}`);
   },
 });
 

@@ -34,5 +34,6 @@ export const validateCommand = defineCommand({
     const models = Object.keys(result.config.models);
     const where = result.version !== undefined ? `${label} (version ${result.version})` : label;
     console.log(`${where}: OK (${models.length} model${models.length === 1 ? "" : "s"}: ${models.join(", ")})`);
+    for (const note of result.notes ?? []) console.log(`note: ${note}`);
   },
 });

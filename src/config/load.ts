@@ -15,8 +15,32 @@ export interface ConfigProblem {
   message: string;
 }
 
-/** The outcome of loading a config. */
-export type LoadResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
+/** The outcome of loading a config; a good one may carry notes (a preferred spelling, say) that are not problems. */
+export type LoadResult = { ok: true; config: Config; notes?: string[] } | { ok: false; problems: ConfigProblem[] };
+
+/** What `users:` is now called. Both keys work; a config uses one of them. */
+const USERS_NOTE = "users: is the older name of orgs: (preferred); both work";
+
+/**
+ * The raw config with `orgs:` read as `users:` (the name the engines use). `users` says which key the file used,
+ * for notes and positions; `both` when it used the two.
+ */
+function orgsAlias(raw: unknown): { value: unknown; key: "orgs" | "users" | undefined; both: boolean } {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { value: raw, key: undefined, both: false };
+  const r = raw as Record<string, unknown>;
+  const hasOrgs = r.orgs !== undefined, hasUsers = r.users !== undefined;
+  if (hasOrgs && hasUsers) return { value: raw, key: "orgs", both: true };
+  if (!hasOrgs) return { value: raw, key: hasUsers ? "users" : undefined, both: false };
+  const { orgs, ...rest } = r;
+  return { value: { ...rest, users: orgs }, key: "orgs", both: false };
+}
+
+/** A path as the file spells it: `users` becomes `orgs` when the file used `orgs:`. */
+function asWritten(keys: (string | number)[], key: "orgs" | "users" | undefined): (string | number)[] {
+  return key === "orgs" && keys[0] === "users" ? ["orgs", ...keys.slice(1)] : keys;
+}
+
+const BOTH = "use orgs: (preferred) or its older name users:, not both";
 
 /** Formats a problem the way `octollm validate` prints it (a problem in a database has no line: source path: message). */
 export function formatProblem(file: string, p: ConfigProblem): string {
@@ -26,12 +50,13 @@ export function formatProblem(file: string, p: ConfigProblem): string {
 /** Validates a config value that has no text (read from a database): problems carry paths, line 0. */
 export function loadConfigValue(raw: unknown, env: Record<string, string | undefined> = process.env): LoadResult {
   const envProblems: { path: string; message: string }[] = [];
-  const value = interpolateValue(raw, env, envProblems);
-  const result = v.safeParse(ConfigSchema, value ?? {});
+  const alias = orgsAlias(interpolateValue(raw, env, envProblems));
+  const result = v.safeParse(ConfigSchema, alias.value ?? {});
   const problems: ConfigProblem[] = envProblems.map((p) => ({ line: 0, col: 0, ...p }));
-  if (result.success && problems.length === 0) return { ok: true, config: result.output };
+  if (alias.both) problems.push({ line: 0, col: 0, path: "orgs", message: BOTH });
+  if (result.success && problems.length === 0) return { ok: true, config: result.output, ...(alias.key === "users" ? { notes: [USERS_NOTE] } : {}) };
   for (const issue of result.issues ?? []) {
-    problems.push({ line: 0, col: 0, path: (issue.path ?? []).map((p) => p.key as string | number).join(".") || "<root>", message: describe(issue) });
+    problems.push({ line: 0, col: 0, path: asWritten((issue.path ?? []).map((p) => p.key as string | number), alias.key).join(".") || "<root>", message: describe(issue) });
   }
   return { ok: false, problems };
 }
@@ -49,10 +74,12 @@ export function loadConfigText(text: string, env: Record<string, string | undefi
   if (problems.length) return { ok: false, problems };
   for (const p of interpolateDocument(doc, env)) problems.push({ ...at(p.node), path: pathOfNode(doc, p.node), message: p.message });
 
-  const result = v.safeParse(ConfigSchema, doc.toJS() ?? {});
-  if (result.success && problems.length === 0) return { ok: true, config: result.output };
+  const alias = orgsAlias(doc.toJS());
+  const result = v.safeParse(ConfigSchema, alias.value ?? {});
+  if (alias.both) problems.push({ ...at(locate(doc, ["orgs"], true)), path: "orgs", message: BOTH });
+  if (result.success && problems.length === 0) return { ok: true, config: result.output, ...(alias.key === "users" ? { notes: [USERS_NOTE] } : {}) };
   for (const issue of result.issues ?? []) {
-    const keys = (issue.path ?? []).map((p) => p.key as string | number);
+    const keys = asWritten((issue.path ?? []).map((p) => p.key as string | number), alias.key);
     const unknownKey = issue.expected === "never" || issue.expected === KEY_MARK;
     problems.push({ ...at(locate(doc, keys, unknownKey)), path: keys.join(".") || "<root>", message: describe(issue) });
   }

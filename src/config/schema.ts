@@ -228,7 +228,9 @@ const ConfigObject = v.strictObject({
   server: v.optional(ServerSchema, {}),
   backends: v.optional(v.record(v.string(), BackendSchema), {}),
   models: v.optional(v.pipe(v.record(v.string(), ModelSchema), v.description("Models the gateway exposes, by the name clients send")), {}),
-  users: v.optional(v.pipe(v.record(v.string(), OrgSchema), v.description("Organisations, their API keys and model rules")), {}),
+  users: v.optional(v.pipe(v.record(v.string(), OrgSchema), v.description("The older name of orgs: (both work; use one)")), {}),
+  /** Read as `users` by the loader before validation; here so that editors know the key. */
+  orgs: v.optional(v.pipe(v.record(v.string(), OrgSchema), v.description("Organisations, their API keys and model rules (preferred name; users: is the older one)"))),
 });
 
 /** The whole config file. */

@@ -59,7 +59,7 @@ export async function replaceConfig(tx: Tx, raw: Raw, env: Record<string, string
     await insertRules(tx, name, "", def.default_rules ?? []);
   }
   const now = new Date().toISOString();
-  for (const [i, [org, def]] of Object.entries<Raw>(raw.users ?? {}).entries()) {
+  for (const [i, [org, def]] of Object.entries<Raw>(raw.orgs ?? raw.users ?? {}).entries()) {
     await tx.unsafe(`INSERT INTO octollm_orgs (name, position, key_limits) VALUES ($1, $2, $3)`, [org, i, json(def.key_limits)]);
     for (const [j, [model, entry]] of Object.entries<Raw | null>(def.models ?? {}).entries()) {
       await tx.unsafe(`INSERT INTO octollm_org_models (org, model, position, org_limits, moderation, settings) VALUES ($1, $2, $3, $4, $5, $6)`, [
