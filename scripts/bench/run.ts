@@ -84,6 +84,7 @@ writeFileSync(config, `server: { max_body_bytes: 8388608 }\n${models}`);
 const redisConfig = join(dir, "bench-redis.yaml");
 writeFileSync(redisConfig, `server: { max_body_bytes: 8388608, redis_url: "${process.env.REDIS_URL || "redis://127.0.0.1:6379"}", redis_key_prefix: "octollm-bench-${Date.now()}:" }\n${models}`);
 const bare = await startServerProc([process.execPath, join(import.meta.dir, "bare-proxy.ts"), "0", upstream.url]);
+const bareJs = await startServerProc([process.execPath, join(import.meta.dir, "bare-proxy.ts"), "0", upstream.url, "js"]);
 const gateway = await startServerProc([binary, "serve", "-c", config, "--port", "0"], "stderr", { REDIS_URL: "" });
 const gatewayRedis = await startServerProc([binary, "serve", "-c", redisConfig, "--port", "0"], "stderr");
 
@@ -99,7 +100,7 @@ const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "-");
 
 const rows: object[] = [];
 console.log(`octollm benchmark: ${SECONDS}s per run, ${ROUNDS} round(s), wrk -t1; bun ${Bun.version}; ${new Date().toISOString()}`);
-console.log("scenario               c   direct rps  bare rps  gw rps   gw/bare  p50 bare/gw ms   p99 bare/gw ms   added p99 bare/gw ms  cpu µs/req bare/gw  errors");
+console.log("scenario               c   direct rps  bare rps  js rps   gw rps   gw/bare  gw/js  p50 bare/gw ms   p99 bare/gw ms   added p99 bare/gw ms  cpu µs/req bare/gw  errors");
 for (const s of SCENARIOS.filter((x) => !only || x.name.includes(only) || x.name === "non-stream")) {
   const bodyFile = join(dir, `${s.body}.json`);
   const gwFile = join(dir, `${s.gwBody ?? s.body}.json`);
@@ -109,17 +110,18 @@ for (const s of SCENARIOS.filter((x) => !only || x.name.includes(only) || x.name
     await runWrk(gw.url + gwPath, gwFile, c, 1, dir); // warm-up
     await runWrk(bare.url + s.path, bodyFile, c, 1, dir);
     const direct = await runWrk(upstream.url + s.path, bodyFile, c, SECONDS, dir);
-    const b: LoadResult[] = [], g: LoadResult[] = [];
+    const b: LoadResult[] = [], j: LoadResult[] = [], g: LoadResult[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       b.push(await runWrk(bare.url + s.path, bodyFile, c, SECONDS, dir, bare.proc.pid));
+      j.push(await runWrk(bareJs.url + s.path, bodyFile, c, SECONDS, dir, bareJs.proc.pid));
       g.push(await runWrk(gw.url + gwPath, gwFile, c, SECONDS, dir, gw.proc.pid));
     }
-    const B = avg(b), G = avg(g);
-    const ratio = G.rps / B.rps;
+    const B = avg(b), J = avg(j), G = avg(g);
+    const ratio = G.rps / B.rps, ratioJs = G.rps / J.rps;
     const addB = B.p99 - direct.p99, addG = G.p99 - direct.p99;
-    rows.push({ scenario: s.name, c, direct, bare: B, gateway: G, ratio, addedP99: { bare: addB, gateway: addG } });
+    rows.push({ scenario: s.name, c, direct, bare: B, bareJs: J, gateway: G, ratio, ratioJs, addedP99: { bare: addB, gateway: addG } });
     console.log(
-      `${s.name.padEnd(22)} ${String(c).padStart(2)}  ${f(direct.rps, 0).padStart(10)} ${f(B.rps, 0).padStart(9)} ${f(G.rps, 0).padStart(7)}   ${f(ratio).padStart(6)}  ` +
+      `${s.name.padEnd(22)} ${String(c).padStart(2)}  ${f(direct.rps, 0).padStart(10)} ${f(B.rps, 0).padStart(9)} ${f(J.rps, 0).padStart(7)} ${f(G.rps, 0).padStart(7)}   ${f(ratio).padStart(6)} ${f(ratioJs).padStart(6)}  ` +
       `${f(B.p50)}/${f(G.p50)}`.padStart(15) + `${f(B.p99)}/${f(G.p99)}`.padStart(17) + `${f(addB)}/${f(addG)}`.padStart(22) + `${f(B.cpuUs, 1)}/${f(G.cpuUs, 1)}`.padStart(20) + `  ${B.errors + G.errors + direct.errors}`,
     );
   }
@@ -127,6 +129,7 @@ for (const s of SCENARIOS.filter((x) => !only || x.name.includes(only) || x.name
 await gateway.stop();
 await gatewayRedis.stop();
 await bare.stop();
+await bareJs.stop();
 const rowsBy = (name: string) => rows.filter((r: any) => r.scenario === name) as any[];
 for (const store of ["memory", "Redis"]) {
   const ratios = rowsBy(`limits rpm+tpm, ${store}`).map((r) => {
