@@ -66,7 +66,7 @@ function serve(args: ServeArgs, gateway: Gateway): void {
   } catch (err) {
     const code = (err as { code?: string })?.code;
     if (code === "EADDRINUSE") fail([], `cannot listen on ${host}:${port}: the port is already in use (is another gateway running?)`);
-    return fail([], `cannot listen on ${host}:${port}: ${(err as Error)?.message ?? err}`);
+    fail([], `cannot listen on ${host}:${port}: ${(err as Error)?.message ?? err}`);
   }
   const onHup = () => void gateway.reload("SIGHUP");
   process.on("SIGHUP", onHup);

@@ -53,7 +53,9 @@ export function crossChecks(ctx: RawCheckContext): void {
     else if (!weights.some((w) => w > 0)) report([...at, "backends"], "every default:<weight> backend has weight 0, so the pool could never serve: give one a weight above 0");
     checkRewrites(report, at, def as RewriteHolder);
     for (const name of names) checkModelBackend(report, [...at, "backends", name], name, def.backends[name]!, globals);
-    def.default_rules.forEach((rule, i) => checkRule(report, [...at, "default_rules", i], rule, names));
+    def.default_rules.forEach((rule, i) => {
+      checkRule(report, [...at, "default_rules", i], rule, names);
+    });
     const moderation = effectiveModeration(def.moderation);
     for (const problem of moderation ? moderationProblems(moderation) : []) report([...at, "moderation"], problem);
   }
@@ -71,7 +73,9 @@ export function crossChecks(ctx: RawCheckContext): void {
         continue;
       }
       const names = Object.keys(config.models[model]!.backends);
-      (entry?.rules ?? []).forEach((rule, i) => checkRule(report, [...at, "rules", i], rule, names));
+      (entry?.rules ?? []).forEach((rule, i) => {
+        checkRule(report, [...at, "rules", i], rule, names);
+      });
       if (entry?.moderation) {
         const moderation = effectiveModeration(config.models[model]!.moderation, entry.moderation);
         for (const problem of moderation ? moderationProblems(moderation) : []) report([...at, "moderation"], problem);

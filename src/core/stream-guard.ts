@@ -180,7 +180,7 @@ function watch(src: ReadableStream<Uint8Array>, w: Watchers): ReadableStream<Uin
     complete = true;
     const atBoundary = bytes === 0 || (last === 10 && (beforeLast === 10 || beforeLast === 13)) || (last === 13 && beforeLast === 13);
     const tail = w.transform ? encoder.encode(w.transform.fail(err)) : w.errorTail?.(err, atBoundary);
-    return tail && tail.byteLength ? tail : undefined;
+    return tail?.byteLength ? tail : undefined;
   };
 
   w.takeIfComplete = async (maxBytes) => {

@@ -1,5 +1,5 @@
 // Turns engine responses and gateway errors into HTTP responses, and logs each request once.
-import { GatewayError, guardStream, streamFailure, takeIfComplete, type LLMResponse, type Protocol, type RequestContext } from "../core";
+import { type GatewayError, guardStream, streamFailure, takeIfComplete, type LLMResponse, type Protocol, type RequestContext } from "../core";
 import { StreamUsage, bodyUsage, renderError, renderErrorEvent, type TokenUsage } from "../protocols";
 import type { AccessLog, AccessRecord } from "./access-log";
 

@@ -5,7 +5,7 @@ import { Limiter, MemoryLimitStore, take } from "../../src/engines";
 import { settleOnEnd } from "../../src/engines/model/limits";
 
 test("a client that hangs up after message_start is charged the usage seen so far, not its reservation", async () => {
-  let now = 1_000_000;
+  const now = 1_000_000;
   const store = new MemoryLimitStore(() => now);
   const limiter = new Limiter(store);
   const a = await limiter.admit("k", { tpm: 10_000 }, () => 5_000);

@@ -72,7 +72,7 @@ export function startMockUpstream(script: (req: SeenRequest, json: any) => Scrip
       const body = new Uint8Array(await req.arrayBuffer());
       const seenReq: SeenRequest = { method: req.method, path: url.pathname + url.search, headers: Object.fromEntries(req.headers), body };
       seen.push(seenReq);
-      let json: any = undefined;
+      let json: any;
       try { json = JSON.parse(new TextDecoder().decode(body)); } catch {}
       const s = script(seenReq, json);
       if (s.headerDelayMs) await sleep(s.headerDelayMs);

@@ -9,7 +9,7 @@ import { startMockModeration } from "../helpers/mock-moderation";
 function rng(seed: number) {
   return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
 }
-const ODD: unknown[] = [null, 0, -1, 1.5, "", "x", true, [], {}, [null], { type: null }, [{}], 1e400];
+const ODD: unknown[] = [null, 0, -1, 1.5, "", "x", true, [], {}, [null], { type: null }, [{}], Number.POSITIVE_INFINITY]; // 1e400 in JSON text
 
 /** A copy of `value` with one node (chosen at random, at any depth) replaced by an odd value. */
 function mutate(value: unknown, r: () => number): unknown {

@@ -27,7 +27,7 @@ export function mapAnthropicError(body: Body | string | undefined, status: numbe
     case "billing_error": return err(429, "insufficient_quota", "insufficient_quota");
     case "timeout_error": return err(504, "server_error", "timeout");
     case "overloaded_error": return err(503, "server_error");
-    default: return err(status >= 400 && status < 600 && status !== 529 ? (status >= 500 ? 500 : status) : status === 529 ? 503 : 500, "server_error");
+    default: return err(status >= 400 && status < 600 && status !== 529 ? Math.min(status, 500) : status === 529 ? 503 : 500, "server_error");
   }
 }
 

@@ -89,7 +89,7 @@ function convertMessages(messages: Body[]): { system: Body[]; messages: Body[] }
     const calls = m.content.filter((b: Body) => b.type === "tool_use").map((b: Body) => b.id);
     if (!calls.length) continue;
     let next = out[k + 1];
-    if (!next || next.role !== "user") out.splice(k + 1, 0, (next = { role: "user", content: [] }));
+    if (next?.role !== "user") out.splice(k + 1, 0, (next = { role: "user", content: [] }));
     const answered = new Set(next.content.filter((b: Body) => b.type === "tool_result").map((b: Body) => b.tool_use_id));
     const missing = calls.filter((id: string) => !answered.has(id)).map((id: string) => ({ type: "tool_result", tool_use_id: id, content: "(no result)", is_error: true }));
     next.content.unshift(...missing);

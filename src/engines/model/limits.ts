@@ -3,7 +3,7 @@
 import { guardStream, type Caller, type LLMRequest, type LLMResponse, type RequestContext } from "../../core";
 import { estimateInputTokens } from "../../convert";
 import { StreamUsage, bodyUsage, requestedChoices, requestedOutputTokens, type TokenUsage } from "../../protocols";
-import { Limiter, limitHeaders, type Admission, type LimitInfo, type Limits } from "../limits";
+import { type Limiter, limitHeaders, type Admission, type LimitInfo, type Limits } from "../limits";
 
 /** The limits configuration of one model. */
 export interface ModelLimits {

@@ -5,7 +5,7 @@ import {
 } from "../../core";
 import { renderErrorEvent } from "../../protocols";
 import { replacedAnswer } from "./endings";
-import { type Direction, type Moderator, type Verdict } from "./moderator";
+import type { Direction, Moderator, Verdict } from "./moderator";
 import { moderateStream, type WindowOutcome } from "./stream";
 import { AllowedTexts, inputWindows } from "./input-windows";
 import { answerText, requestPieces } from "./text";

@@ -1,4 +1,4 @@
-import { LazyBody, log, sseDecoder, sseEncoder, SseEvent, withoutCompression, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { LazyBody, log, sseDecoder, sseEncoder, type SseEvent, withoutCompression, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { RewritePolicy, type RewritePolicyConfig } from "./policy";
 
 /** The three policies of a rewrite engine (each optional). */
