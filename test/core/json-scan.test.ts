@@ -1,11 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { LazyBody, looksLikeJsonObject, scanTopLevel } from "../../src/core";
+import { rng } from "../helpers/random";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
-function rng(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-}
 /** Random JSON values with tricky strings (quotes, backslashes, braces, "model" inside). */
 function randomValue(r: () => number, depth: number): unknown {
   const k = Math.floor(r() * (depth > 3 ? 4 : 7));

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { SseParser, formatSse, sseDecoder, sseEncoder, type SseEvent } from "../../src/core";
+import { rng } from "../helpers/random";
 
 const parseAll = (pieces: string[]) => {
   const p = new SseParser();
@@ -9,10 +10,6 @@ const parseAll = (pieces: string[]) => {
   return out.map((e) => ({ event: e.event, data: e.data, id: e.id }));
 };
 
-/** A deterministic PRNG so property tests reproduce. */
-function rng(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-}
 
 const SAMPLE =
   "event: message_start\r\ndata: {\"a\":1}\r\n\r\n" +

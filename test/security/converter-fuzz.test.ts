@@ -5,10 +5,8 @@ import { startGateway, type TestGateway } from "../helpers/gateway";
 import { checkAnthropicStream } from "../helpers/anthropic-grammar";
 import { ANTHROPIC_BODY, ANTHROPIC_CHUNKS, OPENAI_BODY, OPENAI_CHUNKS } from "../helpers/mock-upstream";
 import { startMockModeration } from "../helpers/mock-moderation";
+import { rng } from "../helpers/random";
 
-function rng(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-}
 const ODD: unknown[] = [null, 0, -1, 1.5, "", "x", true, [], {}, [null], { type: null }, [{}], Number.POSITIVE_INFINITY]; // 1e400 in JSON text
 
 /** A copy of `value` with one node (chosen at random, at any depth) replaced by an odd value. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { indexTopLevel, LazyBody, scanTopLevel } from "../../src/core";
 import { startGateway, type TestGateway } from "../helpers/gateway";
 import { startMockUpstream } from "../helpers/mock-upstream";
+import { rng } from "../helpers/random";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 let upstream: ReturnType<typeof startMockUpstream>;
@@ -55,8 +56,7 @@ describe("duplicate top-level keys", () => {
   });
 
   test("property: the scan agrees with JSON.parse on every key, repeated or not", () => {
-    let seed = 11;
-    const r = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const r = rng(11);
     const keys = ["model", "stream", "mod\\u0065l", "messages", "a\\\"b"];
     const values = [`"pub"`, `"priv"`, `true`, `[{"model":"inner"}]`, `{"model":{"x":"}"}}`, `-1e400`, `null`, `"\\"model\\":1"`];
     for (let i = 0; i < 3000; i++) {
