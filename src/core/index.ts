@@ -6,4 +6,4 @@ export { scanTopLevel, indexTopLevel, looksLikeJsonObject, lastKeyValue, type To
 export { SseEvent, SseParser, SseEventTooLarge, MAX_SSE_EVENT_CHARS, sseDecoder, sseEncoder, formatSse } from "./sse";
 export { guardStream, takeIfComplete, type StreamGuardOptions, type StreamOutcome, type StreamTransform } from "./stream-guard";
 export { concatBytes } from "./bytes";
-export { log, Logger, escapeControls, SECRET_PARAMS, type LogLevel, type LogFormat } from "./log";
+export { log, Logger, escapeControls, redactUrls, SECRET_PARAMS, type LogLevel, type LogFormat } from "./log";

@@ -6,8 +6,16 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 /** How lines look: JSON lines, or text for a person at a terminal. */
 export type LogFormat = "json" | "text";
 
-/** Query parameters of a URL that carry secrets (`?password=…`). */
-export const SECRET_PARAMS = /([?&](?:password|pass|pwd|sslpassword|secret|token|api_?key|key|auth(?:_token)?)=)[^&#\s"]*/gi;
+/** Query parameters of a URL that carry secrets (`?password=…`): the name with its `=`, then the value. */
+export const SECRET_PARAMS = /([?&](?:password|pass|pwd|sslpassword|secret|token|api_?key|key|auth(?:_token)?)=)([^&#\s"]*)/gi;
+
+/** A URL's user-info password, up to the last `@` (so a password with an unencoded `@` is hidden whole). */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s"]*:)[^\s"]*@/gi;
+
+/** Text with the secrets of every URL in it hidden: user-info passwords and secret query parameters. */
+export function redactUrls(text: string): string {
+  return text.replace(URL_PASSWORD, "$1***@").replace(SECRET_PARAMS, "$1***");
+}
 
 /** Control characters of text bound for a terminal (escape sequences could retitle or rewrite it). */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
@@ -37,11 +45,7 @@ export class Logger {
   redact(text: string): string {
     let out = text;
     for (const s of this.secrets) if (out.includes(s)) out = out.replaceAll(s, "***");
-    if (out.includes("://")) {
-      // a URL's password up to its last @ (an unencoded @ inside it stays hidden), and secret query parameters
-      out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s"]*:)[^\s"]*@/gi, "$1***@");
-      out = out.replace(SECRET_PARAMS, "$1***");
-    }
+    if (out.includes("://")) out = redactUrls(out);
     return out.includes("earer") ? out.replace(/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{6,}/gi, "$1***") : out;
   }
 

@@ -1,7 +1,7 @@
 // A configuration database: SQLite (a file, through Bun's SQL client over bun:sqlite) or PostgreSQL (Bun's
 // SQL client), chosen by the URL. Both speak the same SQL here, with $1 placeholders.
 import { SQL } from "bun";
-import { SECRET_PARAMS } from "../../core";
+import { SECRET_PARAMS, redactUrls } from "../../core";
 
 /** An open configuration database. */
 export interface ConfigDatabase {
@@ -17,26 +17,15 @@ export function databaseKind(url: string): "sqlite" | "postgres" {
   return /^postgres(ql)?:\/\//i.test(url) ? "postgres" : "sqlite";
 }
 
-/**
- * A URL with every secret replaced by ***: the password of its user info (up to the last `@`, so a password
- * with an unencoded `@` is hidden whole) and secret query parameters (`?password=…`).
- */
+/** A URL with its secrets (the user-info password, `?password=…` and the like) replaced by ***. */
 export function redactUrl(url: string): string {
-  let out = url;
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(out);
-  if (scheme) {
-    const rest = out.slice(scheme[0].length);
-    const at = rest.lastIndexOf("@");
-    const colon = rest.indexOf(":");
-    if (at >= 0 && colon >= 0 && colon < at) out = `${scheme[0]}${rest.slice(0, colon)}:***${rest.slice(at)}`;
-  }
-  return out.replace(SECRET_PARAMS, "$1***");
+  return redactUrls(url);
 }
 
 /** A driver's message with the URL, and each secret in it, hidden. */
 function scrub(message: string, url: string, label: string): string {
   let out = message.split(url).join(label);
-  const secrets = [...url.matchAll(/[?&](?:password|pass|pwd|sslpassword|secret|token)=([^&#]+)/gi)].map((m) => m[1]!);
+  const secrets = [...url.matchAll(SECRET_PARAMS)].map((m) => m[2]!);
   const at = url.lastIndexOf("@"), colon = url.indexOf(":", url.indexOf("://") + 3);
   if (at > 0 && colon > 0 && colon < at) secrets.push(url.slice(colon + 1, at));
   for (const s of secrets) {
