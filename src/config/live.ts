@@ -27,19 +27,16 @@ export function fileLoader(file: string, env: Record<string, string | undefined>
 
 /** The file's text once two reads `settleMs` apart agree (at most 20 tries); undefined when it cannot be read. */
 async function readSettled(file: string, settleMs: number): Promise<string | undefined> {
-  try {
-    let text = await Bun.file(file).text();
-    for (let i = 0; i < 20; i++) {
-      await Bun.sleep(settleMs);
-      const again = await Bun.file(file).text();
-      if (again === text) return text;
-      text = again;
-    }
-    throw new Error(`${file} kept changing; not applied`);
-  } catch (err) {
-    if ((err as Error).message.endsWith("not applied")) throw err;
-    return undefined;
+  const read = () => Bun.file(file).text().catch(() => undefined);
+  let text = await read();
+  for (let i = 0; i < 20 && text !== undefined; i++) {
+    await Bun.sleep(settleMs);
+    const again = await read();
+    if (again === text) return text;
+    text = again;
   }
+  if (text === undefined) return undefined; // unreadable: the loader reports why
+  throw new Error(`${file} kept changing; not applied`);
 }
 
 
