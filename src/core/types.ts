@@ -1,4 +1,5 @@
 import type { LazyBody } from "./body";
+import type { StreamPipeline } from "./stream-pipeline";
 
 /** The API a request speaks, which decides its upstream path, auth and error shape. */
 export type ApiFormat = "openai.chat" | "anthropic.messages" | "anthropic.count_tokens";
@@ -41,10 +42,14 @@ export interface RequestContext {
   upstreamStatus?: number;
   /** The model name the last attempt sent upstream (after rewrites). */
   upstreamModel?: string;
-  /** Token usage, when an engine knew it exactly (a converter that built the answer); else it is read from the answer. */
-  usage?: { input: number; output: number };
   /** Set when the gateway's own rate limits refused the request: which scope. */
   rateLimited?: "org" | "key" | "rule";
+}
+
+/** Tokens of one answer: input (cache reads and writes included) and output. */
+export interface TokenUsage {
+  input: number;
+  output: number;
 }
 
 /** One moderation decision, for the access log and metrics. */
@@ -79,8 +84,8 @@ export interface LLMResponse {
   headers: Headers;
   /** A parsed-on-demand JSON body (for non-streaming answers built or changed by an engine). */
   body?: LazyBody;
-  /** Raw bytes as they came from the upstream (passed through untouched unless an engine wraps it). */
-  stream?: ReadableStream<Uint8Array>;
+  /** A streamed answer: the upstream bytes and the stages engines added; whoever sends the answer runs it. */
+  stream?: StreamPipeline;
 }
 
 /** The one interface every building block implements; engines nest by holding the next engine. */

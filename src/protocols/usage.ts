@@ -1,13 +1,9 @@
 // Token usage of an answer in either protocol, found cheaply: a whole body by a search for its last
 // `"usage":` key; a stream by keeping only its first and last bytes as they pass (usage travels in
 // Anthropic's message_start and message_delta, and in OpenAI's last chunks) and reading them at the end.
-import { concatBytes, lastKeyValue } from "../core";
+import { StreamPipeline, concatBytes, lastKeyValue, type TokenUsage } from "../core";
 
-/** Tokens of one answer: input (cache reads and writes included) and output. */
-export interface TokenUsage {
-  input: number;
-  output: number;
-}
+export type { TokenUsage } from "../core";
 
 type Body = Record<string, any>;
 /** A token count an upstream reported: a non-negative finite number (anything else is no count at all). */
@@ -109,4 +105,9 @@ function lastUsage(buf: Uint8Array): Body | undefined {
     if (d && tokenUsage(d.type === "message_start" ? d.message?.usage : findUsage(d))) return d;
   }
   return undefined;
+}
+
+/** A stream answer of `source` (SSE bytes of either protocol) whose usage is found as its output passes. */
+export function meteredStream(source: ReadableStream<Uint8Array>): StreamPipeline {
+  return StreamPipeline.of(source, new StreamUsage());
 }

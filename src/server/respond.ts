@@ -1,6 +1,6 @@
 // Turns engine responses and gateway errors into HTTP responses, and logs each request once.
-import { type GatewayError, guardStream, streamFailure, takeIfComplete, type LLMResponse, type Protocol, type RequestContext } from "../core";
-import { StreamUsage, bodyUsage, renderError, renderErrorEvent, type TokenUsage } from "../protocols";
+import { type ErrorTail, type GatewayError, streamFailure, type LLMResponse, type Protocol, type RequestContext } from "../core";
+import { bodyUsage, renderError, renderErrorEvent, type TokenUsage } from "../protocols";
 import type { AccessLog, AccessRecord } from "./access-log";
 
 const encoder = new TextEncoder();
@@ -72,7 +72,7 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
     const bytes = res.body.bytesOut();
     headers.delete("content-length");
     const extra: Partial<AccessRecord> = res.status < 400 ? { outcome: "ok" } : { outcome: (x.ctx.upstreamStatus ?? 0) >= 400 ? "upstream_error" : "error", error: errorMessageOf(bytes) };
-    x.log.write(record(x, res.status, bytes.byteLength, extra, res.status < 400 ? (x.ctx.usage ?? bodyUsage(bytes)) : undefined));
+    x.log.write(record(x, res.status, bytes.byteLength, extra, res.status < 400 ? bodyUsage(bytes) : undefined));
     return new Response(bytes, { status: res.status, headers });
   }
   if (!res.stream) {
@@ -80,31 +80,24 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
     return new Response(null, { status: res.status, headers });
   }
   const isSse = (headers.get("content-type") ?? "").startsWith("text/event-stream");
-  const usage = isSse && res.status < 400 && !headers.has("content-encoding") && !x.ctx.usage ? new StreamUsage() : undefined;
-  let ttft: number | undefined;
   const observer = x.log.observer;
   observer?.streamStarted?.();
-  const stream = guardStream(res.stream, {
-    onChunk: (bytes) => {
-      ttft ??= msSince(x.ctx.startedAt);
-      usage?.feed(bytes);
-    },
-    onEnd: (o) => {
+  const errorTail: ErrorTail | undefined = isSse && !headers.has("content-encoding")
+    ? (err, atBoundary) => encoder.encode((atBoundary ? "" : "\n\n") + renderErrorEvent(x.protocol, streamFailure(err)))
+    : undefined;
+  const run = res.stream
+    .withErrorTail(errorTail)
+    .onEnd((o) => {
       observer?.streamEnded?.();
       const outcome = o.cancelled ? "client_closed" : o.error ? "upstream_failed" : "ok";
-      const extra: Partial<AccessRecord> = { outcome, ...(isSse && ttft !== undefined ? { ttft_ms: ttft } : {}), ...(o.error ? { error: String((o.error as Error)?.message ?? o.error) } : {}) };
-      x.log.write(record(x, res.status, o.bytes, extra, x.ctx.usage ?? usage?.usage));
-    },
-    errorTail: isSse && !headers.has("content-encoding")
-      ? (err, atBoundary) => {
-          const gerr = streamFailure(err);
-          return encoder.encode((atBoundary ? "" : "\n\n") + renderErrorEvent(x.protocol, gerr));
-        }
-      : undefined,
-  });
+      const ttft = isSse && o.firstByteAt !== undefined ? { ttft_ms: Math.round((o.firstByteAt - x.ctx.startedAt) * 10) / 10 } : {};
+      const extra: Partial<AccessRecord> = { outcome, ...ttft, ...(o.error ? { error: String((o.error as Error)?.message ?? o.error) } : {}) };
+      x.log.write(record(x, res.status, o.bytes, extra, res.status < 400 ? o.usage : undefined));
+    })
+    .run();
   // a stream that is already complete (a short answer, an error) goes out as one body, not through JavaScript chunk by chunk
-  const whole = await takeIfComplete(stream);
-  return new Response(whole ?? stream, { status: res.status, headers });
+  const whole = await run.takeIfComplete();
+  return new Response(whole ?? run.readable, { status: res.status, headers });
 }
 
 /** The message of an error answer, for the log: the protocol's message field, else the start of the text (bounded). */

@@ -1,8 +1,8 @@
 // OpenAI answers and streams → Anthropic (docs/conversion.md).
 import { describe, expect, test } from "bun:test";
 import { ChatToMessagesStream, chatToMessagesResponse, makeProfile, messagesToChatRequest, type BackendProfile } from "../../src/convert";
-import { guardStream } from "../../src/core";
-import { eventTransform } from "../../src/engines";
+import { StreamPipeline } from "../../src/core";
+import { converterStage } from "../../src/engines";
 import * as F from "../fixtures/openai-streams";
 import { checkAnthropicStream } from "../helpers/anthropic-grammar";
 
@@ -15,7 +15,7 @@ async function convert(pieces: string[], profile: Partial<BackendProfile> = {}, 
   const src = new ReadableStream<Uint8Array>({ start(c) { for (const p of pieces) c.enqueue(enc.encode(p)); c.close(); } });
   const machine = new ChatToMessagesStream(ctx, makeProfile(profile));
   const conv = { push: machine.push.bind(machine), end: machine.end.bind(machine), ping: machine.ping.bind(machine), fail: (e: unknown) => machine.error({ type: "api_error", message: String(e) }), get done() { return machine.done; } };
-  return new Response(guardStream(src, { transform: eventTransform(conv, 0) })).text();
+  return new Response(StreamPipeline.of(src).through(converterStage(conv, 0)).readable()).text();
 }
 const kinds = (evs: { event?: string; data: any }[]) => evs.map((e) => e.event === "content_block_delta" ? `${e.data.delta.type}` : e.event === "content_block_start" ? `start:${e.data.content_block.type}` : e.event);
 

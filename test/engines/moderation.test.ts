@@ -1,8 +1,9 @@
 // Moderation pieces on their own: text extraction, the two service clients, and the windowed stream
 // (property: however the upstream bytes are split, the client gets the same bytes and the same checks).
+import { StreamPipeline } from "../../src/core";
 import { describe, expect, test } from "bun:test";
 import { formatProblem, loadConfigText } from "../../src/config";
-import { answerText, eventText, moderateStream, OpenAIModerator, requestText, WebhookModerator, type WindowOutcome } from "../../src/engines";
+import { answerText, eventText, ModerationStage, OpenAIModerator, requestText, WebhookModerator, type WindowOutcome } from "../../src/engines";
 import { checkAnthropicStream } from "../helpers/anthropic-grammar";
 
 const serve = (answer: (body: any) => Response) => Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: async (req) => answer(await req.json()) });
@@ -73,7 +74,8 @@ async function run(bytes: string, cuts: number[], format: "openai.chat" | "anthr
     checked.push(text);
     return { kind: text.slice(-30).includes("BAD") ? "flag" : "allow" };
   };
-  const out = await new Response(moderateStream(src, { format, model: "m", windowChars: windowChunks ? 1e9 : 12, windowChunks, holdMs: 0, check, onFlag: { replacement: "[cut]" } })).text();
+  const stage = new ModerationStage({ format, model: "m", windowChars: windowChunks ? 1e9 : 12, windowChunks, holdMs: 0, check, onFlag: { replacement: "[cut]" } });
+  const out = await new Response(StreamPipeline.of(src).through(stage).readable()).text();
   return { out, checked };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { LazyBody, engineFn, type LLMRequest, type LLMResponse } from "../../src/core";
+import { LazyBody, StreamPipeline, engineFn, type LLMRequest, type LLMResponse } from "../../src/core";
 import { ApiKeys, RewriteEngine } from "../../src/engines";
 import { llmRequest } from "../helpers/requests";
 
@@ -29,8 +29,8 @@ describe("RewriteEngine against a mock next engine", () => {
   test("stream chunks are rewritten one by one, as they arrive", async () => {
     let push!: (s: string) => void, close!: () => void;
     const stream = new ReadableStream<Uint8Array>({ start(c) { push = (s) => c.enqueue(enc(s)); close = () => c.close(); } });
-    const e = new RewriteEngine(engineFn(async () => ({ status: 200, headers: new Headers({ "content-type": "text/event-stream" }), stream })), { streamChunk: { remove_keys: ["x"] } });
-    const out = (await e.process(req("{}"))).stream!.getReader();
+    const e = new RewriteEngine(engineFn(async () => ({ status: 200, headers: new Headers({ "content-type": "text/event-stream" }), stream: StreamPipeline.of(stream) })), { streamChunk: { remove_keys: ["x"] } });
+    const out = (await e.process(req("{}"))).stream!.readable().getReader();
     push(`data: {"x":1,"y":1}\n\n`);
     expect(new TextDecoder().decode((await out.read()).value)).toBe(`data: {"y":1}\n\n`); // before the stream ended
     push(`data: [DONE]\n\n`);

@@ -1,6 +1,7 @@
 // Token reservations settle to the usage a stream reported, also when the client hangs up mid-stream.
 import { expect, test } from "bun:test";
-import { guardStream, type LLMResponse } from "../../src/core";
+import type { LLMResponse } from "../../src/core";
+import { meteredStream } from "../../src/protocols";
 import { Limiter, MemoryLimitStore, take } from "../../src/engines";
 import { settleOnEnd } from "../../src/engines/model/limits";
 
@@ -12,10 +13,10 @@ test("a client that hangs up after message_start is charged the usage seen so fa
   expect(a.ok).toBe(true);
   let push!: (s: string) => void;
   const src = new ReadableStream<Uint8Array>({ start(c) { push = (s) => c.enqueue(new TextEncoder().encode(s)); } });
-  const res: LLMResponse = { status: 200, headers: new Headers(), stream: guardStream(src, {}) };
-  const ctx = { requestId: "r", startedAt: 0, tags: [] };
-  settleOnEnd(limiter, [(a as any).admission], res, {}, ctx);
-  const reader = res.stream!.getReader();
+  const res: LLMResponse = { status: 200, headers: new Headers(), stream: meteredStream(src) };
+  let told: object | undefined;
+  const settled = settleOnEnd(limiter, [(a as any).admission], res, {});
+  const reader = settled.stream!.onEnd((o) => (told = o.usage)).readable().getReader();
   push(`event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":300,"output_tokens":1}}}\n\n`);
   await reader.read();
   await reader.cancel(); // the client goes away
@@ -23,6 +24,6 @@ test("a client that hangs up after message_start is charged the usage seen so fa
   // 301 tokens are charged: 9,699 remain of the 10,000 budget
   expect((await take(store, "k:tpm", 9_699, 10_000, 60_000)).allowed).toBe(true);
   expect((await take(store, "k:tpm", 1, 10_000, 60_000)).allowed).toBe(false);
-  expect((ctx as { usage?: object }).usage).toEqual({ input: 300, output: 1 }); // left for the access log
+  expect(told).toEqual({ input: 300, output: 1 }); // the same usage the access log is told
   store.close();
 });

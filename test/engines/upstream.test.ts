@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { ConnectProbe, HttpUpstreamEngine, clientResponseHeaders, upstreamRequestHeaders } from "../../src/engines";
-import { guardStream, takeIfComplete, type LLMRequest } from "../../src/core";
+import type { LLMRequest } from "../../src/core";
 import { startMockUpstream } from "../helpers/mock-upstream";
 import { llmRequest } from "../helpers/requests";
 
@@ -69,76 +69,5 @@ describe("ConnectProbe", () => {
     await expect(probe.check()).rejects.toThrow(/connect to 127.0.0.1/);
     probe.markOk();
     await probe.check(); // fresh: skipped even though nothing listens
-  });
-});
-
-describe("guardStream", () => {
-  const source = (chunks: string[], hang = false) => new ReadableStream<Uint8Array>({
-    start(c) { for (const ch of chunks) c.enqueue(new TextEncoder().encode(ch)); if (!hang) c.close(); },
-  });
-  test("counts bytes and reports the end once", async () => {
-    const ends: any[] = [];
-    const text = await new Response(guardStream(source(["ab", "cde"]), { onEnd: (o) => ends.push(o) })).text();
-    expect(text).toBe("abcde");
-    expect(ends).toEqual([{ bytes: 5, cancelled: false }]);
-  });
-  test("idle timeout closes with the error tail at an event boundary", async () => {
-    const ends: any[] = [];
-    const s = guardStream(source(["data: 1\n\n", "data: par"], true), {
-      idleTimeoutMs: 50,
-      onEnd: (o) => ends.push(o),
-      errorTail: (err, atBoundary) => new TextEncoder().encode(`${atBoundary ? "" : "\n\n"}data: ${(err as Error).name}\n\n`),
-    });
-    expect(await new Response(s).text()).toBe("data: 1\n\ndata: par\n\ndata: StreamIdleTimeout\n\n");
-    expect(ends[0].error.name).toBe("StreamIdleTimeout");
-  });
-  test("a consumer cancel is reported as cancelled", async () => {
-    const ends: any[] = [];
-    const s = guardStream(source(["a"], true), { onEnd: (o) => ends.push(o) });
-    const r = s.getReader();
-    await r.read();
-    await r.cancel();
-    expect(ends).toEqual([{ bytes: 1, cancelled: true }]);
-  });
-});
-
-describe("takeIfComplete", () => {
-  const enc = (t: string) => new TextEncoder().encode(t);
-  const paced = (chunks: string[], delayMs: number) => {
-    let i = 0;
-    return new ReadableStream<Uint8Array>({
-      async pull(c) {
-        if (i > 0) await Bun.sleep(delayMs);
-        if (i < chunks.length) c.enqueue(enc(chunks[i++]!));
-        else c.close();
-      },
-    }, { highWaterMark: 0 });
-  };
-  test("a stream whose bytes are all there comes back whole, and counts as ended", async () => {
-    const ends: any[] = [];
-    const s = guardStream(new ReadableStream({ start(c) { c.enqueue(enc("data: 1\n\n")); c.enqueue(enc("data: 2\n\n")); c.close(); } }), { onEnd: (o) => ends.push(o) });
-    const whole = await takeIfComplete(s);
-    expect(new TextDecoder().decode(whole)).toBe("data: 1\n\ndata: 2\n\n");
-    expect(ends).toEqual([{ bytes: 18, cancelled: false }]);
-  });
-  test("a paced stream is left streaming, and still yields every byte in order", async () => {
-    const s = guardStream(paced(["a", "b", "c"], 30), {});
-    expect(await takeIfComplete(s)).toBeUndefined();
-    expect(await new Response(s).text()).toBe("abc");
-  });
-  test("a big ready stream stops reading ahead at maxBytes", async () => {
-    const s = guardStream(new ReadableStream({ start(c) { for (let i = 0; i < 10; i++) c.enqueue(enc("x".repeat(100))); c.close(); } }), {});
-    expect(await takeIfComplete(s, 250)).toBeUndefined();
-    expect((await new Response(s).text()).length).toBe(1000);
-  });
-  test("a source that fails before its first chunk still ends with the error tail", async () => {
-    const s = guardStream(new ReadableStream({ pull(c) { c.error(new Error("boom")); } }), {
-      errorTail: (err) => enc(`data: ${(err as Error).message}\n\n`),
-    });
-    expect(await takeIfComplete(s)).toBeUndefined();
-    expect(await new Response(s).text()).toBe("data: boom\n\n");
-  });
-  test("a stream that is not a guard is left alone", async () => {
-    expect(await takeIfComplete(new ReadableStream())).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
-import { LazyBody, guardStream, streamFailure, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
+import { LazyBody, streamFailure, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
 import { MessagesToChatStream, chatToMessagesRequest, mapAnthropicError, messagesToChatResponse } from "../../convert";
 import { openaiErrorDetail } from "../../protocols/openai";
-import { eventTransform, type StreamConverter } from "./event-stream";
+import { converterStage, type StreamConverter } from "./event-stream";
 import { readAll, withoutQuery } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
 
@@ -48,7 +48,7 @@ export class ChatFromMessagesEngine implements Engine {
         ping: () => (machine.done ? "" : ": ping\n\n"),
         get done() { return machine.done; },
       };
-      return { status: 200, headers: new Headers(SSE_HEADERS), stream: guardStream(res.stream, { transform: eventTransform(conv, this.opts.pingIntervalMs ?? 15_000) }) };
+      return { status: 200, headers: new Headers(SSE_HEADERS), stream: res.stream.through(converterStage(conv, this.opts.pingIntervalMs ?? 15_000)) };
     }
     const text = await readAll(res);
     return json(200, convertAnswer(() => messagesToChatResponse(JSON.parse(text), ctx)));

@@ -1,6 +1,6 @@
-// An SSE converter as a stream-guard transform: upstream bytes in, converted event text out, one write for
-// all the events a read brings; keep-alive pings when the upstream is quiet.
-import { SseParser, type SseEvent, type StreamTransform } from "../../core";
+// An SSE converter as a pipeline stage: upstream text in, converted event text out, one write for all the
+// events a read brings; keep-alive pings when the upstream is quiet.
+import { SseParser, type SseEvent, type StreamStage, type TokenUsage } from "../../core";
 
 /** A stream converter: text out for each upstream event, at the end, on failure, and for a ping. */
 export interface StreamConverter {
@@ -9,11 +9,12 @@ export interface StreamConverter {
   fail(err: unknown): string;
   ping(): string;
   readonly done: boolean;
+  /** The answer's usage, once the converter knows it exactly. */
+  readonly usage?: TokenUsage;
 }
 
-/** The guard transform that runs `conv` over an SSE byte stream (pings after `pingMs` of silence; 0: none). */
-export function eventTransform(conv: StreamConverter, pingMs: number): StreamTransform {
-  const decoder = new TextDecoder();
+/** The pipeline stage that runs `conv` over an SSE stream (pings after `pingMs` of silence; 0: none). */
+export function converterStage(conv: StreamConverter, pingMs: number): StreamStage {
   const parser = new SseParser();
   const feed = (events: SseEvent[]) => {
     let out = "";
@@ -24,14 +25,17 @@ export function eventTransform(conv: StreamConverter, pingMs: number): StreamTra
     return out;
   };
   return {
-    chunk: (bytes) => feed(parser.push(decoder.decode(bytes, { stream: true }))),
+    push: (text) => feed(parser.push(text)),
     end: () => {
-      const out = feed([...parser.push(decoder.decode()), ...parser.end()]);
+      const out = feed(parser.end());
       return conv.done ? out : out + conv.end();
     },
-    fail: (err) => conv.fail(err),
+    fail: (err) => ({ out: conv.fail(err), answered: true }),
     get done() {
       return conv.done;
+    },
+    get usage() {
+      return conv.usage;
     },
     heartbeat: () => conv.ping(),
     heartbeatMs: pingMs,

@@ -1,5 +1,5 @@
 // Protocol conversion engines.
 export { MessagesFromChatEngine } from "./messages-from-chat-engine";
-export { eventTransform, type StreamConverter } from "./event-stream";
+export { converterStage, type StreamConverter } from "./event-stream";
 export { ThinkingFilterEngine } from "./thinking-filter";
 export { ChatFromMessagesEngine, type ChatFromMessagesOptions } from "./chat-from-messages-engine";

@@ -1,10 +1,11 @@
-import { GatewayError, LazyBody, guardStream, streamFailure, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
+import { GatewayError, LazyBody, streamFailure, type StreamPipeline, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
 import {
   ChatToMessagesStream, chatToMessagesResponse, estimateInputTokens, makeProfile, mapUpstreamErrorBody, messagesToChatRequest,
   type BackendProfile, type MessagesContext,
 } from "../../convert";
+import { meteredStream } from "../../protocols";
 import { anthropicErrorDetail, anthropicEvent as ev } from "../../protocols/anthropic";
-import { eventTransform, type StreamConverter } from "./event-stream";
+import { converterStage, type StreamConverter } from "./event-stream";
 import { readTextBounded } from "../upstream";
 import { readAll, withoutQuery } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
@@ -32,9 +33,9 @@ export class MessagesFromChatEngine implements Engine {
     const res = await this.next.process({ ...req, format: "openai.chat", path: withoutQuery(req.path), headers, body: LazyBody.fromValue(upstreamBody) });
     if (res.status >= 400) return this.errorAnswer(res, body.max_tokens);
     if (res.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
-      const conv = this.streamConverter(ctx, req);
-      if (ctx.stream) return { status: 200, headers: new Headers(SSE_HEADERS), stream: guardStream(res.stream, { transform: eventTransform(conv, this.profile.pingIntervalMs) }) };
-      return json(200, await convertAnswer(() => aggregate(res.stream!, conv, ctx))); // a backend that streamed anyway
+      const conv = this.streamConverter(ctx);
+      if (ctx.stream) return { status: 200, headers: new Headers(SSE_HEADERS), stream: res.stream.through(converterStage(conv, this.profile.pingIntervalMs)) };
+      return json(200, await convertAnswer(() => aggregate(res.stream!.through(converterStage(conv, 0)), ctx))); // a backend that streamed anyway
     }
     const text = await readAll(res);
     let parsed: Record<string, any>;
@@ -45,22 +46,21 @@ export class MessagesFromChatEngine implements Engine {
     }
     const message = convertAnswer(() => chatToMessagesResponse(parsed, ctx, this.profile));
     if (!ctx.stream) return json(200, message);
-    return { status: 200, headers: new Headers(SSE_HEADERS), stream: new Response(messageEvents(message)).body! };
+    return { status: 200, headers: new Headers(SSE_HEADERS), stream: meteredStream(new Response(messageEvents(message)).body!) };
   }
 
-  private streamConverter(ctx: MessagesContext, req: LLMRequest): StreamConverter {
+  private streamConverter(ctx: MessagesContext): StreamConverter {
     const machine = new ChatToMessagesStream(ctx, this.profile);
-    const told = (out: string) => {
-      const u = machine.finalUsage; // the answer's usage is known here: nobody has to read it back from the bytes
-      if (u) req.ctx.usage = { input: u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens, output: u.output_tokens };
-      return out;
-    };
     return {
-      push: (e: SseEvent) => (machine.done ? "" : told(machine.push(e))),
-      end: () => told(machine.end()),
+      push: (e: SseEvent) => (machine.done ? "" : machine.push(e)),
+      end: () => machine.end(),
       fail: (err) => machine.error(anthropicErrorDetail(streamFailure(err))), // the same error as a passed-through stream's
       ping: () => machine.ping(),
       get done() { return machine.done; },
+      get usage() {
+        const u = machine.finalUsage; // the answer's usage is known here: nobody has to read it back from the bytes
+        return u && { input: u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens, output: u.output_tokens };
+      },
     };
   }
 
@@ -91,8 +91,8 @@ function errorBody(type: string, message: string): object {
 }
 
 /** Runs a stream through the state machine and rebuilds the whole message from its events. */
-async function aggregate(stream: ReadableStream<Uint8Array>, conv: StreamConverter, ctx: MessagesContext): Promise<object> {
-  const text = await readTextBounded(guardStream(stream, { transform: eventTransform(conv, 0) }));
+async function aggregate(stream: StreamPipeline, ctx: MessagesContext): Promise<object> {
+  const text = await readTextBounded(stream.readable());
   const message: Record<string, any> = { id: "", type: "message", role: "assistant", model: ctx.requestedModel, content: [], stop_reason: null, stop_sequence: null, usage: {} };
   const inputs: string[] = [];
   for (const block of text.split("\n\n")) {

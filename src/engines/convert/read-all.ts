@@ -4,7 +4,7 @@ import { readTextBounded } from "../upstream";
 /** The whole text of a response, from its body or by reading its stream (bounded: an endless error stream is a 502). */
 export async function readAll(res: LLMResponse): Promise<string> {
   if (res.body) return new TextDecoder().decode(res.body.bytesOut());
-  if (res.stream) return readTextBounded(res.stream);
+  if (res.stream) return readTextBounded(res.stream.readable());
   return "";
 }
 

@@ -1,6 +1,7 @@
 import { GatewayError, LazyBody, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { anthropicEvents, anthropicMessage, openaiChunks, openaiCompletion, type MockReply } from "./replies";
 import { estimateInputTokens } from "../../convert";
+import { meteredStream } from "../../protocols";
 import { estimateTokens, lastUserText, splitPieces } from "./text";
 
 /** Settings of the built-in mock backend. */
@@ -42,7 +43,7 @@ export class MockEngine implements Engine {
     if (body.stream !== true) return json(anthropic ? anthropicMessage(reply) : openaiCompletion(reply));
     const includeUsage = (body.stream_options as Record<string, unknown> | undefined)?.include_usage === true;
     const events = anthropic ? anthropicEvents(reply) : openaiChunks(reply, includeUsage);
-    return { status: 200, headers: sseHeaders(), stream: eventStream(events, this.opts.chunkDelayMs ?? 0, req.signal) };
+    return { status: 200, headers: sseHeaders(), stream: meteredStream(eventStream(events, this.opts.chunkDelayMs ?? 0, req.signal)) };
   }
 }
 

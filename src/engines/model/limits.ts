@@ -1,8 +1,8 @@
 // The limits side of a model: which limits apply to a caller, the token reservation, and settling
 // each admitted request when its answer ends.
-import { guardStream, type Caller, type LLMRequest, type LLMResponse, type RequestContext } from "../../core";
+import type { Caller, LLMRequest, LLMResponse } from "../../core";
 import { estimateInputTokens } from "../../convert";
-import { StreamUsage, bodyUsage, requestedChoices, requestedOutputTokens, type TokenUsage } from "../../protocols";
+import { bodyUsage, requestedChoices, requestedOutputTokens, type TokenUsage } from "../../protocols";
 import { type Limiter, limitHeaders, type Admission, type LimitInfo, type Limits } from "../limits";
 
 /** The limits configuration of one model. */
@@ -38,23 +38,18 @@ export function tighter(a: LimitInfo, b: LimitInfo): LimitInfo {
  * passes, unless an engine knew it). The usage found is left in the context, so the access log need not look again.
  * Returns a new response (with the rate-limit headers); the one given is not changed.
  */
-export function settleOnEnd(limiter: Limiter, held: Admission[], given: LLMResponse, info: LimitInfo, ctx: RequestContext): LLMResponse {
+export function settleOnEnd(limiter: Limiter, held: Admission[], given: LLMResponse, info: LimitInfo): LLMResponse {
   const res: LLMResponse = { ...given, headers: new Headers(given.headers) };
   for (const [k, v] of Object.entries(limitHeaders(info))) res.headers.set(k, v);
-  const settle = (found: TokenUsage | undefined | 0) => {
-    const usage = found === 0 ? 0 : (ctx.usage ??= found);
+  const settle = (usage: TokenUsage | undefined | 0) => {
     const tokens = usage === 0 ? 0 : usage && usage.input + usage.output;
     for (const a of held) void limiter.settle(a, tokens);
   };
   if (res.stream) {
-    const scanner = new StreamUsage();
     const renew = held.some((a) => a.leases.length) ? setInterval(() => held.forEach((a) => void limiter.renew(a)), limiter.leaseTtlMs / 3) : undefined;
-    res.stream = guardStream(res.stream, {
-      onChunk: (b) => scanner.feed(b),
-      onEnd: () => {
-        if (renew) clearInterval(renew);
-        settle(res.status >= 400 ? 0 : ctx.usage ?? scanner.usage);
-      },
+    res.stream = res.stream.onEnd((outcome) => {
+      if (renew) clearInterval(renew);
+      settle(res.status >= 400 ? 0 : outcome.usage);
     });
   } else settle(res.status >= 400 ? 0 : res.body ? bodyUsage(res.body.bytesOut()) : 0);
   return res;

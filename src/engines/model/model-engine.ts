@@ -68,7 +68,7 @@ export class ModelEngine implements Engine {
       const target = rule?.target ?? opts.pool;
       const policy = opts.moderation?.(req.ctx.caller?.org);
       const res = await (policy ? moderated(req, target, policy) : target.process(req));
-      return lim && held.length ? settleOnEnd(lim.limiter, held, res, info, req.ctx) : res;
+      return lim && held.length ? settleOnEnd(lim.limiter, held, res, info) : res;
     } catch (err) {
       for (const a of held) void lim!.limiter.settle(a, 0); // nothing was generated: give the tokens back
       throw err;

@@ -1,6 +1,6 @@
 // Content moderation through external services, on input and on (streamed) output.
 export { ModerationEngine, moderated, type ModerationPolicy } from "./moderation-engine";
 export { OpenAIModerator, WebhookModerator, ModerationUnavailable, type Moderator, type Verdict, type ModerationSubject, type Direction } from "./moderator";
-export { moderateStream, type StreamModerationOptions, type WindowOutcome } from "./stream";
+export { ModerationStage, type StreamModerationOptions, type WindowOutcome } from "./stream";
 export { requestText, requestPieces, answerText, eventText } from "./text";
 export { inputWindows, AllowedTexts } from "./input-windows";

@@ -6,7 +6,7 @@ import {
 import { renderErrorEvent } from "../../protocols";
 import { replacedAnswer } from "./endings";
 import type { Direction, Moderator, Verdict } from "./moderator";
-import { moderateStream, type WindowOutcome } from "./stream";
+import { ModerationStage, type WindowOutcome } from "./stream";
 import { AllowedTexts, inputWindows } from "./input-windows";
 import { answerText, requestPieces } from "./text";
 
@@ -152,7 +152,7 @@ function moderateStreamAnswer(req: LLMRequest, res: LLMResponse, policy: Moderat
     if (decision === "fail") return { kind: "fail", errorEvent: renderErrorEvent(protocol, checks.unavailable()) };
     return { kind: decision };
   };
-  const stream = moderateStream(res.stream!, {
+  const stage = new ModerationStage({
     format: req.format,
     model: req.ctx.model ?? "",
     windowChars: output.windowChars,
@@ -165,7 +165,7 @@ function moderateStreamAnswer(req: LLMRequest, res: LLMResponse, policy: Moderat
   });
   const headers = new Headers(res.headers);
   headers.delete("content-length");
-  return { ...res, headers, stream };
+  return { ...res, headers, stream: res.stream!.through(stage) };
 }
 
 /** Moderates the input and output of the engine it wraps. */

@@ -3,15 +3,15 @@
 // before its events go out. Events without text go out at once when nothing is held. While a window is
 // under check the upstream is not read (TCP backpressure), so at most one window is ever held back and
 // the client never receives text that failed a check. On a flag the upstream is cancelled and the stream
-// ends cleanly in the caller's protocol.
-import { SseParser, formatSse, type ApiFormat, type SseEvent } from "../../core";
+// ends cleanly in the caller's protocol. It is a stage of the answer's stream pipeline.
+import { SseParser, formatSse, type ApiFormat, type SseEvent, type StageFailure, type StreamStage } from "../../core";
 import { StreamPosition } from "./endings";
 import { eventText } from "./text";
 
 /** What a check of one window decided: allow; flag (end with the replacement); fail (end with an error). */
 export type WindowOutcome = { kind: "allow" } | { kind: "flag" } | { kind: "fail"; errorEvent: string };
 
-/** Options of moderateStream. */
+/** Options of ModerationStage. */
 export interface StreamModerationOptions {
   format: ApiFormat;
   /** The model name the client asked for (for events the gateway has to make up). */
@@ -30,118 +30,114 @@ export interface StreamModerationOptions {
 
 /** Characters of the previous window checked again with the next one. */
 const OVERLAP = 200;
-const encoder = new TextEncoder();
 
-type ReadResult = { done: boolean; value?: Uint8Array };
 interface Held { event: SseEvent; parsed: Record<string, any> | undefined; text: string }
+type Step = { out: string; over: boolean };
 
-/** Returns `src` (SSE bytes) as it passes output moderation. */
-export function moderateStream(src: ReadableStream<Uint8Array>, opts: StreamModerationOptions): ReadableStream<Uint8Array> {
-  const reader = src.getReader();
-  const decoder = new TextDecoder();
-  const parser = new SseParser();
-  const position = new StreamPosition(opts.format, opts.model);
-  let held: Held[] = [];
-  let heldChars = 0;
-  let heldPieces = 0; // events with text among the held ones
-  let previous = ""; // the end of the last checked window
-  let pending: Promise<ReadResult> | undefined; // a read that outlived a hold timer
+/** The output moderation of an SSE stream (either protocol), as a pipeline stage. */
+export class ModerationStage implements StreamStage {
+  private readonly parser = new SseParser();
+  private readonly position: StreamPosition;
+  private held: Held[] = [];
+  private heldChars = 0;
+  private heldPieces = 0; // events with text among the held ones
+  private previous = ""; // the end of the last checked window
+  private over = false;
 
-  const hold = (event: SseEvent) => {
+  constructor(private readonly opts: StreamModerationOptions) {
+    this.position = new StreamPosition(opts.format, opts.model);
+  }
+
+  get done(): boolean {
+    return this.over;
+  }
+
+  /** A flagged stream stops the upstream: nothing more of it is wanted. */
+  readonly cancelSource = true;
+
+  async push(text: string): Promise<string> {
+    return this.settle(await this.takeAll(this.parser.push(text), false));
+  }
+
+  async end(): Promise<string> {
+    return this.settle(await this.takeAll(this.parser.end(), true));
+  }
+
+  /** The upstream failed: what is held is checked first, then the failure goes on (unless the check ended the stream). */
+  async fail(): Promise<StageFailure> {
+    const r = await this.checkHeld();
+    this.over ||= r.over;
+    return { out: r.out, answered: r.over };
+  }
+
+  holdingMs(): number {
+    return this.heldChars > 0 ? this.opts.holdMs : 0;
+  }
+
+  /** Held too long: check what there is. */
+  async flush(): Promise<string> {
+    return this.settle(await this.checkHeld());
+  }
+
+  private settle(step: Step): string {
+    if (step.over) this.over = true;
+    return step.out;
+  }
+
+  private hold(event: SseEvent): void {
     let parsed: Record<string, any> | undefined;
     try {
       parsed = event.data === "[DONE]" ? undefined : event.json();
     } catch {
       parsed = undefined;
     }
-    position.seen(parsed);
-    const text = parsed ? eventText(opts.format, parsed) : "";
-    held.push({ event, parsed, text });
-    heldChars += text.length;
-    if (text) heldPieces++;
-  };
-  const release = (): string => {
+    this.position.seen(parsed);
+    const text = parsed ? eventText(this.opts.format, parsed) : "";
+    this.held.push({ event, parsed, text });
+    this.heldChars += text.length;
+    if (text) this.heldPieces++;
+  }
+
+  private release(): string {
     let out = "";
-    for (const h of held) {
-      position.sent(h.parsed, h.text);
+    for (const h of this.held) {
+      this.position.sent(h.parsed, h.text);
       out += formatSse(h.event);
     }
-    held = [];
-    heldChars = 0;
-    heldPieces = 0;
+    this.held = [];
+    this.heldChars = 0;
+    this.heldPieces = 0;
     return out;
-  };
+  }
+
   /** Checks what is held (when it has text) and releases it; or returns how the stream ends. */
-  const checkHeld = async (): Promise<{ out: string; over: boolean }> => {
-    if (heldChars === 0) return { out: release(), over: false };
-    const text = held.map((h) => h.text).join("");
-    const outcome = await opts.check(previous + text);
-    previous = text.slice(-OVERLAP);
-    if (outcome.kind === "allow") return { out: release(), over: false };
-    held = [];
-    reader.cancel("output flagged by moderation").catch(() => {});
+  private async checkHeld(): Promise<Step> {
+    if (this.heldChars === 0) return { out: this.release(), over: false };
+    const text = this.held.map((h) => h.text).join("");
+    const outcome = await this.opts.check(this.previous + text);
+    this.previous = text.slice(-OVERLAP);
+    if (outcome.kind === "allow") return { out: this.release(), over: false };
+    this.held = [];
+    this.heldChars = 0;
     if (outcome.kind === "fail") return { out: outcome.errorEvent, over: true };
-    return { out: "errorEvent" in opts.onFlag ? opts.onFlag.errorEvent : position.ending(opts.onFlag.replacement), over: true };
-  };
+    const onFlag = this.opts.onFlag;
+    return { out: "errorEvent" in onFlag ? onFlag.errorEvent : this.position.ending(onFlag.replacement), over: true };
+  }
+
   /** Takes events one at a time, so windows close at the same events however the bytes were split. */
-  const takeAll = async (events: SseEvent[], atEnd: boolean): Promise<{ out: string; over: boolean }> => {
+  private async takeAll(events: SseEvent[], atEnd: boolean): Promise<Step> {
     let out = "";
+    const { windowChars, windowChunks } = this.opts;
     for (const event of events) {
-      hold(event);
-      if (heldChars === 0 || heldChars >= opts.windowChars || (opts.windowChunks > 0 && heldPieces >= opts.windowChunks)) {
-        const r = await checkHeld();
+      this.hold(event);
+      if (this.heldChars === 0 || this.heldChars >= windowChars || (windowChunks > 0 && this.heldPieces >= windowChunks)) {
+        const r = await this.checkHeld();
         out += r.out;
         if (r.over) return { out, over: true };
       }
     }
     if (!atEnd) return { out, over: false };
-    const r = await checkHeld();
+    const r = await this.checkHeld();
     return { out: out + r.out, over: true };
-  };
-  /** The next read, or undefined when text is held and nothing came within the hold time. */
-  const nextRead = async (): Promise<ReadResult | undefined> => {
-    const read = pending ?? reader.read();
-    pending = undefined;
-    if (heldChars === 0 || !opts.holdMs) return read;
-    let expire!: (value: undefined) => void;
-    const expired = new Promise<undefined>((resolve) => (expire = resolve));
-    const timer = setTimeout(() => expire(undefined), opts.holdMs);
-    const first = await Promise.race([read, expired]);
-    clearTimeout(timer);
-    if (first === undefined) pending = read;
-    return first;
-  };
-
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(ctrl) {
-        for (;;) {
-          let r: ReadResult | undefined;
-          let result: { out: string; over: boolean };
-          let failure: unknown;
-          let events: SseEvent[] | undefined;
-          try {
-            r = await nextRead();
-            if (r) events = r.done ? [...parser.push(decoder.decode()), ...parser.end()] : parser.push(decoder.decode(r.value!, { stream: true }));
-          } catch (err) {
-            failure = err;
-            if (r && !r.done) reader.cancel(err).catch(() => {}); // an event past the size bound: stop reading
-          }
-          if (failure !== undefined) {
-            // the upstream failed: what is held is checked first, then the failure goes on (the server adds the error event)
-            result = await checkHeld();
-          } else if (!r) result = await checkHeld(); // held too long: check what there is
-          else result = await takeAll(events!, r.done);
-          if (result.out) ctrl.enqueue(encoder.encode(result.out));
-          if (failure !== undefined && !result.over) return ctrl.error(failure);
-          if (result.over) return ctrl.close();
-          if (result.out) return;
-        }
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  }
 }

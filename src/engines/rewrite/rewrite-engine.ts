@@ -1,4 +1,4 @@
-import { LazyBody, log, sseDecoder, sseEncoder, type SseEvent, withoutCompression, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { LazyBody, SseParser, formatSse, log, type SseEvent, type StreamStage, withoutCompression, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { RewritePolicy, type RewritePolicyConfig } from "./policy";
 
 /** The three policies of a rewrite engine (each optional). */
@@ -42,7 +42,7 @@ export class RewriteEngine implements Engine {
     if (this.response || this.chunk) req = withoutCompression(req); // the upstream must answer uncompressed for its body to be rewritten
     const res = await this.next.process(req);
     if (this.response && res.body && res.status < 300) return this.rewriteBody(res, req);
-    if (this.chunk && res.stream && res.status < 300) return { ...res, stream: this.rewriteStream(res.stream, req) };
+    if (this.chunk && res.stream && res.status < 300) return { ...res, stream: res.stream.through(this.rewriteStage(req)) };
     return res;
   }
 
@@ -60,11 +60,14 @@ export class RewriteEngine implements Engine {
     return { ...res, headers, body };
   }
 
-  private rewriteStream(stream: ReadableStream<Uint8Array>, req: LLMRequest): ReadableStream<Uint8Array> {
+  /** The chunk rewrite as a pipeline stage: every `data:` JSON event rewritten, the rest passed on as it is. */
+  private rewriteStage(req: LLMRequest): StreamStage {
     const policy = this.chunk!;
     const onError = warnOnce(policy, "stream chunk");
-    const rewrite = new TransformStream<SseEvent, SseEvent>({
-      transform(ev, ctrl) {
+    const parser = new SseParser();
+    const rewrite = (events: SseEvent[]) => {
+      let out = "";
+      for (const ev of events) {
         if (ev.data.charCodeAt(0) === 123 /* { */) {
           try {
             ev.setJson(policy.apply(ev.json(), (current) => ({ RawReq: req.body.json(), Resp: current }), onError));
@@ -72,9 +75,15 @@ export class RewriteEngine implements Engine {
             // not JSON after all: pass it on unchanged
           }
         }
-        ctrl.enqueue(ev);
-      },
-    });
-    return stream.pipeThrough(sseDecoder()).pipeThrough(rewrite).pipeThrough(sseEncoder());
+        out += formatSse(ev);
+      }
+      return out;
+    };
+    return {
+      push: (text) => rewrite(parser.push(text)),
+      end: () => rewrite(parser.end()),
+      fail: () => ({ out: "", answered: false }),
+      done: false,
+    };
   }
 }

@@ -1,4 +1,5 @@
-import { GatewayError, LazyBody, guardStream, log, type ApiFormat, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { GatewayError, LazyBody, log, type ApiFormat, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { meteredStream } from "../../protocols";
 import { ConnectFailed, ConnectProbe } from "./connect-probe";
 import { DEFAULT_MAX_RESPONSE_BYTES, readAnswer } from "./answer-body";
 import { Deadline } from "./deadline";
@@ -89,7 +90,7 @@ export class HttpUpstreamEngine implements Engine {
       }
       deadline.clear();
       streaming = true;
-      return { status: res.status, headers, stream: guardStream(res.body, { idleTimeoutMs: this.opts.idleTimeoutMs, onEnd: release }) };
+      return { status: res.status, headers, stream: meteredStream(res.body).idleTimeout(this.opts.idleTimeoutMs).onEnd(release) };
     } catch (err) {
       throw fetchError(err, deadline, req.signal);
     } finally {

@@ -1,0 +1,143 @@
+// A streamed answer as one explicit pipeline: the upstream bytes (the source), an ordered list of stages
+// that change what passes (a protocol converter, an output moderation window, a rewrite of chunks), and
+// observers told once how the stream ended (bytes, usage, time to first byte, error, client hang-up).
+// Engines build it up: each derives a new pipeline from the one it got (nothing is changed in place),
+// and whoever sends the answer runs it once. The bytes then cross JavaScript once, through every stage.
+import { runPipeline } from "./stream-run";
+import type { TokenUsage } from "./types";
+
+/** How a stream ended, told to every observer. */
+export interface StreamOutcome {
+  /** Bytes handed on to the reader. */
+  bytes: number;
+  /** Set when the source failed or went idle. */
+  error?: unknown;
+  /** True when the reader (the client) cancelled. */
+  cancelled: boolean;
+  /** Token usage: what a stage knew exactly, else what the usage meter found in the output. */
+  usage?: TokenUsage;
+  /** performance.now() when the first byte went out (undefined: none did). */
+  firstByteAt?: number;
+}
+
+/** How a stage ends a failed source: its output, and whether that output answers the failure in the client's protocol. */
+export interface StageFailure {
+  out: string;
+  /** True: the stream ends cleanly with `out`; false: the failure goes on to the next stage (or the error tail). */
+  answered: boolean;
+}
+
+/** One step of the pipeline: text in (the decoded source or an earlier stage's output), text out. */
+export interface StreamStage {
+  /** Output for a piece of input ("" for none). A promise holds the source unread until it settles. */
+  push(text: string): string | Promise<string>;
+  /** Output when the input ends. */
+  end(): string | Promise<string>;
+  /** Output when the source fails. */
+  fail(error: unknown): StageFailure | Promise<StageFailure>;
+  /** True once this stage's output is complete; the stages after it are ended. */
+  readonly done: boolean;
+  /** When done: cancel the source instead of reading its rest so that the connection can be reused. */
+  readonly cancelSource?: boolean;
+  /** Usage this stage knows exactly (a converter that built the answer). */
+  readonly usage?: TokenUsage;
+  /** Keep-alive output when nothing went out for `heartbeatMs` (honoured on the first stage; it goes straight to the reader). */
+  heartbeat?(): string;
+  heartbeatMs?: number;
+  /** How long the stage may keep held input waiting for more (0: it holds nothing now); then `flush` is called. */
+  holdingMs?(): number;
+  /** Output of what the stage holds, when it waited `holdingMs` for more input in vain. */
+  flush?(): Promise<string>;
+}
+
+/** Finds token usage in the output bytes as they pass. */
+export interface UsageMeter {
+  feed(bytes: Uint8Array): void;
+  readonly usage: TokenUsage | undefined;
+}
+
+/** Bytes to send before closing when no stage answered a failure; `atBoundary` says whether the output so far ended with a blank line. */
+export type ErrorTail = (error: unknown, atBoundary: boolean) => Uint8Array | undefined;
+
+/** A pipeline being read: its readable side, and a read-ahead for answers that are already complete. */
+export interface RunningStream {
+  readable: ReadableStream<Uint8Array>;
+  /**
+   * Waits for the first output, then keeps reading while more is ready at once. When the output ends that way
+   * (within `maxBytes`) it returns all of it and the stream counts as ended; else undefined, and `readable`
+   * still yields every byte.
+   */
+  takeIfComplete(maxBytes?: number): Promise<Uint8Array | undefined>;
+}
+
+/** What a pipeline holds besides its source. */
+export interface PipelineParts {
+  readonly stages: readonly StreamStage[];
+  readonly observers: readonly ((outcome: StreamOutcome) => void)[];
+  /** Fail the stream when the source sends nothing for this long (0: never). */
+  readonly idleMs: number;
+  readonly errorTail?: ErrorTail;
+  readonly meter?: UsageMeter;
+}
+
+/** A streamed answer not yet read. Every method returns a new pipeline; `run` reads it, once. */
+export class StreamPipeline {
+  private constructor(
+    private readonly source: ReadableStream<Uint8Array>,
+    /** The stages, observers and settings (read by the runner). */
+    readonly parts: PipelineParts,
+  ) {}
+
+  /** A pipeline of `source` with no stages; `meter` finds usage in its output. */
+  static of(source: ReadableStream<Uint8Array>, meter?: UsageMeter): StreamPipeline {
+    return new StreamPipeline(source, { stages: [], observers: [], idleMs: 0, meter });
+  }
+
+  /** With `stage` after the existing ones. */
+  through(stage: StreamStage): StreamPipeline {
+    return this.with({ stages: [...this.parts.stages, stage] });
+  }
+
+  /** With an observer told how the stream ended (once, however it ended). */
+  onEnd(observer: (outcome: StreamOutcome) => void): StreamPipeline {
+    return this.with({ observers: [...this.parts.observers, observer] });
+  }
+
+  /** With an idle timeout (the tightest one set wins; 0 or undefined changes nothing). */
+  idleTimeout(ms: number | undefined): StreamPipeline {
+    if (!ms || ms <= 0 || (this.parts.idleMs > 0 && this.parts.idleMs <= ms)) return this;
+    return this.with({ idleMs: ms });
+  }
+
+  /** With the bytes that end the stream when its source fails and no stage answered the failure. */
+  withErrorTail(tail: ErrorTail | undefined): StreamPipeline {
+    return this.with({ errorTail: tail });
+  }
+
+  /** True once the pipeline was run or cancelled. */
+  get started(): boolean {
+    return this.source.locked;
+  }
+
+  /** Starts reading: throws when this pipeline (or one derived from the same source) already ran. */
+  run(): RunningStream {
+    if (this.source.locked) throw new Error("a stream pipeline runs once");
+    return runPipeline(this.source, this.parts);
+  }
+
+  /** Runs the pipeline and returns its readable side. */
+  readable(): ReadableStream<Uint8Array> {
+    return this.run().readable;
+  }
+
+  /** Lets go of an answer that will not be read: cancels the source and tells the observers. */
+  async cancel(reason?: unknown): Promise<void> {
+    if (this.source.locked) return;
+    for (const fn of this.parts.observers) fn({ bytes: 0, cancelled: true });
+    await this.source.cancel(reason);
+  }
+
+  private with(change: Partial<PipelineParts>): StreamPipeline {
+    return new StreamPipeline(this.source, { ...this.parts, ...change });
+  }
+}

@@ -1,0 +1,337 @@
+// Runs a stream pipeline: reads the source, passes what it reads through the stages in order, counts what
+// goes out, enforces the idle timeout (its clock runs only while the source is awaited, not while the client
+// is slow), sends keep-alive bytes, and tells the observers once how the stream ended.
+import { concatBytes } from "./bytes";
+import { StreamIdleTimeout } from "./errors";
+import type { PipelineParts, RunningStream, StreamOutcome, StreamStage } from "./stream-pipeline";
+import type { TokenUsage } from "./types";
+
+type ReadResult = { done: boolean; value?: Uint8Array };
+/** What the runner needs of the source's reader. */
+interface SourceReader {
+  read(): Promise<ReadResult>;
+  cancel(reason?: unknown): Promise<void>;
+}
+type Controller = ReadableStreamDefaultController<Uint8Array>;
+const encoder = new TextEncoder();
+/** The most of a source read (and not sent) after the output is complete, so that its connection can be reused. */
+const DRAIN_BYTES = 65_536;
+const DRAIN_MS = 2000;
+
+/** Starts reading a pipeline (see StreamPipeline.run). */
+export function runPipeline(source: ReadableStream<Uint8Array>, parts: PipelineParts): RunningStream {
+  const run = new PipelineRun(source.getReader(), parts);
+  const readable = new ReadableStream<Uint8Array>(
+    { pull: (ctrl) => run.pull(ctrl), cancel: (reason) => run.cancel(reason) },
+    { highWaterMark: 0 },
+  );
+  return { readable, takeIfComplete: (maxBytes = 65_536) => (readable.locked ? Promise.resolve(undefined) : run.takeIfComplete(maxBytes)) };
+}
+
+/** True when output that ended with bytes `beforeLast`, `last` and then `chunk` ends with a blank line (or nothing went out). */
+function atBoundary(sent: number, last: number, beforeLast: number, chunk: Uint8Array | undefined): boolean {
+  const n = chunk?.byteLength ?? 0;
+  if (sent === 0 && n === 0) return true;
+  if (n >= 2) [beforeLast, last] = [chunk![n - 2]!, chunk![n - 1]!];
+  else if (n === 1) [beforeLast, last] = [last, chunk![0]!];
+  return (last === 10 && (beforeLast === 10 || beforeLast === 13)) || (last === 13 && beforeLast === 13);
+}
+
+class PipelineRun {
+  private readonly stages: readonly StreamStage[];
+  private readonly decoder: TextDecoder | undefined; // only when stages need text
+  private readonly ahead: Uint8Array[] = []; // output read ahead and not yet handed on
+  private pending: Promise<ReadResult> | undefined; // a read started earlier and not yet consumed
+  private bytes = 0;
+  private last = 0;
+  private beforeLast = 0;
+  private firstByteAt: number | undefined;
+  private lastOut = performance.now();
+  private complete = false; // the output is complete
+  private rest: "cancel" | "drain" | undefined; // what to do with the source once a stage completed the output
+  private ended = false;
+  private reading = false;
+  private idleError: StreamIdleTimeout | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly reader: SourceReader,
+    private readonly parts: PipelineParts,
+  ) {
+    this.stages = parts.stages;
+    this.decoder = parts.stages.length > 0 ? new TextDecoder() : undefined;
+  }
+
+  /** Hands on the next output; ends the stream on completion, failure or an unanswered error. */
+  async pull(ctrl: Controller): Promise<void> {
+    if (this.ahead.length > 0) return ctrl.enqueue(this.ahead.shift()!);
+    this.startHeartbeat(ctrl);
+    for (;;) {
+      let out: Uint8Array | undefined;
+      let error: unknown;
+      let answered = true;
+      try {
+        out = await this.step();
+      } catch (err) {
+        error = err;
+        ({ out, answered } = await this.failure(err));
+      }
+      if (out?.byteLength) {
+        this.count(out);
+        ctrl.enqueue(out);
+      }
+      if (error !== undefined && !answered) {
+        ctrl.error(error);
+        return this.end({ error, cancelled: false });
+      }
+      if (this.complete) {
+        ctrl.close();
+        this.finishSource();
+        return this.end(error !== undefined ? { error, cancelled: false } : { cancelled: false });
+      }
+      if (out?.byteLength) return;
+    }
+  }
+
+  /** The reader went away. */
+  cancel(reason: unknown): Promise<void> {
+    this.end({ cancelled: true });
+    return this.reader.cancel(reason);
+  }
+
+  /** See RunningStream.takeIfComplete. */
+  async takeIfComplete(maxBytes: number): Promise<Uint8Array | undefined> {
+    if (this.ended) return undefined;
+    let total = 0;
+    try {
+      let r = await this.read();
+      for (;;) {
+        const out = await this.consume(r);
+        if (out?.byteLength) {
+          this.count(out);
+          this.ahead.push(out);
+          total += out.byteLength;
+        }
+        if (this.complete) {
+          this.finishSource();
+          this.end({ cancelled: false });
+          return concatBytes(this.ahead.splice(0), total);
+        }
+        if (total > maxBytes) return undefined;
+        const next = this.read();
+        await null; // one microtask: data the source already holds has settled the read by now
+        if (Bun.peek.status(next) === "pending") {
+          this.pending = next;
+          return undefined;
+        }
+        r = await next;
+      }
+    } catch (err) {
+      this.pending = Promise.reject(err); // the stream's first pull reports it, with the error tail
+      this.pending.catch(() => {});
+      return undefined;
+    }
+  }
+
+  /** One read through the stages (or, when a stage held input too long, its flushed output). */
+  private async step(): Promise<Uint8Array | undefined> {
+    const r = await this.readOrHold();
+    if (r) return this.consume(r);
+    return this.encode(await this.flushHeld());
+  }
+
+  /** Output for one read result; marks the output complete at the end of the source or when a stage completes it. */
+  private async consume(r: ReadResult): Promise<Uint8Array | undefined> {
+    if (!this.decoder) {
+      if (r.done) this.complete = true;
+      return r.value;
+    }
+    if (r.done) {
+      this.complete = true;
+      return this.encode(await this.endFrom(0, this.decoder.decode()));
+    }
+    return this.encode(await this.pushFrom(0, this.decoder.decode(r.value!, { stream: true })));
+  }
+
+  /** Passes text through stages `k`…; a stage that completes its output ends the ones after it. */
+  private async pushFrom(k: number, text: string): Promise<string> {
+    for (; k < this.stages.length && text; k++) {
+      const stage = this.stages[k]!;
+      text = await stage.push(text);
+      if (stage.done) {
+        this.completedBy(stage);
+        return this.endFrom(k + 1, text);
+      }
+    }
+    return text;
+  }
+
+  /** Passes the last text through stages `k`… and ends each of them. */
+  private async endFrom(k: number, text: string): Promise<string> {
+    for (; k < this.stages.length; k++) {
+      const stage = this.stages[k]!;
+      let out = text ? await stage.push(text) : "";
+      if (!stage.done) out += await stage.end();
+      text = out;
+    }
+    return text;
+  }
+
+  /** The output of the first stage holding input, passed through the stages after it. */
+  private async flushHeld(): Promise<string> {
+    const k = this.stages.findIndex((s) => (s.holdingMs?.() ?? 0) > 0);
+    const stage = this.stages[k];
+    if (!stage?.flush) return "";
+    const text = await stage.flush();
+    if (!stage.done) return this.pushFrom(k + 1, text);
+    this.completedBy(stage);
+    return this.endFrom(k + 1, text);
+  }
+
+  private completedBy(stage: StreamStage): void {
+    this.complete = true;
+    this.rest = stage.cancelSource ? "cancel" : "drain";
+  }
+
+  /** The source failed (or a stage threw): each stage answers the failure or passes it on; else the error tail does. */
+  private async failure(err: unknown): Promise<{ out: Uint8Array | undefined; answered: boolean }> {
+    this.reader.cancel(err).catch(() => {});
+    this.complete = true;
+    let text = "";
+    let answered = false;
+    try {
+      for (const stage of this.stages) {
+        let out = text ? await stage.push(text) : "";
+        if (stage.done) answered = true;
+        else if (answered) out += await stage.end();
+        else {
+          const f = await stage.fail(err);
+          out += f.out;
+          answered = f.answered;
+        }
+        text = out;
+      }
+    } catch {
+      // a stage failed while ending: what it made so far is lost, the error tail still ends the stream
+    }
+    const body = this.encode(text);
+    if (answered) return { out: body, answered };
+    const tail = this.parts.errorTail?.(err, atBoundary(this.bytes, this.last, this.beforeLast, body));
+    if (!tail?.byteLength) return { out: body, answered: false };
+    return { out: body ? concatBytes([body, tail], body.byteLength + tail.byteLength) : tail, answered: true };
+  }
+
+  /** The next read of the source, under the idle timeout. */
+  private read(): Promise<ReadResult> {
+    const idleMs = this.parts.idleMs;
+    if (idleMs > 0) this.timer = this.timer ? this.timer.refresh() : setTimeout(() => this.onIdle(), idleMs);
+    this.reading = true;
+    const r = this.pending ?? this.reader.read();
+    this.pending = undefined;
+    return r.then(
+      (x) => {
+        this.reading = false;
+        if (this.idleError) throw this.idleError;
+        return x;
+      },
+      (err) => {
+        this.reading = false;
+        throw this.idleError ?? err;
+      },
+    );
+  }
+
+  private onIdle(): void {
+    if (!this.reading) return;
+    this.idleError = new StreamIdleTimeout(this.parts.idleMs);
+    this.reader.cancel(this.idleError).catch(() => {});
+  }
+
+  /** The next read, or undefined when a stage holds input and nothing came within the time it may hold it. */
+  private async readOrHold(): Promise<ReadResult | undefined> {
+    let holdMs = 0;
+    for (const s of this.stages) {
+      const ms = s.holdingMs?.() ?? 0;
+      if (ms > 0 && (holdMs === 0 || ms < holdMs)) holdMs = ms;
+    }
+    const read = this.read();
+    if (holdMs === 0) return read;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, holdMs, undefined)));
+    const first = await Promise.race([read, expired]);
+    clearTimeout(timer);
+    if (first === undefined) this.pending = read;
+    return first;
+  }
+
+  /** After the output completed: the rest of the source is cancelled, or read and dropped (bounded) so its connection can be reused. */
+  private finishSource(): void {
+    const rest = this.rest;
+    this.rest = undefined;
+    if (rest === "cancel") this.reader.cancel().catch(() => {});
+    else if (rest === "drain") void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    const stop = setTimeout(() => this.reader.cancel().catch(() => {}), DRAIN_MS);
+    let n = 0;
+    try {
+      const first = this.pending ?? this.reader.read();
+      this.pending = undefined;
+      for (let r = await first; !r.done; r = await this.reader.read()) {
+        n += r.value?.byteLength ?? 0;
+        if (n > DRAIN_BYTES) return void this.reader.cancel().catch(() => {});
+      }
+    } catch {
+      // the source failed after the output was complete: nothing to tell
+    } finally {
+      clearTimeout(stop);
+    }
+  }
+
+  private startHeartbeat(ctrl: Controller): void {
+    const first = this.stages[0];
+    const ms = first?.heartbeat && first.heartbeatMs ? first.heartbeatMs : 0;
+    if (ms <= 0 || this.heartbeat) return;
+    this.heartbeat = setInterval(() => {
+      if (this.complete || performance.now() - this.lastOut < ms) return;
+      const beat = this.encode(first!.heartbeat!());
+      if (!beat) return;
+      this.count(beat);
+      ctrl.enqueue(beat);
+    }, Math.max(50, Math.min(1000, ms / 2)));
+  }
+
+  private count(chunk: Uint8Array): void {
+    const n = chunk.byteLength;
+    if (n === 0) return;
+    this.bytes += n;
+    this.beforeLast = n > 1 ? chunk[n - 2]! : this.last;
+    this.last = chunk[n - 1]!;
+    this.lastOut = performance.now();
+    this.firstByteAt ??= this.lastOut;
+    this.parts.meter?.feed(chunk);
+  }
+
+  private encode(text: string): Uint8Array | undefined {
+    return text ? encoder.encode(text) : undefined;
+  }
+
+  private usage(): TokenUsage | undefined {
+    for (let k = this.stages.length - 1; k >= 0; k--) {
+      const u = this.stages[k]!.usage;
+      if (u) return u;
+    }
+    return this.parts.meter?.usage;
+  }
+
+  private end(outcome: Pick<StreamOutcome, "error" | "cancelled">): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.timer) clearTimeout(this.timer);
+    const told: StreamOutcome = { bytes: this.bytes, ...outcome, usage: this.usage(), firstByteAt: this.firstByteAt };
+    for (const fn of this.parts.observers) fn(told);
+  }
+}
