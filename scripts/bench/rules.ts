@@ -1,14 +1,14 @@
 #!/usr/bin/env bun
 // The cost of rule evaluation: a chain of 20 rules (19 misses of the usual kinds, then a match) over a
 // typical request, and a single rule. Prints ns per rule evaluation.
-import { LazyBody, type LLMRequest } from "../../src/core";
+import { LazyBody, newRequestContext, type LLMRequest } from "../../src/core";
 import { Rule, firstMatch, ruleData } from "../../src/engines";
 
 const body = { model: "bench-rules", max_tokens: 256, metadata: { tier: "gold" }, messages: [{ role: "user", content: "Hello, how are you today? ".repeat(20) }] };
 const request = (): LLMRequest => ({
   format: "openai.chat", path: "/v1/chat/completions", headers: new Headers({ "content-type": "application/json", "x-tenant": "acme" }),
   body: LazyBody.fromBytes(new TextEncoder().encode(JSON.stringify(body))), signal: new AbortController().signal,
-  ctx: { requestId: "r", startedAt: 0, tags: [], model: body.model },
+  ctx: { ...newRequestContext("r", 0), route: { model: body.model } },
 });
 /** Rule expressions of the kinds people write, numbered so that none of them matches the benchmark request. */
 export const RULE_KINDS = [

@@ -1,10 +1,12 @@
 // Failed admin authentications, counted per client address: past a few in a window the address is refused
 // (429) until the window ends, so an admin key cannot be guessed at line rate. Each failure is counted and
 // logged (at most one line per address per window).
-import { log } from "../core";
+import { log, type Logger } from "../core";
 
 /** Settings of the throttle. */
 export interface AuthThrottleOptions {
+  /** Where failed authentications are logged. */
+  logger?: Logger;
   /** Failures an address may make in one window before it is refused (default 10). */
   maxFailures?: number;
   /** Window length in ms (default 60 000). */
@@ -14,6 +16,7 @@ export interface AuthThrottleOptions {
 
 /** Tracks failed authentications by client address. */
 export class AuthThrottle {
+  private readonly logger: Logger;
   private readonly failures = new Map<string, { count: number; resetAt: number; logged: boolean }>();
   private readonly max: number;
   private readonly windowMs: number;
@@ -22,6 +25,7 @@ export class AuthThrottle {
   onFailure?: () => void;
 
   constructor(opts: AuthThrottleOptions = {}) {
+    this.logger = opts.logger ?? log;
     this.max = opts.maxFailures ?? 10;
     this.windowMs = opts.windowMs ?? 60_000;
     this.now = opts.now ?? Date.now;
@@ -49,9 +53,9 @@ export class AuthThrottle {
     this.onFailure?.();
     if (!entry.logged) {
       entry.logged = true;
-      log.warn("admin API: failed authentication", { address, window_ms: this.windowMs, max_failures: this.max });
+      this.logger.warn("admin API: failed authentication", { address, window_ms: this.windowMs, max_failures: this.max });
     } else if (entry.count === this.max) {
-      log.warn("admin API: address refused after repeated failed authentications", { address, failures: entry.count, retry_after_ms: entry.resetAt - now });
+      this.logger.warn("admin API: address refused after repeated failed authentications", { address, failures: entry.count, retry_after_ms: entry.resetAt - now });
     }
   }
 

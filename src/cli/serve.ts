@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import { parse as parseYaml } from "yaml";
 import pkg from "../../package.json" with { type: "json" };
 import { formatProblem, loadConfigFile, type Config, type ServerOverrides } from "../config";
-import { log, type LogLevel } from "../core";
+import { Logger, type LogLevel } from "../core";
 import { GatewayStartError, createGateway, type Gateway, type GatewaySource } from "../gateway";
 import { parsePort } from "./args";
 import { summary } from "./serve-summary";
@@ -21,16 +21,17 @@ export const serveCommand = defineCommand({
   },
   async run({ args }) {
     const source = await sourceOf(args);
+    const logger = new Logger(); // this process's log: the gateway and its engines write to it
     let gateway: Gateway;
     try {
-      gateway = await createGateway({ source });
+      gateway = await createGateway({ source, logger });
     } catch (err) {
       if (err instanceof GatewayStartError) fail(err.problems, `refusing to start: ${err.message}`);
       throw err;
     }
-    applyLogSettings(args, gateway.live.config);
+    applyLogSettings(args, gateway.live.config, logger);
     gateway.accessLog.format = accessFormat(args, gateway.live.config);
-    guardProcess();
+    guardProcess(logger);
     serve(args, gateway);
   },
 });
@@ -57,6 +58,7 @@ async function sourceOf(args: ServeArgs): Promise<GatewaySource> {
 
 /** Listens, reloads on SIGHUP, and shuts down gracefully on SIGTERM/SIGINT (a second signal exits at once). */
 function serve(args: ServeArgs, gateway: Gateway): void {
+  const log = gateway.live.logger;
   const settings = gateway.live.config.server;
   const host = args.host ?? settings.host;
   const port = args.port !== undefined ? parsePort(args.port) : settings.port;
@@ -93,7 +95,7 @@ function serve(args: ServeArgs, gateway: Gateway): void {
  * A failure that no request path caught (a rejected promise nobody awaited, a throw in a timer) is logged and the
  * gateway keeps serving: one bad request or backend must never take every other request down with it.
  */
-function guardProcess(): void {
+function guardProcess(log: Logger): void {
   let last = 0, suppressed = 0;
   const report = (kind: string) => (err: unknown) => {
     const now = Date.now();
@@ -120,7 +122,7 @@ function accessFormat(args: ServeArgs, config: Config): "json" | "text" {
 }
 
 /** The --log-level / --log-format flags over the config's server settings. */
-function applyLogSettings(args: ServeArgs, config: Config): void {
+function applyLogSettings(args: ServeArgs, config: Config, log: Logger): void {
   const level = args["log-level"] ?? config.server.log_level;
   if (!["debug", "info", "warn", "error"].includes(level)) fail([], `--log-level must be debug, info, warn or error, got "${level}"`);
   log.level = level as LogLevel;

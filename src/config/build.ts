@@ -1,5 +1,5 @@
 // Builds the engine tree from a validated config. Engines never build their children; this does.
-import type { Engine } from "../core";
+import { log, type Engine, type Logger } from "../core";
 import {
   AccessPolicy, ApiKeys, AuthEngine, BalancerEngine, CircuitBreaker, HttpUpstreamEngine, MockEngine, ModelEngine, ModelRouterEngine,
   ChatFromMessagesEngine, MessagesFromChatEngine, RewriteEngine, Rule, ThinkingFilterEngine, mergePolicies, type Backend, type FailoverOptions, type RuleConfig,
@@ -48,7 +48,7 @@ export function upstreamKeyUse(config: Config, env: Record<string, string | unde
 }
 
 /** Builds the upstream engine for one backend definition (without rewrites); `maxResponseBytes` bounds whole answers. */
-export function buildBackend(b: BackendConfig, env: Record<string, string | undefined> = process.env, maxResponseBytes?: number): Engine {
+export function buildBackend(b: BackendConfig, env: Record<string, string | undefined> = process.env, maxResponseBytes?: number, logger: Logger = log): Engine {
   if (b.provider === "mock") {
     const m = b.mock ?? {};
     return new MockEngine({ text: m.text, chunks: m.chunks, latencyMs: m.latency_ms, chunkDelayMs: m.chunk_delay_ms });
@@ -64,6 +64,7 @@ export function buildBackend(b: BackendConfig, env: Record<string, string | unde
     firstByteTimeoutMs: b.first_byte_timeout_ms ?? TIMEOUT_DEFAULTS.firstByte,
     idleTimeoutMs: b.idle_timeout_ms ?? TIMEOUT_DEFAULTS.idle,
     maxResponseBytes,
+    logger,
   });
 }
 
@@ -81,8 +82,8 @@ export function profileFromConfig(p: ProfileConfig = {}): Partial<BackendProfile
 }
 
 /** A backend's full engine: rewrites around the upstream (so they see the upstream's shapes), conversion around that. */
-function backendEngine(b: BackendConfig, model: ModelConfig, env: Record<string, string | undefined>, maxResponseBytes: number): Engine {
-  let engine = withRewrites(buildBackend(b, env, maxResponseBytes), model, b);
+function backendEngine(b: BackendConfig, model: ModelConfig, env: Record<string, string | undefined>, maxResponseBytes: number, logger: Logger): Engine {
+  let engine = withRewrites(buildBackend(b, env, maxResponseBytes, logger), model, b, logger);
   if (b.convert_to_chat === "from_messages") {
     engine = new ChatFromMessagesEngine(engine, { defaultMaxTokens: b.profile?.max_output_tokens, pingIntervalMs: b.profile?.ping_interval_ms });
   }
@@ -91,16 +92,16 @@ function backendEngine(b: BackendConfig, model: ModelConfig, env: Record<string,
 }
 
 /** The upstream engine wrapped in the merged model + backend rewrites, when there are any. */
-function withRewrites(engine: Engine, model: ModelConfig, b: BackendConfig): Engine {
+function withRewrites(engine: Engine, model: ModelConfig, b: BackendConfig, logger: Logger): Engine {
   const request = mergePolicies(model.request_rewrites, b.request_rewrites);
   const response = mergePolicies(model.response_rewrites, b.response_rewrites);
   const streamChunk = mergePolicies(model.stream_chunk_rewrites, b.stream_chunk_rewrites);
-  return request || response || streamChunk ? new RewriteEngine(engine, { request, response, streamChunk }) : engine;
+  return request || response || streamChunk ? new RewriteEngine(engine, { request, response, streamChunk, logger }) : engine;
 }
 
-function compileRules(rules: RuleConfig[], backends: Map<string, Backend>, failover: FailoverOptions, scope: string): Rule[] {
+function compileRules(rules: RuleConfig[], backends: Map<string, Backend>, failover: FailoverOptions, scope: string, logger: Logger): Rule[] {
   return rules.map((cfg, i) => {
-    const rule = new Rule(cfg);
+    const rule = new Rule(cfg, logger);
     rule.limitKey = `rule:${scope}:${i}:${cfg.name}`;
     if (cfg.forward_weights) {
       const targets = Object.entries(cfg.forward_weights).map(([name, weight]) => ({ backend: backends.get(name)!, weight }));
@@ -151,9 +152,9 @@ function moderationFor(config: Config, model: string): ((org: string | undefined
 }
 
 /** Builds the gateway's engines from a validated config; `store` carries limit counters over from an earlier build. */
-export function buildGateway(config: Config, env: Record<string, string | undefined> = process.env, store?: LimitStore): BuiltGateway {
+export function buildGateway(config: Config, env: Record<string, string | undefined> = process.env, store?: LimitStore, logger: Logger = log): BuiltGateway {
   if (hasLimits(config)) store ??= limitStoreFor(config, env);
-  const limiter = store && new Limiter(store, { failClosed: config.server.limits_on_store_error === "closed" });
+  const limiter = store && new Limiter(store, { failClosed: config.server.limits_on_store_error === "closed", logger });
   const f = config.server.failover;
   const failover: FailoverOptions = { maxAttempts: f.max_attempts, budgetMs: f.budget_ms };
   const models = new Map<string, ModelEngine>();
@@ -163,8 +164,8 @@ export function buildGateway(config: Config, env: Record<string, string | undefi
       const resolved = resolveBackend(own, config.backends);
       backends.set(backendName, {
         name: backendName,
-        engine: backendEngine(resolved, model, env, config.server.max_response_bytes),
-        breaker: new CircuitBreaker(`${name}/${backendName}`, f.failure_threshold, f.cooldown_ms),
+        engine: backendEngine(resolved, model, env, config.server.max_response_bytes, logger),
+        breaker: new CircuitBreaker(`${name}/${backendName}`, f.failure_threshold, f.cooldown_ms, undefined, logger),
       });
     }
     const pool = [...backends.values()]
@@ -176,13 +177,13 @@ export function buildGateway(config: Config, env: Record<string, string | undefi
       if (!(name in def.models)) continue;
       orgs.add(org);
       const rules = def.models[name]?.rules ?? [];
-      if (rules.length) orgRules.set(org, compileRules(rules, backends, failover, `${name}:${org}`));
+      if (rules.length) orgRules.set(org, compileRules(rules, backends, failover, `${name}:${org}`, logger));
     }
     models.set(name, new ModelEngine({
       name,
       access: new AccessPolicy(model.access, orgs),
       orgRules,
-      defaultRules: compileRules(model.default_rules, backends, failover, `${name}:*`),
+      defaultRules: compileRules(model.default_rules, backends, failover, `${name}:*`, logger),
       pool: new BalancerEngine(pool, failover),
       limits: limiter && modelLimits(config, name, limiter),
       moderation: moderationFor(config, name),

@@ -1,5 +1,5 @@
 // A config that can be swapped while serving: the current gateway, replaced atomically by a valid new one.
-import { log } from "../core";
+import { log, type Logger } from "../core";
 import { buildGateway, type BuiltGateway } from "./build";
 import { formatProblem, loadConfigFile, loadConfigText, type LoadResult } from "./load";
 import type { Config } from "./schema";
@@ -50,8 +50,15 @@ export class LiveConfig {
   /** Called with each config swapped in (after the first). */
   onSwap?: (config: Config) => void;
 
-  constructor(readonly loader: ConfigLoader, public config: Config, version = 1, private readonly env: Record<string, string | undefined> = process.env) {
-    this.built = buildGateway(config, env);
+  constructor(
+    readonly loader: ConfigLoader,
+    public config: Config,
+    version = 1,
+    private readonly env: Record<string, string | undefined> = process.env,
+    /** Where reloads are logged; the engines built log here too. */
+    readonly logger: Logger = log,
+  ) {
+    this.built = buildGateway(config, env, undefined, logger);
     this.version = version;
   }
 
@@ -87,26 +94,26 @@ export class LiveConfig {
       result = await this.loader.load();
     } catch (err) {
       this.failedReloads++;
-      log.error("config reload could not read its source; the previous config keeps serving", { reason, source: this.loader.label, error: (err as Error).message });
+      this.logger.error("config reload could not read its source; the previous config keeps serving", { reason, source: this.loader.label, error: (err as Error).message });
       return false;
     }
     if (!result.ok) {
       this.failedReloads++;
-      for (const p of result.problems) log.error("config problem", { problem: formatProblem(this.loader.label, p) });
-      log.error("config reload refused; the previous config keeps serving", { reason, problems: result.problems.length, ...(result.version !== undefined ? { refused_version: result.version } : {}) });
+      for (const p of result.problems) this.logger.error("config problem", { problem: formatProblem(this.loader.label, p) });
+      this.logger.error("config reload refused; the previous config keeps serving", { reason, problems: result.problems.length, ...(result.version !== undefined ? { refused_version: result.version } : {}) });
       return false;
     }
     try {
-      this.built = buildGateway(result.config, this.env, this.built.store);
+      this.built = buildGateway(result.config, this.env, this.built.store, this.logger);
     } catch (err) {
       this.failedReloads++;
-      log.error("config reload failed to build; the previous config keeps serving", { reason, error: (err as Error).message });
+      this.logger.error("config reload failed to build; the previous config keeps serving", { reason, error: (err as Error).message });
       return false;
     }
     this.config = result.config;
     this.version = result.version ?? this.version + 1;
     this.onSwap?.(result.config);
-    log.info("config reloaded", { reason, version: this.version, models: this.built.models });
+    this.logger.info("config reloaded", { reason, version: this.version, models: this.built.models });
     return true;
   }
 }

@@ -1,6 +1,6 @@
 // Hot reload: SIGHUP, or a change of the config file (its directory is watched, so editors that replace
 // the file by rename are seen too), debounced; the new file is validated before anything is swapped.
-import { log } from "../core";
+import { log, type Logger } from "../core";
 import { watch, type FSWatcher } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 
@@ -9,6 +9,8 @@ export type StopWatching = () => void;
 
 /** Options of watchConfig. */
 export interface WatchOptions {
+  /** Where watch trouble is logged. */
+  logger?: Logger;
   /** Wait this long after the last event before reloading (one save raises several). */
   debounceMs?: number;
   /** Watch the file (default true); SIGHUP always reloads. */
@@ -35,7 +37,7 @@ export function watchConfig(file: string, reload: (reason: string) => void, opts
         if (changed === null || changed?.toString() === name) schedule("file changed");
       });
     } catch (err) {
-      log.warn("cannot watch the config directory; reload with SIGHUP", { error: (err as Error).message });
+      (opts.logger ?? log).warn("cannot watch the config directory; reload with SIGHUP", { error: (err as Error).message });
     }
   }
   const onHup = () => schedule("SIGHUP");

@@ -1,5 +1,6 @@
 // The core: types, the lazy body, SSE, errors. It imports no other folder of src.
 export * from "./types";
+export * from "./context";
 export * from "./errors";
 export { LazyBody } from "./body";
 export { scanTopLevel, indexTopLevel, looksLikeJsonObject, lastKeyValue, type TopLevelIndex } from "./json-scan";

@@ -72,7 +72,9 @@ class PipelineRun {
       let error: unknown;
       let answered = true;
       try {
-        out = await this.step();
+        const r = await this.readOrHold();
+        const next = r ? this.consume(r) : this.flushHeld();
+        out = next instanceof Promise ? await next : next;
       } catch (err) {
         error = err;
         ({ out, answered } = await this.failure(err));
@@ -107,7 +109,8 @@ class PipelineRun {
     try {
       let r = await this.read();
       for (;;) {
-        const out = await this.consume(r);
+        const converted = this.consume(r);
+        const out = converted instanceof Promise ? await converted : converted;
         if (out?.byteLength) {
           this.count(out);
           this.ahead.push(out);
@@ -134,37 +137,44 @@ class PipelineRun {
     }
   }
 
-  /** One read through the stages (or, when a stage held input too long, its flushed output). */
-  private async step(): Promise<Uint8Array | undefined> {
-    const r = await this.readOrHold();
-    if (r) return this.consume(r);
-    return this.encode(await this.flushHeld());
-  }
-
-  /** Output for one read result; marks the output complete at the end of the source or when a stage completes it. */
-  private async consume(r: ReadResult): Promise<Uint8Array | undefined> {
+  /**
+   * Output for one read result; marks the output complete at the end of the source or when a stage completes it.
+   * Synchronous while every stage is (no promise per chunk on the common path).
+   */
+  private consume(r: ReadResult): Uint8Array | undefined | Promise<Uint8Array | undefined> {
     if (!this.decoder) {
       if (r.done) this.complete = true;
       return r.value;
     }
     if (r.done) {
       this.complete = true;
-      return this.encode(await this.endFrom(0, this.decoder.decode()));
+      return this.endFrom(0, this.decoder.decode()).then((t) => this.encode(t));
     }
-    return this.encode(await this.pushFrom(0, this.decoder.decode(r.value!, { stream: true })));
+    const out = this.pushFrom(0, this.decoder.decode(r.value!, { stream: true }));
+    return typeof out === "string" ? this.encode(out) : out.then((t) => this.encode(t));
   }
 
   /** Passes text through stages `k`…; a stage that completes its output ends the ones after it. */
-  private async pushFrom(k: number, text: string): Promise<string> {
+  private pushFrom(k: number, text: string): string | Promise<string> {
     for (; k < this.stages.length && text; k++) {
       const stage = this.stages[k]!;
-      text = await stage.push(text);
+      const out = stage.push(text);
+      if (typeof out !== "string") return out.then((t) => this.pushed(k, t));
       if (stage.done) {
         this.completedBy(stage);
-        return this.endFrom(k + 1, text);
+        return this.endFrom(k + 1, out);
       }
+      text = out;
     }
     return text;
+  }
+
+  /** Goes on after stage `k` gave `text` (asynchronously). */
+  private pushed(k: number, text: string): string | Promise<string> {
+    const stage = this.stages[k]!;
+    if (!stage.done) return this.pushFrom(k + 1, text);
+    this.completedBy(stage);
+    return this.endFrom(k + 1, text);
   }
 
   /** Passes the last text through stages `k`… and ends each of them. */
@@ -179,14 +189,11 @@ class PipelineRun {
   }
 
   /** The output of the first stage holding input, passed through the stages after it. */
-  private async flushHeld(): Promise<string> {
+  private async flushHeld(): Promise<Uint8Array | undefined> {
     const k = this.stages.findIndex((s) => (s.holdingMs?.() ?? 0) > 0);
     const stage = this.stages[k];
-    if (!stage?.flush) return "";
-    const text = await stage.flush();
-    if (!stage.done) return this.pushFrom(k + 1, text);
-    this.completedBy(stage);
-    return this.endFrom(k + 1, text);
+    if (!stage?.flush) return undefined;
+    return this.encode(await this.pushed(k, await stage.flush()));
   }
 
   private completedBy(stage: StreamStage): void {
@@ -249,14 +256,17 @@ class PipelineRun {
   }
 
   /** The next read, or undefined when a stage holds input and nothing came within the time it may hold it. */
-  private async readOrHold(): Promise<ReadResult | undefined> {
+  private readOrHold(): Promise<ReadResult | undefined> {
     let holdMs = 0;
     for (const s of this.stages) {
       const ms = s.holdingMs?.() ?? 0;
       if (ms > 0 && (holdMs === 0 || ms < holdMs)) holdMs = ms;
     }
     const read = this.read();
-    if (holdMs === 0) return read;
+    return holdMs === 0 ? read : this.raceHold(read, holdMs);
+  }
+
+  private async raceHold(read: Promise<ReadResult>, holdMs: number): Promise<ReadResult | undefined> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, holdMs, undefined)));
     const first = await Promise.race([read, expired]);

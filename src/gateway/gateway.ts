@@ -6,7 +6,7 @@ import {
   ADMIN_KEY_MIN, DbConfigSource, LiveConfig, configSecrets, fileLoader, formatProblem, loadConfigFile, openDatabase, watchConfig,
   type Config, type ConfigDatabase, type ServerOverrides,
 } from "../config";
-import { log } from "../core";
+import { log, type Logger } from "../core";
 import { GatewayMetrics } from "../metrics";
 import { AccessLog, gatewayRoutes, routeRequests, startServer, type LineSink, type ReadyReport, type Route } from "../server";
 import { metricsSources, readiness } from "./status";
@@ -27,6 +27,8 @@ export interface GatewayInit {
   env?: Record<string, string | undefined>;
   /** Where access lines go (default: stdout), and in which format (default json). */
   accessLog?: { sink?: LineSink; format?: "json" | "text" };
+  /** Where the gateway and its engines log (default: the process log); secrets of the config are hidden in it. */
+  logger?: Logger;
 }
 
 /** A gateway that cannot start: the problems, one per line, and a one-line summary. */
@@ -58,8 +60,9 @@ export class Gateway {
   ) {
     const settings = live.config.server;
     this.env = init.env ?? process.env;
-    live.onSwap = (config) => log.setSecrets(configSecrets(config, init.env));
-    log.setSecrets(configSecrets(live.config, init.env));
+    const logger = live.logger;
+    live.onSwap = (config) => logger.setSecrets(configSecrets(config, init.env));
+    logger.setSecrets(configSecrets(live.config, init.env));
     this.accessLog = new AccessLog(init.accessLog?.sink, settings.access_log, undefined, init.accessLog?.format ?? "json");
     this.metrics = settings.metrics ? new GatewayMetrics(metricsSources(live)) : undefined;
     this.accessLog.observer = this.metrics;
@@ -110,7 +113,7 @@ export class Gateway {
       ]);
       clearTimeout(timer);
       if (!drained) {
-        log.warn("grace period over: closing the answers still in flight", { grace_ms: graceMs, streams_in_flight: this.metrics?.streamsInFlight });
+        this.live.logger.warn("grace period over: closing the answers still in flight", { grace_ms: graceMs, streams_in_flight: this.metrics?.streamsInFlight });
         await this.server.stop(true);
       }
     }
@@ -146,20 +149,21 @@ export class Gateway {
 export async function createGateway(init: GatewayInit): Promise<Gateway> {
   const env = init.env ?? process.env;
   const { source } = init;
+  const logger = init.logger ?? log;
   const envMetricsKey = env.OCTOLLM_METRICS_KEY;
   if (envMetricsKey && envMetricsKey.length < ADMIN_KEY_MIN) throw new GatewayStartError(`the metrics key (OCTOLLM_METRICS_KEY) needs at least ${ADMIN_KEY_MIN} characters`);
-  if ("config" in source) return new Gateway(new LiveConfig({ label: "config", load: async () => ({ ok: true, config: source.config }) }, source.config, 1, env), "config", () => {}, undefined, undefined, init);
+  if ("config" in source) return new Gateway(new LiveConfig({ label: "config", load: async () => ({ ok: true, config: source.config }) }, source.config, 1, env, logger), "config", () => {}, undefined, undefined, init);
   if ("file" in source) {
     const result = await loadConfigFile(source.file, env);
     if (!result.ok) throw new GatewayStartError(`${result.problems.length} problem(s) in ${source.file}`, result.problems.map((p) => formatProblem(source.file, p)));
-    const live = new LiveConfig(fileLoader(source.file, env), result.config, 1, env);
-    const stop = watchConfig(source.file, (reason) => void live.reload(reason), { watchFile: source.watch !== false });
+    const live = new LiveConfig(fileLoader(source.file, env), result.config, 1, env, logger);
+    const stop = watchConfig(source.file, (reason) => void live.reload(reason), { watchFile: source.watch !== false, logger });
     return new Gateway(live, `config ${source.file}`, stop, undefined, undefined, init);
   }
   let db: DbConfigSource;
   let first: Awaited<ReturnType<DbConfigSource["load"]>>;
   try {
-    db = await DbConfigSource.open(await openDatabase(source.database), { env, serverOverrides: source.serverOverrides });
+    db = await DbConfigSource.open(await openDatabase(source.database), { env, serverOverrides: source.serverOverrides, logger });
     first = await db.load();
   } catch (err) {
     throw new GatewayStartError((err as Error).message);
@@ -170,12 +174,12 @@ export async function createGateway(init: GatewayInit): Promise<Gateway> {
   if (adminKey !== undefined && adminKey.length < ADMIN_KEY_MIN) {
     throw new GatewayStartError(`the admin key (${first.config.server.admin_key !== undefined ? "server.admin_key" : "OCTOLLM_ADMIN_KEY"}) needs at least ${ADMIN_KEY_MIN} characters`);
   }
-  const live = new LiveConfig({ label, load: () => db.load() }, first.config, first.version, env);
+  const live = new LiveConfig({ label, load: () => db.load() }, first.config, first.version, env, logger);
   const onVersion = (version: number) => {
     if (version > live.version) void live.reload(`database version ${version}`); // an admin write here may have loaded it already
   };
   const stop = db.watch(first.version, onVersion, first.config.server.config_poll_ms);
-  const throttle = new AuthThrottle();
+  const throttle = new AuthThrottle({ logger });
   const admin = adminKey ? adminHandler({ source: db, adminKey, env, throttle, onWrite: (version) => void live.reload(`admin write, version ${version}`) }) : undefined;
   const gateway = new Gateway(live, `config ${label} version ${first.version}${admin ? "; admin API on /admin" : ""}`, stop, db.db, admin, init);
   if (gateway.metrics) throttle.onFailure = () => gateway.metrics!.adminAuthFailures.inc();

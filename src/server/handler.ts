@@ -1,7 +1,7 @@
 // The handler for one LLM endpoint: body limits, JSON check, request id, the engine, the response,
 // the access log. The gateway's server mounts three of them; a library user can mount any engine
 // on any path of their own Bun.serve.
-import { GatewayError, LazyBody, looksLikeJsonObject, protocolOf, toGatewayError, type ApiFormat, type Engine, type Protocol, type RequestContext } from "../core";
+import { GatewayError, LazyBody, looksLikeJsonObject, newRequestContext, protocolOf, toGatewayError, type ApiFormat, type Engine, type Protocol, type RequestContext } from "../core";
 import { checkTokenFields } from "../protocols";
 import { AccessLog } from "./access-log";
 import { readBody } from "./body-reader";
@@ -25,7 +25,7 @@ export type RouteHandler = (req: Request, server?: Bun.Server<undefined>) => Pro
 
 /** A fresh request context. */
 export function newContext(): RequestContext {
-  return { requestId: nextRequestId(), startedAt: performance.now(), tags: [] };
+  return newRequestContext(nextRequestId());
 }
 
 /** A method-not-allowed error that names the allowed methods. */

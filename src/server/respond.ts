@@ -1,5 +1,5 @@
 // Turns engine responses and gateway errors into HTTP responses, and logs each request once.
-import { type ErrorTail, type GatewayError, streamFailure, type LLMResponse, type Protocol, type RequestContext } from "../core";
+import { type ErrorTail, type GatewayError, streamFailure, type LLMResponse, type Protocol, type ContextView, type RequestContext } from "../core";
 import { bodyUsage, renderError, renderErrorEvent, type TokenUsage } from "../protocols";
 import type { AccessLog, AccessRecord } from "./access-log";
 
@@ -17,32 +17,36 @@ export interface Exchange {
 
 const msSince = (t: number) => Math.round((performance.now() - t) * 10) / 10;
 
+/** The access record of an exchange: it reads the request context, never writes it. */
 function record(x: Exchange, status: number, bytesOut: number, extra: Partial<AccessRecord>, usage?: TokenUsage): AccessRecord {
-  const { ctx } = x;
+  const ctx: ContextView = x.ctx;
   const rec: AccessRecord = { rid: ctx.requestId, method: x.method, path: x.path.split("?")[0]!, protocol: x.protocol, status, ms: msSince(ctx.startedAt), bytes_in: x.bytesIn, bytes_out: bytesOut };
   if (ctx.caller) {
     rec.org = ctx.caller.org;
     rec.user = ctx.caller.user;
   }
-  rec.model = ctx.model;
-  rec.backend = ctx.backend;
+  rec.model = ctx.route.model;
+  rec.backend = ctx.upstream.backend;
   if (usage) {
     rec.tokens_in = usage.input;
     rec.tokens_out = usage.output;
   }
-  if (ctx.tags.length) rec.tags = ctx.tags;
-  if (ctx.attempts && ctx.attempts > 1) rec.attempts = ctx.attempts;
-  if (ctx.moderation) rec.moderation = ctx.moderation;
-  if (ctx.upstreamErrors) rec.upstream_errors = ctx.upstreamErrors;
-  if (ctx.rateLimited) rec.rate_limited = ctx.rateLimited;
-  if (ctx.upstreamStatus !== undefined) rec.upstream_status = ctx.upstreamStatus;
-  if (ctx.upstreamModel !== undefined) rec.upstream_model = ctx.upstreamModel;
+  if (ctx.tags.length) rec.tags = [...ctx.tags];
+  const up = ctx.upstream;
+  if (up.attempts > 1) rec.attempts = up.attempts;
+  if (ctx.moderation.length) rec.moderation = [...ctx.moderation];
+  if (up.errors.length) rec.upstream_errors = up.errors;
+  if (ctx.limits.rateLimited) rec.rate_limited = ctx.limits.rateLimited;
+  if (up.status !== undefined) rec.upstream_status = up.status;
+  if (up.model !== undefined) rec.upstream_model = up.model;
   return Object.assign(rec, extra);
 }
 
-function gatewayHeaders(headers: Headers, ctx: RequestContext): Headers {
+/** The answer's headers plus the gateway's own (a copy: the engine's response is not changed). */
+function gatewayHeaders(given: Headers, ctx: ContextView): Headers {
+  const headers = new Headers(given);
   headers.set("x-octollm-request-id", ctx.requestId);
-  if (ctx.backend) headers.set("x-octollm-backend", ctx.backend);
+  if (ctx.upstream.backend) headers.set("x-octollm-backend", ctx.upstream.backend);
   return headers;
 }
 
@@ -71,7 +75,7 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
   if (res.body) {
     const bytes = res.body.bytesOut();
     headers.delete("content-length");
-    const extra: Partial<AccessRecord> = res.status < 400 ? { outcome: "ok" } : { outcome: (x.ctx.upstreamStatus ?? 0) >= 400 ? "upstream_error" : "error", error: errorMessageOf(bytes) };
+    const extra: Partial<AccessRecord> = res.status < 400 ? { outcome: "ok" } : { outcome: (x.ctx.upstream.status ?? 0) >= 400 ? "upstream_error" : "error", error: errorMessageOf(bytes) };
     x.log.write(record(x, res.status, bytes.byteLength, extra, res.status < 400 ? bodyUsage(bytes) : undefined));
     return new Response(bytes, { status: res.status, headers });
   }

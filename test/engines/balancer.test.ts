@@ -35,7 +35,7 @@ describe("BalancerEngine", () => {
     await b.process(r1);
     const r2 = req();
     await b.process(r2);
-    expect([r1.ctx.backend, r2.ctx.backend]).toEqual(seen);
+    expect([r1.ctx.upstream.backend, r2.ctx.upstream.backend]).toEqual(seen);
     expect(new Set(seen)).toEqual(new Set(["x", "y"]));
   });
 });

@@ -17,7 +17,7 @@ describe("failover", () => {
       const res = await b.process(r);
       expect(res.headers.get("x-from")).toBe("good");
       expect(calls).toEqual(["bad", "good"]);
-      expect([r.ctx.backend, r.ctx.attempts]).toEqual(["good", 2]);
+      expect([r.ctx.upstream.backend, r.ctx.upstream.attempts]).toEqual(["good", 2]);
     }
   });
   test("when every backend fails: the last upstream answer passes through, or the last error", async () => {

@@ -1,5 +1,5 @@
 // One builder for the gateway's own request type in engine tests.
-import { LazyBody, type Caller, type LLMRequest } from "../../src/core";
+import { LazyBody, newRequestContext, type Caller, type LLMRequest } from "../../src/core";
 
 /** What a test request may set; everything else gets a plain default. */
 export interface TestRequest {
@@ -22,6 +22,6 @@ export function llmRequest(t: TestRequest = {}): LLMRequest {
     headers: new Headers(t.headers),
     body,
     signal: new AbortController().signal,
-    ctx: { requestId: "r", startedAt: 0, tags: [], ...(t.model !== undefined ? { model: t.model } : {}), ...(t.caller ? { caller: t.caller } : {}) },
+    ctx: { ...newRequestContext("r", 0), route: { model: t.model }, ...(t.caller ? { caller: t.caller } : {}) },
   };
 }

@@ -2,7 +2,7 @@
 // a file, and watched: PostgreSQL pushes each new version with LISTEN/NOTIFY, and every source also polls the
 // version row (the only check on SQLite, the fallback on PostgreSQL), so every instance applies a change
 // within a second. A database that goes away is reported once; the last good config keeps serving.
-import { log } from "../../core";
+import { log, type Logger } from "../../core";
 import { loadConfigValue, type LoadResult } from "../load";
 import type { ConfigDatabase } from "./database";
 import { migrate } from "./migrations";
@@ -17,12 +17,17 @@ export type ServerOverrides = Record<string, unknown>;
 
 /** A database holding a configuration: migrated when opened. */
 export class DbConfigSource {
-  private constructor(readonly db: ConfigDatabase, private readonly env: Record<string, string | undefined>, private readonly serverOverrides: ServerOverrides) {}
+  private constructor(
+    readonly db: ConfigDatabase,
+    private readonly env: Record<string, string | undefined>,
+    private readonly serverOverrides: ServerOverrides,
+    private readonly logger: Logger,
+  ) {}
 
   /** Opens the source; migrations are applied at once unless `readOnly` (validation). */
-  static async open(db: ConfigDatabase, opts: { env?: Record<string, string | undefined>; serverOverrides?: ServerOverrides; readOnly?: boolean } = {}): Promise<DbConfigSource> {
+  static async open(db: ConfigDatabase, opts: { env?: Record<string, string | undefined>; serverOverrides?: ServerOverrides; readOnly?: boolean; logger?: Logger } = {}): Promise<DbConfigSource> {
     if (!opts.readOnly) await migrate(db);
-    return new DbConfigSource(db, opts.env ?? process.env, opts.serverOverrides ?? {});
+    return new DbConfigSource(db, opts.env ?? process.env, opts.serverOverrides ?? {}, opts.logger ?? log);
   }
 
   /** Reads and validates the configuration (one snapshot: the version and the rows agree). */
@@ -60,11 +65,11 @@ export class DbConfigSource {
     const poll = async () => {
       try {
         const version = await this.version();
-        if (down) log.info("config database reachable again", { db: this.db.label });
+        if (down) this.logger.info("config database reachable again", { db: this.db.label });
         down = false;
         saw(version);
       } catch (err) {
-        if (!down) log.error("config database unreachable; the last good config keeps serving", { db: this.db.label, error: (err as Error).message });
+        if (!down) this.logger.error("config database unreachable; the last good config keeps serving", { db: this.db.label, error: (err as Error).message });
         down = true;
       }
     };
@@ -73,7 +78,7 @@ export class DbConfigSource {
     if (this.db.kind === "postgres") {
       this.db.sql.listen(CHANGE_CHANNEL, (payload) => saw(Number(payload) || seen + 1))
         .then((sub) => (stopped ? void sub.unlisten().catch(() => {}) : (unlisten = () => sub.unlisten())))
-        .catch((err) => log.warn("cannot LISTEN for config changes; polling only", { db: this.db.label, error: (err as Error).message }));
+        .catch((err) => this.logger.warn("cannot LISTEN for config changes; polling only", { db: this.db.label, error: (err as Error).message }));
     }
     return () => {
       stopped = true;

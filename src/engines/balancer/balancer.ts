@@ -78,14 +78,15 @@ export class BalancerEngine implements Engine {
       const backend = this.pick(tried);
       if (!backend) break;
       tried.add(backend);
-      req.ctx.backend = backend.name;
-      req.ctx.attempts = attempt;
-      req.ctx.upstreamStatus = undefined;
+      const up = req.ctx.upstream;
+      up.backend = backend.name;
+      up.attempts = attempt;
+      up.status = undefined;
       try {
         const res = await backend.engine.process(req);
         const retryable = RETRYABLE_STATUS.has(res.status);
         // the upstream's own status, not the one a converter mapped it to (an upstream 401 is not a 500)
-        if (retryable || res.status >= 500) (req.ctx.upstreamErrors ??= []).push({ backend: backend.name, kind: `http_${req.ctx.upstreamStatus ?? res.status}` });
+        if (retryable || res.status >= 500) up.errors.push({ backend: backend.name, kind: `http_${up.status ?? res.status}` });
         if (!retryable) {
           backend.breaker!.success();
           if (lastResponse) discard(lastResponse);
@@ -96,7 +97,7 @@ export class BalancerEngine implements Engine {
         lastResponse = res;
       } catch (err) {
         if (!retryableError(err) || req.signal.aborted) throw err;
-        (req.ctx.upstreamErrors ??= []).push({ backend: backend.name, kind: (err as GatewayError).kind });
+        up.errors.push({ backend: backend.name, kind: (err as GatewayError).kind });
         backend.breaker!.failure();
         lastError = err;
       }

@@ -1,7 +1,7 @@
 // Per-backend circuit breaker: after `threshold` failures in a row the backend rests for `cooldownMs`,
 // then one request probes it; success closes the circuit, failure opens it again.
 import { FAILOVER_DEFAULTS } from "./defaults";
-import { log } from "../../core";
+import { log, type Logger } from "../../core";
 
 /** The state of a breaker, for logs and tests. */
 export type BreakerState = "closed" | "open" | "half-open";
@@ -17,6 +17,8 @@ export class CircuitBreaker {
     private readonly threshold: number = FAILOVER_DEFAULTS.failureThreshold,
     private readonly cooldownMs: number = FAILOVER_DEFAULTS.cooldownMs,
     private readonly now: () => number = () => performance.now(),
+    /** Where state changes are logged. */
+    private readonly logger: Logger = log,
   ) {}
 
   /** The current state. */
@@ -37,7 +39,7 @@ export class CircuitBreaker {
 
   /** Records a success: the circuit closes. */
   success(): void {
-    if (this.openUntil !== 0) logState(this.name, "closed");
+    if (this.openUntil !== 0) logState(this.logger, this.name, "closed");
     this.failures = 0;
     this.openUntil = 0;
     this.probeSince = 0;
@@ -48,13 +50,13 @@ export class CircuitBreaker {
     this.failures++;
     this.probeSince = 0;
     if (this.failures >= this.threshold || this.openUntil !== 0) {
-      if (this.openUntil === 0) logState(this.name, "open");
+      if (this.openUntil === 0) logState(this.logger, this.name, "open");
       this.openUntil = this.now() + this.cooldownMs;
     }
   }
 }
 
-function logState(backend: string, state: BreakerState): void {
-  if (state === "open") log.warn(`backend circuit ${state}`, { backend });
-  else log.info(`backend circuit ${state}`, { backend });
+function logState(logger: Logger, backend: string, state: BreakerState): void {
+  if (state === "open") logger.warn(`backend circuit ${state}`, { backend });
+  else logger.info(`backend circuit ${state}`, { backend });
 }

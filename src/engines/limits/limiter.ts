@@ -1,5 +1,5 @@
 // Admission against rpm/tpm/rpd/tpd/concurrency limits, and settlement of token reservations.
-import { GatewayError, log } from "../../core";
+import { GatewayError, log, type Logger } from "../../core";
 import type { LimitStore } from "./store";
 
 /** Limits of one dimension (org × model, API key, or rule); every field optional. */
@@ -48,6 +48,8 @@ export interface LimiterOptions {
   failClosed?: boolean;
   /** Lease TTL for concurrency slots; renewed while a response is running. */
   leaseTtlMs?: number;
+  /** Where store failures are logged. */
+  logger?: Logger;
 }
 
 /** An empty admission (nothing to settle or release). */
@@ -140,6 +142,6 @@ export class Limiter {
     const now = Date.now();
     if (now - this.lastLog < 10_000) return;
     this.lastLog = now;
-    log.error(`limit store failed; requests are ${this.opts.failClosed ? "refused" : "let through"}`, { failures: this.storeFailures, error: (err as Error)?.message ?? String(err) });
+    (this.opts.logger ?? log).error(`limit store failed; requests are ${this.opts.failClosed ? "refused" : "let through"}`, { failures: this.storeFailures, error: (err as Error)?.message ?? String(err) });
   }
 }

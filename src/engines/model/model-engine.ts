@@ -58,7 +58,7 @@ export class ModelEngine implements Engine {
           if (!limits) continue;
           const r = await lim.limiter.admit(key, limits, tokens);
           if (!r.ok) {
-            req.ctx.rateLimited = kind;
+            req.ctx.limits.rateLimited = kind;
             throw rateLimitError(r, scope);
           }
           held.push(r.admission);
@@ -88,7 +88,7 @@ export class ModelEngine implements Engine {
           const r = await opts.limits.limiter.admit(rule.limitKey, rule.limits, tokens);
           if (!r.ok) {
             if (rule.denyWhenExceeding) {
-              req.ctx.rateLimited = "rule";
+              req.ctx.limits.rateLimited = "rule";
               throw rateLimitError(r, `rule ${rule.name}`);
             }
             req.ctx.tags.push(`limit-skipped:${rule.name}`);

@@ -39,7 +39,7 @@ class Checks {
 
   constructor(private readonly policy: ModerationPolicy, private readonly req: LLMRequest, private readonly direction: Direction) {
     this.record = { direction, decision: "allow", ms: 0, checks: 0 };
-    (req.ctx.moderation ??= []).push(this.record);
+    req.ctx.moderation.push(this.record);
   }
 
   /** Checks one text: allow, flag, or fail (the service failed and the policy is fail-closed). */
@@ -54,7 +54,7 @@ class Checks {
     const rec = this.record;
     rec.checks++;
     try {
-      const verdict = await this.policy.moderator.check(text, { direction: this.direction, model: this.req.ctx.model ?? "", org: this.req.ctx.caller?.org });
+      const verdict = await this.policy.moderator.check(text, { direction: this.direction, model: this.req.ctx.route.model ?? "", org: this.req.ctx.caller?.org });
       if (!verdict.flagged) return "allow";
       if (rec.decision !== "flag") {
         this.verdict = verdict;
@@ -154,7 +154,7 @@ function moderateStreamAnswer(req: LLMRequest, res: LLMResponse, policy: Moderat
   };
   const stage = new ModerationStage({
     format: req.format,
-    model: req.ctx.model ?? "",
+    model: req.ctx.route.model ?? "",
     windowChars: output.windowChars,
     windowChunks: output.windowChunks ?? 0,
     holdMs: output.holdMs,

@@ -1,4 +1,4 @@
-import { LazyBody, SseParser, formatSse, log, type SseEvent, type StreamStage, withoutCompression, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { LazyBody, SseParser, formatSse, log, type Logger, type SseEvent, type StreamStage, withoutCompression, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { RewritePolicy, type RewritePolicyConfig } from "./policy";
 
 /** The three policies of a rewrite engine (each optional). */
@@ -6,14 +6,16 @@ export interface RewriteOptions {
   request?: RewritePolicyConfig;
   response?: RewritePolicyConfig;
   streamChunk?: RewritePolicyConfig;
+  /** Where failed expressions are logged (once per policy). */
+  logger?: Logger;
 }
 
 const warned = new WeakSet<RewritePolicy>();
-function warnOnce(policy: RewritePolicy, what: string) {
+function warnOnce(logger: Logger, policy: RewritePolicy, what: string) {
   return (path: string, err: Error) => {
     if (warned.has(policy)) return;
     warned.add(policy);
-    log.warn(`${what} rewrite expression failed; key left unchanged`, { path, error: err.message });
+    logger.warn(`${what} rewrite expression failed; key left unchanged`, { path, error: err.message });
   };
 }
 
@@ -22,8 +24,10 @@ export class RewriteEngine implements Engine {
   private readonly request?: RewritePolicy;
   private readonly response?: RewritePolicy;
   private readonly chunk?: RewritePolicy;
+  private readonly logger: Logger;
 
   constructor(private readonly next: Engine, opts: RewriteOptions) {
+    this.logger = opts.logger ?? log;
     const compile = (c?: RewritePolicyConfig) => {
       const p = c && new RewritePolicy(c);
       return p && !p.isEmpty ? p : undefined;
@@ -36,7 +40,7 @@ export class RewriteEngine implements Engine {
   async process(req: LLMRequest): Promise<LLMResponse> {
     if (this.request) {
       // a new request with the rewritten body: the one given stays as it was (a failover attempt resends it)
-      const body = this.request.apply(req.body.json(), (current) => ({ RawReq: current }), warnOnce(this.request, "request"));
+      const body = this.request.apply(req.body.json(), (current) => ({ RawReq: current }), warnOnce(this.logger, this.request, "request"));
       req = { ...req, body: LazyBody.fromValue(body) };
     }
     if (this.response || this.chunk) req = withoutCompression(req); // the upstream must answer uncompressed for its body to be rewritten
@@ -54,7 +58,7 @@ export class RewriteEngine implements Engine {
     } catch {
       return res; // not JSON: nothing to rewrite
     }
-    const body = LazyBody.fromValue(this.response!.apply(value, (current) => ({ RawReq: req.body.json(), Resp: current }), warnOnce(this.response!, "response")));
+    const body = LazyBody.fromValue(this.response!.apply(value, (current) => ({ RawReq: req.body.json(), Resp: current }), warnOnce(this.logger, this.response!, "response")));
     const headers = new Headers(res.headers);
     headers.delete("content-length");
     return { ...res, headers, body };
@@ -63,7 +67,7 @@ export class RewriteEngine implements Engine {
   /** The chunk rewrite as a pipeline stage: every `data:` JSON event rewritten, the rest passed on as it is. */
   private rewriteStage(req: LLMRequest): StreamStage {
     const policy = this.chunk!;
-    const onError = warnOnce(policy, "stream chunk");
+    const onError = warnOnce(this.logger, policy, "stream chunk");
     const parser = new SseParser();
     const rewrite = (events: SseEvent[]) => {
       let out = "";

@@ -15,7 +15,7 @@ export class ModelRouterEngine implements Engine {
       throw new GatewayError("invalid_request", "model: field required", { param: "model", code: "model_not_found" });
     }
     if (typeof model !== "string") throw new GatewayError("invalid_request", "model: expected a string", { param: "model" });
-    req.ctx.model = model;
+    req.ctx.route.model = model;
     const engine = this.models.get(model);
     if (!engine) throw new GatewayError("not_found", `model: ${model} is not served here`, { param: "model", code: "model_not_found" });
     return engine.process(req);

@@ -1,5 +1,5 @@
 // A routing rule compiled from config: match expression, then deny, or re-weighted backends, and tags.
-import { GatewayError, kindForStatus, log, type Engine, type LLMRequest } from "../../core";
+import { GatewayError, kindForStatus, log, type Logger, type Engine, type LLMRequest } from "../../core";
 import { compileExpr, type CompiledExpr } from "../../expr";
 import type { Limits } from "../limits";
 import { RequestFeatures } from "./features";
@@ -37,7 +37,7 @@ export class Rule {
   limitKey: string;
   private warned = false;
 
-  constructor(cfg: RuleConfig) {
+  constructor(cfg: RuleConfig, private readonly logger: Logger = log) {
     this.name = cfg.name;
     this.expr = compileExpr(cfg.match ?? "true");
     this.deny = cfg.deny;
@@ -54,7 +54,7 @@ export class Rule {
     if (result instanceof Error) {
       if (!this.warned) {
         this.warned = true;
-        log.warn("rule expression failed at run time; counted as no match", { rule: this.name, error: result.message });
+        this.logger.warn("rule expression failed at run time; counted as no match", { rule: this.name, error: result.message });
       }
       return false;
     }
@@ -77,14 +77,14 @@ export function ruleData(req: LLMRequest): object {
       return (raw ??= req.body.json());
     },
     get Features() {
-      return (features ??= new RequestFeatures(req.body.json(), req.ctx.model ?? ""));
+      return (features ??= new RequestFeatures(req.body.json(), req.ctx.route.model ?? ""));
     },
     get Headers() {
       return (headers ??= Object.fromEntries(req.headers));
     },
     Org: req.ctx.caller?.org ?? null,
     User: req.ctx.caller?.user ?? null,
-    Model: req.ctx.model ?? null,
+    Model: req.ctx.route.model ?? null,
     Tags: req.ctx.tags,
   };
 }

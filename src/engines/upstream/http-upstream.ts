@@ -1,4 +1,4 @@
-import { GatewayError, LazyBody, log, type ApiFormat, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { GatewayError, LazyBody, log, type Logger, type ApiFormat, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { meteredStream } from "../../protocols";
 import { ConnectFailed, ConnectProbe } from "./connect-probe";
 import { DEFAULT_MAX_RESPONSE_BYTES, readAnswer } from "./answer-body";
@@ -14,6 +14,8 @@ export const DEFAULT_PATHS: Record<ApiFormat, string> = {
 
 /** Settings of an HTTP upstream. */
 export interface HttpUpstreamOptions {
+  /** Where redirects and other upstream trouble are logged (default: the process log). */
+  logger?: Logger;
   /** Base URL the format paths are appended to, e.g. "https://api.openai.com". */
   baseUrl: string;
   /** Per-format paths; missing ones use DEFAULT_PATHS. */
@@ -67,7 +69,7 @@ export class HttpUpstreamEngine implements Engine {
     try {
       deadline.arm(this.opts.firstByteTimeoutMs ?? 0, "first_byte");
       const model = req.body.field("model");
-      req.ctx.upstreamModel = typeof model === "string" ? model.slice(0, 200) : undefined;
+      req.ctx.upstream.model = typeof model === "string" ? model.slice(0, 200) : undefined;
       if (this.probe && !this.probe.fresh) await this.probe.check(); // no await on the hot path while the origin answers
       const res = await fetch(withQuery(this.urls[req.format], req.path), {
         method: "POST",
@@ -79,8 +81,8 @@ export class HttpUpstreamEngine implements Engine {
         proxy: this.opts.httpProxy,
       });
       this.probe?.markOk();
-      req.ctx.upstreamStatus = res.status;
-      if (res.status >= 300 && res.status < 400) throw redirected(res);
+      req.ctx.upstream.status = res.status;
+      if (res.status >= 300 && res.status < 400) throw redirected(res, this.opts.logger ?? log);
       const headers = clientResponseHeaders(res.headers);
       if (!res.body || !(res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
         // a whole answer (JSON, or an error): read it bounded, under the idle deadline
@@ -149,7 +151,7 @@ function withQuery(url: string, clientPath: string): string {
 }
 
 /** A 3xx from an upstream: never followed; a 502 for the client, the target's host in the log. */
-function redirected(res: Response): GatewayError {
+function redirected(res: Response, logger: Logger): GatewayError {
   res.body?.cancel().catch(() => {});
   let host = "(none)";
   try {
@@ -157,7 +159,7 @@ function redirected(res: Response): GatewayError {
   } catch {
     // a malformed location: logged as none
   }
-  log.warn("upstream answered a redirect, which is not followed", { status: res.status, location_host: host.slice(0, 255) });
+  logger.warn("upstream answered a redirect, which is not followed", { status: res.status, location_host: host.slice(0, 255) });
   return new GatewayError("upstream_unavailable", `upstream answered ${res.status} (a redirect, which the gateway does not follow)`, { status: 502 });
 }
 

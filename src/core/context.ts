@@ -1,0 +1,75 @@
+// What engines learn about a request as it passes, in parts that each have one writer: auth writes the
+// caller, the router the route, the balancer and the upstream engine the upstream part, the limits their
+// part, moderation its decisions. Readers (the access log, metrics, response headers) only read.
+
+/** An authenticated caller: the organisation and the user its key belongs to. */
+export interface Caller {
+  org: string;
+  user: string;
+}
+
+/** Written by the router: which model the request is for. */
+export interface RouteFacts {
+  /** The model name the client asked for. */
+  model?: string;
+}
+
+/** Written by the balancer and the upstream engine: where the request went and what came back. */
+export interface UpstreamFacts {
+  /** The backend that served (or last tried) the request. */
+  backend?: string;
+  /** Attempts made so far (more than one after a failover). */
+  attempts: number;
+  /** Attempts that failed: the backend and a bounded kind (`http_503`, `timeout`, `upstream_unavailable`). */
+  errors: { backend: string; kind: string }[];
+  /** The HTTP status the upstream answered on the last attempt (before any conversion changed it). */
+  status?: number;
+  /** The model name the last attempt sent upstream (after rewrites). */
+  model?: string;
+}
+
+/** Written by the limits: whether the gateway's own rate limits refused the request, and which scope. */
+export interface LimitFacts {
+  rateLimited?: "org" | "key" | "rule";
+}
+
+/** One moderation decision, for the access log and metrics. */
+export interface ModerationRecord {
+  direction: "input" | "output";
+  /** allow; flag (blocked); error (the service failed; `failed_open` says whether the text went through). */
+  decision: "allow" | "flag" | "error";
+  /** Time spent waiting on the service, in ms (all windows of an output stream). */
+  ms: number;
+  /** Service calls made. */
+  checks: number;
+  /** The flagged category (bounded: the service's category name). */
+  category?: string;
+  failed_open?: boolean;
+}
+
+/** What engines learnt about a request, by owner; the access log and metrics read it. */
+export interface RequestContext {
+  /** Gateway request id, also sent back in a response header. */
+  readonly requestId: string;
+  /** performance.now() when the request arrived. */
+  readonly startedAt: number;
+  /** Written by auth: who is calling, when the request carried a known API key. */
+  caller?: Caller;
+  readonly route: RouteFacts;
+  readonly upstream: UpstreamFacts;
+  readonly limits: LimitFacts;
+  /** Written by moderation: one decision for the input, one for the output (its window checks summed). */
+  readonly moderation: ModerationRecord[];
+  /** Free-form tags added by rules and limits; they appear in the access log. */
+  readonly tags: string[];
+}
+
+/** A context as its readers see it: nothing in it can be changed through this type. */
+export type ContextView = {
+  readonly [K in keyof RequestContext]: RequestContext[K] extends (infer T)[] ? readonly Readonly<T>[] : Readonly<RequestContext[K]>;
+};
+
+/** A fresh context for a request that arrived now. */
+export function newRequestContext(requestId: string, startedAt = performance.now()): RequestContext {
+  return { requestId, startedAt, route: {}, upstream: { attempts: 0, errors: [] }, limits: {}, moderation: [], tags: [] };
+}
