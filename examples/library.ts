@@ -23,6 +23,10 @@ export function buildExampleGateway(env: Record<string, string | undefined> = pr
 
 if (import.meta.main) {
   const root = buildExampleGateway();
-  const server = startServer(() => ({ root, listModels: () => root.modelNames }), { host: "127.0.0.1", port: Number(process.env.PORT ?? 8090), maxBodyBytes: 10 << 20 });
+  const server = startServer(() => ({ root, listModels: () => root.modelNames }), {
+    host: "127.0.0.1",
+    port: Number(process.env.PORT ?? 8090),
+    maxBodyBytes: 10 << 20,
+  });
   console.error(`library example listening on ${server.url}`);
 }

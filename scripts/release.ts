@@ -31,20 +31,35 @@ for (const target of hostOnly ? [HOST] : TARGETS) {
 const npm = join(dist, "npm");
 rmSync(npm, { recursive: true, force: true });
 const external = Object.keys(pkg.dependencies).flatMap((d) => ["--external", d]);
-await $`${process.execPath} build ${join(root, "src/index.ts")} --target=bun --format=esm ${external} --outfile ${join(npm, "dist/index.js")}`.cwd(root).quiet();
-await $`${process.execPath} build ${join(root, "src/cli/main.ts")} --target=bun --format=esm ${external} --outfile ${join(npm, "dist/cli.js")}`.cwd(root).quiet();
+await $`${process.execPath} build ${join(root, "src/index.ts")} --target=bun --format=esm ${external} --outfile ${join(npm, "dist/index.js")}`
+  .cwd(root)
+  .quiet();
+await $`${process.execPath} build ${join(root, "src/cli/main.ts")} --target=bun --format=esm ${external} --outfile ${join(npm, "dist/cli.js")}`
+  .cwd(root)
+  .quiet();
 await $`${join(root, "node_modules/.bin/tsc")} -p ${join(root, "tsconfig.lib.json")}`.cwd(root);
-writeFileSync(join(npm, "package.json"), JSON.stringify({
-  name: pkg.name, version: pkg.version, description: pkg.description, license: pkg.license, type: "module",
-  exports: { ".": { types: "./dist/index.d.ts", bun: "./dist/index.js", default: "./dist/index.js" } },
-  types: "./dist/index.d.ts",
-  bin: { octollm: "./dist/cli.js" },
-  engines: { bun: `>=${pkg.devDependencies.bun}` },
-  dependencies: pkg.dependencies,
-  peerDependencies: { "bun-types": pkg.devDependencies["bun-types"] },
-  peerDependenciesMeta: { "bun-types": { optional: true } },
-  files: ["dist", "README.md", "docs"],
-}, null, 2) + "\n");
+writeFileSync(
+  join(npm, "package.json"),
+  JSON.stringify(
+    {
+      name: pkg.name,
+      version: pkg.version,
+      description: pkg.description,
+      license: pkg.license,
+      type: "module",
+      exports: { ".": { types: "./dist/index.d.ts", bun: "./dist/index.js", default: "./dist/index.js" } },
+      types: "./dist/index.d.ts",
+      bin: { octollm: "./dist/cli.js" },
+      engines: { bun: `>=${pkg.devDependencies.bun}` },
+      dependencies: pkg.dependencies,
+      peerDependencies: { "bun-types": pkg.devDependencies["bun-types"] },
+      peerDependenciesMeta: { "bun-types": { optional: true } },
+      files: ["dist", "README.md", "docs"],
+    },
+    null,
+    2,
+  ) + "\n",
+);
 copyFileSync(join(root, "README.md"), join(npm, "README.md"));
 await $`cp -r ${join(root, "docs")} ${join(npm, "docs")}`;
 await $`npm pack ${npm} --pack-destination ${out} --silent`.cwd(root).quiet();
@@ -53,7 +68,9 @@ await $`npm pack ${npm} --pack-destination ${out} --silent`.cwd(root).quiet();
 const installer = (await Bun.file(join(root, "scripts/install.sh")).text()).replace(/OCTOLLM_VERSION:-[^}]+/, `OCTOLLM_VERSION:-${pkg.version}`);
 writeFileSync(join(out, "install.sh"), installer);
 chmodSync(join(out, "install.sh"), 0o755);
-const files = readdirSync(out).filter((f) => f !== "SHA256SUMS").sort();
+const files = readdirSync(out)
+  .filter((f) => f !== "SHA256SUMS")
+  .sort();
 const sums = await Promise.all(files.map(async (f) => `${new Bun.CryptoHasher("sha256").update(await Bun.file(join(out, f)).bytes()).digest("hex")}  ${f}`));
 writeFileSync(join(out, "SHA256SUMS"), sums.join("\n") + "\n");
 console.log(`release ${pkg.version} in ${out}:\n${sums.map((s) => `  ${s}`).join("\n")}`);

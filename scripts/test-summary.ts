@@ -6,7 +6,9 @@ export {};
 
 const junit = `${process.env.TMPDIR ?? "/tmp"}/bun-junit-${process.pid}.xml`;
 const proc = Bun.spawn([process.execPath, "test", "--reporter=junit", `--reporter-outfile=${junit}`, ...process.argv.slice(2)], {
-  stdout: "pipe", stderr: "pipe", env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
+  stdout: "pipe",
+  stderr: "pipe",
+  env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
 });
 let captured = "";
 async function pump(src: ReadableStream<Uint8Array>, dst: NodeJS.WriteStream) {
@@ -22,7 +24,11 @@ const count = (word: string) => {
   const m = [...captured.matchAll(new RegExp(`^\\s*(\\d+) ${word}$`, "gm"))];
   return m.length ? Number(m[m.length - 1]![1]) : null;
 };
-const pass = count("pass"), fail = count("fail"), error = count("errors?"), skip = count("skip"), todo = count("todo");
+const pass = count("pass"),
+  fail = count("fail"),
+  error = count("errors?"),
+  skip = count("skip"),
+  todo = count("todo");
 try {
   const xml = await Bun.file(junit).text();
   const top = xml.match(/<testsuites[^>]*\btests="(\d+)"[^>]*\bfailures="(\d+)"/);

@@ -35,11 +35,33 @@ export { ModerationEngine, OpenAIModerator, WebhookModerator, type ModerationPol
 
 // --- configuration ---
 /** Loading and validating a config (every problem with its line and column), and building engines from it. */
-export { loadConfigFile, loadConfigText, formatProblem, buildGateway, configJsonSchema, type Config, type ConfigProblem, type LoadResult, type BuiltGateway } from "./config";
+export {
+  loadConfigFile,
+  loadConfigText,
+  formatProblem,
+  buildGateway,
+  configJsonSchema,
+  type Config,
+  type ConfigProblem,
+  type LoadResult,
+  type BuiltGateway,
+} from "./config";
 
 // --- serving ---
 /** Handlers to mount engines on your own Bun.serve, the gateway's own server, and the access log. */
-export { startServer, llmHandler, chatCompletionsHandler, messagesHandler, AccessLog, type ServerOptions, type HandlerOptions, type RouteHandler, type GatewayState, type AccessRecord, type LineSink } from "./server";
+export {
+  startServer,
+  llmHandler,
+  chatCompletionsHandler,
+  messagesHandler,
+  AccessLog,
+  type ServerOptions,
+  type HandlerOptions,
+  type RouteHandler,
+  type GatewayState,
+  type AccessRecord,
+  type LineSink,
+} from "./server";
 /** Prometheus metrics of a gateway. */
 export { GatewayMetrics, type MetricsSources } from "./metrics";
 /** A gateway error as the caller's protocol renders it (a body, or an in-stream event). */

@@ -23,12 +23,19 @@ describe("examples", () => {
   test("the library example balances 3:1 and tags requests", async () => {
     const root = buildExampleGateway({});
     const lines: any[] = [];
-    const log = new AccessLog({ write: (t) => { for (const l of t.split("\n")) if (l) lines.push(JSON.parse(l)); } });
+    const log = new AccessLog({
+      write: (t) => {
+        for (const l of t.split("\n")) if (l) lines.push(JSON.parse(l));
+      },
+    });
     const server = startServer(() => ({ root, listModels: () => root.modelNames }), { host: "127.0.0.1", port: 0, maxBodyBytes: 1 << 20, accessLog: log });
     try {
       const texts: string[] = [];
       for (let i = 0; i < 8; i++) {
-        const res = await fetch(`${server.url}v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "demo", messages: [{ role: "user", content: "hi" }] }) });
+        const res = await fetch(`${server.url}v1/chat/completions`, {
+          method: "POST",
+          body: JSON.stringify({ model: "demo", messages: [{ role: "user", content: "hi" }] }),
+        });
         texts.push(((await res.json()) as any).choices[0].message.content);
       }
       expect(texts.filter((t) => t.includes("mock A")).length).toBe(6);
@@ -48,10 +55,16 @@ describe("the seed README's example", () => {
     try {
       const plain = await fetch(`${server.url}v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "m", messages: [] }) });
       expect(((await plain.json()) as any).object).toBe("chat.completion");
-      const converted = await fetch(`${server.url}v1/messages`, { method: "POST", body: JSON.stringify({ model: "m", max_tokens: 9, messages: [{ role: "user", content: "hi" }] }) });
+      const converted = await fetch(`${server.url}v1/messages`, {
+        method: "POST",
+        body: JSON.stringify({ model: "m", max_tokens: 9, messages: [{ role: "user", content: "hi" }] }),
+      });
       expect(await converted.json()).toMatchObject({ type: "message", model: "m", content: [{ type: "text", text: "Hi from upstream é中" }] });
       expect(upstream.seen.at(-1)!.path).toBe("/v1/chat/completions");
-      const forced = await fetch(`${server.url}force-stream/v1/messages`, { method: "POST", body: JSON.stringify({ model: "m", max_tokens: 9, messages: [{ role: "user", content: "hi" }] }) });
+      const forced = await fetch(`${server.url}force-stream/v1/messages`, {
+        method: "POST",
+        body: JSON.stringify({ model: "m", max_tokens: 9, messages: [{ role: "user", content: "hi" }] }),
+      });
       expect(forced.headers.get("content-type")).toStartWith("text/event-stream");
       expect(await forced.text()).toContain("event: message_stop");
       const seen = upstream.seen.at(-1)!;

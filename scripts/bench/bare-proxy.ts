@@ -9,14 +9,17 @@ const throughJs = process.argv[4] === "js";
 /** The upstream body read chunk by chunk in JavaScript, as a gateway that watches the bytes must. */
 function viaJs(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
   const reader = body.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(ctrl) {
-      const { done, value } = await reader.read();
-      if (done) ctrl.close();
-      else ctrl.enqueue(value);
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(ctrl) {
+        const { done, value } = await reader.read();
+        if (done) ctrl.close();
+        else ctrl.enqueue(value);
+      },
+      cancel: (reason) => reader.cancel(reason),
     },
-    cancel: (reason) => reader.cancel(reason),
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
 }
 
 const server = Bun.serve({

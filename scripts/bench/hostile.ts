@@ -57,7 +57,10 @@ const snapshot = (gw: ServerProc) => ({ rssMiB: Math.round(gw.rssMiB() * 10) / 1
 /** RSS and open files of a fresh gateway before and after `count` mixed requests. */
 export async function soakHostile(binary: string, upstreamUrl: string, dir: string, count = 40_000) {
   const config = join(dir, "soak.yaml");
-  writeFileSync(config, `server: { access_log: false }\nmodels:\n  m:\n    default_org_limits: { rpm: 100000000, tpm: 1000000000, concurrency: 1000 }\n    backends:\n      default:1: { base_url: "${upstreamUrl}" }\n`);
+  writeFileSync(
+    config,
+    `server: { access_log: false }\nmodels:\n  m:\n    default_org_limits: { rpm: 100000000, tpm: 1000000000, concurrency: 1000 }\n    backends:\n      default:1: { base_url: "${upstreamUrl}" }\n`,
+  );
   const gw = await startServerProc([binary, "serve", "-c", config, "--port", "0"], "stderr");
   const url = `${gw.url}/v1/chat/completions?chunks=40&pace=2`;
   await drive(url, "m", 2_000, 32);
@@ -73,7 +76,9 @@ export async function soakHostile(binary: string, upstreamUrl: string, dir: stri
 /** Requests answered while the config file is rewritten in place (truncate, then write) every 150 ms. */
 export async function reloadUnderLoad(binary: string, dir: string, seconds = 10) {
   const config = join(dir, "reload.yaml");
-  const text = (n: number) => `server: { access_log: false }\nmodels:\n` + Array.from({ length: 40 }, (_, i) => `  m${i}:\n    backends:\n      default:1: { provider: mock, mock: { text: "v${n}" } }\n`).join("");
+  const text = (n: number) =>
+    `server: { access_log: false }\nmodels:\n` +
+    Array.from({ length: 40 }, (_, i) => `  m${i}:\n    backends:\n      default:1: { provider: mock, mock: { text: "v${n}" } }\n`).join("");
   writeFileSync(config, text(0));
   const gw = await startServerProc([binary, "serve", "-c", config, "--port", "0"], "stderr");
   const before = snapshot(gw);
@@ -85,15 +90,17 @@ export async function reloadUnderLoad(binary: string, dir: string, seconds = 10)
   }, 150);
   const tally = { ok: 0, notFound: 0, other: 0 };
   const until = performance.now() + seconds * 1000;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (performance.now() < until) {
-      const r = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body: good("m39", false) });
-      await r.arrayBuffer();
-      if (r.status === 200) tally.ok++;
-      else if (r.status === 404) tally.notFound++;
-      else tally.other++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (performance.now() < until) {
+        const r = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body: good("m39", false) });
+        await r.arrayBuffer();
+        if (r.status === 200) tally.ok++;
+        else if (r.status === 404) tally.notFound++;
+        else tally.other++;
+      }
+    }),
+  );
   clearInterval(writer);
   await Bun.sleep(500);
   const after = snapshot(gw);

@@ -15,11 +15,14 @@ const upstream = await startServerProc([process.execPath, join(import.meta.dir, 
 const service = await startServerProc([process.execPath, join(import.meta.dir, "moderation-service.ts"), "0"]);
 const mod = (extra: string) => `moderation: { provider: openai, url: "${service.url}/v1/moderations"${extra} }`;
 const backend = `backends: { "default:1": { base_url: "${upstream.url}" } }`;
-writeFileSync(join(dir, "c.yaml"), `models:
+writeFileSync(
+  join(dir, "c.yaml"),
+  `models:
   plain: { ${backend} }
   input: { ${mod(", output: false")}, ${backend} }
   both: { ${mod("")}, ${backend} }
-`);
+`,
+);
 const message = "Hello, how are you today? Tell me a story about a fox and a dog.";
 for (const model of ["plain", "input", "both"]) {
   writeFileSync(join(dir, `${model}.json`), JSON.stringify({ model, max_tokens: 256, messages: [{ role: "user", content: message }] }));
@@ -38,13 +41,18 @@ const roundTrip = await best(`${service.url}/v1/moderations`, "check.json");
 const bunTrip = await bunRoundTrip(`${service.url}/v1/moderations`, JSON.stringify({ input: message }));
 console.log(`moderation benchmark (0 ms mock service, wrk -c1, best of 2 × ${SECONDS}s)`);
 console.log(`  one moderation round trip: from wrk p50 ${f(roundTrip.p50)} ms; from a Bun fetch client (as the gateway makes it) median ${f(bunTrip)} ms`);
-for (const [label, suffix, path] of [["non-stream", "", "/v1/chat/completions"], ["stream 50 chunks", "-stream", "/v1/chat/completions?chunks=50"]] as const) {
+for (const [label, suffix, path] of [
+  ["non-stream", "", "/v1/chat/completions"],
+  ["stream 50 chunks", "-stream", "/v1/chat/completions?chunks=50"],
+] as const) {
   const plain = await best(gateway.url + path, `plain${suffix}.json`);
   for (const model of ["input", "both"]) {
     const on = await best(gateway.url + path, `${model}${suffix}.json`);
     const added = on.p50 - plain.p50;
     const checks = model === "input" ? 1 : 2;
-    console.log(`  ${label.padEnd(16)} ${model === "input" ? "input only    " : "input + output"}: p50 ${f(plain.p50)} → ${f(on.p50)} ms, added ${f(added)} ms per ${checks} check(s) = ${(added / checks / bunTrip).toFixed(2)} × a Bun round trip each; p99 ${f(plain.p99)} → ${f(on.p99)} ms; errors ${on.errors}`);
+    console.log(
+      `  ${label.padEnd(16)} ${model === "input" ? "input only    " : "input + output"}: p50 ${f(plain.p50)} → ${f(on.p50)} ms, added ${f(added)} ms per ${checks} check(s) = ${(added / checks / bunTrip).toFixed(2)} × a Bun round trip each; p99 ${f(plain.p99)} → ${f(on.p99)} ms; errors ${on.errors}`,
+    );
   }
 }
 await gateway.stop();

@@ -4,10 +4,18 @@
 import { LazyBody, newRequestContext, type LLMRequest } from "../../src/core";
 import { Rule, firstMatch, ruleData } from "../../src/engines";
 
-const body = { model: "bench-rules", max_tokens: 256, metadata: { tier: "gold" }, messages: [{ role: "user", content: "Hello, how are you today? ".repeat(20) }] };
+const body = {
+  model: "bench-rules",
+  max_tokens: 256,
+  metadata: { tier: "gold" },
+  messages: [{ role: "user", content: "Hello, how are you today? ".repeat(20) }],
+};
 const request = (): LLMRequest => ({
-  format: "openai.chat", path: "/v1/chat/completions", headers: new Headers({ "content-type": "application/json", "x-tenant": "acme" }),
-  body: LazyBody.fromBytes(new TextEncoder().encode(JSON.stringify(body))), signal: new AbortController().signal,
+  format: "openai.chat",
+  path: "/v1/chat/completions",
+  headers: new Headers({ "content-type": "application/json", "x-tenant": "acme" }),
+  body: LazyBody.fromBytes(new TextEncoder().encode(JSON.stringify(body))),
+  signal: new AbortController().signal,
   ctx: { ...newRequestContext("r", 0), route: { model: body.model } },
 });
 /** Rule expressions of the kinds people write, numbered so that none of them matches the benchmark request. */
@@ -30,11 +38,20 @@ if (import.meta.main) {
   }
   const N = 50_000;
   // each iteration is a new request: the body is parsed once and the features computed once, as in the gateway
-  const perChain = bench(N, () => { firstMatch(chain, ruleData(request())); });
-  const perRequestSetup = bench(N, () => { const r = request(); r.body.json(); });
+  const perChain = bench(N, () => {
+    firstMatch(chain, ruleData(request()));
+  });
+  const perRequestSetup = bench(N, () => {
+    const r = request();
+    r.body.json();
+  });
   const one = new Rule({ name: "one", match: `RawReq.metadata.tier == "gold" and Features.promptTextLen > 10` });
   const data = ruleData(request());
-  const perRule = bench(N * 10, () => { one.matches(data); });
-  console.log(`20-rule chain per request: ${((perChain - perRequestSetup) / 1000).toFixed(2)} µs (${((perChain - perRequestSetup) / 20).toFixed(0)} ns per rule, body parse excluded)`);
+  const perRule = bench(N * 10, () => {
+    one.matches(data);
+  });
+  console.log(
+    `20-rule chain per request: ${((perChain - perRequestSetup) / 1000).toFixed(2)} µs (${((perChain - perRequestSetup) / 20).toFixed(0)} ns per rule, body parse excluded)`,
+  );
   console.log(`one rule on a warm request: ${perRule.toFixed(0)} ns`);
 }

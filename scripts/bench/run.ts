@@ -46,10 +46,17 @@ for (const [name, body] of Object.entries(bodies)) writeFileSync(join(dir, `${na
 
 /** A model with 20 rules (19 that do not match, of the kinds people write, then one that tags) over 3 backends. */
 function rulesModel(url: string): string {
-  const rules = Array.from({ length: 19 }, (_, i) => `      - name: r${i}\n        match: ${JSON.stringify(RULE_KINDS[i % RULE_KINDS.length]!(i))}\n        deny: { reason_text: "no", http_status_code: 403 }`);
+  const rules = Array.from(
+    { length: 19 },
+    (_, i) =>
+      `      - name: r${i}\n        match: ${JSON.stringify(RULE_KINDS[i % RULE_KINDS.length]!(i))}\n        deny: { reason_text: "no", http_status_code: 403 }`,
+  );
   rules.push(`      - name: gold\n        match: ${JSON.stringify(`RawReq.metadata.tier == "gold"`)}\n        add_tags: [gold]`);
-  return `  bench-rules:\n    default_rules:\n${rules.join("\n")}\n    backends:\n` +
-    ["a", "b", "c"].map((n) => `      default:1:${n}: { base_url: "${url}" }`).join("\n") + "\n";
+  return (
+    `  bench-rules:\n    default_rules:\n${rules.join("\n")}\n    backends:\n` +
+    ["a", "b", "c"].map((n) => `      default:1:${n}: { base_url: "${url}" }`).join("\n") +
+    "\n"
+  );
 }
 
 /** A Claude-Code-shaped request of about `size` bytes (model first, a long message history). */
@@ -57,32 +64,54 @@ function bigConversation(size: number): object {
   const messages: object[] = [];
   const body = { model: "bench", max_tokens: 4096, messages };
   for (let i = 0; JSON.stringify(body).length < size; i++) {
-    messages.push({ role: i % 2 ? "assistant" : "user", content: `Step ${i}: read src/file${i}.ts and explain ${"function f(x) { return x * 2 } // code\n".repeat(20)}` });
+    messages.push({
+      role: i % 2 ? "assistant" : "user",
+      content: `Step ${i}: read src/file${i}.ts and explain ${"function f(x) { return x * 2 } // code\n".repeat(20)}`,
+    });
   }
   return body;
 }
 
 /** A load scenario; the gateway may be driven with its own path and body (a converted route against the bare proxy's plain one). */
-interface Scenario { name: string; path: string; body: string; conns: number[]; gwPath?: string; gwBody?: string; redis?: boolean }
+interface Scenario {
+  name: string;
+  path: string;
+  body: string;
+  conns: number[];
+  gwPath?: string;
+  gwBody?: string;
+  redis?: boolean;
+}
 const SCENARIOS: Scenario[] = [
   { name: "non-stream", path: "/v1/chat/completions", body: "small", conns: [1, 16, 64] },
   { name: "stream 50 chunks", path: "/v1/chat/completions?chunks=50", body: "stream", conns: [1, 16, 64] },
   { name: "200 KB body", path: "/v1/chat/completions", body: "big", conns: [16] },
   { name: "paced stream 20×5ms", path: "/v1/chat/completions?chunks=20&pace=5", body: "stream", conns: [16] },
   { name: "20 rules, 3 backends", path: "/v1/chat/completions", body: "rules", conns: [16, 64] },
-  { name: "converted stream 50 ch.", path: "/v1/chat/completions?chunks=50", body: "stream", conns: [16, 64], gwPath: "/v1/messages", gwBody: "anthropicStream" },
+  {
+    name: "converted stream 50 ch.",
+    path: "/v1/chat/completions?chunks=50",
+    body: "stream",
+    conns: [16, 64],
+    gwPath: "/v1/messages",
+    gwBody: "anthropicStream",
+  },
   { name: "limits rpm+tpm, memory", path: "/v1/chat/completions", body: "small", conns: [16, 64], gwBody: "limited" },
   { name: "limits rpm+tpm, Redis", path: "/v1/chat/completions", body: "small", conns: [16, 64], gwBody: "limited", redis: true },
 ];
 
 const config = join(dir, "bench.yaml");
 const upstream = await startServerProc([process.execPath, join(import.meta.dir, "upstream.ts"), "0"]);
-const models = `models:\n  bench:\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n` +
+const models =
+  `models:\n  bench:\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n` +
   `  bench-conv:\n    backends:\n      default:1: { base_url: "${upstream.url}", convert_to_messages: from_chat }\n` +
   `  bench-lim:\n    default_org_limits: { rpm: 100000000, tpm: 1000000000 }\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n${rulesModel(upstream.url)}`;
 writeFileSync(config, `server: { max_body_bytes: 8388608 }\n${models}`);
 const redisConfig = join(dir, "bench-redis.yaml");
-writeFileSync(redisConfig, `server: { max_body_bytes: 8388608, redis_url: "${process.env.REDIS_URL || "redis://127.0.0.1:6379"}", redis_key_prefix: "octollm-bench-${Date.now()}:" }\n${models}`);
+writeFileSync(
+  redisConfig,
+  `server: { max_body_bytes: 8388608, redis_url: "${process.env.REDIS_URL || "redis://127.0.0.1:6379"}", redis_key_prefix: "octollm-bench-${Date.now()}:" }\n${models}`,
+);
 const bare = await startServerProc([process.execPath, join(import.meta.dir, "bare-proxy.ts"), "0", upstream.url]);
 const bareJs = await startServerProc([process.execPath, join(import.meta.dir, "bare-proxy.ts"), "0", upstream.url, "js"]);
 const gateway = await startServerProc([binary, "serve", "-c", config, "--port", "0"], "stderr", { REDIS_URL: "" });
@@ -100,7 +129,9 @@ const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "-");
 
 const rows: object[] = [];
 console.log(`octollm benchmark: ${SECONDS}s per run, ${ROUNDS} round(s), wrk -t1; bun ${Bun.version}; ${new Date().toISOString()}`);
-console.log("scenario               c   direct rps  bare rps  js rps   gw rps   gw/bare  gw/js  p50 bare/gw ms   p99 bare/gw ms   added p99 bare/gw ms  cpu µs/req bare/gw  errors");
+console.log(
+  "scenario               c   direct rps  bare rps  js rps   gw rps   gw/bare  gw/js  p50 bare/gw ms   p99 bare/gw ms   added p99 bare/gw ms  cpu µs/req bare/gw  errors",
+);
 for (const s of SCENARIOS.filter((x) => !only || x.name.includes(only) || x.name === "non-stream")) {
   const bodyFile = join(dir, `${s.body}.json`);
   const gwFile = join(dir, `${s.gwBody ?? s.body}.json`);
@@ -110,19 +141,29 @@ for (const s of SCENARIOS.filter((x) => !only || x.name.includes(only) || x.name
     await runWrk(gw.url + gwPath, gwFile, c, 1, dir); // warm-up
     await runWrk(bare.url + s.path, bodyFile, c, 1, dir);
     const direct = await runWrk(upstream.url + s.path, bodyFile, c, SECONDS, dir);
-    const b: LoadResult[] = [], j: LoadResult[] = [], g: LoadResult[] = [];
+    const b: LoadResult[] = [],
+      j: LoadResult[] = [],
+      g: LoadResult[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       b.push(await runWrk(bare.url + s.path, bodyFile, c, SECONDS, dir, bare.proc.pid));
       j.push(await runWrk(bareJs.url + s.path, bodyFile, c, SECONDS, dir, bareJs.proc.pid));
       g.push(await runWrk(gw.url + gwPath, gwFile, c, SECONDS, dir, gw.proc.pid));
     }
-    const B = avg(b), J = avg(j), G = avg(g);
-    const ratio = G.rps / B.rps, ratioJs = G.rps / J.rps;
-    const addB = B.p99 - direct.p99, addG = G.p99 - direct.p99;
+    const B = avg(b),
+      J = avg(j),
+      G = avg(g);
+    const ratio = G.rps / B.rps,
+      ratioJs = G.rps / J.rps;
+    const addB = B.p99 - direct.p99,
+      addG = G.p99 - direct.p99;
     rows.push({ scenario: s.name, c, direct, bare: B, bareJs: J, gateway: G, ratio, ratioJs, addedP99: { bare: addB, gateway: addG } });
     console.log(
       `${s.name.padEnd(22)} ${String(c).padStart(2)}  ${f(direct.rps, 0).padStart(10)} ${f(B.rps, 0).padStart(9)} ${f(J.rps, 0).padStart(7)} ${f(G.rps, 0).padStart(7)}   ${f(ratio).padStart(6)} ${f(ratioJs).padStart(6)}  ` +
-      `${f(B.p50)}/${f(G.p50)}`.padStart(15) + `${f(B.p99)}/${f(G.p99)}`.padStart(17) + `${f(addB)}/${f(addG)}`.padStart(22) + `${f(B.cpuUs, 1)}/${f(G.cpuUs, 1)}`.padStart(20) + `  ${B.errors + G.errors + direct.errors}`,
+        `${f(B.p50)}/${f(G.p50)}`.padStart(15) +
+        `${f(B.p99)}/${f(G.p99)}`.padStart(17) +
+        `${f(addB)}/${f(addG)}`.padStart(22) +
+        `${f(B.cpuUs, 1)}/${f(G.cpuUs, 1)}`.padStart(20) +
+        `  ${B.errors + G.errors + direct.errors}`,
     );
   }
 }
@@ -140,22 +181,31 @@ for (const store of ["memory", "Redis"]) {
 }
 
 const rss = await measureRss(binary, config, bodies);
-console.log(`RSS after 10k requests: ${f(rss.after10k, 1)} MiB; after 100k: ${f(rss.after100k, 1)} MiB (growth ${f((rss.after100k / rss.after10k - 1) * 100, 1)}%)`);
+console.log(
+  `RSS after 10k requests: ${f(rss.after10k, 1)} MiB; after 100k: ${f(rss.after100k, 1)} MiB (growth ${f((rss.after100k / rss.after10k - 1) * 100, 1)}%)`,
+);
 const startup = await measureStartup(binary, dir);
 console.log(`start-up to first answered request: median ${f(startup.median, 1)} ms (min ${f(startup.min, 1)}, max ${f(startup.max, 1)}, ${startup.runs} runs)`);
 const soak = await soakHostile(binary, upstream.url, dir, quick ? 10_000 : 40_000);
-console.log(`hostile soak, ${soak.requests} requests (1 in 4 hostile, 1 in 4 a stream dropped halfway): ok ${soak.ok}, refused ${soak.refused}, other ${soak.other}; ` +
-  `RSS ${soak.before.rssMiB} → ${soak.after.rssMiB} MiB, open files ${soak.before.openFiles} → ${soak.after.openFiles}`);
+console.log(
+  `hostile soak, ${soak.requests} requests (1 in 4 hostile, 1 in 4 a stream dropped halfway): ok ${soak.ok}, refused ${soak.refused}, other ${soak.other}; ` +
+    `RSS ${soak.before.rssMiB} → ${soak.after.rssMiB} MiB, open files ${soak.before.openFiles} → ${soak.after.openFiles}`,
+);
 const reload = await reloadUnderLoad(binary, dir, quick ? 5 : 10);
-console.log(`reload under load, ${reload.seconds} s, file rewritten in place ${reload.rewrites} times: ok ${reload.ok}, 404 ${reload.notFound}, other ${reload.other}; ` +
-  `RSS ${reload.before.rssMiB} → ${reload.after.rssMiB} MiB, open files ${reload.before.openFiles} → ${reload.after.openFiles}`);
+console.log(
+  `reload under load, ${reload.seconds} s, file rewritten in place ${reload.rewrites} times: ok ${reload.ok}, 404 ${reload.notFound}, other ${reload.other}; ` +
+    `RSS ${reload.before.rssMiB} → ${reload.after.rssMiB} MiB, open files ${reload.before.openFiles} → ${reload.after.openFiles}`,
+);
 await upstream.stop();
 for (const micro of ["rules.ts", "convert.ts"]) console.log((await $`${process.execPath} ${join(import.meta.dir, micro)}`.text()).trim());
 if (!only || "moderation".includes(only)) console.log((await $`${process.execPath} ${join(import.meta.dir, "moderation.ts")} ${binary}`.text()).trim());
 
 const out = join(root, ".bench");
 await $`mkdir -p ${out}`;
-writeFileSync(join(out, "results.json"), JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, rows, rss, startup, soak, reload }, null, 2));
+writeFileSync(
+  join(out, "results.json"),
+  JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, rows, rss, startup, soak, reload }, null, 2),
+);
 console.log(`results: ${join(out, "results.json")}`);
 process.exit(0);
 // keep the type of ServerProc referenced for readers of this file

@@ -5,7 +5,8 @@ import { startServerProc } from "./procs";
 
 /** Sends `count` requests at concurrency `conc`, alternating the given bodies. */
 async function drive(url: string, bodies: string[], count: number, conc: number): Promise<number> {
-  let next = 0, failed = 0;
+  let next = 0,
+    failed = 0;
   const worker = async () => {
     while (next < count) {
       const body = bodies[next++ % bodies.length]!;

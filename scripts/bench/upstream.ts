@@ -4,12 +4,20 @@ export {};
 const port = Number(process.argv[2] ?? 0);
 const encoder = new TextEncoder();
 const BODY = JSON.stringify({
-  id: "chatcmpl-bench", object: "chat.completion", created: 1700000000, model: "bench",
+  id: "chatcmpl-bench",
+  object: "chat.completion",
+  created: 1700000000,
+  model: "bench",
   choices: [{ index: 0, message: { role: "assistant", content: "The quick brown fox jumps over the lazy dog. ".repeat(4) }, finish_reason: "stop" }],
   usage: { prompt_tokens: 20, completion_tokens: 40, total_tokens: 60 },
 });
-const chunk = (i: number) => encoder.encode(`data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"bench","choices":[{"index":0,"delta":{"content":"token${i} "},"finish_reason":null}]}\n\n`);
-const DONE = encoder.encode(`data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"bench","choices":[],"usage":{"prompt_tokens":20,"completion_tokens":50,"total_tokens":70}}\n\ndata: [DONE]\n\n`);
+const chunk = (i: number) =>
+  encoder.encode(
+    `data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"bench","choices":[{"index":0,"delta":{"content":"token${i} "},"finish_reason":null}]}\n\n`,
+  );
+const DONE = encoder.encode(
+  `data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"bench","choices":[],"usage":{"prompt_tokens":20,"completion_tokens":50,"total_tokens":70}}\n\ndata: [DONE]\n\n`,
+);
 const CHUNKS = Array.from({ length: 1000 }, (_, i) => chunk(i));
 
 const server = Bun.serve({
@@ -25,21 +33,33 @@ const server = Bun.serve({
     const pace = Number(q.get("pace") ?? 0);
     if (pace === 0) {
       // all chunks at once, as separate writes
-      return new Response(new ReadableStream({ type: "direct", async pull(ctrl) {
-        for (let i = 0; i < n; i++) ctrl.write(CHUNKS[i]!);
-        ctrl.write(DONE);
-        ctrl.close();
-      } }), { headers: { "content-type": "text/event-stream" } });
+      return new Response(
+        new ReadableStream({
+          type: "direct",
+          async pull(ctrl) {
+            for (let i = 0; i < n; i++) ctrl.write(CHUNKS[i]!);
+            ctrl.write(DONE);
+            ctrl.close();
+          },
+        }),
+        { headers: { "content-type": "text/event-stream" } },
+      );
     }
-    return new Response(new ReadableStream({ type: "direct", async pull(ctrl) {
-      for (let i = 0; i < n; i++) {
-        ctrl.write(CHUNKS[i]!);
-        await ctrl.flush();
-        await Bun.sleep(pace);
-      }
-      ctrl.write(DONE);
-      ctrl.close();
-    } }), { headers: { "content-type": "text/event-stream" } });
+    return new Response(
+      new ReadableStream({
+        type: "direct",
+        async pull(ctrl) {
+          for (let i = 0; i < n; i++) {
+            ctrl.write(CHUNKS[i]!);
+            await ctrl.flush();
+            await Bun.sleep(pace);
+          }
+          ctrl.write(DONE);
+          ctrl.close();
+        },
+      }),
+      { headers: { "content-type": "text/event-stream" } },
+    );
   },
 });
 console.log(`listening on ${server.url}`);

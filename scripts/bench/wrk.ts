@@ -32,7 +32,10 @@ function ms(value: string, unit: string): number {
 /** Runs wrk with a POST body from `bodyFile` at `connections` for `seconds`. */
 export async function runWrk(url: string, bodyFile: string, connections: number, seconds: number, dir: string, pid?: number): Promise<LoadResult> {
   const script = join(dir, "post.lua");
-  writeFileSync(script, `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nlocal f = io.open("${bodyFile}", "rb")\nwrk.body = f:read("*a")\nf:close()\n`);
+  writeFileSync(
+    script,
+    `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nlocal f = io.open("${bodyFile}", "rb")\nwrk.body = f:read("*a")\nf:close()\n`,
+  );
   const t0 = cpuTicks(pid);
   const out = await $`wrk -t1 -c${connections} -d${seconds}s --latency -s ${script} ${url}`.quiet().nothrow().text();
   const ticks = cpuTicks(pid) - t0;

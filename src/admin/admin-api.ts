@@ -2,11 +2,11 @@
 // replace a model's backends and weights. Each write is one transaction that is validated as a whole config
 // before it commits, so a bad change is refused with its problems and nothing is stored; a good one bumps
 // the version, which every instance picks up (LISTEN/NOTIFY or polling).
-import { keyCheck, readBody } from "../server";
-import { hashApiKey, newApiKey } from "../engines";
+import { keyCheck } from "../server";
 import { formatProblem, loadConfigValue } from "../config/load";
 import type { DbConfigSource } from "../config/db/source";
-import { hintOf, insertKey, readConfig, replaceModelBackends, writeConfig } from "../config/db/repository";
+import { readConfig, writeConfig } from "../config/db/repository";
+import { AdminError, adminRoutes, json } from "./admin-routes";
 import { AuthThrottle } from "./auth-throttle";
 
 /** What the admin API needs. */
@@ -24,15 +24,6 @@ export interface AdminOptions {
 /** The admin handler: a request and, when served by Bun, its server (for the client's address). */
 export type AdminHandler = (req: Request, server?: { requestIP(req: Request): { address: string } | null }) => Promise<Response>;
 
-/** A refused write: an HTTP status and a message (and the config problems, when validation refused it). */
-class AdminError extends Error {
-  constructor(readonly status: number, message: string, readonly problems?: string[]) {
-    super(message);
-  }
-}
-
-const json = (status: number, body: unknown) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
-
 /** The handler of every /admin path. */
 export function adminHandler(opts: AdminOptions): AdminHandler {
   const throttle = opts.throttle ?? new AuthThrottle();
@@ -44,64 +35,28 @@ export function adminHandler(opts: AdminOptions): AdminHandler {
     const version = await writeConfig(db, async (tx) => {
       await change(tx);
       const result = loadConfigValue(await readConfig(tx), opts.env ?? process.env);
-      if (!result.ok) throw new AdminError(400, "the change would make the config invalid; nothing was stored", result.problems.map((p) => formatProblem("config", p)));
+      if (!result.ok)
+        throw new AdminError(
+          400,
+          "the change would make the config invalid; nothing was stored",
+          result.problems.map((p) => formatProblem("config", p)),
+        );
     });
     opts.onWrite?.(version);
     return version;
   };
 
-  const routes: [string, RegExp, (req: Request, m: RegExpExecArray) => Promise<Response>][] = [
-    ["GET", /^\/admin\/config$/, async () => json(200, { version: await opts.source.version(), config: await readConfig(db.sql) })],
-    ["GET", /^\/admin\/keys$/, async () => {
-      const rows = await db.sql.unsafe(`SELECT key_hash, org, user_name, hint, created_at FROM octollm_api_keys WHERE revoked_at IS NULL ORDER BY org, user_name`);
-      return json(200, { keys: rows.map((r: Record<string, string>) => ({ id: keyId(r.key_hash!), org: r.org, user: r.user_name, hint: r.hint, created_at: r.created_at })) });
-    }],
-    ["POST", /^\/admin\/keys$/, async (req) => {
-      const body = await bodyOf(req);
-      const org = nameField(body, "org"), user = nameField(body, "user");
-      const key = newApiKey();
-      const hash = hashApiKey(key);
-      const version = await write(async (tx) => {
-        const taken = await tx.unsafe(`SELECT 1 FROM octollm_api_keys WHERE org = $1 AND user_name = $2 AND revoked_at IS NULL`, [org, user]);
-        if (taken.length) throw new AdminError(409, `${org}/${user} already has a key; revoke it first`);
-        await insertKey(tx, org, user, hash, hintOf(key), new Date().toISOString());
-      });
-      return json(201, { id: keyId(hash), org, user, key, version, note: "the key is shown once; only its hash is stored" });
-    }],
-    ["DELETE", /^\/admin\/keys\/([0-9a-f]{8,64})$/, async (_req, m) => {
-      let revoked: Record<string, string> | undefined;
-      const version = await write(async (tx) => {
-        const rows = await tx.unsafe(`SELECT key_hash, org, user_name FROM octollm_api_keys WHERE revoked_at IS NULL AND key_hash LIKE $1`, [`sha256:${m[1]}%`]);
-        if (rows.length === 0) throw new AdminError(404, `no active key with id ${m[1]}`);
-        if (rows.length > 1) throw new AdminError(409, `id ${m[1]} matches ${rows.length} keys; give more of it`);
-        revoked = rows[0];
-        await tx.unsafe(`UPDATE octollm_api_keys SET revoked_at = $1 WHERE key_hash = $2`, [new Date().toISOString(), revoked!.key_hash]);
-      });
-      return json(200, { revoked: keyId(revoked!.key_hash!), org: revoked!.org, user: revoked!.user_name, version });
-    }],
-    ["GET", /^\/admin\/models$/, async () => {
-      const config = await readConfig(db.sql);
-      return json(200, { models: Object.fromEntries(Object.entries<Record<string, unknown>>(config.models).map(([name, def]) => [name, { backends: def.backends }])) });
-    }],
-    ["PUT", /^\/admin\/models\/([^/]+)\/backends$/, async (req, m) => {
-      const model = pathName(m[1]!);
-      const body = await bodyOf(req);
-      if (!body.backends || typeof body.backends !== "object" || Array.isArray(body.backends)) throw new AdminError(400, `expected {"backends": {"default:<weight>": {...}, ...}}`);
-      const version = await write(async (tx) => {
-        const known = await tx.unsafe(`SELECT 1 FROM octollm_models WHERE name = $1`, [model]);
-        if (known.length === 0) throw new AdminError(404, `unknown model ${model}`);
-        await replaceModelBackends(tx, model, body.backends);
-      });
-      return json(200, { model, version });
-    }],
-  ];
+  const routes = adminRoutes({ db, source: opts.source, write });
 
   return async (req, server) => {
     const address = server?.requestIP(req)?.address ?? "unknown";
     const wait = throttle.blockedFor(address);
     if (wait > 0) {
       const retry = String(Math.ceil(wait / 1000));
-      return Response.json({ error: { type: "rate_limit_error", message: "too many failed admin authentications from this address; try again later" } }, { status: 429, headers: { "retry-after": retry, "cache-control": "no-store" } });
+      return Response.json(
+        { error: { type: "rate_limit_error", message: "too many failed admin authentications from this address; try again later" } },
+        { status: 429, headers: { "retry-after": retry, "cache-control": "no-store" } },
+      );
     }
     if (!authorized(req)) {
       throttle.failed(address);
@@ -118,47 +73,9 @@ export function adminHandler(opts: AdminOptions): AdminHandler {
     try {
       return await route[2](req, route[1].exec(path)!);
     } catch (err) {
-      if (err instanceof AdminError) return json(err.status, { error: { type: "invalid_request", message: err.message, ...(err.problems ? { problems: err.problems } : {}) } });
+      if (err instanceof AdminError)
+        return json(err.status, { error: { type: "invalid_request", message: err.message, ...(err.problems ? { problems: err.problems } : {}) } });
       return json(503, { error: { type: "database_error", message: `the config database failed: ${(err as Error).message}` } });
     }
   };
-}
-
-/** A name from the path, percent-decoded; a malformed escape is the client's mistake (400). */
-function pathName(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw new AdminError(400, "the path holds a malformed percent escape");
-  }
-}
-
-/** A key's public id: the start of its hash. */
-function keyId(hash: string): string {
-  return hash.slice("sha256:".length, "sha256:".length + 16);
-}
-
-/** Largest admin request body (a model's backends are a few KB). */
-const MAX_ADMIN_BODY = 1 << 20;
-
-async function bodyOf(req: Request): Promise<Record<string, any>> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readBody(req, MAX_ADMIN_BODY, 10_000);
-  } catch (err) {
-    throw new AdminError((err as { status?: number }).status ?? 400, (err as Error).message);
-  }
-  try {
-    const body = JSON.parse(new TextDecoder().decode(bytes));
-    if (body && typeof body === "object" && !Array.isArray(body)) return body;
-  } catch {
-    // reported below
-  }
-  throw new AdminError(400, "the body must be a JSON object");
-}
-
-function nameField(body: Record<string, unknown>, field: string): string {
-  const value = body[field];
-  if (typeof value !== "string" || !/^[A-Za-z0-9_.@-]{1,128}$/.test(value)) throw new AdminError(400, `"${field}" must be a name of letters, digits, _ . @ or - (at most 128)`);
-  return value;
 }

@@ -55,7 +55,11 @@ export class AuthThrottle {
       entry.logged = true;
       this.logger.warn("admin API: failed authentication", { address, window_ms: this.windowMs, max_failures: this.max });
     } else if (entry.count === this.max) {
-      this.logger.warn("admin API: address refused after repeated failed authentications", { address, failures: entry.count, retry_after_ms: entry.resetAt - now });
+      this.logger.warn("admin API: address refused after repeated failed authentications", {
+        address,
+        failures: entry.count,
+        retry_after_ms: entry.resetAt - now,
+      });
     }
   }
 

@@ -33,7 +33,9 @@ const importCommand = defineCommand({
     await db.close();
     const orgs: Record<string, Record<string, unknown>> = raw.orgs ?? raw.users ?? {};
     const keys = Object.values(orgs).reduce((n, org) => n + Object.keys(org.api_keys ?? {}).length, 0);
-    console.log(`imported ${args.file} into ${db.label}: ${Object.keys(raw.models ?? {}).length} models, ${Object.keys(orgs).length} orgs, ${keys} API keys (hashed); version ${version}${loaded.ok ? "" : " (NOT valid here: run octollm validate --db)"}`);
+    console.log(
+      `imported ${args.file} into ${db.label}: ${Object.keys(raw.models ?? {}).length} models, ${Object.keys(orgs).length} orgs, ${keys} API keys (hashed); version ${version}${loaded.ok ? "" : " (NOT valid here: run octollm validate --db)"}`,
+    );
   },
 });
 

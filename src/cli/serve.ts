@@ -50,7 +50,11 @@ interface ServeArgs {
 async function sourceOf(args: ServeArgs): Promise<GatewaySource> {
   if (args["config-db"]) return { database: args["config-db"] };
   const result = await loadConfigFile(args.config);
-  if (!result.ok) fail(result.problems.map((p) => formatProblem(args.config, p)), `refusing to start: ${result.problems.length} problem(s) in ${args.config}`);
+  if (!result.ok)
+    fail(
+      result.problems.map((p) => formatProblem(args.config, p)),
+      `refusing to start: ${result.problems.length} problem(s) in ${args.config}`,
+    );
   if (result.config.server.config_db === undefined) return { file: args.config, watch: args.watch };
   const { config_db: _, ...rest } = parseYaml(await Bun.file(args.config).text())?.server ?? {};
   return { database: result.config.server.config_db, serverOverrides: rest as ServerOverrides }; // the file's server settings win
@@ -80,7 +84,11 @@ function serve(args: ServeArgs, gateway: Gateway): void {
     }
     stopping = true;
     process.off("SIGHUP", onHup);
-    log.info("shutting down: new connections are refused; answers in flight may finish", { signal, grace_ms: settings.shutdown_grace_ms, streams_in_flight: gateway.metrics?.streamsInFlight });
+    log.info("shutting down: new connections are refused; answers in flight may finish", {
+      signal,
+      grace_ms: settings.shutdown_grace_ms,
+      streams_in_flight: gateway.metrics?.streamsInFlight,
+    });
     const drained = await gateway.shutdown();
     log.info("stopped", { drained });
     process.exit(0);
@@ -96,7 +104,8 @@ function serve(args: ServeArgs, gateway: Gateway): void {
  * gateway keeps serving: one bad request or backend must never take every other request down with it.
  */
 function guardProcess(log: Logger): void {
-  let last = 0, suppressed = 0;
+  let last = 0,
+    suppressed = 0;
   const report = (kind: string) => (err: unknown) => {
     const now = Date.now();
     if (now - last < 1000) return void suppressed++;

@@ -1,8 +1,24 @@
 // Builds the engine tree from a validated config. Engines never build their children; this does.
 import { log, type Engine, type Logger } from "../core";
 import {
-  AccessPolicy, ApiKeys, AuthEngine, BalancerEngine, CircuitBreaker, HttpUpstreamEngine, MockEngine, ModelEngine, ModelRouterEngine,
-  ChatFromMessagesEngine, MessagesFromChatEngine, RewriteEngine, Rule, ThinkingFilterEngine, mergePolicies, type Backend, type FailoverOptions, type RuleConfig,
+  AccessPolicy,
+  ApiKeys,
+  AuthEngine,
+  BalancerEngine,
+  CircuitBreaker,
+  HttpUpstreamEngine,
+  MockEngine,
+  ModelEngine,
+  ModelRouterEngine,
+  ChatFromMessagesEngine,
+  MessagesFromChatEngine,
+  RewriteEngine,
+  Rule,
+  ThinkingFilterEngine,
+  mergePolicies,
+  type Backend,
+  type FailoverOptions,
+  type RuleConfig,
 } from "../engines";
 import type { BackendProfile } from "../convert";
 import { Limiter, MemoryLimitStore, RedisLimitStore, type LimitStore, type ModelLimits, type ModerationPolicy } from "../engines";
@@ -35,7 +51,8 @@ export function upstreamKey(b: BackendConfig, env: Record<string, string | undef
 
 /** Which HTTP backends (model/backend) send no key because theirs resolved empty, and which send OCTOLLM_API_KEY. */
 export function upstreamKeyUse(config: Config, env: Record<string, string | undefined>): { empty: string[]; fallback: string[] } {
-  const empty: string[] = [], fallback: string[] = [];
+  const empty: string[] = [],
+    fallback: string[] = [];
   for (const [model, def] of Object.entries(config.models)) {
     for (const [name, own] of Object.entries(def.backends)) {
       const b = resolveBackend(own, config.backends);
@@ -71,10 +88,22 @@ export function buildBackend(b: BackendConfig, env: Record<string, string | unde
 /** A profile from config keys (snake_case) to the converters' fields. */
 export function profileFromConfig(p: ProfileConfig = {}): Partial<BackendProfile> {
   const out: Partial<BackendProfile> = {
-    maxTokensField: p.max_tokens_field, maxOutputTokens: p.max_output_tokens, streamUsage: p.stream_usage, reasoningParam: p.reasoning_param,
-    reasoningHistory: p.reasoning_history, thinkTags: p.think_tags, vision: p.vision, pdf: p.pdf, toolNameMax: p.tool_name_max,
-    assistantNullContent: p.assistant_null_content, parallelToolCallsParam: p.parallel_tool_calls_param, topK: p.top_k,
-    fixedTemperature: p.fixed_temperature, maxStop: p.max_stop, safetyIdentifier: p.safety_identifier, toolStreaming: p.tool_streaming,
+    maxTokensField: p.max_tokens_field,
+    maxOutputTokens: p.max_output_tokens,
+    streamUsage: p.stream_usage,
+    reasoningParam: p.reasoning_param,
+    reasoningHistory: p.reasoning_history,
+    thinkTags: p.think_tags,
+    vision: p.vision,
+    pdf: p.pdf,
+    toolNameMax: p.tool_name_max,
+    assistantNullContent: p.assistant_null_content,
+    parallelToolCallsParam: p.parallel_tool_calls_param,
+    topK: p.top_k,
+    fixedTemperature: p.fixed_temperature,
+    maxStop: p.max_stop,
+    safetyIdentifier: p.safety_identifier,
+    toolStreaming: p.tool_streaming,
     pingIntervalMs: p.ping_interval_ms,
   };
   for (const k of Object.keys(out) as (keyof BackendProfile)[]) if (out[k] === undefined) delete out[k];
@@ -114,8 +143,10 @@ function compileRules(rules: RuleConfig[], backends: Map<string, Backend>, failo
 /** True when any limit is configured anywhere. */
 export function hasLimits(config: Config): boolean {
   const rulesHave = (rules: RuleConfig[]) => rules.some((r) => r.rule_limits && Object.keys(r.rule_limits).some((k) => k !== "deny_when_exceeding"));
-  return Object.values(config.models).some((m) => m.default_org_limits || rulesHave(m.default_rules))
-    || Object.values(config.users).some((o) => o.key_limits || Object.values(o.models).some((e) => e?.org_limits || rulesHave(e?.rules ?? [])));
+  return (
+    Object.values(config.models).some((m) => m.default_org_limits || rulesHave(m.default_rules)) ||
+    Object.values(config.users).some((o) => o.key_limits || Object.values(o.models).some((e) => e?.org_limits || rulesHave(e?.rules ?? [])))
+  );
 }
 
 /** The counters a config's limits use: Redis (server.redis_url, else env REDIS_URL) or this process's memory. */
@@ -179,15 +210,18 @@ export function buildGateway(config: Config, env: Record<string, string | undefi
       const rules = def.models[name]?.rules ?? [];
       if (rules.length) orgRules.set(org, compileRules(rules, backends, failover, `${name}:${org}`, logger));
     }
-    models.set(name, new ModelEngine({
+    models.set(
       name,
-      access: new AccessPolicy(model.access, orgs),
-      orgRules,
-      defaultRules: compileRules(model.default_rules, backends, failover, `${name}:*`, logger),
-      pool: new BalancerEngine(pool, failover),
-      limits: limiter && modelLimits(config, name, limiter),
-      moderation: moderationFor(config, name),
-    }));
+      new ModelEngine({
+        name,
+        access: new AccessPolicy(model.access, orgs),
+        orgRules,
+        defaultRules: compileRules(model.default_rules, backends, failover, `${name}:*`, logger),
+        pool: new BalancerEngine(pool, failover),
+        limits: limiter && modelLimits(config, name, limiter),
+        moderation: moderationFor(config, name),
+      }),
+    );
   }
   const keys = new ApiKeys(Object.fromEntries(Object.entries(config.users).map(([org, def]) => [org, def.api_keys])));
   return {

@@ -16,8 +16,15 @@ type Path = (string | number)[];
 /** Reports a problem at a path; `atKey` points at the key itself rather than its value. */
 type Report = (path: Path, message: string, atKey?: boolean) => void;
 
-interface RewriteLike { set_keys?: Record<string, unknown>; set_keys_by_expr?: Record<string, string>; remove_keys?: string[] }
-interface RuleLike { match?: string; forward_weights?: Record<string, number> }
+interface RewriteLike {
+  set_keys?: Record<string, unknown>;
+  set_keys_by_expr?: Record<string, string>;
+  remove_keys?: string[];
+}
+interface RuleLike {
+  match?: string;
+  forward_weights?: Record<string, number>;
+}
 interface CheckedConfig {
   server: { config_db?: string };
   backends: Record<string, BackendConfig>;
@@ -42,7 +49,8 @@ export function crossChecks(ctx: RawCheckContext): void {
   }
   if (config.server.config_db !== undefined) {
     for (const key of ["backends", "models", "users"] as const) {
-      if (Object.keys(config[key]).length) report([key], `with server.config_db, ${key} come from the database: remove them here (octollm config import moves them there)`, true);
+      if (Object.keys(config[key]).length)
+        report([key], `with server.config_db, ${key} come from the database: remove them here (octollm config import moves them there)`, true);
     }
   } else if (Object.keys(config.models).length === 0) report(["models"], "at least one model is required");
   for (const [model, def] of Object.entries(config.models)) {
@@ -50,7 +58,8 @@ export function crossChecks(ctx: RawCheckContext): void {
     const names = Object.keys(def.backends);
     const weights = names.map(defaultPoolWeight).filter((w) => w !== undefined);
     if (!weights.length) report([...at, "backends"], "needs at least one backend named default:<weight>");
-    else if (!weights.some((w) => w > 0)) report([...at, "backends"], "every default:<weight> backend has weight 0, so the pool could never serve: give one a weight above 0");
+    else if (!weights.some((w) => w > 0))
+      report([...at, "backends"], "every default:<weight> backend has weight 0, so the pool could never serve: give one a weight above 0");
     checkRewrites(report, at, def as RewriteHolder);
     for (const name of names) checkModelBackend(report, [...at, "backends", name], name, def.backends[name]!, globals);
     def.default_rules.forEach((rule, i) => {
@@ -105,13 +114,19 @@ function checkBackend(report: Report, at: Path, b: BackendConfig): void {
   const provider = b.provider ?? "http";
   if (provider === "mock" && b.base_url !== undefined) report([...at, "base_url"], "a mock backend has no base_url");
   if (provider === "http" && b.mock !== undefined) report([...at, "mock"], "mock settings need provider: mock");
-  if (b.convert_to_messages && b.convert_to_chat) report([...at, "convert_to_chat"], "a backend speaks one protocol: use convert_to_messages (an OpenAI backend) or convert_to_chat (an Anthropic backend), not both", true);
+  if (b.convert_to_messages && b.convert_to_chat)
+    report(
+      [...at, "convert_to_chat"],
+      "a backend speaks one protocol: use convert_to_messages (an OpenAI backend) or convert_to_chat (an Anthropic backend), not both",
+      true,
+    );
 }
 
 function checkRule(report: Report, at: Path, rule: RuleLike, backends: string[]): void {
   if (rule.match !== undefined) checkExpr(report, [...at, "match"], rule.match);
   const weights = Object.values(rule.forward_weights ?? {});
-  if (weights.length && !weights.some((w) => w > 0)) report([...at, "forward_weights"], "every weight is 0, so a matching request could never be served: give one a weight above 0");
+  if (weights.length && !weights.some((w) => w > 0))
+    report([...at, "forward_weights"], "every weight is 0, so a matching request could never be served: give one a weight above 0");
   for (const name of Object.keys(rule.forward_weights ?? {})) {
     if (!backends.includes(name)) report([...at, "forward_weights", name], `unknown backend "${name}" of this model (known: ${backends.join(", ")})`, true);
   }

@@ -49,7 +49,12 @@ function plainScalar(value: string): string | number | boolean {
 }
 
 /** Interpolates every string of a plain value (a config read from a database); `problems` gets path → message. */
-export function interpolateValue(value: unknown, env: Record<string, string | undefined>, problems: { path: string; message: string }[], path: string[] = []): unknown {
+export function interpolateValue(
+  value: unknown,
+  env: Record<string, string | undefined>,
+  problems: { path: string; message: string }[],
+  path: string[] = [],
+): unknown {
   if (typeof value === "string") {
     if (!value.includes("$")) return value;
     const missing: string[] = [];

@@ -1,5 +1,16 @@
 // Configuration: schema, loading with positions, and building engines from it.
-export { ConfigSchema, BackendSchema, ModelBackendSchema, ModelSchema, ServerSchema, ADMIN_KEY_MIN, isHttpUrl, type Config, type BackendConfig, type ModelBackendConfig } from "./schema";
+export {
+  ConfigSchema,
+  BackendSchema,
+  ModelBackendSchema,
+  ModelSchema,
+  ServerSchema,
+  ADMIN_KEY_MIN,
+  isHttpUrl,
+  type Config,
+  type BackendConfig,
+  type ModelBackendConfig,
+} from "./schema";
 export { loadConfigFile, loadConfigText, loadConfigValue, formatProblem, type ConfigProblem, type LoadResult } from "./load";
 export { buildGateway, buildBackend, upstreamKeyUse, TIMEOUT_DEFAULTS, type BuiltGateway } from "./build";
 export { resolveBackend } from "./resolve";

@@ -27,7 +27,10 @@ export function fileLoader(file: string, env: Record<string, string | undefined>
 
 /** The file's text once two reads `settleMs` apart agree (at most 20 tries); undefined when it cannot be read. */
 async function readSettled(file: string, settleMs: number): Promise<string | undefined> {
-  const read = () => Bun.file(file).text().catch(() => undefined);
+  const read = () =>
+    Bun.file(file)
+      .text()
+      .catch(() => undefined);
   let text = await read();
   for (let i = 0; i < 20 && text !== undefined; i++) {
     await Bun.sleep(settleMs);
@@ -38,7 +41,6 @@ async function readSettled(file: string, settleMs: number): Promise<string | und
   if (text === undefined) return undefined; // unreadable: the loader reports why
   throw new Error(`${file} kept changing; not applied`);
 }
-
 
 /** The gateway built from a config source, reloadable. Requests in flight keep the engines they started with. */
 export class LiveConfig {
@@ -94,13 +96,21 @@ export class LiveConfig {
       result = await this.loader.load();
     } catch (err) {
       this.failedReloads++;
-      this.logger.error("config reload could not read its source; the previous config keeps serving", { reason, source: this.loader.label, error: (err as Error).message });
+      this.logger.error("config reload could not read its source; the previous config keeps serving", {
+        reason,
+        source: this.loader.label,
+        error: (err as Error).message,
+      });
       return false;
     }
     if (!result.ok) {
       this.failedReloads++;
       for (const p of result.problems) this.logger.error("config problem", { problem: formatProblem(this.loader.label, p) });
-      this.logger.error("config reload refused; the previous config keeps serving", { reason, problems: result.problems.length, ...(result.version !== undefined ? { refused_version: result.version } : {}) });
+      this.logger.error("config reload refused; the previous config keeps serving", {
+        reason,
+        problems: result.problems.length,
+        ...(result.version !== undefined ? { refused_version: result.version } : {}),
+      });
       return false;
     }
     try {

@@ -28,7 +28,8 @@ const USERS_NOTE = "users: is the older name of orgs: (preferred); both work";
 function orgsAlias(raw: unknown): { value: unknown; key: "orgs" | "users" | undefined; both: boolean } {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { value: raw, key: undefined, both: false };
   const r = raw as Record<string, unknown>;
-  const hasOrgs = r.orgs !== undefined, hasUsers = r.users !== undefined;
+  const hasOrgs = r.orgs !== undefined,
+    hasUsers = r.users !== undefined;
   if (hasOrgs && hasUsers) return { value: raw, key: "orgs", both: true };
   if (!hasOrgs) return { value: raw, key: hasUsers ? "users" : undefined, both: false };
   const { orgs, ...rest } = r;
@@ -56,7 +57,16 @@ export function loadConfigValue(raw: unknown, env: Record<string, string | undef
   if (alias.both) problems.push({ line: 0, col: 0, path: "orgs", message: BOTH });
   if (result.success && problems.length === 0) return { ok: true, config: result.output, ...(alias.key === "users" ? { notes: [USERS_NOTE] } : {}) };
   for (const issue of result.issues ?? []) {
-    problems.push({ line: 0, col: 0, path: asWritten((issue.path ?? []).map((p) => p.key as string | number), alias.key).join(".") || "<root>", message: describe(issue) });
+    problems.push({
+      line: 0,
+      col: 0,
+      path:
+        asWritten(
+          (issue.path ?? []).map((p) => p.key as string | number),
+          alias.key,
+        ).join(".") || "<root>",
+      message: describe(issue),
+    });
   }
   return { ok: false, problems };
 }
@@ -79,7 +89,10 @@ export function loadConfigText(text: string, env: Record<string, string | undefi
   if (alias.both) problems.push({ ...at(locate(doc, ["orgs"], true)), path: "orgs", message: BOTH });
   if (result.success && problems.length === 0) return { ok: true, config: result.output, ...(alias.key === "users" ? { notes: [USERS_NOTE] } : {}) };
   for (const issue of result.issues ?? []) {
-    const keys = asWritten((issue.path ?? []).map((p) => p.key as string | number), alias.key);
+    const keys = asWritten(
+      (issue.path ?? []).map((p) => p.key as string | number),
+      alias.key,
+    );
     const unknownKey = issue.expected === "never" || issue.expected === KEY_MARK;
     problems.push({ ...at(locate(doc, keys, unknownKey)), path: keys.join(".") || "<root>", message: describe(issue) });
   }

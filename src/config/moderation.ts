@@ -4,7 +4,15 @@ import type { ModerationConfig } from "./schema";
 
 /** Defaults of the moderation keys. */
 export const MODERATION_DEFAULTS = {
-  timeout_ms: 2000, on_error: "allow", input: true, input_chars: 20_000, input_max_checks: 16, output: true, window_chars: 500, window_ms: 1000, on_flag: "replace",
+  timeout_ms: 2000,
+  on_error: "allow",
+  input: true,
+  input_chars: 20_000,
+  input_max_checks: 16,
+  output: true,
+  window_chars: 500,
+  window_ms: 1000,
+  on_flag: "replace",
   replacement: "This response was withheld by content moderation.",
 } as const;
 
@@ -31,11 +39,19 @@ export function moderationPolicy(m: ModerationConfig): ModerationPolicy {
   return {
     moderator: m.provider === "webhook" ? new WebhookModerator(http) : new OpenAIModerator({ ...http, model: m.model, thresholds: m.thresholds }),
     failClosed: (m.on_error ?? d.on_error) === "deny",
-    input: (m.input ?? d.input)
-      ? { windowChars: m.input_chars ?? d.input_chars, maxChecks: m.input_max_checks ?? d.input_max_checks, allowed: new AllowedTexts() }
-      : undefined,
-    output: (m.output ?? d.output)
-      ? { windowChars: m.window_chars ?? d.window_chars, windowChunks: m.window_chunks ?? 0, holdMs: m.window_ms ?? d.window_ms, onFlag: m.on_flag ?? d.on_flag, replacement: m.replacement ?? d.replacement }
-      : undefined,
+    input:
+      (m.input ?? d.input)
+        ? { windowChars: m.input_chars ?? d.input_chars, maxChecks: m.input_max_checks ?? d.input_max_checks, allowed: new AllowedTexts() }
+        : undefined,
+    output:
+      (m.output ?? d.output)
+        ? {
+            windowChars: m.window_chars ?? d.window_chars,
+            windowChunks: m.window_chunks ?? 0,
+            holdMs: m.window_ms ?? d.window_ms,
+            onFlag: m.on_flag ?? d.on_flag,
+            replacement: m.replacement ?? d.replacement,
+          }
+        : undefined,
   };
 }

@@ -35,7 +35,11 @@ export function describeRoutes(config: Config): ModelRoute[] {
       access: def.access,
       backends: Object.entries(def.backends).map(([name, own]) => {
         const b = resolveBackend(own, config.backends);
-        const convert = b.convert_to_messages ? "OpenAI backend serves Anthropic clients" : b.convert_to_chat ? "Anthropic backend serves OpenAI clients" : undefined;
+        const convert = b.convert_to_messages
+          ? "OpenAI backend serves Anthropic clients"
+          : b.convert_to_chat
+            ? "Anthropic backend serves OpenAI clients"
+            : undefined;
         return { name, weight: defaultPoolWeight(name), target: b.provider === "mock" ? "mock" : (b.base_url ?? "?"), ...(convert ? { convert } : {}) };
       }),
       rules: def.default_rules.length + orgs.reduce((n, [, o]) => n + (o.models[model]?.rules.length ?? 0), 0),
@@ -50,7 +54,13 @@ export function describeRoutes(config: Config): ModelRoute[] {
 export function formatRoutes(routes: ModelRoute[]): string[] {
   const lines: string[] = [];
   for (const r of routes) {
-    const extras = [r.access, r.rules ? `${r.rules} rule${r.rules === 1 ? "" : "s"}` : "", r.limits ? "limits" : "", r.moderation ? "moderation" : "", r.orgs.length ? `orgs: ${r.orgs.join(", ")}` : ""].filter(Boolean);
+    const extras = [
+      r.access,
+      r.rules ? `${r.rules} rule${r.rules === 1 ? "" : "s"}` : "",
+      r.limits ? "limits" : "",
+      r.moderation ? "moderation" : "",
+      r.orgs.length ? `orgs: ${r.orgs.join(", ")}` : "",
+    ].filter(Boolean);
     lines.push(`${r.model} (${extras.join("; ")})`);
     for (const b of r.backends) {
       const share = b.weight === undefined ? "rules only" : `weight ${b.weight}`;

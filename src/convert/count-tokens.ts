@@ -13,18 +13,26 @@ function blockChars(b: unknown): { chars: number; images: number } {
   if (!b || typeof b !== "object") return { chars: 0, images: 0 };
   const x = b as Body;
   switch (x.type) {
-    case "text": return { chars: String(x.text ?? "").length, images: 0 };
-    case "thinking": return { chars: String(x.thinking ?? "").length, images: 0 };
-    case "image": return { chars: 0, images: 1 };
-    case "document": return { chars: x.source?.type === "text" ? String(x.source.data ?? "").length : 0, images: x.source?.type === "base64" ? 3 : 0 };
-    case "tool_use": return { chars: String(x.name ?? "").length + JSON.stringify(x.input ?? {}).length, images: 0 };
-    case "tool_result": return listChars(typeof x.content === "string" ? [x.content] : x.content);
-    default: return { chars: JSON.stringify(x).length, images: 0 };
+    case "text":
+      return { chars: String(x.text ?? "").length, images: 0 };
+    case "thinking":
+      return { chars: String(x.thinking ?? "").length, images: 0 };
+    case "image":
+      return { chars: 0, images: 1 };
+    case "document":
+      return { chars: x.source?.type === "text" ? String(x.source.data ?? "").length : 0, images: x.source?.type === "base64" ? 3 : 0 };
+    case "tool_use":
+      return { chars: String(x.name ?? "").length + JSON.stringify(x.input ?? {}).length, images: 0 };
+    case "tool_result":
+      return listChars(typeof x.content === "string" ? [x.content] : x.content);
+    default:
+      return { chars: JSON.stringify(x).length, images: 0 };
   }
 }
 
 function listChars(list: unknown): { chars: number; images: number } {
-  let chars = 0, images = 0;
+  let chars = 0,
+    images = 0;
   for (const b of Array.isArray(list) ? list : typeof list === "string" ? [list] : []) {
     const c = blockChars(b);
     chars += c.chars;
@@ -35,7 +43,9 @@ function listChars(list: unknown): { chars: number; images: number } {
 
 /** Estimated input tokens of an Anthropic Messages request body. */
 export function estimateInputTokens(body: Body): number {
-  let chars = 0, images = 0, messages = 0;
+  let chars = 0,
+    images = 0,
+    messages = 0;
   const sys = listChars(body.system);
   chars += sys.chars;
   for (const m of Array.isArray(body.messages) ? body.messages : []) {

@@ -59,7 +59,10 @@ export function isGatewaySignature(signature: unknown): boolean {
 
 /** Closes what a truncated or sloppy JSON text left open and drops trailing commas; undefined when still not JSON. */
 export function repairJson(raw: string): unknown {
-  let text = raw.trim().replace(/^```(?:json)?\s*/i, "").replace(/\s*```$/, "");
+  let text = raw
+    .trim()
+    .replace(/^```(?:json)?\s*/i, "")
+    .replace(/\s*```$/, "");
   text = text.replace(/,\s*([}\]])/g, "$1");
   const stack: string[] = [];
   let inString = false;

@@ -5,6 +5,15 @@ export * from "./errors";
 export { LazyBody } from "./body";
 export { scanTopLevel, indexTopLevel, looksLikeJsonObject, lastKeyValue, type TopLevelIndex } from "./json-scan";
 export { SseEvent, SseParser, SseEventTooLarge, MAX_SSE_EVENT_CHARS, sseDecoder, sseEncoder, formatSse } from "./sse";
-export { StreamPipeline, type StreamStage, type StageFailure, type StreamOutcome, type UsageMeter, type ErrorTail, type RunningStream, type PipelineParts } from "./stream-pipeline";
+export {
+  StreamPipeline,
+  type StreamStage,
+  type StageFailure,
+  type StreamOutcome,
+  type UsageMeter,
+  type ErrorTail,
+  type RunningStream,
+  type PipelineParts,
+} from "./stream-pipeline";
 export { concatBytes } from "./bytes";
 export { log, Logger, escapeControls, redactUrls, SECRET_PARAMS, type LogLevel, type LogFormat } from "./log";

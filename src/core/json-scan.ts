@@ -1,8 +1,14 @@
 // A top-level JSON scanner over raw bytes: finds one key of the root object without building the tree.
 // Routing needs `model` (and sometimes `stream`), not a 200 KB conversation parsed into objects.
 
-const QUOTE = 0x22, BACKSLASH = 0x5c, LBRACE = 0x7b, RBRACE = 0x7d, LBRACKET = 0x5b, RBRACKET = 0x5d;
-const COLON = 0x3a, COMMA = 0x2c;
+const QUOTE = 0x22,
+  BACKSLASH = 0x5c,
+  LBRACE = 0x7b,
+  RBRACE = 0x7d,
+  LBRACKET = 0x5b,
+  RBRACKET = 0x5d;
+const COLON = 0x3a,
+  COMMA = 0x2c;
 const decoder = new TextDecoder();
 
 function isSpace(b: number): boolean {

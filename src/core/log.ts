@@ -74,7 +74,9 @@ export class Logger {
   render(level: LogLevel, msg: string, fields: Record<string, unknown>, format: LogFormat = this.format): string {
     const ts = new Date().toISOString();
     if (format === "json") return this.redact(JSON.stringify({ ts, level, msg, ...fields })) + "\n";
-    const rest = Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${typeof v === "string" ? (/\s/.test(v) ? JSON.stringify(v) : v) : JSON.stringify(v)}`);
+    const rest = Object.entries(fields)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${typeof v === "string" ? (/\s/.test(v) ? JSON.stringify(v) : v) : JSON.stringify(v)}`);
     return escapeControls(this.redact(`${ts.slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${msg}${rest.length ? "  " + rest.join(" ") : ""}`)) + "\n";
   }
 

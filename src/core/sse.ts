@@ -142,8 +142,7 @@ export class SseParser {
       this.data.push(value);
       this.dataChars += value.length + 1;
       if (this.dataChars > this.maxEventChars) throw new SseEventTooLarge(this.maxEventChars);
-    }
-    else if (field === "event") this.event = value;
+    } else if (field === "event") this.event = value;
     else if (field === "id") {
       if (!value.includes("\0")) this.id = value;
     } else if (field === "retry" && /^\d+$/.test(value)) this.retry = Number(value);
@@ -171,7 +170,13 @@ export function formatSse(ev: { event?: string; data: string; id?: string; retry
   if (ev.event !== undefined) out += `event: ${ev.event}\n`;
   if (ev.id !== undefined) out += `id: ${ev.id}\n`;
   if (ev.retry !== undefined) out += `retry: ${ev.retry}\n`;
-  out += ev.data.indexOf("\n") < 0 && ev.data.indexOf("\r") < 0 ? `data: ${ev.data}\n` : ev.data.split(/\r\n|\r|\n/).map((l) => `data: ${l}\n`).join("");
+  out +=
+    ev.data.indexOf("\n") < 0 && ev.data.indexOf("\r") < 0
+      ? `data: ${ev.data}\n`
+      : ev.data
+          .split(/\r\n|\r|\n/)
+          .map((l) => `data: ${l}\n`)
+          .join("");
   return out + "\n";
 }
 

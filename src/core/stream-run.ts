@@ -3,6 +3,7 @@
 // is slow), sends keep-alive bytes, and tells the observers once how the stream ended.
 import { concatBytes } from "./bytes";
 import { StreamIdleTimeout } from "./errors";
+import { StageChain } from "./stream-stages";
 import type { PipelineParts, RunningStream, StreamOutcome, StreamStage } from "./stream-pipeline";
 import type { TokenUsage } from "./types";
 
@@ -21,10 +22,7 @@ const DRAIN_MS = 2000;
 /** Starts reading a pipeline (see StreamPipeline.run). */
 export function runPipeline(source: ReadableStream<Uint8Array>, parts: PipelineParts): RunningStream {
   const run = new PipelineRun(source.getReader(), parts);
-  const readable = new ReadableStream<Uint8Array>(
-    { pull: (ctrl) => run.pull(ctrl), cancel: (reason) => run.cancel(reason) },
-    { highWaterMark: 0 },
-  );
+  const readable = new ReadableStream<Uint8Array>({ pull: (ctrl) => run.pull(ctrl), cancel: (reason) => run.cancel(reason) }, { highWaterMark: 0 });
   return { readable, takeIfComplete: (maxBytes = 65_536) => (readable.locked ? Promise.resolve(undefined) : run.takeIfComplete(maxBytes)) };
 }
 
@@ -38,7 +36,7 @@ function atBoundary(sent: number, last: number, beforeLast: number, chunk: Uint8
 }
 
 class PipelineRun {
-  private readonly stages: readonly StreamStage[];
+  private readonly chain: StageChain;
   private readonly decoder: TextDecoder | undefined; // only when stages need text
   private readonly ahead: Uint8Array[] = []; // output read ahead and not yet handed on
   private pending: Promise<ReadResult> | undefined; // a read started earlier and not yet consumed
@@ -59,7 +57,7 @@ class PipelineRun {
     private readonly reader: SourceReader,
     private readonly parts: PipelineParts,
   ) {
-    this.stages = parts.stages;
+    this.chain = new StageChain(parts.stages, (stage) => this.completedBy(stage));
     this.decoder = parts.stages.length > 0 ? new TextDecoder() : undefined;
   }
 
@@ -148,54 +146,18 @@ class PipelineRun {
     }
     if (r.done) {
       this.complete = true;
-      return this.endFrom(0, this.decoder.decode()).then((t) => this.encode(t));
+      return this.chain.end(this.decoder.decode()).then((t) => this.encode(t));
     }
-    const out = this.pushFrom(0, this.decoder.decode(r.value!, { stream: true }));
+    const out = this.chain.push(this.decoder.decode(r.value!, { stream: true }));
     return typeof out === "string" ? this.encode(out) : out.then((t) => this.encode(t));
   }
 
-  /** Passes text through stages `k`…; a stage that completes its output ends the ones after it. */
-  private pushFrom(k: number, text: string): string | Promise<string> {
-    for (; k < this.stages.length && text; k++) {
-      const stage = this.stages[k]!;
-      const out = stage.push(text);
-      if (typeof out !== "string") return out.then((t) => this.pushed(k, t));
-      if (stage.done) {
-        this.completedBy(stage);
-        return this.endFrom(k + 1, out);
-      }
-      text = out;
-    }
-    return text;
-  }
-
-  /** Goes on after stage `k` gave `text` (asynchronously). */
-  private pushed(k: number, text: string): string | Promise<string> {
-    const stage = this.stages[k]!;
-    if (!stage.done) return this.pushFrom(k + 1, text);
-    this.completedBy(stage);
-    return this.endFrom(k + 1, text);
-  }
-
-  /** Passes the last text through stages `k`… and ends each of them. */
-  private async endFrom(k: number, text: string): Promise<string> {
-    for (; k < this.stages.length; k++) {
-      const stage = this.stages[k]!;
-      let out = text ? await stage.push(text) : "";
-      if (!stage.done) out += await stage.end();
-      text = out;
-    }
-    return text;
-  }
-
-  /** The output of the first stage holding input, passed through the stages after it. */
+  /** The output of the stage that held input too long, passed through the stages after it. */
   private async flushHeld(): Promise<Uint8Array | undefined> {
-    const k = this.stages.findIndex((s) => (s.holdingMs?.() ?? 0) > 0);
-    const stage = this.stages[k];
-    if (!stage?.flush) return undefined;
-    return this.encode(await this.pushed(k, await stage.flush()));
+    return this.encode(await this.chain.flushHeld());
   }
 
+  /** Called by the chain when a stage completed the output. */
   private completedBy(stage: StreamStage): void {
     this.complete = true;
     this.rest = stage.cancelSource ? "cancel" : "drain";
@@ -205,23 +167,7 @@ class PipelineRun {
   private async failure(err: unknown): Promise<{ out: Uint8Array | undefined; answered: boolean }> {
     this.reader.cancel(err).catch(() => {});
     this.complete = true;
-    let text = "";
-    let answered = false;
-    try {
-      for (const stage of this.stages) {
-        let out = text ? await stage.push(text) : "";
-        if (stage.done) answered = true;
-        else if (answered) out += await stage.end();
-        else {
-          const f = await stage.fail(err);
-          out += f.out;
-          answered = f.answered;
-        }
-        text = out;
-      }
-    } catch {
-      // a stage failed while ending: what it made so far is lost, the error tail still ends the stream
-    }
+    const { text, answered } = await this.chain.fail(err);
     const body = this.encode(text);
     if (answered) return { out: body, answered };
     const tail = this.parts.errorTail?.(err, atBoundary(this.bytes, this.last, this.beforeLast, body));
@@ -257,11 +203,7 @@ class PipelineRun {
 
   /** The next read, or undefined when a stage holds input and nothing came within the time it may hold it. */
   private readOrHold(): Promise<ReadResult | undefined> {
-    let holdMs = 0;
-    for (const s of this.stages) {
-      const ms = s.holdingMs?.() ?? 0;
-      if (ms > 0 && (holdMs === 0 || ms < holdMs)) holdMs = ms;
-    }
+    const holdMs = this.chain.holdingMs();
     const read = this.read();
     return holdMs === 0 ? read : this.raceHold(read, holdMs);
   }
@@ -301,16 +243,19 @@ class PipelineRun {
   }
 
   private startHeartbeat(ctrl: Controller): void {
-    const first = this.stages[0];
+    const first = this.parts.stages[0];
     const ms = first?.heartbeat && first.heartbeatMs ? first.heartbeatMs : 0;
     if (ms <= 0 || this.heartbeat) return;
-    this.heartbeat = setInterval(() => {
-      if (this.complete || performance.now() - this.lastOut < ms) return;
-      const beat = this.encode(first!.heartbeat!());
-      if (!beat) return;
-      this.count(beat);
-      ctrl.enqueue(beat);
-    }, Math.max(50, Math.min(1000, ms / 2)));
+    this.heartbeat = setInterval(
+      () => {
+        if (this.complete || performance.now() - this.lastOut < ms) return;
+        const beat = this.encode(first!.heartbeat!());
+        if (!beat) return;
+        this.count(beat);
+        ctrl.enqueue(beat);
+      },
+      Math.max(50, Math.min(1000, ms / 2)),
+    );
   }
 
   private count(chunk: Uint8Array): void {
@@ -329,11 +274,7 @@ class PipelineRun {
   }
 
   private usage(): TokenUsage | undefined {
-    for (let k = this.stages.length - 1; k >= 0; k--) {
-      const u = this.stages[k]!.usage;
-      if (u) return u;
-    }
-    return this.parts.meter?.usage;
+    return this.chain.usage() ?? this.parts.meter?.usage;
   }
 
   private end(outcome: Pick<StreamOutcome, "error" | "cancelled">): void {

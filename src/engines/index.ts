@@ -7,6 +7,6 @@ export * from "./auth";
 export * from "./model";
 export * from "./rules";
 export * from "./rewrite";
-export * from "./convert";
+export * from "./conversion";
 export * from "./limits";
 export * from "./moderation";

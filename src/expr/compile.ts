@@ -12,7 +12,10 @@ export interface CompiledExpr {
 
 /** A compile error with the 1-based column inside the expression, when filtrex told it. */
 export class ExprCompileError extends Error {
-  constructor(message: string, readonly column?: number) {
+  constructor(
+    message: string,
+    readonly column?: number,
+  ) {
     super(message);
     this.name = "ExprCompileError";
   }

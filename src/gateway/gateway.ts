@@ -3,8 +3,18 @@
 // it; a library user or a test gets the same gateway, and can call its fetch() without opening a port.
 import { AuthThrottle, adminHandler } from "../admin";
 import {
-  ADMIN_KEY_MIN, DbConfigSource, LiveConfig, configSecrets, fileLoader, formatProblem, loadConfigFile, openDatabase, watchConfig,
-  type Config, type ConfigDatabase, type ServerOverrides,
+  ADMIN_KEY_MIN,
+  DbConfigSource,
+  LiveConfig,
+  configSecrets,
+  fileLoader,
+  formatProblem,
+  loadConfigFile,
+  openDatabase,
+  watchConfig,
+  type Config,
+  type ConfigDatabase,
+  type ServerOverrides,
 } from "../config";
 import { log, type Logger } from "../core";
 import { GatewayMetrics } from "../metrics";
@@ -33,7 +43,10 @@ export interface GatewayInit {
 
 /** A gateway that cannot start: the problems, one per line, and a one-line summary. */
 export class GatewayStartError extends Error {
-  constructor(message: string, readonly problems: string[] = []) {
+  constructor(
+    message: string,
+    readonly problems: string[] = [],
+  ) {
     super(message);
     this.name = "GatewayStartError";
   }
@@ -113,7 +126,10 @@ export class Gateway {
       ]);
       clearTimeout(timer);
       if (!drained) {
-        this.live.logger.warn("grace period over: closing the answers still in flight", { grace_ms: graceMs, streams_in_flight: this.metrics?.streamsInFlight });
+        this.live.logger.warn("grace period over: closing the answers still in flight", {
+          grace_ms: graceMs,
+          streams_in_flight: this.metrics?.streamsInFlight,
+        });
         await this.server.stop(true);
       }
     }
@@ -151,11 +167,24 @@ export async function createGateway(init: GatewayInit): Promise<Gateway> {
   const { source } = init;
   const logger = init.logger ?? log;
   const envMetricsKey = env.OCTOLLM_METRICS_KEY;
-  if (envMetricsKey && envMetricsKey.length < ADMIN_KEY_MIN) throw new GatewayStartError(`the metrics key (OCTOLLM_METRICS_KEY) needs at least ${ADMIN_KEY_MIN} characters`);
-  if ("config" in source) return new Gateway(new LiveConfig({ label: "config", load: async () => ({ ok: true, config: source.config }) }, source.config, 1, env, logger), "config", () => {}, undefined, undefined, init);
+  if (envMetricsKey && envMetricsKey.length < ADMIN_KEY_MIN)
+    throw new GatewayStartError(`the metrics key (OCTOLLM_METRICS_KEY) needs at least ${ADMIN_KEY_MIN} characters`);
+  if ("config" in source)
+    return new Gateway(
+      new LiveConfig({ label: "config", load: async () => ({ ok: true, config: source.config }) }, source.config, 1, env, logger),
+      "config",
+      () => {},
+      undefined,
+      undefined,
+      init,
+    );
   if ("file" in source) {
     const result = await loadConfigFile(source.file, env);
-    if (!result.ok) throw new GatewayStartError(`${result.problems.length} problem(s) in ${source.file}`, result.problems.map((p) => formatProblem(source.file, p)));
+    if (!result.ok)
+      throw new GatewayStartError(
+        `${result.problems.length} problem(s) in ${source.file}`,
+        result.problems.map((p) => formatProblem(source.file, p)),
+      );
     const live = new LiveConfig(fileLoader(source.file, env), result.config, 1, env, logger);
     const stop = watchConfig(source.file, (reason) => void live.reload(reason), { watchFile: source.watch !== false, logger });
     return new Gateway(live, `config ${source.file}`, stop, undefined, undefined, init);
@@ -169,10 +198,16 @@ export async function createGateway(init: GatewayInit): Promise<Gateway> {
     throw new GatewayStartError((err as Error).message);
   }
   const label = db.db.label;
-  if (!first.ok) throw new GatewayStartError(`${first.problems.length} problem(s) in the config of ${label} (version ${first.version})`, first.problems.map((p) => formatProblem(label, p)));
+  if (!first.ok)
+    throw new GatewayStartError(
+      `${first.problems.length} problem(s) in the config of ${label} (version ${first.version})`,
+      first.problems.map((p) => formatProblem(label, p)),
+    );
   const adminKey = first.config.server.admin_key ?? env.OCTOLLM_ADMIN_KEY;
   if (adminKey !== undefined && adminKey.length < ADMIN_KEY_MIN) {
-    throw new GatewayStartError(`the admin key (${first.config.server.admin_key !== undefined ? "server.admin_key" : "OCTOLLM_ADMIN_KEY"}) needs at least ${ADMIN_KEY_MIN} characters`);
+    throw new GatewayStartError(
+      `the admin key (${first.config.server.admin_key !== undefined ? "server.admin_key" : "OCTOLLM_ADMIN_KEY"}) needs at least ${ADMIN_KEY_MIN} characters`,
+    );
   }
   const live = new LiveConfig({ label, load: () => db.load() }, first.config, first.version, env, logger);
   const onVersion = (version: number) => {
@@ -180,7 +215,9 @@ export async function createGateway(init: GatewayInit): Promise<Gateway> {
   };
   const stop = db.watch(first.version, onVersion, first.config.server.config_poll_ms);
   const throttle = new AuthThrottle({ logger });
-  const admin = adminKey ? adminHandler({ source: db, adminKey, env, throttle, onWrite: (version) => void live.reload(`admin write, version ${version}`) }) : undefined;
+  const admin = adminKey
+    ? adminHandler({ source: db, adminKey, env, throttle, onWrite: (version) => void live.reload(`admin write, version ${version}`) })
+    : undefined;
   const gateway = new Gateway(live, `config ${label} version ${first.version}${admin ? "; admin API on /admin" : ""}`, stop, db.db, admin, init);
   if (gateway.metrics) throttle.onFailure = () => gateway.metrics!.adminAuthFailures.inc();
   return gateway;

@@ -20,8 +20,12 @@ export function metricsSources(live: LiveConfig): MetricsSources {
     return sets;
   };
   return {
-    models: () => current().models, orgs: () => current().orgs, backends: () => current().backends,
-    configVersion: () => live.version, reloadFailures: () => live.failedReloads, version: pkg.version,
+    models: () => current().models,
+    orgs: () => current().orgs,
+    backends: () => current().backends,
+    configVersion: () => live.version,
+    reloadFailures: () => live.failedReloads,
+    version: pkg.version,
   };
 }
 
@@ -32,6 +36,12 @@ export async function readiness(live: LiveConfig, db: ConfigDatabase | undefined
   if (stopping) checks.lifecycle = "shutting down";
   const store = live.current.store;
   if (store) checks.limits_store = (await within(store.ping(), false)) ? "ok" : "unreachable";
-  if (db) checks.config_database = (await within(db.sql.unsafe("SELECT 1").then(() => true), false)) ? "ok" : "unreachable";
+  if (db)
+    checks.config_database = (await within(
+      db.sql.unsafe("SELECT 1").then(() => true),
+      false,
+    ))
+      ? "ok"
+      : "unreachable";
   return { checks };
 }

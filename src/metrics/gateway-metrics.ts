@@ -21,23 +21,69 @@ export interface MetricsSources {
 /** Every metric of a gateway process; observes requests and renders the text format. */
 export class GatewayMetrics implements RequestObserver {
   private readonly registry = new Registry();
-  readonly requests = this.registry.add(new Counter("octollm_requests_total", "Requests answered, by model, backend, HTTP status and protocol", ["model", "backend", "status", "protocol"]));
-  readonly duration = this.registry.add(new Histogram("octollm_request_duration_seconds", "Time from the request's arrival to the end of its answer", ["model", "protocol"], LATENCY_BUCKETS));
-  readonly ttft = this.registry.add(new Histogram("octollm_time_to_first_token_seconds", "Time from a streamed request's arrival to the first byte of its answer", ["model", "protocol"], LATENCY_BUCKETS));
-  readonly tokens = this.registry.add(new Counter("octollm_tokens_total", "Tokens the answers reported, by model, org and direction (input includes cache reads and writes)", ["model", "org", "direction"]));
-  readonly upstreamErrors = this.registry.add(new Counter("octollm_upstream_errors_total", "Upstream attempts that failed (unreachable, timed out, or answered 408/429/5xx)", ["model", "backend", "kind"]));
+  readonly requests = this.registry.add(
+    new Counter("octollm_requests_total", "Requests answered, by model, backend, HTTP status and protocol", ["model", "backend", "status", "protocol"]),
+  );
+  readonly duration = this.registry.add(
+    new Histogram("octollm_request_duration_seconds", "Time from the request's arrival to the end of its answer", ["model", "protocol"], LATENCY_BUCKETS),
+  );
+  readonly ttft = this.registry.add(
+    new Histogram(
+      "octollm_time_to_first_token_seconds",
+      "Time from a streamed request's arrival to the first byte of its answer",
+      ["model", "protocol"],
+      LATENCY_BUCKETS,
+    ),
+  );
+  readonly tokens = this.registry.add(
+    new Counter("octollm_tokens_total", "Tokens the answers reported, by model, org and direction (input includes cache reads and writes)", [
+      "model",
+      "org",
+      "direction",
+    ]),
+  );
+  readonly upstreamErrors = this.registry.add(
+    new Counter("octollm_upstream_errors_total", "Upstream attempts that failed (unreachable, timed out, or answered 408/429/5xx)", [
+      "model",
+      "backend",
+      "kind",
+    ]),
+  );
   readonly retries = this.registry.add(new Counter("octollm_retries_total", "Attempts beyond the first (failover to another backend)", ["model"]));
-  readonly rateLimited = this.registry.add(new Counter("octollm_rate_limited_total", "Requests refused by the gateway's own rate limits, by scope", ["model", "scope"]));
-  readonly moderation = this.registry.add(new Counter("octollm_moderation_decisions_total", "Moderation decisions (error: the service failed)", ["model", "direction", "decision"]));
-  readonly moderationTime = this.registry.add(new Histogram("octollm_moderation_duration_seconds", "Time spent waiting on the moderation service per request and direction", ["direction"], MODERATION_BUCKETS));
-  readonly adminAuthFailures = this.registry.add(new Counter("octollm_admin_auth_failures_total", "Admin API requests refused for a missing or wrong admin key"));
+  readonly rateLimited = this.registry.add(
+    new Counter("octollm_rate_limited_total", "Requests refused by the gateway's own rate limits, by scope", ["model", "scope"]),
+  );
+  readonly moderation = this.registry.add(
+    new Counter("octollm_moderation_decisions_total", "Moderation decisions (error: the service failed)", ["model", "direction", "decision"]),
+  );
+  readonly moderationTime = this.registry.add(
+    new Histogram(
+      "octollm_moderation_duration_seconds",
+      "Time spent waiting on the moderation service per request and direction",
+      ["direction"],
+      MODERATION_BUCKETS,
+    ),
+  );
+  readonly adminAuthFailures = this.registry.add(
+    new Counter("octollm_admin_auth_failures_total", "Admin API requests refused for a missing or wrong admin key"),
+  );
   private readonly inFlight = this.registry.add(new Gauge("octollm_streams_in_flight", "Streamed answers going out now"));
-  private readonly common = new Map<string, { requests: { n: number }; duration: HistogramSeries; ttft: HistogramSeries; tokensIn: { n: number }; tokensOut: { n: number } }>();
+  private readonly common = new Map<
+    string,
+    { requests: { n: number }; duration: HistogramSeries; ttft: HistogramSeries; tokensIn: { n: number }; tokensOut: { n: number } }
+  >();
 
   constructor(private readonly sources: MetricsSources) {
     const r = this.registry;
     r.add(new Gauge("octollm_config_version", "Version of the config serving (the database's, or the count of file loads)", () => sources.configVersion()));
-    r.add(new Gauge("octollm_config_reload_failures_total", "Config reloads refused (invalid config or unreadable source)", () => sources.reloadFailures(), "counter"));
+    r.add(
+      new Gauge(
+        "octollm_config_reload_failures_total",
+        "Config reloads refused (invalid config or unreadable source)",
+        () => sources.reloadFailures(),
+        "counter",
+      ),
+    );
     r.add(new Gauge("process_resident_memory_bytes", "Resident memory of this process", () => process.memoryUsage.rss()));
     r.add(new Gauge("octollm_build_info", "The running version", () => 1, "gauge", { version: sources.version }));
   }
@@ -80,7 +126,11 @@ export class GatewayMetrics implements RequestObserver {
     if (rec.tokens_in) common.tokensIn.n += rec.tokens_in;
     if (rec.tokens_out) common.tokensOut.n += rec.tokens_out;
     for (const e of rec.upstream_errors ?? []) {
-      this.upstreamErrors.inc([model, s.backends().has(e.backend) ? e.backend : "(other)", /^(http_\d{3}|timeout|upstream_unavailable)$/.test(e.kind) ? e.kind : "other"]);
+      this.upstreamErrors.inc([
+        model,
+        s.backends().has(e.backend) ? e.backend : "(other)",
+        /^(http_\d{3}|timeout|upstream_unavailable)$/.test(e.kind) ? e.kind : "other",
+      ]);
     }
     if (rec.attempts && rec.attempts > 1) this.retries.inc([model], rec.attempts - 1);
     if (rec.rate_limited) this.rateLimited.inc([model, rec.rate_limited]);

@@ -1,7 +1,6 @@
 // A small Prometheus registry: counters, gauges and histograms with labels, rendered in the text
 // exposition format (version 0.0.4). Label values come from the caller, which must keep them bounded.
 
-
 /** The text format's escaping of a label value. */
 function escapeLabel(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
@@ -22,7 +21,11 @@ interface Family {
 export class Counter implements Family {
   private readonly series = new Map<string, { values: string[]; n: number }>();
 
-  constructor(readonly name: string, readonly help: string, readonly labels: readonly string[] = []) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labels: readonly string[] = [],
+  ) {}
 
   /** Adds `by` (default 1) to the series of these label values (in the order of `labels`). */
   inc(values: readonly string[] = [], by = 1): void {
@@ -73,7 +76,10 @@ export class Gauge implements Family {
 
   render(): string {
     const names = Object.keys(this.constLabels);
-    const labels = labelText(names, names.map((n) => this.constLabels[n]!));
+    const labels = labelText(
+      names,
+      names.map((n) => this.constLabels[n]!),
+    );
     return `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} ${this.type}\n${this.name}${labels} ${this.get()}\n`;
   }
 }
@@ -90,7 +96,12 @@ export interface HistogramSeries {
 export class Histogram implements Family {
   private readonly series = new Map<string, HistogramSeries>();
 
-  constructor(readonly name: string, readonly help: string, readonly labels: readonly string[], readonly buckets: readonly number[]) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labels: readonly string[],
+    readonly buckets: readonly number[],
+  ) {}
 
   /** Records one observation. */
   observe(values: readonly string[], x: number): void {
@@ -145,4 +156,3 @@ export class Registry {
     return this.families.map((f) => f.render()).join("");
   }
 }
-

@@ -33,7 +33,7 @@ export function checkTokenFields(format: ApiFormat, body: LazyBody): void {
 /** The output cap a (checked) request asks for, read the same way by the limiter and the converters. */
 export function requestedOutputTokens(format: ApiFormat, body: Body): number | undefined {
   if (format === "openai.chat") return body.max_completion_tokens ?? body.max_tokens ?? undefined;
-  return format === "anthropic.messages" ? body.max_tokens ?? undefined : 0;
+  return format === "anthropic.messages" ? (body.max_tokens ?? undefined) : 0;
 }
 
 /** How many answers a (checked) request asks for: OpenAI's `n`, else 1. */

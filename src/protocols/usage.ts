@@ -17,7 +17,8 @@ export function findUsage(obj: Body | undefined): Body | undefined {
 /** The tokens of a usage object of either protocol (undefined when it has none). */
 export function tokenUsage(u: Body | null | undefined): TokenUsage | undefined {
   if (!u || typeof u !== "object") return undefined;
-  const prompt = num(u.prompt_tokens), completion = num(u.completion_tokens);
+  const prompt = num(u.prompt_tokens),
+    completion = num(u.completion_tokens);
   if (prompt !== undefined || completion !== undefined) return { input: prompt ?? 0, output: completion ?? 0 };
   const parts = [num(u.input_tokens), num(u.cache_read_input_tokens), num(u.cache_creation_input_tokens)];
   const output = num(u.output_tokens);
@@ -66,7 +67,7 @@ export class StreamUsage {
   get usage(): TokenUsage | undefined {
     const whole = this.dropped ? undefined : joined(this.tail.length ? [...this.head, ...this.tail] : this.head);
     const head = () => whole ?? joined(this.head);
-    const last = whole ? lastUsage(whole) : lastUsage(joined(this.tail)) ?? lastUsage(head());
+    const last = whole ? lastUsage(whole) : (lastUsage(joined(this.tail)) ?? lastUsage(head()));
     if (last?.type === "message_delta" || last?.type === "message_start") {
       const h = head();
       const at = find(h, `"message_start"`);
@@ -81,7 +82,8 @@ const joined = (chunks: Uint8Array[]) => (chunks.length === 1 ? chunks[0]! : con
 // Buffer's native searches work on any Uint8Array; calling them directly avoids materializing a Buffer view
 const { indexOf, lastIndexOf } = Buffer.prototype;
 const find = (buf: Uint8Array, what: string | number, from?: number): number => indexOf.call(buf, what, from);
-const findLast = (buf: Uint8Array, what: string | number, from?: number): number => (from === undefined ? lastIndexOf.call(buf, what) : lastIndexOf.call(buf, what, from));
+const findLast = (buf: Uint8Array, what: string | number, from?: number): number =>
+  from === undefined ? lastIndexOf.call(buf, what) : lastIndexOf.call(buf, what, from);
 const decoder = new TextDecoder();
 
 /** The data of the `data:` line around byte `at` (one JSON line), or undefined. */

@@ -69,9 +69,10 @@ export class AccessLog {
   write(rec: AccessRecord): void {
     this.observer?.ended(rec);
     if (!this.enabled) return;
-    this.pending += this.format === "text"
-      ? log.render("info", "access", rec as unknown as Record<string, unknown>, "text")
-      : log.redact(JSON.stringify({ ts: new Date().toISOString(), level: "info", msg: "access", ...rec })) + "\n";
+    this.pending +=
+      this.format === "text"
+        ? log.render("info", "access", rec as unknown as Record<string, unknown>, "text")
+        : log.redact(JSON.stringify({ ts: new Date().toISOString(), level: "info", msg: "access", ...rec })) + "\n";
     if (this.pending.length > 65_536) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), 50);
   }
@@ -89,5 +90,10 @@ export class AccessLog {
 
 function stdoutSink(): LineSink {
   const writer = Bun.stdout.writer();
-  return { write: (text) => { writer.write(text); writer.flush(); } };
+  return {
+    write: (text) => {
+      writer.write(text);
+      writer.flush();
+    },
+  };
 }

@@ -1,7 +1,18 @@
 // The handler for one LLM endpoint: body limits, JSON check, request id, the engine, the response,
 // the access log. The gateway's server mounts three of them; a library user can mount any engine
 // on any path of their own Bun.serve.
-import { GatewayError, LazyBody, looksLikeJsonObject, newRequestContext, protocolOf, toGatewayError, type ApiFormat, type Engine, type Protocol, type RequestContext } from "../core";
+import {
+  GatewayError,
+  LazyBody,
+  looksLikeJsonObject,
+  newRequestContext,
+  protocolOf,
+  toGatewayError,
+  type ApiFormat,
+  type Engine,
+  type Protocol,
+  type RequestContext,
+} from "../core";
 import { checkTokenFields } from "../protocols";
 import { AccessLog } from "./access-log";
 import { readBody } from "./body-reader";

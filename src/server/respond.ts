@@ -20,7 +20,16 @@ const msSince = (t: number) => Math.round((performance.now() - t) * 10) / 10;
 /** The access record of an exchange: it reads the request context, never writes it. */
 function record(x: Exchange, status: number, bytesOut: number, extra: Partial<AccessRecord>, usage?: TokenUsage): AccessRecord {
   const ctx: ContextView = x.ctx;
-  const rec: AccessRecord = { rid: ctx.requestId, method: x.method, path: x.path.split("?")[0]!, protocol: x.protocol, status, ms: msSince(ctx.startedAt), bytes_in: x.bytesIn, bytes_out: bytesOut };
+  const rec: AccessRecord = {
+    rid: ctx.requestId,
+    method: x.method,
+    path: x.path.split("?")[0]!,
+    protocol: x.protocol,
+    status,
+    ms: msSince(ctx.startedAt),
+    bytes_in: x.bytesIn,
+    bytes_out: bytesOut,
+  };
   if (ctx.caller) {
     rec.org = ctx.caller.org;
     rec.user = ctx.caller.user;
@@ -75,7 +84,8 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
   if (res.body) {
     const bytes = res.body.bytesOut();
     headers.delete("content-length");
-    const extra: Partial<AccessRecord> = res.status < 400 ? { outcome: "ok" } : { outcome: (x.ctx.upstream.status ?? 0) >= 400 ? "upstream_error" : "error", error: errorMessageOf(bytes) };
+    const extra: Partial<AccessRecord> =
+      res.status < 400 ? { outcome: "ok" } : { outcome: (x.ctx.upstream.status ?? 0) >= 400 ? "upstream_error" : "error", error: errorMessageOf(bytes) };
     x.log.write(record(x, res.status, bytes.byteLength, extra, res.status < 400 ? bodyUsage(bytes) : undefined));
     return new Response(bytes, { status: res.status, headers });
   }
@@ -86,9 +96,10 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
   const isSse = (headers.get("content-type") ?? "").startsWith("text/event-stream");
   const observer = x.log.observer;
   observer?.streamStarted?.();
-  const errorTail: ErrorTail | undefined = isSse && !headers.has("content-encoding")
-    ? (err, atBoundary) => encoder.encode((atBoundary ? "" : "\n\n") + renderErrorEvent(x.protocol, streamFailure(err)))
-    : undefined;
+  const errorTail: ErrorTail | undefined =
+    isSse && !headers.has("content-encoding")
+      ? (err, atBoundary) => encoder.encode((atBoundary ? "" : "\n\n") + renderErrorEvent(x.protocol, streamFailure(err)))
+      : undefined;
   const run = res.stream
     .withErrorTail(errorTail)
     .onEnd((o) => {
@@ -116,4 +127,3 @@ function errorMessageOf(bytes: Uint8Array): string {
   }
   return text.slice(0, 300);
 }
-

@@ -56,7 +56,12 @@ export function gatewayRoutes(state: () => GatewayState, opts: Omit<ServerOption
   const log = opts.accessLog ?? new AccessLog();
   const startedAt = new Date();
 
-  const handlerOpts: HandlerOptions = { maxBodyBytes: opts.maxBodyBytes, jsonCheckMaxBytes: opts.jsonCheckMaxBytes, bodyTimeoutMs: opts.bodyTimeoutMs, accessLog: log };
+  const handlerOpts: HandlerOptions = {
+    maxBodyBytes: opts.maxBodyBytes,
+    jsonCheckMaxBytes: opts.jsonCheckMaxBytes,
+    bodyTimeoutMs: opts.bodyTimeoutMs,
+    accessLog: log,
+  };
   const root = () => state().root;
 
   const info = (req: Request) => {
@@ -78,7 +83,10 @@ export function gatewayRoutes(state: () => GatewayState, opts: Omit<ServerOption
     if (req.method !== "GET" && req.method !== "HEAD") return new Response(null, { status: 405, headers: { allow: "GET, HEAD" } });
     const report = opts.ready ? await opts.ready() : { checks: {} };
     const ready = Object.values(report.checks).every((v) => v === "ok");
-    return Response.json({ status: ready ? "ready" : "not ready", checks: { config: "ok", ...report.checks } }, { status: ready ? 200 : 503, headers: { "cache-control": "no-store" } });
+    return Response.json(
+      { status: ready ? "ready" : "not ready", checks: { config: "ok", ...report.checks } },
+      { status: ready ? 200 : 503, headers: { "cache-control": "no-store" } },
+    );
   };
   const routes: Record<string, Route> = {
     "/v1/chat/completions": llmHandler("openai.chat", root, handlerOpts),
@@ -95,7 +103,8 @@ export function gatewayRoutes(state: () => GatewayState, opts: Omit<ServerOption
     const allowed = opts.metricsKey ? keyCheck(opts.metricsKey) : () => true;
     routes["/metrics"] = (req) => {
       if (req.method !== "GET") return new Response(null, { status: 405, headers: { allow: "GET" } });
-      if (!allowed(req)) return new Response("metrics need server.metrics_key (Bearer or x-api-key)\n", { status: 401, headers: { "www-authenticate": "Bearer" } });
+      if (!allowed(req))
+        return new Response("metrics need server.metrics_key (Bearer or x-api-key)\n", { status: 401, headers: { "www-authenticate": "Bearer" } });
       return new Response(metrics(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
     };
   }
@@ -109,7 +118,9 @@ export function gatewayRoutes(state: () => GatewayState, opts: Omit<ServerOption
 /** One function that answers any request by the routes (what Bun.serve does with them), for use without a port. */
 export function routeRequests({ routes, notFound }: GatewayRoutes): (req: Request, server?: Server) => Promise<Response> {
   const exact = new Map(Object.entries(routes).filter(([p]) => !p.endsWith("/*")));
-  const prefixes = Object.entries(routes).filter(([p]) => p.endsWith("/*")).map(([p, r]) => [p.slice(0, -1), r] as const);
+  const prefixes = Object.entries(routes)
+    .filter(([p]) => p.endsWith("/*"))
+    .map(([p, r]) => [p.slice(0, -1), r] as const);
   return async (req, server) => {
     const path = new URL(req.url).pathname;
     const route = exact.get(path) ?? prefixes.find(([prefix]) => path.startsWith(prefix))?.[1] ?? notFound;
@@ -123,7 +134,8 @@ export function routeRequests({ routes, notFound }: GatewayRoutes): (req: Reques
 
 function internalError(err: Error): Response {
   return new Response(JSON.stringify({ error: { message: `internal error: ${err.message}`, type: "server_error", param: null, code: null } }), {
-    status: 500, headers: { "content-type": "application/json" },
+    status: 500,
+    headers: { "content-type": "application/json" },
   });
 }
 

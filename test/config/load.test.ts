@@ -10,23 +10,40 @@ describe("config loading", () => {
   test("a good config fills defaults", () => {
     const r = loadConfigText(`models:\n  m:\n    backends:\n      default:1:\n        provider: mock\n`);
     expect(r.ok).toBe(true);
-    if (r.ok) expect(r.config.server).toEqual({ host: "127.0.0.1", port: 8080, max_body_bytes: 33554432, max_response_bytes: 67108864, json_check_max_bytes: 65536, access_log: true, redis_key_prefix: "octollm:", limits_on_store_error: "open", max_output_reservation: 4096, config_poll_ms: 500, log_level: "info", log_format: "auto", metrics: true, body_timeout_ms: 30000, shutdown_grace_ms: 30000,
-      failover: { max_attempts: 3, budget_ms: 30000, failure_threshold: 3, cooldown_ms: 30000 } });
+    if (r.ok)
+      expect(r.config.server).toEqual({
+        host: "127.0.0.1",
+        port: 8080,
+        max_body_bytes: 33554432,
+        max_response_bytes: 67108864,
+        json_check_max_bytes: 65536,
+        access_log: true,
+        redis_key_prefix: "octollm:",
+        limits_on_store_error: "open",
+        max_output_reservation: 4096,
+        config_poll_ms: 500,
+        log_level: "info",
+        log_format: "auto",
+        metrics: true,
+        body_timeout_ms: 30000,
+        shutdown_grace_ms: 30000,
+        failover: { max_attempts: 3, budget_ms: 30000, failure_threshold: 3, cooldown_ms: 30000 },
+      });
   });
 
   test("every problem is reported with file:line:col", () => {
     const yaml = [
       "server:",
-      "  port: \"80\"",           // 2: wrong type
-      "  hots: x",                // 3: unknown key
+      '  port: "80"', // 2: wrong type
+      "  hots: x", // 3: unknown key
       "backends:",
       "  up:",
-      "    base_url: not-a-url",  // 6
+      "    base_url: not-a-url", // 6
       "models:",
       "  m:",
       "    backends:",
       "      default:1:",
-      "        use: upp",         // 11: unknown backend (reported once structure is valid)
+      "        use: upp", // 11: unknown backend (reported once structure is valid)
     ].join("\n");
     expect(problems(yaml)).toEqual([
       `c.yaml:2:9 server.port: expected number, got "80"`,
@@ -122,9 +139,9 @@ users:
     ]);
   });
   test("rule keys are checked like every other key", () => {
-    expect(problems(`models:\n  m:\n    default_rules:\n      - name: r\n        mtch: "true"\n    backends:\n      "default:1": { provider: mock }\n`)).toEqual([
-      `c.yaml:5:9 models.m.default_rules.0.mtch: unknown key "mtch"`,
-    ]);
+    expect(
+      problems(`models:\n  m:\n    default_rules:\n      - name: r\n        mtch: "true"\n    backends:\n      "default:1": { provider: mock }\n`),
+    ).toEqual([`c.yaml:5:9 models.m.default_rules.0.mtch: unknown key "mtch"`]);
   });
 });
 

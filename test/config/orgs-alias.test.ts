@@ -3,7 +3,8 @@
 import { expect, test } from "bun:test";
 import { loadConfigText, loadConfigValue } from "../../src/config";
 
-const body = (key: string) => `models:\n  m:\n    access: private\n    backends:\n      default:1: { provider: mock }\n${key}:\n  acme:\n    api_keys: { alice: sk-acme-alice-key }\n    models: { m: }\n`;
+const body = (key: string) =>
+  `models:\n  m:\n    access: private\n    backends:\n      default:1: { provider: mock }\n${key}:\n  acme:\n    api_keys: { alice: sk-acme-alice-key }\n    models: { m: }\n`;
 
 test("orgs: and users: load the same config; only users: gets a note", () => {
   const orgs = loadConfigText(body("orgs"));
@@ -13,7 +14,10 @@ test("orgs: and users: load the same config; only users: gets a note", () => {
   expect(orgs.config.users).toEqual(users.config.users);
   expect(orgs.notes).toBeUndefined();
   expect(users.notes?.[0]).toContain("orgs: (preferred)");
-  const value = loadConfigValue({ models: { m: { backends: { "default:1": { provider: "mock" } } } }, orgs: { acme: { api_keys: { alice: "sk-acme-alice-key" } } } }, {});
+  const value = loadConfigValue(
+    { models: { m: { backends: { "default:1": { provider: "mock" } } } }, orgs: { acme: { api_keys: { alice: "sk-acme-alice-key" } } } },
+    {},
+  );
   expect(value.ok && value.config.users.acme?.api_keys.alice).toBe("sk-acme-alice-key");
 });
 

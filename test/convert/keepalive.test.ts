@@ -4,6 +4,7 @@ import { signThinking } from "../../src/convert";
 import { checkAnthropicStream } from "../helpers/anthropic-grammar";
 import { startGateway, type TestGateway } from "../helpers/gateway";
 import { startMockUpstream } from "../helpers/mock-upstream";
+import { postJson } from "../helpers/requests";
 
 let upstream: ReturnType<typeof startMockUpstream>;
 let gw: TestGateway;
@@ -30,7 +31,7 @@ afterAll(() => {
   gw.stop();
   upstream.stop();
 });
-const post = (path: string, body: object) => fetch(gw.url + path, { method: "POST", body: JSON.stringify(body) });
+const post = (path: string, body: object) => postJson(gw.url, path, body);
 
 describe("keep-alive and idle timeout (63)", () => {
   test("a silent upstream gets pings between events; the stream still obeys the grammar", async () => {
@@ -51,10 +52,21 @@ describe("Claude Code paths (81) and signed thinking (83)", () => {
     expect(((await r.json()) as any).input_tokens).toBeGreaterThan(0);
   });
   test("our thinking is removed on an Anthropic pass-through route, and becomes reasoning history on a converted one", async () => {
-    const history = (signature: string) => ({ model: "", max_tokens: 9, messages: [
-      { role: "user", content: "q" },
-      { role: "assistant", content: [{ type: "thinking", thinking: "secret plan", signature }, { type: "text", text: "a" }] },
-      { role: "user", content: "again" }] });
+    const history = (signature: string) => ({
+      model: "",
+      max_tokens: 9,
+      messages: [
+        { role: "user", content: "q" },
+        {
+          role: "assistant",
+          content: [
+            { type: "thinking", thinking: "secret plan", signature },
+            { type: "text", text: "a" },
+          ],
+        },
+        { role: "user", content: "again" },
+      ],
+    });
     await (await post("/v1/messages", { ...history(signThinking("secret plan")), model: "pass" })).text();
     const sentPass = JSON.parse(new TextDecoder().decode(upstream.seen.at(-1)!.body));
     expect(sentPass.messages[1].content).toEqual([{ type: "text", text: "a" }]);
@@ -67,7 +79,11 @@ describe("client hang-up on a converted stream", () => {
   test("the upstream request is cancelled", async () => {
     const before = upstream.aborted.length;
     const ctrl = new AbortController();
-    const res = await fetch(`${gw.url}/v1/messages`, { method: "POST", body: JSON.stringify({ model: "conv", max_tokens: 9, stream: true, messages: [{ role: "user", content: "slow" }] }), signal: ctrl.signal });
+    const res = await fetch(`${gw.url}/v1/messages`, {
+      method: "POST",
+      body: JSON.stringify({ model: "conv", max_tokens: 9, stream: true, messages: [{ role: "user", content: "slow" }] }),
+      signal: ctrl.signal,
+    });
     const reader = res.body!.getReader();
     await reader.read();
     ctrl.abort();

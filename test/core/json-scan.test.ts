@@ -7,13 +7,18 @@ const enc = (s: string) => new TextEncoder().encode(s);
 /** Random JSON values with tricky strings (quotes, backslashes, braces, "model" inside). */
 function randomValue(r: () => number, depth: number): unknown {
   const k = Math.floor(r() * (depth > 3 ? 4 : 7));
-  const strs = ["model", "a\"b", "\\", "x\\\"y", "{[", "]}", "中文", "", "\"model\":1", "\\\\"];
+  const strs = ["model", 'a"b', "\\", 'x\\"y', "{[", "]}", "中文", "", '"model":1', "\\\\"];
   switch (k) {
-    case 0: return strs[Math.floor(r() * strs.length)];
-    case 1: return Math.floor(r() * 1000) - 500;
-    case 2: return r() < 0.5;
-    case 3: return null;
-    case 4: return Array.from({ length: Math.floor(r() * 4) }, () => randomValue(r, depth + 1));
+    case 0:
+      return strs[Math.floor(r() * strs.length)];
+    case 1:
+      return Math.floor(r() * 1000) - 500;
+    case 2:
+      return r() < 0.5;
+    case 3:
+      return null;
+    case 4:
+      return Array.from({ length: Math.floor(r() * 4) }, () => randomValue(r, depth + 1));
     default: {
       const o: Record<string, unknown> = {};
       for (let i = 0; i < Math.floor(r() * 4); i++) o[strs[Math.floor(r() * strs.length)]!] = randomValue(r, depth + 1);
@@ -42,7 +47,7 @@ describe("scanTopLevel", () => {
     const r = rng(7);
     for (let i = 0; i < 2000; i++) {
       const obj: Record<string, unknown> = {};
-      for (let j = 0; j < Math.floor(r() * 5); j++) obj[["messages", "x", "model", "y\"z"][j % 4]!] = randomValue(r, 0);
+      for (let j = 0; j < Math.floor(r() * 5); j++) obj[["messages", "x", "model", 'y"z'][j % 4]!] = randomValue(r, 0);
       const text = JSON.stringify(obj, null, r() < 0.3 ? 2 : undefined);
       const raw = scanTopLevel(enc(text), "model");
       if ("model" in obj) expect(JSON.parse(raw as string)).toEqual(obj.model);
@@ -81,7 +86,11 @@ describe("LazyBody", () => {
     const body = LazyBody.fromBytes(enc(`{"model":`));
     expect(() => body.json()).toThrow(/not valid JSON/);
     let kind = "";
-    try { LazyBody.fromBytes(enc(`{"model":`)).field("model"); } catch (e: any) { kind = e.kind; }
+    try {
+      LazyBody.fromBytes(enc(`{"model":`)).field("model");
+    } catch (e: any) {
+      kind = e.kind;
+    }
     expect(kind).toBe("invalid_request");
   });
 });

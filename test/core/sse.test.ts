@@ -10,9 +10,8 @@ const parseAll = (pieces: string[]) => {
   return out.map((e) => ({ event: e.event, data: e.data, id: e.id }));
 };
 
-
 const SAMPLE =
-  "event: message_start\r\ndata: {\"a\":1}\r\n\r\n" +
+  'event: message_start\r\ndata: {"a":1}\r\n\r\n' +
   ": a comment line\n\n" +
   "data: line one\ndata: line two\n\n" +
   "event: ping\rdata: {}\r\r" +
@@ -22,7 +21,7 @@ const SAMPLE =
 describe("SseParser", () => {
   test("LF, CRLF and CR line ends, multi-line data, comments, ids", () => {
     expect(parseAll([SAMPLE])).toEqual([
-      { event: "message_start", data: "{\"a\":1}", id: undefined },
+      { event: "message_start", data: '{"a":1}', id: undefined },
       { event: undefined, data: "line one\nline two", id: undefined },
       { event: "ping", data: "{}", id: undefined },
       { event: undefined, data: "no-space", id: "7" },
@@ -67,15 +66,31 @@ describe("SSE writer", () => {
   });
 
   test("decoder and encoder streams round-trip across UTF-8 split points", async () => {
-    const bytes = new TextEncoder().encode("data: {\"t\":\"é中🙂\"}\n\nevent: x\ndata: 2\n\n");
+    const bytes = new TextEncoder().encode('data: {"t":"é中🙂"}\n\nevent: x\ndata: 2\n\n');
     const chunks = [...bytes].map((b) => new Uint8Array([b])); // split inside every multi-byte character
-    const src = new ReadableStream<Uint8Array>({ start(c) { for (const ch of chunks) c.enqueue(ch); c.close(); } });
+    const src = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (const ch of chunks) c.enqueue(ch);
+        c.close();
+      },
+    });
     const events: SseEvent[] = [];
-    await src.pipeThrough(sseDecoder()).pipeTo(new WritableStream({ write: (e) => { events.push(e); } }));
+    await src.pipeThrough(sseDecoder()).pipeTo(
+      new WritableStream({
+        write: (e) => {
+          events.push(e);
+        },
+      }),
+    );
     expect(events.map((e) => e.json())).toEqual([{ t: "é中🙂" }, 2]);
     const back = await new Response(
-      new ReadableStream<SseEvent>({ start(c) { for (const e of events) c.enqueue(e); c.close(); } }).pipeThrough(sseEncoder()),
+      new ReadableStream<SseEvent>({
+        start(c) {
+          for (const e of events) c.enqueue(e);
+          c.close();
+        },
+      }).pipeThrough(sseEncoder()),
     ).text();
-    expect(back).toBe("data: {\"t\":\"é中🙂\"}\n\nevent: x\ndata: 2\n\n");
+    expect(back).toBe('data: {"t":"é中🙂"}\n\nevent: x\ndata: 2\n\n');
   });
 });

@@ -4,15 +4,30 @@ import { BalancerEngine, CircuitBreaker, type Backend } from "../../src/engines"
 import { llmRequest } from "../helpers/requests";
 
 const req = (): LLMRequest => llmRequest();
-const ok = (name: string, calls: string[]): Engine => engineFn(async () => { calls.push(name); return { status: 200, headers: new Headers({ "x-from": name }) }; });
-const status = (name: string, code: number, calls: string[]): Engine => engineFn(async () => { calls.push(name); return { status: code, headers: new Headers() }; });
-const down = (name: string, calls: string[]): Engine => engineFn(async () => { calls.push(name); throw new GatewayError("upstream_unavailable", "refused"); });
+const ok = (name: string, calls: string[]): Engine =>
+  engineFn(async () => {
+    calls.push(name);
+    return { status: 200, headers: new Headers({ "x-from": name }) };
+  });
+const status = (name: string, code: number, calls: string[]): Engine =>
+  engineFn(async () => {
+    calls.push(name);
+    return { status: code, headers: new Headers() };
+  });
+const down = (name: string, calls: string[]): Engine =>
+  engineFn(async () => {
+    calls.push(name);
+    throw new GatewayError("upstream_unavailable", "refused");
+  });
 
 describe("failover", () => {
   test("a connection failure, a 500 and a 429 go on to the next backend", async () => {
     for (const bad of [down, (n: string, c: string[]) => status(n, 500, c), (n: string, c: string[]) => status(n, 429, c)]) {
       const calls: string[] = [];
-      const b = new BalancerEngine([{ backend: { name: "bad", engine: bad("bad", calls) }, weight: 1000 }, { backend: { name: "good", engine: ok("good", calls) }, weight: 1 }]);
+      const b = new BalancerEngine([
+        { backend: { name: "bad", engine: bad("bad", calls) }, weight: 1000 },
+        { backend: { name: "good", engine: ok("good", calls) }, weight: 1 },
+      ]);
       const r = req();
       const res = await b.process(r);
       expect(res.headers.get("x-from")).toBe("good");
@@ -22,7 +37,10 @@ describe("failover", () => {
   });
   test("when every backend fails: the last upstream answer passes through, or the last error", async () => {
     const calls: string[] = [];
-    const b = new BalancerEngine([{ backend: { name: "a", engine: status("a", 503, calls) }, weight: 1 }, { backend: { name: "b", engine: status("b", 502, calls) }, weight: 1 }]);
+    const b = new BalancerEngine([
+      { backend: { name: "a", engine: status("a", 503, calls) }, weight: 1 },
+      { backend: { name: "b", engine: status("b", 502, calls) }, weight: 1 },
+    ]);
     expect([502, 503]).toContain((await b.process(req())).status);
     expect(calls.length).toBe(2);
     const e = new BalancerEngine([{ backend: { name: "a", engine: down("a", []) }, weight: 1 }]);
@@ -30,7 +48,10 @@ describe("failover", () => {
   });
   test("a 400 is the client's problem: no retry", async () => {
     const calls: string[] = [];
-    const b = new BalancerEngine([{ backend: { name: "a", engine: status("a", 400, calls) }, weight: 1 }, { backend: { name: "b", engine: ok("b", calls) }, weight: 1 }]);
+    const b = new BalancerEngine([
+      { backend: { name: "a", engine: status("a", 400, calls) }, weight: 1 },
+      { backend: { name: "b", engine: ok("b", calls) }, weight: 1 },
+    ]);
     expect((await b.process(req())).status).toBe(400);
     expect(calls.length).toBe(1);
   });
@@ -39,9 +60,16 @@ describe("failover", () => {
     const backends = ["a", "b", "c", "d"].map((n) => ({ backend: { name: n, engine: down(n, calls) }, weight: 1 }));
     await expect(new BalancerEngine(backends, { maxAttempts: 2 }).process(req())).rejects.toThrow();
     expect(calls.length).toBe(2);
-    const gone = engineFn(async () => { throw new GatewayError("invalid_request", "client closed the request", { status: 499 }); });
+    const gone = engineFn(async () => {
+      throw new GatewayError("invalid_request", "client closed the request", { status: 499 });
+    });
     const calls2: string[] = [];
-    await expect(new BalancerEngine([{ backend: { name: "x", engine: gone }, weight: 1 }, { backend: { name: "y", engine: ok("y", calls2) }, weight: 1 }]).process(req())).rejects.toThrow("client closed");
+    await expect(
+      new BalancerEngine([
+        { backend: { name: "x", engine: gone }, weight: 1 },
+        { backend: { name: "y", engine: ok("y", calls2) }, weight: 1 },
+      ]).process(req()),
+    ).rejects.toThrow("client closed");
   });
 });
 
@@ -79,8 +107,19 @@ describe("CircuitBreaker", () => {
     try {
       const calls: string[] = [];
       let healthy = false;
-      const flaky: Backend = { name: "flaky", engine: engineFn(async () => { calls.push("flaky"); if (!healthy) throw new GatewayError("upstream_unavailable", "x"); return { status: 200, headers: new Headers() }; }), breaker: new CircuitBreaker("flaky", 2, 1000, () => now) };
-      const b = new BalancerEngine([{ backend: flaky, weight: 1 }, { backend: { name: "ok", engine: ok("ok", calls) }, weight: 1 }]);
+      const flaky: Backend = {
+        name: "flaky",
+        engine: engineFn(async () => {
+          calls.push("flaky");
+          if (!healthy) throw new GatewayError("upstream_unavailable", "x");
+          return { status: 200, headers: new Headers() };
+        }),
+        breaker: new CircuitBreaker("flaky", 2, 1000, () => now),
+      };
+      const b = new BalancerEngine([
+        { backend: flaky, weight: 1 },
+        { backend: { name: "ok", engine: ok("ok", calls) }, weight: 1 },
+      ]);
       for (let i = 0; i < 6; i++) await b.process(req());
       expect(calls.filter((c) => c === "flaky").length).toBe(2); // then its circuit opened
       healthy = true;

@@ -57,7 +57,10 @@ function suite(name: string, make: () => LimitStore) {
       expect((await take(store, `${ns}:tpm`, 300, 10_000, 60_000)).allowed).toBe(true);
     });
     test("several windows are taken all or nothing: a refused token window leaves the request window untouched", async () => {
-      const checks = [{ key: `${ns}:aon-r`, amount: 1, limit: 10, windowMs: 60_000 }, { key: `${ns}:aon-t`, amount: 600, limit: 1000, windowMs: 60_000 }];
+      const checks = [
+        { key: `${ns}:aon-r`, amount: 1, limit: 10, windowMs: 60_000 },
+        { key: `${ns}:aon-t`, amount: 600, limit: 1000, windowMs: 60_000 },
+      ];
       expect((await store.takeAll(checks)).allowed).toBe(true);
       const refused = await store.takeAll(checks);
       expect(refused.allowed).toBe(false);

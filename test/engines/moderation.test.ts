@@ -15,31 +15,62 @@ describe("text extraction", () => {
       messages: [
         { role: "user", content: "hello" },
         { role: "assistant", content: [{ type: "tool_use", id: "t", name: "read", input: { path: "a" } }] },
-        { role: "user", content: [{ type: "tool_result", tool_use_id: "t", content: "RESULT" }, { type: "image", source: {} }] },
+        {
+          role: "user",
+          content: [
+            { type: "tool_result", tool_use_id: "t", content: "RESULT" },
+            { type: "image", source: {} },
+          ],
+        },
       ],
     };
     expect(requestText("anthropic.messages", anthropic, 1000)).toBe('SYS\nhello\n{"path":"a"}\nRESULT');
     expect(requestText("anthropic.messages", anthropic, 6)).toBe("RESULT");
-    const openai = { messages: [{ role: "system", content: "SYS" }, { role: "assistant", content: null, tool_calls: [{ function: { arguments: "{}" } }] }, { role: "tool", content: [{ type: "text", text: "out" }] }] };
+    const openai = {
+      messages: [
+        { role: "system", content: "SYS" },
+        { role: "assistant", content: null, tool_calls: [{ function: { arguments: "{}" } }] },
+        { role: "tool", content: [{ type: "text", text: "out" }] },
+      ],
+    };
     expect(requestText("openai.chat", openai, 1000)).toBe("SYS\n{}\nout");
     expect(requestText("openai.chat", { messages: "nonsense" }, 10)).toBe("");
   });
   test("an answer's text and a stream event's text, in both protocols", () => {
-    expect(answerText("openai.chat", { choices: [{ message: { content: "a", reasoning_content: "r", tool_calls: [{ function: { arguments: "{\"x\":1}" } }] } }] })).toBe('r\na\n{"x":1}');
-    expect(answerText("anthropic.messages", { content: [{ type: "thinking", thinking: "t" }, { type: "text", text: "a" }, { type: "tool_use", input: { q: 1 } }] })).toBe('t\na\n{"q":1}');
+    expect(
+      answerText("openai.chat", { choices: [{ message: { content: "a", reasoning_content: "r", tool_calls: [{ function: { arguments: '{"x":1}' } }] } }] }),
+    ).toBe('r\na\n{"x":1}');
+    expect(
+      answerText("anthropic.messages", {
+        content: [
+          { type: "thinking", thinking: "t" },
+          { type: "text", text: "a" },
+          { type: "tool_use", input: { q: 1 } },
+        ],
+      }),
+    ).toBe('t\na\n{"q":1}');
     expect(eventText("openai.chat", { choices: [{ delta: { content: "x" } }, { delta: { refusal: "y" } }] })).toBe("xy");
-    expect(eventText("anthropic.messages", { type: "content_block_delta", delta: { type: "input_json_delta", partial_json: "{\"a" } })).toBe("{\"a");
+    expect(eventText("anthropic.messages", { type: "content_block_delta", delta: { type: "input_json_delta", partial_json: '{"a' } })).toBe('{"a');
     expect(eventText("anthropic.messages", { type: "message_start", message: { content: [] } })).toBe("");
   });
 });
 
 describe("service clients", () => {
   test("OpenAI: the service's flag, or score thresholds (which can also let a flagged category pass)", async () => {
-    const server = serve(() => Response.json({ results: [{ flagged: true, categories: { violence: true, hate: false }, category_scores: { violence: 0.6, hate: 0.35 } }] }));
+    const server = serve(() =>
+      Response.json({ results: [{ flagged: true, categories: { violence: true, hate: false }, category_scores: { violence: 0.6, hate: 0.35 } }] }),
+    );
     const url = `http://127.0.0.1:${server.port}`;
-    expect(await new OpenAIModerator({ url, timeoutMs: 1000 }).check("x")).toEqual({ flagged: true, category: "violence", reason: "flagged for violence (0.60)" });
+    expect(await new OpenAIModerator({ url, timeoutMs: 1000 }).check("x")).toEqual({
+      flagged: true,
+      category: "violence",
+      reason: "flagged for violence (0.60)",
+    });
     expect(await new OpenAIModerator({ url, timeoutMs: 1000, thresholds: { violence: 0.9 } }).check("x")).toEqual({ flagged: false });
-    expect(await new OpenAIModerator({ url, timeoutMs: 1000, thresholds: { violence: 0.9, hate: 0.3 } }).check("x")).toMatchObject({ flagged: true, category: "hate" });
+    expect(await new OpenAIModerator({ url, timeoutMs: 1000, thresholds: { violence: 0.9, hate: 0.3 } }).check("x")).toMatchObject({
+      flagged: true,
+      category: "hate",
+    });
     server.stop(true);
   });
   test("answers that cannot be used throw, so the policy decides (fail open or closed)", async () => {
@@ -74,7 +105,15 @@ async function run(bytes: string, cuts: number[], format: "openai.chat" | "anthr
     checked.push(text);
     return { kind: text.slice(-30).includes("BAD") ? "flag" : "allow" };
   };
-  const stage = new ModerationStage({ format, model: "m", windowChars: windowChunks ? 1e9 : 12, windowChunks, holdMs: 0, check, onFlag: { replacement: "[cut]" } });
+  const stage = new ModerationStage({
+    format,
+    model: "m",
+    windowChars: windowChunks ? 1e9 : 12,
+    windowChunks,
+    holdMs: 0,
+    check,
+    onFlag: { replacement: "[cut]" },
+  });
   const out = await new Response(StreamPipeline.of(src).through(stage).readable()).text();
   return { out, checked };
 }
@@ -87,7 +126,9 @@ describe("moderated stream", () => {
     expect(whole.out.endsWith(`"finish_reason":"content_filter"}]}\n\ndata: [DONE]\n\n`)).toBe(true);
     expect(whole.checked.length).toBeGreaterThan(3);
     for (let i = 0; i < 200; i++) {
-      const cuts = [...new Set(Array.from({ length: 1 + Math.floor(Math.random() * 8) }, () => 1 + Math.floor(Math.random() * (bytes.length - 1))))].sort((a, b) => a - b);
+      const cuts = [...new Set(Array.from({ length: 1 + Math.floor(Math.random() * 8) }, () => 1 + Math.floor(Math.random() * (bytes.length - 1))))].sort(
+        (a, b) => a - b,
+      );
       const got = await run(bytes, cuts);
       expect(got).toEqual(whole);
     }
@@ -106,12 +147,33 @@ describe("moderated stream", () => {
   });
   test("Anthropic: a flag before any text closes a stream that has only started, with a valid grammar", async () => {
     const ev = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-    const bytes = ev("message_start", { message: { id: "msg_1", type: "message", role: "assistant", model: "m", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 0 } } })
-      + ev("content_block_start", { index: 0, content_block: { type: "thinking", thinking: "", signature: "" } })
-      + ev("content_block_delta", { index: 0, delta: { type: "thinking_delta", thinking: "this is BAD thinking" } });
+    const bytes =
+      ev("message_start", {
+        message: {
+          id: "msg_1",
+          type: "message",
+          role: "assistant",
+          model: "m",
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: 1, output_tokens: 0 },
+        },
+      }) +
+      ev("content_block_start", { index: 0, content_block: { type: "thinking", thinking: "", signature: "" } }) +
+      ev("content_block_delta", { index: 0, delta: { type: "thinking_delta", thinking: "this is BAD thinking" } });
     const { out } = await run(bytes, [17], "anthropic.messages");
     const events = checkAnthropicStream(out);
-    expect(events.map((e) => e.data.type)).toEqual(["message_start", "content_block_start", "content_block_stop", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop"]);
+    expect(events.map((e) => e.data.type)).toEqual([
+      "message_start",
+      "content_block_start",
+      "content_block_stop",
+      "content_block_start",
+      "content_block_delta",
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
+    ]);
   });
 });
 
@@ -121,7 +183,8 @@ describe("config", () => {
     return r.ok ? [] : r.problems.map((p) => formatProblem("c.yaml", p));
   };
   test("incomplete or contradictory settings are reported where they are written, after an org's are laid over the model's", () => {
-    expect(problems(`
+    expect(
+      problems(`
 models:
   m:
     moderation: { provider: webhook, thresholds: { hate: 0.5 } }
@@ -133,11 +196,14 @@ users:
     models:
       n: { moderation: { provider: openai } }
       m: { moderation: { enabled: false } }
-`)).toEqual([
+`),
+    ).toEqual([
       'c.yaml:4:17 models.m.moderation: moderation needs "url"',
       "c.yaml:4:17 models.m.moderation: thresholds and model are settings of provider: openai",
       'c.yaml:11:24 users.acme.models.n.moderation: moderation needs "url"',
     ]);
-    expect(problems(`models:\n  m:\n    moderation: { provider: openai, url: "ftp://x" }\n    backends: { "default:1": { provider: mock } }\n`)[0]).toContain("must be an http:// or https:// URL");
+    expect(problems(`models:\n  m:\n    moderation: { provider: openai, url: "ftp://x" }\n    backends: { "default:1": { provider: mock } }\n`)[0]).toContain(
+      "must be an http:// or https:// URL",
+    );
   });
 });

@@ -26,22 +26,45 @@ const snapshot = (req: LLMRequest) => ({
 
 /** A terminal engine that answers in the request's protocol and changes nothing. */
 const answer: Engine = engineFn(async (req) => ({
-  status: 200, headers: new Headers({ "content-type": "application/json" }),
+  status: 200,
+  headers: new Headers({ "content-type": "application/json" }),
   body: LazyBody.fromBytes(new TextEncoder().encode(req.format === "openai.chat" ? OPENAI_BODY : ANTHROPIC_BODY)),
 }));
 
-const CHAT = { model: "m", max_tokens: 20, messages: [{ role: "system", content: "s" }, { role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", parameters: {} } }] };
+const CHAT = {
+  model: "m",
+  max_tokens: 20,
+  messages: [
+    { role: "system", content: "s" },
+    { role: "user", content: "hi" },
+  ],
+  tools: [{ type: "function", function: { name: "f", parameters: {} } }],
+};
 const MESSAGES = {
-  model: "m", max_tokens: 20, system: "s",
+  model: "m",
+  max_tokens: 20,
+  system: "s",
   messages: [
     { role: "user", content: "hi" },
-    { role: "assistant", content: [{ type: "thinking", thinking: "t", signature: signThinking("t") }, { type: "text", text: "ok" }] },
+    {
+      role: "assistant",
+      content: [
+        { type: "thinking", thinking: "t", signature: signThinking("t") },
+        { type: "text", text: "ok" },
+      ],
+    },
     { role: "user", content: "again" },
   ],
 };
 
 describe("no engine changes the request it is given", () => {
-  const rewrite = { request: { set_keys: { model: "other", "metadata.x": 1, "messages.0.content": "changed" }, remove_keys: ["max_tokens", "messages.1"], set_keys_by_expr: { temperature: "0.5" } } };
+  const rewrite = {
+    request: {
+      set_keys: { model: "other", "metadata.x": 1, "messages.0.content": "changed" },
+      remove_keys: ["max_tokens", "messages.1"],
+      set_keys_by_expr: { temperature: "0.5" },
+    },
+  };
   const cases: [string, Engine, LLMRequest["format"], object][] = [
     ["RewriteEngine (OpenAI)", new RewriteEngine(answer, rewrite), "openai.chat", CHAT],
     ["RewriteEngine (Anthropic)", new RewriteEngine(answer, rewrite), "anthropic.messages", MESSAGES],
@@ -76,7 +99,11 @@ models:
     expect(loaded.ok).toBe(true);
     if (!loaded.ok) return;
     const gw = buildGateway(loaded.config);
-    for (const [format, body] of [["openai.chat", { ...CHAT, temperature: 1 }], ["anthropic.messages", MESSAGES], ["anthropic.messages", { ...MESSAGES, model: "c" }]] as const) {
+    for (const [format, body] of [
+      ["openai.chat", { ...CHAT, temperature: 1 }],
+      ["anthropic.messages", MESSAGES],
+      ["anthropic.messages", { ...MESSAGES, model: "c" }],
+    ] as const) {
       const req = request(format, body);
       const before = snapshot(req);
       const res = await gw.root.process(req);
@@ -98,7 +125,10 @@ models:
 `);
     try {
       const before = upstream.seen.length;
-      const r = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }) });
+      const r = await fetch(`${gw.url}/v1/chat/completions`, {
+        method: "POST",
+        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+      });
       expect(r.status).toBe(200);
       const seen = upstream.seen.slice(before);
       expect(seen.length).toBe(1);
@@ -111,14 +141,21 @@ models:
 
   test("the balancer hands every attempt the request it received", async () => {
     const given: string[] = [];
-    const failing = (name: string): Engine => new RewriteEngine(engineFn(async (req) => {
-      given.push(new TextDecoder().decode(req.body.bytesOut()));
-      throw Object.assign(new (await import("../../src/core")).GatewayError("upstream_unavailable", `${name} down`));
-    }), { request: { set_keys: { model: name } } });
-    const balancer = new BalancerEngine([
-      { backend: { name: "a", engine: failing("a") }, weight: 2 },
-      { backend: { name: "b", engine: failing("b") }, weight: 1 },
-    ], { maxAttempts: 2 });
+    const failing = (name: string): Engine =>
+      new RewriteEngine(
+        engineFn(async (req) => {
+          given.push(new TextDecoder().decode(req.body.bytesOut()));
+          throw Object.assign(new (await import("../../src/core")).GatewayError("upstream_unavailable", `${name} down`));
+        }),
+        { request: { set_keys: { model: name } } },
+      );
+    const balancer = new BalancerEngine(
+      [
+        { backend: { name: "a", engine: failing("a") }, weight: 2 },
+        { backend: { name: "b", engine: failing("b") }, weight: 1 },
+      ],
+      { maxAttempts: 2 },
+    );
     const req = request("openai.chat", { model: "m", messages: [] });
     await expect(balancer.process(req)).rejects.toThrow(/down/);
     expect(given.map((b) => JSON.parse(b).model).sort()).toEqual(["a", "b"]);

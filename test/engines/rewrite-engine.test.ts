@@ -9,7 +9,10 @@ const req = (body: string, headers: Record<string, string> = {}): LLMRequest => 
 describe("RewriteEngine against a mock next engine", () => {
   test("the next engine sees the rewritten request; accept-encoding is dropped only for response rewrites", async () => {
     let seen: LLMRequest | undefined;
-    const next = engineFn(async (r) => { seen = r; return { status: 200, headers: new Headers(), body: LazyBody.fromBytes(enc(`{"choices":[{"message":{"content":"x"}}]}`)) }; });
+    const next = engineFn(async (r) => {
+      seen = r;
+      return { status: 200, headers: new Headers(), body: LazyBody.fromBytes(enc(`{"choices":[{"message":{"content":"x"}}]}`)) };
+    });
     const onlyRequest = new RewriteEngine(next, { request: { set_keys: { model: "up" } } });
     await onlyRequest.process(req(`{"model":"m"}`, { "accept-encoding": "gzip" }));
     expect(new TextDecoder().decode(seen!.body.bytesOut())).toBe(`{"model":"up"}`);
@@ -21,15 +24,29 @@ describe("RewriteEngine against a mock next engine", () => {
   });
   test("error answers and non-JSON bodies are left alone", async () => {
     const answer = (status: number, text: string): LLMResponse => ({ status, headers: new Headers(), body: LazyBody.fromBytes(enc(text)) });
-    for (const [status, text] of [[500, `{"error":"x"}`], [200, "not json"]] as const) {
-      const e = new RewriteEngine(engineFn(async () => answer(status, text)), { response: { set_keys: { a: 1 } } });
+    for (const [status, text] of [
+      [500, `{"error":"x"}`],
+      [200, "not json"],
+    ] as const) {
+      const e = new RewriteEngine(
+        engineFn(async () => answer(status, text)),
+        { response: { set_keys: { a: 1 } } },
+      );
       expect(new TextDecoder().decode((await e.process(req("{}"))).body!.bytesOut())).toBe(text);
     }
   });
   test("stream chunks are rewritten one by one, as they arrive", async () => {
     let push!: (s: string) => void, close!: () => void;
-    const stream = new ReadableStream<Uint8Array>({ start(c) { push = (s) => c.enqueue(enc(s)); close = () => c.close(); } });
-    const e = new RewriteEngine(engineFn(async () => ({ status: 200, headers: new Headers({ "content-type": "text/event-stream" }), stream: StreamPipeline.of(stream) })), { streamChunk: { remove_keys: ["x"] } });
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        push = (s) => c.enqueue(enc(s));
+        close = () => c.close();
+      },
+    });
+    const e = new RewriteEngine(
+      engineFn(async () => ({ status: 200, headers: new Headers({ "content-type": "text/event-stream" }), stream: StreamPipeline.of(stream) })),
+      { streamChunk: { remove_keys: ["x"] } },
+    );
     const out = (await e.process(req("{}"))).stream!.readable().getReader();
     push(`data: {"x":1,"y":1}\n\n`);
     expect(new TextDecoder().decode((await out.read()).value)).toBe(`data: {"y":1}\n\n`); // before the stream ended

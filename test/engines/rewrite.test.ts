@@ -32,7 +32,13 @@ describe("RewritePolicy", () => {
   test("an expression failing at run time leaves the key alone", () => {
     const errs: string[] = [];
     const body: any = { a: 1 };
-    expect(new RewritePolicy({ set_keys_by_expr: { a: "RawReq.x > 3" } }).apply(body, () => ({ RawReq: { x: "text" } }), (path) => errs.push(path))).toEqual({ a: 1 });
+    expect(
+      new RewritePolicy({ set_keys_by_expr: { a: "RawReq.x > 3" } }).apply(
+        body,
+        () => ({ RawReq: { x: "text" } }),
+        (path) => errs.push(path),
+      ),
+    ).toEqual({ a: 1 });
     expect(errs).toEqual(["a"]);
   });
   test("set values are copied per request", () => {
@@ -43,7 +49,9 @@ describe("RewritePolicy", () => {
   });
   test("merging: the backend's keys win, removes add up", () => {
     expect(mergePolicies({ set_keys: { a: 1, b: 1 }, remove_keys: ["x"] }, { set_keys: { b: 2 }, remove_keys: ["y"] })).toEqual({
-      set_keys: { a: 1, b: 2 }, set_keys_by_expr: {}, remove_keys: ["x", "y"],
+      set_keys: { a: 1, b: 2 },
+      set_keys_by_expr: {},
+      remove_keys: ["x", "y"],
     });
     expect(mergePolicies(undefined, { set_keys: { a: 1 } })).toEqual({ set_keys: { a: 1 } });
   });

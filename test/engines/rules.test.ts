@@ -13,7 +13,15 @@ describe("features", () => {
     expect(fnv1a32("foobar")).toBe("bf9cf968");
   });
   test("promptTextLen counts code points of all message text; prefix/suffix hash the first message", () => {
-    const f = new RequestFeatures({ messages: [{ role: "system", content: "  You are helpful. Answer in English please.  " }, { role: "user", content: [{ type: "text", text: "中🙂" }] }] }, "m");
+    const f = new RequestFeatures(
+      {
+        messages: [
+          { role: "system", content: "  You are helpful. Answer in English please.  " },
+          { role: "user", content: [{ type: "text", text: "中🙂" }] },
+        ],
+      },
+      "m",
+    );
     expect(f.promptTextLen).toBe("  You are helpful. Answer in English please.  ".length + 2);
     expect(f.prefix20).toBe(fnv1a32("m" + "You are helpful. Ans"));
     expect(f.suffix20).toBe(fnv1a32("m" + "r in English please."));

@@ -12,11 +12,18 @@ test("a client that hangs up after message_start is charged the usage seen so fa
   const a = await limiter.admit("k", { tpm: 10_000 }, () => 5_000);
   expect(a.ok).toBe(true);
   let push!: (s: string) => void;
-  const src = new ReadableStream<Uint8Array>({ start(c) { push = (s) => c.enqueue(new TextEncoder().encode(s)); } });
+  const src = new ReadableStream<Uint8Array>({
+    start(c) {
+      push = (s) => c.enqueue(new TextEncoder().encode(s));
+    },
+  });
   const res: LLMResponse = { status: 200, headers: new Headers(), stream: meteredStream(src) };
   let told: object | undefined;
   const settled = settleOnEnd(limiter, [(a as any).admission], res, {});
-  const reader = settled.stream!.onEnd((o) => (told = o.usage)).readable().getReader();
+  const reader = settled
+    .stream!.onEnd((o) => (told = o.usage))
+    .readable()
+    .getReader();
   push(`event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":300,"output_tokens":1}}}\n\n`);
   await reader.read();
   await reader.cancel(); // the client goes away

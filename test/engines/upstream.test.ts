@@ -7,14 +7,25 @@ import { llmRequest } from "../helpers/requests";
 const up = startMockUpstream();
 afterAll(() => up.stop());
 
-const request = (format: LLMRequest["format"], headers: Record<string, string> = {}): LLMRequest => llmRequest({ format, headers, body: { model: "m", messages: [] } });
+const request = (format: LLMRequest["format"], headers: Record<string, string> = {}): LLMRequest =>
+  llmRequest({ format, headers, body: { model: "m", messages: [] } });
 
 describe("header hygiene", () => {
   test("client credentials and hop-by-hop headers are dropped going up", () => {
-    const h = upstreamRequestHeaders(new Headers({
-      authorization: "Bearer c", "x-api-key": "c", cookie: "s=1", connection: "keep-alive", "transfer-encoding": "chunked",
-      host: "gw", "content-length": "5", "anthropic-beta": "b1", "x-custom": "y", "proxy-authorization": "p",
-    }));
+    const h = upstreamRequestHeaders(
+      new Headers({
+        authorization: "Bearer c",
+        "x-api-key": "c",
+        cookie: "s=1",
+        connection: "keep-alive",
+        "transfer-encoding": "chunked",
+        host: "gw",
+        "content-length": "5",
+        "anthropic-beta": "b1",
+        "x-custom": "y",
+        "proxy-authorization": "p",
+      }),
+    );
     expect(Object.fromEntries(h)).toEqual({ "anthropic-beta": "b1", "x-custom": "y" });
   });
   test("cookies and hop-by-hop headers are dropped coming back", () => {
@@ -25,7 +36,12 @@ describe("header hygiene", () => {
 
 describe("HttpUpstreamEngine", () => {
   test("paths per format and auth per format", async () => {
-    const e = new HttpUpstreamEngine({ baseUrl: up.url + "/", paths: { "openai.chat": "/custom/chat" }, apiKey: "K", extraHeaders: { "x-extra": "1", "anthropic-version": "2099-01-01" } });
+    const e = new HttpUpstreamEngine({
+      baseUrl: up.url + "/",
+      paths: { "openai.chat": "/custom/chat" },
+      apiKey: "K",
+      extraHeaders: { "x-extra": "1", "anthropic-version": "2099-01-01" },
+    });
     await e.process(request("openai.chat", { authorization: "Bearer client" }));
     let seen = up.seen.at(-1)!;
     expect(seen.path).toBe("/custom/chat");
@@ -47,10 +63,14 @@ describe("HttpUpstreamEngine", () => {
   });
   test("http_proxy sends the request through the proxy", async () => {
     const proxied: string[] = [];
-    const proxy = Bun.serve({ hostname: "127.0.0.1", port: 0, async fetch(req) {
-      proxied.push(req.url);
-      return fetch(req.url, { method: req.method, headers: req.headers, body: await req.arrayBuffer() });
-    } });
+    const proxy = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      async fetch(req) {
+        proxied.push(req.url);
+        return fetch(req.url, { method: req.method, headers: req.headers, body: await req.arrayBuffer() });
+      },
+    });
     try {
       const e = new HttpUpstreamEngine({ baseUrl: up.url, httpProxy: `http://127.0.0.1:${proxy.port}` });
       const res = await e.process(request("openai.chat"));

@@ -8,7 +8,8 @@ import { loadConfigText } from "../../src/config";
 import { GatewayStartError, createGateway } from "../../src/gateway";
 
 const MOCK = `server: { access_log: false }\nmodels:\n  m:\n    backends:\n      default:1: { provider: mock, mock: { text: "first" } }\n`;
-const chat = (model: string) => new Request("http://gateway.test/v1/chat/completions", { method: "POST", body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }) });
+const chat = (model: string) =>
+  new Request("http://gateway.test/v1/chat/completions", { method: "POST", body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }) });
 const lines: string[] = [];
 const accessLog = { sink: { write: (t: string) => lines.push(...t.split("\n").filter(Boolean)) } };
 

@@ -5,7 +5,11 @@ import { loadConfigText } from "../../src/config";
 import { Logger, log } from "../../src/core";
 import { createGateway } from "../../src/gateway";
 
-const redirecting = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(null, { status: 302, headers: { location: "http://elsewhere.example/" } }) });
+const redirecting = Bun.serve({
+  hostname: "127.0.0.1",
+  port: 0,
+  fetch: () => new Response(null, { status: 302, headers: { location: "http://elsewhere.example/" } }),
+});
 afterAll(() => redirecting.stop(true));
 
 test("engine lines go to the gateway's logger, none to the process log", async () => {
@@ -23,7 +27,9 @@ models:
   log.sink = (line) => global.push(line);
   try {
     const gw = await createGateway({ source: { config: loaded.config }, env: {}, logger, accessLog: { sink: { write: () => {} } } });
-    const r = await gw.fetch(new Request("http://gw/v1/chat/completions", { method: "POST", body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }) }));
+    const r = await gw.fetch(
+      new Request("http://gw/v1/chat/completions", { method: "POST", body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }) }),
+    );
     expect(r.status).toBe(502);
     await gw.shutdown(0);
   } finally {

@@ -20,7 +20,21 @@ models:
 `);
   if (!loaded.ok) throw new Error("bad config");
   const lines: any[] = [];
-  const gw = await createGateway({ source: { config: loaded.config }, env: {}, accessLog: { sink: { write: (t) => lines.push(...t.split("\n").filter(Boolean).map((l) => JSON.parse(l))) } } });
+  const gw = await createGateway({
+    source: { config: loaded.config },
+    env: {},
+    accessLog: {
+      sink: {
+        write: (t) =>
+          lines.push(
+            ...t
+              .split("\n")
+              .filter(Boolean)
+              .map((l) => JSON.parse(l)),
+          ),
+      },
+    },
+  });
   const cases = [
     ["pass", "/v1/chat/completions", false],
     ["pass", "/v1/chat/completions", true],
@@ -48,7 +62,9 @@ models:
   }
   const metrics = await (await gw.fetch(new Request("http://gw/metrics"))).text();
   for (const model of ["pass", "conv"]) {
-    const sum = ["input", "output"].map((d) => Number(new RegExp(`octollm_tokens_total\\{model="${model}",org="\\(anonymous\\)",direction="${d}"\\} (\\d+)`).exec(metrics)?.[1] ?? NaN)).reduce((a, b) => a + b, 0);
+    const sum = ["input", "output"]
+      .map((d) => Number(new RegExp(`octollm_tokens_total\\{model="${model}",org="\\(anonymous\\)",direction="${d}"\\} (\\d+)`).exec(metrics)?.[1] ?? NaN))
+      .reduce((a, b) => a + b, 0);
     expect(sum).toBe(counted[model]!);
   }
   await gw.shutdown();

@@ -10,8 +10,13 @@ export function events(text: string): { event?: string; data: any }[] {
 /** Throws with the first grammar violation; returns the events. */
 export function checkAnthropicStream(text: string): { event?: string; data: any }[] {
   const evs = events(text);
-  const fail = (i: number, why: string) => { throw new Error(`event ${i} (${evs[i]?.event}): ${why}\n${text}`); };
-  let started = false, ended = false, next = 0, delta = false;
+  const fail = (i: number, why: string) => {
+    throw new Error(`event ${i} (${evs[i]?.event}): ${why}\n${text}`);
+  };
+  let started = false,
+    ended = false,
+    next = 0,
+    delta = false;
   let open: { index: number; type: string; json: string } | undefined;
   evs.forEach((e, i) => {
     if (e.event !== e.data.type) fail(i, "event name differs from data.type");

@@ -9,7 +9,10 @@ let built: Promise<void> | undefined;
 
 /** Compiles the binary from the current sources (once per process). */
 export function buildBinary(): Promise<void> {
-  built ??= $`${process.execPath} ${join(root, "scripts/build.ts")}`.cwd(root).quiet().then(() => {});
+  built ??= $`${process.execPath} ${join(root, "scripts/build.ts")}`
+    .cwd(root)
+    .quiet()
+    .then(() => {});
   return built;
 }
 
@@ -42,7 +45,17 @@ export async function startServe(cmd: string[], env: Record<string, string> = {}
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline && proc.exitCode === null) {
     const m = err.match(/listening on (http:\/\/[^/\s]+)\//);
-    if (m) return { url: m[1]!, proc, stdout: () => out, stderr: () => err, stop: async () => { proc.kill("SIGTERM"); await proc.exited; } };
+    if (m)
+      return {
+        url: m[1]!,
+        proc,
+        stdout: () => out,
+        stderr: () => err,
+        stop: async () => {
+          proc.kill("SIGTERM");
+          await proc.exited;
+        },
+      };
     await Bun.sleep(10);
   }
   proc.kill();

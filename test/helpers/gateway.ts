@@ -16,12 +16,28 @@ export function startGateway(yaml: string, env: Record<string, string | undefine
   if (!result.ok) throw new Error(`bad test config:\n${result.problems.map((p) => `${p.line}:${p.col} ${p.path}: ${p.message}`).join("\n")}`);
   const gateway = buildGateway(result.config, env);
   const logs: any[] = [];
-  const log = new AccessLog({ write: (text) => { for (const l of text.split("\n")) if (l) logs.push(JSON.parse(l)); } });
-  const server = startServer(() => gateway, { host: "127.0.0.1", port: 0, maxBodyBytes: result.config.server.max_body_bytes, jsonCheckMaxBytes: result.config.server.json_check_max_bytes, accessLog: log, version: "test" });
+  const log = new AccessLog({
+    write: (text) => {
+      for (const l of text.split("\n")) if (l) logs.push(JSON.parse(l));
+    },
+  });
+  const server = startServer(() => gateway, {
+    host: "127.0.0.1",
+    port: 0,
+    maxBodyBytes: result.config.server.max_body_bytes,
+    jsonCheckMaxBytes: result.config.server.json_check_max_bytes,
+    accessLog: log,
+    version: "test",
+  });
   return {
     url: `http://127.0.0.1:${server.port}`,
     port: server.port!,
-    logs: new Proxy(logs, { get: (t, k) => { log.flush(); return (t as any)[k]; } }),
+    logs: new Proxy(logs, {
+      get: (t, k) => {
+        log.flush();
+        return (t as any)[k];
+      },
+    }),
     stop: () => server.stop(true),
   };
 }

@@ -38,7 +38,8 @@ export function startMockModeration() {
       calls.push({ path: url.pathname, body, authorization: req.headers.get("authorization") });
       if (mode.delayMs) await Bun.sleep(mode.delayMs);
       const text: string = String(body?.input ?? body?.text ?? "");
-      if (mode.failStatus || (mode.failOn && text.includes(mode.failOn))) return Response.json({ error: { message: "moderation broke" } }, { status: mode.failStatus || 500 });
+      if (mode.failStatus || (mode.failOn && text.includes(mode.failOn)))
+        return Response.json({ error: { message: "moderation broke" } }, { status: mode.failStatus || 500 });
       const found = Object.entries(BANNED).filter(([word]) => text.includes(word));
       if (url.pathname === "/hook") {
         const flag = found.find(([, v]) => v.score > 0.5);

@@ -73,7 +73,9 @@ export function startMockUpstream(script: (req: SeenRequest, json: any) => Scrip
       const seenReq: SeenRequest = { method: req.method, path: url.pathname + url.search, headers: Object.fromEntries(req.headers), body };
       seen.push(seenReq);
       let json: any;
-      try { json = JSON.parse(new TextDecoder().decode(body)); } catch {}
+      try {
+        json = JSON.parse(new TextDecoder().decode(body));
+      } catch {}
       const s = script(seenReq, json);
       if (s.headerDelayMs) await sleep(s.headerDelayMs);
       const anthropic = url.pathname.includes("/messages");
@@ -91,16 +93,21 @@ export function startMockUpstream(script: (req: SeenRequest, json: any) => Scrip
       const chunks = s.chunks ?? (anthropic ? ANTHROPIC_CHUNKS : OPENAI_CHUNKS);
       const id = seen.length;
       let i = 0;
-      const rs = new ReadableStream<Uint8Array>({
-        async pull(ctrl) {
-          if (i > 0 && s.delayMs) await sleep(s.delayMs);
-          if (i < chunks.length) return ctrl.enqueue(encoder.encode(chunks[i++]!));
-          if (s.hang) return new Promise<void>(() => {});
-          if (s.abortAfterChunks) return ctrl.error(new Error("upstream died"));
-          ctrl.close();
+      const rs = new ReadableStream<Uint8Array>(
+        {
+          async pull(ctrl) {
+            if (i > 0 && s.delayMs) await sleep(s.delayMs);
+            if (i < chunks.length) return ctrl.enqueue(encoder.encode(chunks[i++]!));
+            if (s.hang) return new Promise<void>(() => {});
+            if (s.abortAfterChunks) return ctrl.error(new Error("upstream died"));
+            ctrl.close();
+          },
+          cancel() {
+            aborted.push(String(id));
+          },
         },
-        cancel() { aborted.push(String(id)); },
-      }, { highWaterMark: 0 });
+        { highWaterMark: 0 },
+      );
       req.signal.addEventListener("abort", () => aborted.push(`signal:${id}`));
       return new Response(rs, { status, headers: { "content-type": "text/event-stream", "cache-control": "no-cache", ...s.headers } });
     },

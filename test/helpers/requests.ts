@@ -25,3 +25,20 @@ export function llmRequest(t: TestRequest = {}): LLMRequest {
     ctx: { ...newRequestContext("r", 0), route: { model: t.model }, ...(t.caller ? { caller: t.caller } : {}) },
   };
 }
+
+/** POSTs `body` as JSON to `base + path`; `key` goes as a Bearer token. The one HTTP helper the integration tests share. */
+export function postJson(base: string, path: string, body: unknown, opts: { key?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  const headers: Record<string, string> = { "content-type": "application/json", ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}), ...opts.headers };
+  return fetch(base + path, { method: "POST", headers, body: JSON.stringify(body) });
+}
+
+/** Polls `check` every `everyMs` until it returns a truthy value or `timeoutMs` passes; returns its last result. */
+export async function until<T>(check: () => T | Promise<T>, timeoutMs = 2000, everyMs = 10): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  let last = await check();
+  while (!last && performance.now() < deadline) {
+    await Bun.sleep(everyMs);
+    last = await check();
+  }
+  return last;
+}

@@ -36,9 +36,16 @@ export function startTcpProxy(targetHost: string, targetPort: number): TcpProxy 
                 for (const chunk of client.data.pending) server.write(chunk);
                 client.data.pending = [];
               },
-              data(server, chunk) { server.data.peer?.write(chunk); },
-              close(server) { open.delete(server); server.data.peer?.end(); },
-              error(server) { server.data.peer?.end(); },
+              data(server, chunk) {
+                server.data.peer?.write(chunk);
+              },
+              close(server) {
+                open.delete(server);
+                server.data.peer?.end();
+              },
+              error(server) {
+                server.data.peer?.end();
+              },
             },
           }).catch(() => client.end());
         },
@@ -46,15 +53,22 @@ export function startTcpProxy(targetHost: string, targetPort: number): TcpProxy 
           if (client.data.peer) client.data.peer.write(chunk);
           else client.data.pending.push(new Uint8Array(chunk));
         },
-        close(client) { open.delete(client); client.data.peer?.end(); },
-        error(client) { client.data.peer?.end(); },
+        close(client) {
+          open.delete(client);
+          client.data.peer?.end();
+        },
+        error(client) {
+          client.data.peer?.end();
+        },
       },
     });
     port = listener.port;
   };
   listen();
   return {
-    get port() { return port; },
+    get port() {
+      return port;
+    },
     stop() {
       listener?.stop(true);
       listener = undefined;

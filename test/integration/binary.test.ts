@@ -19,7 +19,9 @@ beforeAll(async () => {
   await buildBinary();
   upstream = startMockUpstream();
   const config = join(tmp, "config.yaml");
-  writeFileSync(config, `
+  writeFileSync(
+    config,
+    `
 backends:
   up:
     base_url: ${upstream.url}
@@ -31,7 +33,8 @@ models:
   claude-test:
     backends:
       default:1: { use: up }
-`);
+`,
+  );
   gw = await startBinary(config, { UPSTREAM_KEY: "sk-from-env" });
 }, 60_000);
 afterAll(async () => {
@@ -73,7 +76,11 @@ describe("SDKs through the binary", () => {
     const res = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "up-model", stream: true, messages: [] }) });
     expect(await res.text()).toBe(joined(OPENAI_CHUNKS));
     expect(upstream.seen.at(-1)!.headers.authorization).toBe("Bearer sk-from-env");
-    const a = await fetch(`${gw.url}/v1/messages`, { method: "POST", headers: { "anthropic-version": "2023-06-01" }, body: JSON.stringify({ model: "up-model", max_tokens: 9, messages: [] }) });
+    const a = await fetch(`${gw.url}/v1/messages`, {
+      method: "POST",
+      headers: { "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ model: "up-model", max_tokens: 9, messages: [] }),
+    });
     expect(await a.text()).toBe(ANTHROPIC_BODY);
     const s = await fetch(`${gw.url}/v1/messages`, { method: "POST", body: JSON.stringify({ model: "up-model", max_tokens: 9, stream: true, messages: [] }) });
     expect(await s.text()).toBe(joined(ANTHROPIC_CHUNKS));
@@ -97,10 +104,18 @@ describe("Claude Code CLI", () => {
     const home = mkdtempSync(join(tmpdir(), "octollm-cc-"));
     const before = upstream.seen.length;
     const proc = Bun.spawn([join(root, "node_modules/.bin/claude"), "-p", "say hello"], {
-      cwd: home, stdin: "ignore", stdout: "pipe", stderr: "pipe",
+      cwd: home,
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
       env: {
-        PATH: process.env.PATH!, HOME: home, ANTHROPIC_BASE_URL: gw.url, ANTHROPIC_AUTH_TOKEN: "tok-cc-123",
-        ANTHROPIC_MODEL: "claude-test", ANTHROPIC_DEFAULT_HAIKU_MODEL: "claude-test", ANTHROPIC_SMALL_FAST_MODEL: "claude-test",
+        PATH: process.env.PATH!,
+        HOME: home,
+        ANTHROPIC_BASE_URL: gw.url,
+        ANTHROPIC_AUTH_TOKEN: "tok-cc-123",
+        ANTHROPIC_MODEL: "claude-test",
+        ANTHROPIC_DEFAULT_HAIKU_MODEL: "claude-test",
+        ANTHROPIC_SMALL_FAST_MODEL: "claude-test",
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
       },
     });

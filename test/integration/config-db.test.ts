@@ -5,9 +5,7 @@ import { $ } from "bun";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import {
-  DbConfigSource, loadConfigText, loadConfigValue, openDatabase, readConfig, replaceConfig, writeConfig, type Config,
-} from "../../src/config";
+import { DbConfigSource, loadConfigText, loadConfigValue, openDatabase, readConfig, replaceConfig, writeConfig, type Config } from "../../src/config";
 import { hashApiKey } from "../../src/engines";
 import { startServe, type GatewayProcess } from "../helpers/binary";
 import { freshPostgres, freshSqlitePath } from "../helpers/databases";
@@ -30,20 +28,35 @@ users:
 
 /** A config with its plaintext keys replaced by their hashes (what a database gives back). */
 function hashedKeys(config: Config): Config {
-  const users = Object.fromEntries(Object.entries(config.users).map(([org, def]) => [org, {
-    ...def, api_keys: Object.fromEntries(Object.entries(def.api_keys).map(([u, k]) => [u, hashApiKey(k)])),
-  }]));
+  const users = Object.fromEntries(
+    Object.entries(config.users).map(([org, def]) => [
+      org,
+      {
+        ...def,
+        api_keys: Object.fromEntries(Object.entries(def.api_keys).map(([u, k]) => [u, hashApiKey(k)])),
+      },
+    ]),
+  );
   return { ...config, users };
 }
 
 const serve = (url: string, extraEnv: Record<string, string> = {}) =>
-  startServe([process.execPath, join(root, "src/cli/main.ts"), "serve", "--config-db", url, "--host", "127.0.0.1", "--port", "0"], { OCTOLLM_ADMIN_KEY: ADMIN, ...extraEnv });
-const ask = (gw: GatewayProcess, key?: string) => fetch(`${gw.url}/v1/chat/completions`, {
-  method: "POST", headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
-  body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
-});
+  startServe([process.execPath, join(root, "src/cli/main.ts"), "serve", "--config-db", url, "--host", "127.0.0.1", "--port", "0"], {
+    OCTOLLM_ADMIN_KEY: ADMIN,
+    ...extraEnv,
+  });
+const ask = (gw: GatewayProcess, key?: string) =>
+  fetch(`${gw.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+  });
 const admin = (gw: GatewayProcess, method: string, path: string, body?: object) =>
-  fetch(`${gw.url}/admin${path}`, { method, headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" }, body: body && JSON.stringify(body) });
+  fetch(`${gw.url}/admin${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+    body: body && JSON.stringify(body),
+  });
 /** Milliseconds until `ok()` holds (polled every 10 ms, at most 5 s). */
 async function timeUntil(ok: () => Promise<boolean>): Promise<number> {
   const started = performance.now();
@@ -104,7 +117,8 @@ for (const kind of ["sqlite", "postgres"] as const) {
 
     test("two gateways on one database accept a key created through the admin API within 1 s, and refuse it within 1 s of its revocation", async () => {
       await importText(url, FLEET_CONFIG);
-      const a = await serve(url), b = await serve(url);
+      const a = await serve(url),
+        b = await serve(url);
       try {
         expect((await ask(a, "sk-acme-alice-key")).status).toBe(200);
         const created = await admin(a, "POST", "/keys", { org: "acme", user: "bob" });
@@ -129,7 +143,8 @@ for (const kind of ["sqlite", "postgres"] as const) {
 
     test("a model's backends and weights change through the admin API on every instance; a bad change is refused and service is unchanged", async () => {
       await importText(url, FLEET_CONFIG);
-      const a = await serve(url), b = await serve(url);
+      const a = await serve(url),
+        b = await serve(url);
       const text = async (gw: GatewayProcess) => ((await (await ask(gw, "sk-acme-alice-key")).json()) as any).choices[0].message.content as string;
       try {
         expect(await text(b)).toContain("from a");
@@ -185,11 +200,19 @@ test("serve -c with a bootstrap file that names the database: its server keys wi
 
 describe("the database away", () => {
   test("at start: a clear error and exit code 1, for an unreachable PostgreSQL and an empty database", async () => {
-    const down = await serve("postgres://postgres@127.0.0.1:9/test").then(() => undefined, (e: Error) => e.message);
+    const down = await serve("postgres://postgres@127.0.0.1:9/test").then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
     expect(down).toContain("octollm: refusing to start: cannot open the config database postgres://postgres@127.0.0.1:9/test");
-    const empty = await serve(`sqlite://${freshSqlitePath()}`).then(() => undefined, (e: Error) => e.message);
+    const empty = await serve(`sqlite://${freshSqlitePath()}`).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
     expect(empty).toContain("at least one model is required");
-    const proc = Bun.spawn([process.execPath, join(root, "src/cli/main.ts"), "serve", "--config-db", "postgres://u:secret@127.0.0.1:9/test"], { stderr: "pipe" });
+    const proc = Bun.spawn([process.execPath, join(root, "src/cli/main.ts"), "serve", "--config-db", "postgres://u:secret@127.0.0.1:9/test"], {
+      stderr: "pipe",
+    });
     expect(await proc.exited).toBe(1);
     const err = await new Response(proc.stderr).text();
     expect(err).toContain("postgres://u:***@127.0.0.1:9/test");
@@ -213,7 +236,9 @@ describe("the database away", () => {
       // a change made while this instance cannot see the database
       const db = await openDatabase(pg.url);
       await writeConfig(db, async (tx) => {
-        await tx.unsafe(`UPDATE octollm_model_backends SET settings = $1 WHERE model = 'm' AND name = 'default:1'`, [JSON.stringify({ provider: "mock", mock: { text: "after the outage" } })]);
+        await tx.unsafe(`UPDATE octollm_model_backends SET settings = $1 WHERE model = 'm' AND name = 'default:1'`, [
+          JSON.stringify({ provider: "mock", mock: { text: "after the outage" } }),
+        ]);
       });
       await db.close();
       proxy.start();

@@ -74,7 +74,12 @@ describe("bad input", () => {
   test("body over the limit → 413, declared or chunked", async () => {
     await expectOpenAIError(await oa(msg("x".repeat(5000))), 413);
     await expectAnthropicError(await an(msg("x".repeat(5000))), 413, "request_too_large");
-    const chunked = new ReadableStream({ start(c) { for (let i = 0; i < 10; i++) c.enqueue(new TextEncoder().encode("x".repeat(500))); c.close(); } });
+    const chunked = new ReadableStream({
+      start(c) {
+        for (let i = 0; i < 10; i++) c.enqueue(new TextEncoder().encode("x".repeat(500)));
+        c.close();
+      },
+    });
     await expectOpenAIError(await oa(chunked), 413);
   });
   test("wrong method → 405 with Allow; unknown path → 404", async () => {
@@ -98,7 +103,9 @@ describe("bad upstreams", () => {
     await expectAnthropicError(await an(body), 500, "api_error");
   });
   test("upstream errors before the first byte pass through with status and body", async () => {
-    scriptFor = { e429: { status: 429, body: `{"error":{"message":"slow down","type":"requests","code":"rate_limit_exceeded"}}`, headers: { "retry-after": "7" } } };
+    scriptFor = {
+      e429: { status: 429, body: `{"error":{"message":"slow down","type":"requests","code":"rate_limit_exceeded"}}`, headers: { "retry-after": "7" } },
+    };
     const r = await oa(msg("e429"));
     expect(r.status).toBe(429);
     expect(r.headers.get("retry-after")).toBe("7");
@@ -121,7 +128,7 @@ describe("bad upstreams", () => {
     expect(JSON.parse(last.replace(/^data: /, "")).error.message).toContain("idle");
   });
   test("a stream the upstream breaks mid-way ends with an Anthropic error event", async () => {
-    scriptFor = { broken: { chunks: ["event: message_start\ndata: {\"type\":\"message_start\"", ",\"message\":{}}\n\n"], delayMs: 50, abortAfterChunks: true } };
+    scriptFor = { broken: { chunks: ['event: message_start\ndata: {"type":"message_start"', ',"message":{}}\n\n'], delayMs: 50, abortAfterChunks: true } };
     const text = await (await an(msg("broken", { stream: true }))).text();
     expect(text).toContain("event: error\ndata: ");
     expect(text.endsWith("\n\n")).toBe(true);

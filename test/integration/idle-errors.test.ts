@@ -24,7 +24,12 @@ afterAll(() => {
 });
 
 const stream = async (path: string, model: string) =>
-  (await fetch(`${gw.url}${path}`, { method: "POST", body: JSON.stringify({ model, max_tokens: 10, stream: true, messages: [{ role: "user", content: "hi" }] }) })).text();
+  (
+    await fetch(`${gw.url}${path}`, {
+      method: "POST",
+      body: JSON.stringify({ model, max_tokens: 10, stream: true, messages: [{ role: "user", content: "hi" }] }),
+    })
+  ).text();
 
 test("Anthropic clients: timeout_error passed through and converted", async () => {
   for (const model of ["pass", "to-chat"]) {

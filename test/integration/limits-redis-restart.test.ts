@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { buildBinary, startBinary } from "../helpers/binary";
 import { startGateway } from "../helpers/gateway";
 import { startMockUpstream } from "../helpers/mock-upstream";
+import { postJson } from "../helpers/requests";
 
 const dir = mkdtempSync(join(tmpdir(), "octollm-redis-"));
 let upstream: ReturnType<typeof startMockUpstream>;
@@ -15,7 +16,10 @@ let redis: ReturnType<typeof Bun.spawn> | undefined;
 const quiet = console.error;
 
 async function startRedis(): Promise<void> {
-  redis = Bun.spawn(["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdout: "ignore", stderr: "ignore" });
+  redis = Bun.spawn(["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    stdout: "ignore",
+    stderr: "ignore",
+  });
   for (let i = 0; i < 100; i++) {
     try {
       const s = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } });
@@ -54,7 +58,7 @@ models:
     default_org_limits: { rpm: 1000 }
     backends: { "default:1": { base_url: "${upstream.url}" } }
 `;
-const post = (url: string) => fetch(`${url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "m", messages: [] }) });
+const post = (url: string) => postJson(url, "/v1/chat/completions", { model: "m", messages: [] });
 
 describe("Redis stopped and restarted during traffic", () => {
   test("fail-open serves through the outage, fail-closed refuses with 503; both enforce limits again after it", async () => {
@@ -86,13 +90,16 @@ describe("Redis stopped and restarted during traffic", () => {
 test("two gateway processes sharing one Redis never admit more than the shared limit together", async () => {
   await buildBinary();
   const file = join(dir, "shared.yaml");
-  writeFileSync(file, `
+  writeFileSync(
+    file,
+    `
 server: { redis_url: "redis://127.0.0.1:${port}", redis_key_prefix: "shared-${Date.now()}:" }
 models:
   m:
     default_org_limits: { rpm: 60 }
     backends: { "default:1": { base_url: "${upstream.url}" } }
-`);
+`,
+  );
   const [a, b] = await Promise.all([startBinary(file), startBinary(file)]);
   try {
     const all = await Promise.all(Array.from({ length: 160 }, (_, i) => post(i % 2 ? a.url : b.url)));

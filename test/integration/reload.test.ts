@@ -14,7 +14,9 @@ const config = (models: string[], text = "v1") =>
   `models:\n${models.map((m) => `  ${m}:\n    backends:\n      "default:1": { provider: mock, mock: { text: "${text}", chunks: 4, chunk_delay_ms: 5 } }\n`).join("")}`;
 
 const quiet = log.sink;
-afterAll(() => { log.sink = quiet; });
+afterAll(() => {
+  log.sink = quiet;
+});
 
 describe("hot reload", () => {
   test("file changes swap the config atomically while 200+ requests run; a bad file is refused", async () => {

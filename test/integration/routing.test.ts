@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { startGateway, type TestGateway } from "../helpers/gateway";
 import { startMockUpstream } from "../helpers/mock-upstream";
+import { postJson } from "../helpers/requests";
 
 let upstream: ReturnType<typeof startMockUpstream>;
 let gw: TestGateway;
@@ -78,8 +79,7 @@ afterAll(() => {
 });
 
 const KEYS: Record<string, string | undefined> = { none: undefined, unknown: "key-nobody-000", acme: "key-acme-alice", other: "key-other-bob" };
-const post = (path: string, body: object, key?: string, headers: Record<string, string> = {}) =>
-  fetch(gw.url + path, { method: "POST", headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers }, body: JSON.stringify(body) });
+const post = (path: string, body: object, key?: string, headers: Record<string, string> = {}) => postJson(gw.url, path, body, { key, headers });
 
 describe("auth × access", () => {
   const expected: Record<string, Record<string, number>> = {
@@ -92,7 +92,11 @@ describe("auth × access", () => {
       for (const [who, status] of Object.entries(row)) {
         const o = await post("/v1/chat/completions", { model, messages: [] }, KEYS[who]);
         expect({ who, status: o.status }).toEqual({ who, status });
-        const a = await fetch(`${gw.url}/v1/messages`, { method: "POST", headers: KEYS[who] ? { "x-api-key": KEYS[who]! } : {}, body: JSON.stringify({ model, max_tokens: 5, messages: [] }) });
+        const a = await fetch(`${gw.url}/v1/messages`, {
+          method: "POST",
+          headers: KEYS[who] ? { "x-api-key": KEYS[who]! } : {},
+          body: JSON.stringify({ model, max_tokens: 5, messages: [] }),
+        });
         expect({ who, status: a.status }).toEqual({ who, status });
         if (status === 401) expect(((await a.json()) as any).error.type).toBe("authentication_error");
         if (status === 403) {
@@ -111,7 +115,8 @@ describe("auth × access", () => {
     expect(e2).toBeInstanceOf(Anthropic.AuthenticationError);
   });
   test("GET /v1/models lists what the caller may use", async () => {
-    const ids = async (key?: string) => ((await (await fetch(`${gw.url}/v1/models`, { headers: key ? { authorization: `Bearer ${key}` } : {} })).json()) as any).data.map((m: any) => m.id);
+    const ids = async (key?: string) =>
+      ((await (await fetch(`${gw.url}/v1/models`, { headers: key ? { authorization: `Bearer ${key}` } : {} })).json()) as any).data.map((m: any) => m.id);
     expect(await ids()).toEqual(["pub", "ruled", "rewritten", "failover"]);
     expect(await ids(KEYS.other)).toEqual(["pub", "int", "ruled", "rewritten", "failover"]);
     expect(await ids(KEYS.acme)).toEqual(["pub", "int", "priv", "ruled", "rewritten", "failover"]);

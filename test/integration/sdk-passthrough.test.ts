@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { startGateway, httpConfig, type TestGateway } from "../helpers/gateway";
 import { ANTHROPIC_BODY, ANTHROPIC_CHUNKS, OPENAI_BODY, OPENAI_CHUNKS, joined, startMockUpstream } from "../helpers/mock-upstream";
+import { postJson } from "../helpers/requests";
 
 let upstream: ReturnType<typeof startMockUpstream>;
 let gw: TestGateway;
@@ -39,7 +40,10 @@ describe("OpenAI SDK through the gateway", () => {
 
   test("stream: SDK accumulates the text and usage", async () => {
     const stream = await client().chat.completions.create({
-      model: "up-model", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "hi" }],
+      model: "up-model",
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: "user", content: "hi" }],
     });
     let text = "";
     let usage: any;
@@ -95,8 +99,7 @@ describe("Anthropic SDK through the gateway", () => {
 });
 
 describe("raw bytes", () => {
-  const post = (path: string, body: object, headers: Record<string, string> = {}) =>
-    fetch(gw.url + path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  const post = (path: string, body: object, headers: Record<string, string> = {}) => postJson(gw.url, path, body, { headers });
 
   test("OpenAI non-stream body is byte-identical", async () => {
     const res = await post("/v1/chat/completions", { model: "up-model", messages: [] });
@@ -128,7 +131,16 @@ describe("raw bytes", () => {
     await Bun.sleep(20);
     const lines = gw.logs.slice(before);
     expect(lines.length).toBe(1);
-    expect(lines[0]).toMatchObject({ rid, method: "POST", path: "/v1/chat/completions", model: "up-model", backend: "default:1", status: 200, bytes_out: OPENAI_BODY.length, outcome: "ok" });
+    expect(lines[0]).toMatchObject({
+      rid,
+      method: "POST",
+      path: "/v1/chat/completions",
+      model: "up-model",
+      backend: "default:1",
+      status: 200,
+      bytes_out: OPENAI_BODY.length,
+      outcome: "ok",
+    });
     expect(JSON.stringify(lines)).not.toContain("sk-upstream-secret");
   });
 });

@@ -4,10 +4,33 @@ import * as api from "../../src/index";
 
 test("the public names a library user composes with are exported, internals are not", () => {
   const names = Object.keys(api);
-  for (const name of ["createGateway", "Gateway", "HttpUpstreamEngine", "BalancerEngine", "RewriteEngine", "MessagesFromChatEngine", "ModerationEngine", "loadConfigText", "startServer", "chatCompletionsHandler", "GatewayError", "LazyBody"]) {
+  for (const name of [
+    "createGateway",
+    "Gateway",
+    "HttpUpstreamEngine",
+    "BalancerEngine",
+    "RewriteEngine",
+    "MessagesFromChatEngine",
+    "ModerationEngine",
+    "loadConfigText",
+    "startServer",
+    "chatCompletionsHandler",
+    "GatewayError",
+    "LazyBody",
+  ]) {
     expect(names).toContain(name);
   }
-  for (const internal of ["scanTopLevel", "indexTopLevel", "migrate", "concatBytes", "guardStream", "takeIfComplete", "SECRET_PARAMS", "replaceConfig", "insertKey"]) {
+  for (const internal of [
+    "scanTopLevel",
+    "indexTopLevel",
+    "migrate",
+    "concatBytes",
+    "guardStream",
+    "takeIfComplete",
+    "SECRET_PARAMS",
+    "replaceConfig",
+    "insertKey",
+  ]) {
     expect(names).not.toContain(internal);
   }
   expect(names.length).toBeLessThan(90);

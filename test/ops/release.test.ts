@@ -33,7 +33,9 @@ function serveDir(dir: string, override: Record<string, string> = {}) {
 describe("release", () => {
   test("SHA256SUMS covers every file and matches it", async () => {
     const lines = (await Bun.file(join(release, "SHA256SUMS")).text()).trim().split("\n");
-    const files = readdirSync(release).filter((f) => f !== "SHA256SUMS").sort();
+    const files = readdirSync(release)
+      .filter((f) => f !== "SHA256SUMS")
+      .sort();
     expect(files).toEqual(["install.sh", binary, `octollm-${pkg.version}.tgz`].sort());
     for (const line of lines) {
       const [sum, name] = line.split("  ");
@@ -67,7 +69,9 @@ describe("release", () => {
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", type: "module" }));
     const install = await $`npm install --prefer-offline --no-audit --no-fund ${join(release, `octollm-${pkg.version}.tgz`)}`.cwd(dir).quiet().nothrow();
     expect(install.stderr.toString()).not.toContain("ERR");
-    writeFileSync(join(dir, "app.ts"), `
+    writeFileSync(
+      join(dir, "app.ts"),
+      `
 import { MockEngine, chatCompletionsHandler, type Engine } from "octollm";
 const engine: Engine = new MockEngine({ text: "hello from the package" });
 const handler = chatCompletionsHandler(engine);
@@ -75,16 +79,33 @@ const server = Bun.serve({ hostname: "127.0.0.1", port: 0, routes: { "/v1/chat/c
 const res = await fetch(\`http://127.0.0.1:\${server.port}/v1/chat/completions\`, { method: "POST", body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }) });
 console.log((await res.json() as any).choices[0].message.content);
 server.stop(true);
-`);
+`,
+    );
     expect((await $`${process.execPath} app.ts`.cwd(dir).quiet()).stdout.toString().split("\n")[0]).toBe("hello from the package");
-    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
-      compilerOptions: { target: "ESNext", module: "ESNext", moduleResolution: "bundler", strict: true, noEmit: true, skipLibCheck: true, types: ["bun-types"], typeRoots: [join(root, "node_modules")] },
-      files: ["app.ts"],
-    }));
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ESNext",
+          module: "ESNext",
+          moduleResolution: "bundler",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ["bun-types"],
+          typeRoots: [join(root, "node_modules")],
+        },
+        files: ["app.ts"],
+      }),
+    );
     writeFileSync(join(dir, "wrong.ts"), `import { MockEngine } from "octollm";\nnew MockEngine({ text: 42 });\n`);
     const typed = await $`${join(root, "node_modules/.bin/tsc")} -p .`.cwd(dir).quiet().nothrow();
     expect(typed.stdout.toString()).toBe("");
-    const wrong = await $`${join(root, "node_modules/.bin/tsc")} --noEmit --skipLibCheck --strict --moduleResolution bundler --module esnext --target esnext --types bun-types --typeRoots ${join(root, "node_modules")} wrong.ts`.cwd(dir).quiet().nothrow();
+    const wrong =
+      await $`${join(root, "node_modules/.bin/tsc")} --noEmit --skipLibCheck --strict --moduleResolution bundler --module esnext --target esnext --types bun-types --typeRoots ${join(root, "node_modules")} wrong.ts`
+        .cwd(dir)
+        .quiet()
+        .nothrow();
     expect(wrong.stdout.toString()).toContain("Type 'number' is not assignable to type 'string'");
     expect((await $`${join(dir, "node_modules/.bin/octollm")} --version`.quiet()).stdout.toString().trim()).toBe(pkg.version);
   }, 60_000);

@@ -15,23 +15,35 @@ const usageOf = (text: string, cuts: number[]) => {
   }
   return u.usage;
 };
-const randomCuts = (n: number) => [...new Set(Array.from({ length: 1 + Math.floor(Math.random() * 10) }, () => 1 + Math.floor(Math.random() * (n - 1))))].sort((a, b) => a - b);
+const randomCuts = (n: number) =>
+  [...new Set(Array.from({ length: 1 + Math.floor(Math.random() * 10) }, () => 1 + Math.floor(Math.random() * (n - 1))))].sort((a, b) => a - b);
 
 describe("token usage", () => {
   test("whole bodies of both protocols", () => {
     expect(bodyUsage(enc.encode(OPENAI_BODY))).toEqual({ input: 5, output: 4 });
-    expect(bodyUsage(enc.encode(`{"content":[{"type":"text","text":"\\"usage\\": no"}],"usage":{"input_tokens":3,"cache_read_input_tokens":10,"output_tokens":7}}`))).toEqual({ input: 13, output: 7 });
+    expect(
+      bodyUsage(enc.encode(`{"content":[{"type":"text","text":"\\"usage\\": no"}],"usage":{"input_tokens":3,"cache_read_input_tokens":10,"output_tokens":7}}`)),
+    ).toEqual({ input: 13, output: 7 });
     expect(bodyUsage(enc.encode(`{"choices":[]}`))).toBeUndefined();
     expect(bodyUsage(enc.encode(`not json`))).toBeUndefined();
   });
   test("property: streams of both protocols give the same usage however they are cut, long ones included", () => {
     const filler = Array.from({ length: 600 }, (_, i) => `data: {"choices":[{"index":0,"delta":{"content":"word ${i} "}}],"usage":null}\n\n`).join("");
     const openaiLong = filler + OPENAI_CHUNKS.slice(-2).join("");
-    const anthropicLong = ANTHROPIC_CHUNKS.slice(0, 3).join("") + Array.from({ length: 600 }, (_, i) => `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"w${i} "}}\n\n`).join("") + ANTHROPIC_CHUNKS.slice(3).join("");
+    const anthropicLong =
+      ANTHROPIC_CHUNKS.slice(0, 3).join("") +
+      Array.from(
+        { length: 600 },
+        (_, i) => `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"w${i} "}}\n\n`,
+      ).join("") +
+      ANTHROPIC_CHUNKS.slice(3).join("");
     const crlf = OPENAI_CHUNKS.join("").replaceAll("\n", "\r\n");
     for (const [text, want] of [
-      [OPENAI_CHUNKS.join(""), { input: 5, output: 2 }], [ANTHROPIC_CHUNKS.join(""), { input: 5, output: 2 }],
-      [openaiLong, { input: 5, output: 2 }], [anthropicLong, { input: 5, output: 2 }], [crlf, { input: 5, output: 2 }],
+      [OPENAI_CHUNKS.join(""), { input: 5, output: 2 }],
+      [ANTHROPIC_CHUNKS.join(""), { input: 5, output: 2 }],
+      [openaiLong, { input: 5, output: 2 }],
+      [anthropicLong, { input: 5, output: 2 }],
+      [crlf, { input: 5, output: 2 }],
       [filler, undefined],
     ] as const) {
       expect(usageOf(text, [])).toEqual(want);

@@ -8,14 +8,20 @@ import { startMockUpstream } from "../helpers/mock-upstream";
 let upstream: ReturnType<typeof startMockUpstream>;
 let gw: TestGateway;
 beforeAll(() => {
-  upstream = startMockUpstream(() => ({ status: 401, body: `{"error":{"message":"Incorrect API key provided: sk-upstream-secret. ${"x".repeat(1000)}","type":"invalid_request_error"}}` }));
-  gw = startGateway(`
+  upstream = startMockUpstream(() => ({
+    status: 401,
+    body: `{"error":{"message":"Incorrect API key provided: sk-upstream-secret. ${"x".repeat(1000)}","type":"invalid_request_error"}}`,
+  }));
+  gw = startGateway(
+    `
 models:
   pass:
     backends: { "default:1": { base_url: "${upstream.url}", api_key: sk-upstream-secret, request_rewrites: { set_keys: { model: provider-model-7 } } } }
   conv:
     backends: { "default:1": { base_url: "${upstream.url}", api_key: sk-upstream-secret, convert_to_messages: from_chat } }
-`, { });
+`,
+    {},
+  );
 });
 afterAll(() => {
   gw.stop();
@@ -35,7 +41,10 @@ test("an upstream 4xx on pass-through: upstream_error with its status, message a
 });
 
 test("an upstream 401 on a converted route is logged as the upstream's 401, not the client's 500", async () => {
-  const r = await fetch(`${gw.url}/v1/messages`, { method: "POST", body: JSON.stringify({ model: "conv", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }) });
+  const r = await fetch(`${gw.url}/v1/messages`, {
+    method: "POST",
+    body: JSON.stringify({ model: "conv", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }),
+  });
   await r.text();
   const line = gw.logs.at(-1);
   expect(line.upstream_status).toBe(401);

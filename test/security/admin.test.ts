@@ -9,7 +9,10 @@ import { freshPostgres } from "../helpers/databases";
 
 const root = resolve(import.meta.dir, "../..");
 const ADMIN = "admin-key-for-tests-0123456789";
-const CONFIG = { models: { m: { access: "internal", backends: { "default:1": { provider: "mock" } } } }, users: { acme: { api_keys: { alice: "sk-acme-alice-key" } } } };
+const CONFIG = {
+  models: { m: { access: "internal", backends: { "default:1": { provider: "mock" } } } },
+  users: { acme: { api_keys: { alice: "sk-acme-alice-key" } } },
+};
 const serve = (url: string, env: Record<string, string>) =>
   startServe([process.execPath, join(root, "src/cli/main.ts"), "serve", "--config-db", url, "--host", "127.0.0.1", "--port", "0"], env);
 
@@ -29,7 +32,11 @@ afterAll(async () => {
 });
 
 const admin = (method: string, path: string, key = ADMIN, body?: object) =>
-  fetch(`${gw.url}/admin${path}`, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: body && JSON.stringify(body) });
+  fetch(`${gw.url}/admin${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: body && JSON.stringify(body),
+  });
 
 describe("admin API", () => {
   test("10 key creations for a new org at once all succeed on PostgreSQL", async () => {
@@ -82,7 +89,9 @@ test("the throttle forgets an address after its window", () => {
 
 test("OCTOLLM_ADMIN_KEY shorter than 16 characters refuses to start, like server.admin_key", async () => {
   const proc = Bun.spawn([process.execPath, join(root, "src/cli/main.ts"), "serve", "--config-db", pg.url, "--host", "127.0.0.1", "--port", "0"], {
-    env: { ...process.env, OCTOLLM_ADMIN_KEY: "abc" }, stdout: "pipe", stderr: "pipe",
+    env: { ...process.env, OCTOLLM_ADMIN_KEY: "abc" },
+    stdout: "pipe",
+    stderr: "pipe",
   });
   expect(await proc.exited).toBe(1);
   expect(await new Response(proc.stderr).text()).toContain("OCTOLLM_ADMIN_KEY) needs at least 16 characters");

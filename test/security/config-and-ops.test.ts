@@ -41,7 +41,11 @@ describe("configs that validate can serve", () => {
 
   test("a pool whose weights are all 0, and a rule whose weights are all 0, are refused", () => {
     expect(problems(`models:\n  m:\n    backends:\n      default:0: { provider: mock }\n`).join()).toContain("weight 0");
-    expect(problems(`models:\n  m:\n    default_rules: [{ name: r, forward_weights: { b: 0 } }]\n    backends:\n      default:1: { provider: mock }\n      b: { provider: mock }\n`).join()).toContain("every weight is 0");
+    expect(
+      problems(
+        `models:\n  m:\n    default_rules: [{ name: r, forward_weights: { b: 0 } }]\n    backends:\n      default:1: { provider: mock }\n      b: { provider: mock }\n`,
+      ).join(),
+    ).toContain("every weight is 0");
     expect(problems(`models:\n  m:\n    backends:\n      default:0: { provider: mock }\n      default:1:x: { provider: mock }\n`)).toEqual([]);
   });
 
@@ -64,7 +68,9 @@ describe("secrets", () => {
   });
 
   test("a numeric API key is never echoed by validation", () => {
-    const out = problems(`models:\n  m:\n    backends:\n      default:1: { base_url: "http://h", api_key: 98765432 }\nusers:\n  acme:\n    api_keys: { alice: 12345678901 }\n`).join("\n");
+    const out = problems(
+      `models:\n  m:\n    backends:\n      default:1: { base_url: "http://h", api_key: 98765432 }\nusers:\n  acme:\n    api_keys: { alice: 12345678901 }\n`,
+    ).join("\n");
     expect(out).toContain("quote it");
     expect(out).not.toContain("98765432");
     expect(out).not.toContain("12345678901");
@@ -116,7 +122,9 @@ test("text logs escape control characters from client input", () => {
 
 describe("the serve command", () => {
   const procs: GatewayProcess[] = [];
-  afterAll(async () => { for (const p of procs) await p.stop(); });
+  afterAll(async () => {
+    for (const p of procs) await p.stop();
+  });
   const file = (name: string, text: string) => {
     const path = join(dir, name);
     writeFileSync(path, text);
@@ -138,7 +146,10 @@ describe("the serve command", () => {
   });
 
   test("/metrics needs server.metrics_key when one is set", async () => {
-    const config = file("metrics.yaml", `server: { metrics_key: "metrics-key-0123456789" }\nmodels:\n  private-model-name:\n    backends:\n      default:1: { provider: mock }\n`);
+    const config = file(
+      "metrics.yaml",
+      `server: { metrics_key: "metrics-key-0123456789" }\nmodels:\n  private-model-name:\n    backends:\n      default:1: { provider: mock }\n`,
+    );
     const gw = await startServe([...cmd(config), "--port", "0"]);
     procs.push(gw);
     const open = await fetch(`${gw.url}/metrics`);
@@ -151,14 +162,20 @@ describe("the serve command", () => {
 
   test("an unhandled rejection in the process is logged and the gateway keeps serving", async () => {
     // a backend whose connect probe could once crash the process: the request fails, the gateway stays up
-    const config = file("probe.yaml", `models:\n  m:\n    backends:\n      default:1: { base_url: "http://127.0.0.1:9", connect_timeout_ms: 100 }\n  ok:\n    backends:\n      default:1: { provider: mock }\n`);
+    const config = file(
+      "probe.yaml",
+      `models:\n  m:\n    backends:\n      default:1: { base_url: "http://127.0.0.1:9", connect_timeout_ms: 100 }\n  ok:\n    backends:\n      default:1: { provider: mock }\n`,
+    );
     const gw = await startServe([...cmd(config), "--port", "0"]);
     procs.push(gw);
     const r = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "m", messages: [] }) });
     expect(r.status).toBe(502);
     await Bun.sleep(300);
     expect(gw.proc.exitCode).toBeNull();
-    const ok = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "ok", messages: [{ role: "user", content: "hi" }] }) });
+    const ok = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({ model: "ok", messages: [{ role: "user", content: "hi" }] }),
+    });
     expect(ok.status).toBe(200);
   });
 });

@@ -14,10 +14,11 @@ function mutate(value: unknown, r: () => number): unknown {
   const copy = JSON.parse(JSON.stringify(value));
   const nodes: { parent: any; key: string | number }[] = [];
   const walk = (v: any) => {
-    if (v && typeof v === "object") for (const k of Object.keys(v)) {
-      nodes.push({ parent: v, key: Array.isArray(v) ? Number(k) : k });
-      walk(v[k]);
-    }
+    if (v && typeof v === "object")
+      for (const k of Object.keys(v)) {
+        nodes.push({ parent: v, key: Array.isArray(v) ? Number(k) : k });
+        walk(v[k]);
+      }
   };
   walk(copy);
   const n = 1 + Math.floor(r() * 2);
@@ -29,39 +30,75 @@ function mutate(value: unknown, r: () => number): unknown {
 }
 
 const CHAT_REQUEST = {
-  model: "to-anthropic", max_tokens: 50,
+  model: "to-anthropic",
+  max_tokens: 50,
   messages: [
     { role: "system", content: "be brief" },
-    { role: "user", content: [{ type: "text", text: "hi" }, { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } }] },
-    { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{\"a\":1}" } }] },
+    {
+      role: "user",
+      content: [
+        { type: "text", text: "hi" },
+        { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } },
+      ],
+    },
+    { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: '{"a":1}' } }] },
     { role: "tool", tool_call_id: "c1", content: "ok" },
   ],
   tools: [{ type: "function", function: { name: "f", description: "d", parameters: { type: "object", properties: {} } } }],
   tool_choice: { type: "function", function: { name: "f" } },
 };
 const MESSAGES_REQUEST = {
-  model: "to-openai", max_tokens: 50,
+  model: "to-openai",
+  max_tokens: 50,
   system: [{ type: "text", text: "be brief" }],
   messages: [
-    { role: "user", content: [{ type: "text", text: "hi" }, { type: "image", source: { type: "base64", media_type: "image/png", data: "AAAA" } }] },
-    { role: "assistant", content: [{ type: "thinking", thinking: "t", signature: "s" }, { type: "tool_use", id: "t1", name: "f", input: { a: 1 } }] },
+    {
+      role: "user",
+      content: [
+        { type: "text", text: "hi" },
+        { type: "image", source: { type: "base64", media_type: "image/png", data: "AAAA" } },
+      ],
+    },
+    {
+      role: "assistant",
+      content: [
+        { type: "thinking", thinking: "t", signature: "s" },
+        { type: "tool_use", id: "t1", name: "f", input: { a: 1 } },
+      ],
+    },
     { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: [{ type: "text", text: "ok" }] }] },
   ],
   tools: [{ name: "f", description: "d", input_schema: { type: "object", properties: {} } }],
   tool_choice: { type: "auto" },
   thinking: { type: "enabled", budget_tokens: 1024 },
 };
-const OPENAI_ANSWER = { ...JSON.parse(OPENAI_BODY), choices: [{ index: 0, message: { role: "assistant", content: "x", tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }] }, finish_reason: "tool_calls" }] };
-const ANTHROPIC_ANSWER = { ...JSON.parse(ANTHROPIC_BODY), content: [{ type: "text", text: "x" }, { type: "tool_use", id: "t", name: "f", input: {} }] };
+const OPENAI_ANSWER = {
+  ...JSON.parse(OPENAI_BODY),
+  choices: [
+    {
+      index: 0,
+      message: { role: "assistant", content: "x", tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }] },
+      finish_reason: "tool_calls",
+    },
+  ],
+};
+const ANTHROPIC_ANSWER = {
+  ...JSON.parse(ANTHROPIC_BODY),
+  content: [
+    { type: "text", text: "x" },
+    { type: "tool_use", id: "t", name: "f", input: {} },
+  ],
+};
 
 let answer: () => string = () => "";
 let streamAnswer: string[] | undefined;
 const upstream = Bun.serve({
   hostname: "127.0.0.1",
   port: 0,
-  fetch: () => streamAnswer
-    ? new Response(streamAnswer.join(""), { headers: { "content-type": "text/event-stream" } })
-    : new Response(answer(), { headers: { "content-type": "application/json" } }),
+  fetch: () =>
+    streamAnswer
+      ? new Response(streamAnswer.join(""), { headers: { "content-type": "text/event-stream" } })
+      : new Response(answer(), { headers: { "content-type": "application/json" } }),
 });
 
 /** The chunks of a canned stream with one event's JSON mutated (its data line rebuilt). */
@@ -97,11 +134,19 @@ afterAll(() => {
 describe("converter fuzz", () => {
   test("the cases that were found: tools [null], function null, messages [null], upstream tool_calls [null]", async () => {
     answer = () => OPENAI_BODY;
-    for (const body of [{ ...CHAT_REQUEST, tools: [null] }, { ...CHAT_REQUEST, tools: [{ type: "function", function: null }] }, { ...CHAT_REQUEST, messages: [null] }]) {
+    for (const body of [
+      { ...CHAT_REQUEST, tools: [null] },
+      { ...CHAT_REQUEST, tools: [{ type: "function", function: null }] },
+      { ...CHAT_REQUEST, messages: [null] },
+    ]) {
       const r = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify(body) });
       expect(r.status).toBe(400);
     }
-    answer = () => JSON.stringify({ ...OPENAI_ANSWER, choices: [{ index: 0, message: { role: "assistant", content: null, tool_calls: [null] }, finish_reason: "tool_calls" }] });
+    answer = () =>
+      JSON.stringify({
+        ...OPENAI_ANSWER,
+        choices: [{ index: 0, message: { role: "assistant", content: null, tool_calls: [null] }, finish_reason: "tool_calls" }],
+      });
     const r = await fetch(`${gw.url}/v1/messages`, { method: "POST", body: JSON.stringify(MESSAGES_REQUEST) });
     // Anthropic clients know no 502: an upstream failure is their 500 api_error (a crash would say "internal error")
     expect(r.status).toBe(500);

@@ -33,8 +33,14 @@ afterAll(() => {
 const filler = "x".repeat(70_000);
 
 describe("duplicate top-level keys", () => {
-  for (const [name, pad] of [["a large body (fast path)", filler], ["a small body (parsed at the edge)", "x"]] as const) {
-    for (const [route, path] of [["chat", "/v1/chat/completions"], ["messages", "/v1/messages"]] as const) {
+  for (const [name, pad] of [
+    ["a large body (fast path)", filler],
+    ["a small body (parsed at the edge)", "x"],
+  ] as const) {
+    for (const [route, path] of [
+      ["chat", "/v1/chat/completions"],
+      ["messages", "/v1/messages"],
+    ] as const) {
       test(`${name} on ${route} is refused before routing`, async () => {
         const before = upstream.seen.length;
         const text = `{"model":"pub","max_tokens":5,"messages":[{"role":"user","content":"${pad}"}],"model":"priv-b"}`;
@@ -57,11 +63,12 @@ describe("duplicate top-level keys", () => {
 
   test("property: the scan agrees with JSON.parse on every key, repeated or not", () => {
     const r = rng(11);
-    const keys = ["model", "stream", "mod\\u0065l", "messages", "a\\\"b"];
+    const keys = ["model", "stream", "mod\\u0065l", "messages", 'a\\"b'];
     const values = [`"pub"`, `"priv"`, `true`, `[{"model":"inner"}]`, `{"model":{"x":"}"}}`, `-1e400`, `null`, `"\\"model\\":1"`];
     for (let i = 0; i < 3000; i++) {
       const parts: string[] = [];
-      for (let j = 0; j < 1 + Math.floor(r() * 5); j++) parts.push(`${r() < 0.5 ? " " : ""}"${keys[Math.floor(r() * keys.length)]}" : ${values[Math.floor(r() * values.length)]}`);
+      for (let j = 0; j < 1 + Math.floor(r() * 5); j++)
+        parts.push(`${r() < 0.5 ? " " : ""}"${keys[Math.floor(r() * keys.length)]}" : ${values[Math.floor(r() * values.length)]}`);
       const text = `{${parts.join(",")}}`;
       const parsed = JSON.parse(text);
       const index = indexTopLevel(enc(text))!;

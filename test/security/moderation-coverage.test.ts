@@ -9,11 +9,19 @@ describe("moderation sees all the text", () => {
     "tool description": { tools: [{ name: "t", description: BAD, input_schema: { type: "object" } }], messages: [] },
     "tool name": { tools: [{ name: BAD, input_schema: {} }], messages: [] },
     "tool schema description": { tools: [{ name: "t", input_schema: { type: "object", properties: { a: { description: BAD } } } }], messages: [] },
-    "document with a text source": { messages: [{ role: "user", content: [{ type: "document", source: { type: "text", media_type: "text/plain", data: BAD } }] }] },
-    "document with a content source": { messages: [{ role: "user", content: [{ type: "document", source: { type: "content", content: [{ type: "text", text: BAD }] } }] }] },
+    "document with a text source": {
+      messages: [{ role: "user", content: [{ type: "document", source: { type: "text", media_type: "text/plain", data: BAD } }] }],
+    },
+    "document with a content source": {
+      messages: [{ role: "user", content: [{ type: "document", source: { type: "content", content: [{ type: "text", text: BAD }] } }] }],
+    },
     "document context": { messages: [{ role: "user", content: [{ type: "document", context: BAD, source: { type: "base64", data: "AA" } }] }] },
     "search result": { messages: [{ role: "user", content: [{ type: "search_result", source: "s", title: "t", content: [{ type: "text", text: BAD }] }] }] },
-    "search result in a tool result": { messages: [{ role: "user", content: [{ type: "tool_result", tool_use_id: "x", content: [{ type: "search_result", source: "s", title: BAD, content: [] }] }] }] },
+    "search result in a tool result": {
+      messages: [
+        { role: "user", content: [{ type: "tool_result", tool_use_id: "x", content: [{ type: "search_result", source: "s", title: BAD, content: [] }] }] },
+      ],
+    },
   };
   for (const [place, body] of Object.entries(anthropicPlaces)) {
     test(`Anthropic: ${place}`, () => expect(requestText("anthropic.messages", body, 100_000)).toContain(BAD));
@@ -30,7 +38,9 @@ describe("moderation sees all the text", () => {
   }
 
   test("answers: a non-stream legacy function_call, and its stream deltas", () => {
-    expect(answerText("openai.chat", { choices: [{ message: { role: "assistant", content: null, function_call: { name: "f", arguments: BAD } } }] })).toContain(BAD);
+    expect(answerText("openai.chat", { choices: [{ message: { role: "assistant", content: null, function_call: { name: "f", arguments: BAD } } }] })).toContain(
+      BAD,
+    );
     expect(eventText("openai.chat", { choices: [{ delta: { function_call: { arguments: BAD } } }] })).toContain(BAD);
   });
 });

@@ -50,9 +50,9 @@ afterAll(() => {
   mod.stop();
 });
 
-const ask = (model: string, messages: object[]) =>
-  fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model, messages }) });
-const padding = (n: number, tag = "") => Array.from({ length: n }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: `harmless line ${tag}${i} `.repeat(40) }));
+const ask = (model: string, messages: object[]) => fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model, messages }) });
+const padding = (n: number, tag = "") =>
+  Array.from({ length: n }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: `harmless line ${tag}${i} `.repeat(40) }));
 
 test("a flagged instruction followed by 20 000 characters of padding is still refused", async () => {
   const before = upstream.seen.length;
@@ -81,6 +81,9 @@ test("more new text than input_max_checks: fail open checks the newest windows, 
   expect(mod.calls.length - before).toBe(4);
   const line = gw.logs.at(-1);
   expect(line.moderation[0]).toMatchObject({ direction: "input", decision: "error", failed_open: true, checks: 4 });
-  const closed = await ask("closed", big.map((m) => ({ ...m, content: `${m.content}!` })));
+  const closed = await ask(
+    "closed",
+    big.map((m) => ({ ...m, content: `${m.content}!` })),
+  );
   expect(closed.status).toBe(503);
 });

@@ -1,6 +1,6 @@
 // #12.7: a request body that stalls, or trickles, is refused with 408 instead of holding a connection forever.
 import { afterAll, expect, test } from "bun:test";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { buildGateway, loadConfigText } from "../../src/config";
 import { startServer } from "../../src/server";
 
@@ -10,24 +10,37 @@ const gw = buildGateway(r.config);
 const server = startServer(() => gw, { host: "127.0.0.1", port: 0, maxBodyBytes: 1 << 20, bodyTimeoutMs: 300 });
 afterAll(() => server.stop(true));
 
-/** Sends the head and the first part of a body, then nothing more; resolves with what the server answered. */
-function stalledUpload(head: string, first: string, trickle = 0): Promise<string> {
+/** Opens a raw connection, lets `drive` write to it, and resolves with what the server answered (`drive`'s cleanup runs at the end). */
+function rawExchange(drive: (socket: Socket) => () => void): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(server.port!, "127.0.0.1");
     let got = "";
-    let timer: ReturnType<typeof setInterval> | undefined;
+    let stop = () => {};
+    const finish = () => {
+      stop();
+      socket.destroy();
+      resolve(got);
+    };
     socket.on("connect", () => {
-      socket.write(head + first);
-      let n = 0;
-      if (trickle) timer = setInterval(() => (n++ < trickle ? socket.write("1\r\n \r\n") : clearInterval(timer)), 100);
+      stop = drive(socket);
     });
     socket.on("data", (d) => {
       got += d.toString();
-      setTimeout(() => { clearInterval(timer); socket.destroy(); resolve(got); }, 50);
+      setTimeout(finish, 50);
     });
-    socket.on("close", () => { clearInterval(timer); resolve(got); });
+    socket.on("close", finish);
     socket.on("error", reject);
-    setTimeout(() => { socket.destroy(); resolve(got); }, 5000);
+    setTimeout(finish, 5000);
+  });
+}
+
+/** Sends the head and the first part of a body, then `trickle` tiny chunks 100 ms apart, then nothing. */
+function stalledUpload(head: string, first: string, trickle = 0): Promise<string> {
+  return rawExchange((socket) => {
+    socket.write(head + first);
+    let n = 0;
+    const timer = trickle ? setInterval(() => (n++ < trickle ? socket.write("1\r\n \r\n") : clearInterval(timer)), 100) : undefined;
+    return () => clearInterval(timer);
   });
 }
 
@@ -41,14 +54,10 @@ test("a declared body that stops arriving gets 408 in the caller's shape", async
 
 test("a declared body that trickles (slowloris) is cut at its deadline however often bytes come", async () => {
   const head = `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n`;
-  const answer = await new Promise<string>((resolve) => {
-    const socket = connect(server.port!, "127.0.0.1");
-    let got = "";
+  const answer = await rawExchange((socket) => {
+    socket.write(head);
     const timer = setInterval(() => socket.write("x"), 50); // a byte every 50 ms: never idle
-    socket.on("connect", () => socket.write(head));
-    socket.on("data", (d) => { got += d.toString(); setTimeout(() => { clearInterval(timer); socket.destroy(); resolve(got); }, 50); });
-    socket.on("close", () => { clearInterval(timer); resolve(got); });
-    setTimeout(() => { clearInterval(timer); socket.destroy(); resolve(got); }, 5000);
+    return () => clearInterval(timer);
   });
   expect(answer).toMatch(/^HTTP\/1.1 408/); // within 300 ms + 1000 bytes at 256 KiB/s, long before the 5 s give-up
 });

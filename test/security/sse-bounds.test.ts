@@ -49,14 +49,18 @@ const upstream = Bun.serve({
     let sent = 0;
     const enc = new TextEncoder();
     const piece = enc.encode(giant.body);
-    return new Response(new ReadableStream({
-      pull(c) {
-        if (sent === 0) c.enqueue(enc.encode(giant.head));
-        else if (sent < 600) c.enqueue(piece); // ~39 MB, no line end
-        else c.close();
-        sent++;
-      },
-    }), { headers: { "content-type": "text/event-stream" } });
+    return new Response(
+      new ReadableStream({
+        pull(c) {
+          if (sent === 0) c.enqueue(enc.encode(giant.head));
+          else if (sent < 600)
+            c.enqueue(piece); // ~39 MB, no line end
+          else c.close();
+          sent++;
+        },
+      }),
+      { headers: { "content-type": "text/event-stream" } },
+    );
   },
 });
 let gw: TestGateway;
@@ -73,7 +77,10 @@ afterAll(() => {
 });
 
 test("a converted stream whose upstream never ends a line ends with an error event; the gateway keeps answering", async () => {
-  const r = await fetch(`${gw.url}/v1/messages`, { method: "POST", body: JSON.stringify({ model: "conv", max_tokens: 10, stream: true, messages: [{ role: "user", content: "hi" }] }) });
+  const r = await fetch(`${gw.url}/v1/messages`, {
+    method: "POST",
+    body: JSON.stringify({ model: "conv", max_tokens: 10, stream: true, messages: [{ role: "user", content: "hi" }] }),
+  });
   const health = await fetch(`${gw.url}/healthz`);
   expect(health.status).toBe(200);
   const text = await r.text();

@@ -3,14 +3,16 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
 import { LazyBody } from "../../src/core";
 import { checkTokenFields, requestedOutputTokens } from "../../src/protocols";
-import { chatToMessagesRequest } from "../../src/convert";
+import { chatFromMessagesRequest } from "../../src/convert";
 import { startGateway, type TestGateway } from "../helpers/gateway";
 import { startMockUpstream } from "../helpers/mock-upstream";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 let upstream: ReturnType<typeof startMockUpstream>;
 beforeAll(() => {
-  upstream = startMockUpstream((_r, body) => (body?.messages?.[0]?.content === "refuse" ? { status: 400, body: `{"error":{"message":"no"}}` } : { delayMs: 0 }));
+  upstream = startMockUpstream((_r, body) =>
+    body?.messages?.[0]?.content === "refuse" ? { status: 400, body: `{"error":{"message":"no"}}` } : { delayMs: 0 },
+  );
 });
 afterAll(() => upstream.stop());
 
@@ -32,7 +34,7 @@ const raw = (gw: TestGateway, path: string, text: string) =>
 
 describe("token fields are checked at the edge", () => {
   test("bad values get a 400 in the caller's shape, naming the field", () => {
-    const bad = ["-1", "-1e300", "-1e400", "1e400", "1000.5", "\"100\"", "true", "[1]", "2147483648", "1e20"];
+    const bad = ["-1", "-1e300", "-1e400", "1e400", "1000.5", '"100"', "true", "[1]", "2147483648", "1e20"];
     for (const v of bad) {
       const body = LazyBody.fromBytes(new TextEncoder().encode(`{"model":"m","max_tokens":${v},"messages":[]}`));
       expect(() => checkTokenFields("openai.chat", body)).toThrow(/max_tokens must be an integer/);
@@ -40,7 +42,12 @@ describe("token fields are checked at the edge", () => {
     }
     const ok = LazyBody.fromBytes(new TextEncoder().encode(`{"model":"m","max_tokens":null,"max_completion_tokens":0,"n":2,"messages":[]}`));
     expect(() => checkTokenFields("openai.chat", ok)).not.toThrow();
-    for (const [k, v] of [["n", "0"], ["n", "129"], ["n", "1.5"], ["max_completion_tokens", "-5"]]) {
+    for (const [k, v] of [
+      ["n", "0"],
+      ["n", "129"],
+      ["n", "1.5"],
+      ["max_completion_tokens", "-5"],
+    ]) {
       const body = LazyBody.fromBytes(new TextEncoder().encode(`{"model":"m","${k}":${v}}`));
       expect(() => checkTokenFields("openai.chat", body)).toThrow(new RegExp(`${k} must be`));
     }
@@ -51,16 +58,21 @@ describe("token fields are checked at the edge", () => {
   test("the limiter and the OpenAI→Anthropic converter read the same output cap", () => {
     const body = { model: "m", max_tokens: 100, max_completion_tokens: 200, messages: [{ role: "user", content: "x" }] };
     expect(requestedOutputTokens("openai.chat", body)).toBe(200);
-    expect(chatToMessagesRequest(body).body.max_tokens).toBe(200);
+    expect(chatFromMessagesRequest(body).body.max_tokens).toBe(200);
     const nulls = { model: "m", max_tokens: 100, max_completion_tokens: null, messages: [{ role: "user", content: "x" }] };
     expect(requestedOutputTokens("openai.chat", nulls)).toBe(100);
-    expect(chatToMessagesRequest(nulls).body.max_tokens).toBe(100);
+    expect(chatFromMessagesRequest(nulls).body.max_tokens).toBe(100);
   });
 
-  for (const [name, server] of [["memory store", ""], ["redis store", `redis_url: "${REDIS_URL}", redis_key_prefix: "t12-${randomUUID()}:"`]] as const) {
+  for (const [name, server] of [
+    ["memory store", ""],
+    ["redis store", `redis_url: "${REDIS_URL}", redis_key_prefix: "t12-${randomUUID()}:"`],
+  ] as const) {
     describe(name, () => {
       let gw: TestGateway;
-      beforeAll(() => { gw = startGateway(config(server)); });
+      beforeAll(() => {
+        gw = startGateway(config(server));
+      });
       afterAll(() => gw.stop());
 
       test("a negative or infinite max_tokens neither resets nor poisons the window", async () => {
@@ -87,7 +99,9 @@ describe("token fields are checked at the edge", () => {
       });
 
       test("a fractional max_tokens is refused, so it cannot make the store fail open past concurrency", async () => {
-        const slow = Array.from({ length: 10 }, () => raw(gw, "/v1/chat/completions", `{"model":"m","max_tokens":10.5,"stream":true,"messages":[{"role":"user","content":"x"}]}`));
+        const slow = Array.from({ length: 10 }, () =>
+          raw(gw, "/v1/chat/completions", `{"model":"m","max_tokens":10.5,"stream":true,"messages":[{"role":"user","content":"x"}]}`),
+        );
         const statuses = (await Promise.all(slow)).map((r) => r.status);
         expect(statuses.every((s) => s === 400)).toBe(true);
       });

@@ -8,7 +8,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // the other host a redirect points at: it must never see a request
 let elsewhereHits: Record<string, string>[] = [];
-const elsewhere = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch(req) { elsewhereHits.push(Object.fromEntries(req.headers)); return Response.json({ stolen: true }); } });
+const elsewhere = Bun.serve({
+  hostname: "127.0.0.1",
+  port: 0,
+  fetch(req) {
+    elsewhereHits.push(Object.fromEntries(req.headers));
+    return Response.json({ stolen: true });
+  },
+});
 let lastHeaders: Record<string, string> = {};
 const upstream = Bun.serve({
   hostname: "127.0.0.1",
@@ -18,18 +25,44 @@ const upstream = Bun.serve({
     const body = (await req.json()) as any;
     lastHeaders = Object.fromEntries(req.headers);
     const what = body.messages?.[0]?.content;
-    if (what === "redirect") return new Response(null, { status: Number(body.metadata?.status ?? 302), headers: { location: `http://127.0.0.1:${elsewhere.port}/v1/chat/completions` } });
+    if (what === "redirect")
+      return new Response(null, {
+        status: Number(body.metadata?.status ?? 302),
+        headers: { location: `http://127.0.0.1:${elsewhere.port}/v1/chat/completions` },
+      });
     if (what === "gzip") return new Response(gzipSync(USAGE_BODY), { headers: { "content-type": "application/json", "content-encoding": "gzip" } });
     if (what === "huge") {
       let sent = 0;
-      return new Response(new ReadableStream({ pull(c) { if (sent++ < 400) c.enqueue(new Uint8Array(65536).fill(32)); else c.close(); } }), { headers: { "content-type": "application/json" } });
+      return new Response(
+        new ReadableStream({
+          pull(c) {
+            if (sent++ < 400) c.enqueue(new Uint8Array(65536).fill(32));
+            else c.close();
+          },
+        }),
+        { headers: { "content-type": "application/json" } },
+      );
     }
     if (what === "slow-body") {
-      const parts = [`{"id":"c1","object":"chat.completion","model":"m",`, `"choices":[{"index":0,"message":{"role":"assistant","content":"slow"},"finish_reason":"stop"}],`, `"usage":{"prompt_tokens":1,"completion_tokens":1}}`];
+      const parts = [
+        `{"id":"c1","object":"chat.completion","model":"m",`,
+        `"choices":[{"index":0,"message":{"role":"assistant","content":"slow"},"finish_reason":"stop"}],`,
+        `"usage":{"prompt_tokens":1,"completion_tokens":1}}`,
+      ];
       let i = 0;
-      return new Response(new ReadableStream({ async pull(c) { if (i > 0) await sleep(250); if (i < parts.length) c.enqueue(new TextEncoder().encode(parts[i++]!)); else c.close(); } }), { headers: { "content-type": "application/json" } });
+      return new Response(
+        new ReadableStream({
+          async pull(c) {
+            if (i > 0) await sleep(250);
+            if (i < parts.length) c.enqueue(new TextEncoder().encode(parts[i++]!));
+            else c.close();
+          },
+        }),
+        { headers: { "content-type": "application/json" } },
+      );
     }
-    if (what === "hop") return new Response(USAGE_BODY, { headers: { "content-type": "application/json", connection: "x-internal-secret", "x-internal-secret": "s3cret" } });
+    if (what === "hop")
+      return new Response(USAGE_BODY, { headers: { "content-type": "application/json", connection: "x-internal-secret", "x-internal-secret": "s3cret" } });
     return new Response(USAGE_BODY, { headers: { "content-type": "application/json" } });
   },
 });
@@ -55,7 +88,11 @@ afterAll(() => {
 });
 
 const chat = (content: string, extra: object = {}, headers: Record<string, string> = {}) =>
-  fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers, body: JSON.stringify({ model: "m", max_tokens: 10, messages: [{ role: "user", content }], ...extra }) });
+  fetch(`${gw.url}/v1/chat/completions`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ model: "m", max_tokens: 10, messages: [{ role: "user", content }], ...extra }),
+  });
 const limited = (content: string, headers: Record<string, string> = {}) => chat(content, { model: "lim" }, headers);
 
 describe("hostile upstream answers", () => {
@@ -113,7 +150,15 @@ describe("endless answers where the gateway must read all of it", () => {
     fetch(req) {
       const status = new URL(req.url).pathname.includes("error") ? 500 : 200;
       let n = 0;
-      return new Response(new ReadableStream({ pull(c) { if (n++ < 1200) c.enqueue(new TextEncoder().encode(`data: {"x":"${"y".repeat(65000)}"}\n\n`)); else c.close(); } }), { status, headers: { "content-type": "text/event-stream" } });
+      return new Response(
+        new ReadableStream({
+          pull(c) {
+            if (n++ < 1200) c.enqueue(new TextEncoder().encode(`data: {"x":"${"y".repeat(65000)}"}\n\n`));
+            else c.close();
+          },
+        }),
+        { status, headers: { "content-type": "text/event-stream" } },
+      );
     },
   });
   let conv: TestGateway;
@@ -130,7 +175,10 @@ models:
   });
 
   test("an error answer that streams ~78 MB on a converted route is cut at the bound (no unbounded buffer)", async () => {
-    const r = await fetch(`${conv.url}/v1/messages`, { method: "POST", body: JSON.stringify({ model: "err", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }) });
+    const r = await fetch(`${conv.url}/v1/messages`, {
+      method: "POST",
+      body: JSON.stringify({ model: "err", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }),
+    });
     expect(r.status).toBeGreaterThanOrEqual(500);
     expect(await r.text()).toContain("larger than the limit");
   });
@@ -139,22 +187,38 @@ models:
 describe("what crosses between the client and the upstream account", () => {
   test("account selectors and other vendors' credentials never go up; the upstream account's identity never comes back", async () => {
     const { clientResponseHeaders, upstreamRequestHeaders } = await import("../../src/engines");
-    const up = upstreamRequestHeaders(new Headers({ "openai-organization": "org-attacker", "openai-project": "proj_x", "x-goog-api-key": "g", "anthropic-beta": "b" }));
+    const up = upstreamRequestHeaders(
+      new Headers({ "openai-organization": "org-attacker", "openai-project": "proj_x", "x-goog-api-key": "g", "anthropic-beta": "b" }),
+    );
     expect(Object.fromEntries(up)).toEqual({ "anthropic-beta": "b" });
-    const down = clientResponseHeaders(new Headers({ "openai-organization": "org-operator", "openai-project": "proj_op", "anthropic-organization-id": "uuid", "x-request-id": "r" }));
+    const down = clientResponseHeaders(
+      new Headers({ "openai-organization": "org-operator", "openai-project": "proj_op", "anthropic-organization-id": "uuid", "x-request-id": "r" }),
+    );
     expect(Object.fromEntries(down)).toEqual({ "x-request-id": "r" });
   });
 
   test("a client's query cannot override a parameter the configured URL sets", async () => {
     const seen: string[] = [];
-    const q = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch(req) { seen.push(new URL(req.url).search); return Response.json(JSON.parse(USAGE_BODY)); } });
+    const q = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch(req) {
+        seen.push(new URL(req.url).search);
+        return Response.json(JSON.parse(USAGE_BODY));
+      },
+    });
     const g = startGateway(`
 models:
   azure:
     backends: { "default:1": { base_url: "http://127.0.0.1:${q.port}", url_path_chat: "/openai/deployments/cheap/chat/completions?api-version=2024-10-21&deployment=cheap" } }
 `);
     try {
-      await (await fetch(`${g.url}/v1/chat/completions?deployment=pricey&api-version=1999&beta=true`, { method: "POST", body: JSON.stringify({ model: "azure", messages: [] }) })).text();
+      await (
+        await fetch(`${g.url}/v1/chat/completions?deployment=pricey&api-version=1999&beta=true`, {
+          method: "POST",
+          body: JSON.stringify({ model: "azure", messages: [] }),
+        })
+      ).text();
       expect(seen[0]).toBe("?api-version=2024-10-21&deployment=cheap&beta=true");
     } finally {
       g.stop();
@@ -164,7 +228,12 @@ models:
 });
 
 test("an upstream error that echoes the backend's key or extra header values reaches the client with them hidden", async () => {
-  const echo = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => Response.json({ error: { message: `bad auth: ${req.headers.get("authorization")} tenant ${req.headers.get("x-tenant")}` } }, { status: 401 }) });
+  const echo = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: (req) =>
+      Response.json({ error: { message: `bad auth: ${req.headers.get("authorization")} tenant ${req.headers.get("x-tenant")}` } }, { status: 401 }),
+  });
   const g = startGateway(`
 models:
   e:

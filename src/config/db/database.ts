@@ -26,7 +26,8 @@ export function redactUrl(url: string): string {
 function scrub(message: string, url: string, label: string): string {
   let out = message.split(url).join(label);
   const secrets = [...url.matchAll(SECRET_PARAMS)].map((m) => m[2]!);
-  const at = url.lastIndexOf("@"), colon = url.indexOf(":", url.indexOf("://") + 3);
+  const at = url.lastIndexOf("@"),
+    colon = url.indexOf(":", url.indexOf("://") + 3);
   if (at > 0 && colon > 0 && colon < at) secrets.push(url.slice(colon + 1, at));
   for (const s of secrets) {
     if (s.length < 3) continue;

@@ -43,7 +43,16 @@ export async function writeConfig(db: ConfigDatabase, change: (tx: Tx) => Promis
 
 /** Replaces everything with a config value (an import). Plaintext API keys (after ${VAR}) are hashed here. */
 export async function replaceConfig(tx: Tx, raw: Raw, env: Record<string, string | undefined>): Promise<void> {
-  for (const table of ["octollm_api_keys", "octollm_rules", "octollm_org_models", "octollm_orgs", "octollm_model_backends", "octollm_models", "octollm_backends", "octollm_server"]) {
+  for (const table of [
+    "octollm_api_keys",
+    "octollm_rules",
+    "octollm_org_models",
+    "octollm_orgs",
+    "octollm_model_backends",
+    "octollm_models",
+    "octollm_backends",
+    "octollm_server",
+  ]) {
     await tx.unsafe(`DELETE FROM ${table}`);
   }
   await tx.unsafe(`INSERT INTO octollm_server (id, settings) VALUES (1, $1)`, [json(without(raw.server ?? {}, ["config_db"]))]);
@@ -52,7 +61,11 @@ export async function replaceConfig(tx: Tx, raw: Raw, env: Record<string, string
   }
   for (const [i, [name, def]] of Object.entries<Raw>(raw.models ?? {}).entries()) {
     await tx.unsafe(`INSERT INTO octollm_models (name, position, access, default_org_limits, moderation, settings) VALUES ($1, $2, $3, $4, $5, $6)`, [
-      name, i, def.access ?? null, json(def.default_org_limits), json(def.moderation),
+      name,
+      i,
+      def.access ?? null,
+      json(def.default_org_limits),
+      json(def.moderation),
       json(without(def, ["access", "default_org_limits", "moderation", "backends", "default_rules"])),
     ]);
     await insertModelBackends(tx, name, def.backends ?? {});
@@ -63,7 +76,12 @@ export async function replaceConfig(tx: Tx, raw: Raw, env: Record<string, string
     await tx.unsafe(`INSERT INTO octollm_orgs (name, position, key_limits) VALUES ($1, $2, $3)`, [org, i, json(def.key_limits)]);
     for (const [j, [model, entry]] of Object.entries<Raw | null>(def.models ?? {}).entries()) {
       await tx.unsafe(`INSERT INTO octollm_org_models (org, model, position, org_limits, moderation, settings) VALUES ($1, $2, $3, $4, $5, $6)`, [
-        org, model, j, json(entry?.org_limits), json(entry?.moderation), json(without(entry, ["org_limits", "moderation", "rules"]) ?? null),
+        org,
+        model,
+        j,
+        json(entry?.org_limits),
+        json(entry?.moderation),
+        json(without(entry, ["org_limits", "moderation", "rules"]) ?? null),
       ]);
       await insertRules(tx, model, org, entry?.rules ?? []);
     }
@@ -89,15 +107,30 @@ async function insertModelBackends(tx: Tx, model: string, backends: Raw): Promis
 async function insertRules(tx: Tx, model: string, org: string, rules: Raw[]): Promise<void> {
   for (const [i, rule] of rules.entries()) {
     await tx.unsafe(`INSERT INTO octollm_rules (model, org, position, name, match_expr, rule_limits, settings) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
-      model, org, i, rule.name, rule.match ?? null, json(rule.rule_limits), json(without(rule, ["name", "match", "rule_limits"])),
+      model,
+      org,
+      i,
+      rule.name,
+      rule.match ?? null,
+      json(rule.rule_limits),
+      json(without(rule, ["name", "match", "rule_limits"])),
     ]);
   }
 }
 
 /** Stores a key's hash for org/user (the org is created when it does not exist). */
 export async function insertKey(tx: Tx, org: string, user: string, keyHash: string, hint: string, createdAt: string): Promise<void> {
-  await tx.unsafe(`INSERT INTO octollm_orgs (name, position, key_limits) VALUES ($1, (SELECT COALESCE(MAX(position), -1) + 1 FROM octollm_orgs), NULL) ON CONFLICT (name) DO NOTHING`, [org]);
-  await tx.unsafe(`INSERT INTO octollm_api_keys (key_hash, org, user_name, hint, created_at) VALUES ($1, $2, $3, $4, $5)`, [keyHash, org, user, hint, createdAt]);
+  await tx.unsafe(
+    `INSERT INTO octollm_orgs (name, position, key_limits) VALUES ($1, (SELECT COALESCE(MAX(position), -1) + 1 FROM octollm_orgs), NULL) ON CONFLICT (name) DO NOTHING`,
+    [org],
+  );
+  await tx.unsafe(`INSERT INTO octollm_api_keys (key_hash, org, user_name, hint, created_at) VALUES ($1, $2, $3, $4, $5)`, [
+    keyHash,
+    org,
+    user,
+    hint,
+    createdAt,
+  ]);
 }
 
 /** A key's first and last characters, enough to tell keys apart in a list. */
@@ -116,9 +149,15 @@ export async function readConfig(sql: SQL): Promise<Raw> {
   const orgModels = await sql.unsafe(`SELECT org, model, org_limits, moderation, settings FROM octollm_org_models ORDER BY org, position`);
   const keys = await sql.unsafe(`SELECT key_hash, org, user_name FROM octollm_api_keys WHERE revoked_at IS NULL ORDER BY created_at, user_name`);
 
-  const rulesOf = (model: string, org: string) => rules.filter((r: Raw) => r.model === model && r.org === org).map((r: Raw) => ({
-    name: r.name, ...(r.match_expr !== null ? { match: r.match_expr } : {}), ...parse(r.settings), ...(r.rule_limits !== null ? { rule_limits: parse(r.rule_limits) } : {}),
-  }));
+  const rulesOf = (model: string, org: string) =>
+    rules
+      .filter((r: Raw) => r.model === model && r.org === org)
+      .map((r: Raw) => ({
+        name: r.name,
+        ...(r.match_expr !== null ? { match: r.match_expr } : {}),
+        ...parse(r.settings),
+        ...(r.rule_limits !== null ? { rule_limits: parse(r.rule_limits) } : {}),
+      }));
   const out: Raw = {};
   const serverSettings = server ? parse(server.settings) : undefined;
   if (serverSettings && Object.keys(serverSettings).length) out.server = serverSettings;
@@ -144,15 +183,17 @@ export async function readConfig(sql: SQL): Promise<Raw> {
       if (o.key_limits !== null) def.key_limits = parse(o.key_limits);
       const entries = orgModels.filter((e: Raw) => e.org === o.name);
       if (entries.length) {
-        def.models = Object.fromEntries(entries.map((e: Raw) => {
-          const rest = parse(e.settings);
-          const orgRules = rulesOf(e.model, o.name);
-          if (rest === null && orgRules.length === 0 && e.org_limits === null && e.moderation === null) return [e.model, null];
-          const entry: Raw = { ...(orgRules.length ? { rules: orgRules } : {}), ...rest };
-          if (e.org_limits !== null) entry.org_limits = parse(e.org_limits);
-          if (e.moderation !== null) entry.moderation = parse(e.moderation);
-          return [e.model, entry];
-        }));
+        def.models = Object.fromEntries(
+          entries.map((e: Raw) => {
+            const rest = parse(e.settings);
+            const orgRules = rulesOf(e.model, o.name);
+            if (rest === null && orgRules.length === 0 && e.org_limits === null && e.moderation === null) return [e.model, null];
+            const entry: Raw = { ...(orgRules.length ? { rules: orgRules } : {}), ...rest };
+            if (e.org_limits !== null) entry.org_limits = parse(e.org_limits);
+            if (e.moderation !== null) entry.moderation = parse(e.moderation);
+            return [e.model, entry];
+          }),
+        );
       }
       out.users[o.name] = def;
     }

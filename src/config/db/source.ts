@@ -14,7 +14,6 @@ export type VersionedLoad = LoadResult & { version: number; raw: Record<string, 
 /** Settings a bootstrap YAML file lays over the database's `server` section. */
 export type ServerOverrides = Record<string, unknown>;
 
-
 /** A database holding a configuration: migrated when opened. */
 export class DbConfigSource {
   private constructor(
@@ -25,7 +24,10 @@ export class DbConfigSource {
   ) {}
 
   /** Opens the source; migrations are applied at once unless `readOnly` (validation). */
-  static async open(db: ConfigDatabase, opts: { env?: Record<string, string | undefined>; serverOverrides?: ServerOverrides; readOnly?: boolean; logger?: Logger } = {}): Promise<DbConfigSource> {
+  static async open(
+    db: ConfigDatabase,
+    opts: { env?: Record<string, string | undefined>; serverOverrides?: ServerOverrides; readOnly?: boolean; logger?: Logger } = {},
+  ): Promise<DbConfigSource> {
     if (!opts.readOnly) await migrate(db);
     return new DbConfigSource(db, opts.env ?? process.env, opts.serverOverrides ?? {}, opts.logger ?? log);
   }
@@ -76,7 +78,8 @@ export class DbConfigSource {
     const timer = setInterval(() => void poll(), pollMs);
     let unlisten: (() => Promise<void>) | undefined;
     if (this.db.kind === "postgres") {
-      this.db.sql.listen(CHANGE_CHANNEL, (payload) => saw(Number(payload) || seen + 1))
+      this.db.sql
+        .listen(CHANGE_CHANNEL, (payload) => saw(Number(payload) || seen + 1))
         .then((sub) => (stopped ? void sub.unlisten().catch(() => {}) : (unlisten = () => sub.unlisten())))
         .catch((err) => this.logger.warn("cannot LISTEN for config changes; polling only", { db: this.db.label, error: (err as Error).message }));
     }

@@ -1,5 +1,5 @@
 // Serving OpenAI Chat Completions from an Anthropic Messages backend.
-export { chatToMessagesRequest, type ChatContext } from "./request";
-export { messagesToChatResponse, mapChatUsage, mapFinishReason } from "./response";
-export { MessagesToChatStream } from "./stream";
-export { mapAnthropicError, type MappedChatError } from "./errors";
+export { chatFromMessagesRequest, type ChatContext } from "./request";
+export { chatFromMessagesResponse, mapChatUsage, mapFinishReason } from "./response";
+export { ChatFromMessagesStream } from "./stream";
+export { chatFromMessagesError, type MappedChatError } from "./errors";

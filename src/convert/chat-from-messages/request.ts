@@ -28,7 +28,9 @@ function userBlocks(content: unknown, at: number): Body[] {
       if (!m) throw new GatewayError("invalid_request", "only PDF files can be sent to this backend", { param: `messages[${at}].content` });
       out.push({ type: "document", source: { type: "base64", media_type: "application/pdf", data: m[1] } });
     } else if (p?.type === "file" || p?.type === "input_audio") {
-      throw new GatewayError("invalid_request", `${p.type === "file" ? "file_id" : "audio"} content cannot be sent to this backend`, { param: `messages[${at}].content` });
+      throw new GatewayError("invalid_request", `${p.type === "file" ? "file_id" : "audio"} content cannot be sent to this backend`, {
+        param: `messages[${at}].content`,
+      });
     }
   }
   return out;
@@ -91,7 +93,9 @@ function convertMessages(messages: Body[]): { system: Body[]; messages: Body[] }
     let next = out[k + 1];
     if (next?.role !== "user") out.splice(k + 1, 0, (next = { role: "user", content: [] }));
     const answered = new Set(next.content.filter((b: Body) => b.type === "tool_result").map((b: Body) => b.tool_use_id));
-    const missing = calls.filter((id: string) => !answered.has(id)).map((id: string) => ({ type: "tool_result", tool_use_id: id, content: "(no result)", is_error: true }));
+    const missing = calls
+      .filter((id: string) => !answered.has(id))
+      .map((id: string) => ({ type: "tool_result", tool_use_id: id, content: "(no result)", is_error: true }));
     next.content.unshift(...missing);
   }
   if (out[0]?.role === "assistant") out.unshift({ role: "user", content: [{ type: "text", text: "." }] });
@@ -109,11 +113,12 @@ function toolChoice(choice: unknown, parallel: unknown): Body | undefined {
 }
 
 /** Converts the request body; `defaultMaxTokens` applies when the client sent none. */
-export function chatToMessagesRequest(body: Body, defaultMaxTokens = 8192): { body: Body; ctx: ChatContext } {
+export function chatFromMessagesRequest(body: Body, defaultMaxTokens = 8192): { body: Body; ctx: ChatContext } {
   if (!Array.isArray(body.messages)) throw new GatewayError("invalid_request", "messages: field required", { param: "messages" });
   if (typeof body.n === "number" && body.n > 1) throw new GatewayError("invalid_request", "n > 1 is not supported by this backend", { param: "n" });
   if (body.logprobs === true) throw new GatewayError("invalid_request", "logprobs are not supported by this backend", { param: "logprobs" });
-  if (Array.isArray(body.modalities) && body.modalities.includes("audio")) throw new GatewayError("invalid_request", "audio output is not supported by this backend", { param: "modalities" });
+  if (Array.isArray(body.modalities) && body.modalities.includes("audio"))
+    throw new GatewayError("invalid_request", "audio output is not supported by this backend", { param: "modalities" });
   const { system, messages } = convertMessages(body.messages);
   const out: Body = { model: body.model, max_tokens: requestedOutputTokens("openai.chat", body) ?? defaultMaxTokens, messages };
   if (system.length) out.system = system;
@@ -131,7 +136,11 @@ export function chatToMessagesRequest(body: Body, defaultMaxTokens = 8192): { bo
     return t.type === "function";
   });
   if (tools.length) {
-    out.tools = tools.map((t: Body) => ({ name: t.function.name, description: t.function.description ?? "", input_schema: t.function.parameters ?? { type: "object", properties: {} } }));
+    out.tools = tools.map((t: Body) => ({
+      name: t.function.name,
+      description: t.function.description ?? "",
+      input_schema: t.function.parameters ?? { type: "object", properties: {} },
+    }));
     const tc = toolChoice(body.tool_choice, body.parallel_tool_calls);
     if (tc) out.tool_choice = tc;
   }
@@ -149,5 +158,8 @@ export function chatToMessagesRequest(body: Body, defaultMaxTokens = 8192): { bo
   }
   const user = body.safety_identifier ?? body.user;
   if (typeof user === "string") out.metadata = { user_id: user };
-  return { body: out, ctx: { requestedModel: String(body.model ?? ""), stream: body.stream === true, includeUsage: body.stream_options?.include_usage === true } };
+  return {
+    body: out,
+    ctx: { requestedModel: String(body.model ?? ""), stream: body.stream === true, includeUsage: body.stream_options?.include_usage === true },
+  };
 }

@@ -4,8 +4,13 @@ import type { ChatContext } from "./request";
 type Body = Record<string, any>;
 
 const FINISH: Record<string, string> = {
-  end_turn: "stop", stop_sequence: "stop", max_tokens: "length", tool_use: "tool_calls", refusal: "content_filter",
-  pause_turn: "stop", model_context_window_exceeded: "length",
+  end_turn: "stop",
+  stop_sequence: "stop",
+  max_tokens: "length",
+  tool_use: "tool_calls",
+  refusal: "content_filter",
+  pause_turn: "stop",
+  model_context_window_exceeded: "length",
 };
 
 /** OpenAI finish_reason for an Anthropic stop_reason. */
@@ -15,18 +20,30 @@ export function mapFinishReason(stop: unknown): string {
 
 /** OpenAI usage for Anthropic usage: prompt_tokens includes cache reads and writes. */
 export function mapChatUsage(u: Body | undefined): Body {
-  const i = u?.input_tokens ?? 0, r = u?.cache_read_input_tokens ?? 0, w = u?.cache_creation_input_tokens ?? 0, o = u?.output_tokens ?? 0;
+  const i = u?.input_tokens ?? 0,
+    r = u?.cache_read_input_tokens ?? 0,
+    w = u?.cache_creation_input_tokens ?? 0,
+    o = u?.output_tokens ?? 0;
   const out: Body = { prompt_tokens: i + r + w, completion_tokens: o, total_tokens: i + r + w + o, prompt_tokens_details: { cached_tokens: r } };
-  if (typeof u?.output_tokens_details?.thinking_tokens === "number") out.completion_tokens_details = { reasoning_tokens: u.output_tokens_details.thinking_tokens };
+  if (typeof u?.output_tokens_details?.thinking_tokens === "number")
+    out.completion_tokens_details = { reasoning_tokens: u.output_tokens_details.thinking_tokens };
   return out;
 }
 
 /** The chat.completion for an Anthropic message. */
-export function messagesToChatResponse(msg: Body, ctx: ChatContext): Body {
+export function chatFromMessagesResponse(msg: Body, ctx: ChatContext): Body {
   const blocks: Body[] = Array.isArray(msg.content) ? msg.content : [];
-  const text = blocks.filter((b) => b.type === "text").map((b) => b.text).join("");
-  const calls = blocks.filter((b) => b.type === "tool_use").map((b) => ({ id: b.id, type: "function", function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } }));
-  const thinking = blocks.filter((b) => b.type === "thinking").map((b) => b.thinking).join("");
+  const text = blocks
+    .filter((b) => b.type === "text")
+    .map((b) => b.text)
+    .join("");
+  const calls = blocks
+    .filter((b) => b.type === "tool_use")
+    .map((b) => ({ id: b.id, type: "function", function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } }));
+  const thinking = blocks
+    .filter((b) => b.type === "thinking")
+    .map((b) => b.thinking)
+    .join("");
   const message: Body = { role: "assistant", content: calls.length && !text ? null : text, refusal: null };
   if (calls.length) message.tool_calls = calls;
   if (thinking) message.reasoning_content = thinking;

@@ -1,13 +1,13 @@
 // Anthropic Messages SSE → OpenAI chat.completion.chunk stream (docs/conversion.md).
 import type { SseEvent } from "../../core";
-import { mapAnthropicError } from "./errors";
+import { chatFromMessagesError } from "./errors";
 import type { ChatContext } from "./request";
 import { mapChatUsage, mapFinishReason } from "./response";
 
 type Body = Record<string, any>;
 
 /** Converts one Anthropic stream; `push` and `end` return the OpenAI SSE text to send. */
-export class MessagesToChatStream {
+export class ChatFromMessagesStream {
   private id = "chatcmpl-";
   private readonly created = Math.floor(Date.now() / 1000);
   private usage: Body = {};
@@ -24,7 +24,13 @@ export class MessagesToChatStream {
   }
 
   private chunk(delta: Body, finish: string | null = null): string {
-    const c: Body = { id: this.id, object: "chat.completion.chunk", created: this.created, model: this.ctx.requestedModel, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] };
+    const c: Body = {
+      id: this.id,
+      object: "chat.completion.chunk",
+      created: this.created,
+      model: this.ctx.requestedModel,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    };
     if (this.ctx.includeUsage) c.usage = null;
     return `data: ${JSON.stringify(c)}\n\n`;
   }
@@ -67,7 +73,7 @@ export class MessagesToChatStream {
       case "message_stop":
         return this.close();
       case "error":
-        return this.error(mapAnthropicError(d, 0).openai);
+        return this.error(chatFromMessagesError(d, 0).openai);
       default:
         return "";
     }

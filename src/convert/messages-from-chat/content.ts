@@ -3,7 +3,10 @@ import { GatewayError } from "../../core";
 import type { BackendProfile } from "../profile";
 
 /** An OpenAI user-message content part. */
-export type OpenAIPart = { type: "text"; text: string } | { type: "image_url"; image_url: { url: string } } | { type: "file"; file: { filename: string; file_data: string } };
+export type OpenAIPart =
+  | { type: "text"; text: string }
+  | { type: "image_url"; image_url: { url: string } }
+  | { type: "file"; file: { filename: string; file_data: string } };
 
 type Block = Record<string, any>;
 
@@ -11,7 +14,10 @@ type Block = Record<string, any>;
 export function blocksText(content: unknown, sep = "\n"): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
-  return content.filter((b: Block) => b?.type === "text" && typeof b.text === "string").map((b: Block) => b.text).join(sep);
+  return content
+    .filter((b: Block) => b?.type === "text" && typeof b.text === "string")
+    .map((b: Block) => b.text)
+    .join(sep);
 }
 
 /** One user-side block as OpenAI parts (text, image, document, search result). */

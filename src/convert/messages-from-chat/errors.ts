@@ -29,7 +29,7 @@ export function contextLengthMessage(message: string, maxTokens: number | undefi
 }
 
 /** Maps an upstream error (status and JSON body or text) for an Anthropic client. */
-export function mapUpstreamErrorBody(body: Body | string | undefined, status: number, maxTokens?: number): MappedError {
+export function messagesFromChatError(body: Body | string | undefined, status: number, maxTokens?: number): MappedError {
   const e: Body = typeof body === "object" && body ? (body.error && typeof body.error === "object" ? body.error : body) : {};
   const raw = typeof body === "string" ? body.slice(0, 500) : String(e.message ?? e.msg ?? JSON.stringify(body ?? "")).slice(0, 2000);
   const code = String(e.code ?? e.type ?? "");
@@ -46,7 +46,8 @@ export function mapUpstreamErrorBody(body: Body | string | undefined, status: nu
   if (status === 404) return { status: 404, anthropic: { type: "not_found_error", message: `upstream: ${raw}` } };
   if (status === 408 || status === 504) return { status: 504, anthropic: { type: "timeout_error", message: `upstream: ${raw}` } };
   if (status === 413) return { status: 413, anthropic: { type: "request_too_large", message: `upstream: ${raw}` } };
-  if (status === 503 || status === 529 || /overloaded|too busy/i.test(raw)) return { status: 529, anthropic: { type: "overloaded_error", message: `upstream: ${raw}` } };
+  if (status === 503 || status === 529 || /overloaded|too busy/i.test(raw))
+    return { status: 529, anthropic: { type: "overloaded_error", message: `upstream: ${raw}` } };
   if (code === "rate_limit_exceeded") return { status: 429, anthropic: { type: "rate_limit_error", message: `upstream: ${raw}` } };
   return { status: 500, anthropic: { type: "api_error", message: status === 502 ? "upstream unavailable" : `upstream: ${raw}` } };
 }

@@ -49,11 +49,16 @@ function toolChoice(choice: Body | undefined, names: ToolNames): { tool_choice?:
   if (!choice || typeof choice !== "object") return {};
   const parallel = choice.disable_parallel_tool_use === true ? (false as const) : undefined;
   switch (choice.type) {
-    case "auto": return { tool_choice: "auto", parallel };
-    case "any": return { tool_choice: "required", parallel };
-    case "none": return { tool_choice: "none" };
-    case "tool": return { tool_choice: { type: "function", function: { name: names.toUpstream(String(choice.name)) } }, parallel };
-    default: return {};
+    case "auto":
+      return { tool_choice: "auto", parallel };
+    case "any":
+      return { tool_choice: "required", parallel };
+    case "none":
+      return { tool_choice: "none" };
+    case "tool":
+      return { tool_choice: { type: "function", function: { name: names.toUpstream(String(choice.name)) } }, parallel };
+    default:
+      return {};
   }
 }
 
@@ -97,7 +102,8 @@ export function strictSchema(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(strictSchema);
   if (!schema || typeof schema !== "object") return schema;
   const out: Body = {};
-  for (const [k, v] of Object.entries(schema as Body)) out[k] = k === "properties" && v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, strictSchema(s)])) : strictSchema(v);
+  for (const [k, v] of Object.entries(schema as Body))
+    out[k] = k === "properties" && v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, strictSchema(s)])) : strictSchema(v);
   if (out.type === "object" || out.properties) {
     out.additionalProperties = false;
     out.required = Object.keys(out.properties ?? {});
@@ -106,9 +112,10 @@ export function strictSchema(schema: unknown): unknown {
 }
 
 /** Converts the request body; throws invalid_request for what cannot be converted. */
-export function messagesToChatRequest(body: Body, profile: BackendProfile, estimate: number): { body: Body; ctx: MessagesContext } {
+export function messagesFromChatRequest(body: Body, profile: BackendProfile, estimate: number): { body: Body; ctx: MessagesContext } {
   if (!Array.isArray(body.messages)) throw new GatewayError("invalid_request", "messages: field required", { param: "messages" });
-  if (Array.isArray(body.mcp_servers) && body.mcp_servers.length) throw new GatewayError("invalid_request", "mcp_servers cannot be used with this backend", { param: "mcp_servers" });
+  if (Array.isArray(body.mcp_servers) && body.mcp_servers.length)
+    throw new GatewayError("invalid_request", "mcp_servers cannot be used with this backend", { param: "mcp_servers" });
   const names = new ToolNames(profile.toolNameMax);
   const stop = Array.isArray(body.stop_sequences) ? body.stop_sequences.filter((s: unknown) => typeof s === "string").slice(0, profile.maxStop) : [];
   const out: Body = { model: String(body.model ?? "").replace(/\[1m\]$/, ""), messages: convertMessages(body.system, body.messages, profile, names) };

@@ -15,7 +15,10 @@ export function reasoningOf(m: Body | undefined): string {
   if (typeof m.reasoning_content === "string" && m.reasoning_content) return m.reasoning_content;
   if (typeof m.reasoning === "string" && m.reasoning) return m.reasoning;
   if (Array.isArray(m.reasoning_details)) {
-    return m.reasoning_details.filter((d: Body) => d?.type === "reasoning.text" && typeof d.text === "string").map((d: Body) => d.text).join("");
+    return m.reasoning_details
+      .filter((d: Body) => d?.type === "reasoning.text" && typeof d.text === "string")
+      .map((d: Body) => d.text)
+      .join("");
   }
   return "";
 }
@@ -37,7 +40,7 @@ export function mapStopReason(finish: unknown, toolsEmitted: boolean, refusal: b
 }
 
 /** The Anthropic message for an OpenAI chat.completion body. */
-export function chatToMessagesResponse(body: Body, ctx: MessagesContext, profile: BackendProfile): Body {
+export function messagesFromChatResponse(body: Body, ctx: MessagesContext, profile: BackendProfile): Body {
   const choice = body?.choices?.[0];
   if (!choice) throw new GatewayError("api_error", "upstream returned no choices", { status: 502 });
   if (choice.finish_reason === "insufficient_system_resource" || choice.finish_reason === "error") {
@@ -58,7 +61,12 @@ export function chatToMessagesResponse(body: Body, ctx: MessagesContext, profile
   const calls: Body[] = Array.isArray(m.tool_calls) ? m.tool_calls : m.function_call ? [{ function: m.function_call }] : [];
   for (const tc of calls) {
     if (tc?.type && tc.type !== "function") continue;
-    content.push({ type: "tool_use", id: toAnthropicToolId(tc.id), name: ctx.toolNames.fromUpstream(String(tc.function?.name ?? "")), input: parseToolArguments(tc.function?.arguments) });
+    content.push({
+      type: "tool_use",
+      id: toAnthropicToolId(tc.id),
+      name: ctx.toolNames.fromUpstream(String(tc.function?.name ?? "")),
+      input: parseToolArguments(tc.function?.arguments),
+    });
   }
   const toolsEmitted = content.some((b) => b.type === "tool_use");
   const stopString = typeof choice.stop_reason === "string" && ctx.stop.includes(choice.stop_reason) ? choice.stop_reason : undefined;
@@ -74,4 +82,3 @@ export function chatToMessagesResponse(body: Body, ctx: MessagesContext, profile
     usage: mapUsage(findUsage(body), { input: ctx.inputEstimate, output: Math.ceil(outputChars / 4) }),
   };
 }
-

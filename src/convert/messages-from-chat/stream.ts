@@ -4,21 +4,27 @@ import type { SseEvent } from "../../core";
 import { anthropicEvent as ev } from "../../protocols/anthropic";
 import { parseToolArguments, randomBase62, signThinking, toAnthropicToolId } from "../ids";
 import type { BackendProfile } from "../profile";
-import { mapUpstreamErrorBody } from "./errors";
+import { messagesFromChatError } from "./errors";
 import type { MessagesContext } from "./request";
 import { mapStopReason, reasoningOf } from "./response";
 import { findUsage } from "../../protocols/usage";
 import { mapUsage, type AnthropicUsage } from "./usage";
 
 type Body = Record<string, any>;
-interface Tool { id: string; name: string; args: string; live: boolean; done: boolean }
+interface Tool {
+  id: string;
+  name: string;
+  args: string;
+  live: boolean;
+  done: boolean;
+}
 
 /** The hottest event: a text, thinking or JSON fragment of the open block. */
 const delta = (index: number, kind: "text_delta" | "thinking_delta" | "input_json_delta", field: string, value: string) =>
   `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"${kind}","${field}":${JSON.stringify(value)}}}\n\n`;
 
 /** Converts one upstream stream; `push` and `end` return the Anthropic event texts to send. */
-export class ChatToMessagesStream {
+export class MessagesFromChatStream {
   private started = false;
   private finished = false; // message_stop or error written
   private nextIndex = 0;
@@ -39,7 +45,10 @@ export class ChatToMessagesStream {
   private stopString: string | undefined;
   private sentUsage: AnthropicUsage | undefined;
 
-  constructor(private readonly ctx: MessagesContext, private readonly profile: BackendProfile) {}
+  constructor(
+    private readonly ctx: MessagesContext,
+    private readonly profile: BackendProfile,
+  ) {}
 
   /** The usage the final message_delta carried (undefined until then, and after an error). */
   get finalUsage(): AnthropicUsage | undefined {
@@ -65,7 +74,7 @@ export class ChatToMessagesStream {
       return "";
     }
     let out = this.start(chunk);
-    if (chunk?.error) return out + this.error(mapUpstreamErrorBody(chunk, 0).anthropic);
+    if (chunk?.error) return out + this.error(messagesFromChatError(chunk, 0).anthropic);
     const usage = findUsage(chunk);
     if (usage) this.usage = usage;
     const choice = chunk?.choices?.[0];
@@ -116,7 +125,13 @@ export class ChatToMessagesStream {
     this.started = true;
     const id = typeof chunk?.id === "string" && chunk.id ? `msg_${chunk.id}` : `msg_${randomBase62(24)}`;
     const message = {
-      id, type: "message", role: "assistant", model: this.ctx.requestedModel, content: [], stop_reason: null, stop_sequence: null,
+      id,
+      type: "message",
+      role: "assistant",
+      model: this.ctx.requestedModel,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
       usage: { input_tokens: this.ctx.inputEstimate, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
     };
     return ev("message_start", { message }) + ev("ping", {});
@@ -207,7 +222,8 @@ export class ChatToMessagesStream {
         if (tc?.function?.name && !tool.name) tool.name = this.ctx.toolNames.fromUpstream(String(tc.function.name));
       }
       this.lastTool = tool;
-      const fragment = typeof tc?.function?.arguments === "string" ? tc.function.arguments : tc?.function?.arguments ? JSON.stringify(tc.function.arguments) : "";
+      const fragment =
+        typeof tc?.function?.arguments === "string" ? tc.function.arguments : tc?.function?.arguments ? JSON.stringify(tc.function.arguments) : "";
       tool.args += fragment;
       this.outChars += fragment.length;
       if (this.profile.toolStreaming === "live" && !tool.done) out += this.liveTool(tool, fragment);
@@ -253,7 +269,8 @@ export class ChatToMessagesStream {
     const stop = mapStopReason(this.finishReason, this.toolOrder.length > 0, this.refusal, this.stopString);
     const usage = mapUsage(this.usage, { input: this.ctx.inputEstimate, output: Math.ceil(this.outChars / 4) });
     this.sentUsage = usage;
-    out += ev("message_delta", { delta: { stop_reason: stop, stop_sequence: stop === "stop_sequence" ? this.stopString : null }, usage }) + ev("message_stop", {});
+    out +=
+      ev("message_delta", { delta: { stop_reason: stop, stop_sequence: stop === "stop_sequence" ? this.stopString : null }, usage }) + ev("message_stop", {});
     this.finished = true;
     return out;
   }

@@ -34,7 +34,10 @@ function bearer(value: string | null): string | undefined {
 
 /** Identifies the caller by API key and records it in the context; unknown keys leave the caller anonymous. */
 export class AuthEngine implements Engine {
-  constructor(private readonly next: Engine, private readonly keys: ApiKeys) {}
+  constructor(
+    private readonly next: Engine,
+    private readonly keys: ApiKeys,
+  ) {}
 
   process(req: LLMRequest): Promise<LLMResponse> {
     req.ctx.caller = this.keys.identify(req.headers);

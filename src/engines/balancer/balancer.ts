@@ -47,7 +47,10 @@ export class BalancerEngine implements Engine {
   constructor(targets: BalancerTarget[], failover: Partial<FailoverOptions> = {}) {
     for (const t of targets) t.backend.breaker ??= new CircuitBreaker(t.backend.name);
     this.rr = new SmoothWeightedRoundRobin(targets.map((t) => ({ item: t, weight: t.weight })));
-    this.backends = targets.filter((t) => t.weight > 0).sort((a, b) => b.weight - a.weight).map((t) => t.backend);
+    this.backends = targets
+      .filter((t) => t.weight > 0)
+      .sort((a, b) => b.weight - a.weight)
+      .map((t) => t.backend);
     this.failover = { maxAttempts: failover.maxAttempts ?? FAILOVER_DEFAULTS.maxAttempts, budgetMs: failover.budgetMs ?? FAILOVER_DEFAULTS.budgetMs };
   }
 

@@ -23,6 +23,11 @@ export function rateLimitError(r: Extract<AdmitResult, { ok: false }>, scope: st
   const what = r.what === "concurrency" ? `${r.limit} concurrent requests` : `${r.limit} ${r.what} per window`;
   return new GatewayError("rate_limit", `rate limit reached for ${scope}: ${what}. Please try again in ${wait}s.`, {
     code: "rate_limit_exceeded",
-    headers: { ...limitHeaders(r.info), "retry-after": String(wait), "retry-after-ms": String(Math.max(1, Math.round(r.retryAfterMs))), "x-should-retry": "true" },
+    headers: {
+      ...limitHeaders(r.info),
+      "retry-after": String(wait),
+      "retry-after-ms": String(Math.max(1, Math.round(r.retryAfterMs))),
+      "x-should-retry": "true",
+    },
   });
 }

@@ -21,7 +21,13 @@ const WINDOWS = [
   { field: "tpd", what: "tokens", windowMs: DAY },
 ] as const;
 
-interface Take { key: string; window: number; windowMs: number; amount: number; tokens: boolean }
+interface Take {
+  key: string;
+  window: number;
+  windowMs: number;
+  amount: number;
+  tokens: boolean;
+}
 
 /** What an admitted request holds: counts to settle and leases to release. */
 export interface Admission {
@@ -70,7 +76,10 @@ export class Limiter {
   private lastLog = 0;
   readonly leaseTtlMs: number;
 
-  constructor(readonly store: LimitStore, private readonly opts: LimiterOptions = {}) {
+  constructor(
+    readonly store: LimitStore,
+    private readonly opts: LimiterOptions = {},
+  ) {
     this.leaseTtlMs = opts.leaseTtlMs ?? 60_000;
   }
 
@@ -80,7 +89,12 @@ export class Limiter {
     const reserve = limits.tpm || limits.tpd ? tokenCount(tokens()) : 0;
     const windows = WINDOWS.filter((w) => limits[w.field]);
     try {
-      const checks = windows.map((w) => ({ key: `${key}:${w.field}`, amount: w.what === "tokens" ? reserve : 1, limit: limits[w.field]!, windowMs: w.windowMs }));
+      const checks = windows.map((w) => ({
+        key: `${key}:${w.field}`,
+        amount: w.what === "tokens" ? reserve : 1,
+        limit: limits[w.field]!,
+        windowMs: w.windowMs,
+      }));
       const taken = checks.length ? await this.store.takeAll(checks) : { allowed: true, results: [] };
       taken.results.forEach((r, i) => {
         const what = windows[i]!.what;
@@ -91,7 +105,13 @@ export class Limiter {
         const i = taken.results.findIndex((r) => !r.allowed);
         return { ok: false, what: windows[i]!.what, limit: taken.results[i]!.limit, retryAfterMs: taken.results[i]!.resetMs, info };
       }
-      const takes = checks.map((c, i) => ({ key: c.key, window: taken.results[i]!.window, windowMs: c.windowMs, amount: c.amount, tokens: windows[i]!.what === "tokens" }));
+      const takes = checks.map((c, i) => ({
+        key: c.key,
+        window: taken.results[i]!.window,
+        windowMs: c.windowMs,
+        amount: c.amount,
+        tokens: windows[i]!.what === "tokens",
+      }));
       const admission: Admission = { takes, leases: [], reserved: reserve };
       if (limits.concurrency) {
         const k = `${key}:concurrency`;
@@ -113,7 +133,9 @@ export class Limiter {
     try {
       if (tokensUsed !== undefined) {
         const used = tokenCount(tokensUsed);
-        const fixes = a.takes.filter((t) => t.tokens && used !== t.amount).map((t) => ({ key: t.key, window: t.window, windowMs: t.windowMs, delta: used - t.amount }));
+        const fixes = a.takes
+          .filter((t) => t.tokens && used !== t.amount)
+          .map((t) => ({ key: t.key, window: t.window, windowMs: t.windowMs, delta: used - t.amount }));
         if (fixes.length) await this.store.adjustAll(fixes);
       }
       for (const l of a.leases) await this.store.release(l.key, l.lease);
@@ -142,6 +164,9 @@ export class Limiter {
     const now = Date.now();
     if (now - this.lastLog < 10_000) return;
     this.lastLog = now;
-    (this.opts.logger ?? log).error(`limit store failed; requests are ${this.opts.failClosed ? "refused" : "let through"}`, { failures: this.storeFailures, error: (err as Error)?.message ?? String(err) });
+    (this.opts.logger ?? log).error(`limit store failed; requests are ${this.opts.failClosed ? "refused" : "let through"}`, {
+      failures: this.storeFailures,
+      error: (err as Error)?.message ?? String(err),
+    });
   }
 }

@@ -65,7 +65,11 @@ export class RedisLimitStore implements LimitStore {
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** `timeoutMs` bounds every operation, connecting included: a Redis that does not answer is an error, fast. */
-  constructor(url: string, private readonly prefix = "octollm:", private readonly timeoutMs = 500) {
+  constructor(
+    url: string,
+    private readonly prefix = "octollm:",
+    private readonly timeoutMs = 500,
+  ) {
     this.client = new RedisClient(url, { autoReconnect: true, enableOfflineQueue: false, connectionTimeout: 2_000 });
   }
 
@@ -99,7 +103,11 @@ export class RedisLimitStore implements LimitStore {
   }
 
   async takeAll(checks: TakeCheck[]): Promise<{ allowed: boolean; results: WindowResult[] }> {
-    const r = (await this.run(TAKE, checks.map((c) => this.prefix + c.key), checks.flatMap((c) => [c.amount, c.limit, c.windowMs]))) as number[];
+    const r = (await this.run(
+      TAKE,
+      checks.map((c) => this.prefix + c.key),
+      checks.flatMap((c) => [c.amount, c.limit, c.windowMs]),
+    )) as number[];
     const allowed = r[0] === 1;
     return {
       allowed,
@@ -133,7 +141,11 @@ export class RedisLimitStore implements LimitStore {
     for (let i = 0; i < items.length; i += 500) {
       const batch = items.slice(i, i + 500);
       try {
-        await this.run(ADJUST, batch.map((a) => this.prefix + a.key), batch.flatMap((a) => [a.window, Math.round(a.delta)]));
+        await this.run(
+          ADJUST,
+          batch.map((a) => this.prefix + a.key),
+          batch.flatMap((a) => [a.window, Math.round(a.delta)]),
+        );
       } catch {
         // Redis is down: the counters expire with their window anyway
       }

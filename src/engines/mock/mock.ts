@@ -37,8 +37,11 @@ export class MockEngine implements Engine {
     const anthropic = req.format === "anthropic.messages";
     const reply: MockReply = {
       id: `${anthropic ? "msg" : "chatcmpl"}_mock_${(++counter).toString(36)}`,
-      model, text, pieces: splitPieces(text, this.opts.chunks ?? 8),
-      inputTokens, outputTokens: estimateTokens(text),
+      model,
+      text,
+      pieces: splitPieces(text, this.opts.chunks ?? 8),
+      inputTokens,
+      outputTokens: estimateTokens(text),
     };
     if (body.stream !== true) return json(anthropic ? anthropicMessage(reply) : openaiCompletion(reply));
     const includeUsage = (body.stream_options as Record<string, unknown> | undefined)?.include_usage === true;
@@ -62,11 +65,14 @@ function sseHeaders(): Headers {
 
 function eventStream(events: string[], delayMs: number, signal: AbortSignal): ReadableStream<Uint8Array> {
   let i = 0;
-  return new ReadableStream<Uint8Array>({
-    async pull(ctrl) {
-      if (i > 0 && delayMs > 0) await sleep(delayMs);
-      if (signal.aborted || i >= events.length) return ctrl.close();
-      ctrl.enqueue(encoder.encode(events[i++]!));
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(ctrl) {
+        if (i > 0 && delayMs > 0) await sleep(delayMs);
+        if (signal.aborted || i >= events.length) return ctrl.close();
+        ctrl.enqueue(encoder.encode(events[i++]!));
+      },
     },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
 }

@@ -16,7 +16,10 @@ const sse = (data: unknown, event?: string) => formatSse({ event, data: JSON.str
 /** OpenAI chat.completion object. */
 export function openaiCompletion(r: MockReply): object {
   return {
-    id: r.id, object: "chat.completion", created: Math.floor(Date.now() / 1000), model: r.model,
+    id: r.id,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model: r.model,
     choices: [{ index: 0, message: { role: "assistant", content: r.text, refusal: null }, logprobs: null, finish_reason: "stop" }],
     usage: { prompt_tokens: r.inputTokens, completion_tokens: r.outputTokens, total_tokens: r.inputTokens + r.outputTokens },
   };
@@ -25,16 +28,28 @@ export function openaiCompletion(r: MockReply): object {
 /** OpenAI chat.completion.chunk events, ending with `[DONE]`; a usage chunk when asked for. */
 export function openaiChunks(r: MockReply, includeUsage: boolean): string[] {
   const created = Math.floor(Date.now() / 1000);
-  const chunk = (delta: object, finish: string | null) => sse({
-    id: r.id, object: "chat.completion.chunk", created, model: r.model,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-  });
+  const chunk = (delta: object, finish: string | null) =>
+    sse({
+      id: r.id,
+      object: "chat.completion.chunk",
+      created,
+      model: r.model,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    });
   const out = [chunk({ role: "assistant", content: "" }, null)];
   for (const p of r.pieces) out.push(chunk({ content: p }, null));
   out.push(chunk({}, "stop"));
   if (includeUsage) {
-    out.push(sse({ id: r.id, object: "chat.completion.chunk", created, model: r.model, choices: [],
-      usage: { prompt_tokens: r.inputTokens, completion_tokens: r.outputTokens, total_tokens: r.inputTokens + r.outputTokens } }));
+    out.push(
+      sse({
+        id: r.id,
+        object: "chat.completion.chunk",
+        created,
+        model: r.model,
+        choices: [],
+        usage: { prompt_tokens: r.inputTokens, completion_tokens: r.outputTokens, total_tokens: r.inputTokens + r.outputTokens },
+      }),
+    );
   }
   out.push("data: [DONE]\n\n");
   return out;
@@ -43,9 +58,13 @@ export function openaiChunks(r: MockReply, includeUsage: boolean): string[] {
 /** Anthropic message object. */
 export function anthropicMessage(r: MockReply): object {
   return {
-    id: r.id, type: "message", role: "assistant", model: r.model,
+    id: r.id,
+    type: "message",
+    role: "assistant",
+    model: r.model,
     content: [{ type: "text", text: r.text }],
-    stop_reason: "end_turn", stop_sequence: null,
+    stop_reason: "end_turn",
+    stop_sequence: null,
     usage: { input_tokens: r.inputTokens, output_tokens: r.outputTokens },
   };
 }
@@ -53,8 +72,22 @@ export function anthropicMessage(r: MockReply): object {
 /** Anthropic stream events in the order the Messages API sends them. */
 export function anthropicEvents(r: MockReply): string[] {
   const out = [
-    sse({ type: "message_start", message: { id: r.id, type: "message", role: "assistant", model: r.model, content: [],
-      stop_reason: null, stop_sequence: null, usage: { input_tokens: r.inputTokens, output_tokens: 1 } } }, "message_start"),
+    sse(
+      {
+        type: "message_start",
+        message: {
+          id: r.id,
+          type: "message",
+          role: "assistant",
+          model: r.model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: r.inputTokens, output_tokens: 1 },
+        },
+      },
+      "message_start",
+    ),
     sse({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }, "content_block_start"),
     sse({ type: "ping" }, "ping"),
   ];

@@ -5,7 +5,10 @@ export type Access = "public" | "internal" | "private";
 
 /** Model access as a check on the caller. */
 export class AccessPolicy {
-  constructor(readonly access: Access, private readonly orgs: ReadonlySet<string>) {}
+  constructor(
+    readonly access: Access,
+    private readonly orgs: ReadonlySet<string>,
+  ) {}
 
   /** True when the caller may use the model. */
   allows(caller: Caller | undefined): boolean {

@@ -25,7 +25,10 @@ export class StreamPosition {
   private chars = 0;
   private chunkFields: Body = {};
 
-  constructor(private readonly format: ApiFormat, private readonly model: string) {}
+  constructor(
+    private readonly format: ApiFormat,
+    private readonly model: string,
+  ) {}
 
   /** Records an event the client received (its parsed data, when JSON) and the text it carried. */
   sent(event: Body | undefined, text: string): void {
@@ -62,8 +65,14 @@ export class StreamPosition {
     let out = "";
     if (!this.started) {
       const message = {
-        id: `msg_${crypto.randomUUID().replaceAll("-", "")}`, type: "message", role: "assistant", model: this.model, content: [],
-        stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 },
+        id: `msg_${crypto.randomUUID().replaceAll("-", "")}`,
+        type: "message",
+        role: "assistant",
+        model: this.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 0, output_tokens: 0 },
       };
       out += sse("message_start", { message });
     }

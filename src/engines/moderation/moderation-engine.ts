@@ -1,8 +1,6 @@
 // Content moderation around the rest of the pipeline: the request's text is checked before the upstream
 // is called, the answer's text before the client sees it (a whole answer at once, a stream in windows).
-import {
-  GatewayError, LazyBody, protocolOf, withoutCompression, type Engine, type LLMRequest, type LLMResponse, type ModerationRecord,
-} from "../../core";
+import { GatewayError, LazyBody, protocolOf, withoutCompression, type Engine, type LLMRequest, type LLMResponse, type ModerationRecord } from "../../core";
 import { renderErrorEvent } from "../../protocols";
 import { replacedAnswer } from "./endings";
 import type { Direction, Moderator, Verdict } from "./moderator";
@@ -37,7 +35,11 @@ class Checks {
   verdict: Verdict | undefined;
   failure: Error | undefined;
 
-  constructor(private readonly policy: ModerationPolicy, private readonly req: LLMRequest, private readonly direction: Direction) {
+  constructor(
+    private readonly policy: ModerationPolicy,
+    private readonly req: LLMRequest,
+    private readonly direction: Direction,
+  ) {
     this.record = { direction, decision: "allow", ms: 0, checks: 0 };
     req.ctx.moderation.push(this.record);
   }
@@ -54,7 +56,11 @@ class Checks {
     const rec = this.record;
     rec.checks++;
     try {
-      const verdict = await this.policy.moderator.check(text, { direction: this.direction, model: this.req.ctx.route.model ?? "", org: this.req.ctx.caller?.org });
+      const verdict = await this.policy.moderator.check(text, {
+        direction: this.direction,
+        model: this.req.ctx.route.model ?? "",
+        org: this.req.ctx.caller?.org,
+      });
       if (!verdict.flagged) return "allow";
       if (rec.decision !== "flag") {
         this.verdict = verdict;
@@ -111,12 +117,14 @@ async function checkInput(req: LLMRequest, policy: ModerationPolicy, input: NonN
     if (policy.failClosed) throw checks.unavailable();
     todo = todo.slice(-input.maxChecks); // fail open: the newest text is still checked
   }
-  let next = 0, failed = false;
+  let next = 0,
+    failed = false;
   const worker = async () => {
     while (next < todo.length && checks.record.decision !== "flag") {
       const w = todo[next++]!;
       const outcome = await checks.ask(w.text);
-      if (outcome === "allow") input.allowed.add(w.key); // only what the service allowed is remembered
+      if (outcome === "allow")
+        input.allowed.add(w.key); // only what the service allowed is remembered
       else if (outcome === "error" && policy.failClosed) failed = true;
     }
   };
@@ -125,7 +133,12 @@ async function checkInput(req: LLMRequest, policy: ModerationPolicy, input: NonN
   if (failed) throw checks.unavailable();
 }
 
-async function moderateWholeAnswer(req: LLMRequest, res: LLMResponse, policy: ModerationPolicy, output: NonNullable<ModerationPolicy["output"]>): Promise<LLMResponse> {
+async function moderateWholeAnswer(
+  req: LLMRequest,
+  res: LLMResponse,
+  policy: ModerationPolicy,
+  output: NonNullable<ModerationPolicy["output"]>,
+): Promise<LLMResponse> {
   if (!res.body) return res;
   let body: Record<string, any>;
   try {
@@ -159,9 +172,14 @@ function moderateStreamAnswer(req: LLMRequest, res: LLMResponse, policy: Moderat
     windowChunks: output.windowChunks ?? 0,
     holdMs: output.holdMs,
     check,
-    onFlag: output.onFlag === "replace"
-      ? { replacement: output.replacement }
-      : { get errorEvent() { return renderErrorEvent(protocol, checks.flagged("Output")); } },
+    onFlag:
+      output.onFlag === "replace"
+        ? { replacement: output.replacement }
+        : {
+            get errorEvent() {
+              return renderErrorEvent(protocol, checks.flagged("Output"));
+            },
+          },
   });
   const headers = new Headers(res.headers);
   headers.delete("content-length");
@@ -170,7 +188,10 @@ function moderateStreamAnswer(req: LLMRequest, res: LLMResponse, policy: Moderat
 
 /** Moderates the input and output of the engine it wraps. */
 export class ModerationEngine implements Engine {
-  constructor(private readonly next: Engine, private readonly policy: ModerationPolicy) {}
+  constructor(
+    private readonly next: Engine,
+    private readonly policy: ModerationPolicy,
+  ) {}
 
   process(req: LLMRequest): Promise<LLMResponse> {
     return moderated(req, this.next, this.policy);

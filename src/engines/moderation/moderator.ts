@@ -53,7 +53,9 @@ async function postJson(opts: HttpModeratorOptions, body: object): Promise<Recor
     res = await fetch(opts.url, { method: "POST", headers, body: JSON.stringify(body), signal: AbortSignal.timeout(opts.timeoutMs), redirect: "manual" });
   } catch (err) {
     const timedOut = (err as Error)?.name === "TimeoutError";
-    throw new ModerationUnavailable(timedOut ? `moderation service did not answer within ${opts.timeoutMs} ms` : `moderation service unreachable: ${(err as Error)?.message ?? err}`);
+    throw new ModerationUnavailable(
+      timedOut ? `moderation service did not answer within ${opts.timeoutMs} ms` : `moderation service unreachable: ${(err as Error)?.message ?? err}`,
+    );
   }
   let text: string;
   try {

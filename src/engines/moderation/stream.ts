@@ -31,7 +31,11 @@ export interface StreamModerationOptions {
 /** Characters of the previous window checked again with the next one. */
 const OVERLAP = 200;
 
-interface Held { event: SseEvent; parsed: Record<string, any> | undefined; text: string }
+interface Held {
+  event: SseEvent;
+  parsed: Record<string, any> | undefined;
+  text: string;
+}
 type Step = { out: string; over: boolean };
 
 /** The output moderation of an SSE stream (either protocol), as a pipeline stage. */

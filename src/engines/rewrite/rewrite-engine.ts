@@ -1,4 +1,16 @@
-import { LazyBody, SseParser, formatSse, log, type Logger, type SseEvent, type StreamStage, withoutCompression, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import {
+  LazyBody,
+  SseParser,
+  formatSse,
+  log,
+  type Logger,
+  type SseEvent,
+  type StreamStage,
+  withoutCompression,
+  type Engine,
+  type LLMRequest,
+  type LLMResponse,
+} from "../../core";
 import { RewritePolicy, type RewritePolicyConfig } from "./policy";
 
 /** The three policies of a rewrite engine (each optional). */
@@ -26,7 +38,10 @@ export class RewriteEngine implements Engine {
   private readonly chunk?: RewritePolicy;
   private readonly logger: Logger;
 
-  constructor(private readonly next: Engine, opts: RewriteOptions) {
+  constructor(
+    private readonly next: Engine,
+    opts: RewriteOptions,
+  ) {
     this.logger = opts.logger ?? log;
     const compile = (c?: RewritePolicyConfig) => {
       const p = c && new RewritePolicy(c);
@@ -58,7 +73,9 @@ export class RewriteEngine implements Engine {
     } catch {
       return res; // not JSON: nothing to rewrite
     }
-    const body = LazyBody.fromValue(this.response!.apply(value, (current) => ({ RawReq: req.body.json(), Resp: current }), warnOnce(this.logger, this.response!, "response")));
+    const body = LazyBody.fromValue(
+      this.response!.apply(value, (current) => ({ RawReq: req.body.json(), Resp: current }), warnOnce(this.logger, this.response!, "response")),
+    );
     const headers = new Headers(res.headers);
     headers.delete("content-length");
     return { ...res, headers, body };

@@ -23,7 +23,10 @@ export class RequestFeatures {
   private len?: number;
   private first?: string;
 
-  constructor(private readonly body: Record<string, unknown>, private readonly model: string) {}
+  constructor(
+    private readonly body: Record<string, unknown>,
+    private readonly model: string,
+  ) {}
 
   private messages(): unknown[] {
     return Array.isArray(this.body.messages) ? this.body.messages : [];

@@ -37,7 +37,10 @@ export class Rule {
   limitKey: string;
   private warned = false;
 
-  constructor(cfg: RuleConfig, private readonly logger: Logger = log) {
+  constructor(
+    cfg: RuleConfig,
+    private readonly logger: Logger = log,
+  ) {
     this.name = cfg.name;
     this.expr = compileExpr(cfg.match ?? "true");
     this.deny = cfg.deny;
@@ -65,7 +68,12 @@ export class Rule {
   denial(): GatewayError {
     const d = this.deny!;
     const status = d.http_status_code ?? 400;
-    return new GatewayError(kindForStatus(status), d.reason_text ?? `request denied by rule ${this.name}`, { status, type: d.type, param: d.param, code: d.code });
+    return new GatewayError(kindForStatus(status), d.reason_text ?? `request denied by rule ${this.name}`, {
+      status,
+      type: d.type,
+      param: d.param,
+      code: d.code,
+    });
   }
 }
 

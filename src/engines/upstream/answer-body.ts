@@ -32,7 +32,13 @@ async function readBounded(body: ReadableStream<Uint8Array>, maxBytes: number, o
 }
 
 /** Reads a whole answer under the idle deadline; a larger one than `maxBytes` (declared or read) throws. */
-export async function readAnswer(body: ReadableStream<Uint8Array>, declared: string | null, maxBytes: number, deadline: Deadline, idleMs: number): Promise<Uint8Array> {
+export async function readAnswer(
+  body: ReadableStream<Uint8Array>,
+  declared: string | null,
+  maxBytes: number,
+  deadline: Deadline,
+  idleMs: number,
+): Promise<Uint8Array> {
   if (declared !== null && Number(declared) > maxBytes) {
     body.cancel().catch(() => {});
     throw answerTooLarge(maxBytes);

@@ -44,7 +44,12 @@ export class ConnectProbe {
       const connect = Bun.connect({
         hostname: this.host,
         port: this.port,
-        socket: { data() {}, open(s) { s.end(); } },
+        socket: {
+          data() {},
+          open(s) {
+            s.end();
+          },
+        },
       }).then(
         (s) => s.end(),
         (err: Error) => {

@@ -6,19 +6,45 @@
  * with extra_headers when a backend needs them).
  */
 const DROP_REQUEST = [
-  "host", "connection", "keep-alive", "proxy-connection", "proxy-authorization", "proxy-authenticate",
-  "te", "trailer", "transfer-encoding", "upgrade", "content-length", "expect",
-  "authorization", "x-api-key", "cookie", "api-key", "x-goog-api-key",
-  "openai-organization", "openai-project",
+  "host",
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authorization",
+  "proxy-authenticate",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "content-length",
+  "expect",
+  "authorization",
+  "x-api-key",
+  "cookie",
+  "api-key",
+  "x-goog-api-key",
+  "openai-organization",
+  "openai-project",
 ];
 
 /** Response headers that never go back to the client: hop-by-hop, framing the server redoes, cookies, the upstream account's identity. */
 const DROP_RESPONSE = [
-  "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "te", "trailer", "transfer-encoding",
-  "upgrade", "set-cookie", "set-cookie2",
-  "openai-organization", "openai-project", "anthropic-organization-id",
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "set-cookie",
+  "set-cookie2",
+  "openai-organization",
+  "openai-project",
+  "anthropic-organization-id",
   // answers reach the client decoded and re-framed by the server
-  "content-encoding", "content-length",
+  "content-encoding",
+  "content-length",
 ];
 
 /** Copies client headers that may reach the upstream. */
@@ -41,7 +67,12 @@ function without(headers: Headers, names: readonly string[]): Headers {
   if (connection) {
     for (const name of connection.split(",")) {
       const n = name.trim();
-      if (n) try { out.delete(n); } catch { /* not a header name */ }
+      if (n)
+        try {
+          out.delete(n);
+        } catch {
+          /* not a header name */
+        }
     }
   }
   for (const name of names) out.delete(name);

@@ -131,7 +131,6 @@ export class HttpUpstreamEngine implements Engine {
     if (extra) for (const name in extra) h.set(name, extra[name]!);
     return h;
   }
-
 }
 
 /**

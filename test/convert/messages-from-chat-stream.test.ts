@@ -1,33 +1,64 @@
 // OpenAI answers and streams → Anthropic (docs/conversion.md).
 import { describe, expect, test } from "bun:test";
-import { ChatToMessagesStream, chatToMessagesResponse, makeProfile, messagesToChatRequest, type BackendProfile } from "../../src/convert";
+import { MessagesFromChatStream, messagesFromChatResponse, makeProfile, messagesFromChatRequest, type BackendProfile } from "../../src/convert";
 import { StreamPipeline } from "../../src/core";
 import { converterStage } from "../../src/engines";
 import * as F from "../fixtures/openai-streams";
 import { checkAnthropicStream } from "../helpers/anthropic-grammar";
 
 const ctxFor = (body: Record<string, any> = {}) =>
-  messagesToChatRequest({ model: "claude-sonnet-4-6", max_tokens: 100, messages: [{ role: "user", content: "hi" }], ...body }, makeProfile(), 7).ctx;
+  messagesFromChatRequest({ model: "claude-sonnet-4-6", max_tokens: 100, messages: [{ role: "user", content: "hi" }], ...body }, makeProfile(), 7).ctx;
 
 /** Converts upstream pieces (each piece one network read) and returns the Anthropic text. */
 async function convert(pieces: string[], profile: Partial<BackendProfile> = {}, ctx = ctxFor()): Promise<string> {
   const enc = new TextEncoder();
-  const src = new ReadableStream<Uint8Array>({ start(c) { for (const p of pieces) c.enqueue(enc.encode(p)); c.close(); } });
-  const machine = new ChatToMessagesStream(ctx, makeProfile(profile));
-  const conv = { push: machine.push.bind(machine), end: machine.end.bind(machine), ping: machine.ping.bind(machine), fail: (e: unknown) => machine.error({ type: "api_error", message: String(e) }), get done() { return machine.done; } };
+  const src = new ReadableStream<Uint8Array>({
+    start(c) {
+      for (const p of pieces) c.enqueue(enc.encode(p));
+      c.close();
+    },
+  });
+  const machine = new MessagesFromChatStream(ctx, makeProfile(profile));
+  const conv = {
+    push: machine.push.bind(machine),
+    end: machine.end.bind(machine),
+    ping: machine.ping.bind(machine),
+    fail: (e: unknown) => machine.error({ type: "api_error", message: String(e) }),
+    get done() {
+      return machine.done;
+    },
+  };
   return new Response(StreamPipeline.of(src).through(converterStage(conv, 0)).readable()).text();
 }
-const kinds = (evs: { event?: string; data: any }[]) => evs.map((e) => e.event === "content_block_delta" ? `${e.data.delta.type}` : e.event === "content_block_start" ? `start:${e.data.content_block.type}` : e.event);
+const kinds = (evs: { event?: string; data: any }[]) =>
+  evs.map((e) =>
+    e.event === "content_block_delta" ? `${e.data.delta.type}` : e.event === "content_block_start" ? `start:${e.data.content_block.type}` : e.event,
+  );
 
 describe("non-stream responses (35-47)", () => {
   const ctx = ctxFor({ stop_sequences: ["END"] });
   const res = (message: object, finish: string | null = "stop", extra: object = {}) =>
-    chatToMessagesResponse({ id: "chatcmpl-9x", choices: [{ index: 0, message, finish_reason: finish, ...extra }], usage: { prompt_tokens: 12000, completion_tokens: 80, prompt_tokens_details: { cached_tokens: 11500 } } }, ctx, makeProfile({ thinkTags: true }));
+    messagesFromChatResponse(
+      {
+        id: "chatcmpl-9x",
+        choices: [{ index: 0, message, finish_reason: finish, ...extra }],
+        usage: { prompt_tokens: 12000, completion_tokens: 80, prompt_tokens_details: { cached_tokens: 11500 } },
+      },
+      ctx,
+      makeProfile({ thinkTags: true }),
+    );
   test("text, tools, stop reasons, model echo, usage", () => {
     const a = res({ content: "Hi" });
-    expect(a).toMatchObject({ id: "msg_chatcmpl-9x", type: "message", role: "assistant", model: "claude-sonnet-4-6", content: [{ type: "text", text: "Hi" }], stop_reason: "end_turn" });
+    expect(a).toMatchObject({
+      id: "msg_chatcmpl-9x",
+      type: "message",
+      role: "assistant",
+      model: "claude-sonnet-4-6",
+      content: [{ type: "text", text: "Hi" }],
+      stop_reason: "end_turn",
+    });
     expect(a.usage).toEqual({ input_tokens: 500, output_tokens: 80, cache_creation_input_tokens: 0, cache_read_input_tokens: 11500 });
-    const b = res({ content: "", tool_calls: [{ id: "call_1", type: "function", function: { name: "Bash", arguments: "{\"command\":\"make\"}" } }] }, "stop");
+    const b = res({ content: "", tool_calls: [{ id: "call_1", type: "function", function: { name: "Bash", arguments: '{"command":"make"}' } }] }, "stop");
     expect(b.content).toEqual([{ type: "tool_use", id: "call_1", name: "Bash", input: { command: "make" } }]);
     expect(b.stop_reason).toBe("tool_use");
     expect(res({ content: "x" }, "length").stop_reason).toBe("max_tokens");
@@ -45,22 +76,27 @@ describe("non-stream responses (35-47)", () => {
   test("arguments: empty, repairable, hopeless; ids sanitized or minted", () => {
     const tc = (id: string | undefined, args: string) => res({ tool_calls: [{ id, type: "function", function: { name: "T", arguments: args } }] }).content[0];
     expect(tc("a", "").input).toEqual({});
-    expect(tc("a", "{\"a\":1,}").input).toEqual({ a: 1 });
-    expect(tc("a", "{\"a\": [1, 2").input).toEqual({ a: [1, 2] });
+    expect(tc("a", '{"a":1,}').input).toEqual({ a: 1 });
+    expect(tc("a", '{"a": [1, 2').input).toEqual({ a: [1, 2] });
     expect(tc("a", "not json at all").input).toEqual({ __gateway_invalid_json__: "not json at all" });
     expect(tc("a", JSON.stringify(JSON.stringify({ z: 1 }))).input).toEqual({ z: 1 });
     expect(tc("functions.Bash:0", "{}").id).toBe("functions_Bash_0");
     expect(tc(undefined, "{}").id).toMatch(/^toolu_[A-Za-z0-9]{24}$/);
   });
   test("cache usage variants and a matched stop sequence", () => {
-    const u = (usage: object) => chatToMessagesResponse({ choices: [{ message: { content: "x" }, finish_reason: "stop" }], usage }, ctx, makeProfile()).usage;
+    const u = (usage: object) => messagesFromChatResponse({ choices: [{ message: { content: "x" }, finish_reason: "stop" }], usage }, ctx, makeProfile()).usage;
     expect(u({ prompt_tokens: 100, completion_tokens: 1, prompt_cache_hit_tokens: 60 }).cache_read_input_tokens).toBe(60);
-    expect(u({ prompt_tokens: 100, completion_tokens: 1, cached_tokens: 30 })).toEqual({ input_tokens: 70, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 30 });
+    expect(u({ prompt_tokens: 100, completion_tokens: 1, cached_tokens: 30 })).toEqual({
+      input_tokens: 70,
+      output_tokens: 1,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 30,
+    });
     const s = res({ content: "x" }, "stop", { stop_reason: "END" });
     expect([s.stop_reason, s.stop_sequence]).toEqual(["stop_sequence", "END"]);
   });
   test("no choices is an upstream error", () => {
-    expect(() => chatToMessagesResponse({ choices: [] }, ctx, makeProfile())).toThrow(/no choices/);
+    expect(() => messagesFromChatResponse({ choices: [] }, ctx, makeProfile())).toThrow(/no choices/);
   });
 });
 
@@ -74,10 +110,24 @@ describe("streams (48-64)", () => {
   test("50-52: reasoning then text then two interleaved tools, each with its own JSON", async () => {
     const evs = checkAnthropicStream(await convert(F.PARALLEL_TOOLS));
     expect(kinds(evs)).toEqual([
-      "message_start", "ping", "start:thinking", "thinking_delta", "signature_delta", "content_block_stop",
-      "start:text", "text_delta", "content_block_stop",
-      "start:tool_use", "input_json_delta", "content_block_stop", "start:tool_use", "input_json_delta", "content_block_stop",
-      "message_delta", "message_stop"]);
+      "message_start",
+      "ping",
+      "start:thinking",
+      "thinking_delta",
+      "signature_delta",
+      "content_block_stop",
+      "start:text",
+      "text_delta",
+      "content_block_stop",
+      "start:tool_use",
+      "input_json_delta",
+      "content_block_stop",
+      "start:tool_use",
+      "input_json_delta",
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
+    ]);
     expect(evs[7]!.data.delta.text).toBe("\n\nReading.");
     expect(evs[10]!.data.delta.partial_json).toBe(`{"file_path":"/a"}`);
     expect(evs[13]!.data.delta.partial_json).toBe(`{"file_path":"/b"}`);
@@ -97,7 +147,11 @@ describe("streams (48-64)", () => {
   });
   test("<think> tags split across chunks become a thinking block", async () => {
     const evs = checkAnthropicStream(await convert(F.THINK_TAGS, { thinkTags: true }));
-    const text = (t: string) => evs.filter((e) => e.data.delta?.type === t).map((e) => e.data.delta[t === "text_delta" ? "text" : "thinking"]).join("");
+    const text = (t: string) =>
+      evs
+        .filter((e) => e.data.delta?.type === t)
+        .map((e) => e.data.delta[t === "text_delta" ? "text" : "thinking"])
+        .join("");
     expect(text("thinking_delta")).toBe("deep thoughts");
     expect(text("text_delta")).toBe("The answer is 4.");
   });
@@ -119,14 +173,14 @@ describe("streams (48-64)", () => {
   });
   test("property: any split of the upstream bytes gives the same output, and it always obeys the grammar", async () => {
     let seed = 11;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (const fixture of [F.TEXT, F.PARALLEL_TOOLS, F.KIMI, F.THINK_TAGS, F.NO_INDEX, F.MID_ERROR]) {
       const whole = fixture.join("");
       const expected = await convert([whole], { thinkTags: fixture === F.THINK_TAGS });
       checkAnthropicStream(expected);
       for (let round = 0; round < 30; round++) {
         const pieces: string[] = [];
-        for (let i = 0; i < whole.length;) {
+        for (let i = 0; i < whole.length; ) {
           const n = 1 + Math.floor(rnd() * 40);
           pieces.push(whole.slice(i, i + n));
           i += n;

@@ -1,5 +1,5 @@
 import { LazyBody, streamFailure, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
-import { MessagesToChatStream, chatToMessagesRequest, mapAnthropicError, messagesToChatResponse } from "../../convert";
+import { ChatFromMessagesStream, chatFromMessagesRequest, chatFromMessagesError, chatFromMessagesResponse } from "../../convert";
 import { openaiErrorDetail } from "../../protocols/openai";
 import { converterStage, type StreamConverter } from "./event-stream";
 import { readAll, withoutQuery } from "./read-all";
@@ -17,11 +17,14 @@ export interface ChatFromMessagesOptions {
 
 /** Serves OpenAI Chat Completions from an Anthropic Messages backend; Anthropic requests pass through untouched. */
 export class ChatFromMessagesEngine implements Engine {
-  constructor(private readonly next: Engine, private readonly opts: ChatFromMessagesOptions = {}) {}
+  constructor(
+    private readonly next: Engine,
+    private readonly opts: ChatFromMessagesOptions = {},
+  ) {}
 
   async process(req: LLMRequest): Promise<LLMResponse> {
     if (req.format !== "openai.chat") return this.next.process(req);
-    const { body, ctx } = convertRequest(() => chatToMessagesRequest(req.body.json(), this.opts.defaultMaxTokens || 8192));
+    const { body, ctx } = convertRequest(() => chatFromMessagesRequest(req.body.json(), this.opts.defaultMaxTokens || 8192));
     const headers = new Headers(req.headers);
     headers.delete("accept-encoding");
     const res = await this.next.process({ ...req, format: "anthropic.messages", path: withoutQuery(req.path), headers, body: LazyBody.fromValue(body) });
@@ -33,25 +36,30 @@ export class ChatFromMessagesEngine implements Engine {
       } catch {
         // keep the text
       }
-      const mapped = mapAnthropicError(parsed as Record<string, any> | string, res.status);
+      const mapped = chatFromMessagesError(parsed as Record<string, any> | string, res.status);
       const out = json(mapped.status, { error: mapped.openai });
       const retryAfter = res.headers.get("retry-after");
       if (retryAfter) out.headers.set("retry-after", retryAfter);
       return out;
     }
     if (res.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
-      const machine = new MessagesToChatStream(ctx);
+      const machine = new ChatFromMessagesStream(ctx);
       const conv: StreamConverter = {
         push: (e: SseEvent) => machine.push(e),
         end: () => machine.end(),
         fail: (err) => machine.error(openaiErrorDetail(streamFailure(err))), // the same error as a passed-through stream's
         ping: () => (machine.done ? "" : ": ping\n\n"),
-        get done() { return machine.done; },
+        get done() {
+          return machine.done;
+        },
       };
       return { status: 200, headers: new Headers(SSE_HEADERS), stream: res.stream.through(converterStage(conv, this.opts.pingIntervalMs ?? 15_000)) };
     }
     const text = await readAll(res);
-    return json(200, convertAnswer(() => messagesToChatResponse(JSON.parse(text), ctx)));
+    return json(
+      200,
+      convertAnswer(() => chatFromMessagesResponse(JSON.parse(text), ctx)),
+    );
   }
 }
 

@@ -1,7 +1,13 @@
 import { GatewayError, LazyBody, streamFailure, type StreamPipeline, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
 import {
-  ChatToMessagesStream, chatToMessagesResponse, estimateInputTokens, makeProfile, mapUpstreamErrorBody, messagesToChatRequest,
-  type BackendProfile, type MessagesContext,
+  MessagesFromChatStream,
+  messagesFromChatResponse,
+  estimateInputTokens,
+  makeProfile,
+  messagesFromChatError,
+  messagesFromChatRequest,
+  type BackendProfile,
+  type MessagesContext,
 } from "../../convert";
 import { meteredStream } from "../../protocols";
 import { anthropicErrorDetail, anthropicEvent as ev } from "../../protocols/anthropic";
@@ -19,7 +25,10 @@ const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache
 export class MessagesFromChatEngine implements Engine {
   private readonly profile: BackendProfile;
 
-  constructor(private readonly next: Engine, profile: Partial<BackendProfile> = {}) {
+  constructor(
+    private readonly next: Engine,
+    profile: Partial<BackendProfile> = {},
+  ) {
     this.profile = makeProfile(profile);
   }
 
@@ -27,7 +36,7 @@ export class MessagesFromChatEngine implements Engine {
     if (req.format === "anthropic.count_tokens") return json(200, { input_tokens: convertRequest(() => estimateInputTokens(req.body.json())) });
     if (req.format !== "anthropic.messages") return this.next.process(req);
     const body = req.body.json<Record<string, any>>();
-    const { body: upstreamBody, ctx } = convertRequest(() => messagesToChatRequest(body, this.profile, estimateInputTokens(body)));
+    const { body: upstreamBody, ctx } = convertRequest(() => messagesFromChatRequest(body, this.profile, estimateInputTokens(body)));
     const headers = new Headers(req.headers);
     for (const h of ["anthropic-version", "anthropic-beta", "accept-encoding"]) headers.delete(h);
     const res = await this.next.process({ ...req, format: "openai.chat", path: withoutQuery(req.path), headers, body: LazyBody.fromValue(upstreamBody) });
@@ -44,19 +53,21 @@ export class MessagesFromChatEngine implements Engine {
     } catch {
       return json(500, errorBody("api_error", `upstream sent a body that is not JSON: ${text.slice(0, 500)}`));
     }
-    const message = convertAnswer(() => chatToMessagesResponse(parsed, ctx, this.profile));
+    const message = convertAnswer(() => messagesFromChatResponse(parsed, ctx, this.profile));
     if (!ctx.stream) return json(200, message);
     return { status: 200, headers: new Headers(SSE_HEADERS), stream: meteredStream(new Response(messageEvents(message)).body!) };
   }
 
   private streamConverter(ctx: MessagesContext): StreamConverter {
-    const machine = new ChatToMessagesStream(ctx, this.profile);
+    const machine = new MessagesFromChatStream(ctx, this.profile);
     return {
       push: (e: SseEvent) => (machine.done ? "" : machine.push(e)),
       end: () => machine.end(),
       fail: (err) => machine.error(anthropicErrorDetail(streamFailure(err))), // the same error as a passed-through stream's
       ping: () => machine.ping(),
-      get done() { return machine.done; },
+      get done() {
+        return machine.done;
+      },
       get usage() {
         const u = machine.finalUsage; // the answer's usage is known here: nobody has to read it back from the bytes
         return u && { input: u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens, output: u.output_tokens };
@@ -73,7 +84,7 @@ export class MessagesFromChatEngine implements Engine {
     } catch {
       // keep the text
     }
-    const mapped = mapUpstreamErrorBody(parsed as Record<string, any> | string, res.status, typeof maxTokens === "number" ? maxTokens : undefined);
+    const mapped = messagesFromChatError(parsed as Record<string, any> | string, res.status, typeof maxTokens === "number" ? maxTokens : undefined);
     const out = json(mapped.status, errorBody(mapped.anthropic.type, mapped.anthropic.message));
     for (const [k, v] of Object.entries(mapped.headers ?? {})) out.headers.set(k, v);
     const retryAfter = res.headers.get("retry-after");
@@ -93,7 +104,16 @@ function errorBody(type: string, message: string): object {
 /** Runs a stream through the state machine and rebuilds the whole message from its events. */
 async function aggregate(stream: StreamPipeline, ctx: MessagesContext): Promise<object> {
   const text = await readTextBounded(stream.readable());
-  const message: Record<string, any> = { id: "", type: "message", role: "assistant", model: ctx.requestedModel, content: [], stop_reason: null, stop_sequence: null, usage: {} };
+  const message: Record<string, any> = {
+    id: "",
+    type: "message",
+    role: "assistant",
+    model: ctx.requestedModel,
+    content: [],
+    stop_reason: null,
+    stop_sequence: null,
+    usage: {},
+  };
   const inputs: string[] = [];
   for (const block of text.split("\n\n")) {
     const line = block.split("\n").find((l) => l.startsWith("data: "));
@@ -134,5 +154,9 @@ function messageEvents(message: Record<string, any>): string {
     }
     out += ev("content_block_stop", { index });
   });
-  return out + ev("message_delta", { delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence }, usage: message.usage }) + ev("message_stop", {});
+  return (
+    out +
+    ev("message_delta", { delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence }, usage: message.usage }) +
+    ev("message_stop", {})
+  );
 }

@@ -6,7 +6,10 @@ import { GatewayError } from "../../core";
 function converting<T>(fn: () => T, kind: "invalid_request" | "upstream_unavailable", what: string): T {
   const shapeError = (err: unknown): never => {
     if (err instanceof GatewayError) throw err;
-    throw new GatewayError(kind, `${what} has an unexpected shape: ${(err as Error)?.message ?? err}`, { cause: err, ...(kind === "upstream_unavailable" ? { status: 502 } : {}) });
+    throw new GatewayError(kind, `${what} has an unexpected shape: ${(err as Error)?.message ?? err}`, {
+      cause: err,
+      ...(kind === "upstream_unavailable" ? { status: 502 } : {}),
+    });
   };
   try {
     const out = fn();
