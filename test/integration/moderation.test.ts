@@ -345,7 +345,8 @@ describe("a slow or failing moderation service", () => {
     test(`${name}, fail-closed: a 503 in the caller's shape; the upstream is never called`, async () => {
       setup();
       const seen = upstream.seen.length;
-      const res = await post("/v1/messages", { model: "m-closed", max_tokens: 10, messages: [{ role: "user", content: "hi" }] });
+      // text no earlier test sent: an allowed text is remembered, and would skip the input check
+      const res = await post("/v1/messages", { model: "m-closed", max_tokens: 10, messages: [{ role: "user", content: `hi from ${name}` }] });
       expect(res.status).toBe(503);
       expect(((await res.json()) as any).error.message).toStartWith("content moderation is unavailable: moderation service");
       expect(upstream.seen.length).toBe(seen);

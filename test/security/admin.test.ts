@@ -31,8 +31,8 @@ afterAll(async () => {
   await pg?.drop();
 });
 
-const admin = (method: string, path: string, key = ADMIN, body?: object) =>
-  fetch(`${gw.url}/admin${path}`, {
+const admin = (method: string, path: string, key = ADMIN, body?: object, base = gw.url) =>
+  fetch(`${base}/admin${path}`, {
     method,
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
     body: body && JSON.stringify(body),
@@ -58,22 +58,28 @@ describe("admin API", () => {
   });
 
   test("wrong guesses are throttled per address, logged and counted", async () => {
-    let throttledAt = -1;
-    for (let i = 0; i < 30; i++) {
-      const r = await admin("GET", "/keys", `guess-${i}-0123456789abcdef`);
-      if (r.status === 429) {
-        throttledAt = i;
-        expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(0);
-        break;
+    // an instance of its own: the address it refuses stays refused for a minute, which must not reach other tests
+    const own = await serve(pg.url, { OCTOLLM_ADMIN_KEY: ADMIN });
+    try {
+      let throttledAt = -1;
+      for (let i = 0; i < 30; i++) {
+        const r = await admin("GET", "/keys", `guess-${i}-0123456789abcdef`, undefined, own.url);
+        if (r.status === 429) {
+          throttledAt = i;
+          expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(0);
+          break;
+        }
+        expect(r.status).toBe(401);
       }
-      expect(r.status).toBe(401);
+      expect(throttledAt).toBe(10);
+      // while refused, even the right key waits: a guess that happens to be right is not confirmed
+      expect((await admin("GET", "/keys", ADMIN, undefined, own.url)).status).toBe(429);
+      expect(own.stderr()).toContain("admin API: failed authentication");
+      const metrics = await (await fetch(`${own.url}/metrics`)).text();
+      expect(metrics).toMatch(/octollm_admin_auth_failures_total 1[0-9]/);
+    } finally {
+      await own.stop();
     }
-    expect(throttledAt).toBe(10);
-    // while refused, even the right key waits: a guess that happens to be right is not confirmed
-    expect((await admin("GET", "/keys")).status).toBe(429);
-    expect(gw.stderr()).toContain("admin API: failed authentication");
-    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
-    expect(metrics).toMatch(/octollm_admin_auth_failures_total 1[0-9]/);
   });
 });
 
