@@ -23,7 +23,7 @@ export function buildExampleGateway(env: Record<string, string | undefined> = pr
 
 if (import.meta.main) {
   const root = buildExampleGateway();
-  const server = startServer(() => ({ root, listModels: () => root.modelNames }), {
+  const server = startServer(() => ({ root, listModels: () => root.listing() }), {
     host: "127.0.0.1",
     port: Number(process.env.PORT ?? 8090),
     maxBodyBytes: 10 << 20,

@@ -7,7 +7,21 @@ export { Gateway, GatewayStartError, createGateway, type GatewayInit, type Gatew
 
 // --- the engine contract ---
 /** Engine: process(LLMRequest) → LLMResponse; engineFn wraps a function as one; LazyBody keeps the bytes a body came as. */
-export { LazyBody, engineFn, type Engine, type LLMRequest, type LLMResponse, type ApiFormat, type Protocol, type Caller, type RequestContext } from "./core";
+export {
+  LazyBody,
+  engineFn,
+  newRequestContext,
+  type Engine,
+  type LLMRequest,
+  type LLMResponse,
+  type ApiFormat,
+  type Protocol,
+  type Caller,
+  type RequestContext,
+  type ModelListing,
+} from "./core";
+/** A streamed answer: the upstream bytes, the stages engines add (conversion, moderation, rewrites), observers; run once. */
+export { StreamPipeline, type StreamStage, type StageFailure, type StreamOutcome, type UsageMeter, type RunningStream } from "./core";
 /** The gateway's one error type (rendered in the caller's protocol), and what a stream failure means. */
 export { GatewayError, StreamIdleTimeout, type ErrorKind, type GatewayErrorOptions } from "./core";
 /** Server-sent events: a parser that is correct across any chunk split, and a writer. */

@@ -28,7 +28,7 @@ describe("examples", () => {
         for (const l of t.split("\n")) if (l) lines.push(JSON.parse(l));
       },
     });
-    const server = startServer(() => ({ root, listModels: () => root.modelNames }), { host: "127.0.0.1", port: 0, maxBodyBytes: 1 << 20, accessLog: log });
+    const server = startServer(() => ({ root, listModels: () => root.listing() }), { host: "127.0.0.1", port: 0, maxBodyBytes: 1 << 20, accessLog: log });
     try {
       const texts: string[] = [];
       for (let i = 0; i < 8; i++) {

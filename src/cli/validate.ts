@@ -35,5 +35,6 @@ export const validateCommand = defineCommand({
     const where = result.version !== undefined ? `${label} (version ${result.version})` : label;
     console.log(`${where}: OK (${models.length} model${models.length === 1 ? "" : "s"}: ${models.join(", ")})`);
     for (const note of result.notes ?? []) console.log(`note: ${note}`);
+    for (const w of result.warnings ?? []) console.log(`warning: ${formatProblem(label, w)}`);
   },
 });

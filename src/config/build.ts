@@ -1,5 +1,5 @@
 // Builds the engine tree from a validated config. Engines never build their children; this does.
-import { log, type Engine, type Logger } from "../core";
+import { log, type Caller, type Engine, type Logger, type ModelListing } from "../core";
 import {
   AccessPolicy,
   ApiKeys,
@@ -10,6 +10,8 @@ import {
   MockEngine,
   ModelEngine,
   ModelRouterEngine,
+  isPattern,
+  UpstreamModelEngine,
   ChatFromMessagesEngine,
   MessagesFromChatEngine,
   RewriteEngine,
@@ -38,7 +40,7 @@ export interface BuiltGateway {
   /** Names of all models, in config order. */
   models: string[];
   /** The models the caller of these request headers may use. */
-  listModels(headers: Headers): string[];
+  listModels(headers: Headers): ModelListing[];
 }
 
 /**
@@ -113,6 +115,7 @@ export function profileFromConfig(p: ProfileConfig = {}): Partial<BackendProfile
 /** A backend's full engine: rewrites around the upstream (so they see the upstream's shapes), conversion around that. */
 function backendEngine(b: BackendConfig, model: ModelConfig, env: Record<string, string | undefined>, maxResponseBytes: number, logger: Logger): Engine {
   let engine = withRewrites(buildBackend(b, env, maxResponseBytes, logger), model, b, logger);
+  if (b.model) engine = new UpstreamModelEngine(engine, b.model); // outside the rewrites: they see, and may change, the upstream name
   if (b.convert_to_chat === "from_messages") {
     engine = new ChatFromMessagesEngine(engine, { defaultMaxTokens: b.profile?.max_output_tokens, pingIntervalMs: b.profile?.ping_interval_ms });
   }
@@ -182,6 +185,20 @@ function moderationFor(config: Config, model: string): ((org: string | undefined
   return (org) => (org !== undefined && byOrg.has(org) ? byOrg.get(org) : fallback);
 }
 
+/** The /v1/models entries of the usable model keys: exact names, and the `list_as` names of patterns (each once). */
+function modelListing(config: Config, keys: string[]): ModelListing[] {
+  const out: ModelListing[] = [];
+  const seen = new Set<string>();
+  const add = (id: string, displayName: string) => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    out.push({ id, displayName });
+  };
+  for (const key of keys) if (!isPattern(key)) add(key, config.models[key]!.display_name ?? key);
+  for (const key of keys) if (isPattern(key)) for (const name of config.models[key]!.list_as ?? []) add(name, name);
+  return out;
+}
+
 /** Builds the gateway's engines from a validated config; `store` carries limit counters over from an earlier build. */
 export function buildGateway(config: Config, env: Record<string, string | undefined> = process.env, store?: LimitStore, logger: Logger = log): BuiltGateway {
   if (hasLimits(config)) store ??= limitStoreFor(config, env);
@@ -224,13 +241,11 @@ export function buildGateway(config: Config, env: Record<string, string | undefi
     );
   }
   const keys = new ApiKeys(Object.fromEntries(Object.entries(config.users).map(([org, def]) => [org, def.api_keys])));
+  const usable = (caller: Caller | undefined) => [...models].filter(([, m]) => m.access.allows(caller)).map(([n]) => n);
   return {
-    root: new AuthEngine(new ModelRouterEngine(models), keys),
+    root: new AuthEngine(new ModelRouterEngine(models, usable), keys),
     store,
     models: [...models.keys()],
-    listModels: (headers) => {
-      const caller = keys.identify(headers);
-      return [...models].filter(([, m]) => m.access.allows(caller)).map(([n]) => n);
-    },
+    listModels: (headers) => modelListing(config, usable(keys.identify(headers))),
   };
 }

@@ -5,6 +5,7 @@ import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type
 import { interpolateDocument, interpolateValue } from "./env";
 import { KEY_MARK } from "./checks";
 import { ConfigSchema, SECRET_TYPE_MESSAGE, type Config } from "./schema";
+import { configWarnings } from "./warnings";
 
 /** One problem found in a config, with its 1-based position. */
 export interface ConfigProblem {
@@ -16,7 +17,7 @@ export interface ConfigProblem {
 }
 
 /** The outcome of loading a config; a good one may carry notes (a preferred spelling, say) that are not problems. */
-export type LoadResult = { ok: true; config: Config; notes?: string[] } | { ok: false; problems: ConfigProblem[] };
+export type LoadResult = { ok: true; config: Config; notes?: string[]; warnings?: ConfigProblem[] } | { ok: false; problems: ConfigProblem[] };
 
 /** What `users:` is now called. Both keys work; a config uses one of them. */
 const USERS_NOTE = "users: is the older name of orgs: (preferred); both work";
@@ -43,6 +44,12 @@ function asWritten(keys: (string | number)[], key: "orgs" | "users" | undefined)
 
 const BOTH = "use orgs: (preferred) or its older name users:, not both";
 
+/** A valid config with its notes and warnings (each placed by `where`). */
+function accepted(config: Config, key: "orgs" | "users" | undefined, where: (path: (string | number)[]) => Omit<ConfigProblem, "message">): LoadResult {
+  const warnings = configWarnings(config).map((w) => ({ ...where(w.path), message: w.message }));
+  return { ok: true, config, ...(key === "users" ? { notes: [USERS_NOTE] } : {}), ...(warnings.length ? { warnings } : {}) };
+}
+
 /** Formats a problem the way `octollm validate` prints it (a problem in a database has no line: source path: message). */
 export function formatProblem(file: string, p: ConfigProblem): string {
   return p.line > 0 ? `${file}:${p.line}:${p.col} ${p.path}: ${p.message}` : `${file} ${p.path}: ${p.message}`;
@@ -55,7 +62,7 @@ export function loadConfigValue(raw: unknown, env: Record<string, string | undef
   const result = v.safeParse(ConfigSchema, alias.value ?? {});
   const problems: ConfigProblem[] = envProblems.map((p) => ({ line: 0, col: 0, ...p }));
   if (alias.both) problems.push({ line: 0, col: 0, path: "orgs", message: BOTH });
-  if (result.success && problems.length === 0) return { ok: true, config: result.output, ...(alias.key === "users" ? { notes: [USERS_NOTE] } : {}) };
+  if (result.success && problems.length === 0) return accepted(result.output, alias.key, (path) => ({ line: 0, col: 0, path: path.join(".") }));
   for (const issue of result.issues ?? []) {
     problems.push({
       line: 0,
@@ -87,7 +94,12 @@ export function loadConfigText(text: string, env: Record<string, string | undefi
   const alias = orgsAlias(doc.toJS());
   const result = v.safeParse(ConfigSchema, alias.value ?? {});
   if (alias.both) problems.push({ ...at(locate(doc, ["orgs"], true)), path: "orgs", message: BOTH });
-  if (result.success && problems.length === 0) return { ok: true, config: result.output, ...(alias.key === "users" ? { notes: [USERS_NOTE] } : {}) };
+  if (result.success && problems.length === 0) {
+    return accepted(result.output, alias.key, (path) => {
+      const keys = asWritten(path, alias.key);
+      return { ...at(locate(doc, keys, true)), path: keys.join(".") };
+    });
+  }
   for (const issue of result.issues ?? []) {
     const keys = asWritten(
       (issue.path ?? []).map((p) => p.key as string | number),

@@ -93,6 +93,15 @@ const backendFields = {
   url_path_messages: path("Anthropic messages (default /v1/messages)"),
   url_path_count_tokens: path("Anthropic count_tokens (default /v1/messages/count_tokens)"),
   api_key: secret("Upstream API key (written but empty, e.g. ${KEY:-}: no key; not written: env OCTOLLM_API_KEY)"),
+  model: v.optional(
+    v.pipe(v.string(), v.minLength(1), v.maxLength(256), v.description("The model name sent upstream (default: the name the client asked for)")),
+  ),
+  auth: v.optional(
+    v.pipe(
+      v.picklist(["gateway", "client"]),
+      v.description("gateway (default): send this backend's api_key; client: forward the client's own Authorization / x-api-key to this backend only"),
+    ),
+  ),
   anthropic_api_key_as_bearer: v.optional(
     v.pipe(v.boolean(), v.description("Send the key to Anthropic-format endpoints as Authorization: Bearer instead of x-api-key")),
   ),
@@ -160,6 +169,17 @@ export const RuleSchema = v.strictObject({
 
 /** An exposed model. */
 export const ModelSchema = v.strictObject({
+  display_name: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(256), v.description("The name /v1/models shows (default: the model name)"))),
+  list_as: v.optional(
+    v.pipe(
+      v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(256))),
+      v.description("For a pattern model (a name with *): the names /v1/models lists for it (default: none)"),
+    ),
+  ),
+  affinity: v.optional(
+    v.pipe(v.picklist(["none", "session"]), v.description("session: keep one session's requests on one pool backend while it is healthy")),
+    "none",
+  ),
   access: v.optional(
     v.pipe(v.picklist(["public", "internal", "private"]), v.description("public: anyone; internal: any valid key; private: orgs that list the model")),
     "public",

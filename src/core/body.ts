@@ -1,3 +1,4 @@
+import { concatBytes } from "./bytes";
 import { GatewayError } from "./errors";
 import { indexTopLevel, type TopLevelIndex } from "./json-scan";
 
@@ -98,6 +99,28 @@ export class LazyBody {
     } catch (err) {
       throw new GatewayError("invalid_request", `request body is not valid JSON at "${key}"`, { cause: err });
     }
+  }
+
+  /**
+   * A new body with one top-level field set (this one is not changed). Unparsed bytes are spliced where the
+   * field's value is (or the field is added first), so a large body is not parsed and written again.
+   */
+  withField(key: string, value: unknown): LazyBody {
+    const raw = encoder.encode(JSON.stringify(value));
+    if (!this.parsed && !this.dirty) {
+      this.index ??= indexTopLevel(this.bytes!);
+      const at = this.index?.fields.get(key);
+      const bytes = this.bytes!;
+      if (at) return LazyBody.fromBytes(concatBytes([bytes.subarray(0, at[0]), raw, bytes.subarray(at[1])]));
+      if (this.index) {
+        const open = bytes.indexOf(0x7b); // the object's "{"
+        const head = encoder.encode(`${JSON.stringify(key)}:`);
+        const tail = this.index.fields.size ? [encoder.encode(","), bytes.subarray(open + 1)] : [bytes.subarray(open + 1)];
+        return LazyBody.fromBytes(concatBytes([bytes.subarray(0, open + 1), head, raw, ...tail]));
+      }
+    }
+    const current = this.json<Record<string, unknown>>();
+    return LazyBody.fromValue({ ...current, [key]: value });
   }
 
   /** Size in bytes of what would be sent now. */

@@ -12,6 +12,8 @@ export interface Caller {
 export interface RouteFacts {
   /** The model name the client asked for. */
   model?: string;
+  /** The config key serving it (differs from `model` when a pattern such as `claude-*` matched). */
+  key?: string;
 }
 
 /** Written by the balancer and the upstream engine: where the request went and what came back. */

@@ -58,3 +58,10 @@ export function withoutCompression(req: LLMRequest): LLMRequest {
   headers.delete("accept-encoding");
   return { ...req, headers };
 }
+
+/** One entry of GET /v1/models. */
+export interface ModelListing {
+  id: string;
+  /** The name to show people (Anthropic's `display_name`). */
+  displayName: string;
+}

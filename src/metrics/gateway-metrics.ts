@@ -103,7 +103,8 @@ export class GatewayMetrics implements RequestObserver {
 
   ended(rec: AccessRecord): void {
     const s = this.sources;
-    const model = rec.model === undefined ? "(none)" : s.models().has(rec.model) ? rec.model : "(other)";
+    const served = rec.route ?? rec.model; // the config key: a pattern's many names count as the pattern
+    const model = served === undefined ? "(none)" : s.models().has(served) ? served : "(other)";
     const backend = rec.backend === undefined ? "(none)" : s.backends().has(rec.backend) ? rec.backend : "(other)";
     const org = rec.org === undefined ? "(anonymous)" : s.orgs().has(rec.org) ? rec.org : "(other)";
     // the series every request touches, found with one lookup per kind of request

@@ -10,7 +10,12 @@ export interface AccessRecord {
   org?: string;
   user?: string;
   model?: string;
+  /** The config key that served the model, when a pattern (e.g. claude-*) matched the name the client asked for. */
+  route?: string;
   backend?: string;
+  /** The client's session (x-claude-code-session-id) and subagent (x-claude-code-agent-id), bounded; never metric labels. */
+  session?: string;
+  agent?: string;
   status: number;
   ms: number;
   /** Time to the first byte of a streamed answer. */

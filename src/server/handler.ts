@@ -52,7 +52,19 @@ export function pathOf(url: string): string {
 
 /** The exchange record a handler keeps for the response and the access log. */
 export function newExchange(req: Request, protocol: Protocol, log: AccessLog): Exchange {
-  return { ctx: newContext(), protocol, method: req.method, path: pathOf(req.url), bytesIn: 0, log };
+  const x: Exchange = { ctx: newContext(), protocol, method: req.method, path: pathOf(req.url), bytesIn: 0, log };
+  const session = attributionId(req.headers.get("x-claude-code-session-id"));
+  const agent = attributionId(req.headers.get("x-claude-code-agent-id"));
+  if (session) x.session = session;
+  if (agent) x.agent = agent;
+  return x;
+}
+
+/** An id a client sent for attribution: at most 128 printable characters, else nothing. */
+function attributionId(value: string | null): string | undefined {
+  if (!value) return undefined;
+  const v = value.slice(0, 128);
+  return /^[\x21-\x7e]+$/.test(v) ? v : undefined;
 }
 
 /** A handler that serves requests of `format` with `engine` (or with whatever engine the function returns now). */

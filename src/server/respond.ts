@@ -13,6 +13,9 @@ export interface Exchange {
   path: string;
   bytesIn: number;
   log: AccessLog;
+  /** The client's session and subagent ids, from Claude Code's headers (bounded, printable). */
+  session?: string;
+  agent?: string;
 }
 
 const msSince = (t: number) => Math.round((performance.now() - t) * 10) / 10;
@@ -34,8 +37,11 @@ function record(x: Exchange, status: number, bytesOut: number, extra: Partial<Ac
     rec.org = ctx.caller.org;
     rec.user = ctx.caller.user;
   }
-  rec.model = ctx.route.model;
+  rec.model = ctx.route.model?.slice(0, 256); // a client's name: bounded in the log
+  if (ctx.route.key !== undefined && ctx.route.key !== ctx.route.model) rec.route = ctx.route.key;
   rec.backend = ctx.upstream.backend;
+  if (x.session) rec.session = x.session;
+  if (x.agent) rec.agent = x.agent;
   if (usage) {
     rec.tokens_in = usage.input;
     rec.tokens_out = usage.output;

@@ -1,5 +1,5 @@
 // The HTTP server: the only code that touches Bun.serve, Request and Response.
-import { GatewayError, type Engine, type Protocol } from "../core";
+import { GatewayError, type Engine, type ModelListing, type Protocol } from "../core";
 import { anthropicModelList } from "../protocols/anthropic";
 import { openaiModelList } from "../protocols/openai";
 import { AccessLog } from "./access-log";
@@ -10,8 +10,8 @@ import { errorResponse, jsonResponse } from "./respond";
 /** What the server serves: the root engine and the model list, swappable as a whole. */
 export interface GatewayState {
   root: Engine;
-  /** The model names the caller of these request headers may use (GET /v1/models). */
-  listModels(headers: Headers): string[];
+  /** The models the caller of these request headers may use (GET /v1/models). */
+  listModels(headers: Headers): ModelListing[];
 }
 
 /** Server settings. */
@@ -74,8 +74,8 @@ export function gatewayRoutes(state: () => GatewayState, opts: Omit<ServerOption
     const protocol = guessProtocol(req);
     const x = newExchange(req, protocol, log);
     if (req.method !== "GET") return errorResponse(x, methodNotAllowed(req.method, "GET"));
-    const ids = state().listModels(req.headers);
-    const body = protocol === "anthropic" ? anthropicModelList(ids, startedAt) : openaiModelList(ids, startedAt);
+    const listed = state().listModels(req.headers);
+    const body = protocol === "anthropic" ? anthropicModelList(listed, startedAt) : openaiModelList(listed, startedAt);
     return jsonResponse(x, body);
   };
 

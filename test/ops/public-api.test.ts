@@ -17,6 +17,7 @@ test("the public names a library user composes with are exported, internals are 
     "chatCompletionsHandler",
     "GatewayError",
     "LazyBody",
+    "StreamPipeline",
   ]) {
     expect(names).toContain(name);
   }

@@ -2,3 +2,4 @@
 export { RewriteEngine, type RewriteOptions } from "./rewrite-engine";
 export { RewritePolicy, mergePolicies, type RewritePolicyConfig } from "./policy";
 export { parsePath, setPath, removePath, type JsonPath } from "./paths";
+export { UpstreamModelEngine } from "./upstream-model";

@@ -1,10 +1,12 @@
-/** The Anthropic `GET /v1/models` list shape. */
-export function anthropicModelList(ids: string[], createdAt: Date): object {
+import type { ModelListing } from "../../core";
+
+/** GET /v1/models in Anthropic's shape. */
+export function anthropicModelList(models: ModelListing[], createdAt: Date): object {
   const created_at = createdAt.toISOString();
   return {
-    data: ids.map((id) => ({ type: "model", id, display_name: id, created_at })),
+    data: models.map((m) => ({ type: "model", id: m.id, display_name: m.displayName, created_at })),
     has_more: false,
-    first_id: ids[0] ?? null,
-    last_id: ids[ids.length - 1] ?? null,
+    first_id: models[0]?.id ?? null,
+    last_id: models[models.length - 1]?.id ?? null,
   };
 }
