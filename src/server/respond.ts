@@ -65,11 +65,17 @@ function gatewayHeaders(given: Headers, ctx: ContextView): Headers {
   return headers;
 }
 
+/** Whether the same request may succeed if the client sends it again: throttling, time-outs and server-side failures. */
+function shouldRetry(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || (status >= 500 && status !== 501);
+}
+
 /** An error as a response in the caller's protocol shape. */
 export function errorResponse(x: Exchange, err: GatewayError): Response {
   const { status, body } = renderError(x.protocol, err, x.ctx.requestId);
   const headers = gatewayHeaders(new Headers({ "content-type": "application/json" }), x.ctx);
   if (x.protocol === "anthropic") headers.set("request-id", x.ctx.requestId);
+  headers.set("x-should-retry", shouldRetry(status) ? "true" : "false"); // the Anthropic and OpenAI SDKs obey it
   if (err.headers) for (const [k, v] of Object.entries(err.headers)) headers.set(k, v);
   const text = JSON.stringify(body);
   const outcome = err.status === 499 ? "client_closed" : "error";

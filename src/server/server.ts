@@ -110,7 +110,7 @@ export function gatewayRoutes(state: () => GatewayState, opts: Omit<ServerOption
   }
   const notFound: Route = (req) => {
     const x = newExchange(req, guessProtocol(req), log);
-    return errorResponse(x, new GatewayError("not_found", `no route for ${req.method} ${x.path.split("?")[0]}`, { code: "unknown_url" }));
+    return errorResponse(x, new GatewayError("not_found", `no route for ${req.method} ${x.path.split("?")[0]}`, { code: "not_found" }));
   };
   return { routes, notFound };
 }

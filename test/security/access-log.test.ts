@@ -55,7 +55,7 @@ test("an upstream 401 on a converted route is logged as the upstream's 401, not 
 test("an unknown route is not an unknown model; text logs print no undefined fields", async () => {
   const r = await fetch(`${gw.url}/v1/nope`, { method: "POST", body: "{}" });
   expect(r.status).toBe(404);
-  expect(((await r.json()) as any).error.code).toBe("unknown_url");
+  expect(((await r.json()) as any).error.code).toBe("not_found");
   const unknownModel = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "nope", messages: [] }) });
   expect(((await unknownModel.json()) as any).error.code).toBe("model_not_found");
   expect(new Logger().render("info", "access", { model: "m", backend: undefined }, "text")).not.toContain("undefined");

@@ -41,7 +41,7 @@ export function messagesFromChatError(body: Body | string | undefined, status: n
   }
   if (status === 429) return { status: 429, anthropic: { type: "rate_limit_error", message: `upstream: ${raw}` } };
   if (status === 400 || status === 422) return { status: 400, anthropic: { type: "invalid_request_error", message: `upstream: ${raw}` } };
-  if (status === 401) return { status: 500, anthropic: { type: "api_error", message: "upstream authentication failed" } };
+  if (status === 401) return { status: 500, anthropic: { type: "api_error", message: `upstream authentication failed: ${raw}` } };
   if (status === 403) return { status: 403, anthropic: { type: "permission_error", message: `upstream: ${raw}` } };
   if (status === 404) return { status: 404, anthropic: { type: "not_found_error", message: `upstream: ${raw}` } };
   if (status === 408 || status === 504) return { status: 504, anthropic: { type: "timeout_error", message: `upstream: ${raw}` } };

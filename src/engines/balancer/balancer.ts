@@ -8,6 +8,8 @@ export interface Backend {
   name: string;
   engine: Engine;
   breaker?: CircuitBreaker;
+  /** The backend gets the client's own credential (`auth: client`): its 401/403 answers are the client's to see. */
+  clientAuth?: boolean;
 }
 
 /** A backend with its weight in one pool. */
@@ -27,6 +29,27 @@ const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504, 529]);
 /** True for errors that another backend may not have (connection failures, timeouts), not for a client that left. */
 function retryableError(err: unknown): boolean {
   return err instanceof GatewayError && (err.kind === "upstream_unavailable" || err.kind === "timeout") && err.status !== 499;
+}
+
+/** An upstream refused the gateway's own key for a backend: the client's credential was fine, so this is a 502, not a 401. */
+class RefusedKey extends GatewayError {}
+
+/**
+ * The error for a backend whose upstream answered 401/403 to the gateway's key: a 502 that names the backend and
+ * quotes the upstream's message, with x-should-retry: false (retrying, or asking the user to log in, cannot help).
+ */
+function refusedKey(backend: string, status: number, res: LLMResponse): RefusedKey {
+  discard(res);
+  let quoted = "";
+  try {
+    const body = res.body?.json<Record<string, any>>();
+    const m = body?.error?.message ?? body?.message ?? body?.error;
+    if (typeof m === "string" && m) quoted = `: ${m.replace(/^upstream authentication failed: /, "").slice(0, 300)}`;
+  } catch {
+    // not JSON: the status says enough
+  }
+  const message = `backend ${backend} refused the gateway's upstream credentials (upstream ${status})${quoted}; fix that backend's api_key in the gateway config`;
+  return new RefusedKey("api_error", message, { status: 502, headers: { "x-should-retry": "false" } });
 }
 
 /** Lets go of an answer that will not be sent. */
@@ -87,6 +110,7 @@ export class BalancerEngine implements Engine {
       up.status = undefined;
       try {
         const res = await backend.engine.process(req);
+        if (!backend.clientAuth && (up.status === 401 || up.status === 403)) throw refusedKey(backend.name, up.status, res);
         const retryable = RETRYABLE_STATUS.has(res.status);
         // the upstream's own status, not the one a converter mapped it to (an upstream 401 is not a 500)
         if (retryable || res.status >= 500) up.errors.push({ backend: backend.name, kind: `http_${up.status ?? res.status}` });
@@ -99,8 +123,8 @@ export class BalancerEngine implements Engine {
         if (lastResponse) discard(lastResponse);
         lastResponse = res;
       } catch (err) {
-        if (!retryableError(err) || req.signal.aborted) throw err;
-        up.errors.push({ backend: backend.name, kind: (err as GatewayError).kind });
+        if (!(retryableError(err) || err instanceof RefusedKey) || req.signal.aborted) throw err;
+        up.errors.push({ backend: backend.name, kind: err instanceof RefusedKey ? `http_${up.status}` : (err as GatewayError).kind });
         backend.breaker!.failure();
         lastError = err;
       }

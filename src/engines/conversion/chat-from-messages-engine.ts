@@ -2,7 +2,7 @@ import { LazyBody, streamFailure, type Engine, type LLMRequest, type LLMResponse
 import { ChatFromMessagesStream, chatFromMessagesRequest, chatFromMessagesError, chatFromMessagesResponse } from "../../convert";
 import { openaiErrorDetail } from "../../protocols/openai";
 import { converterStage, type StreamConverter } from "./event-stream";
-import { readAll, withoutQuery } from "./read-all";
+import { RETRY_HEADERS, readAll, withoutQuery } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
@@ -38,8 +38,10 @@ export class ChatFromMessagesEngine implements Engine {
       }
       const mapped = chatFromMessagesError(parsed as Record<string, any> | string, res.status);
       const out = json(mapped.status, { error: mapped.openai });
-      const retryAfter = res.headers.get("retry-after");
-      if (retryAfter) out.headers.set("retry-after", retryAfter);
+      for (const h of RETRY_HEADERS) {
+        const value = res.headers.get(h);
+        if (value) out.headers.set(h, value);
+      }
       return out;
     }
     if (res.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {

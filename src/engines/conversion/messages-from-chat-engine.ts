@@ -13,7 +13,7 @@ import { meteredStream } from "../../protocols";
 import { anthropicErrorDetail, anthropicEvent as ev } from "../../protocols/anthropic";
 import { converterStage, type StreamConverter } from "./event-stream";
 import { readTextBounded } from "../upstream";
-import { readAll, withoutQuery } from "./read-all";
+import { RETRY_HEADERS, readAll, withoutQuery } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
@@ -87,8 +87,10 @@ export class MessagesFromChatEngine implements Engine {
     const mapped = messagesFromChatError(parsed as Record<string, any> | string, res.status, typeof maxTokens === "number" ? maxTokens : undefined);
     const out = json(mapped.status, errorBody(mapped.anthropic.type, mapped.anthropic.message));
     for (const [k, v] of Object.entries(mapped.headers ?? {})) out.headers.set(k, v);
-    const retryAfter = res.headers.get("retry-after");
-    if (retryAfter) out.headers.set("retry-after", retryAfter);
+    for (const h of RETRY_HEADERS) {
+      const value = res.headers.get(h);
+      if (value) out.headers.set(h, value);
+    }
     return out;
   }
 }

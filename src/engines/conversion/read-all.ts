@@ -13,3 +13,6 @@ export function withoutQuery(path: string): string {
   const q = path.indexOf("?");
   return q < 0 ? path : path.slice(0, q);
 }
+
+/** The upstream's retry advice, kept on a converted error answer (the SDKs read both). */
+export const RETRY_HEADERS = ["retry-after", "x-should-retry", "retry-after-ms"];
