@@ -1,6 +1,7 @@
 // Checks across the config that the schema cannot express: references, pools, required fields after
 // `use`, expressions that must compile, rewrite paths, API keys used twice.
-import { compileExpr, ExprCompileError } from "../expr";
+import { compileExpr, ExprCompileError, lintExpr, type ExprScope } from "../expr";
+import { FEATURE_NAMES, RULE_DATA_NAMES } from "../engines/rules";
 import { parsePath } from "../engines/rewrite";
 import { effectiveModeration, moderationProblems } from "./moderation";
 import { isMalformedPoolName, defaultPoolWeight } from "./pool-name";
@@ -123,7 +124,7 @@ function checkBackend(report: Report, at: Path, b: BackendConfig): void {
 }
 
 function checkRule(report: Report, at: Path, rule: RuleLike, backends: string[]): void {
-  if (rule.match !== undefined) checkExpr(report, [...at, "match"], rule.match);
+  if (rule.match !== undefined) checkExpr(report, [...at, "match"], rule.match, RULE_SCOPE);
   const weights = Object.values(rule.forward_weights ?? {});
   if (weights.length && !weights.some((w) => w > 0))
     report([...at, "forward_weights"], "every weight is 0, so a matching request could never be served: give one a weight above 0");
@@ -144,17 +145,26 @@ function checkRewrites(report: Report, at: Path, holder: RewriteHolder): void {
         report([...at, key], (err as Error).message);
       }
     }
-    for (const [p, expr] of Object.entries(policy.set_keys_by_expr ?? {})) checkExpr(report, [...at, key, "set_keys_by_expr", p], expr);
+    const scope = key === "request_rewrites" ? REQUEST_REWRITE_SCOPE : ANSWER_REWRITE_SCOPE;
+    for (const [p, expr] of Object.entries(policy.set_keys_by_expr ?? {})) checkExpr(report, [...at, key, "set_keys_by_expr", p], expr, scope);
   }
 }
 
-function checkExpr(report: Report, at: Path, source: string): void {
+/** What a rule's match expression may read. */
+export const RULE_SCOPE: ExprScope = { roots: RULE_DATA_NAMES, fields: { Features: FEATURE_NAMES } };
+/** What a request rewrite's expressions may read, and what an answer or stream-chunk rewrite's may. */
+export const REQUEST_REWRITE_SCOPE: ExprScope = { roots: ["RawReq"] };
+export const ANSWER_REWRITE_SCOPE: ExprScope = { roots: ["RawReq", "Resp"] };
+
+function checkExpr(report: Report, at: Path, source: string, scope: ExprScope): void {
   try {
     compileExpr(source);
   } catch (err) {
     const col = err instanceof ExprCompileError && err.column ? ` (at column ${err.column} of the expression)` : "";
     report(at, `${(err as Error).message}${col}`);
+    return;
   }
+  for (const problem of lintExpr(source, scope).problems) report(at, problem);
 }
 
 /** Builds valibot path items for a config path, so the validator can point at its line and column. */

@@ -1,6 +1,33 @@
 // What `validate` warns about in a valid config: things that work as written but surely not as meant.
 import { shadowedPatterns } from "../engines/router/model-names";
+import { lintExpr, type ExprScope } from "../expr";
+import { ANSWER_REWRITE_SCOPE, REQUEST_REWRITE_SCOPE, RULE_SCOPE } from "./checks";
 import type { Config } from "./schema";
+
+type Path = (string | number)[];
+type RewriteHolder = Partial<Record<"request_rewrites" | "response_rewrites" | "stream_chunk_rewrites", { set_keys_by_expr?: Record<string, string> }>>;
+
+/** Every expression of a config: where it is, its text, and what it may read. */
+function* expressions(config: Config): Generator<[Path, string, ExprScope]> {
+  const rewrites = function* (at: Path, holder: RewriteHolder): Generator<[Path, string, ExprScope]> {
+    for (const key of ["request_rewrites", "response_rewrites", "stream_chunk_rewrites"] as const) {
+      const scope = key === "request_rewrites" ? REQUEST_REWRITE_SCOPE : ANSWER_REWRITE_SCOPE;
+      for (const [p, expr] of Object.entries(holder[key]?.set_keys_by_expr ?? {})) yield [[...at, key, "set_keys_by_expr", p], expr, scope];
+    }
+  };
+  for (const [name, b] of Object.entries(config.backends)) yield* rewrites(["backends", name], b);
+  for (const [name, model] of Object.entries(config.models)) {
+    yield* rewrites(["models", name], model);
+    for (const [b, def] of Object.entries(model.backends)) yield* rewrites(["models", name, "backends", b], def);
+    for (const [i, rule] of model.default_rules.entries()) if (rule.match) yield [["models", name, "default_rules", i, "match"], rule.match, RULE_SCOPE];
+  }
+  for (const [org, def] of Object.entries(config.users)) {
+    for (const [model, entry] of Object.entries(def.models)) {
+      for (const [i, rule] of (entry?.rules ?? []).entries())
+        if (rule.match) yield [["users", org, "models", model, "rules", i, "match"], rule.match, RULE_SCOPE];
+    }
+  }
+}
 
 /** A warning: a dotted path into the config and what is wrong there. */
 export interface ConfigWarning {
@@ -18,5 +45,6 @@ export function configWarnings(config: Config): ConfigWarning[] {
     if (model.list_as && !name.includes("*"))
       out.push({ path: ["models", name, "list_as"], message: "list_as only means something on a pattern (a name with *)" });
   }
+  for (const [path, source, scope] of expressions(config)) for (const message of lintExpr(source, scope).warnings) out.push({ path, message });
   return out;
 }

@@ -78,8 +78,8 @@ export function errorResponse(x: Exchange, err: GatewayError): Response {
   headers.set("x-should-retry", shouldRetry(status) ? "true" : "false"); // the Anthropic and OpenAI SDKs obey it
   if (err.headers) for (const [k, v] of Object.entries(err.headers)) headers.set(k, v);
   const text = JSON.stringify(body);
-  const outcome = err.status === 499 ? "client_closed" : "error";
-  x.log.write(record(x, status, text.length, { outcome, error: err.message }));
+  const outcome = err.status === 499 ? "client_closed" : (x.ctx.upstream.status ?? 0) >= 400 ? "upstream_error" : "error";
+  x.log.write(record(x, status, text.length, { outcome, error: err.message.slice(0, 300) }));
   return new Response(text, { status, headers });
 }
 

@@ -165,7 +165,9 @@ describe("Anthropic client → OpenAI backend", () => {
     expect([quota.status, quota.body.error.type, quota.retry]).toEqual([402, "billing_error", "false"]);
     expect((await call({ status: 503, body: "busy" })).status).toBe(529);
     const auth = await call({ status: 401, body: JSON.stringify({ error: { message: "bad key" } }) });
-    expect([auth.status, auth.body.error.type]).toEqual([500, "api_error"]);
+    // the gateway's own upstream key was refused: not the client's fault, not worth retrying (#14.6)
+    expect([auth.status, auth.body.error.type]).toEqual([502, "api_error"]);
+    expect(auth.body.error.message).toContain("bad key");
   });
 });
 

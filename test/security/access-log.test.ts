@@ -30,7 +30,7 @@ afterAll(() => {
 
 test("an upstream 4xx on pass-through: upstream_error with its status, message and upstream model", async () => {
   const r = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "pass", messages: [] }) });
-  expect(r.status).toBe(401);
+  expect(r.status).toBe(502); // the upstream refused the gateway's key (#14.6)
   await r.text();
   const line = gw.logs.at(-1);
   expect(line.outcome).toBe("upstream_error");

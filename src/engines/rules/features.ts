@@ -1,4 +1,29 @@
-// The seed's request features for rules, computed only when an expression asks for them.
+// Request facts for rules, each computed only when an expression asks for it: the seed's prompt length and
+// prefix/suffix hashes, and what Claude Code routing needs (input size, images, tools, thinking, web search).
+import { estimateInputTokens } from "../../convert";
+
+/** The facts an expression may read as Features.<name>. */
+export const FEATURE_NAMES = ["promptTextLen", "prefix20", "suffix20", "inputTokens", "hasImages", "hasTools", "thinking", "webSearch"] as const;
+
+type Body = Record<string, unknown>;
+const IMAGE_PARTS = new Set(["image", "image_url", "input_image"]);
+
+/** True when a message content (either protocol) holds an image, also inside Anthropic tool results. */
+function contentHasImage(content: unknown): boolean {
+  if (!Array.isArray(content)) return false;
+  for (const part of content as Body[]) {
+    if (!part || typeof part !== "object") continue;
+    if (typeof part.type === "string" && IMAGE_PARTS.has(part.type)) return true;
+    if (part.type === "tool_result" && contentHasImage(part.content)) return true;
+  }
+  return false;
+}
+
+/** A tool entry that asks for web search: Anthropic's server tool (web_search_2025…) or OpenAI's web_search tools. */
+function isWebSearchTool(tool: unknown): boolean {
+  const type = (tool as Body | null)?.type;
+  return typeof type === "string" && type.startsWith("web_search");
+}
 
 /** FNV-1a 32-bit hash as 8 lowercase hex digits. */
 export function fnv1a32(text: string): string {
@@ -22,6 +47,7 @@ function text(content: unknown): string {
 export class RequestFeatures {
   private len?: number;
   private first?: string;
+  private tokens?: number;
 
   constructor(
     private readonly body: Record<string, unknown>,
@@ -45,6 +71,36 @@ export class RequestFeatures {
   private firstText(): string {
     this.first ??= text((this.messages()[0] as { content?: unknown } | undefined)?.content).trim();
     return this.first;
+  }
+
+  /** Estimated input tokens: the same estimate count_tokens answers with. */
+  get inputTokens(): number {
+    this.tokens ??= estimateInputTokens(this.body);
+    return this.tokens;
+  }
+
+  /** True when a message (or a tool result in one) carries an image. */
+  get hasImages(): boolean {
+    return this.messages().some((m) => contentHasImage((m as Body | null)?.content));
+  }
+
+  /** True when the request declares tools. */
+  get hasTools(): boolean {
+    return Array.isArray(this.body.tools) && this.body.tools.length > 0;
+  }
+
+  /** True when thinking (Anthropic) or reasoning (OpenAI and compatible) is asked for. */
+  get thinking(): boolean {
+    const b = this.body as Record<string, any>;
+    const type = b.thinking?.type;
+    if (type === "enabled" || type === "adaptive") return true;
+    const effort = b.reasoning_effort ?? b.reasoning?.effort;
+    return typeof effort === "string" && effort !== "none";
+  }
+
+  /** True when a web-search tool is declared (Anthropic's server tool, OpenAI's tool or web_search_options). */
+  get webSearch(): boolean {
+    return (Array.isArray(this.body.tools) && this.body.tools.some(isWebSearchTool)) || this.body.web_search_options !== undefined;
   }
 
   /** FNV-1a of the model name followed by the first 20 characters of the first message's trimmed text. */

@@ -1,3 +1,3 @@
 // Routing rules: expressions over the request, first match wins.
-export { Rule, ruleData, firstMatch, type RuleConfig, type DenyConfig } from "./rule";
-export { RequestFeatures, fnv1a32 } from "./features";
+export { Rule, ruleData, firstMatch, RULE_DATA_NAMES, type RuleConfig, type DenyConfig } from "./rule";
+export { RequestFeatures, fnv1a32, FEATURE_NAMES } from "./features";

@@ -77,6 +77,9 @@ export class Rule {
   }
 }
 
+/** The top-level names a rule expression may read. */
+export const RULE_DATA_NAMES = ["RawReq", "Features", "Headers", "Org", "User", "Model", "Tags"] as const;
+
 /** The data a rule expression sees; each part is computed on first use. */
 export function ruleData(req: LLMRequest): object {
   let raw: unknown, features: RequestFeatures | undefined, headers: Record<string, string> | undefined;

@@ -1,0 +1,85 @@
+// Routing by what a request is (#14.3): the new request facts, and validate refusing expressions that can never work.
+import { describe, expect, test } from "bun:test";
+import { loadConfigText } from "../../src/config";
+import { estimateInputTokens } from "../../src/convert";
+import { lintExpr } from "../../src/expr";
+import { RequestFeatures } from "../../src/engines";
+import { RULE_SCOPE } from "../../src/config/checks";
+
+const f = (body: Record<string, unknown>) => new RequestFeatures(body, "m");
+
+describe("request facts", () => {
+  test("inputTokens is count_tokens' estimate", () => {
+    const body = { system: "be brief", messages: [{ role: "user", content: "hello ".repeat(500) }] };
+    expect(f(body).inputTokens).toBe(estimateInputTokens(body));
+    expect(f(body).inputTokens).toBeGreaterThan(400);
+  });
+  test("hasImages in either protocol, also inside a tool result", () => {
+    expect(f({ messages: [{ role: "user", content: [{ type: "image", source: { type: "base64", data: "x" } }] }] }).hasImages).toBe(true);
+    expect(f({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "data:x" } }] }] }).hasImages).toBe(true);
+    const inResult = [{ type: "tool_result", tool_use_id: "t", content: [{ type: "image", source: {} }] }];
+    expect(f({ messages: [{ role: "user", content: inResult }] }).hasImages).toBe(true);
+    expect(f({ messages: [{ role: "user", content: "no image" }] }).hasImages).toBe(false);
+    expect(f({ messages: "not a list" }).hasImages).toBe(false);
+  });
+  test("hasTools, thinking, webSearch", () => {
+    expect(f({ tools: [{ name: "x" }] }).hasTools).toBe(true);
+    expect(f({ tools: [] }).hasTools).toBe(false);
+    expect(f({ thinking: { type: "enabled", budget_tokens: 1024 } }).thinking).toBe(true);
+    expect(f({ thinking: { type: "adaptive" } }).thinking).toBe(true);
+    expect(f({ thinking: { type: "disabled" } }).thinking).toBe(false);
+    expect(f({ reasoning_effort: "high" }).thinking).toBe(true);
+    expect(f({ reasoning_effort: "none" }).thinking).toBe(false);
+    expect(f({ tools: [{ type: "web_search_20250305", name: "web_search" }] }).webSearch).toBe(true);
+    expect(f({ web_search_options: {} }).webSearch).toBe(true);
+    expect(f({ tools: [{ type: "custom", name: "web_search" }] }).webSearch).toBe(false);
+  });
+});
+
+describe("validate refuses what the rule engine cannot know", () => {
+  const rule = (match: string) => `
+models:
+  m:
+    default_rules:
+      - name: r
+        match: ${JSON.stringify(match)}
+        add_tags: [t]
+    backends: { "default:1": { provider: mock } }
+`;
+  for (const [match, expected] of [
+    [`Modle == "x"`, "unknown name Modle"],
+    [`lenn(Model) > 1`, "unknown function lenn()"],
+    [`RawReq.max_tokens > 1 and and`, `a value is missing after "and" and before "and"`],
+    [`Features.inputTokns > 1000`, "Features has no inputTokns"],
+    [`Model == "a" "b"`, "invalid expression"],
+  ]) {
+    test(match, () => {
+      const r = loadConfigText(rule(match), {});
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.problems[0]!.message).toContain(expected!);
+      expect(r.problems[0]!.line).toBe(6);
+    });
+  }
+  test("a single-quoted string is a warning: filtrex reads it as a name", () => {
+    const r = loadConfigText(rule(`Model == 'claude'`), {});
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.warnings?.[0]?.message).toContain(`'claude' is a name to filtrex, not text`);
+  });
+  test("what rules really write passes without a word", () => {
+    for (const match of [
+      `'x-claude-code-agent-id' of Headers != null and Features.inputTokens < 20000`,
+      `Features.thinking or Features.hasImages`,
+      `startsWith(Model, "claude-haiku") or contains(lower(Model), "haiku")`,
+      `RawReq.metadata.tier == "gold" and not (Org in ("a", "b"))`,
+      `len(RawReq.messages) > 3 and -1 < RawReq.max_tokens`,
+      `Model not in ("x", "y") and Tags == null or User == "alice"`,
+      `if Features.webSearch then true else false`,
+      `max(1, 2) == 2 and abs(-3) == 3`,
+    ]) {
+      expect(lintExpr(match, RULE_SCOPE)).toEqual({ problems: [], warnings: [] });
+      expect(loadConfigText(rule(match), {}).ok).toBe(true);
+    }
+  });
+});
