@@ -17,6 +17,8 @@ const KNOWN: Record<string, string[]> = {
   config: ["--db", "-h", "--help"],
   models: ["-c", "--config", "--json", "--no-json", "-h", "--help"],
   schema: ["-h", "--help"],
+  claude: ["-c", "--config", "--url", "--log-file", "-h", "--help"],
+  env: ["-c", "--config", "--url", "--shell", "-h", "--help"],
 };
 
 /** The first unknown flag in argv for its subcommand, if any. */
@@ -24,6 +26,7 @@ export function unknownFlag(argv: string[]): string | undefined {
   const known = KNOWN[argv[0] ?? ""];
   if (!known) return undefined;
   for (const arg of argv.slice(1)) {
+    if (arg === "--") break; // what follows belongs to another program (octollm claude -- <claude args>)
     if (!arg.startsWith("-") || arg === "-") continue;
     const name = arg.split("=")[0]!;
     if (!known.includes(name)) return arg;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bun
-// The octollm command line: serve, validate, config import/export, models, schema, --version, --help.
+// The octollm command line: serve, claude, env, validate, config import/export, models, schema, --version, --help.
 import { defineCommand, runMain } from "citty";
 import pkg from "../../package.json" with { type: "json" };
 import { unknownFlag } from "./args";
+import { claudeCommand, envCommand } from "./claude";
 import { configCommand } from "./config";
 import { modelsCommand, schemaCommand } from "./info";
 import { serveCommand } from "./serve";
@@ -10,7 +11,15 @@ import { validateCommand } from "./validate";
 
 const main = defineCommand({
   meta: { name: "octollm", version: pkg.version, description: "LLM gateway: OpenAI and Anthropic APIs in front of any upstream" },
-  subCommands: { serve: serveCommand, validate: validateCommand, config: configCommand, models: modelsCommand, schema: schemaCommand },
+  subCommands: {
+    serve: serveCommand,
+    claude: claudeCommand,
+    env: envCommand,
+    validate: validateCommand,
+    config: configCommand,
+    models: modelsCommand,
+    schema: schemaCommand,
+  },
 });
 
 const argv = process.argv.slice(2);

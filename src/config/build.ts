@@ -1,5 +1,5 @@
 // Builds the engine tree from a validated config. Engines never build their children; this does.
-import { log, type Caller, type Engine, type Logger, type ModelListing } from "../core";
+import { log, type Caller, type Engine, type LLMRequest, type Logger, type ModelListing } from "../core";
 import {
   AccessPolicy,
   ApiKeys,
@@ -11,6 +11,7 @@ import {
   ModelEngine,
   ModelRouterEngine,
   isPattern,
+  sessionKeyOf,
   UpstreamModelEngine,
   ChatFromMessagesEngine,
   MessagesFromChatEngine,
@@ -131,13 +132,20 @@ function withRewrites(engine: Engine, model: ModelConfig, b: BackendConfig, logg
   return request || response || streamChunk ? new RewriteEngine(engine, { request, response, streamChunk, logger }) : engine;
 }
 
-function compileRules(rules: RuleConfig[], backends: Map<string, Backend>, failover: FailoverOptions, scope: string, logger: Logger): Rule[] {
+function compileRules(
+  rules: RuleConfig[],
+  backends: Map<string, Backend>,
+  failover: FailoverOptions,
+  scope: string,
+  logger: Logger,
+  affinity?: Affinity,
+): Rule[] {
   return rules.map((cfg, i) => {
     const rule = new Rule(cfg, logger);
     rule.limitKey = `rule:${scope}:${i}:${cfg.name}`;
     if (cfg.forward_weights) {
       const targets = Object.entries(cfg.forward_weights).map(([name, weight]) => ({ backend: backends.get(name)!, weight }));
-      rule.target = new BalancerEngine(targets, failover);
+      rule.target = new BalancerEngine(targets, failover, affinity);
     }
     return rule;
   });
@@ -185,6 +193,9 @@ function moderationFor(config: Config, model: string): ((org: string | undefined
   return (org) => (org !== undefined && byOrg.has(org) ? byOrg.get(org) : fallback);
 }
 
+/** How a model finds a request's session, when it keeps sessions on one backend. */
+type Affinity = (req: LLMRequest) => string | undefined;
+
 /** The /v1/models entries of the usable model keys: exact names, and the `list_as` names of patterns (each once). */
 function modelListing(config: Config, keys: string[]): ModelListing[] {
   const out: ModelListing[] = [];
@@ -207,6 +218,7 @@ export function buildGateway(config: Config, env: Record<string, string | undefi
   const failover: FailoverOptions = { maxAttempts: f.max_attempts, budgetMs: f.budget_ms };
   const models = new Map<string, ModelEngine>();
   for (const [name, model] of Object.entries(config.models)) {
+    const affinity = model.affinity === "session" ? sessionKeyOf : undefined;
     const backends = new Map<string, Backend>();
     for (const [backendName, own] of Object.entries(model.backends)) {
       const resolved = resolveBackend(own, config.backends);
@@ -214,6 +226,7 @@ export function buildGateway(config: Config, env: Record<string, string | undefi
         name: backendName,
         engine: backendEngine(resolved, model, env, config.server.max_response_bytes, logger),
         breaker: new CircuitBreaker(`${name}/${backendName}`, f.failure_threshold, f.cooldown_ms, undefined, logger),
+        clientAuth: resolved.auth === "client",
       });
     }
     const pool = [...backends.values()]
@@ -225,7 +238,7 @@ export function buildGateway(config: Config, env: Record<string, string | undefi
       if (!(name in def.models)) continue;
       orgs.add(org);
       const rules = def.models[name]?.rules ?? [];
-      if (rules.length) orgRules.set(org, compileRules(rules, backends, failover, `${name}:${org}`, logger));
+      if (rules.length) orgRules.set(org, compileRules(rules, backends, failover, `${name}:${org}`, logger, affinity));
     }
     models.set(
       name,
@@ -233,8 +246,8 @@ export function buildGateway(config: Config, env: Record<string, string | undefi
         name,
         access: new AccessPolicy(model.access, orgs),
         orgRules,
-        defaultRules: compileRules(model.default_rules, backends, failover, `${name}:*`, logger),
-        pool: new BalancerEngine(pool, failover),
+        defaultRules: compileRules(model.default_rules, backends, failover, `${name}:*`, logger, affinity),
+        pool: new BalancerEngine(pool, failover, affinity),
         limits: limiter && modelLimits(config, name, limiter),
         moderation: moderationFor(config, name),
       }),

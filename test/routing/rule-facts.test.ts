@@ -52,7 +52,7 @@ models:
     [`RawReq.max_tokens > 1 and and`, `a value is missing after "and" and before "and"`],
     [`Features.inputTokns > 1000`, "Features has no inputTokns"],
     [`Model == "a" "b"`, "invalid expression"],
-  ]) {
+  ] as const) {
     test(match, () => {
       const r = loadConfigText(rule(match), {});
       expect(r.ok).toBe(false);

@@ -2,6 +2,7 @@ import { FAILOVER_DEFAULTS } from "./defaults";
 import { GatewayError, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { CircuitBreaker } from "./circuit-breaker";
 import { SmoothWeightedRoundRobin } from "./smooth-wrr";
+import { rendezvousOrder } from "./affinity";
 
 /** A backend as pools see it: its engine and its breaker (shared by every pool that holds the same object; made when missing). */
 export interface Backend {
@@ -66,8 +67,15 @@ export class BalancerEngine implements Engine {
   private readonly rr: SmoothWeightedRoundRobin<BalancerTarget>;
   private readonly backends: Backend[];
   private readonly failover: FailoverOptions;
+  private readonly weighted: { item: Backend; name: string; weight: number }[];
 
-  constructor(targets: BalancerTarget[], failover: Partial<FailoverOptions> = {}) {
+  constructor(
+    targets: BalancerTarget[],
+    failover: Partial<FailoverOptions> = {},
+    /** Session affinity: the session key of a request (requests without one are round-robin). */
+    private readonly affinity?: (req: LLMRequest) => string | undefined,
+  ) {
+    this.weighted = targets.map((t) => ({ item: t.backend, name: t.backend.name, weight: t.weight }));
     for (const t of targets) t.backend.breaker ??= new CircuitBreaker(t.backend.name);
     this.rr = new SmoothWeightedRoundRobin(targets.map((t) => ({ item: t, weight: t.weight })));
     this.backends = targets
@@ -78,10 +86,15 @@ export class BalancerEngine implements Engine {
   }
 
   /**
-   * The first try follows the round-robin; a retry takes the heaviest untried backend. Backends whose
+   * With a session, the session's rendezvous order decides. Otherwise the first try follows the round-robin; a retry takes the heaviest untried backend. Backends whose
    * circuit is open are passed over; when every one is resting, the first try still goes to the round-robin's pick.
    */
-  private pick(tried: Set<Backend>): Backend | undefined {
+  private pick(tried: Set<Backend>, ranked: Backend[] | undefined): Backend | undefined {
+    if (ranked) {
+      // the session's own order: its backend first, then the next ones by rank (a stable fallback per session)
+      for (const b of ranked) if (!tried.has(b) && b.breaker!.tryAcquire()) return b;
+      return tried.size === 0 ? ranked[0] : undefined;
+    }
     if (tried.size === 0) {
       let first: Backend | undefined;
       for (let i = 0; i < this.rr.size; i++) {
@@ -100,8 +113,10 @@ export class BalancerEngine implements Engine {
     const tried = new Set<Backend>();
     let lastError: unknown; // an Error costs a stack trace: made only when there is one to report
     let lastResponse: LLMResponse | undefined;
+    const session = this.affinity?.(req);
+    const ranked = session === undefined ? undefined : rendezvousOrder(session, this.weighted);
     for (let attempt = 1; attempt <= this.failover.maxAttempts; attempt++) {
-      const backend = this.pick(tried);
+      const backend = this.pick(tried, ranked);
       if (!backend) break;
       tried.add(backend);
       const up = req.ctx.upstream;
