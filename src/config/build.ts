@@ -59,7 +59,7 @@ export function upstreamKeyUse(config: Config, env: Record<string, string | unde
   for (const [model, def] of Object.entries(config.models)) {
     for (const [name, own] of Object.entries(def.backends)) {
       const b = resolveBackend(own, config.backends);
-      if ((b.provider ?? "http") !== "http") continue;
+      if ((b.provider ?? "http") !== "http" || b.auth === "client") continue; // auth: client sends the client's own key
       if (b.api_key === "") empty.push(`${model}/${name}`);
       else if (b.api_key === undefined && env.OCTOLLM_API_KEY) fallback.push(`${model}/${name}`);
     }
@@ -85,6 +85,7 @@ export function buildBackend(b: BackendConfig, env: Record<string, string | unde
     idleTimeoutMs: b.idle_timeout_ms ?? TIMEOUT_DEFAULTS.idle,
     maxResponseBytes,
     logger,
+    clientAuth: b.auth === "client",
   });
 }
 

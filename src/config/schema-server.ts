@@ -65,6 +65,15 @@ export const ServerSchema = v.strictObject({
     ),
     30_000,
   ),
+  tls: v.optional(
+    v.pipe(
+      v.strictObject({
+        cert_file: v.pipe(v.string(), v.minLength(1), v.description("PEM certificate (chain) file")),
+        key_file: v.pipe(v.string(), v.minLength(1), v.description("PEM private key file")),
+      }),
+      v.description("Serve HTTPS with these files (Bun's built-in TLS); without it, keys and prompts travel in clear text"),
+    ),
+  ),
   shutdown_grace_ms: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(0), v.description("On SIGTERM/SIGINT: how long answers in flight may take to finish before the process exits")),
     30_000,

@@ -45,6 +45,13 @@ export function configWarnings(config: Config): ConfigWarning[] {
     if (model.list_as && !name.includes("*"))
       out.push({ path: ["models", name, "list_as"], message: "list_as only means something on a pattern (a name with *)" });
   }
+  for (const [name, model] of Object.entries(config.models)) {
+    for (const [b, own] of Object.entries(model.backends)) {
+      const global = own.use ? config.backends[own.use] : undefined;
+      if ((own.auth ?? global?.auth) === "client" && (own.api_key ?? global?.api_key))
+        out.push({ path: ["models", name, "backends", b], message: "auth: client forwards the client's own key: this backend's api_key is never sent" });
+    }
+  }
   for (const [path, source, scope] of expressions(config)) for (const message of lintExpr(source, scope).warnings) out.push({ path, message });
   return out;
 }

@@ -1,6 +1,7 @@
 // The composition root: a config source (a file, a database, or a config value), the engines built from it and
 // kept live, the access log, metrics, the admin API, readiness, and shutdown. `serve` is argument parsing around
 // it; a library user or a test gets the same gateway, and can call its fetch() without opening a port.
+import { existsSync } from "node:fs";
 import { AuthThrottle, adminHandler } from "../admin";
 import {
   ADMIN_KEY_MIN,
@@ -72,6 +73,9 @@ export class Gateway {
     init: GatewayInit,
   ) {
     const settings = live.config.server;
+    for (const file of settings.tls ? [settings.tls.cert_file, settings.tls.key_file] : []) {
+      if (!existsSync(file)) throw new GatewayStartError(`server.tls: cannot read ${file}`);
+    }
     this.env = init.env ?? process.env;
     const logger = live.logger;
     live.onSwap = (config) => logger.setSecrets(configSecrets(config, init.env));
@@ -95,7 +99,9 @@ export class Gateway {
 
   /** Starts serving on a port (server.host/port unless given); throws when the port is in use. */
   listen(host = this.live.config.server.host, port = this.live.config.server.port): Bun.Server<undefined> {
-    this.server = startServer(() => this.live.current, { host, port, ...this.routeOptions() });
+    const tls = this.live.config.server.tls;
+    const https = tls && { certFile: tls.cert_file, keyFile: tls.key_file };
+    this.server = startServer(() => this.live.current, { host, port, ...this.routeOptions(), ...(https ? { tls: https } : {}) });
     return this.server;
   }
 

@@ -18,6 +18,8 @@ export interface GatewayState {
 export interface ServerOptions {
   host: string;
   port: number;
+  /** Serve HTTPS with this PEM certificate and key (file paths). */
+  tls?: { certFile: string; keyFile: string };
   maxBodyBytes: number;
   /** Bodies up to this size are parsed in full on arrival (default 65536). */
   jsonCheckMaxBytes?: number;
@@ -152,6 +154,7 @@ export function startServer(state: () => GatewayState, opts: ServerOptions): Ser
     routes,
     fetch: notFound,
     error: internalError,
+    ...(opts.tls ? { tls: { cert: Bun.file(opts.tls.certFile), key: Bun.file(opts.tls.keyFile) } } : {}),
   });
 }
 

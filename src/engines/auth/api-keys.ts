@@ -17,14 +17,28 @@ export class ApiKeys {
     }
   }
 
-  /** The caller of a request: its key from `Authorization: Bearer` or `x-api-key`; undefined when none or unknown. */
+  /** The caller of a request: its key from `x-octollm-key`, `x-api-key` or `Authorization: Bearer`; undefined when none or unknown. */
   identify(headers: Headers): Caller | undefined {
+    return this.identifyWith(headers)?.caller;
+  }
+
+  /** The caller, and the header its gateway key came in (so that it can be kept from every upstream). */
+  identifyWith(headers: Headers): { caller: Caller; header: string } | undefined {
     if (this.byKey.size === 0 && this.byHash.size === 0) return undefined;
-    const key = headers.get("x-api-key") ?? bearer(headers.get("authorization"));
-    if (!key) return undefined;
-    return this.byKey.get(key) ?? (this.byHash.size ? this.byHash.get(hashApiKey(key)) : undefined);
+    for (const header of KEY_HEADERS) {
+      const raw = headers.get(header);
+      const key = header === "authorization" ? bearer(raw) : raw;
+      if (!key) continue;
+      const caller = this.byKey.get(key) ?? (this.byHash.size ? this.byHash.get(hashApiKey(key)) : undefined);
+      if (caller) return { caller, header };
+      if (header === "x-octollm-key") return undefined; // a gateway key was sent on purpose, and it is wrong
+    }
+    return undefined;
   }
 }
+
+/** Where a gateway key may come: its own header first (then Authorization can carry the client's own credential). */
+const KEY_HEADERS = ["x-octollm-key", "x-api-key", "authorization"] as const;
 
 function bearer(value: string | null): string | undefined {
   if (!value) return undefined;
@@ -40,7 +54,13 @@ export class AuthEngine implements Engine {
   ) {}
 
   process(req: LLMRequest): Promise<LLMResponse> {
-    req.ctx.caller = this.keys.identify(req.headers);
-    return this.next.process(req);
+    const found = this.keys.identifyWith(req.headers);
+    req.ctx.caller = found?.caller;
+    if (!found && !req.headers.has("x-octollm-key")) return this.next.process(req);
+    // the gateway key is spent here: no engine after this one sees it, so no backend can ever be sent it
+    const headers = new Headers(req.headers);
+    headers.delete("x-octollm-key");
+    if (found) headers.delete(found.header);
+    return this.next.process({ ...req, headers });
   }
 }

@@ -20,6 +20,7 @@ const DROP_REQUEST = [
   "expect",
   "authorization",
   "x-api-key",
+  "x-octollm-key",
   "cookie",
   "api-key",
   "x-goog-api-key",
@@ -46,6 +47,9 @@ const DROP_RESPONSE = [
   "content-encoding",
   "content-length",
 ];
+
+/** The client's own credentials, forwarded only to a backend with `auth: client`. */
+export const CLIENT_CREDENTIAL_HEADERS = ["authorization", "x-api-key"] as const;
 
 /** Copies client headers that may reach the upstream. */
 export function upstreamRequestHeaders(client: Headers): Headers {

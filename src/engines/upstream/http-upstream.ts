@@ -3,7 +3,7 @@ import { meteredStream } from "../../protocols";
 import { ConnectFailed, ConnectProbe } from "./connect-probe";
 import { DEFAULT_MAX_RESPONSE_BYTES, readAnswer } from "./answer-body";
 import { Deadline } from "./deadline";
-import { clientResponseHeaders, upstreamRequestHeaders } from "./headers";
+import { CLIENT_CREDENTIAL_HEADERS, clientResponseHeaders, upstreamRequestHeaders } from "./headers";
 
 /** Default upstream paths per request format. */
 export const DEFAULT_PATHS: Record<ApiFormat, string> = {
@@ -14,6 +14,8 @@ export const DEFAULT_PATHS: Record<ApiFormat, string> = {
 
 /** Settings of an HTTP upstream. */
 export interface HttpUpstreamOptions {
+  /** Forward the client's own Authorization / x-api-key instead of sending apiKey (`auth: client`). */
+  clientAuth?: boolean;
   /** Where redirects and other upstream trouble are logged (default: the process log). */
   logger?: Logger;
   /** Base URL the format paths are appended to, e.g. "https://api.openai.com". */
@@ -120,10 +122,15 @@ export class HttpUpstreamEngine implements Engine {
     const h = upstreamRequestHeaders(req.headers);
     h.set("content-type", "application/json");
     h.set("accept-encoding", "identity"); // usage is read from answers: they must come as plain bytes
-    const key = this.opts.apiKey;
+    const key = this.opts.clientAuth ? undefined : this.opts.apiKey;
     const anthropic = req.format !== "openai.chat";
     if (anthropic && !h.has("anthropic-version")) h.set("anthropic-version", "2023-06-01");
-    if (key) {
+    if (this.opts.clientAuth) {
+      for (const name of CLIENT_CREDENTIAL_HEADERS) {
+        const value = req.headers.get(name); // the gateway's own key was removed by auth: this is the client's
+        if (value) h.set(name, value);
+      }
+    } else if (key) {
       if (anthropic && !this.opts.anthropicApiKeyAsBearer) h.set("x-api-key", key);
       else h.set("authorization", `Bearer ${key}`);
     }
