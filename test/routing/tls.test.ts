@@ -41,7 +41,9 @@ const config = (certFile: string) => {
   return r.config;
 };
 const stops: (() => void)[] = [];
-afterAll(() => stops.forEach((s) => s()));
+afterAll(() => {
+  for (const stop of stops) stop();
+});
 
 test("the gateway serves HTTPS, and a client that trusts the certificate talks to it", async () => {
   const gw = await createGateway({ source: { config: config(cert) }, env: {}, accessLog: { sink: { write: () => {} } } });
