@@ -26,8 +26,9 @@ function firstKey(config: Config): string | undefined {
   return undefined;
 }
 
-/** Where the `claude` command is: on PATH, or installed next to this project or the current directory. */
+/** Where the `claude` command is: OCTOLLM_CLAUDE_BIN, else on PATH, else installed next to this project or the current directory. */
 export function findClaude(env: Record<string, string | undefined> = process.env): string | undefined {
+  if (env.OCTOLLM_CLAUDE_BIN) return existsSync(env.OCTOLLM_CLAUDE_BIN) ? env.OCTOLLM_CLAUDE_BIN : undefined; // chosen on purpose
   const onPath = Bun.which("claude", { PATH: env.PATH ?? "" });
   if (onPath) return onPath;
   for (const dir of [process.cwd(), resolve(import.meta.dir, "../..")]) {
