@@ -41,6 +41,7 @@ const bodies: Record<string, object> = {
   rules: { ...small, model: "bench-rules", metadata: { tier: "gold" } },
   anthropicStream: { model: "bench-conv", max_tokens: 256, stream: true, messages: [{ role: "user", content: "Hello, how are you today? Tell me a story." }] },
   limited: { ...small, model: "bench-lim" },
+  patterns: { ...small, model: "claude-sonnet-5", metadata: { user_id: "session-1234" } },
 };
 for (const [name, body] of Object.entries(bodies)) writeFileSync(join(dir, `${name}.json`), JSON.stringify(body));
 
@@ -57,6 +58,13 @@ function rulesModel(url: string): string {
     ["a", "b", "c"].map((n) => `      default:1:${n}: { base_url: "${url}" }`).join("\n") +
     "\n"
   );
+}
+
+/** 19 pattern models that do not match, then `claude-*` with session affinity over 3 backends. */
+function patternModels(url: string): string {
+  const misses = Array.from({ length: 19 }, (_, i) => `  p${i}-*:\n    backends:\n      default:1: { base_url: "${url}" }\n`).join("");
+  const pool = ["a", "b", "c"].map((n) => `      default:1:${n}: { base_url: "${url}" }`).join("\n");
+  return `${misses}  claude-*:\n    affinity: session\n    backends:\n${pool}\n`;
 }
 
 /** A Claude-Code-shaped request of about `size` bytes (model first, a long message history). */
@@ -88,6 +96,7 @@ const SCENARIOS: Scenario[] = [
   { name: "200 KB body", path: "/v1/chat/completions", body: "big", conns: [16] },
   { name: "paced stream 20×5ms", path: "/v1/chat/completions?chunks=20&pace=5", body: "stream", conns: [16] },
   { name: "20 rules, 3 backends", path: "/v1/chat/completions", body: "rules", conns: [16, 64] },
+  { name: "20 patterns + affinity", path: "/v1/chat/completions", body: "small", conns: [16, 64], gwBody: "patterns" },
   {
     name: "converted stream 50 ch.",
     path: "/v1/chat/completions?chunks=50",
@@ -105,7 +114,7 @@ const upstream = await startServerProc([process.execPath, join(import.meta.dir, 
 const models =
   `models:\n  bench:\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n` +
   `  bench-conv:\n    backends:\n      default:1: { base_url: "${upstream.url}", convert_to_messages: from_chat }\n` +
-  `  bench-lim:\n    default_org_limits: { rpm: 100000000, tpm: 1000000000 }\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n${rulesModel(upstream.url)}`;
+  `  bench-lim:\n    default_org_limits: { rpm: 100000000, tpm: 1000000000 }\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n${rulesModel(upstream.url)}${patternModels(upstream.url)}`;
 writeFileSync(config, `server: { max_body_bytes: 8388608 }\n${models}`);
 const redisConfig = join(dir, "bench-redis.yaml");
 writeFileSync(

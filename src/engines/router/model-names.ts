@@ -12,8 +12,12 @@ export function isPattern(name: string): boolean {
  * whether every name that pattern matches is matched by this one too (its `*` can only be absorbed by ours).
  */
 export function globMatch(pattern: string, text: string): boolean {
-  const parts = pattern.split("*");
-  if (parts.length === 1) return pattern === text;
+  return matchParts(pattern.split("*"), text);
+}
+
+/** globMatch over a pattern already split at its stars. */
+function matchParts(parts: readonly string[], text: string): boolean {
+  if (parts.length === 1) return parts[0] === text;
   const first = parts[0]!;
   const last = parts[parts.length - 1]!;
   if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
@@ -32,12 +36,12 @@ export function globMatch(pattern: string, text: string): boolean {
 /** Finds the config key that serves a requested model name. */
 export class ModelNames<T> {
   private readonly exact = new Map<string, T>();
-  private readonly patterns: { key: string; value: T }[] = [];
+  private readonly patterns: { key: string; value: T; parts: string[] }[] = [];
 
   /** `entries` in config order: keys with `*` are patterns. */
   constructor(entries: Iterable<[string, T]>) {
     for (const [key, value] of entries) {
-      if (isPattern(key)) this.patterns.push({ key, value });
+      if (isPattern(key)) this.patterns.push({ key, value, parts: key.split("*") });
       else this.exact.set(key, value);
     }
   }
@@ -46,7 +50,7 @@ export class ModelNames<T> {
   find(name: string): { key: string; value: T } | undefined {
     const exact = this.exact.get(name);
     if (exact !== undefined) return { key: name, value: exact };
-    for (const p of this.patterns) if (globMatch(p.key, name)) return p;
+    for (const p of this.patterns) if (matchParts(p.parts, name)) return p;
     return undefined;
   }
 }
