@@ -1,6 +1,6 @@
 // Protocol conversion between Anthropic Messages and OpenAI Chat Completions (docs/conversion.md).
 export * from "./messages-from-chat";
 export { makeProfile, DEFAULT_PROFILE, type BackendProfile, type ReasoningParam } from "./profile";
-export { ToolNames, signThinking, isGatewaySignature, parseToolArguments, repairJson, toAnthropicToolId } from "./ids";
+export { ToolNames, randomBase62, signThinking, isGatewaySignature, parseToolArguments, repairJson, toAnthropicToolId } from "./ids";
 export { estimateInputTokens } from "./count-tokens";
 export * from "./chat-from-messages";

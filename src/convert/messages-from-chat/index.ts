@@ -2,6 +2,6 @@
 export { messagesFromChatRequest, thinkingEffort, type MessagesContext } from "./request";
 export { messagesFromChatResponse, mapStopReason, reasoningOf } from "./response";
 export { MessagesFromChatStream } from "./stream";
-export { messagesFromChatError, contextLengthMessage, type MappedError } from "./errors";
+export { messagesFromChatError, inBandErrorStatus, type MappedError } from "./errors";
 export { mapUsage, type AnthropicUsage } from "./usage";
 export { convertMessages, systemText, stripGatewayThinking } from "./messages";

@@ -12,6 +12,10 @@ export interface MessagesContext {
   stream: boolean;
   /** Rough input-token count, for message_start before the upstream reports usage. */
   inputEstimate: number;
+  /** The gateway's request id, for error events (as Anthropic's carry theirs). */
+  requestId?: string;
+  /** The max_tokens sent upstream (to word context errors that leave it out). */
+  maxTokens?: number;
 }
 
 type Body = Record<string, any>;
@@ -146,6 +150,13 @@ export function messagesFromChatRequest(body: Body, profile: BackendProfile, est
   if (profile.safetyIdentifier && typeof body.metadata?.user_id === "string") out.safety_identifier = sha256hex(body.metadata.user_id).slice(0, 64);
   return {
     body: out,
-    ctx: { requestedModel: String(body.model ?? ""), toolNames: names, stop, stream: body.stream === true, inputEstimate: estimate },
+    ctx: {
+      requestedModel: String(body.model ?? ""),
+      toolNames: names,
+      stop,
+      stream: body.stream === true,
+      inputEstimate: estimate,
+      maxTokens: out[profile.maxTokensField],
+    },
   };
 }

@@ -4,7 +4,7 @@ import type { SseEvent } from "../../core";
 import { anthropicEvent as ev } from "../../protocols/anthropic";
 import { parseToolArguments, randomBase62, signThinking, toAnthropicToolId } from "../ids";
 import type { BackendProfile } from "../profile";
-import { messagesFromChatError } from "./errors";
+import { inBandErrorStatus, messagesFromChatError } from "./errors";
 import type { MessagesContext } from "./request";
 import { mapStopReason, reasoningOf } from "./response";
 import { findUsage } from "../../protocols/usage";
@@ -74,7 +74,7 @@ export class MessagesFromChatStream {
       return "";
     }
     let out = this.start(chunk);
-    if (chunk?.error) return out + this.error(messagesFromChatError(chunk, 0).anthropic);
+    if (chunk?.error) return out + this.error(messagesFromChatError(chunk, inBandErrorStatus(chunk), this.ctx.maxTokens, this.ctx.inputEstimate).anthropic);
     const usage = findUsage(chunk);
     if (usage) this.usage = usage;
     const choice = chunk?.choices?.[0];
@@ -112,7 +112,7 @@ export class MessagesFromChatStream {
   error(err: { type: string; message: string }): string {
     if (this.finished) return "";
     this.finished = true;
-    return ev("error", { error: err });
+    return ev("error", this.ctx.requestId ? { error: err, request_id: this.ctx.requestId } : { error: err });
   }
 
   /** A keep-alive ping (only between message_start and the end). */

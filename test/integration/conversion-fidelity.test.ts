@@ -1,0 +1,105 @@
+// Converted routes never lose what the client asked for (#15): errors sent as 200, request ids, max_tokens: 0.
+import Anthropic from "@anthropic-ai/sdk";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import * as F from "../fixtures/openai-streams";
+import { startGateway, type TestGateway } from "../helpers/gateway";
+import { startMockUpstream, type Script } from "../helpers/mock-upstream";
+
+let upstream: ReturnType<typeof startMockUpstream>;
+let gw: TestGateway;
+let next: Script | undefined;
+
+beforeAll(() => {
+  upstream = startMockUpstream(() => {
+    const s = next ?? {};
+    next = undefined;
+    return s;
+  });
+  gw = startGateway(`
+backends:
+  openai-like:
+    base_url: "${upstream.url}"
+    convert_to_messages: from_chat
+    profile: { ping_interval_ms: 0 }
+models:
+  claude-x:
+    backends: { "default:1": { use: openai-like } }
+`);
+});
+afterAll(() => {
+  gw.stop();
+  upstream.stop();
+});
+
+const anthropic = () => new Anthropic({ baseURL: gw.url, apiKey: "k", maxRetries: 0 });
+const ask = { model: "claude-x", max_tokens: 100, messages: [{ role: "user" as const, content: "hi" }] };
+
+describe("an error object in an HTTP 200 answer", () => {
+  test("a rate limit sent as 200 is a 429 rate_limit_error with the upstream's message", async () => {
+    next = { body: JSON.stringify({ error: { message: "Rate limit reached for requests", code: "rate_limit_exceeded" } }) };
+    const err = (await anthropic()
+      .messages.create(ask)
+      .catch((e) => e)) as InstanceType<typeof Anthropic.APIError>;
+    expect(err).toBeInstanceOf(Anthropic.RateLimitError);
+    expect(err.status).toBe(429);
+    expect(err.message).toContain("Rate limit reached for requests");
+  });
+
+  test("OpenRouter's numeric code gives the status; a context overflow gets Claude Code's wording", async () => {
+    next = { body: JSON.stringify({ error: { message: "Provider returned error", code: 502, metadata: { provider_name: "X" } } }) };
+    const r = await fetch(`${gw.url}/v1/messages`, { method: "POST", body: JSON.stringify(ask) });
+    expect(r.status).toBe(500); // Anthropic has no 502: an upstream failure is api_error
+    expect(((await r.json()) as any).error.message).toContain("Provider returned error");
+    next = {
+      body: JSON.stringify({ error: { message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens." } }),
+    };
+    const c = await fetch(`${gw.url}/v1/messages`, { method: "POST", body: JSON.stringify(ask) });
+    expect(c.status).toBe(400);
+    expect(((await c.json()) as any).error.message).toBe("prompt is too long: 9000 tokens > 8192 maximum");
+  });
+
+  test("an error chunk in a stream keeps its kind", async () => {
+    next = { chunks: [`data: ${JSON.stringify({ error: { message: "slow down", code: "rate_limit_exceeded" } })}\n\n`] };
+    const err = await anthropic()
+      .messages.stream(ask)
+      .finalMessage()
+      .catch((e) => e);
+    expect(String(err)).toContain("rate_limit_error");
+    expect(String(err)).toContain("slow down");
+  });
+});
+
+describe("request-id on converted answers", () => {
+  test("answers, streams and errors carry request-id; error bodies carry request_id", async () => {
+    const ok = await anthropic().messages.create(ask).withResponse();
+    expect(ok.request_id).toMatch(/\S{8,}/);
+    expect(ok.response.headers.get("x-octollm-request-id")).toBe(ok.request_id ?? "");
+    next = { chunks: F.TEXT };
+    const stream = anthropic().messages.stream(ask);
+    await stream.finalMessage();
+    expect(stream.request_id).toMatch(/\S{8,}/);
+    next = { status: 400, body: JSON.stringify({ error: { message: "bad temperature" } }) };
+    const err = (await anthropic()
+      .messages.create(ask)
+      .catch((e) => e)) as InstanceType<typeof Anthropic.APIError>;
+    expect(err.requestID).toMatch(/\S{8,}/);
+    expect((err.error as any).request_id).toBe(err.requestID);
+    expect(ok.request_id).not.toBe(err.requestID);
+  });
+});
+
+describe("max_tokens: 0 (a prompt-cache pre-warm)", () => {
+  test("answered by the gateway: 200, no content, end_turn, estimated input, no upstream call", async () => {
+    const before = upstream.seen.length;
+    const msg = await anthropic().messages.create({ ...ask, max_tokens: 0, system: "x".repeat(4000) });
+    expect(msg.content).toEqual([]);
+    expect(msg.stop_reason).toBe("end_turn");
+    expect(msg.usage.input_tokens).toBeGreaterThan(900);
+    expect(msg.usage.output_tokens).toBe(0);
+    const streamed = await anthropic()
+      .messages.stream({ ...ask, max_tokens: 0 })
+      .finalMessage();
+    expect([streamed.content, streamed.stop_reason]).toEqual([[], "end_turn"]);
+    expect(upstream.seen.length).toBe(before);
+  });
+});
