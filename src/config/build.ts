@@ -109,6 +109,7 @@ export function profileFromConfig(p: ProfileConfig = {}): Partial<BackendProfile
     safetyIdentifier: p.safety_identifier,
     toolStreaming: p.tool_streaming,
     pingIntervalMs: p.ping_interval_ms,
+    passCacheControl: p.pass_cache_control,
   };
   for (const k of Object.keys(out) as (keyof BackendProfile)[]) if (out[k] === undefined) delete out[k];
   return out;

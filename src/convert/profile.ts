@@ -28,6 +28,8 @@ export interface BackendProfile {
   toolStreaming: "buffered" | "live";
   /** Keep-alive ping interval on converted streams, in ms (0: none). */
   pingIntervalMs: number;
+  /** Keep Anthropic cache_control on system and content parts (OpenRouter and others that honour it). */
+  passCacheControl: boolean;
 }
 
 /** The defaults: a generic OpenAI-compatible server. */
@@ -49,6 +51,7 @@ export const DEFAULT_PROFILE: BackendProfile = {
   safetyIdentifier: false,
   toolStreaming: "buffered",
   pingIntervalMs: 15_000,
+  passCacheControl: false,
 };
 
 /** A profile with the given fields over the defaults. */

@@ -246,3 +246,45 @@ describe("tools Anthropic defines", () => {
     expect([err?.status, err?.param]).toEqual([400, "tools"]);
   });
 });
+
+describe("prompt caching through providers that honour cache_control (profile.pass_cache_control)", () => {
+  const eph = { type: "ephemeral" };
+  const claudeCodeLike = {
+    system: [
+      { type: "text", text: "x-anthropic-billing-header: cc_version=2.1;" },
+      { type: "text", text: "You are Claude Code", cache_control: eph },
+      { type: "text", text: "Rules", cache_control: eph },
+    ],
+    messages: [
+      { role: "user", content: [{ type: "text", text: "read a" }] },
+      { role: "assistant", content: [{ type: "tool_use", id: "t1", name: "Read", input: { p: "a" } }] },
+      {
+        role: "user",
+        content: [
+          { type: "tool_result", tool_use_id: "t1", content: "A", cache_control: eph },
+          { type: "text", text: "and now?", cache_control: eph },
+        ],
+      },
+    ],
+  };
+
+  test("kept on system parts, the marked tool result and the marked user text; the billing block still goes", () => {
+    const m = msgs(claudeCodeLike, { passCacheControl: true });
+    expect(m[0]).toEqual({
+      role: "system",
+      content: [
+        { type: "text", text: "You are Claude Code", cache_control: eph },
+        { type: "text", text: "Rules", cache_control: eph },
+      ],
+    });
+    expect(m[1]).toEqual({ role: "user", content: "read a" });
+    expect(m[3]).toEqual({ role: "tool", tool_call_id: "t1", content: [{ type: "text", text: "A", cache_control: eph }] });
+    expect(m[4]).toEqual({ role: "user", content: [{ type: "text", text: "and now?", cache_control: eph }] });
+  });
+
+  test("off by default: no cache_control anywhere, plain strings as before", () => {
+    const body = conv(claudeCodeLike).body;
+    expect(JSON.stringify(body)).not.toContain("cache_control");
+    expect(body.messages[0]).toEqual({ role: "system", content: "You are Claude Code\n\nRules" });
+  });
+});

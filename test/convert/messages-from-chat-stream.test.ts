@@ -1,6 +1,6 @@
 // OpenAI answers and streams → Anthropic (docs/conversion.md).
 import { describe, expect, test } from "bun:test";
-import { MessagesFromChatStream, messagesFromChatResponse, makeProfile, messagesFromChatRequest, type BackendProfile } from "../../src/convert";
+import { MessagesFromChatStream, messagesFromChatResponse, makeProfile, mapUsage, messagesFromChatRequest, type BackendProfile } from "../../src/convert";
 import { StreamPipeline } from "../../src/core";
 import { converterStage } from "../../src/engines";
 import * as F from "../fixtures/openai-streams";
@@ -188,5 +188,15 @@ describe("streams (48-64)", () => {
         expect(await convert(pieces, { thinkTags: fixture === F.THINK_TAGS })).toBe(expected);
       }
     }
+  });
+});
+
+describe("cache-write tokens", () => {
+  test("OpenRouter's prompt_tokens_details.cache_write_tokens become cache_creation_input_tokens", () => {
+    const u = mapUsage(
+      { prompt_tokens: 1000, completion_tokens: 7, prompt_tokens_details: { cached_tokens: 200, cache_write_tokens: 300 } },
+      { input: 1, output: 1 },
+    );
+    expect(u).toEqual({ input_tokens: 500, output_tokens: 7, cache_creation_input_tokens: 300, cache_read_input_tokens: 200 });
   });
 });

@@ -4,7 +4,7 @@ import type { BackendProfile } from "../profile";
 
 /** An OpenAI user-message content part. */
 export type OpenAIPart =
-  | { type: "text"; text: string }
+  | { type: "text"; text: string; cache_control?: unknown }
   | { type: "image_url"; image_url: { url: string } }
   | { type: "file"; file: { filename: string; file_data: string } };
 
@@ -24,7 +24,7 @@ export function blocksText(content: unknown, sep = "\n"): string {
 export function userBlockParts(b: Block, profile: BackendProfile): OpenAIPart[] {
   switch (b?.type) {
     case "text":
-      return typeof b.text === "string" && b.text.trim() !== "" ? [{ type: "text", text: b.text }] : [];
+      return typeof b.text === "string" && b.text.trim() !== "" ? [cachedText(b.text, b, profile)] : [];
     case "image":
       return imagePart(b, profile);
     case "document":
@@ -34,6 +34,11 @@ export function userBlockParts(b: Block, profile: BackendProfile): OpenAIPart[] 
     default:
       return [];
   }
+}
+
+/** A text part, with the block's cache_control when the profile passes it on. */
+export function cachedText(text: string, b: Block, profile: BackendProfile): OpenAIPart {
+  return profile.passCacheControl && b?.cache_control ? { type: "text", text, cache_control: b.cache_control } : { type: "text", text };
 }
 
 function imagePart(b: Block, profile: BackendProfile): OpenAIPart[] {

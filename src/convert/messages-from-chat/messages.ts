@@ -1,7 +1,7 @@
 // Anthropic messages → OpenAI messages (docs/conversion.md), with the pairing repairs.
 import { isGatewaySignature, type ToolNames } from "../ids";
 import type { BackendProfile } from "../profile";
-import { blocksText, toolResultContent, userBlockParts, type OpenAIPart } from "./content";
+import { blocksText, cachedText, toolResultContent, userBlockParts, type OpenAIPart } from "./content";
 
 /** An OpenAI chat message (loosely typed: the converters build them field by field). */
 export type ChatMessage = Record<string, any>;
@@ -21,9 +21,24 @@ export function systemText(system: unknown): string {
     .join("\n\n");
 }
 
+/**
+ * The system message: one string, or (with profile.pass_cache_control, when a block is marked) text parts that
+ * keep their cache_control.
+ */
+function systemMessage(system: unknown, profile: BackendProfile): ChatMessage | undefined {
+  if (profile.passCacheControl && Array.isArray(system) && system.some((b: Block) => b?.cache_control)) {
+    const parts = (system as Block[])
+      .filter((b) => b?.type === "text" && typeof b.text === "string" && b.text.trim() !== "" && !b.text.startsWith(BILLING))
+      .map((b) => cachedText(b.text, b, profile));
+    return parts.length ? { role: "system", content: parts } : undefined;
+  }
+  const sys = systemText(system);
+  return sys ? { role: "system", content: sys } : undefined;
+}
+
 function userMessage(parts: OpenAIPart[]): ChatMessage | undefined {
   if (parts.length === 0) return undefined;
-  if (parts.length === 1 && parts[0]!.type === "text") return { role: "user", content: parts[0]!.text };
+  if (parts.length === 1 && parts[0]!.type === "text" && !parts[0]!.cache_control) return { role: "user", content: parts[0]!.text };
   return { role: "user", content: parts };
 }
 
@@ -50,8 +65,8 @@ function assistantMessage(content: unknown, profile: BackendProfile, names: Tool
 /** Converts the messages, then repairs tool pairing and merges consecutive user messages. */
 export function convertMessages(system: unknown, messages: unknown[], profile: BackendProfile, names: ToolNames): ChatMessage[] {
   const out: ChatMessage[] = [];
-  const sys = systemText(system);
-  if (sys) out.push({ role: "system", content: sys });
+  const sys = systemMessage(system, profile);
+  if (sys) out.push(sys);
   for (const m of messages as Block[]) {
     if (m?.role === "system") {
       const text = typeof m.content === "string" ? m.content : blocksText(m.content, "\n\n");
@@ -68,7 +83,8 @@ export function convertMessages(system: unknown, messages: unknown[], profile: B
       for (const b of (Array.isArray(m.content) ? m.content : []) as Block[]) {
         if (b?.type === "tool_result") {
           const { text, media } = toolResultContent(b, profile);
-          out.push({ role: "tool", tool_call_id: b.tool_use_id, content: text });
+          const cached = profile.passCacheControl && b.cache_control;
+          out.push({ role: "tool", tool_call_id: b.tool_use_id, content: cached ? [cachedText(text, b, profile)] : text });
           if (media.length) parts.push({ type: "text", text: `[output of tool ${b.tool_use_id}]` }, ...media);
         } else parts.push(...userBlockParts(b, profile));
       }
@@ -93,7 +109,7 @@ function repairToolPairs(list: ChatMessage[]): ChatMessage[] {
       if (i >= 0) {
         open.splice(i, 1);
         out.push(m);
-      } else out.push({ role: "user", content: `[orphan tool result ${m.tool_call_id}]: ${m.content}` });
+      } else out.push({ role: "user", content: `[orphan tool result ${m.tool_call_id}]: ${blocksText(m.content)}` });
       continue;
     }
     closeOpen();
