@@ -120,7 +120,11 @@ function backendEngine(b: BackendConfig, model: ModelConfig, env: Record<string,
   let engine = withRewrites(buildBackend(b, env, maxResponseBytes, logger), model, b, logger);
   if (b.model) engine = new UpstreamModelEngine(engine, b.model); // outside the rewrites: they see, and may change, the upstream name
   if (b.convert_to_chat === "from_messages") {
-    engine = new ChatFromMessagesEngine(engine, { defaultMaxTokens: b.profile?.max_output_tokens, pingIntervalMs: b.profile?.ping_interval_ms });
+    engine = new ChatFromMessagesEngine(engine, {
+      defaultMaxTokens: b.profile?.max_output_tokens,
+      pingIntervalMs: b.profile?.ping_interval_ms,
+      structuredOutput: b.profile?.structured_output,
+    });
   }
   if (b.convert_to_messages === "from_chat") return new MessagesFromChatEngine(engine, profileFromConfig(b.profile));
   return b.provider === "mock" ? engine : new ThinkingFilterEngine(engine);

@@ -79,6 +79,12 @@ export const ProfileSchema = v.strictObject({
   max_stop: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Most stop sequences accepted (default 4)"))),
   safety_identifier: flag("Send a hash of metadata.user_id as safety_identifier (OpenAI)"),
   tool_streaming: v.optional(v.pipe(v.picklist(["buffered", "live"]), v.description("Tool calls in converted streams: emitted whole (default) or live"))),
+  structured_output: v.optional(
+    v.pipe(
+      v.picklist(["output_config", "tool"]),
+      v.description("convert_to_chat: a json_schema response_format as Anthropic's output_config.format (default) or as a tool the model must call"),
+    ),
+  ),
   pass_cache_control: flag("Keep Anthropic cache_control on converted system and content parts (OpenRouter; default false)"),
   ping_interval_ms: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Keep-alive ping on converted streams after this much silence (default 15000; 0: none)")),

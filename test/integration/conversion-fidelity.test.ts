@@ -1,5 +1,6 @@
 // Converted routes never lose what the client asked for (#15): errors sent as 200, request ids, max_tokens: 0.
 import Anthropic from "@anthropic-ai/sdk";
+import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import * as F from "../fixtures/openai-streams";
 import { startGateway, type TestGateway } from "../helpers/gateway";
@@ -21,9 +22,20 @@ backends:
     base_url: "${upstream.url}"
     convert_to_messages: from_chat
     profile: { ping_interval_ms: 0 }
+  claude-api:
+    base_url: "${upstream.url}"
+    convert_to_chat: from_messages
+  claude-api-tools:
+    base_url: "${upstream.url}"
+    convert_to_chat: from_messages
+    profile: { structured_output: tool, ping_interval_ms: 0 }
 models:
   claude-x:
     backends: { "default:1": { use: openai-like } }
+  gpt-on-claude:
+    backends: { "default:1": { use: claude-api } }
+  gpt-on-claude-tools:
+    backends: { "default:1": { use: claude-api-tools } }
 `);
 });
 afterAll(() => {
@@ -31,6 +43,9 @@ afterAll(() => {
   upstream.stop();
 });
 
+const openai = () => new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: "k", maxRetries: 0 });
+const seenJson = () => JSON.parse(new TextDecoder().decode(upstream.seen.at(-1)!.body));
+const anthropicEvents = (events: object[]) => events.map((e: any) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
 const anthropic = () => new Anthropic({ baseURL: gw.url, apiKey: "k", maxRetries: 0 });
 const ask = { model: "claude-x", max_tokens: 100, messages: [{ role: "user" as const, content: "hi" }] };
 
@@ -101,5 +116,70 @@ describe("max_tokens: 0 (a prompt-cache pre-warm)", () => {
       .finalMessage();
     expect([streamed.content, streamed.stop_reason]).toEqual([[], "end_turn"]);
     expect(upstream.seen.length).toBe(before);
+  });
+});
+
+describe("structured output: an OpenAI client's json_schema on an Anthropic backend", () => {
+  const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false };
+  const request = (model: string) => ({
+    model,
+    messages: [{ role: "user" as const, content: "where?" }],
+    response_format: { type: "json_schema" as const, json_schema: { name: "place", schema, strict: true } },
+  });
+  const message = (content: object[], stop = "end_turn") =>
+    JSON.stringify({
+      id: "msg_1",
+      type: "message",
+      role: "assistant",
+      model: "m",
+      content,
+      stop_reason: stop,
+      stop_sequence: null,
+      usage: { input_tokens: 3, output_tokens: 5 },
+    });
+
+  test("output_config.format upstream; the JSON text comes back for chat.completions.parse", async () => {
+    next = { body: message([{ type: "text", text: '{"city":"Paris"}' }]) };
+    const done = await openai().chat.completions.parse(request("gpt-on-claude"));
+    expect(seenJson().output_config).toEqual({ format: { type: "json_schema", schema } });
+    expect(done.choices[0]!.message.parsed as unknown).toEqual({ city: "Paris" });
+  });
+
+  test("profile structured_output: tool — a forced tool upstream, its input is the answer (whole and streamed)", async () => {
+    next = { body: message([{ type: "tool_use", id: "toolu_1", name: "place", input: { city: "Oslo" } }], "tool_use") };
+    const done = await openai().chat.completions.parse(request("gpt-on-claude-tools"));
+    const seen = seenJson();
+    expect(seen.tools).toEqual([expect.objectContaining({ name: "place", input_schema: schema })]);
+    expect(seen.tool_choice).toEqual({ type: "tool", name: "place" });
+    expect(seen.output_config).toBeUndefined();
+    expect(done.choices[0]!.message.parsed as unknown).toEqual({ city: "Oslo" });
+    expect(done.choices[0]!.message.tool_calls ?? []).toEqual([]);
+    expect(done.choices[0]!.finish_reason).toBe("stop");
+    next = {
+      chunks: anthropicEvents([
+        {
+          type: "message_start",
+          message: { id: "msg_2", type: "message", role: "assistant", model: "m", content: [], usage: { input_tokens: 3, output_tokens: 1 } },
+        },
+        { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "toolu_2", name: "place", input: {} } },
+        { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: '{"city":' } },
+        { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: '"Rome"}' } },
+        { type: "content_block_stop", index: 0 },
+        { type: "message_delta", delta: { stop_reason: "tool_use", stop_sequence: null }, usage: { output_tokens: 6 } },
+        { type: "message_stop" },
+      ]),
+    };
+    const streamed = await openai().chat.completions.stream(request("gpt-on-claude-tools")).finalChatCompletion();
+    expect(JSON.parse(streamed.choices[0]!.message.content!)).toEqual({ city: "Rome" }); // the SDK's stream parses only zod formats
+    expect(streamed.choices[0]!.finish_reason).toBe("stop");
+  });
+
+  test("a schema that is not an object is a 400 naming the field", async () => {
+    const r = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({ ...request("gpt-on-claude"), response_format: { type: "json_schema", json_schema: { name: "x", schema: [1] } } }),
+    });
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as any).error.param).toBe("response_format.json_schema");
   });
 });

@@ -10,7 +10,12 @@ export interface ChatContext {
   requestedModel: string;
   stream: boolean;
   includeUsage: boolean;
+  /** The tool that carries a json_schema answer (structured output "tool"): its input is the answer's content. */
+  outputTool?: string;
 }
+
+/** How a json_schema response_format reaches an Anthropic backend: output_config.format, or a tool the model must call. */
+export type StructuredOutput = "output_config" | "tool";
 
 const IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
 const BUDGET: Record<string, number> = { minimal: 1024, low: 2048, medium: 8192, high: 24576, xhigh: 32768 };
@@ -112,8 +117,28 @@ function toolChoice(choice: unknown, parallel: unknown): Body | undefined {
   return out;
 }
 
+/**
+ * A json_schema response_format: Anthropic's output_config.format (the answer is the JSON text), or a tool whose
+ * input is the answer; returns that tool's name.
+ */
+function structuredOutput(out: Body, format: Body, mode: StructuredOutput): string | undefined {
+  const spec = format.json_schema;
+  if (!spec || typeof spec !== "object" || !spec.schema || typeof spec.schema !== "object" || Array.isArray(spec.schema)) {
+    throw new GatewayError("invalid_request", "response_format.json_schema.schema must be a JSON schema object", { param: "response_format.json_schema" });
+  }
+  if (mode === "output_config") {
+    out.output_config = { ...out.output_config, format: { type: "json_schema", schema: spec.schema } };
+    return undefined;
+  }
+  const name = typeof spec.name === "string" && /^[a-zA-Z0-9_-]{1,64}$/.test(spec.name) ? spec.name : "json_answer";
+  const description = `Give your final answer by calling this tool; its input is the answer.${spec.description ? ` ${spec.description}` : ""}`;
+  (out.tools ??= []).push({ name, description, input_schema: spec.schema });
+  out.tool_choice = out.tools.length === 1 ? { type: "tool", name } : { type: "any" };
+  return name;
+}
+
 /** Converts the request body; `defaultMaxTokens` applies when the client sent none. */
-export function chatFromMessagesRequest(body: Body, defaultMaxTokens = 8192): { body: Body; ctx: ChatContext } {
+export function chatFromMessagesRequest(body: Body, defaultMaxTokens = 8192, structured: StructuredOutput = "output_config"): { body: Body; ctx: ChatContext } {
   if (!Array.isArray(body.messages)) throw new GatewayError("invalid_request", "messages: field required", { param: "messages" });
   if (typeof body.n === "number" && body.n > 1) throw new GatewayError("invalid_request", "n > 1 is not supported by this backend", { param: "n" });
   if (body.logprobs === true) throw new GatewayError("invalid_request", "logprobs are not supported by this backend", { param: "logprobs" });
@@ -140,10 +165,12 @@ export function chatFromMessagesRequest(body: Body, defaultMaxTokens = 8192): { 
       name: t.function.name,
       description: t.function.description ?? "",
       input_schema: t.function.parameters ?? { type: "object", properties: {} },
+      ...(t.function.strict === true ? { strict: true } : {}),
     }));
     const tc = toolChoice(body.tool_choice, body.parallel_tool_calls);
     if (tc) out.tool_choice = tc;
   }
+  const outputTool = body.response_format?.type === "json_schema" ? structuredOutput(out, body.response_format, structured) : undefined;
   const effort = body.reasoning_effort;
   if (typeof effort === "string" && effort !== "none" && BUDGET[effort]) {
     const budget = BUDGET[effort]!;
@@ -160,6 +187,6 @@ export function chatFromMessagesRequest(body: Body, defaultMaxTokens = 8192): { 
   if (typeof user === "string") out.metadata = { user_id: user };
   return {
     body: out,
-    ctx: { requestedModel: String(body.model ?? ""), stream: body.stream === true, includeUsage: body.stream_options?.include_usage === true },
+    ctx: { requestedModel: String(body.model ?? ""), stream: body.stream === true, includeUsage: body.stream_options?.include_usage === true, outputTool },
   };
 }

@@ -37,6 +37,8 @@ export function chatFromMessagesResponse(msg: Body, ctx: ChatContext): Body {
     .filter((b) => b.type === "text")
     .map((b) => b.text)
     .join("");
+  const answer = blocks.find((b) => b.type === "tool_use" && b.name === ctx.outputTool); // a json_schema answer given as a tool call
+  if (answer) return chatFromMessagesResponse({ ...msg, content: [{ type: "text", text: JSON.stringify(answer.input ?? {}) }], stop_reason: "end_turn" }, ctx);
   const calls = blocks
     .filter((b) => b.type === "tool_use")
     .map((b) => ({ id: b.id, type: "function", function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } }));

@@ -14,6 +14,7 @@ export class ChatFromMessagesStream {
   private finish: string | undefined;
   private toolOrdinal = -1;
   private blockTool = new Map<number, number>(); // Anthropic block index → OpenAI tool index
+  private answerBlock: number | undefined; // the block of the structured-output tool: its input streams as content
   private finished = false;
 
   constructor(private readonly ctx: ChatContext) {}
@@ -54,6 +55,10 @@ export class ChatFromMessagesStream {
       case "content_block_start": {
         const b = d.content_block ?? {};
         if (b.type !== "tool_use") return "";
+        if (b.name === this.ctx.outputTool) {
+          this.answerBlock = d.index;
+          return "";
+        }
         this.blockTool.set(d.index, ++this.toolOrdinal);
         return this.chunk({ tool_calls: [{ index: this.toolOrdinal, id: b.id, type: "function", function: { name: b.name, arguments: "" } }] });
       }
@@ -61,6 +66,7 @@ export class ChatFromMessagesStream {
         const delta = d.delta ?? {};
         if (delta.type === "text_delta" && delta.text) return this.chunk({ content: delta.text });
         if (delta.type === "thinking_delta" && delta.thinking) return this.chunk({ reasoning_content: delta.thinking });
+        if (delta.type === "input_json_delta" && delta.partial_json && d.index === this.answerBlock) return this.chunk({ content: delta.partial_json });
         if (delta.type === "input_json_delta" && delta.partial_json && this.blockTool.has(d.index)) {
           return this.chunk({ tool_calls: [{ index: this.blockTool.get(d.index), function: { arguments: delta.partial_json } }] });
         }
@@ -68,7 +74,7 @@ export class ChatFromMessagesStream {
       }
       case "message_delta":
         Object.assign(this.usage, d.usage);
-        this.finish = mapFinishReason(d.delta?.stop_reason);
+        this.finish = this.answerBlock !== undefined ? "stop" : mapFinishReason(d.delta?.stop_reason);
         return this.chunk({}, this.finish);
       case "message_stop":
         return this.close();

@@ -1,5 +1,5 @@
 import { LazyBody, streamFailure, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
-import { ChatFromMessagesStream, chatFromMessagesRequest, chatFromMessagesError, chatFromMessagesResponse } from "../../convert";
+import { ChatFromMessagesStream, chatFromMessagesRequest, chatFromMessagesError, chatFromMessagesResponse, type StructuredOutput } from "../../convert";
 import { openaiErrorDetail } from "../../protocols/openai";
 import { converterStage, type StreamConverter } from "./event-stream";
 import { RETRY_HEADERS, readAll, withoutQuery } from "./read-all";
@@ -13,6 +13,8 @@ export interface ChatFromMessagesOptions {
   defaultMaxTokens?: number;
   /** Keep-alive comment interval on converted streams (0: none). */
   pingIntervalMs?: number;
+  /** How a json_schema response_format is asked of the backend (default output_config). */
+  structuredOutput?: StructuredOutput;
 }
 
 /** Serves OpenAI Chat Completions from an Anthropic Messages backend; Anthropic requests pass through untouched. */
@@ -24,7 +26,7 @@ export class ChatFromMessagesEngine implements Engine {
 
   async process(req: LLMRequest): Promise<LLMResponse> {
     if (req.format !== "openai.chat") return this.next.process(req);
-    const { body, ctx } = convertRequest(() => chatFromMessagesRequest(req.body.json(), this.opts.defaultMaxTokens || 8192));
+    const { body, ctx } = convertRequest(() => chatFromMessagesRequest(req.body.json(), this.opts.defaultMaxTokens || 8192, this.opts.structuredOutput));
     const headers = new Headers(req.headers);
     headers.delete("accept-encoding");
     const res = await this.next.process({ ...req, format: "anthropic.messages", path: withoutQuery(req.path), headers, body: LazyBody.fromValue(body) });
