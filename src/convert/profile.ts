@@ -30,6 +30,8 @@ export interface BackendProfile {
   pingIntervalMs: number;
   /** Keep Anthropic cache_control on system and content parts (OpenRouter and others that honour it). */
   passCacheControl: boolean;
+  /** The gateway runs Anthropic's web_search server tool itself (a search service is configured). */
+  webSearch: boolean;
 }
 
 /** The defaults: a generic OpenAI-compatible server. */
@@ -52,6 +54,7 @@ export const DEFAULT_PROFILE: BackendProfile = {
   toolStreaming: "buffered",
   pingIntervalMs: 15_000,
   passCacheControl: false,
+  webSearch: false,
 };
 
 /** A profile with the given fields over the defaults. */

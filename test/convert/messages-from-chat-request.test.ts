@@ -162,13 +162,13 @@ describe("tool results and calls", () => {
 });
 
 describe("tools", () => {
-  test("22-24: custom tools, long names mapped back, server tools removed", () => {
+  test("22-24: custom tools, long names mapped back, tool search left out (deferred tools are sent)", () => {
     const long = "mcp__" + "x".repeat(80);
     const r = conv({
       tools: [
         { name: "Read", description: "Reads", input_schema: { type: "object" } },
-        { name: long, input_schema: { type: "object", properties: { a: { type: "string" } }, required: [] } },
-        { type: "web_search_20250305", name: "web_search", max_uses: 8 },
+        { name: long, input_schema: { type: "object", properties: { a: { type: "string" } }, required: [] }, defer_loading: true },
+        { type: "tool_search_tool_regex_20251119", name: "tool_search_tool_regex" },
       ],
     });
     expect(r.body.tools[0]).toEqual({ type: "function", function: { name: "Read", description: "Reads", parameters: { type: "object", properties: {} } } });
@@ -178,7 +178,7 @@ describe("tools", () => {
     expect(r.ctx.toolNames.fromUpstream(mapped)).toBe(long);
     expect(r.body.tools[1].function.parameters.required).toBeUndefined();
     expect(r.body.tools.length).toBe(2);
-    const onlyServer = conv({ tools: [{ type: "web_search_20250305", name: "web_search" }], tool_choice: { type: "auto" } }).body;
+    const onlyServer = conv({ tools: [{ type: "tool_search_tool_bm25_20251119", name: "tool_search_tool_bm25" }], tool_choice: { type: "auto" } }).body;
     expect(onlyServer.tools).toBeUndefined();
     expect(onlyServer.tool_choice).toBeUndefined();
   });
@@ -286,5 +286,29 @@ describe("prompt caching through providers that honour cache_control (profile.pa
     const body = conv(claudeCodeLike).body;
     expect(JSON.stringify(body)).not.toContain("cache_control");
     expect(body.messages[0]).toEqual({ role: "system", content: "You are Claude Code\n\nRules" });
+  });
+});
+
+describe("server tools", () => {
+  test("web_search without a search service: a 400 naming the tool and the profile key", () => {
+    const run = () => conv({ tools: [{ name: "Read", input_schema: {} }, { type: "web_search_20250305", name: "web_search", max_uses: 8 }] });
+    expect(run).toThrow("tools[1]: web_search_20250305 is a server tool that runs only at Anthropic, not on this backend; give the backend a search service (profile.web_search)");
+    for (const type of ["web_fetch_20250910", "code_execution_20250825", "mcp_toolset", "bash_code_execution_20250825"]) {
+      expect(() => conv({ tools: [{ type, name: "x" }] })).toThrow(`tools[0]: ${type} is a server tool that runs only at Anthropic`);
+    }
+  });
+
+  test("web_search with a search service: a function of the tool's name; its limits go to the context", () => {
+    const r = conv(
+      {
+        tools: [{ type: "web_search_20260209", name: "web_search", max_uses: 3, allowed_domains: ["docs.rs", 7], user_location: { type: "approximate" } }],
+        tool_choice: { type: "tool", name: "web_search" },
+      },
+      { webSearch: true },
+    );
+    expect(r.body.tools[0].function.name).toBe("web_search");
+    expect(r.body.tools[0].function.parameters.required).toEqual(["query"]);
+    expect(r.body.tool_choice).toEqual({ type: "function", function: { name: "web_search" } });
+    expect(r.ctx.webSearch).toEqual({ name: "web_search", maxUses: 3, allowedDomains: ["docs.rs"], blockedDomains: undefined });
   });
 });

@@ -1,5 +1,5 @@
 // Serving Anthropic Messages from an OpenAI Chat Completions backend.
-export { messagesFromChatRequest, thinkingEffort, type MessagesContext } from "./request";
+export { messagesFromChatRequest, thinkingEffort, type MessagesContext, type WebSearchTool } from "./request";
 export { messagesFromChatResponse, mapStopReason, reasoningOf } from "./response";
 export { MessagesFromChatStream } from "./stream";
 export { messagesFromChatError, inBandErrorStatus, type MappedError } from "./errors";

@@ -14,20 +14,56 @@ export interface MessagesContext {
   inputEstimate: number;
   /** The gateway's request id, for error events (as Anthropic's carry theirs). */
   requestId?: string;
+  /** The web_search server tool the gateway runs for this request (its function has the tool's name). */
+  webSearch?: WebSearchTool;
   /** The max_tokens sent upstream (to word context errors that leave it out). */
   maxTokens?: number;
+}
+
+/** Anthropic's web_search server tool, as the gateway runs it: its name, its use limit and its domain filters. */
+export interface WebSearchTool {
+  name: string;
+  maxUses?: number;
+  allowedDomains?: string[];
+  blockedDomains?: string[];
 }
 
 type Body = Record<string, any>;
 
 const SERVER_TOOL = /^(web_search|web_fetch|code_execution|tool_search_tool|bash_code_execution|text_editor_code_execution|computer|mcp_toolset)/;
 
-/** Tools → OpenAI functions; server tools are removed (they cannot run on an OpenAI backend). */
-function convertTools(tools: unknown, names: ToolNames): ChatMessage[] {
+const domains = (v: unknown) => (Array.isArray(v) ? v.filter((d): d is string => typeof d === "string" && d !== "").slice(0, 100) : undefined);
+
+/**
+ * A server tool: web_search becomes a function the gateway answers (with profile.web_search), tool search is
+ * left out (every deferred tool is sent instead); any other is refused, naming it: it runs only at Anthropic.
+ */
+function serverTool(t: Body, i: number, profile: BackendProfile): { fn?: ChatMessage; webSearch?: WebSearchTool } {
+  if (t.type.startsWith("tool_search_tool")) return {};
+  if (t.type.startsWith("web_search") && profile.webSearch) {
+    const name = typeof t.name === "string" && t.name ? t.name : "web_search";
+    const parameters = { type: "object", properties: { query: { type: "string", description: "The search query" } }, required: ["query"] };
+    const fn = { type: "function", function: { name, description: "Search the web. Results come back as a numbered list of title, URL and excerpt.", parameters } };
+    const maxUses = Number.isInteger(t.max_uses) && t.max_uses > 0 ? t.max_uses : undefined;
+    return { fn, webSearch: { name, maxUses, allowedDomains: domains(t.allowed_domains), blockedDomains: domains(t.blocked_domains) } };
+  }
+  const fix = t.type.startsWith("web_search") ? "; give the backend a search service (profile.web_search) to have the gateway run it" : "";
+  throw new GatewayError("invalid_request", `tools[${i}]: ${t.type} is a server tool that runs only at Anthropic, not on this backend${fix}`, {
+    param: `tools[${i}]`,
+  });
+}
+
+/** Tools → OpenAI functions; server tools as serverTool says. */
+function convertTools(tools: unknown, names: ToolNames, profile: BackendProfile, found: { webSearch?: WebSearchTool }): ChatMessage[] {
   if (!Array.isArray(tools)) return [];
   const out: ChatMessage[] = [];
-  for (const t of tools as Body[]) {
-    if (typeof t?.type === "string" && t.type !== "custom" && SERVER_TOOL.test(t.type)) continue;
+  for (const [i, t] of (tools as Body[]).entries()) {
+    if (typeof t?.type === "string" && t.type !== "custom" && SERVER_TOOL.test(t.type)) {
+      const { fn, webSearch } = serverTool(t, i, profile);
+      if (fn) out.push(fn);
+      if (webSearch) found.webSearch = webSearch;
+      continue;
+    }
     if (typeof t?.type === "string" && t.type !== "custom" && !t.input_schema) {
       // Anthropic-defined client tools (bash_*, text_editor_*, computer_*, memory_*): their schema lives at Anthropic
       throw new GatewayError("invalid_request", `tool type ${t.type} has no schema this backend could use; define it as a custom tool`, { param: "tools" });
@@ -136,7 +172,8 @@ export function messagesFromChatRequest(body: Body, profile: BackendProfile, est
     out.stream = true;
     if (profile.streamUsage) out.stream_options = { include_usage: true };
   }
-  const tools = convertTools(body.tools, names);
+  const server: { webSearch?: WebSearchTool } = {};
+  const tools = convertTools(body.tools, names, profile, server);
   if (tools.length) {
     out.tools = tools;
     const { tool_choice, parallel } = toolChoice(body.tool_choice, names);
@@ -157,6 +194,7 @@ export function messagesFromChatRequest(body: Body, profile: BackendProfile, est
       stream: body.stream === true,
       inputEstimate: estimate,
       maxTokens: out[profile.maxTokensField],
+      ...server,
     },
   };
 }
