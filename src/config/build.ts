@@ -22,6 +22,7 @@ import {
   type Backend,
   type FailoverOptions,
   type RuleConfig,
+  type SearchConfig,
 } from "../engines";
 import type { BackendProfile } from "../convert";
 import { Limiter, MemoryLimitStore, RedisLimitStore, type LimitStore, type ModelLimits, type ModerationPolicy } from "../engines";
@@ -115,6 +116,11 @@ export function profileFromConfig(p: ProfileConfig = {}): Partial<BackendProfile
   return out;
 }
 
+/** The search service of a profile's web_search, in the engine's terms. */
+function searchConfig(ws: ProfileConfig["web_search"]): SearchConfig | undefined {
+  return ws && { provider: ws.provider, url: ws.url, apiKey: ws.api_key, maxResults: ws.max_results, timeoutMs: ws.timeout_ms };
+}
+
 /** A backend's full engine: rewrites around the upstream (so they see the upstream's shapes), conversion around that. */
 function backendEngine(b: BackendConfig, model: ModelConfig, env: Record<string, string | undefined>, maxResponseBytes: number, logger: Logger): Engine {
   let engine = withRewrites(buildBackend(b, env, maxResponseBytes, logger), model, b, logger);
@@ -126,7 +132,7 @@ function backendEngine(b: BackendConfig, model: ModelConfig, env: Record<string,
       structuredOutput: b.profile?.structured_output,
     });
   }
-  if (b.convert_to_messages === "from_chat") return new MessagesFromChatEngine(engine, profileFromConfig(b.profile));
+  if (b.convert_to_messages === "from_chat") return new MessagesFromChatEngine(engine, profileFromConfig(b.profile), searchConfig(b.profile?.web_search));
   return b.provider === "mock" ? engine : new ThinkingFilterEngine(engine);
 }
 

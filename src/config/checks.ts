@@ -115,6 +115,11 @@ function checkBackend(report: Report, at: Path, b: BackendConfig): void {
   const provider = b.provider ?? "http";
   if (provider === "mock" && b.base_url !== undefined) report([...at, "base_url"], "a mock backend has no base_url");
   if (provider === "http" && b.mock !== undefined) report([...at, "mock"], "mock settings need provider: mock");
+  const ws = b.profile?.web_search;
+  if (ws?.provider === "searxng" && ws.url === undefined) report([...at, "profile", "web_search"], "a searxng search service needs its url");
+  if (ws && ws.provider !== "searxng" && !ws.api_key) report([...at, "profile", "web_search", "api_key"], `${ws.provider} needs an api_key`);
+  if (ws && !b.convert_to_messages)
+    report([...at, "profile", "web_search"], "web_search is run for Anthropic clients on an OpenAI backend: it needs convert_to_messages", true);
   if (b.convert_to_messages && b.convert_to_chat)
     report(
       [...at, "convert_to_chat"],

@@ -85,6 +85,20 @@ export const ProfileSchema = v.strictObject({
       v.description("convert_to_chat: a json_schema response_format as Anthropic's output_config.format (default) or as a tool the model must call"),
     ),
   ),
+  web_search: v.optional(
+    v.pipe(
+      v.strictObject({
+        provider: v.pipe(v.picklist(["brave", "tavily", "searxng", "exa"]), v.description("The search API")),
+        url: v.optional(httpUrl("The search endpoint (default: the provider's public API; required for searxng)")),
+        api_key: secret("The search service's key (not needed by searxng)"),
+        max_results: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(20), v.description("Results per search (default 5)"))),
+        timeout_ms: v.optional(
+          v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(120_000), v.description("Time allowed for one search (default 10000)")),
+        ),
+      }),
+      v.description("convert_to_messages: a search service, so that the gateway runs Anthropic's web_search server tool for the model"),
+    ),
+  ),
   pass_cache_control: flag("Keep Anthropic cache_control on converted system and content parts (OpenRouter; default false)"),
   ping_interval_ms: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Keep-alive ping on converted streams after this much silence (default 15000; 0: none)")),

@@ -10,3 +10,4 @@ export * from "./rewrite";
 export * from "./conversion";
 export * from "./limits";
 export * from "./moderation";
+export * from "./web-search";

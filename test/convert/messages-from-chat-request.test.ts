@@ -291,8 +291,16 @@ describe("prompt caching through providers that honour cache_control (profile.pa
 
 describe("server tools", () => {
   test("web_search without a search service: a 400 naming the tool and the profile key", () => {
-    const run = () => conv({ tools: [{ name: "Read", input_schema: {} }, { type: "web_search_20250305", name: "web_search", max_uses: 8 }] });
-    expect(run).toThrow("tools[1]: web_search_20250305 is a server tool that runs only at Anthropic, not on this backend; give the backend a search service (profile.web_search)");
+    const run = () =>
+      conv({
+        tools: [
+          { name: "Read", input_schema: {} },
+          { type: "web_search_20250305", name: "web_search", max_uses: 8 },
+        ],
+      });
+    expect(run).toThrow(
+      "tools[1]: web_search_20250305 is a server tool that runs only at Anthropic, not on this backend; give the backend a search service (profile.web_search)",
+    );
     for (const type of ["web_fetch_20250910", "code_execution_20250825", "mcp_toolset", "bash_code_execution_20250825"]) {
       expect(() => conv({ tools: [{ type, name: "x" }] })).toThrow(`tools[0]: ${type} is a server tool that runs only at Anthropic`);
     }

@@ -43,15 +43,17 @@ export function checkAnthropicStream(text: string): { event?: string; data: any 
       case "content_block_delta": {
         if (!open || open.index !== e.data.index) fail(i, "delta for a block that is not open");
         const t = e.data.delta.type;
-        const ok = { text_delta: "text", input_json_delta: "tool_use", thinking_delta: "thinking", signature_delta: "thinking" }[t as string];
-        if (ok !== open!.type) fail(i, `${t} in a ${open!.type} block`);
+        const ok = { text_delta: ["text"], input_json_delta: ["tool_use", "server_tool_use"], thinking_delta: ["thinking"], signature_delta: ["thinking"] }[
+          t as string
+        ];
+        if (!ok?.includes(open!.type)) fail(i, `${t} in a ${open!.type} block`);
         if (t === "input_json_delta") open!.json += e.data.delta.partial_json;
         if (t === "text_delta" && typeof e.data.delta.text !== "string") fail(i, "text_delta without text");
         break;
       }
       case "content_block_stop":
         if (!open || open.index !== e.data.index) fail(i, "stop for a block that is not open");
-        if (open!.type === "tool_use") {
+        if (open!.type === "tool_use" || open!.type === "server_tool_use") {
           const v = JSON.parse(open!.json || "null");
           if (!v || typeof v !== "object" || Array.isArray(v)) fail(i, "tool input is not one JSON object");
         }

@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { loadConfigText } from "../../src/config";
 import { createGateway, type Gateway } from "../../src/gateway";
+import { runClaude } from "../helpers/claude-cli";
 import { startMockUpstream } from "../helpers/mock-upstream";
 
 const root = resolve(import.meta.dir, "../..");
-const claude = join(root, "node_modules/.bin/claude");
 const chunk = (delta: object, finish: string | null = null) =>
   `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 const text = (t: string) => ({ chunks: [chunk({ role: "assistant", content: t }), chunk({}, "stop"), "data: [DONE]\n\n"] });
@@ -68,22 +68,6 @@ afterAll(() => {
   upstream.stop();
 });
 
-/** Runs `claude` with a fresh home and no model variables; returns its output, exit code and time. */
-async function runClaude(args: string[], env: Record<string, string> = {}, cmd = [claude]) {
-  const home = mkdtempSync(join(tmpdir(), "octollm-cc-home-"));
-  const started = performance.now();
-  const proc = Bun.spawn([...cmd, ...args], {
-    cwd: home,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { PATH: process.env.PATH!, HOME: home, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", ...env },
-  });
-  const timer = setTimeout(() => proc.kill(), 100_000);
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  clearTimeout(timer);
-  return { out, err, code, ms: performance.now() - started, home };
-}
 const gatewayEnv = () => ({ ANTHROPIC_BASE_URL: server.url.href.replace(/\/$/, ""), ANTHROPIC_AUTH_TOKEN: "any-token" });
 
 test("claude -p with no model variables completes on a config whose only model is claude-*", async () => {

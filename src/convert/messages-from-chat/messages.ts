@@ -1,5 +1,6 @@
 // Anthropic messages → OpenAI messages (docs/conversion.md), with the pairing repairs.
 import { isGatewaySignature, type ToolNames } from "../ids";
+import { resultBlockText } from "../web-search";
 import type { BackendProfile } from "../profile";
 import { blocksText, cachedText, toolResultContent, userBlockParts, type OpenAIPart } from "./content";
 
@@ -53,7 +54,9 @@ function assistantMessage(content: unknown, profile: BackendProfile, names: Tool
     else if (b?.type === "tool_use") {
       calls.push({ id: b.id, type: "function", function: { name: names.toUpstream(String(b.name)), arguments: JSON.stringify(b.input ?? {}) } });
     } else if (b?.type === "thinking" && typeof b.thinking === "string") thinking.push(b.thinking);
-    else if (b?.type === "web_search_tool_result" || b?.type === "web_fetch_tool_result") texts.push(`[${b.type.replace(/_/g, " ")}]`);
+    else if (b?.type === "server_tool_use") texts.push(`[${String(b.name)}: ${JSON.stringify(b.input ?? {})}]`);
+    else if (b?.type === "web_search_tool_result") texts.push(resultBlockText(b));
+    else if (b?.type === "web_fetch_tool_result") texts.push("[web fetch tool result]");
   }
   if (texts.length === 0 && calls.length === 0) return undefined;
   const msg: ChatMessage = { role: "assistant", content: texts.length ? texts.join("\n\n") : profile.assistantNullContent ? null : "" };

@@ -43,7 +43,10 @@ function serverTool(t: Body, i: number, profile: BackendProfile): { fn?: ChatMes
   if (t.type.startsWith("web_search") && profile.webSearch) {
     const name = typeof t.name === "string" && t.name ? t.name : "web_search";
     const parameters = { type: "object", properties: { query: { type: "string", description: "The search query" } }, required: ["query"] };
-    const fn = { type: "function", function: { name, description: "Search the web. Results come back as a numbered list of title, URL and excerpt.", parameters } };
+    const fn = {
+      type: "function",
+      function: { name, description: "Search the web. Results come back as a numbered list of title, URL and excerpt.", parameters },
+    };
     const maxUses = Number.isInteger(t.max_uses) && t.max_uses > 0 ? t.max_uses : undefined;
     return { fn, webSearch: { name, maxUses, allowedDomains: domains(t.allowed_domains), blockedDomains: domains(t.blocked_domains) } };
   }

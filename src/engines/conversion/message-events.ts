@@ -38,7 +38,7 @@ export function eventsToMessage(text: string, model: string): Record<string, any
       else if (e.delta.type === "thinking_delta") b.thinking += e.delta.thinking;
       else if (e.delta.type === "signature_delta") b.signature = e.delta.signature;
       else if (e.delta.type === "input_json_delta") inputs[e.index] += e.delta.partial_json;
-    } else if (e.type === "content_block_stop" && message.content[e.index]?.type === "tool_use") {
+    } else if (e.type === "content_block_stop" && (message.content[e.index]?.type === "tool_use" || message.content[e.index]?.type === "server_tool_use")) {
       message.content[e.index].input = JSON.parse(inputs[e.index] || "{}");
     } else if (e.type === "message_delta") Object.assign(message, { stop_reason: e.delta.stop_reason, stop_sequence: e.delta.stop_sequence, usage: e.usage });
   }
@@ -56,6 +56,8 @@ export function messageEvents(message: Record<string, any>): string {
       out += ev("content_block_start", { index, content_block: { type: "thinking", thinking: "", signature: "" } });
       out += ev("content_block_delta", { index, delta: { type: "thinking_delta", thinking: b.thinking } });
       out += ev("content_block_delta", { index, delta: { type: "signature_delta", signature: b.signature } });
+    } else if (b.type === "web_search_tool_result") {
+      out += ev("content_block_start", { index, content_block: b }); // a result block comes whole
     } else {
       out += ev("content_block_start", { index, content_block: { ...b, input: {} } });
       out += ev("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: JSON.stringify(b.input) } });

@@ -14,7 +14,9 @@ import {
 import { meteredStream } from "../../protocols";
 import { anthropicErrorDetail } from "../../protocols/anthropic";
 import { converterStage, type StreamConverter } from "./event-stream";
-import { aggregate, messageEvents } from "./message-events";
+import { aggregate, eventsToMessage, messageEvents } from "./message-events";
+import { WebSearchLoop } from "./web-search-loop";
+import type { SearchConfig } from "../web-search";
 import { RETRY_HEADERS, readAll, withoutQuery } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
 
@@ -30,8 +32,10 @@ export class MessagesFromChatEngine implements Engine {
   constructor(
     private readonly next: Engine,
     profile: Partial<BackendProfile> = {},
+    /** The search service for Anthropic's web_search server tool (without one, that tool is refused). */
+    private readonly search?: SearchConfig,
   ) {
-    this.profile = makeProfile(profile);
+    this.profile = makeProfile({ ...profile, webSearch: search !== undefined });
   }
 
   async process(req: LLMRequest): Promise<LLMResponse> {
@@ -50,6 +54,7 @@ export class MessagesFromChatEngine implements Engine {
     const headers = new Headers(req.headers);
     for (const h of ["anthropic-version", "anthropic-beta", "accept-encoding"]) headers.delete(h);
     const upstreamReq = { ...req, format: "openai.chat" as const, path: withoutQuery(req.path), headers, body: LazyBody.fromValue(converted.body) };
+    if (ctx.webSearch && this.search) return this.withWebSearch(upstreamReq, converted.body, ctx, this.search);
     const res = await this.next.process(upstreamReq);
     if (res.status >= 400) return this.errorAnswer(res, ctx);
     if (res.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
@@ -68,6 +73,23 @@ export class MessagesFromChatEngine implements Engine {
     return answer(
       convertAnswer(() => messagesFromChatResponse(parsed, ctx, this.profile)),
       ctx.stream,
+    );
+  }
+
+  /** A request with web search: the gateway runs the model's searches between its turns (web-search-loop.ts). */
+  private async withWebSearch(req: LLMRequest, body: Record<string, any>, ctx: MessagesContext, search: SearchConfig): Promise<LLMResponse> {
+    const turnBody = { ...body, stream: true, stream_options: this.profile.streamUsage ? { include_usage: true } : undefined };
+    const send = (b: Record<string, any>) => this.next.process({ ...req, body: LazyBody.fromValue(b) });
+    const first = await send(turnBody);
+    if (first.status >= 400) return this.errorAnswer(first, ctx);
+    const loop = new WebSearchLoop(turnBody, ctx, this.profile, search, send, (c) => this.streamConverter(c), req.signal);
+    const events = loop.events(first);
+    if (ctx.stream) return { status: 200, headers: new Headers(SSE_HEADERS), stream: meteredStream(readableOf(events)) };
+    let text = "";
+    for await (const out of events) text += out;
+    return json(
+      200,
+      convertAnswer(() => eventsToMessage(text, ctx.requestedModel)),
     );
   }
 
@@ -138,4 +160,19 @@ function emptyMessage(ctx: MessagesContext): Record<string, any> {
     stop_sequence: null,
     usage: { input_tokens: ctx.inputEstimate, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
   };
+}
+
+/** An async generator of text as a byte stream; cancelling the stream stops the generator. */
+function readableOf(source: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    async pull(c) {
+      const { done, value } = await source.next();
+      if (done) c.close();
+      else c.enqueue(encoder.encode(value));
+    },
+    async cancel() {
+      await source.return(undefined);
+    },
+  });
 }

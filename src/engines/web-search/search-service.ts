@@ -1,5 +1,6 @@
 // A web search service the gateway calls on a model's behalf (Brave, Tavily, SearXNG, Exa): one query in,
 // a bounded list of cleaned results out. The service is the operator's, but its answers are still untrusted.
+import type { SearchResult } from "../../convert";
 import { readTextBounded } from "../upstream";
 
 /** The search APIs the gateway can call. */
@@ -15,14 +16,6 @@ export interface SearchConfig {
   maxResults?: number;
   /** Time allowed for one search (default 10 s). */
   timeoutMs?: number;
-}
-
-/** One search result: http(s) URL, title and snippet, each bounded. */
-export interface SearchResult {
-  url: string;
-  title: string;
-  snippet: string;
-  pageAge?: string;
 }
 
 /** What one search may be limited to (Anthropic's allowed_domains / blocked_domains). */
@@ -64,14 +57,30 @@ function call(cfg: SearchConfig, query: string, n: number, scope: SearchScope): 
   switch (cfg.provider) {
     case "brave": {
       const url = `${base}?${new URLSearchParams({ q: query, count: String(n) })}`;
-      return { url, init: { headers: { accept: "application/json", "x-subscription-token": key } }, results: (j) => j.web?.results, fields: { snippet: ["description"], age: ["page_age", "age"] } };
+      return {
+        url,
+        init: { headers: { accept: "application/json", "x-subscription-token": key } },
+        results: (j) => j.web?.results,
+        fields: { snippet: ["description"], age: ["page_age", "age"] },
+      };
     }
     case "tavily": {
       const body = { query, max_results: n, include_domains: scope.allowedDomains, exclude_domains: scope.blockedDomains };
-      return { url: base, init: json({ authorization: `Bearer ${key}` }, body), results: (j) => j.results, fields: { snippet: ["content"], age: ["published_date"] } };
+      return {
+        url: base,
+        init: json({ authorization: `Bearer ${key}` }, body),
+        results: (j) => j.results,
+        fields: { snippet: ["content"], age: ["published_date"] },
+      };
     }
     case "exa": {
-      const body = { query, numResults: n, includeDomains: scope.allowedDomains, excludeDomains: scope.blockedDomains, contents: { text: { maxCharacters: 1000 } } };
+      const body = {
+        query,
+        numResults: n,
+        includeDomains: scope.allowedDomains,
+        excludeDomains: scope.blockedDomains,
+        contents: { text: { maxCharacters: 1000 } },
+      };
       return { url: base, init: json({ "x-api-key": key }, body), results: (j) => j.results, fields: { snippet: ["text", "summary"], age: ["publishedDate"] } };
     }
     case "searxng": {
