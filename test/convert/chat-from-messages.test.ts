@@ -67,6 +67,7 @@ describe("request", () => {
     expect(conv({}).body.max_tokens).toBe(8192);
     expect(() => conv({ n: 2 })).toThrow(/n > 1/);
     expect(() => conv({ logprobs: true })).toThrow(/logprobs/);
+    expect(() => conv({ functions: [{ name: "f", parameters: {} }] })).toThrow(/use tools/);
     const r = conv({ reasoning_effort: "high", max_tokens: 1024, temperature: 0.5 }).body;
     expect(r.thinking.budget_tokens).toBeGreaterThanOrEqual(1024);
     expect(r.max_tokens).toBeGreaterThan(r.thinking.budget_tokens);

@@ -142,6 +142,8 @@ export function chatFromMessagesRequest(body: Body, defaultMaxTokens = 8192, str
   if (!Array.isArray(body.messages)) throw new GatewayError("invalid_request", "messages: field required", { param: "messages" });
   if (typeof body.n === "number" && body.n > 1) throw new GatewayError("invalid_request", "n > 1 is not supported by this backend", { param: "n" });
   if (body.logprobs === true) throw new GatewayError("invalid_request", "logprobs are not supported by this backend", { param: "logprobs" });
+  if (body.functions !== undefined || body.function_call !== undefined)
+    throw new GatewayError("invalid_request", "functions and function_call (deprecated) are not supported by this backend: use tools", { param: "functions" });
   if (Array.isArray(body.modalities) && body.modalities.includes("audio"))
     throw new GatewayError("invalid_request", "audio output is not supported by this backend", { param: "modalities" });
   const { system, messages } = convertMessages(body.messages);
