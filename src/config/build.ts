@@ -13,23 +13,19 @@ import {
   isPattern,
   sessionKeyOf,
   UpstreamModelEngine,
-  ChatFromMessagesEngine,
-  MessagesFromChatEngine,
   RewriteEngine,
   Rule,
-  ThinkingFilterEngine,
   mergePolicies,
   type Backend,
   type FailoverOptions,
   type RuleConfig,
-  type SearchConfig,
 } from "../engines";
-import type { BackendProfile } from "../convert";
 import { Limiter, MemoryLimitStore, RedisLimitStore, type LimitStore, type ModelLimits, type ModerationPolicy } from "../engines";
 import { effectiveModeration, moderationPolicy } from "./moderation";
 import { defaultPoolWeight } from "./pool-name";
+import { conversionEngine } from "./build-conversion";
 import { resolveBackend } from "./resolve";
-import type { BackendConfig, Config, ModelConfig, ProfileConfig } from "./schema";
+import type { BackendConfig, Config, ModelConfig } from "./schema";
 
 /** Defaults for upstream timeouts, in ms. */
 export const TIMEOUT_DEFAULTS = { connect: 10_000, firstByte: 600_000, idle: 300_000 } as const;
@@ -76,7 +72,12 @@ export function buildBackend(b: BackendConfig, env: Record<string, string | unde
   }
   return new HttpUpstreamEngine({
     baseUrl: b.base_url!,
-    paths: { "openai.chat": b.url_path_chat, "anthropic.messages": b.url_path_messages, "anthropic.count_tokens": b.url_path_count_tokens },
+    paths: {
+      "openai.chat": b.url_path_chat,
+      "openai.responses": b.url_path_responses,
+      "anthropic.messages": b.url_path_messages,
+      "anthropic.count_tokens": b.url_path_count_tokens,
+    },
     apiKey: upstreamKey(b, env),
     anthropicApiKeyAsBearer: b.anthropic_api_key_as_bearer,
     extraHeaders: b.extra_headers,
@@ -90,50 +91,11 @@ export function buildBackend(b: BackendConfig, env: Record<string, string | unde
   });
 }
 
-/** A profile from config keys (snake_case) to the converters' fields. */
-export function profileFromConfig(p: ProfileConfig = {}): Partial<BackendProfile> {
-  const out: Partial<BackendProfile> = {
-    maxTokensField: p.max_tokens_field,
-    maxOutputTokens: p.max_output_tokens,
-    streamUsage: p.stream_usage,
-    reasoningParam: p.reasoning_param,
-    reasoningHistory: p.reasoning_history,
-    thinkTags: p.think_tags,
-    vision: p.vision,
-    pdf: p.pdf,
-    toolNameMax: p.tool_name_max,
-    assistantNullContent: p.assistant_null_content,
-    parallelToolCallsParam: p.parallel_tool_calls_param,
-    topK: p.top_k,
-    fixedTemperature: p.fixed_temperature,
-    maxStop: p.max_stop,
-    safetyIdentifier: p.safety_identifier,
-    toolStreaming: p.tool_streaming,
-    pingIntervalMs: p.ping_interval_ms,
-    passCacheControl: p.pass_cache_control,
-  };
-  for (const k of Object.keys(out) as (keyof BackendProfile)[]) if (out[k] === undefined) delete out[k];
-  return out;
-}
-
-/** The search service of a profile's web_search, in the engine's terms. */
-function searchConfig(ws: ProfileConfig["web_search"]): SearchConfig | undefined {
-  return ws && { provider: ws.provider, url: ws.url, apiKey: ws.api_key, maxResults: ws.max_results, timeoutMs: ws.timeout_ms };
-}
-
 /** A backend's full engine: rewrites around the upstream (so they see the upstream's shapes), conversion around that. */
 function backendEngine(b: BackendConfig, model: ModelConfig, env: Record<string, string | undefined>, maxResponseBytes: number, logger: Logger): Engine {
   let engine = withRewrites(buildBackend(b, env, maxResponseBytes, logger), model, b, logger);
   if (b.model) engine = new UpstreamModelEngine(engine, b.model); // outside the rewrites: they see, and may change, the upstream name
-  if (b.convert_to_chat === "from_messages") {
-    engine = new ChatFromMessagesEngine(engine, {
-      defaultMaxTokens: b.profile?.max_output_tokens,
-      pingIntervalMs: b.profile?.ping_interval_ms,
-      structuredOutput: b.profile?.structured_output,
-    });
-  }
-  if (b.convert_to_messages === "from_chat") return new MessagesFromChatEngine(engine, profileFromConfig(b.profile), searchConfig(b.profile?.web_search));
-  return b.provider === "mock" ? engine : new ThinkingFilterEngine(engine);
+  return conversionEngine(b, engine);
 }
 
 /** The upstream engine wrapped in the merged model + backend rewrites, when there are any. */

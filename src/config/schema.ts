@@ -99,11 +99,19 @@ export const ProfileSchema = v.strictObject({
       v.description("convert_to_messages: a search service, so that the gateway runs Anthropic's web_search server tool for the model"),
     ),
   ),
+  length_finish: v.optional(
+    v.pipe(
+      v.picklist(["incomplete", "completed"]),
+      v.description("Responses clients: a length stop ends with response.incomplete (default) or response.completed"),
+    ),
+  ),
   pass_cache_control: flag("Keep Anthropic cache_control on converted system and content parts (OpenRouter; default false)"),
   ping_interval_ms: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Keep-alive ping on converted streams after this much silence (default 15000; 0: none)")),
   ),
 });
+
+const APIS = ["openai-chat", "anthropic-messages", "openai-responses"] as const;
 
 const backendFields = {
   provider: v.optional(
@@ -112,6 +120,13 @@ const backendFields = {
   base_url: httpUrl("Base URL that the url_path_* paths are appended to (http:// or https://)"),
   url_path_chat: path("OpenAI chat completions (default /v1/chat/completions)"),
   url_path_messages: path("Anthropic messages (default /v1/messages)"),
+  url_path_responses: path("OpenAI Responses (default /v1/responses)"),
+  api: v.optional(
+    v.pipe(
+      v.union([v.picklist(APIS), v.pipe(v.array(v.picklist(APIS)), v.minLength(1), v.maxLength(3))]),
+      v.description("The API(s) the upstream speaks, in preference order: requests in one of them pass through, others are converted"),
+    ),
+  ),
   url_path_count_tokens: path("Anthropic count_tokens (default /v1/messages/count_tokens)"),
   api_key: secret("Upstream API key (written but empty, e.g. ${KEY:-}: no key; not written: env OCTOLLM_API_KEY)"),
   model: v.optional(

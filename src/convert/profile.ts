@@ -30,6 +30,8 @@ export interface BackendProfile {
   pingIntervalMs: number;
   /** Keep Anthropic cache_control on system and content parts (OpenRouter and others that honour it). */
   passCacheControl: boolean;
+  /** How a length stop ends a Responses stream: response.incomplete (OpenAI's way), or response.completed. */
+  lengthFinish: "incomplete" | "completed";
   /** The gateway runs Anthropic's web_search server tool itself (a search service is configured). */
   webSearch: boolean;
 }
@@ -55,6 +57,7 @@ export const DEFAULT_PROFILE: BackendProfile = {
   pingIntervalMs: 15_000,
   passCacheControl: false,
   webSearch: false,
+  lengthFinish: "incomplete",
 };
 
 /** A profile with the given fields over the defaults. */

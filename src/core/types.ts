@@ -3,14 +3,14 @@ import type { RequestContext } from "./context";
 import type { StreamPipeline } from "./stream-pipeline";
 
 /** The API a request speaks, which decides its upstream path, auth and error shape. */
-export type ApiFormat = "openai.chat" | "anthropic.messages" | "anthropic.count_tokens";
+export type ApiFormat = "openai.chat" | "openai.responses" | "anthropic.messages" | "anthropic.count_tokens";
 
 /** The wire protocol family of a format. */
 export type Protocol = "openai" | "anthropic";
 
 /** Maps a format to its protocol family. */
 export function protocolOf(format: ApiFormat): Protocol {
-  return format === "openai.chat" ? "openai" : "anthropic";
+  return format.startsWith("openai.") ? "openai" : "anthropic";
 }
 
 /** Tokens of one answer: input (cache reads and writes included) and output. */

@@ -25,6 +25,10 @@ export function checkTokenFields(format: ApiFormat, body: LazyBody): void {
     checkCount(body.field("n"), "n", 1, MAX_CHOICES);
     return;
   }
+  if (format === "openai.responses") {
+    checkCount(body.field("max_output_tokens"), "max_output_tokens", 0, MAX_TOKEN_FIELD);
+    return;
+  }
   if (format === "anthropic.messages") checkCount(body.field("max_tokens"), "max_tokens", 0, MAX_TOKEN_FIELD);
   const thinking = body.field("thinking");
   if (thinking && typeof thinking === "object") checkCount((thinking as Body).budget_tokens, "thinking.budget_tokens", 0, MAX_TOKEN_FIELD);
@@ -33,6 +37,7 @@ export function checkTokenFields(format: ApiFormat, body: LazyBody): void {
 /** The output cap a (checked) request asks for, read the same way by the limiter and the converters. */
 export function requestedOutputTokens(format: ApiFormat, body: Body): number | undefined {
   if (format === "openai.chat") return body.max_completion_tokens ?? body.max_tokens ?? undefined;
+  if (format === "openai.responses") return body.max_output_tokens ?? undefined;
   return format === "anthropic.messages" ? (body.max_tokens ?? undefined) : 0;
 }
 

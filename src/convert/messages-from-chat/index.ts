@@ -1,7 +1,7 @@
 // Serving Anthropic Messages from an OpenAI Chat Completions backend.
-export { messagesFromChatRequest, thinkingEffort, type MessagesContext, type WebSearchTool } from "./request";
+export { messagesFromChatRequest, thinkingEffort, emitReasoning, sanitizeSchema, type MessagesContext, type WebSearchTool } from "./request";
 export { messagesFromChatResponse, mapStopReason, reasoningOf } from "./response";
 export { MessagesFromChatStream } from "./stream";
 export { messagesFromChatError, inBandErrorStatus, type MappedError } from "./errors";
 export { mapUsage, type AnthropicUsage } from "./usage";
-export { convertMessages, systemText, stripGatewayThinking } from "./messages";
+export { convertMessages, systemText, stripGatewayThinking, repairToolPairs, mergeUsers, type ChatMessage } from "./messages";

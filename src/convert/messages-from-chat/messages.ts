@@ -99,7 +99,7 @@ export function convertMessages(system: unknown, messages: unknown[], profile: B
 }
 
 /** Every tool call is answered before the next non-tool message; results without a call become user text. */
-function repairToolPairs(list: ChatMessage[]): ChatMessage[] {
+export function repairToolPairs(list: ChatMessage[]): ChatMessage[] {
   const out: ChatMessage[] = [];
   let open: string[] = [];
   const closeOpen = () => {
@@ -123,7 +123,8 @@ function repairToolPairs(list: ChatMessage[]): ChatMessage[] {
   return out;
 }
 
-function mergeUsers(list: ChatMessage[]): ChatMessage[] {
+/** Consecutive user messages merged into one (chat templates that need user and assistant to alternate). */
+export function mergeUsers(list: ChatMessage[]): ChatMessage[] {
   const out: ChatMessage[] = [];
   const parts = (c: unknown): OpenAIPart[] => (typeof c === "string" ? [{ type: "text", text: c }] : (c as OpenAIPart[]));
   for (const m of list) {

@@ -79,7 +79,7 @@ function convertTools(tools: unknown, names: ToolNames, profile: BackendProfile,
 }
 
 /** A JSON schema an OpenAI server accepts as function parameters. */
-function sanitizeSchema(schema: unknown): Body {
+export function sanitizeSchema(schema: unknown): Body {
   const s: Body = schema && typeof schema === "object" ? { ...(schema as Body) } : {};
   delete s.$schema;
   s.type = "object";
@@ -118,21 +118,25 @@ export function thinkingEffort(body: Body): string | undefined {
 }
 
 function applyReasoning(out: Body, body: Body, profile: BackendProfile): void {
-  const effort = thinkingEffort(body);
-  const e = effort === "xhigh" || effort === "max" ? "high" : effort;
+  emitReasoning(out, thinkingEffort(body), body.thinking?.budget_tokens, profile);
+}
+
+/** Writes a reasoning effort (undefined: reasoning off) the way the backend's profile says to. */
+export function emitReasoning(out: Body, effort: string | undefined, budget: number | undefined, profile: BackendProfile): void {
+  const e = effort === "xhigh" || effort === "max" ? "high" : effort === "minimal" ? "low" : effort;
   switch (profile.reasoningParam) {
     case "reasoning_effort":
       if (e) out.reasoning_effort = e;
       break;
     case "openrouter":
-      out.reasoning = e ? (body.thinking?.budget_tokens ? { max_tokens: body.thinking.budget_tokens } : { effort: e }) : { enabled: false };
+      out.reasoning = e ? (budget ? { max_tokens: budget } : { effort: e }) : { enabled: false };
       break;
     case "thinking_object":
       out.thinking = { type: e ? "enabled" : "disabled" };
       break;
     case "enable_thinking":
       out.enable_thinking = Boolean(e);
-      if (e && body.thinking?.budget_tokens) out.thinking_budget = body.thinking.budget_tokens;
+      if (e && budget) out.thinking_budget = budget;
       break;
     case "chat_template_kwargs":
       out.chat_template_kwargs = { enable_thinking: Boolean(e) };

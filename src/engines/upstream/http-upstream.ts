@@ -8,6 +8,7 @@ import { CLIENT_CREDENTIAL_HEADERS, clientResponseHeaders, upstreamRequestHeader
 /** Default upstream paths per request format. */
 export const DEFAULT_PATHS: Record<ApiFormat, string> = {
   "openai.chat": "/v1/chat/completions",
+  "openai.responses": "/v1/responses",
   "anthropic.messages": "/v1/messages",
   "anthropic.count_tokens": "/v1/messages/count_tokens",
 };
@@ -50,6 +51,7 @@ export class HttpUpstreamEngine implements Engine {
     const path = (f: ApiFormat) => opts.paths?.[f] ?? DEFAULT_PATHS[f];
     this.urls = {
       "openai.chat": base + path("openai.chat"),
+      "openai.responses": base + path("openai.responses"),
       "anthropic.messages": base + path("anthropic.messages"),
       "anthropic.count_tokens": base + path("anthropic.count_tokens"),
     };
@@ -123,7 +125,7 @@ export class HttpUpstreamEngine implements Engine {
     h.set("content-type", "application/json");
     h.set("accept-encoding", "identity"); // usage is read from answers: they must come as plain bytes
     const key = this.opts.clientAuth ? undefined : this.opts.apiKey;
-    const anthropic = req.format !== "openai.chat";
+    const anthropic = req.format.startsWith("anthropic.");
     if (anthropic && !h.has("anthropic-version")) h.set("anthropic-version", "2023-06-01");
     if (this.opts.clientAuth) {
       for (const name of CLIENT_CREDENTIAL_HEADERS) {

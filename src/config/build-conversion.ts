@@ -1,0 +1,87 @@
+// Which APIs a backend speaks (`api`, or the older convert_to_* keys) and the engines that serve every
+// client API on it: passed through when the backend speaks it, converted otherwise (docs/conversion.md).
+import type { ApiFormat, Engine } from "../core";
+import type { BackendProfile } from "../convert";
+import { ApiSwitchEngine, ChatFromMessagesEngine, MessagesFromChatEngine, ResponsesFromChatEngine, ThinkingFilterEngine, type SearchConfig } from "../engines";
+import type { BackendConfig, ProfileConfig } from "./schema";
+
+/** An upstream API. */
+export type Api = "openai-chat" | "anthropic-messages" | "openai-responses";
+
+/** The APIs a backend speaks, in preference order; undefined: whatever the client speaks (no conversion). */
+export function backendApis(b: BackendConfig): Api[] | undefined {
+  if (b.api !== undefined) return Array.isArray(b.api) ? b.api : [b.api];
+  if (b.convert_to_messages === "from_chat") return ["openai-chat"];
+  if (b.convert_to_chat === "from_messages") return ["anthropic-messages"];
+  return undefined;
+}
+
+/** A profile from config keys (snake_case) to the converters' fields. */
+export function profileFromConfig(p: ProfileConfig = {}): Partial<BackendProfile> {
+  const out: Partial<BackendProfile> = {
+    maxTokensField: p.max_tokens_field,
+    maxOutputTokens: p.max_output_tokens,
+    streamUsage: p.stream_usage,
+    reasoningParam: p.reasoning_param,
+    reasoningHistory: p.reasoning_history,
+    thinkTags: p.think_tags,
+    vision: p.vision,
+    pdf: p.pdf,
+    toolNameMax: p.tool_name_max,
+    assistantNullContent: p.assistant_null_content,
+    parallelToolCallsParam: p.parallel_tool_calls_param,
+    topK: p.top_k,
+    fixedTemperature: p.fixed_temperature,
+    maxStop: p.max_stop,
+    safetyIdentifier: p.safety_identifier,
+    toolStreaming: p.tool_streaming,
+    pingIntervalMs: p.ping_interval_ms,
+    passCacheControl: p.pass_cache_control,
+    lengthFinish: p.length_finish,
+  };
+  for (const k of Object.keys(out) as (keyof BackendProfile)[]) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+/** The search service of a profile's web_search, in the engine's terms. */
+function searchConfig(ws: ProfileConfig["web_search"]): SearchConfig | undefined {
+  return ws && { provider: ws.provider, url: ws.url, apiKey: ws.api_key, maxResults: ws.max_results, timeoutMs: ws.timeout_ms };
+}
+
+/** The engine that serves every client API on `upstream`, a backend speaking `apis` (a mock speaks them all). */
+export function conversionEngine(b: BackendConfig, upstream: Engine): Engine {
+  const apis = backendApis(b);
+  const profile = profileFromConfig(b.profile);
+  const toMessages = () =>
+    new ChatFromMessagesEngine(upstream, {
+      defaultMaxTokens: b.profile?.max_output_tokens,
+      pingIntervalMs: b.profile?.ping_interval_ms,
+      structuredOutput: b.profile?.structured_output,
+    });
+  const passAnthropic = b.provider === "mock" ? upstream : new ThinkingFilterEngine(upstream);
+  if (apis === undefined) {
+    // today's behaviour: every request in its own API; a mock answers chat for Responses clients
+    return b.provider === "mock"
+      ? new ApiSwitchEngine({ ...same(upstream), "openai.responses": new ResponsesFromChatEngine(upstream, profile) }, ["any"])
+      : passAnthropic;
+  }
+  const routes: Partial<Record<ApiFormat, Engine>> = {};
+  const speaks = (api: Api) => apis.includes(api);
+  const chatFirst = apis.find((a) => a !== "openai-responses");
+  // Anthropic clients
+  if (speaks("anthropic-messages")) routes["anthropic.messages"] = routes["anthropic.count_tokens"] = passAnthropic;
+  else if (speaks("openai-chat"))
+    routes["anthropic.messages"] = routes["anthropic.count_tokens"] = new MessagesFromChatEngine(upstream, profile, searchConfig(b.profile?.web_search));
+  // OpenAI chat clients
+  if (speaks("openai-chat")) routes["openai.chat"] = upstream;
+  else if (speaks("anthropic-messages")) routes["openai.chat"] = toMessages();
+  // Responses clients
+  if (speaks("openai-responses")) routes["openai.responses"] = upstream;
+  else if (chatFirst === "openai-chat") routes["openai.responses"] = new ResponsesFromChatEngine(upstream, profile);
+  else if (chatFirst === "anthropic-messages") routes["openai.responses"] = new ResponsesFromChatEngine(toMessages(), profile);
+  return new ApiSwitchEngine(routes, apis);
+}
+
+function same(engine: Engine): Partial<Record<ApiFormat, Engine>> {
+  return { "openai.chat": engine, "anthropic.messages": engine, "anthropic.count_tokens": engine };
+}

@@ -1,0 +1,157 @@
+// Serves the OpenAI Responses API (Codex, the SDK's responses.*) from an OpenAI Chat Completions backend:
+// the request, the answer (streamed or whole) and errors are converted; other requests pass through.
+import { LazyBody, SseEvent, streamFailure, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import {
+  ResponsesFromChatStream,
+  chunkFailure,
+  estimateInputTokens,
+  isContextOverflow,
+  makeProfile,
+  responsesToChatRequest,
+  type BackendProfile,
+  type ResponsesContext,
+  type ResponsesFailure,
+} from "../../convert";
+import { meteredStream } from "../../protocols";
+import { openaiErrorDetail } from "../../protocols/openai";
+import { converterStage, type StreamConverter } from "./event-stream";
+import { RETRY_HEADERS, readAll } from "./read-all";
+import { convertAnswer, convertRequest } from "./shape-errors";
+
+const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
+/** Headers of Codex's that mean nothing to another API (one carries local workspace paths): not forwarded. */
+const CLIENT_ONLY = ["session-id", "thread-id", "originator", "x-client-request-id", "accept-encoding", "openai-beta"];
+
+type Body = Record<string, any>;
+
+/** The Responses engine over a chat backend (an Anthropic backend behind a chat converter works the same). */
+export class ResponsesFromChatEngine implements Engine {
+  private readonly profile: BackendProfile;
+
+  constructor(
+    private readonly next: Engine,
+    profile: Partial<BackendProfile> = {},
+  ) {
+    this.profile = makeProfile(profile);
+  }
+
+  async process(req: LLMRequest): Promise<LLMResponse> {
+    if (req.format !== "openai.responses") return this.next.process(req);
+    const body = req.body.json<Body>();
+    const converted = convertRequest(() => responsesToChatRequest(body, this.profile, responsesEstimate(body)));
+    const ctx: ResponsesContext = { ...converted.ctx, requestId: req.ctx.requestId };
+    const headers = new Headers(req.headers);
+    for (const h of CLIENT_ONLY) headers.delete(h);
+    for (const h of [...headers.keys()]) if (h.startsWith("x-codex-")) headers.delete(h);
+    const res = await this.next.process({ ...req, format: "openai.chat", path: "/v1/chat/completions", headers, body: LazyBody.fromValue(converted.body) });
+    if (res.status >= 400) return errorAnswer(res, ctx);
+    const machine = new ResponsesFromChatStream(ctx, this.profile);
+    const conv = converter(machine);
+    const sse = res.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream");
+    if (ctx.stream && sse)
+      return withRequestId(
+        { status: 200, headers: new Headers(SSE_HEADERS), stream: res.stream!.through(converterStage(conv, this.profile.pingIntervalMs)) },
+        ctx,
+      );
+    let events: string;
+    if (sse) events = await readAll({ ...res, stream: res.stream!.through(converterStage(conv, 0)) });
+    else {
+      const text = await readAll(res);
+      events = convertAnswer(() => feedWhole(machine, text));
+    }
+    if (ctx.stream) return withRequestId({ status: 200, headers: new Headers(SSE_HEADERS), stream: meteredStream(new Response(events).body!) }, ctx); // a backend that did not stream
+    const final = machine.final!;
+    if (final.status === "failed") return withRequestId(failedAnswer(final.error as ResponsesFailure), ctx);
+    return withRequestId(json(200, final), ctx);
+  }
+}
+
+/** A rough input estimate of a Responses request (its usage stands in when the upstream reports none). */
+function responsesEstimate(body: Body): number {
+  const input = typeof body?.input === "string" ? body.input : JSON.stringify(body?.input ?? "");
+  return estimateInputTokens({ system: typeof body?.instructions === "string" ? body.instructions : "", messages: [{ content: input }], tools: body?.tools });
+}
+
+function converter(machine: ResponsesFromChatStream): StreamConverter {
+  return {
+    push: (e) => machine.push(e),
+    end: () => machine.end(),
+    fail: (err) => {
+      const d = openaiErrorDetail(streamFailure(err));
+      return machine.fail({ code: d.code === "timeout" || !d.code ? "server_error" : String(d.code), message: d.message });
+    },
+    ping: () => machine.ping(),
+    get done() {
+      return machine.done;
+    },
+    get usage() {
+      const u = machine.done ? machine.final?.usage : undefined;
+      return u ? { input: u.input_tokens, output: u.output_tokens } : undefined;
+    },
+  };
+}
+
+/** A whole chat completion (a backend that did not stream) through the stream converter, as one chunk; its events. */
+function feedWhole(machine: ResponsesFromChatStream, text: string): string {
+  const j = JSON.parse(text);
+  if (j?.error && !Array.isArray(j.choices)) return machine.fail(chunkFailure(j.error));
+  const choice = j?.choices?.[0] ?? {};
+  const message = { ...choice.message, tool_calls: choice.message?.tool_calls?.map((tc: Body, index: number) => ({ index, ...tc })) };
+  const chunk = { ...j, choices: [{ index: 0, delta: message, finish_reason: choice.finish_reason ?? "stop" }] };
+  return machine.push(new SseEvent(undefined, JSON.stringify(chunk))) + machine.end();
+}
+
+const STATUS_OF_FAILURE: Record<string, number> = { context_length_exceeded: 400, rate_limit_exceeded: 429, insufficient_quota: 429, invalid_prompt: 400 };
+
+/** A failure before anything was sent to a non-streaming client: an HTTP error in OpenAI's shape. */
+function failedAnswer(f: ResponsesFailure): LLMResponse {
+  const status = STATUS_OF_FAILURE[f.code] ?? 500;
+  const type =
+    status === 429 ? (f.code === "insufficient_quota" ? "insufficient_quota" : "requests") : status === 400 ? "invalid_request_error" : "server_error";
+  return json(status, {
+    error: { message: f.message, type, param: f.code === "context_length_exceeded" ? "input" : null, code: f.code === "server_error" ? null : f.code },
+  });
+}
+
+/** An upstream HTTP error as the error a Responses client (Codex) acts on. */
+async function errorAnswer(res: LLMResponse, ctx: ResponsesContext): Promise<LLMResponse> {
+  const text = await readAll(res);
+  let parsed: Body | undefined;
+  try {
+    parsed = JSON.parse(text);
+  } catch {}
+  const e: Body = parsed?.error && typeof parsed.error === "object" ? parsed.error : (parsed ?? {});
+  const message = String(e.message ?? (typeof parsed?.error === "string" ? parsed.error : text.slice(0, 500)) ?? "upstream error").slice(0, 2000);
+  const code = String(e.code ?? "");
+  const s = res.status;
+  let out: LLMResponse;
+  if ((s === 400 || s === 413 || s === 422) && isContextOverflow(message, [e.code, e.type])) {
+    out = json(400, { error: { message, type: "invalid_request_error", param: "input", code: "context_length_exceeded" } });
+  } else if (s === 429 && (code === "insufficient_quota" || /quota/i.test(message))) {
+    out = json(429, { error: { message, type: "insufficient_quota", param: null, code: "insufficient_quota" } });
+  } else if (s === 429) {
+    const after = Number(res.headers.get("retry-after"));
+    const hint = Number.isFinite(after) && after > 0 && !/try again in/i.test(message) ? ` Please try again in ${Math.ceil(after)}s.` : "";
+    out = json(429, { error: { message: `${message}${hint}`, type: "requests", param: null, code: "rate_limit_exceeded" } });
+  } else if (s === 400 || s === 422 || s === 404 || s === 403 || s === 413) {
+    out = json(s === 422 ? 400 : s, {
+      error: { message: `upstream: ${message}`, type: "invalid_request_error", param: e.param ?? null, code: e.code ?? null },
+    });
+  } else {
+    out = json(s === 503 || s === 504 ? s : 500, { error: { message: `upstream: ${message}`, type: "server_error", param: null, code: null } }); // retried by Codex
+  }
+  for (const h of RETRY_HEADERS) {
+    const value = res.headers.get(h);
+    if (value) out.headers.set(h, value);
+  }
+  return withRequestId(out, ctx);
+}
+
+function withRequestId(res: LLMResponse, ctx: ResponsesContext): LLMResponse {
+  if (ctx.requestId) res.headers.set("x-request-id", ctx.requestId);
+  return res;
+}
+
+function json(status: number, value: object): LLMResponse {
+  return { status, headers: new Headers({ "content-type": "application/json" }), body: LazyBody.fromValue(value) };
+}
