@@ -7,7 +7,7 @@ import { reasoningOf } from "../messages-from-chat";
 import type { BackendProfile } from "../profile";
 import { findUsage } from "../../protocols";
 import type { ResponsesContext } from "./request";
-import { unwrapCustomInput } from "./tools";
+import { toolCallItem } from "./tool-items";
 import { responsesUsage, type ResponsesUsage } from "./usage";
 
 type Body = Record<string, any>;
@@ -214,60 +214,10 @@ export class ResponsesFromChatStream {
       if (!call.name) continue;
       const index = this.items.length;
       const meaning = this.ctx.tools.meaning(call.name);
-      const callId = call.id || `call_${randomBase62(24)}`;
-      const ns = meaning.namespace ? { namespace: meaning.namespace } : {};
-      const args = call.args.trim() || "{}";
-      if (meaning.kind === "custom") {
-        const input = unwrapCustomInput(args, meaning.name);
-        const item = { id: `ctc_${this.base}_${index}`, type: "custom_tool_call", status: "completed", call_id: callId, name: meaning.name, ...ns, input };
-        out += this.ev("response.output_item.added", { output_index: index, item: { ...item, status: "in_progress", input: "" } });
-        out += this.ev("response.custom_tool_call_input.delta", { item_id: item.id, output_index: index, delta: input });
-        out += this.ev("response.custom_tool_call_input.done", { item_id: item.id, output_index: index, input });
-        out += this.itemDone(index, item);
-      } else if (meaning.kind === "local_shell") {
-        let action: Body = {};
-        try {
-          action = JSON.parse(args);
-        } catch {}
-        const exec = {
-          type: "exec",
-          command: Array.isArray(action.command) ? action.command.map(String) : [],
-          timeout_ms: action.timeout_ms ?? null,
-          working_directory: action.workdir ?? null,
-          env: {},
-          user: null,
-        };
-        const item = { id: `lsh_${this.base}_${index}`, type: "local_shell_call", status: "completed", call_id: callId, action: exec };
-        out += this.ev("response.output_item.added", { output_index: index, item: { ...item, status: "in_progress" } }) + this.itemDone(index, item);
-      } else if (meaning.kind === "tool_search") {
-        let parsed: unknown = {};
-        try {
-          parsed = JSON.parse(args);
-        } catch {}
-        const item = {
-          id: `tsc_${this.base}_${index}`,
-          type: "tool_search_call",
-          call_id: callId,
-          execution: "client",
-          status: "completed",
-          arguments: parsed,
-        };
-        out += this.ev("response.output_item.added", { output_index: index, item }) + this.itemDone(index, item);
-      } else {
-        const item = {
-          id: `fc_${this.base}_${index}`,
-          type: "function_call",
-          status: "completed",
-          arguments: args,
-          call_id: callId,
-          name: meaning.name,
-          ...ns,
-        };
-        out += this.ev("response.output_item.added", { output_index: index, item: { ...item, status: "in_progress", arguments: "" } });
-        out += this.ev("response.function_call_arguments.delta", { item_id: item.id, output_index: index, delta: args });
-        out += this.ev("response.function_call_arguments.done", { item_id: item.id, output_index: index, name: meaning.name, arguments: args });
-        out += this.itemDone(index, item);
-      }
+      const { added, events, item } = toolCallItem(meaning, call.id || `call_${randomBase62(24)}`, call.args.trim() || "{}", this.base, index);
+      out += this.ev("response.output_item.added", { output_index: index, item: added });
+      for (const [type, data] of events) out += this.ev(type, { item_id: item.id, output_index: index, ...data });
+      out += this.itemDone(index, item);
     }
     this.calls.clear();
     return out;
