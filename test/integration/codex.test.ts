@@ -1,0 +1,117 @@
+// The real Codex CLI (0.171.0, offline) through the gateway (#16): on a scripted chat backend it applies a
+// patch (a freeform tool) and runs a shell command to read a file, then answers with what it read; the same
+// task through an Anthropic backend.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startGateway, type TestGateway } from "../helpers/gateway";
+import { runCodex } from "../helpers/codex-cli";
+import { startMockUpstream } from "../helpers/mock-upstream";
+
+const d = (obj: object) => `data: ${JSON.stringify(obj)}\n\n`;
+const chunk = (delta: object, finish: string | null = null) =>
+  d({ id: "c1", object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] });
+const usage = (p: number, c: number) => d({ id: "c1", choices: [], usage: { prompt_tokens: p, completion_tokens: c, total_tokens: p + c } });
+const call = (id: string, name: string, args: object) => [
+  chunk({ tool_calls: [{ index: 0, id, type: "function", function: { name, arguments: JSON.stringify(args) } }] }),
+  chunk({}, "tool_calls"),
+  usage(1000, 20),
+  "data: [DONE]\n\n",
+];
+const say = (text: string) => [chunk({ role: "assistant", content: text }), chunk({}, "stop"), usage(1200, 10), "data: [DONE]\n\n"];
+const PATCH = "*** Begin Patch\n*** Add File: hello.txt\n+hello\n*** End Patch\n";
+
+const ev = (e: object & { type: string }) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
+function anthropicToolUse(id: string, name: string, input: object): string[] {
+  return [
+    ev({
+      type: "message_start",
+      message: { id: "msg_a", type: "message", role: "assistant", model: "m", content: [], usage: { input_tokens: 900, output_tokens: 1 } },
+    } as any),
+    ev({ type: "content_block_start", index: 0, content_block: { type: "tool_use", id, name, input: {} } } as any),
+    ev({ type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: JSON.stringify(input) } } as any),
+    ev({ type: "content_block_stop", index: 0 } as any),
+    ev({ type: "message_delta", delta: { stop_reason: "tool_use", stop_sequence: null }, usage: { output_tokens: 12 } } as any),
+    ev({ type: "message_stop" }),
+  ];
+}
+function anthropicText(text: string): string[] {
+  return [
+    ev({
+      type: "message_start",
+      message: { id: "msg_b", type: "message", role: "assistant", model: "m", content: [], usage: { input_tokens: 950, output_tokens: 1 } },
+    } as any),
+    ev({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } } as any),
+    ev({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text } } as any),
+    ev({ type: "content_block_stop", index: 0 } as any),
+    ev({ type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 8 } } as any),
+    ev({ type: "message_stop" }),
+  ];
+}
+
+// The scripted model. Chat: first a patch, then a shell command reading notes.txt, then the answer.
+// Anthropic: a shell command, then the answer.
+const upstream = startMockUpstream((req, body) => {
+  const msgs: any[] = body?.messages ?? [];
+  if (req.path.startsWith("/v1/messages")) {
+    const last = msgs.at(-1);
+    const result = Array.isArray(last?.content) ? last.content.find((b: any) => b.type === "tool_result") : undefined;
+    if (!result) return { chunks: anthropicToolUse("toolu_read", "exec_command", { cmd: "cat notes.txt" }) };
+    const text = typeof result.content === "string" ? result.content : JSON.stringify(result.content);
+    return { chunks: anthropicText(`The notes say: ${/secret-[a-z]+/.exec(text)?.[0] ?? "nothing"}`) };
+  }
+  const tools = msgs.filter((m) => m.role === "tool");
+  if (tools.length === 0) return { chunks: call("call_patch", "apply_patch", { input: PATCH }) };
+  if (tools.length === 1) return { chunks: call("call_cat", "exec_command", { cmd: "cat notes.txt" }) };
+  return { chunks: say(`The notes say: ${/secret-[a-z]+/.exec(tools[1].content)?.[0] ?? "nothing"}`) };
+});
+
+let gw: TestGateway;
+beforeAll(() => {
+  gw = startGateway(`
+backends:
+  chat: { base_url: "${upstream.url}", api: openai-chat, model: deepseek-v4, profile: { ping_interval_ms: 0 } }
+  claude: { base_url: "${upstream.url}", api: anthropic-messages, model: claude-sonnet-4-5, profile: { ping_interval_ms: 0 } }
+models:
+  gpt-5.5: { backends: { "default:1": { use: chat } } }
+  gpt-5.4: { backends: { "default:1": { use: claude } } }
+`);
+});
+afterAll(() => {
+  gw.stop();
+  upstream.stop();
+});
+
+test("Codex on a chat backend: applies a patch (custom tool), runs a command, answers with what it read", async () => {
+  const before = upstream.seen.length;
+  const r = await runCodex(`${gw.url}/v1`, "gpt-5.5", "Create hello.txt, then tell me what notes.txt says", { "notes.txt": "secret-octopus\n" });
+  expect({ code: r.code, tail: r.code === 0 ? "" : r.err.slice(-2000) }).toEqual({ code: 0, tail: "" });
+  expect(readFileSync(join(r.work, "hello.txt"), "utf8")).toBe("hello\n");
+  const items = r.events.filter((e) => e.type === "item.completed").map((e) => e.item);
+  expect(items.some((i) => i.type === "file_change" && i.changes?.some((c: any) => c.path.endsWith("hello.txt") && c.kind === "add"))).toBe(true);
+  expect(items.some((i) => i.type === "command_execution" && String(i.aggregated_output).includes("secret-octopus"))).toBe(true);
+  expect(items.at(-1)).toMatchObject({ type: "agent_message", text: "The notes say: secret-octopus" });
+  const sent = upstream.seen.slice(before).map((s) => ({ path: s.path, body: JSON.parse(new TextDecoder().decode(s.body)) }));
+  expect(sent.map((s) => s.path)).toEqual(["/v1/chat/completions", "/v1/chat/completions", "/v1/chat/completions"]);
+  expect(sent[0]!.body.model).toBe("deepseek-v4");
+  const second = sent[1]!.body.messages;
+  const patchCall = second.find((m: any) => m.role === "assistant").tool_calls[0];
+  expect([patchCall.id, patchCall.function.name, JSON.parse(patchCall.function.arguments)]).toEqual(["call_patch", "apply_patch", { input: PATCH }]);
+  expect(second.at(-1)).toMatchObject({ role: "tool", tool_call_id: "call_patch" });
+  expect(String(second.at(-1).content)).toContain("Success");
+  const done = r.events.find((e) => e.type === "turn.completed");
+  expect(done.usage.input_tokens).toBe(1000 + 1000 + 1200); // summed over the turn's three requests
+}, 90_000);
+
+test("Codex on an Anthropic backend: runs a command, answers with what it read", async () => {
+  const before = upstream.seen.length;
+  const r = await runCodex(`${gw.url}/v1`, "gpt-5.4", "What does notes.txt say?", { "notes.txt": "secret-squid\n" });
+  expect({ code: r.code, tail: r.code === 0 ? "" : r.err.slice(-2000) }).toEqual({ code: 0, tail: "" });
+  const items = r.events.filter((e) => e.type === "item.completed").map((e) => e.item);
+  expect(items.at(-1)).toMatchObject({ type: "agent_message", text: "The notes say: secret-squid" });
+  const sent = upstream.seen.slice(before);
+  expect(sent.map((s) => s.path)).toEqual(["/v1/messages", "/v1/messages"]);
+  const second = JSON.parse(new TextDecoder().decode(sent[1]!.body));
+  expect(second.model).toBe("claude-sonnet-4-5");
+  expect(second.messages.at(-1).content[0]).toMatchObject({ type: "tool_result", tool_use_id: "toolu_read" });
+}, 90_000);
