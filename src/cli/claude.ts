@@ -2,12 +2,9 @@
 // port (or an existing one is named with --url), Claude Code gets the environment that points it there, and the
 // gateway stops when Claude Code exits. `octollm env` prints that environment for people who start it themselves.
 import { existsSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { defineCommand } from "citty";
-import { loadConfigFile, formatProblem, type Config } from "../config";
-import { Logger } from "../core";
-import { GatewayStartError, createGateway } from "../gateway";
+import type { Config } from "../config";
+import { LAUNCH_ARGS, findCommand, firstKey, launchWith, loadOrExit, passThrough, runClient } from "./launch";
 
 /** The token Claude Code sends when the gateway has no keys (it needs one to start without a login). */
 export const PLACEHOLDER_TOKEN = "octollm-local";
@@ -20,52 +17,19 @@ export function claudeEnv(baseUrl: string, config: Config | undefined): Record<s
   return env;
 }
 
-/** The first gateway API key of a config (a local proxy usually has none). */
-function firstKey(config: Config): string | undefined {
-  for (const org of Object.values(config.users)) for (const key of Object.values(org.api_keys)) return key;
-  return undefined;
-}
-
 /** Where the `claude` command is: OCTOLLM_CLAUDE_BIN, else on PATH, else installed next to this project or the current directory. */
 export function findClaude(env: Record<string, string | undefined> = process.env): string | undefined {
-  if (env.OCTOLLM_CLAUDE_BIN) return existsSync(env.OCTOLLM_CLAUDE_BIN) ? env.OCTOLLM_CLAUDE_BIN : undefined; // chosen on purpose
-  const onPath = Bun.which("claude", { PATH: env.PATH ?? "" });
-  if (onPath) return onPath;
-  for (const dir of [process.cwd(), resolve(import.meta.dir, "../..")]) {
-    const local = join(dir, "node_modules", ".bin", "claude");
-    if (existsSync(local)) return local;
-  }
-  return undefined;
+  return findCommand("claude", "OCTOLLM_CLAUDE_BIN", env);
 }
 
 const NOT_INSTALLED = `Claude Code is not installed (no "claude" command on PATH).
 Install it:  npm install -g @anthropic-ai/claude-code
 or, in a project:  npm install @anthropic-ai/claude-code  (octollm then finds node_modules/.bin/claude)`;
 
-async function loadOrExit(file: string): Promise<Config> {
-  const result = await loadConfigFile(file);
-  if (!result.ok) {
-    for (const p of result.problems) console.error(formatProblem(file, p));
-    console.error(`octollm: ${result.problems.length} problem(s) in ${file}`);
-    process.exit(1);
-  }
-  return result.config;
-}
-
-/** The arguments after `--` (passed to claude untouched). */
-function passThrough(argv: string[]): string[] {
-  const at = argv.indexOf("--");
-  return at < 0 ? [] : argv.slice(at + 1);
-}
-
 /** `octollm claude`: the gateway and Claude Code in one command. */
 export const claudeCommand = defineCommand({
   meta: { name: "claude", description: "Run Claude Code through the gateway (started here on a free loopback port, or --url)" },
-  args: {
-    config: { type: "string", alias: "c", description: "Config file (YAML)", default: "config.yaml" },
-    url: { type: "string", description: "Use a gateway that is already running at this URL instead of starting one" },
-    "log-file": { type: "string", description: "Where the gateway's access and log lines go (default: a file in the temp directory)" },
-  },
+  args: LAUNCH_ARGS,
   async run({ args }) {
     const claude = findClaude();
     if (!claude) {
@@ -73,45 +37,9 @@ export const claudeCommand = defineCommand({
       process.exit(127);
     }
     const extra = passThrough(process.argv);
-    if (args.url) process.exit(await runClaude(claude, extra, claudeEnv(args.url, existsSync(args.config) ? await loadOrExit(args.config) : undefined)));
-    if (!existsSync(args.config)) {
-      console.error(`octollm: no config at ${args.config}: pass one with -c (examples/config-claude-code.yaml is a start), or --url of a running gateway`);
-      process.exit(1);
-    }
-    const logFile = args["log-file"] ?? join(tmpdir(), `octollm-claude-${process.pid}.log`);
-    const sink = Bun.file(logFile).writer();
-    const write = (line: string) => void sink.write(line);
-    const logger = new Logger(write);
-    logger.format = "json";
-    let gateway: Awaited<ReturnType<typeof createGateway>>;
-    try {
-      gateway = await createGateway({ source: { file: args.config }, logger, accessLog: { sink: { write }, format: "json" } });
-    } catch (err) {
-      if (err instanceof GatewayStartError) for (const p of err.problems) console.error(p);
-      console.error(`octollm: ${(err as Error).message}`);
-      process.exit(1);
-    }
-    const server = gateway.listen("127.0.0.1", 0);
-    console.error(`octollm: gateway on ${server.url.href} (${args.config}); log lines go to ${logFile}`);
-    const code = await runClaude(claude, extra, claudeEnv(server.url.href, gateway.live.config));
-    await gateway.shutdown(1000);
-    await sink.end();
-    process.exit(code);
+    await launchWith("claude", args, (url, config) => runClient(claude, extra, claudeEnv(url, config)));
   },
 });
-
-/** Runs claude with the gateway's environment; resolves with its exit code. Ctrl-C belongs to Claude Code while it runs. */
-async function runClaude(claude: string, args: string[], env: Record<string, string>): Promise<number> {
-  const child = Bun.spawn([claude, ...args], { env: { ...process.env, ...env }, stdio: ["inherit", "inherit", "inherit"] });
-  const ignore = () => {}; // the terminal sends SIGINT to both: Claude Code decides what it means
-  process.on("SIGINT", ignore);
-  const forward = () => child.kill("SIGTERM");
-  process.on("SIGTERM", forward);
-  const code = await child.exited;
-  process.off("SIGINT", ignore);
-  process.off("SIGTERM", forward);
-  return code;
-}
 
 /** `octollm env`: the exports that point Claude Code at a gateway, for a shell. */
 export const envCommand = defineCommand({

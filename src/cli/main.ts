@@ -1,9 +1,10 @@
 #!/usr/bin/env bun
-// The octollm command line: serve, claude, env, validate, config import/export, models, schema, --version, --help.
+// The octollm command line: serve, claude, codex, env, validate, config import/export, models, schema, --version, --help.
 import { defineCommand, runMain } from "citty";
 import pkg from "../../package.json" with { type: "json" };
 import { unknownFlag } from "./args";
 import { claudeCommand, envCommand } from "./claude";
+import { codexCommand } from "./codex";
 import { configCommand } from "./config";
 import { modelsCommand, schemaCommand } from "./info";
 import { serveCommand } from "./serve";
@@ -14,6 +15,7 @@ const main = defineCommand({
   subCommands: {
     serve: serveCommand,
     claude: claudeCommand,
+    codex: codexCommand,
     env: envCommand,
     validate: validateCommand,
     config: configCommand,

@@ -115,3 +115,39 @@ test("Codex on an Anthropic backend: runs a command, answers with what it read",
   expect(second.model).toBe("claude-sonnet-4-5");
   expect(second.messages.at(-1).content[0]).toMatchObject({ type: "tool_result", tool_use_id: "toolu_read" });
 }, 90_000);
+
+test("octollm codex -c examples/config-mock.yaml -- exec …: Codex answers offline from the mock; nothing written to its config", async () => {
+  const { mkdtempSync, mkdirSync, existsSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const root = mkdtempSync(join(tmpdir(), "octollm-codex-launch-"));
+  const home = join(root, "home");
+  mkdirSync(join(home, ".codex"), { recursive: true });
+  const repo = join(import.meta.dir, "../..");
+  const proc = Bun.spawn(
+    [
+      process.execPath,
+      join(repo, "src/cli/main.ts"),
+      "codex",
+      "-c",
+      join(repo, "examples/config-mock.yaml"),
+      "--log-file",
+      join(root, "gw.log"),
+      "--",
+      "exec",
+      "--skip-git-repo-check",
+      "--ephemeral",
+      "--json",
+      "-C",
+      root,
+      "say hi",
+    ],
+    { cwd: root, stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH!, HOME: home, CODEX_HOME: join(home, ".codex") } },
+  );
+  const timer = setTimeout(() => proc.kill(), 60_000);
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  clearTimeout(timer);
+  expect({ code, err: code === 0 ? "" : err.slice(-1500) }).toEqual({ code: 0, err: "" });
+  expect(out).toContain('"text":"Hello from OctoLLM! This answer comes from the built-in mock backend."');
+  expect(existsSync(join(home, ".codex", "config.toml"))).toBe(false);
+  expect(await Bun.file(join(root, "gw.log")).text()).toContain('"path":"/v1/responses"');
+}, 90_000);

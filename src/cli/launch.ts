@@ -1,0 +1,99 @@
+// What `octollm claude` and `octollm codex` share: finding the client's command, loading the config, and
+// running the client with the gateway started in this process on a free loopback port (or at --url).
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { loadConfigFile, formatProblem, type Config } from "../config";
+import { Logger } from "../core";
+import { GatewayStartError, createGateway } from "../gateway";
+
+/** Where a client's command is: the named variable, else on PATH, else installed next to this project or the current directory. */
+export function findCommand(name: string, variable: string, env: Record<string, string | undefined> = process.env): string | undefined {
+  const chosen = env[variable];
+  if (chosen) return existsSync(chosen) ? chosen : undefined; // chosen on purpose
+  const onPath = Bun.which(name, { PATH: env.PATH ?? "" });
+  if (onPath) return onPath;
+  for (const dir of [process.cwd(), resolve(import.meta.dir, "../..")]) {
+    const local = join(dir, "node_modules", ".bin", name);
+    if (existsSync(local)) return local;
+  }
+  return undefined;
+}
+
+/** The config, or the process exits after printing its problems. */
+export async function loadOrExit(file: string): Promise<Config> {
+  const result = await loadConfigFile(file);
+  if (!result.ok) {
+    for (const p of result.problems) console.error(formatProblem(file, p));
+    console.error(`octollm: ${result.problems.length} problem(s) in ${file}`);
+    process.exit(1);
+  }
+  return result.config;
+}
+
+/** The arguments after `--` (passed to the client untouched). */
+export function passThrough(argv: string[]): string[] {
+  const at = argv.indexOf("--");
+  return at < 0 ? [] : argv.slice(at + 1);
+}
+
+/** The first gateway API key of a config (a local proxy usually has none). */
+export function firstKey(config: Config): string | undefined {
+  for (const org of Object.values(config.users)) for (const key of Object.values(org.api_keys)) return key;
+  return undefined;
+}
+
+/** The flags of a launcher command (octollm claude, octollm codex). */
+export const LAUNCH_ARGS = {
+  config: { type: "string", alias: "c", description: "Config file (YAML)", default: "config.yaml" },
+  url: { type: "string", description: "Use a gateway that is already running at this URL instead of starting one" },
+  "log-file": { type: "string", description: "Where the gateway's access and log lines go (default: a file in the temp directory)" },
+} as const;
+
+/** Options of a launch: the config, or the URL of a gateway already running, and where log lines go. */
+export interface LaunchArgs {
+  config: string;
+  url?: string;
+  "log-file"?: string;
+}
+
+/** Runs `client(url, config)` against a gateway (started here unless --url names one), then exits with its code. */
+export async function launchWith(name: string, args: LaunchArgs, client: (url: string, config: Config | undefined) => Promise<number>): Promise<never> {
+  if (args.url) process.exit(await client(args.url, existsSync(args.config) ? await loadOrExit(args.config) : undefined));
+  if (!existsSync(args.config)) {
+    console.error(`octollm: no config at ${args.config}: pass one with -c (examples/config-mock.yaml runs offline), or --url of a running gateway`);
+    process.exit(1);
+  }
+  const logFile = args["log-file"] ?? join(tmpdir(), `octollm-${name}-${process.pid}.log`);
+  const sink = Bun.file(logFile).writer();
+  const write = (line: string) => void sink.write(line);
+  const logger = new Logger(write);
+  logger.format = "json";
+  let gateway: Awaited<ReturnType<typeof createGateway>>;
+  try {
+    gateway = await createGateway({ source: { file: args.config }, logger, accessLog: { sink: { write }, format: "json" } });
+  } catch (err) {
+    if (err instanceof GatewayStartError) for (const p of err.problems) console.error(p);
+    console.error(`octollm: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const server = gateway.listen("127.0.0.1", 0);
+  console.error(`octollm: gateway on ${server.url.href} (${args.config}); log lines go to ${logFile}`);
+  const code = await client(server.url.href, gateway.live.config);
+  await gateway.shutdown(1000);
+  await sink.end();
+  process.exit(code);
+}
+
+/** Runs a client command with extra environment; resolves with its exit code. Ctrl-C belongs to the client while it runs. */
+export async function runClient(command: string, args: string[], env: Record<string, string>): Promise<number> {
+  const child = Bun.spawn([command, ...args], { env: { ...process.env, ...env }, stdio: ["inherit", "inherit", "inherit"] });
+  const ignore = () => {}; // the terminal sends SIGINT to both: the client decides what it means
+  process.on("SIGINT", ignore);
+  const forward = () => child.kill("SIGTERM");
+  process.on("SIGTERM", forward);
+  const code = await child.exited;
+  process.off("SIGINT", ignore);
+  process.off("SIGTERM", forward);
+  return code;
+}
