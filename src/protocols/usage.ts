@@ -11,7 +11,7 @@ const num = (v: unknown) => (typeof v === "number" && v >= 0 && v < 2 ** 40 ? Ma
 
 /** The usage object an OpenAI body or chunk carries, wherever the vendor put it. */
 export function findUsage(obj: Body | undefined): Body | undefined {
-  return obj?.usage ?? obj?.choices?.[0]?.usage ?? obj?.x_groq?.usage ?? undefined;
+  return obj?.usage ?? obj?.choices?.[0]?.usage ?? obj?.x_groq?.usage ?? obj?.response?.usage ?? undefined; // the last: Responses' terminal event
 }
 
 /** The tokens of a usage object of either protocol (undefined when it has none). */
@@ -74,7 +74,8 @@ export class StreamUsage {
       const start = at >= 0 ? dataAt(h, at) : undefined;
       return tokenUsage({ ...(start?.type === "message_start" ? start.message?.usage : {}), ...(last.type === "message_delta" ? last.usage : {}) });
     }
-    return last ? tokenUsage(findUsage(last)) : undefined;
+    if (last) return tokenUsage(findUsage(last));
+    return usageValue(whole ?? joined(this.tail)); // an event longer than the tail kept (a Responses terminal event holds the whole output)
   }
 }
 
@@ -95,6 +96,16 @@ function dataAt(buf: Uint8Array, at: number): Body | undefined {
   if (!line.startsWith("data:")) return undefined;
   try {
     return JSON.parse(line.slice(line[5] === " " ? 6 : 5));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The last `"usage":` value in the bytes, read on its own (its event's start may be gone). */
+function usageValue(buf: Uint8Array): TokenUsage | undefined {
+  const raw = lastKeyValue(buf, "usage");
+  try {
+    return raw ? tokenUsage(JSON.parse(raw)) : undefined;
   } catch {
     return undefined;
   }

@@ -5,6 +5,9 @@ import { describe, expect, test } from "bun:test";
 import { formatProblem, loadConfigText } from "../../src/config";
 import { answerText, eventText, ModerationStage, OpenAIModerator, requestText, WebhookModerator, type WindowOutcome } from "../../src/engines";
 import { checkAnthropicStream } from "../helpers/anthropic-grammar";
+import { checkResponsesStream } from "../helpers/responses-grammar";
+import { ResponsesFromChatStream, ResponsesTools, makeProfile } from "../../src/convert";
+import { SseParser } from "../../src/core";
 
 const serve = (answer: (body: any) => Response) => Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: async (req) => answer(await req.json()) });
 
@@ -92,7 +95,7 @@ const chunk = (text: string) => `data: {"id":"c1","choices":[{"index":0,"delta":
 const WORDS = ["Hello ", "there, ", "this ", "is ", "a ", "perfectly ", "fine ", "answer ", "until ", "BAD ", "shows ", "up."];
 
 /** Runs a moderated stream over `bytes` cut at `cuts`; returns the output and the windows checked. */
-async function run(bytes: string, cuts: number[], format: "openai.chat" | "anthropic.messages" = "openai.chat", windowChunks = 0) {
+async function run(bytes: string, cuts: number[], format: "openai.chat" | "anthropic.messages" | "openai.responses" = "openai.chat", windowChunks = 0) {
   const checked: string[] = [];
   const pieces = [0, ...cuts, bytes.length].slice(1).map((end, i, all) => bytes.slice(i === 0 ? 0 : all[i - 1]!, end));
   const src = new ReadableStream<Uint8Array>({
@@ -174,6 +177,59 @@ describe("moderated stream", () => {
       "message_delta",
       "message_stop",
     ]);
+  });
+});
+
+describe("moderated Responses stream (Codex)", () => {
+  const responsesBytes = () => {
+    const machine = new ResponsesFromChatStream(
+      { requestedModel: "m", tools: new ResponsesTools(64), stream: true, includeEncrypted: false, echo: {}, inputEstimate: 1 },
+      makeProfile(),
+    );
+    const parser = new SseParser();
+    const chat = WORDS.map(chunk).join("") + `data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n`;
+    return parser
+      .push(chat)
+      .map((e) => machine.push(e))
+      .join("");
+  };
+
+  test("a flag mid-answer: the open message is closed as it stood, the replacement follows, response.incomplete (content_filter); any split, same bytes", async () => {
+    const bytes = responsesBytes();
+    const whole = await run(bytes, [], "openai.responses");
+    expect(whole.out).not.toContain("BAD");
+    const evs = checkResponsesStream(whole.out);
+    const last = evs.at(-1)!.data;
+    expect([last.type, last.response.incomplete_details]).toEqual(["response.incomplete", { reason: "content_filter" }]);
+    expect(last.response.output.at(-1).content[0].text).toBe("[cut]");
+    expect(last.response.output[0].status).toBe("incomplete");
+    for (let i = 0; i < 50; i++) {
+      const cuts = [...new Set(Array.from({ length: 1 + Math.floor(Math.random() * 8) }, () => 1 + Math.floor(Math.random() * (bytes.length - 1))))].sort(
+        (a, b) => a - b,
+      );
+      expect(await run(bytes, cuts, "openai.responses")).toEqual(whole);
+    }
+  });
+
+  test("text of a Responses request, answer and events", () => {
+    const body = {
+      instructions: "sys",
+      input: [
+        { role: "user", content: [{ type: "input_text", text: "hi" }] },
+        { type: "function_call_output", call_id: "c", output: "out" },
+      ],
+    };
+    expect(requestText("openai.responses", body, 100)).toBe("sys\nhi\nout");
+    expect(
+      answerText("openai.responses", {
+        output: [
+          { type: "message", content: [{ type: "output_text", text: "yo" }] },
+          { type: "custom_tool_call", input: "patch" },
+        ],
+      }),
+    ).toBe("yo\npatch");
+    expect(eventText("openai.responses", { type: "response.output_text.delta", delta: "x" })).toBe("x");
+    expect(eventText("openai.responses", { type: "response.created", delta: "x" })).toBe("");
   });
 });
 

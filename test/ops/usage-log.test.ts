@@ -38,12 +38,22 @@ describe("token usage", () => {
       ).join("") +
       ANTHROPIC_CHUNKS.slice(3).join("");
     const crlf = OPENAI_CHUNKS.join("").replaceAll("\n", "\r\n");
+    // Responses: usage only in the terminal event, whose response object holds the whole output (here 40 KB)
+    const output = [{ type: "message", content: [{ type: "output_text", text: "x".repeat(40_000) }] }];
+    const responses = [
+      `event: response.created\ndata: {"type":"response.created","sequence_number":0,"response":{"id":"r","usage":null}}\n\n`,
+      `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":1,"delta":"hi"}\n\n`,
+      `event: response.completed\ndata: ${JSON.stringify({ type: "response.completed", sequence_number: 2, response: { id: "r", output, usage: { input_tokens: 1200, input_tokens_details: { cached_tokens: 1000 }, output_tokens: 42, total_tokens: 1242 } } })}\n\n`,
+    ].join("");
+    const responsesShort = responses.replace("x".repeat(40_000), "short");
     for (const [text, want] of [
       [OPENAI_CHUNKS.join(""), { input: 5, output: 2 }],
       [ANTHROPIC_CHUNKS.join(""), { input: 5, output: 2 }],
       [openaiLong, { input: 5, output: 2 }],
       [anthropicLong, { input: 5, output: 2 }],
       [crlf, { input: 5, output: 2 }],
+      [responses, { input: 1200, output: 42 }],
+      [responsesShort, { input: 1200, output: 42 }],
       [filler, undefined],
     ] as const) {
       expect(usageOf(text, [])).toEqual(want);

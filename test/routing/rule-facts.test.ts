@@ -36,6 +36,27 @@ describe("request facts", () => {
   });
 });
 
+describe("request facts of a Responses request (Codex)", () => {
+  test("the input items and instructions are the conversation: length, tokens, images (also in tool output), tools, reasoning, web search", () => {
+    const body = {
+      model: "gpt-5.5",
+      instructions: "be brief",
+      input: [
+        { type: "message", role: "user", content: [{ type: "input_text", text: "hello ".repeat(500) }] },
+        { type: "function_call_output", call_id: "c", output: [{ type: "input_image", image_url: "data:image/png;base64,AA" }] },
+      ],
+      tools: [{ type: "web_search" }],
+      reasoning: { effort: "high" },
+    };
+    const r = f(body);
+    expect(r.promptTextLen).toBe(8 + 3000);
+    expect(r.inputTokens).toBeGreaterThan(700);
+    expect([r.hasImages, r.hasTools, r.thinking, r.webSearch]).toEqual([true, true, true, true]);
+    expect(f({ input: "just text" }).promptTextLen).toBe(9);
+    expect(f({ input: "x", reasoning: { summary: "auto" } }).thinking).toBe(false);
+  });
+});
+
 describe("validate refuses what the rule engine cannot know", () => {
   const rule = (match: string) => `
 models:

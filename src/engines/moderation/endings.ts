@@ -3,11 +3,13 @@
 // closed cleanly from wherever it stands, with the replacement text and the same stop reason.
 import type { ApiFormat } from "../../core";
 import { anthropicEvent as sse } from "../../protocols/anthropic";
+import { ResponsesPosition, replacedResponse } from "./responses-endings";
 
 type Body = Record<string, any>;
 
 /** A whole answer with its content replaced by `replacement`. */
 export function replacedAnswer(format: ApiFormat, body: Body, replacement: string): Body {
+  if (format === "openai.responses") return replacedResponse(body, replacement);
   if (format === "anthropic.messages") {
     return { ...body, content: replacement ? [{ type: "text", text: replacement }] : [], stop_reason: "refusal", stop_sequence: null };
   }
@@ -24,15 +26,22 @@ export class StreamPosition {
   private nextIndex = 0;
   private chars = 0;
   private chunkFields: Body = {};
+  private readonly responses: ResponsesPosition | undefined;
 
   constructor(
     private readonly format: ApiFormat,
     private readonly model: string,
-  ) {}
+  ) {
+    if (format === "openai.responses") this.responses = new ResponsesPosition(model);
+  }
 
   /** Records an event the client received (its parsed data, when JSON) and the text it carried. */
   sent(event: Body | undefined, text: string): void {
     this.chars += text.length;
+    if (this.responses) {
+      this.responses.sent(event);
+      return;
+    }
     if (!event || typeof event !== "object") return;
     if (this.format !== "anthropic.messages") {
       if (Array.isArray(event.choices)) this.started = true;
@@ -54,6 +63,7 @@ export class StreamPosition {
 
   /** The events that close the stream with `replacement` as the last text and a content-filter stop. */
   ending(replacement: string): string {
+    if (this.responses) return this.responses.ending(replacement);
     if (this.format !== "anthropic.messages") {
       const fields = this.chunkFields.id
         ? this.chunkFields
@@ -85,5 +95,10 @@ export class StreamPosition {
     }
     const usage = { output_tokens: Math.ceil((this.chars + replacement.length) / 4) };
     return out + sse("message_delta", { delta: { stop_reason: "refusal", stop_sequence: null }, usage }) + sse("message_stop", {});
+  }
+
+  /** How an error ends the stream: the error event itself, or (Responses) response.failed carrying it. */
+  failure(errorEvent: string): string {
+    return this.responses ? this.responses.failure(errorEvent) : errorEvent;
   }
 }

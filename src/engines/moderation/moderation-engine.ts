@@ -27,7 +27,7 @@ export interface ModerationPolicy {
   output?: { windowChars: number; windowChunks?: number; holdMs: number; onFlag: "replace" | "error"; replacement: string };
 }
 
-const MODERATED = new Set(["openai.chat", "anthropic.messages"]);
+const MODERATED = new Set(["openai.chat", "openai.responses", "anthropic.messages"]);
 
 /** One direction's checks of one request, recorded in the request context as they happen. */
 class Checks {

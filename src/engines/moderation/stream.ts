@@ -123,9 +123,9 @@ export class ModerationStage implements StreamStage {
     if (outcome.kind === "allow") return { out: this.release(), over: false };
     this.held = [];
     this.heldChars = 0;
-    if (outcome.kind === "fail") return { out: outcome.errorEvent, over: true };
+    if (outcome.kind === "fail") return { out: this.position.failure(outcome.errorEvent), over: true };
     const onFlag = this.opts.onFlag;
-    return { out: "errorEvent" in onFlag ? onFlag.errorEvent : this.position.ending(onFlag.replacement), over: true };
+    return { out: "errorEvent" in onFlag ? this.position.failure(onFlag.errorEvent) : this.position.ending(onFlag.replacement), over: true };
   }
 
   /** Takes events one at a time, so windows close at the same events however the bytes were split. */

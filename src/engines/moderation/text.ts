@@ -2,6 +2,7 @@
 // prompt, messages and their names, tool definitions, calls and results, documents, search results); an
 // answer's text, reasoning and tool-call arguments (legacy function_call too); the same fragments in stream events.
 import type { ApiFormat } from "../../core";
+import { responsesAnswerText, responsesEventText, responsesRequestPieces } from "./responses-endings";
 
 type Body = Record<string, any>;
 
@@ -51,6 +52,7 @@ function toolsText(tools: unknown, out: string[]): void {
  * pieces stay the same as a conversation grows, so checks of them can be remembered.
  */
 export function requestPieces(format: ApiFormat, body: Body): string[] {
+  if (format === "openai.responses") return responsesRequestPieces(body);
   const pieces: string[] = [];
   const head: string[] = [];
   toolsText(body.tools, head);
@@ -78,6 +80,7 @@ export function requestText(format: ApiFormat, body: Body, maxChars: number): st
 
 /** The text of a whole (non-stream) answer: content, reasoning, refusals, tool-call arguments. */
 export function answerText(format: ApiFormat, body: Body): string {
+  if (format === "openai.responses") return responsesAnswerText(body);
   const out: string[] = [];
   if (format === "anthropic.messages") {
     for (const b of Array.isArray(body.content) ? body.content : []) {
@@ -93,6 +96,7 @@ export function answerText(format: ApiFormat, body: Body): string {
 
 /** The text one stream event adds (Anthropic: a content_block_delta; OpenAI: a chunk's deltas). */
 export function eventText(format: ApiFormat, event: Body): string {
+  if (format === "openai.responses") return responsesEventText(event);
   if (format === "anthropic.messages") {
     if (event?.type !== "content_block_delta") return "";
     const d = event.delta ?? {};

@@ -54,14 +54,22 @@ export class RequestFeatures {
     private readonly model: string,
   ) {}
 
+  /** The conversation: chat and Anthropic messages, or a Responses request's input items. */
   private messages(): unknown[] {
-    return Array.isArray(this.body.messages) ? this.body.messages : [];
+    if (Array.isArray(this.body.messages)) return this.body.messages;
+    const input = this.body.input;
+    return typeof input === "string" ? [{ content: input }] : Array.isArray(input) ? input : [];
   }
 
-  /** Characters (code points) of all message text, the Anthropic system prompt included. */
+  /** The system prompt: Anthropic's system, or a Responses request's instructions. */
+  private system(): unknown {
+    return this.body.system ?? this.body.instructions;
+  }
+
+  /** Characters (code points) of all message text, the system prompt (or instructions) included. */
   get promptTextLen(): number {
     if (this.len === undefined) {
-      let n = [...text(this.body.system)].length;
+      let n = [...text(this.system())].length;
       for (const m of this.messages()) n += [...text((m as { content?: unknown })?.content)].length;
       this.len = n;
     }
@@ -75,13 +83,15 @@ export class RequestFeatures {
 
   /** Estimated input tokens: the same estimate count_tokens answers with. */
   get inputTokens(): number {
-    this.tokens ??= estimateInputTokens(this.body);
+    this.tokens ??= estimateInputTokens(
+      Array.isArray(this.body.messages) ? this.body : { system: this.system(), messages: this.messages(), tools: this.body.tools },
+    );
     return this.tokens;
   }
 
   /** True when a message (or a tool result in one) carries an image. */
   get hasImages(): boolean {
-    return this.messages().some((m) => contentHasImage((m as Body | null)?.content));
+    return this.messages().some((m) => contentHasImage((m as Body | null)?.content) || contentHasImage((m as Body | null)?.output));
   }
 
   /** True when the request declares tools. */
