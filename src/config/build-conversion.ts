@@ -2,7 +2,15 @@
 // client API on it: passed through when the backend speaks it, converted otherwise (docs/conversion.md).
 import type { ApiFormat, Engine } from "../core";
 import type { BackendProfile } from "../convert";
-import { ApiSwitchEngine, ChatFromMessagesEngine, MessagesFromChatEngine, ResponsesFromChatEngine, ThinkingFilterEngine, type SearchConfig } from "../engines";
+import {
+  ApiSwitchEngine,
+  ChatFromMessagesEngine,
+  ChatToResponsesEngine,
+  MessagesFromChatEngine,
+  ResponsesFromChatEngine,
+  ThinkingFilterEngine,
+  type SearchConfig,
+} from "../engines";
 import type { BackendConfig, ProfileConfig } from "./schema";
 
 /** An upstream API. */
@@ -67,18 +75,26 @@ export function conversionEngine(b: BackendConfig, upstream: Engine): Engine {
   }
   const routes: Partial<Record<ApiFormat, Engine>> = {};
   const speaks = (api: Api) => apis.includes(api);
-  const chatFirst = apis.find((a) => a !== "openai-responses");
+  const target = apis[0]!; // a request in an API the backend does not speak is converted to the first listed
+  // the chat form in front of a Responses backend: reasoning efforts as reasoning_effort, reasoning state kept
+  const toResponses = (carryState: boolean) => new ChatToResponsesEngine(upstream, profile, carryState);
+  const overResponses = { ...profile, reasoningParam: "reasoning_effort" as const, reasoningState: true };
   // Anthropic clients
   if (speaks("anthropic-messages")) routes["anthropic.messages"] = routes["anthropic.count_tokens"] = passAnthropic;
-  else if (speaks("openai-chat"))
+  else if (target === "openai-chat")
     routes["anthropic.messages"] = routes["anthropic.count_tokens"] = new MessagesFromChatEngine(upstream, profile, searchConfig(b.profile?.web_search));
+  else
+    routes["anthropic.messages"] = routes["anthropic.count_tokens"] = new MessagesFromChatEngine(
+      toResponses(true),
+      overResponses,
+      searchConfig(b.profile?.web_search),
+    );
   // OpenAI chat clients
   if (speaks("openai-chat")) routes["openai.chat"] = upstream;
-  else if (speaks("anthropic-messages")) routes["openai.chat"] = toMessages();
+  else routes["openai.chat"] = target === "anthropic-messages" ? toMessages() : toResponses(false);
   // Responses clients
   if (speaks("openai-responses")) routes["openai.responses"] = upstream;
-  else if (chatFirst === "openai-chat") routes["openai.responses"] = new ResponsesFromChatEngine(upstream, profile);
-  else if (chatFirst === "anthropic-messages") routes["openai.responses"] = new ResponsesFromChatEngine(toMessages(), profile);
+  else routes["openai.responses"] = new ResponsesFromChatEngine(target === "openai-chat" ? upstream : toMessages(), profile);
   return new ApiSwitchEngine(routes, apis);
 }
 

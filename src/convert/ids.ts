@@ -52,9 +52,30 @@ export function signThinking(text: string): string {
   return SIGNATURE_PREFIX + createHmac("sha256", secret).update(text).digest("base64url").slice(0, 43);
 }
 
+const STATE_PREFIX = "gw2.";
+
 /** True for a signature this gateway minted (any instance's; the prefix marks them). */
 export function isGatewaySignature(signature: unknown): boolean {
-  return typeof signature === "string" && signature.startsWith(SIGNATURE_PREFIX);
+  return typeof signature === "string" && (signature.startsWith(SIGNATURE_PREFIX) || signature.startsWith(STATE_PREFIX));
+}
+
+/**
+ * A signature that carries another API's reasoning state (a Responses item's encrypted_content) to the next
+ * turn: "gw2." + the state (base64url) + "." + an HMAC over the state and the thinking text it goes with.
+ */
+export function signThinkingState(text: string, state: string): string {
+  const payload = Buffer.from(state).toString("base64url");
+  const mac = createHmac("sha256", secret).update(`${STATE_PREFIX}${payload}\n${text}`).digest("base64url").slice(0, 43);
+  return `${STATE_PREFIX}${payload}.${mac}`;
+}
+
+/** The reasoning state a gw2 signature carries, when its HMAC holds for this text (else undefined). */
+export function thinkingState(signature: unknown, text: string): string | undefined {
+  if (typeof signature !== "string" || !signature.startsWith(STATE_PREFIX)) return undefined;
+  const [payload, mac] = signature.slice(STATE_PREFIX.length).split(".");
+  if (!payload || !mac) return undefined;
+  const want = createHmac("sha256", secret).update(`${STATE_PREFIX}${payload}\n${text}`).digest("base64url").slice(0, 43);
+  return mac === want ? Buffer.from(payload, "base64url").toString("utf8") : undefined;
 }
 
 /** Closes what a truncated or sloppy JSON text left open and drops trailing commas; undefined when still not JSON. */

@@ -30,6 +30,8 @@ export interface BackendProfile {
   pingIntervalMs: number;
   /** Keep Anthropic cache_control on system and content parts (OpenRouter and others that honour it). */
   passCacheControl: boolean;
+  /** The backend behind is a Responses API: reasoning state in this gateway's gw2 signatures goes back to it (internal). */
+  reasoningState: boolean;
   /** How a length stop ends a Responses stream: response.incomplete (OpenAI's way), or response.completed. */
   lengthFinish: "incomplete" | "completed";
   /** The gateway runs Anthropic's web_search server tool itself (a search service is configured). */
@@ -58,6 +60,7 @@ export const DEFAULT_PROFILE: BackendProfile = {
   passCacheControl: false,
   webSearch: false,
   lengthFinish: "incomplete",
+  reasoningState: false,
 };
 
 /** A profile with the given fields over the defaults. */

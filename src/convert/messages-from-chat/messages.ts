@@ -1,5 +1,5 @@
 // Anthropic messages → OpenAI messages (docs/conversion.md), with the pairing repairs.
-import { isGatewaySignature, type ToolNames } from "../ids";
+import { isGatewaySignature, thinkingState, type ToolNames } from "../ids";
 import { resultBlockText } from "../web-search";
 import type { BackendProfile } from "../profile";
 import { blocksText, cachedText, toolResultContent, userBlockParts, type OpenAIPart } from "./content";
@@ -48,12 +48,16 @@ function assistantMessage(content: unknown, profile: BackendProfile, names: Tool
   if (!Array.isArray(content)) return undefined;
   const texts: string[] = [];
   const thinking: string[] = [];
+  let state: string | undefined; // a Responses backend's reasoning state, from this gateway's gw2 signature
   const calls: ChatMessage[] = [];
   for (const b of content as Block[]) {
     if (b?.type === "text" && typeof b.text === "string" && b.text.trim()) texts.push(b.text);
     else if (b?.type === "tool_use") {
       calls.push({ id: b.id, type: "function", function: { name: names.toUpstream(String(b.name)), arguments: JSON.stringify(b.input ?? {}) } });
-    } else if (b?.type === "thinking" && typeof b.thinking === "string") thinking.push(b.thinking);
+    } else if (b?.type === "thinking" && typeof b.thinking === "string") {
+      thinking.push(b.thinking);
+      state ??= profile.reasoningState ? thinkingState(b.signature, b.thinking) : undefined;
+    } else if (b?.type === "redacted_thinking" && profile.reasoningState) state ??= thinkingState(b.data, "");
     else if (b?.type === "server_tool_use") texts.push(`[${String(b.name)}: ${JSON.stringify(b.input ?? {})}]`);
     else if (b?.type === "web_search_tool_result") texts.push(resultBlockText(b));
     else if (b?.type === "web_fetch_tool_result") texts.push("[web fetch tool result]");
@@ -62,6 +66,10 @@ function assistantMessage(content: unknown, profile: BackendProfile, names: Tool
   const msg: ChatMessage = { role: "assistant", content: texts.length ? texts.join("\n\n") : profile.assistantNullContent ? null : "" };
   if (calls.length) msg.tool_calls = calls;
   if (thinking.length && profile.reasoningHistory !== "drop") msg[profile.reasoningHistory] = thinking.join("\n\n");
+  if (state) {
+    msg.reasoning_opaque = state; // the gateway's own field, read by the Responses converter below it
+    msg.reasoning_content ??= thinking.join("\n\n");
+  }
   return msg;
 }
 

@@ -1,6 +1,6 @@
 // OpenAI Chat response → Anthropic Messages response, non-streaming (docs/conversion.md).
 import { GatewayError } from "../../core";
-import { parseToolArguments, randomBase62, signThinking, toAnthropicToolId } from "../ids";
+import { parseToolArguments, randomBase62, signThinking, signThinkingState, toAnthropicToolId } from "../ids";
 import type { BackendProfile } from "../profile";
 import { blocksText } from "./content";
 import type { MessagesContext } from "./request";
@@ -51,7 +51,9 @@ export function messagesFromChatResponse(body: Body, ctx: MessagesContext, profi
   let thinking = reasoningOf(m);
   if (!thinking && profile.thinkTags) ({ thinking, text } = splitThinkTags(text));
   const content: Body[] = [];
-  if (thinking.trim()) content.push({ type: "thinking", thinking, signature: signThinking(thinking) });
+  const state = typeof m.reasoning_opaque === "string" && m.reasoning_opaque ? m.reasoning_opaque : undefined;
+  if (thinking.trim()) content.push({ type: "thinking", thinking, signature: state ? signThinkingState(thinking, state) : signThinking(thinking) });
+  else if (state) content.push({ type: "redacted_thinking", data: signThinkingState("", state) });
   let refusal = false;
   if (text.trim()) content.push({ type: "text", text });
   else if (typeof m.refusal === "string" && m.refusal.trim()) {

@@ -2,7 +2,7 @@
 // output always obeys the Anthropic event grammar. Tool calls are buffered and emitted whole by default.
 import type { SseEvent } from "../../core";
 import { anthropicEvent as ev } from "../../protocols/anthropic";
-import { parseToolArguments, randomBase62, signThinking, toAnthropicToolId } from "../ids";
+import { parseToolArguments, randomBase62, signThinking, signThinkingState, toAnthropicToolId } from "../ids";
 import type { BackendProfile } from "../profile";
 import { inBandErrorStatus, messagesFromChatError } from "./errors";
 import type { MessagesContext } from "./request";
@@ -30,6 +30,7 @@ export class MessagesFromChatStream {
   private nextIndex = 0;
   private open: { kind: "text" | "thinking" | "tool"; index: number; tool?: Tool } | undefined;
   private thinkingText = "";
+  private thinkingState: string | undefined; // another API's reasoning state for the open thinking block (gw2)
   private pendingWs = "";
   private readonly tools = new Map<string | number, Tool>();
   private readonly toolOrder: Tool[] = [];
@@ -82,6 +83,7 @@ export class MessagesFromChatStream {
     const d: Body = choice.delta ?? {};
     const reasoning = reasoningOf(d);
     if (reasoning) out += this.thinking(reasoning);
+    if (typeof d.reasoning_opaque === "string" && d.reasoning_opaque) out += this.reasoningState(d.reasoning_opaque);
     if (typeof d.content === "string" && d.content) out += this.profile.thinkTags ? this.taggedContent(d.content) : this.text(d.content);
     if (typeof d.refusal === "string" && d.refusal) {
       this.refusal = true;
@@ -147,7 +149,10 @@ export class MessagesFromChatStream {
     if (!this.open) return "";
     let out = "";
     if (this.open.kind === "thinking") {
-      out += ev("content_block_delta", { index: this.open.index, delta: { type: "signature_delta", signature: signThinking(this.thinkingText) } });
+      const state = this.thinkingState;
+      this.thinkingState = undefined;
+      const signature = state ? signThinkingState(this.thinkingText, state) : signThinking(this.thinkingText);
+      out += ev("content_block_delta", { index: this.open.index, delta: { type: "signature_delta", signature } });
     }
     out += ev("content_block_stop", { index: this.open.index });
     this.open = undefined;
@@ -163,6 +168,18 @@ export class MessagesFromChatStream {
     this.thinkingText += text;
     this.outChars += text.length;
     return out + delta(this.open!.index, "thinking_delta", "thinking", text);
+  }
+
+  /** Reasoning state from a Responses backend: signed into the open thinking block, or its own redacted block. */
+  private reasoningState(state: string): string {
+    if (this.open?.kind === "thinking") {
+      this.thinkingState = state;
+      return "";
+    }
+    const out = this.close();
+    const index = this.nextIndex++;
+    const block = { type: "redacted_thinking", data: signThinkingState("", state) };
+    return out + ev("content_block_start", { index, content_block: block }) + ev("content_block_stop", { index });
   }
 
   private text(text: string): string {

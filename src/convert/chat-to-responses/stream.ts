@@ -1,0 +1,165 @@
+// Responses event stream → chat completion chunks (docs/conversion.md): text and reasoning summaries stream as
+// content and reasoning_content; tool calls are emitted whole when their item is done; the terminal event
+// gives the finish reason and usage. A reasoning item's encrypted_content rides in the gateway field
+// `reasoning_opaque`, so that an Anthropic client's thinking signature can carry it to the next turn.
+import type { SseEvent } from "../../core";
+import type { ChatToResponsesContext } from "./request";
+
+type Body = Record<string, any>;
+
+/** Chat usage for a Responses usage object (prompt_tokens counts cached tokens in both). */
+export function chatUsageOf(u: Body | undefined): Body | undefined {
+  if (!u || typeof u !== "object") return undefined;
+  const input = Number(u.input_tokens ?? 0),
+    output = Number(u.output_tokens ?? 0);
+  const usage: Body = { prompt_tokens: input, completion_tokens: output, total_tokens: input + output };
+  usage.prompt_tokens_details = { cached_tokens: Number(u.input_tokens_details?.cached_tokens ?? 0) };
+  if (u.input_tokens_details?.cache_write_tokens) usage.prompt_tokens_details.cache_write_tokens = u.input_tokens_details.cache_write_tokens;
+  if (u.output_tokens_details?.reasoning_tokens !== undefined) usage.completion_tokens_details = { reasoning_tokens: u.output_tokens_details.reasoning_tokens };
+  return usage;
+}
+
+const FAILURE_CODES: Record<string, string> = { server_is_overloaded: "overloaded", slow_down: "overloaded", invalid_prompt: "invalid_request_error" };
+
+/** A chat error object for a Responses failure (its code kept: context_length_exceeded, rate_limit_exceeded, …). */
+export function chatErrorOf(error: Body | undefined): Body {
+  const code = String(error?.code ?? "server_error");
+  return {
+    message: String(error?.message ?? "upstream failed"),
+    type: FAILURE_CODES[code] ?? (code === "server_error" ? "server_error" : "invalid_request_error"),
+    code,
+  };
+}
+
+/** Converts one Responses stream; `push` and `end` return the chat SSE text to send. */
+export class ChatFromResponsesStream {
+  private id = "chatcmpl-";
+  private readonly created = Math.floor(Date.now() / 1000);
+  private started = false;
+  private finished = false;
+  private calls = 0;
+
+  constructor(private readonly ctx: ChatToResponsesContext) {}
+
+  /** True once the stream has ended. */
+  get done(): boolean {
+    return this.finished;
+  }
+
+  private chunk(delta: Body, finish: string | null = null): string {
+    return `data: ${JSON.stringify({ id: this.id, object: "chat.completion.chunk", created: this.created, model: this.ctx.requestedModel, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+  }
+
+  private start(id?: unknown): string {
+    if (this.started) return "";
+    this.started = true;
+    if (typeof id === "string") this.id = `chatcmpl-${id}`;
+    return this.chunk({ role: "assistant", content: "" });
+  }
+
+  /** Handles one upstream event. */
+  push(e: SseEvent): string {
+    if (this.finished || e.data === "[DONE]") return "";
+    let d: Body;
+    try {
+      d = e.json();
+    } catch {
+      return "";
+    }
+    const type = String(d?.type ?? e.event ?? "");
+    if (type === "response.created") return this.start(d.response?.id);
+    const out = this.start();
+    switch (type) {
+      case "response.output_text.delta":
+        return typeof d.delta === "string" && d.delta ? out + this.chunk({ content: d.delta }) : out;
+      case "response.refusal.delta":
+        return typeof d.delta === "string" && d.delta ? out + this.chunk({ refusal: d.delta }) : out;
+      case "response.reasoning_summary_text.delta":
+      case "response.reasoning_text.delta":
+        return typeof d.delta === "string" && d.delta ? out + this.chunk({ reasoning_content: d.delta }) : out;
+      case "response.reasoning_summary_part.added":
+        return d.summary_index > 0 ? out + this.chunk({ reasoning_content: "\n\n" }) : out;
+      case "response.output_item.done":
+        return out + this.itemDone(d.item ?? {});
+      case "response.completed":
+      case "response.incomplete":
+        return out + this.terminal(d.response ?? {});
+      case "response.failed":
+        return out + this.error(chatErrorOf(d.response?.error));
+      case "error":
+        return out + this.error(chatErrorOf(d.error ?? d));
+      default:
+        return out;
+    }
+  }
+
+  private itemDone(item: Body): string {
+    if (item.type === "reasoning") {
+      const state = this.ctx.carryState && typeof item.encrypted_content === "string" && item.encrypted_content;
+      return state ? this.chunk({ reasoning_opaque: item.encrypted_content }) : "";
+    }
+    if (item.type !== "function_call" && item.type !== "custom_tool_call") return "";
+    const args = item.type === "function_call" ? String(item.arguments ?? "{}") : JSON.stringify({ input: String(item.input ?? "") });
+    const call = {
+      index: this.calls++,
+      id: String(item.call_id ?? item.id ?? ""),
+      type: "function",
+      function: { name: String(item.name ?? ""), arguments: args },
+    };
+    return this.chunk({ tool_calls: [call] });
+  }
+
+  private terminal(r: Body): string {
+    let finish = this.calls > 0 ? "tool_calls" : "stop";
+    if (r.status === "incomplete") finish = r.incomplete_details?.reason === "content_filter" ? "content_filter" : "length";
+    let out = this.chunk({}, finish);
+    const usage = chatUsageOf(r.usage);
+    if (usage)
+      out += `data: ${JSON.stringify({ id: this.id, object: "chat.completion.chunk", created: this.created, model: this.ctx.requestedModel, choices: [], usage })}\n\n`;
+    this.finished = true;
+    return out + "data: [DONE]\n\n";
+  }
+
+  /** The upstream ended without a terminal event: a truncated answer, reported as an error. */
+  end(): string {
+    if (this.finished) return "";
+    return this.start() + this.error({ message: "upstream stream ended unexpectedly", type: "server_error", code: null });
+  }
+
+  /** An in-stream error (no [DONE] after it). */
+  error(err: Body): string {
+    if (this.finished) return "";
+    this.finished = true;
+    return `data: ${JSON.stringify({ error: err })}\n\n`;
+  }
+}
+
+/** A whole (non-stream) Response object as a chat completion. */
+export function chatFromResponse(r: Body, ctx: ChatToResponsesContext): Body {
+  const message: Body = { role: "assistant", content: null, refusal: null };
+  const texts: string[] = [];
+  const reasoning: string[] = [];
+  const calls: Body[] = [];
+  for (const item of Array.isArray(r.output) ? (r.output as Body[]) : []) {
+    if (item.type === "message") for (const p of item.content ?? []) if (typeof p?.text === "string") texts.push(p.text);
+    if (item.type === "reasoning") {
+      for (const s of item.summary ?? []) if (typeof s?.text === "string") reasoning.push(s.text);
+      if (ctx.carryState && typeof item.encrypted_content === "string") message.reasoning_opaque = item.encrypted_content;
+    }
+    if (item.type === "function_call")
+      calls.push({ id: item.call_id, type: "function", function: { name: item.name, arguments: String(item.arguments ?? "{}") } });
+  }
+  message.content = texts.join("") || (calls.length ? null : "");
+  if (reasoning.length) message.reasoning_content = reasoning.join("\n\n");
+  if (calls.length) message.tool_calls = calls;
+  const finish =
+    r.status === "incomplete" ? (r.incomplete_details?.reason === "content_filter" ? "content_filter" : "length") : calls.length ? "tool_calls" : "stop";
+  return {
+    id: `chatcmpl-${r.id ?? ""}`,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model: ctx.requestedModel,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
+    usage: chatUsageOf(r.usage),
+  };
+}

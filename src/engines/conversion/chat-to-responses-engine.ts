@@ -1,0 +1,57 @@
+// Serves OpenAI Chat Completions from an OpenAI Responses backend (models served only there, gpt-5.x-codex):
+// the request, the answer (streamed or whole) and errors are converted; other requests pass through.
+import { LazyBody, streamFailure, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { ChatFromResponsesStream, chatFromResponse, chatToResponsesRequest, makeProfile, type BackendProfile } from "../../convert";
+import { meteredStream } from "../../protocols";
+import { openaiErrorDetail } from "../../protocols/openai";
+import { converterStage, type StreamConverter } from "./event-stream";
+import { completionChunks, eventsToCompletion } from "./chat-events";
+import { readAll, withoutQuery } from "./read-all";
+import { convertAnswer, convertRequest } from "./shape-errors";
+
+const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
+
+/** The chat engine over a Responses backend; `carryState` passes reasoning state on to a converter above it. */
+export class ChatToResponsesEngine implements Engine {
+  private readonly profile: BackendProfile;
+
+  constructor(
+    private readonly next: Engine,
+    profile: Partial<BackendProfile> = {},
+    private readonly carryState = false,
+  ) {
+    this.profile = makeProfile(profile);
+  }
+
+  async process(req: LLMRequest): Promise<LLMResponse> {
+    if (req.format !== "openai.chat") return this.next.process(req);
+    const { body, ctx } = convertRequest(() => chatToResponsesRequest(req.body.json(), this.profile, this.carryState));
+    const headers = new Headers(req.headers);
+    headers.delete("accept-encoding");
+    const res = await this.next.process({ ...req, format: "openai.responses", path: withoutQuery(req.path), headers, body: LazyBody.fromValue(body) });
+    if (res.status >= 400) return res; // Responses errors are in OpenAI's shape already
+    const machine = new ChatFromResponsesStream(ctx);
+    const conv: StreamConverter = {
+      push: (e) => machine.push(e),
+      end: () => machine.end(),
+      fail: (err) => machine.error(openaiErrorDetail(streamFailure(err))),
+      ping: () => (machine.done ? "" : ": ping\n\n"),
+      get done() {
+        return machine.done;
+      },
+    };
+    if (res.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+      const converted = res.stream.through(converterStage(conv, ctx.stream ? this.profile.pingIntervalMs : 0));
+      if (ctx.stream) return { status: 200, headers: new Headers(SSE_HEADERS), stream: converted };
+      return json(200, await convertAnswer(async () => eventsToCompletion(await readAll({ ...res, stream: converted }), ctx.requestedModel)));
+    }
+    const text = await readAll(res);
+    const completion = convertAnswer(() => chatFromResponse(JSON.parse(text), ctx));
+    if (!ctx.stream) return json(200, completion);
+    return { status: 200, headers: new Headers(SSE_HEADERS), stream: meteredStream(new Response(completionChunks(completion)).body!) }; // a backend that did not stream
+  }
+}
+
+function json(status: number, value: object): LLMResponse {
+  return { status, headers: new Headers({ "content-type": "application/json" }), body: LazyBody.fromValue(value) };
+}
