@@ -118,8 +118,19 @@ function checkBackend(report: Report, at: Path, b: BackendConfig): void {
   const ws = b.profile?.web_search;
   if (ws?.provider === "searxng" && ws.url === undefined) report([...at, "profile", "web_search"], "a searxng search service needs its url");
   if (ws && ws.provider !== "searxng" && !ws.api_key) report([...at, "profile", "web_search", "api_key"], `${ws.provider} needs an api_key`);
-  if (ws && !b.convert_to_messages)
-    report([...at, "profile", "web_search"], "web_search is run for Anthropic clients on an OpenAI backend: it needs convert_to_messages", true);
+  const apis = b.api === undefined ? undefined : Array.isArray(b.api) ? b.api : [b.api];
+  const converted = apis ? !apis.includes("anthropic-messages") : b.convert_to_messages !== undefined;
+  if (ws && !converted)
+    report(
+      [...at, "profile", "web_search"],
+      "web_search is run for Anthropic clients on an OpenAI backend: it needs api: openai-chat or openai-responses",
+      true,
+    );
+  if (apis && b.convert_to_messages && apis[0] !== "openai-chat")
+    report([...at, "api"], "conflicts with convert_to_messages (which means api: openai-chat)", true);
+  if (apis && b.convert_to_chat && apis[0] !== "anthropic-messages")
+    report([...at, "api"], "conflicts with convert_to_chat (which means api: anthropic-messages)", true);
+  if (apis && new Set(apis).size !== apis.length) report([...at, "api"], "lists an API twice", true);
   if (b.convert_to_messages && b.convert_to_chat)
     report(
       [...at, "convert_to_chat"],

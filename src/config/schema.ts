@@ -82,7 +82,7 @@ export const ProfileSchema = v.strictObject({
   structured_output: v.optional(
     v.pipe(
       v.picklist(["output_config", "tool"]),
-      v.description("convert_to_chat: a json_schema response_format as Anthropic's output_config.format (default) or as a tool the model must call"),
+      v.description("api: anthropic-messages: a json_schema response_format as Anthropic's output_config.format (default) or as a tool the model must call"),
     ),
   ),
   web_search: v.optional(
@@ -96,7 +96,7 @@ export const ProfileSchema = v.strictObject({
           v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(120_000), v.description("Time allowed for one search (default 10000)")),
         ),
       }),
-      v.description("convert_to_messages: a search service, so that the gateway runs Anthropic's web_search server tool for the model"),
+      v.description("api: openai-chat: a search service, so that the gateway runs Anthropic's web_search server tool for the model"),
     ),
   ),
   length_finish: v.optional(
@@ -147,10 +147,8 @@ const backendFields = {
   first_byte_timeout_ms: ms("Deadline for the upstream's response headers (default 600000; 0: none)"),
   idle_timeout_ms: ms("Longest silence between two response chunks (default 300000; 0: none)"),
   mock: v.optional(MockSchema),
-  convert_to_messages: v.optional(v.pipe(v.literal("from_chat"), v.description("Serve Anthropic /v1/messages from this backend's OpenAI chat API"))),
-  convert_to_chat: v.optional(
-    v.pipe(v.literal("from_messages"), v.description("Serve OpenAI /v1/chat/completions from this backend's Anthropic messages API")),
-  ),
+  convert_to_messages: v.optional(v.pipe(v.literal("from_chat"), v.description("The older spelling of api: openai-chat"))),
+  convert_to_chat: v.optional(v.pipe(v.literal("from_messages"), v.description("The older spelling of api: anthropic-messages"))),
   profile: v.optional(ProfileSchema),
   ...rewrites,
 };

@@ -52,6 +52,15 @@ export function configWarnings(config: Config): ConfigWarning[] {
         out.push({ path: ["models", name, "backends", b], message: "auth: client forwards the client's own key: this backend's api_key is never sent" });
     }
   }
+  const older = (at: Path, b: { convert_to_messages?: string; convert_to_chat?: string; api?: unknown }) => {
+    if (b.api !== undefined) return;
+    if (b.convert_to_messages)
+      out.push({ path: [...at, "convert_to_messages"], message: "convert_to_messages: from_chat is the older spelling of api: openai-chat" });
+    if (b.convert_to_chat)
+      out.push({ path: [...at, "convert_to_chat"], message: "convert_to_chat: from_messages is the older spelling of api: anthropic-messages" });
+  };
+  for (const [name, b] of Object.entries(config.backends)) older(["backends", name], b);
+  for (const [name, model] of Object.entries(config.models)) for (const [b, own] of Object.entries(model.backends)) older(["models", name, "backends", b], own);
   for (const [path, source, scope] of expressions(config)) for (const message of lintExpr(source, scope).warnings) out.push({ path, message });
   return out;
 }
