@@ -115,11 +115,12 @@ export function chatToolChoice(choice: unknown, map: ResponsesTools, tools: Body
  * property, a double-encoded string, or the text itself; one Markdown fence is removed; a patch is cut to
  * its Begin/End markers. Nothing is invented.
  */
-export function unwrapCustomInput(args: string, tool: string): string {
+export function unwrapCustomInput(args: string, tool: string, depth = 0): string {
   let raw = args;
   try {
     const v = JSON.parse(args);
-    if (typeof v === "string") raw = v;
+    if (typeof v === "string")
+      raw = depth === 0 && /^\s*[{"]/.test(v) ? unwrapCustomInput(v, tool, 1) : v; // double-encoded
     else if (v && typeof v === "object" && !Array.isArray(v)) {
       const strings = Object.values(v).filter((x): x is string => typeof x === "string");
       if (typeof v.input === "string") raw = v.input;
