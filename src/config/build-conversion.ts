@@ -69,9 +69,12 @@ export function conversionEngine(b: BackendConfig, upstream: Engine): Engine {
   const passAnthropic = b.provider === "mock" ? upstream : new ThinkingFilterEngine(upstream);
   if (apis === undefined) {
     // today's behaviour: every request in its own API; a mock answers chat for Responses clients
-    return b.provider === "mock"
-      ? new ApiSwitchEngine({ ...same(upstream), "openai.responses": new ResponsesFromChatEngine(upstream, profile) }, ["any"])
-      : passAnthropic;
+    if (b.provider !== "mock") return passAnthropic;
+    const responses = new ResponsesFromChatEngine(upstream, profile);
+    return new ApiSwitchEngine(
+      { ...same(upstream), "openai.responses": responses, "openai.responses.input_tokens": responses, "openai.responses.compact": responses },
+      ["any"],
+    );
   }
   const routes: Partial<Record<ApiFormat, Engine>> = {};
   const speaks = (api: Api) => apis.includes(api);
@@ -93,8 +96,8 @@ export function conversionEngine(b: BackendConfig, upstream: Engine): Engine {
   if (speaks("openai-chat")) routes["openai.chat"] = upstream;
   else routes["openai.chat"] = target === "anthropic-messages" ? toMessages() : toResponses(false);
   // Responses clients
-  if (speaks("openai-responses")) routes["openai.responses"] = upstream;
-  else routes["openai.responses"] = new ResponsesFromChatEngine(target === "openai-chat" ? upstream : toMessages(), profile);
+  const responses = speaks("openai-responses") ? upstream : new ResponsesFromChatEngine(target === "openai-chat" ? upstream : toMessages(), profile);
+  routes["openai.responses"] = routes["openai.responses.input_tokens"] = routes["openai.responses.compact"] = responses;
   return new ApiSwitchEngine(routes, apis);
 }
 

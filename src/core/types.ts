@@ -3,7 +3,13 @@ import type { RequestContext } from "./context";
 import type { StreamPipeline } from "./stream-pipeline";
 
 /** The API a request speaks, which decides its upstream path, auth and error shape. */
-export type ApiFormat = "openai.chat" | "openai.responses" | "anthropic.messages" | "anthropic.count_tokens";
+export type ApiFormat =
+  | "openai.chat"
+  | "openai.responses"
+  | "openai.responses.input_tokens"
+  | "openai.responses.compact"
+  | "anthropic.messages"
+  | "anthropic.count_tokens";
 
 /** The wire protocol family of a format. */
 export type Protocol = "openai" | "anthropic";

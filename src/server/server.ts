@@ -93,6 +93,8 @@ export function gatewayRoutes(state: () => GatewayState, opts: Omit<ServerOption
   const routes: Record<string, Route> = {
     "/v1/chat/completions": llmHandler("openai.chat", root, handlerOpts),
     "/v1/responses": llmHandler("openai.responses", root, handlerOpts),
+    "/v1/responses/input_tokens": llmHandler("openai.responses.input_tokens", root, handlerOpts),
+    "/v1/responses/compact": llmHandler("openai.responses.compact", root, handlerOpts),
     "/v1/messages": llmHandler("anthropic.messages", root, handlerOpts),
     "/v1/messages/count_tokens": llmHandler("anthropic.count_tokens", root, handlerOpts),
     "/v1/models": models,

@@ -293,3 +293,24 @@ describe("other backends", () => {
     expect(new TextDecoder().decode(seen().body)).toBe(raw);
   });
 });
+
+describe("/v1/responses/input_tokens and /v1/responses/compact", () => {
+  test("a converted route counts input tokens locally and refuses compaction; a Responses backend gets both", async () => {
+    const before = upstream.seen.length;
+    const count = (model: string) =>
+      fetch(`${gw.url}/v1/responses/input_tokens`, { method: "POST", body: JSON.stringify({ model, input: "hello ".repeat(400) }) });
+    const local = await count("gpt-chat");
+    const body = (await local.json()) as any;
+    expect([local.status, body.object, body.input_tokens > 300]).toEqual([200, "response.input_tokens", true]);
+    const compact = await fetch(`${gw.url}/v1/responses/compact`, { method: "POST", body: JSON.stringify({ model: "gpt-chat", input: "x" }) });
+    expect([compact.status, ((await compact.json()) as any).error.code]).toEqual([400, "unsupported_endpoint"]);
+    expect(upstream.seen.length).toBe(before);
+    next = { body: JSON.stringify({ object: "response.input_tokens", input_tokens: 11 }) };
+    expect(((await (await count("gpt-native")).json()) as any).input_tokens).toBe(11);
+    expect(seen().path).toBe("/v1/responses/input_tokens");
+    next = { body: JSON.stringify({ id: "cmp_1", object: "response.compaction", output: [] }) };
+    const passed = await fetch(`${gw.url}/v1/responses/compact`, { method: "POST", body: JSON.stringify({ model: "gpt-native", input: "x" }) });
+    expect(((await passed.json()) as any).id).toBe("cmp_1");
+    expect(seen().path).toBe("/v1/responses/compact");
+  });
+});

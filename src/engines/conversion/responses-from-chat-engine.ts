@@ -1,6 +1,6 @@
 // Serves the OpenAI Responses API (Codex, the SDK's responses.*) from an OpenAI Chat Completions backend:
 // the request, the answer (streamed or whole) and errors are converted; other requests pass through.
-import { LazyBody, SseEvent, streamFailure, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { GatewayError, LazyBody, SseEvent, streamFailure, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import {
   ResponsesFromChatStream,
   chunkFailure,
@@ -36,6 +36,12 @@ export class ResponsesFromChatEngine implements Engine {
   }
 
   async process(req: LLMRequest): Promise<LLMResponse> {
+    if (req.format === "openai.responses.input_tokens")
+      return json(200, { object: "response.input_tokens", input_tokens: convertRequest(() => responsesEstimate(req.body.json())) });
+    if (req.format === "openai.responses.compact") {
+      const message = "this model's backend does not speak the Responses API; compaction is not available (Codex compacts on its own with an ordinary request)";
+      throw new GatewayError("invalid_request", message, { code: "unsupported_endpoint" });
+    }
     if (req.format !== "openai.responses") return this.next.process(req);
     const body = req.body.json<Body>();
     const converted = convertRequest(() => responsesToChatRequest(body, this.profile, responsesEstimate(body)));

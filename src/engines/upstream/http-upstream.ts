@@ -9,6 +9,8 @@ import { CLIENT_CREDENTIAL_HEADERS, clientResponseHeaders, upstreamRequestHeader
 export const DEFAULT_PATHS: Record<ApiFormat, string> = {
   "openai.chat": "/v1/chat/completions",
   "openai.responses": "/v1/responses",
+  "openai.responses.input_tokens": "/v1/responses/input_tokens",
+  "openai.responses.compact": "/v1/responses/compact",
   "anthropic.messages": "/v1/messages",
   "anthropic.count_tokens": "/v1/messages/count_tokens",
 };
@@ -52,6 +54,9 @@ export class HttpUpstreamEngine implements Engine {
     this.urls = {
       "openai.chat": base + path("openai.chat"),
       "openai.responses": base + path("openai.responses"),
+      "openai.responses.input_tokens":
+        base + (opts.paths?.["openai.responses"] ? `${opts.paths["openai.responses"]}/input_tokens` : path("openai.responses.input_tokens")),
+      "openai.responses.compact": base + (opts.paths?.["openai.responses"] ? `${opts.paths["openai.responses"]}/compact` : path("openai.responses.compact")),
       "anthropic.messages": base + path("anthropic.messages"),
       "anthropic.count_tokens": base + path("anthropic.count_tokens"),
     };
