@@ -40,6 +40,12 @@ const bodies: Record<string, object> = {
   big: bigConversation(200 * 1024),
   rules: { ...small, model: "bench-rules", metadata: { tier: "gold" } },
   anthropicStream: { model: "bench-conv", max_tokens: 256, stream: true, messages: [{ role: "user", content: "Hello, how are you today? Tell me a story." }] },
+  responsesStream: {
+    model: "bench-conv",
+    stream: true,
+    store: false,
+    input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "Hello, how are you today? Tell me a story." }] }],
+  },
   limited: { ...small, model: "bench-lim" },
   patterns: { ...small, model: "claude-sonnet-5", metadata: { user_id: "session-1234" } },
 };
@@ -105,6 +111,14 @@ const SCENARIOS: Scenario[] = [
     gwPath: "/v1/messages",
     gwBody: "anthropicStream",
   },
+  {
+    name: "Responses stream 50 ch.",
+    path: "/v1/chat/completions?chunks=50",
+    body: "stream",
+    conns: [16, 64],
+    gwPath: "/v1/responses",
+    gwBody: "responsesStream",
+  },
   { name: "limits rpm+tpm, memory", path: "/v1/chat/completions", body: "small", conns: [16, 64], gwBody: "limited" },
   { name: "limits rpm+tpm, Redis", path: "/v1/chat/completions", body: "small", conns: [16, 64], gwBody: "limited", redis: true },
 ];
@@ -113,7 +127,7 @@ const config = join(dir, "bench.yaml");
 const upstream = await startServerProc([process.execPath, join(import.meta.dir, "upstream.ts"), "0"]);
 const models =
   `models:\n  bench:\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n` +
-  `  bench-conv:\n    backends:\n      default:1: { base_url: "${upstream.url}", convert_to_messages: from_chat }\n` +
+  `  bench-conv:\n    backends:\n      default:1: { base_url: "${upstream.url}", api: openai-chat }\n` +
   `  bench-lim:\n    default_org_limits: { rpm: 100000000, tpm: 1000000000 }\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n${rulesModel(upstream.url)}${patternModels(upstream.url)}`;
 writeFileSync(config, `server: { max_body_bytes: 8388608 }\n${models}`);
 const redisConfig = join(dir, "bench-redis.yaml");

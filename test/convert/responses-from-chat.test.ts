@@ -7,7 +7,7 @@ import { converterStage } from "../../src/engines";
 import * as F from "../fixtures/openai-streams";
 import { checkResponsesStream } from "../helpers/responses-grammar";
 
-const ctx = () => ({ requestedModel: "gpt-5.5", tools: new ResponsesTools(64), stream: true, includeEncrypted: false, echo: {}, inputEstimate: 7 });
+const ctx = () => ({ requestedModel: "gpt-5.5", tools: new ResponsesTools(64), stream: true, includeEncrypted: false, echo: {}, inputEstimate: () => 7 });
 
 async function convert(text: string, cuts: number[]): Promise<string> {
   const machine = new ResponsesFromChatStream(ctx(), makeProfile());
@@ -103,7 +103,7 @@ describe("freeform input recovered from what a chat model wrote", () => {
 });
 
 describe("Responses request refusals", () => {
-  const conv = (body: object) => responsesToChatRequest({ model: "m", input: "x", ...body }, makeProfile(), 1);
+  const conv = (body: object) => responsesToChatRequest({ model: "m", input: "x", ...body }, makeProfile(), () => 1);
   test("wrong shapes and what needs a store or a file store", () => {
     expect(() => conv({ input: 5 })).toThrow("input must be a string or a list of items");
     expect(() => conv({ model: undefined })).toThrow("model: field required");

@@ -183,7 +183,7 @@ describe("moderated stream", () => {
 describe("moderated Responses stream (Codex)", () => {
   const responsesBytes = () => {
     const machine = new ResponsesFromChatStream(
-      { requestedModel: "m", tools: new ResponsesTools(64), stream: true, includeEncrypted: false, echo: {}, inputEstimate: 1 },
+      { requestedModel: "m", tools: new ResponsesTools(64), stream: true, includeEncrypted: false, echo: {}, inputEstimate: () => 1 },
       makeProfile(),
     );
     const parser = new SseParser();

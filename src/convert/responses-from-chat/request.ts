@@ -17,7 +17,8 @@ export interface ResponsesContext {
   includeEncrypted: boolean;
   /** Request fields the Response object echoes. */
   echo: Body;
-  inputEstimate: number;
+  /** A rough input-token count, for an upstream that reports no usage (computed only then). */
+  inputEstimate: () => number;
   requestId?: string;
 }
 
@@ -180,7 +181,7 @@ class MessageBuilder {
 }
 
 /** Converts a Responses request body; throws invalid_request for what cannot be converted. */
-export function responsesToChatRequest(body: Body, profile: BackendProfile, estimate: number): { body: Body; ctx: ResponsesContext; dropped: string[] } {
+export function responsesToChatRequest(body: Body, profile: BackendProfile, estimate: () => number): { body: Body; ctx: ResponsesContext; dropped: string[] } {
   if (typeof body.model !== "string" || !body.model)
     throw new GatewayError("invalid_request", "model: field required", { param: "model", code: "missing_required_parameter" });
   if (typeof body.input !== "string" && !Array.isArray(body.input))

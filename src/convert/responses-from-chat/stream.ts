@@ -61,6 +61,12 @@ export class ResponsesFromChatStream {
     return `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: this.seq++, ...data })}\n\n`;
   }
 
+  /** A delta event of the open item, written by hand: the hot path of a stream (one per upstream chunk). */
+  private delta(type: string, rest: string): string {
+    const o = this.open!;
+    return `event: ${type}\ndata: {"type":"${type}","sequence_number":${this.seq++},"item_id":"${o.id}","output_index":${o.index},${rest}}\n\n`;
+  }
+
   private response(status: string, extra: Body = {}): Body {
     return {
       id: this.id,
@@ -95,8 +101,9 @@ export class ResponsesFromChatStream {
   private start(): string {
     if (this.started) return "";
     this.started = true;
-    const r = this.response("in_progress");
-    return this.ev("response.created", { response: r }) + this.ev("response.in_progress", { response: r });
+    const r = JSON.stringify(this.response("in_progress")); // once for both events
+    const ev = (type: string) => `event: ${type}\ndata: {"type":"${type}","sequence_number":${this.seq++},"response":${r}}\n\n`;
+    return ev("response.created") + ev("response.in_progress");
   }
 
   /** Handles one upstream chunk. */
@@ -146,7 +153,7 @@ export class ResponsesFromChatStream {
       });
     }
     this.open!.text += text;
-    return out + this.ev("response.reasoning_summary_text.delta", { item_id: this.open!.id, output_index: this.open!.index, summary_index: 0, delta: text });
+    return out + this.delta("response.reasoning_summary_text.delta", `"summary_index":0,"delta":${JSON.stringify(text)}`);
   }
 
   private text(text: string): string {
@@ -168,7 +175,7 @@ export class ResponsesFromChatStream {
       this.pendingSpace = "";
     }
     this.open!.text += text;
-    return out + this.ev("response.output_text.delta", { item_id: this.open!.id, output_index: this.open!.index, content_index: 0, delta: text, logprobs: [] });
+    return out + this.delta("response.output_text.delta", `"content_index":0,"delta":${JSON.stringify(text)},"logprobs":[]`);
   }
 
   /** Closes the open item with its done events. */
@@ -235,7 +242,7 @@ export class ResponsesFromChatStream {
     if (this.finish === undefined) return out + this.fail({ code: "server_error", message: "upstream stream ended unexpectedly" });
     out += this.close() + this.emitCalls();
     this.finished = true;
-    const usage = responsesUsage(this.usage ?? {}, { input: this.ctx.inputEstimate, output: 0 });
+    const usage = responsesUsage(this.usage ?? {}, { input: this.usage?.prompt_tokens === undefined ? this.ctx.inputEstimate() : 0, output: 0 });
     const length = this.finish === "length";
     const filtered = this.finish === "content_filter";
     const status = length || filtered ? "incomplete" : "completed";

@@ -44,7 +44,7 @@ export class ResponsesFromChatEngine implements Engine {
     }
     if (req.format !== "openai.responses") return this.next.process(req);
     const body = req.body.json<Body>();
-    const converted = convertRequest(() => responsesToChatRequest(body, this.profile, responsesEstimate(body)));
+    const converted = convertRequest(() => responsesToChatRequest(body, this.profile, () => responsesEstimate(body)));
     const ctx: ResponsesContext = { ...converted.ctx, requestId: req.ctx.requestId };
     const headers = new Headers(req.headers);
     for (const h of CLIENT_ONLY) headers.delete(h);
