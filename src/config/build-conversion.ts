@@ -46,6 +46,8 @@ export function profileFromConfig(p: ProfileConfig = {}): Partial<BackendProfile
     pingIntervalMs: p.ping_interval_ms,
     passCacheControl: p.pass_cache_control,
     lengthFinish: p.length_finish,
+    storeTrue: p.store_true,
+    hostedTools: p.hosted_tools,
   };
   for (const k of Object.keys(out) as (keyof BackendProfile)[]) if (out[k] === undefined) delete out[k];
   return out;
@@ -60,11 +62,12 @@ function searchConfig(ws: ProfileConfig["web_search"]): SearchConfig | undefined
 export function conversionEngine(b: BackendConfig, upstream: Engine): Engine {
   const apis = backendApis(b);
   const profile = profileFromConfig(b.profile);
-  const toMessages = () =>
+  const toMessages = (carryState = false) =>
     new ChatFromMessagesEngine(upstream, {
       defaultMaxTokens: b.profile?.max_output_tokens,
       pingIntervalMs: b.profile?.ping_interval_ms,
       structuredOutput: b.profile?.structured_output,
+      carryState,
     });
   const passAnthropic = b.provider === "mock" ? upstream : new ThinkingFilterEngine(upstream);
   if (apis === undefined) {
@@ -96,7 +99,7 @@ export function conversionEngine(b: BackendConfig, upstream: Engine): Engine {
   if (speaks("openai-chat")) routes["openai.chat"] = upstream;
   else routes["openai.chat"] = target === "anthropic-messages" ? toMessages() : toResponses(false);
   // Responses clients
-  const responses = speaks("openai-responses") ? upstream : new ResponsesFromChatEngine(target === "openai-chat" ? upstream : toMessages(), profile);
+  const responses = speaks("openai-responses") ? upstream : new ResponsesFromChatEngine(target === "openai-chat" ? upstream : toMessages(true), profile);
   routes["openai.responses"] = routes["openai.responses.input_tokens"] = routes["openai.responses.compact"] = responses;
   return new ApiSwitchEngine(routes, apis);
 }

@@ -105,6 +105,15 @@ export const ProfileSchema = v.strictObject({
       v.description("Responses clients: a length stop ends with response.incomplete (default) or response.completed"),
     ),
   ),
+  store_true: v.optional(
+    v.pipe(v.picklist(["reject", "ignore"]), v.description("Responses clients on a converted backend: store: true refused (default) or served as if false")),
+  ),
+  hosted_tools: v.optional(
+    v.pipe(
+      v.picklist(["drop", "reject"]),
+      v.description("Responses clients on a converted backend: OpenAI-hosted tools (web_search, …) dropped (default) or refused"),
+    ),
+  ),
   pass_cache_control: flag("Keep Anthropic cache_control on converted system and content parts (OpenRouter; default false)"),
   ping_interval_ms: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Keep-alive ping on converted streams after this much silence (default 15000; 0: none)")),

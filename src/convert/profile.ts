@@ -32,6 +32,10 @@ export interface BackendProfile {
   passCacheControl: boolean;
   /** The backend behind is a Responses API: reasoning state in this gateway's gw2 signatures goes back to it (internal). */
   reasoningState: boolean;
+  /** Responses clients: store: true refused (reject), or served as if false (ignore). */
+  storeTrue: "reject" | "ignore";
+  /** Responses clients: hosted tools (web_search, file_search, …) dropped, or refused with a 400 naming them. */
+  hostedTools: "drop" | "reject";
   /** How a length stop ends a Responses stream: response.incomplete (OpenAI's way), or response.completed. */
   lengthFinish: "incomplete" | "completed";
   /** The gateway runs Anthropic's web_search server tool itself (a search service is configured). */
@@ -61,6 +65,8 @@ export const DEFAULT_PROFILE: BackendProfile = {
   webSearch: false,
   lengthFinish: "incomplete",
   reasoningState: false,
+  storeTrue: "reject",
+  hostedTools: "drop",
 };
 
 /** A profile with the given fields over the defaults. */

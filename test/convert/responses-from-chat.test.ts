@@ -112,6 +112,37 @@ describe("Responses request refusals", () => {
     expect(() => conv({ input: [{ type: "function_call", call_id: "c", name: "f", arguments: { a: 1 } }] })).toThrow("input[0].arguments must be a string");
     expect(() => conv({ tools: [{ type: "web_search" }], tool_choice: { type: "web_search_preview" } })).toThrow("tool_choice web_search_preview");
   });
+  test("profile: store_true ignore serves store: true; hosted_tools reject refuses web_search naming it", () => {
+    const withProfile = (body: object, p: object) => responsesToChatRequest({ model: "m", input: "x", ...body }, makeProfile(p), () => 1);
+    expect(withProfile({ store: true }, { storeTrue: "ignore" }).body.messages).toEqual([{ role: "user", content: "x" }]);
+    expect(() => withProfile({ tools: [{ type: "function", name: "f", parameters: {} }, { type: "web_search" }] }, { hostedTools: "reject" })).toThrow(
+      "tools[1] (web_search) is a tool only OpenAI runs",
+    );
+  });
+  test("tools a client-side tool search found become callable, once each", () => {
+    const input = [
+      { role: "user", content: "find a tool" },
+      { type: "tool_search_call", call_id: "ts1", execution: "client", arguments: { query: "deploy" } },
+      {
+        type: "tool_search_output",
+        call_id: "ts1",
+        execution: "client",
+        tools: [
+          { type: "function", name: "deploy", parameters: {} },
+          { type: "function", name: "f", parameters: {} },
+        ],
+      },
+    ];
+    const r = conv({
+      input,
+      tools: [
+        { type: "function", name: "f", parameters: {} },
+        { type: "tool_search", execution: "client", parameters: {} },
+      ],
+    }).body;
+    expect(r.tools.map((t: any) => t.function.name)).toEqual(["f", "tool_search", "deploy"]);
+    expect(r.messages.at(-1)).toEqual({ role: "tool", tool_call_id: "ts1", content: '["deploy","f"]' });
+  });
   test("allowed_tools narrows the tools; an empty tools list sends no tool fields (Codex's compaction request)", () => {
     const tools = [
       { type: "function", name: "a", parameters: {} },

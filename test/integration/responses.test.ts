@@ -247,6 +247,10 @@ describe("errors a Responses client acts on", () => {
       "Rate limit reached. Please try again in 20s.",
       "20",
     ]);
+    next = { status: 529, body: JSON.stringify({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } }) };
+    r = await post({ model: "gpt-chat", input: "x" });
+    const overloaded = ((await r.json()) as any).error;
+    expect([r.status, overloaded.type, JSON.stringify(overloaded).includes("server_is_overloaded")]).toEqual([503, "server_error", false]);
     next = { status: 500, body: "boom" };
     r = await post({ model: "gpt-chat", input: "x" });
     expect([r.status, ((await r.json()) as any).error.type]).toEqual([500, "server_error"]);
@@ -312,5 +316,73 @@ describe("/v1/responses/input_tokens and /v1/responses/compact", () => {
     const passed = await fetch(`${gw.url}/v1/responses/compact`, { method: "POST", body: JSON.stringify({ model: "gpt-native", input: "x" }) });
     expect(((await passed.json()) as any).id).toBe("cmp_1");
     expect(seen().path).toBe("/v1/responses/compact");
+  });
+});
+
+describe("Responses client on an Anthropic backend: thinking across turns", () => {
+  const ev = (e: any) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
+  const thinkingThenTool = [
+    ev({
+      type: "message_start",
+      message: { id: "msg_t", type: "message", role: "assistant", model: "m", content: [], usage: { input_tokens: 10, output_tokens: 1 } },
+    }),
+    ev({ type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "", signature: "" } }),
+    ev({ type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "I should list files." } }),
+    ev({ type: "content_block_delta", index: 0, delta: { type: "signature_delta", signature: "sig-anthropic-1" } }),
+    ev({ type: "content_block_stop", index: 0 }),
+    ev({ type: "content_block_start", index: 1, content_block: { type: "tool_use", id: "toolu_1", name: "exec_command", input: {} } }),
+    ev({ type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: '{"cmd":"ls"}' } }),
+    ev({ type: "content_block_stop", index: 1 }),
+    ev({ type: "message_delta", delta: { stop_reason: "tool_use", stop_sequence: null }, usage: { output_tokens: 9 } }),
+    ev({ type: "message_stop" }),
+  ];
+  const tools = [{ type: "function" as const, name: "exec_command", parameters: { type: "object", properties: { cmd: { type: "string" } } }, strict: false }];
+
+  test("the thinking signature rides in encrypted_content and comes back as the turn's first block; without it, thinking is off", async () => {
+    next = { chunks: thinkingThenTool };
+    const first = await openai()
+      .responses.stream({ model: "gpt-claude", input: "list", tools, reasoning: { effort: "medium" }, include: ["reasoning.encrypted_content"] })
+      .finalResponse();
+    const reasoning = first.output[0] as any;
+    expect(reasoning.type).toBe("reasoning");
+    expect(reasoning.encrypted_content).toStartWith("gw2.");
+    expect(JSON.stringify(first)).not.toContain("sig-anthropic-1"); // only inside the signed envelope
+    expect(seenJson().thinking?.type).toBe("enabled");
+    const history = [{ role: "user", content: "list" }, ...first.output, { type: "function_call_output", call_id: "toolu_1", output: "a.txt" }];
+    next = {
+      body: JSON.stringify({
+        id: "msg_2",
+        type: "message",
+        role: "assistant",
+        model: "m",
+        content: [{ type: "text", text: "a.txt" }],
+        stop_reason: "end_turn",
+        stop_sequence: null,
+        usage: { input_tokens: 5, output_tokens: 2 },
+      }),
+    };
+    await openai().responses.create({ model: "gpt-claude", input: history as any, tools, reasoning: { effort: "medium" } });
+    const sent = seenJson();
+    const assistant = sent.messages.find((m: any) => m.role === "assistant");
+    expect(assistant.content[0]).toEqual({ type: "thinking", thinking: "I should list files.", signature: "sig-anthropic-1" });
+    expect(sent.thinking?.type).toBe("enabled");
+    // the same history with the reasoning item's text changed: the state is dropped, and so is thinking
+    const forged = history.map((i: any) => (i.type === "reasoning" ? { ...i, summary: [{ type: "summary_text", text: "Something else." }] } : i));
+    next = {
+      body: JSON.stringify({
+        id: "msg_3",
+        type: "message",
+        role: "assistant",
+        model: "m",
+        content: [{ type: "text", text: "ok" }],
+        stop_reason: "end_turn",
+        stop_sequence: null,
+        usage: { input_tokens: 5, output_tokens: 2 },
+      }),
+    };
+    await openai().responses.create({ model: "gpt-claude", input: forged as any, tools, reasoning: { effort: "medium" } });
+    const again = seenJson();
+    expect(again.messages.find((m: any) => m.role === "assistant").content[0].type).toBe("tool_use");
+    expect(again.thinking).toBeUndefined();
   });
 });

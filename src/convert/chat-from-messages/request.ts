@@ -10,6 +10,8 @@ export interface ChatContext {
   requestedModel: string;
   stream: boolean;
   includeUsage: boolean;
+  /** Pass Anthropic thinking signatures on as `reasoning_opaque`: only for the gateway's own converters, never a client. */
+  carryState?: boolean;
   /** The tool that carries a json_schema answer (structured output "tool"): its input is the answer's content. */
   outputTool?: string;
 }
@@ -52,6 +54,10 @@ function imageBlock(url: string, at: number): Body {
 
 function assistantBlocks(m: Body, at: number): Body[] {
   const out: Body[] = [];
+  // Anthropic's own thinking, carried by the gateway through another API's reasoning slot ("a." + signature)
+  if (typeof m.reasoning_opaque === "string" && m.reasoning_opaque.startsWith("a.") && typeof m.reasoning_content === "string") {
+    out.push({ type: "thinking", thinking: m.reasoning_content, signature: m.reasoning_opaque.slice(2) });
+  }
   const t = text(m.content);
   if (t.trim()) out.push({ type: "text", text: t });
   (Array.isArray(m.tool_calls) ? m.tool_calls : []).forEach((tc: Body, j: number) => {
@@ -138,7 +144,12 @@ function structuredOutput(out: Body, format: Body, mode: StructuredOutput): stri
 }
 
 /** Converts the request body; `defaultMaxTokens` applies when the client sent none. */
-export function chatFromMessagesRequest(body: Body, defaultMaxTokens = 8192, structured: StructuredOutput = "output_config"): { body: Body; ctx: ChatContext } {
+export function chatFromMessagesRequest(
+  body: Body,
+  defaultMaxTokens = 8192,
+  structured: StructuredOutput = "output_config",
+  carryState = false,
+): { body: Body; ctx: ChatContext } {
   if (!Array.isArray(body.messages)) throw new GatewayError("invalid_request", "messages: field required", { param: "messages" });
   if (typeof body.n === "number" && body.n > 1) throw new GatewayError("invalid_request", "n > 1 is not supported by this backend", { param: "n" });
   if (body.logprobs === true) throw new GatewayError("invalid_request", "logprobs are not supported by this backend", { param: "logprobs" });
@@ -181,6 +192,10 @@ export function chatFromMessagesRequest(body: Body, defaultMaxTokens = 8192, str
     delete out.temperature;
     delete out.top_p;
     if (out.tool_choice && (out.tool_choice.type === "any" || out.tool_choice.type === "tool")) out.tool_choice = { type: "auto" };
+    // Anthropic wants the assistant turn a tool result continues to start with its thinking; without it, no thinking
+    const last = [...out.messages].reverse().find((m: Body) => m.role === "assistant");
+    const continuing = out.messages.at(-1)?.content?.some?.((b: Body) => b.type === "tool_result");
+    if (continuing && last && last.content[0]?.type !== "thinking" && last.content.some((b: Body) => b.type === "tool_use")) delete out.thinking;
   }
   if (body.response_format?.type === "json_object") {
     (out.system ??= []).push({ type: "text", text: "Reply with a single valid JSON object and nothing else." });
@@ -189,6 +204,12 @@ export function chatFromMessagesRequest(body: Body, defaultMaxTokens = 8192, str
   if (typeof user === "string") out.metadata = { user_id: user };
   return {
     body: out,
-    ctx: { requestedModel: String(body.model ?? ""), stream: body.stream === true, includeUsage: body.stream_options?.include_usage === true, outputTool },
+    ctx: {
+      requestedModel: String(body.model ?? ""),
+      stream: body.stream === true,
+      includeUsage: body.stream_options?.include_usage === true,
+      outputTool,
+      carryState,
+    },
   };
 }

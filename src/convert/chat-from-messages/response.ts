@@ -49,6 +49,8 @@ export function chatFromMessagesResponse(msg: Body, ctx: ChatContext): Body {
   const message: Body = { role: "assistant", content: calls.length && !text ? null : text, refusal: null };
   if (calls.length) message.tool_calls = calls;
   if (thinking) message.reasoning_content = thinking;
+  const signed = blocks.find((b) => b.type === "thinking" && typeof b.signature === "string" && b.signature);
+  if (ctx.carryState && signed) message.reasoning_opaque = `a.${signed.signature}`;
   return {
     id: `chatcmpl-${msg.id ?? ""}`,
     object: "chat.completion",

@@ -66,6 +66,7 @@ export class ChatFromMessagesStream {
         const delta = d.delta ?? {};
         if (delta.type === "text_delta" && delta.text) return this.chunk({ content: delta.text });
         if (delta.type === "thinking_delta" && delta.thinking) return this.chunk({ reasoning_content: delta.thinking });
+        if (delta.type === "signature_delta" && delta.signature && this.ctx.carryState) return this.chunk({ reasoning_opaque: `a.${delta.signature}` });
         if (delta.type === "input_json_delta" && delta.partial_json && d.index === this.answerBlock) return this.chunk({ content: delta.partial_json });
         if (delta.type === "input_json_delta" && delta.partial_json && this.blockTool.has(d.index)) {
           return this.chunk({ tool_calls: [{ index: this.blockTool.get(d.index), function: { arguments: delta.partial_json } }] });

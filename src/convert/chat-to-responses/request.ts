@@ -1,6 +1,7 @@
 // OpenAI Chat Completions request → OpenAI Responses request (docs/conversion.md), for backends that serve some
 // models only on the Responses API (gpt-5.x-codex). Stateless: store false, the whole conversation in input,
-// reasoning carried back in the items' encrypted_content (the chat form's gateway field `reasoning_opaque`).
+// reasoning carried back in the items' encrypted_content (the chat form's gateway field `reasoning_opaque`,
+// "r." + the item's encrypted_content; "a." + a signature is Anthropic's, and never sent here).
 import { GatewayError } from "../../core";
 import { requestedOutputTokens } from "../../protocols";
 import type { BackendProfile } from "../profile";
@@ -56,9 +57,9 @@ function inputItems(messages: Body[]): { instructions?: string; input: Body[] } 
       const text = textOf(m.content);
       const calls: Body[] = Array.isArray(m.tool_calls) ? m.tool_calls : [];
       // OpenAI wants a reasoning item followed by what it produced: only with something after it
-      if (typeof m.reasoning_opaque === "string" && (text || calls.length)) {
+      if (typeof m.reasoning_opaque === "string" && m.reasoning_opaque.startsWith("r.") && (text || calls.length)) {
         const summary = typeof m.reasoning_content === "string" && m.reasoning_content ? [{ type: "summary_text", text: m.reasoning_content }] : [];
-        input.push({ type: "reasoning", summary, encrypted_content: m.reasoning_opaque });
+        input.push({ type: "reasoning", summary, encrypted_content: m.reasoning_opaque.slice(2) });
       }
       if (text) input.push({ type: "message", role: "assistant", content: [{ type: "output_text", text }] });
       for (const c of calls)

@@ -96,7 +96,7 @@ export class ChatFromResponsesStream {
   private itemDone(item: Body): string {
     if (item.type === "reasoning") {
       const state = this.ctx.carryState && typeof item.encrypted_content === "string" && item.encrypted_content;
-      return state ? this.chunk({ reasoning_opaque: item.encrypted_content }) : "";
+      return state ? this.chunk({ reasoning_opaque: `r.${item.encrypted_content}` }) : "";
     }
     if (item.type !== "function_call" && item.type !== "custom_tool_call") return "";
     const args = item.type === "function_call" ? String(item.arguments ?? "{}") : JSON.stringify({ input: String(item.input ?? "") });
@@ -144,7 +144,7 @@ export function chatFromResponse(r: Body, ctx: ChatToResponsesContext): Body {
     if (item.type === "message") for (const p of item.content ?? []) if (typeof p?.text === "string") texts.push(p.text);
     if (item.type === "reasoning") {
       for (const s of item.summary ?? []) if (typeof s?.text === "string") reasoning.push(s.text);
-      if (ctx.carryState && typeof item.encrypted_content === "string") message.reasoning_opaque = item.encrypted_content;
+      if (ctx.carryState && typeof item.encrypted_content === "string") message.reasoning_opaque = `r.${item.encrypted_content}`;
     }
     if (item.type === "function_call")
       calls.push({ id: item.call_id, type: "function", function: { name: item.name, arguments: String(item.arguments ?? "{}") } });

@@ -2,6 +2,7 @@
 // chat messages (the model's consecutive items one assistant message, tool outputs `tool` messages), tools
 // become functions (tools.ts). The gateway stores nothing, so stateful fields are refused, naming them.
 import { GatewayError } from "../../core";
+import { thinkingState } from "../ids";
 import { emitReasoning, mergeUsers, repairToolPairs, type ChatMessage } from "../messages-from-chat";
 import type { BackendProfile } from "../profile";
 import { ResponsesTools, chatToolChoice, chatTools } from "./tools";
@@ -30,8 +31,8 @@ const refuse = (param: string, what: string) =>
   );
 
 /** Refuses what needs a stored response. */
-function checkStateless(body: Body): void {
-  if (body.store === true) throw refuse("store", "store: true");
+function checkStateless(body: Body, profile: BackendProfile): void {
+  if (body.store === true && profile.storeTrue === "reject") throw refuse("store", "store: true");
   if (body.previous_response_id != null) throw refuse("previous_response_id", "previous_response_id");
   if (body.conversation != null) throw refuse("conversation", "conversation");
   if (body.background === true) throw refuse("background", "background: true");
@@ -83,6 +84,7 @@ class MessageBuilder {
   readonly out: ChatMessage[] = [];
   private assistant: ChatMessage | undefined;
   private reasoning: string[] = [];
+  private state: string | undefined; // the backend's reasoning state, from this gateway's gw2 encrypted_content
 
   constructor(
     private readonly profile: BackendProfile,
@@ -104,9 +106,14 @@ class MessageBuilder {
     if (a.content === null && !a.tool_calls) a.content = "";
     if (a.content === null && !this.profile.assistantNullContent) a.content = "";
     if (this.reasoning.length && this.profile.reasoningHistory !== "drop") a[this.profile.reasoningHistory] = this.reasoning.join("\n\n");
+    if (this.state) {
+      a.reasoning_opaque = this.state; // read by the Anthropic converter below: the thinking block goes back as it was
+      a.reasoning_content = this.reasoning.join("\n\n");
+    }
     if (a.content === "" && !a.tool_calls) this.out.splice(this.out.indexOf(a), 1); // nothing said: no empty message
     this.assistant = undefined;
     this.reasoning = [];
+    this.state = undefined;
   }
 
   add(item: Body, i: number): void {
@@ -131,6 +138,7 @@ class MessageBuilder {
       const text =
         Array.isArray(item.content) && item.content.length ? partsText(item.content) : (item.summary ?? []).map((s: Body) => s?.text ?? "").join("\n\n");
       if (text.trim()) this.reasoning.push(text);
+      this.state ??= thinkingState(item.encrypted_content, text);
       this.turn();
     } else if (type === "function_call" || type === "custom_tool_call" || type === "local_shell_call" || type === "tool_search_call") {
       this.call(item, type, at);
@@ -186,10 +194,20 @@ export function responsesToChatRequest(body: Body, profile: BackendProfile, esti
     throw new GatewayError("invalid_request", "model: field required", { param: "model", code: "missing_required_parameter" });
   if (typeof body.input !== "string" && !Array.isArray(body.input))
     throw new GatewayError("invalid_request", "input must be a string or a list of items", { param: "input", code: "invalid_type" });
-  checkStateless(body);
+  checkStateless(body, profile);
   const tools = new ResponsesTools(profile.toolNameMax);
   const dropped: string[] = [];
-  const functions = chatTools(body.tools, tools, dropped);
+  const listed = (Array.isArray(body.input) ? body.input : []).flatMap((i: Body) =>
+    (i?.type === "tool_search_output" || i?.type === "additional_tools") && Array.isArray(i.tools) ? i.tools : [],
+  ); // tools a client-side tool search found: callable from now on
+  const functions = chatTools([...(Array.isArray(body.tools) ? body.tools : []), ...listed], tools, dropped);
+  if (dropped.length && profile.hostedTools === "reject") {
+    const first = dropped[0]!;
+    throw new GatewayError("invalid_request", `${first} is a tool only OpenAI runs; this model's backend cannot`, {
+      param: first.split(" ")[0]!,
+      code: "unsupported_value",
+    });
+  }
   const b = new MessageBuilder(profile, tools);
   const items: Body[] = typeof body.input === "string" ? [{ type: "message", role: "user", content: body.input }] : body.input;
   const system: string[] = typeof body.instructions === "string" && body.instructions.trim() ? [body.instructions] : [];

@@ -2,7 +2,7 @@
 // output item added, its deltas, done; then exactly one of response.completed / incomplete / failed. Tool
 // calls are buffered and emitted whole at the end of the answer (freeform ones unwrapped to raw input).
 import type { SseEvent } from "../../core";
-import { randomBase62 } from "../ids";
+import { randomBase62, signThinkingState } from "../ids";
 import { reasoningOf } from "../messages-from-chat";
 import type { BackendProfile } from "../profile";
 import { findUsage } from "../../protocols";
@@ -17,6 +17,8 @@ interface OpenItem {
   id: string;
   index: number;
   text: string;
+  /** The backend's own reasoning state (an Anthropic signature), signed into encrypted_content at the end. */
+  state?: string;
 }
 
 /** The failure of a Responses stream: a code Codex and the SDKs act on, and a message. */
@@ -125,6 +127,7 @@ export class ResponsesFromChatStream {
     const d: Body = choice.delta ?? choice.message ?? {};
     const reasoning = reasoningOf(d);
     if (reasoning) out += this.reasoning(reasoning);
+    if (typeof d.reasoning_opaque === "string" && this.open?.kind === "reasoning") this.open.state = d.reasoning_opaque;
     if (typeof d.content === "string" && d.content) out += this.text(d.content);
     if (typeof d.refusal === "string" && d.refusal) out += this.text(d.refusal);
     if (Array.isArray(d.tool_calls)) this.bufferCalls(d.tool_calls);
@@ -187,6 +190,7 @@ export class ResponsesFromChatStream {
     if (o.kind === "reasoning") {
       const part = { type: "summary_text", text: o.text };
       const item: Body = { id: o.id, type: "reasoning", summary: [part] };
+      if (o.state && this.ctx.includeEncrypted) item.encrypted_content = signThinkingState(o.text, o.state); // back next turn, checked
       this.items.push(item);
       return (
         this.ev("response.reasoning_summary_text.done", { ...at, summary_index: 0, text: o.text }) +

@@ -69,8 +69,10 @@ function wrappedDescription(t: Body): string {
 /** Responses tools as chat functions; hosted ones are left out (listed in `dropped`). */
 export function chatTools(tools: unknown, map: ResponsesTools, dropped: string[]): Body[] {
   const out: Body[] = [];
-  const fn = (name: string, description: unknown, parameters: Body, extra: Body = {}) =>
-    out.push({ type: "function", function: { name, description: String(description ?? ""), parameters, ...extra } });
+  const fn = (name: string, description: unknown, parameters: Body, extra: Body = {}) => {
+    if (!out.some((t) => t.function.name === name))
+      out.push({ type: "function", function: { name, description: String(description ?? ""), parameters, ...extra } }); // once each
+  };
   const add = (t: Body, i: string, namespace?: string) => {
     if (!t || typeof t !== "object") throw new GatewayError("invalid_request", `tools[${i}] must be an object`, { param: `tools[${i}]` });
     const type = t.type ?? "function";

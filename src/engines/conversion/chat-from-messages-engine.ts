@@ -15,6 +15,8 @@ export interface ChatFromMessagesOptions {
   pingIntervalMs?: number;
   /** How a json_schema response_format is asked of the backend (default output_config). */
   structuredOutput?: StructuredOutput;
+  /** Pass thinking signatures on to a converter above (never to a client). */
+  carryState?: boolean;
 }
 
 /** Serves OpenAI Chat Completions from an Anthropic Messages backend; Anthropic requests pass through untouched. */
@@ -26,7 +28,9 @@ export class ChatFromMessagesEngine implements Engine {
 
   async process(req: LLMRequest): Promise<LLMResponse> {
     if (req.format !== "openai.chat") return this.next.process(req);
-    const { body, ctx } = convertRequest(() => chatFromMessagesRequest(req.body.json(), this.opts.defaultMaxTokens || 8192, this.opts.structuredOutput));
+    const { body, ctx } = convertRequest(() =>
+      chatFromMessagesRequest(req.body.json(), this.opts.defaultMaxTokens || 8192, this.opts.structuredOutput, this.opts.carryState),
+    );
     const headers = new Headers(req.headers);
     headers.delete("accept-encoding");
     const res = await this.next.process({ ...req, format: "anthropic.messages", path: withoutQuery(req.path), headers, body: LazyBody.fromValue(body) });

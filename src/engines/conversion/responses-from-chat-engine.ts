@@ -144,7 +144,8 @@ async function errorAnswer(res: LLMResponse, ctx: ResponsesContext): Promise<LLM
       error: { message: `upstream: ${message}`, type: "invalid_request_error", param: e.param ?? null, code: e.code ?? null },
     });
   } else {
-    out = json(s === 503 || s === 504 ? s : 500, { error: { message: `upstream: ${message}`, type: "server_error", param: null, code: null } }); // retried by Codex
+    const status = s === 503 || s === 529 ? 503 : s === 504 || s === 408 ? 504 : 500; // Codex retries these (never server_is_overloaded: fatal to it)
+    out = json(status, { error: { message: `upstream: ${message}`, type: "server_error", param: null, code: null } });
   }
   for (const h of RETRY_HEADERS) {
     const value = res.headers.get(h);
