@@ -7,6 +7,9 @@ import {
   ChatFromMessagesEngine,
   ChatToResponsesEngine,
   MessagesFromChatEngine,
+  NoStoredResponsesEngine,
+  ResponseAffinity,
+  ResponsesAffinityEngine,
   ResponsesFromChatEngine,
   ThinkingFilterEngine,
   type SearchConfig,
@@ -59,7 +62,7 @@ function searchConfig(ws: ProfileConfig["web_search"]): SearchConfig | undefined
 }
 
 /** The engine that serves every client API on `upstream`, a backend speaking `apis` (a mock speaks them all). */
-export function conversionEngine(b: BackendConfig, upstream: Engine): Engine {
+export function conversionEngine(b: BackendConfig, upstream: Engine, affinity: ResponseAffinity = new ResponseAffinity()): Engine {
   const apis = backendApis(b);
   const profile = profileFromConfig(b.profile);
   const toMessages = (carryState = false) =>
@@ -72,10 +75,15 @@ export function conversionEngine(b: BackendConfig, upstream: Engine): Engine {
   const passAnthropic = b.provider === "mock" ? upstream : new ThinkingFilterEngine(upstream);
   if (apis === undefined) {
     // today's behaviour: every request in its own API; a mock answers chat for Responses clients
-    if (b.provider !== "mock") return passAnthropic;
+    if (b.provider !== "mock") {
+      const stored = new ResponsesAffinityEngine(upstream, affinity);
+      return new ApiSwitchEngine({ ...same(passAnthropic), "openai.responses": stored, "openai.responses.item": stored, ...responsesExtras(upstream) }, [
+        "any",
+      ]);
+    }
     const responses = new ResponsesFromChatEngine(upstream, profile);
     return new ApiSwitchEngine(
-      { ...same(upstream), "openai.responses": responses, "openai.responses.input_tokens": responses, "openai.responses.compact": responses },
+      { ...same(upstream), "openai.responses": responses, "openai.responses.item": new NoStoredResponsesEngine(), ...responsesExtras(responses) },
       ["any"],
     );
   }
@@ -99,9 +107,21 @@ export function conversionEngine(b: BackendConfig, upstream: Engine): Engine {
   if (speaks("openai-chat")) routes["openai.chat"] = upstream;
   else routes["openai.chat"] = target === "anthropic-messages" ? toMessages() : toResponses(false);
   // Responses clients
-  const responses = speaks("openai-responses") ? upstream : new ResponsesFromChatEngine(target === "openai-chat" ? upstream : toMessages(true), profile);
-  routes["openai.responses"] = routes["openai.responses.input_tokens"] = routes["openai.responses.compact"] = responses;
+  if (speaks("openai-responses")) {
+    routes["openai.responses"] = routes["openai.responses.item"] = new ResponsesAffinityEngine(upstream, affinity);
+    Object.assign(routes, responsesExtras(upstream));
+  } else {
+    const responses = new ResponsesFromChatEngine(target === "openai-chat" ? upstream : toMessages(true), profile);
+    routes["openai.responses"] = responses;
+    routes["openai.responses.item"] = new NoStoredResponsesEngine();
+    Object.assign(routes, responsesExtras(responses));
+  }
   return new ApiSwitchEngine(routes, apis);
+}
+
+/** input_tokens and compact go where Responses requests go. */
+function responsesExtras(engine: Engine): Partial<Record<ApiFormat, Engine>> {
+  return { "openai.responses.input_tokens": engine, "openai.responses.compact": engine };
 }
 
 function same(engine: Engine): Partial<Record<ApiFormat, Engine>> {

@@ -20,10 +20,10 @@ import {
   type FailoverOptions,
   type RuleConfig,
 } from "../engines";
-import { Limiter, MemoryLimitStore, RedisLimitStore, type LimitStore, type ModelLimits, type ModerationPolicy } from "../engines";
+import { Limiter, MemoryLimitStore, RedisLimitStore, ResponseAffinity, type LimitStore, type ModelLimits, type ModerationPolicy } from "../engines";
 import { effectiveModeration, moderationPolicy } from "./moderation";
 import { defaultPoolWeight } from "./pool-name";
-import { conversionEngine } from "./build-conversion";
+import { backendApis, conversionEngine } from "./build-conversion";
 import { resolveBackend } from "./resolve";
 import type { BackendConfig, Config, ModelConfig } from "./schema";
 
@@ -39,6 +39,10 @@ export interface BuiltGateway {
   models: string[];
   /** The models the caller of these request headers may use. */
   listModels(headers: Headers): ModelListing[];
+  /** Where passed-through Responses answers came from (kept across reloads). */
+  responses: ResponseAffinity;
+  /** The model a Responses item request (GET /v1/responses/{id}, …) goes to: remembered, named in x-octollm-model, or the only one that can. */
+  responseModel(id: string, headers: Headers): string | undefined;
 }
 
 /**
@@ -92,10 +96,17 @@ export function buildBackend(b: BackendConfig, env: Record<string, string | unde
 }
 
 /** A backend's full engine: rewrites around the upstream (so they see the upstream's shapes), conversion around that. */
-function backendEngine(b: BackendConfig, model: ModelConfig, env: Record<string, string | undefined>, maxResponseBytes: number, logger: Logger): Engine {
+function backendEngine(
+  b: BackendConfig,
+  model: ModelConfig,
+  env: Record<string, string | undefined>,
+  maxResponseBytes: number,
+  logger: Logger,
+  stored: ResponseAffinity,
+): Engine {
   let engine = withRewrites(buildBackend(b, env, maxResponseBytes, logger), model, b, logger);
   if (b.model) engine = new UpstreamModelEngine(engine, b.model); // outside the rewrites: they see, and may change, the upstream name
-  return conversionEngine(b, engine);
+  return conversionEngine(b, engine, stored);
 }
 
 /** The upstream engine wrapped in the merged model + backend rewrites, when there are any. */
@@ -185,7 +196,13 @@ function modelListing(config: Config, keys: string[]): ModelListing[] {
 }
 
 /** Builds the gateway's engines from a validated config; `store` carries limit counters over from an earlier build. */
-export function buildGateway(config: Config, env: Record<string, string | undefined> = process.env, store?: LimitStore, logger: Logger = log): BuiltGateway {
+export function buildGateway(
+  config: Config,
+  env: Record<string, string | undefined> = process.env,
+  store?: LimitStore,
+  logger: Logger = log,
+  responses = new ResponseAffinity(),
+): BuiltGateway {
   if (hasLimits(config)) store ??= limitStoreFor(config, env);
   const limiter = store && new Limiter(store, { failClosed: config.server.limits_on_store_error === "closed", logger });
   const f = config.server.failover;
@@ -198,7 +215,7 @@ export function buildGateway(config: Config, env: Record<string, string | undefi
       const resolved = resolveBackend(own, config.backends);
       backends.set(backendName, {
         name: backendName,
-        engine: backendEngine(resolved, model, env, config.server.max_response_bytes, logger),
+        engine: backendEngine(resolved, model, env, config.server.max_response_bytes, logger, responses),
         breaker: new CircuitBreaker(`${name}/${backendName}`, f.failure_threshold, f.cooldown_ms, undefined, logger),
         clientAuth: resolved.auth === "client",
       });
@@ -234,5 +251,21 @@ export function buildGateway(config: Config, env: Record<string, string | undefi
     store,
     models: [...models.keys()],
     listModels: (headers) => modelListing(config, usable(keys.identify(headers))),
+    responses,
+    responseModel: (id, headers) => responses.get(id)?.model || headers.get("x-octollm-model")?.slice(0, 256) || soleResponsesModel(config),
   };
+}
+
+/** The one model (not a pattern) whose backends may store responses (they speak the Responses API), if exactly one. */
+function soleResponsesModel(config: Config): string | undefined {
+  const storing = Object.entries(config.models).filter(
+    ([name, model]) =>
+      !name.includes("*") &&
+      Object.values(model.backends).some((own) => {
+        const b = resolveBackend(own, config.backends);
+        const apis = backendApis(b);
+        return (b.provider ?? "http") === "http" && (apis === undefined || apis.includes("openai-responses"));
+      }),
+  );
+  return storing.length === 1 ? storing[0]![0] : undefined;
 }

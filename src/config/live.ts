@@ -114,7 +114,7 @@ export class LiveConfig {
       return false;
     }
     try {
-      this.built = buildGateway(result.config, this.env, this.built.store, this.logger);
+      this.built = buildGateway(result.config, this.env, this.built.store, this.logger, this.built.responses);
     } catch (err) {
       this.failedReloads++;
       this.logger.error("config reload failed to build; the previous config keeps serving", { reason, error: (err as Error).message });

@@ -8,6 +8,8 @@ export type ApiFormat =
   | "openai.responses"
   | "openai.responses.input_tokens"
   | "openai.responses.compact"
+  /** GET / DELETE /v1/responses/{id}, POST …/cancel, GET …/input_items (the path says which). */
+  | "openai.responses.item"
   | "anthropic.messages"
   | "anthropic.count_tokens";
 
@@ -35,6 +37,8 @@ export interface LLMRequest {
   body: LazyBody;
   signal: AbortSignal;
   ctx: RequestContext;
+  /** The HTTP method, when not POST (the Responses item endpoints). */
+  method?: "GET" | "DELETE" | "POST";
 }
 
 /** A response: status, headers, and a JSON body, a raw byte stream, or nothing. */

@@ -11,3 +11,4 @@ export * from "./conversion";
 export * from "./limits";
 export * from "./moderation";
 export * from "./web-search";
+export * from "./responses";

@@ -6,12 +6,15 @@ import { AccessLog } from "./access-log";
 import { keyCheck } from "./key-check";
 import { llmHandler, methodNotAllowed, newExchange, type HandlerOptions } from "./handler";
 import { errorResponse, jsonResponse } from "./respond";
+import { responsesItemHandler } from "./responses-items";
 
 /** What the server serves: the root engine and the model list, swappable as a whole. */
 export interface GatewayState {
   root: Engine;
   /** The models the caller of these request headers may use (GET /v1/models). */
   listModels(headers: Headers): ModelListing[];
+  /** The model a stored response's id goes to (the Responses item endpoints; without it they are not served). */
+  responseModel?(id: string, headers: Headers): string | undefined;
 }
 
 /** Server settings. */
@@ -95,6 +98,7 @@ export function gatewayRoutes(state: () => GatewayState, opts: Omit<ServerOption
     "/v1/responses": llmHandler("openai.responses", root, handlerOpts),
     "/v1/responses/input_tokens": llmHandler("openai.responses.input_tokens", root, handlerOpts),
     "/v1/responses/compact": llmHandler("openai.responses.compact", root, handlerOpts),
+    "/v1/responses/*": responsesItemHandler(root, (id, headers) => state().responseModel?.(id, headers), log),
     "/v1/messages": llmHandler("anthropic.messages", root, handlerOpts),
     "/v1/messages/count_tokens": llmHandler("anthropic.count_tokens", root, handlerOpts),
     "/v1/models": models,

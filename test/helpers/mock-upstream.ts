@@ -117,3 +117,19 @@ export function startMockUpstream(script: (req: SeenRequest, json: any) => Scrip
 
 /** The canned stream chunks joined, as the client should receive them byte for byte. */
 export const joined = (chunks: string[]) => chunks.join("");
+
+/** A scripted upstream whose next answer a test sets in `next` (used once; then the canned answer again). */
+export function startScriptedUpstream() {
+  const holder: { next: Script | undefined } = { next: undefined };
+  const upstream = startMockUpstream(() => {
+    const s = holder.next ?? {};
+    holder.next = undefined;
+    return s;
+  });
+  return Object.assign(upstream, {
+    /** What the upstream answers next. */
+    set next(s: Script | undefined) {
+      holder.next = s;
+    },
+  });
+}

@@ -4,18 +4,13 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import * as F from "../fixtures/openai-streams";
 import { startGateway, type TestGateway } from "../helpers/gateway";
-import { startMockUpstream, type Script } from "../helpers/mock-upstream";
+import { startScriptedUpstream } from "../helpers/mock-upstream";
 
-let upstream: ReturnType<typeof startMockUpstream>;
+let upstream: ReturnType<typeof startScriptedUpstream>;
 let gw: TestGateway;
-let next: Script | undefined;
 
 beforeAll(() => {
-  upstream = startMockUpstream(() => {
-    const s = next ?? {};
-    next = undefined;
-    return s;
-  });
+  upstream = startScriptedUpstream();
   gw = startGateway(`
 backends:
   openai-like:
@@ -51,7 +46,7 @@ const ask = { model: "claude-x", max_tokens: 100, messages: [{ role: "user" as c
 
 describe("an error object in an HTTP 200 answer", () => {
   test("a rate limit sent as 200 is a 429 rate_limit_error with the upstream's message", async () => {
-    next = { body: JSON.stringify({ error: { message: "Rate limit reached for requests", code: "rate_limit_exceeded" } }) };
+    upstream.next = { body: JSON.stringify({ error: { message: "Rate limit reached for requests", code: "rate_limit_exceeded" } }) };
     const err = (await anthropic()
       .messages.create(ask)
       .catch((e) => e)) as InstanceType<typeof Anthropic.APIError>;
@@ -61,11 +56,11 @@ describe("an error object in an HTTP 200 answer", () => {
   });
 
   test("OpenRouter's numeric code gives the status; a context overflow gets Claude Code's wording", async () => {
-    next = { body: JSON.stringify({ error: { message: "Provider returned error", code: 502, metadata: { provider_name: "X" } } }) };
+    upstream.next = { body: JSON.stringify({ error: { message: "Provider returned error", code: 502, metadata: { provider_name: "X" } } }) };
     const r = await fetch(`${gw.url}/v1/messages`, { method: "POST", body: JSON.stringify(ask) });
     expect(r.status).toBe(500); // Anthropic has no 502: an upstream failure is api_error
     expect(((await r.json()) as any).error.message).toContain("Provider returned error");
-    next = {
+    upstream.next = {
       body: JSON.stringify({ error: { message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens." } }),
     };
     const c = await fetch(`${gw.url}/v1/messages`, { method: "POST", body: JSON.stringify(ask) });
@@ -74,7 +69,7 @@ describe("an error object in an HTTP 200 answer", () => {
   });
 
   test("an error chunk in a stream keeps its kind", async () => {
-    next = { chunks: [`data: ${JSON.stringify({ error: { message: "slow down", code: "rate_limit_exceeded" } })}\n\n`] };
+    upstream.next = { chunks: [`data: ${JSON.stringify({ error: { message: "slow down", code: "rate_limit_exceeded" } })}\n\n`] };
     const err = await anthropic()
       .messages.stream(ask)
       .finalMessage()
@@ -89,11 +84,11 @@ describe("request-id on converted answers", () => {
     const ok = await anthropic().messages.create(ask).withResponse();
     expect(ok.request_id).toMatch(/\S{8,}/);
     expect(ok.response.headers.get("x-octollm-request-id")).toBe(ok.request_id ?? "");
-    next = { chunks: F.TEXT };
+    upstream.next = { chunks: F.TEXT };
     const stream = anthropic().messages.stream(ask);
     await stream.finalMessage();
     expect(stream.request_id).toMatch(/\S{8,}/);
-    next = { status: 400, body: JSON.stringify({ error: { message: "bad temperature" } }) };
+    upstream.next = { status: 400, body: JSON.stringify({ error: { message: "bad temperature" } }) };
     const err = (await anthropic()
       .messages.create(ask)
       .catch((e) => e)) as InstanceType<typeof Anthropic.APIError>;
@@ -139,14 +134,14 @@ describe("structured output: an OpenAI client's json_schema on an Anthropic back
     });
 
   test("output_config.format upstream; the JSON text comes back for chat.completions.parse", async () => {
-    next = { body: message([{ type: "text", text: '{"city":"Paris"}' }]) };
+    upstream.next = { body: message([{ type: "text", text: '{"city":"Paris"}' }]) };
     const done = await openai().chat.completions.parse(request("gpt-on-claude"));
     expect(seenJson().output_config).toEqual({ format: { type: "json_schema", schema } });
     expect(done.choices[0]!.message.parsed as unknown).toEqual({ city: "Paris" });
   });
 
   test("profile structured_output: tool — a forced tool upstream, its input is the answer (whole and streamed)", async () => {
-    next = { body: message([{ type: "tool_use", id: "toolu_1", name: "place", input: { city: "Oslo" } }], "tool_use") };
+    upstream.next = { body: message([{ type: "tool_use", id: "toolu_1", name: "place", input: { city: "Oslo" } }], "tool_use") };
     const done = await openai().chat.completions.parse(request("gpt-on-claude-tools"));
     const seen = seenJson();
     expect(seen.tools).toEqual([expect.objectContaining({ name: "place", input_schema: schema })]);
@@ -155,7 +150,7 @@ describe("structured output: an OpenAI client's json_schema on an Anthropic back
     expect(done.choices[0]!.message.parsed as unknown).toEqual({ city: "Oslo" });
     expect(done.choices[0]!.message.tool_calls ?? []).toEqual([]);
     expect(done.choices[0]!.finish_reason).toBe("stop");
-    next = {
+    upstream.next = {
       chunks: anthropicEvents([
         {
           type: "message_start",

@@ -5,18 +5,13 @@ import OpenAI from "openai";
 import * as F from "../fixtures/openai-streams";
 import { checkAnthropicStream } from "../helpers/anthropic-grammar";
 import { startGateway, type TestGateway } from "../helpers/gateway";
-import { ANTHROPIC_BODY, startMockUpstream, type Script } from "../helpers/mock-upstream";
+import { ANTHROPIC_BODY, startScriptedUpstream, type Script } from "../helpers/mock-upstream";
 
-let upstream: ReturnType<typeof startMockUpstream>;
+let upstream: ReturnType<typeof startScriptedUpstream>;
 let gw: TestGateway;
-let next: Script | undefined; // what the upstream answers next (default: its canned answer)
 
 beforeAll(() => {
-  upstream = startMockUpstream(() => {
-    const s = next ?? {};
-    next = undefined;
-    return s;
-  });
+  upstream = startScriptedUpstream();
   gw = startGateway(`
 backends:
   openai-like:
@@ -46,7 +41,7 @@ const seenJson = () => JSON.parse(new TextDecoder().decode(upstream.seen.at(-1)!
 
 describe("Anthropic client → OpenAI backend", () => {
   test("the upstream gets an OpenAI request, with the backend's key and model, no Anthropic headers", async () => {
-    next = { chunks: F.TEXT };
+    upstream.next = { chunks: F.TEXT };
     await anthropic()
       .messages.stream({ model: "claude-sonnet-4-5", max_tokens: 64000, system: "Be brief.", messages: [{ role: "user", content: "hi" }] })
       .finalMessage();
@@ -66,7 +61,7 @@ describe("Anthropic client → OpenAI backend", () => {
     });
   });
   test("the access log has the converted answer's tokens, as the converter knew them", async () => {
-    next = { chunks: F.TEXT };
+    upstream.next = { chunks: F.TEXT };
     await anthropic()
       .messages.stream({ model: "claude-sonnet-4-5", max_tokens: 100, messages: [{ role: "user", content: "hi" }] })
       .finalMessage();
@@ -91,7 +86,7 @@ describe("Anthropic client → OpenAI backend", () => {
       [F.FINISH_NO_DONE, (m) => expect(m.stop_reason).toBe("end_turn")],
     ];
     for (const [chunks, check] of cases) {
-      next = { chunks };
+      upstream.next = { chunks };
       const m = await anthropic()
         .messages.stream({ model: "claude-sonnet-4-5", max_tokens: 100, messages: [{ role: "user", content: "go" }] })
         .finalMessage();
@@ -100,7 +95,7 @@ describe("Anthropic client → OpenAI backend", () => {
     }
   });
   test("the raw converted stream obeys the grammar and has the SSE headers", async () => {
-    next = { chunks: F.PARALLEL_TOOLS, delayMs: 5 };
+    upstream.next = { chunks: F.PARALLEL_TOOLS, delayMs: 5 };
     const res = await fetch(`${gw.url}/v1/messages?beta=true`, {
       method: "POST",
       body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 100, stream: true, messages: [{ role: "user", content: "go" }] }),
@@ -109,7 +104,7 @@ describe("Anthropic client → OpenAI backend", () => {
     checkAnthropicStream(await res.text());
   });
   test("a mid-stream upstream error reaches the SDK as an error, not a finished message", async () => {
-    next = { chunks: F.MID_ERROR };
+    upstream.next = { chunks: F.MID_ERROR };
     const err = await anthropic()
       .messages.stream({ model: "claude-sonnet-4-5", max_tokens: 100, messages: [{ role: "user", content: "go" }] })
       .finalMessage()
@@ -140,7 +135,7 @@ describe("Anthropic client → OpenAI backend", () => {
   });
   test("upstream errors in Anthropic shape: context length wording, quota, overload, bad upstream key", async () => {
     const call = async (s: Script) => {
-      next = s;
+      upstream.next = s;
       const r = await fetch(`${gw.url}/v1/messages`, {
         method: "POST",
         body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 32000, messages: [{ role: "user", content: "go" }] }),
@@ -199,7 +194,7 @@ describe("OpenAI client → Anthropic backend", () => {
     const r = await openai().chat.completions.create({ model: "gpt-on-claude", messages: [{ role: "user", content: "hi" }] });
     expect(r.choices[0]!.message.content).toBe(JSON.parse(ANTHROPIC_BODY).content[0].text);
     const ev = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-    next = {
+    upstream.next = {
       chunks: [
         ev("message_start", { message: { id: "m1", usage: { input_tokens: 3, output_tokens: 1 } } }),
         ev("content_block_start", { index: 0, content_block: { type: "tool_use", id: "toolu_9", name: "get_weather", input: {} } }),
@@ -220,7 +215,7 @@ describe("OpenAI client → Anthropic backend", () => {
     expect(final.choices[0]!.message.tool_calls?.[0]).toMatchObject({ id: "toolu_9", function: { name: "get_weather", arguments: '{"city":"Paris"}' } });
   });
   test("Anthropic errors in OpenAI shape", async () => {
-    next = { status: 529, body: JSON.stringify({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } }) };
+    upstream.next = { status: 529, body: JSON.stringify({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } }) };
     const err = await openai()
       .chat.completions.create({ model: "gpt-on-claude", messages: [{ role: "user", content: "hi" }] })
       .catch((e) => e);

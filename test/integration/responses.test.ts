@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { startGateway, type TestGateway } from "../helpers/gateway";
-import { startMockUpstream, type Script } from "../helpers/mock-upstream";
+import { startScriptedUpstream } from "../helpers/mock-upstream";
 import { checkResponsesStream } from "../helpers/responses-grammar";
 
 const d = (obj: object) => `data: ${JSON.stringify(obj)}\n\n`;
@@ -14,16 +14,11 @@ const usage = (p: number, c: number, cached = 0) =>
   d({ id: "c1", choices: [], usage: { prompt_tokens: p, completion_tokens: c, total_tokens: p + c, prompt_tokens_details: { cached_tokens: cached } } });
 const PATCH = "*** Begin Patch\n*** Add File: hello.txt\n+hello\n*** End Patch\n";
 
-let upstream: ReturnType<typeof startMockUpstream>;
+let upstream: ReturnType<typeof startScriptedUpstream>;
 let gw: TestGateway;
-let next: Script | undefined;
 
 beforeAll(() => {
-  upstream = startMockUpstream(() => {
-    const s = next ?? {};
-    next = undefined;
-    return s;
-  });
+  upstream = startScriptedUpstream();
   gw = startGateway(`
 backends:
   chat: { base_url: "${upstream.url}", api: openai-chat, profile: { reasoning_history: reasoning_content, ping_interval_ms: 0 } }
@@ -49,7 +44,7 @@ const post = (body: object) => fetch(`${gw.url}/v1/responses`, { method: "POST",
 
 describe("Responses client → chat backend", () => {
   test("non-stream: the answer is a Response with output_text and usage in OpenAI terms", async () => {
-    next = {
+    upstream.next = {
       chunks: [chunk({ role: "assistant", content: "" }), chunk({ content: "Hi there" }), chunk({}, "stop"), usage(1200, 42, 1000), "data: [DONE]\n\n"],
     };
     const r = await openai().responses.create({ model: "gpt-chat", instructions: "Be brief.", input: "hello" });
@@ -102,7 +97,7 @@ describe("Responses client → chat backend", () => {
       },
       { type: "web_search" as const },
     ];
-    next = script();
+    upstream.next = script();
     const final = await openai().responses.stream({ model: "gpt-chat", input: "add a file", tools }).finalResponse();
     expect(final.output.map((o) => o.type)).toEqual(["reasoning", "message", "function_call", "custom_tool_call"]);
     expect((final.output[0] as any).summary).toEqual([{ type: "summary_text", text: "Need a new file." }]);
@@ -113,7 +108,7 @@ describe("Responses client → chat backend", () => {
     expect(sent.tools[1].function.parameters.required).toEqual(["input"]);
     expect(sent.tools[1].function.description).not.toContain("FREEFORM");
     expect(sent.tools[1].function.description).toContain("start: begin_patch hunk+ end_patch");
-    next = script();
+    upstream.next = script();
     const raw = await (await post({ model: "gpt-chat", input: "add a file", tools, stream: true })).text();
     const evs = checkResponsesStream(raw);
     expect(evs.at(-1)!.data.type).toBe("response.completed");
@@ -121,7 +116,7 @@ describe("Responses client → chat backend", () => {
   });
 
   test("Codex's turn 2: history items become chat messages (reasoning back as reasoning_content, wrapped patch, tool outputs)", async () => {
-    next = { chunks: [chunk({ content: "Done." }), chunk({}, "stop"), "data: [DONE]\n\n"] };
+    upstream.next = { chunks: [chunk({ content: "Done." }), chunk({}, "stop"), "data: [DONE]\n\n"] };
     await openai().responses.create({
       model: "gpt-chat",
       store: false,
@@ -188,7 +183,7 @@ describe("Responses client → chat backend", () => {
   });
 
   test("the namespaced call comes back with its namespace; convert_to_messages is an alias of api: openai-chat", async () => {
-    next = {
+    upstream.next = {
       chunks: [
         chunk({ tool_calls: [{ index: 0, id: "c9", type: "function", function: { name: "multi_agent_v1__spawn_agent", arguments: "{}" } }] }),
         chunk({}, "tool_calls"),
@@ -204,11 +199,11 @@ describe("Responses client → chat backend", () => {
   });
 
   test("a length stop is response.incomplete (max_output_tokens); a cut stream is response.failed", async () => {
-    next = { chunks: [chunk({ content: "Half" }), chunk({}, "length"), "data: [DONE]\n\n"] };
+    upstream.next = { chunks: [chunk({ content: "Half" }), chunk({}, "length"), "data: [DONE]\n\n"] };
     const r = await openai().responses.create({ model: "gpt-chat", input: "x", max_output_tokens: 5 });
     expect([r.status, r.incomplete_details?.reason]).toEqual(["incomplete", "max_output_tokens"]);
     expect(seenJson().max_tokens).toBe(5);
-    next = { chunks: [chunk({ content: "Half an ans" })] };
+    upstream.next = { chunks: [chunk({ content: "Half an ans" })] };
     const raw = await (await post({ model: "gpt-chat", input: "x", stream: true })).text();
     const evs = checkResponsesStream(raw);
     expect(evs.at(-1)!.data.type).toBe("response.failed");
@@ -232,13 +227,13 @@ describe("errors a Responses client acts on", () => {
   });
 
   test("upstream context overflow → 400 context_length_exceeded; 429 → rate_limit_exceeded with the wait; 500 → server_error", async () => {
-    next = {
+    upstream.next = {
       status: 400,
       body: JSON.stringify({ error: { message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens." } }),
     };
     let r = await post({ model: "gpt-chat", input: "x" });
     expect([r.status, ((await r.json()) as any).error]).toEqual([400, expect.objectContaining({ code: "context_length_exceeded", param: "input" })]);
-    next = { status: 429, headers: { "retry-after": "20" }, body: JSON.stringify({ error: { message: "Rate limit reached." } }) };
+    upstream.next = { status: 429, headers: { "retry-after": "20" }, body: JSON.stringify({ error: { message: "Rate limit reached." } }) };
     r = await post({ model: "gpt-chat", input: "x" });
     const e = ((await r.json()) as any).error;
     expect([r.status, e.code, e.message, r.headers.get("retry-after")]).toEqual([
@@ -247,11 +242,11 @@ describe("errors a Responses client acts on", () => {
       "Rate limit reached. Please try again in 20s.",
       "20",
     ]);
-    next = { status: 529, body: JSON.stringify({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } }) };
+    upstream.next = { status: 529, body: JSON.stringify({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } }) };
     r = await post({ model: "gpt-chat", input: "x" });
     const overloaded = ((await r.json()) as any).error;
     expect([r.status, overloaded.type, JSON.stringify(overloaded).includes("server_is_overloaded")]).toEqual([503, "server_error", false]);
-    next = { status: 500, body: "boom" };
+    upstream.next = { status: 500, body: "boom" };
     r = await post({ model: "gpt-chat", input: "x" });
     expect([r.status, ((await r.json()) as any).error.type]).toEqual([500, "server_error"]);
   });
@@ -259,7 +254,7 @@ describe("errors a Responses client acts on", () => {
 
 describe("other backends", () => {
   test("Anthropic backend: the Responses request reaches it as Anthropic Messages; the answer comes back as a Response", async () => {
-    next = {
+    upstream.next = {
       body: JSON.stringify({
         id: "msg_1",
         type: "message",
@@ -281,7 +276,7 @@ describe("other backends", () => {
 
   test("a backend that speaks Responses gets the client's bytes unchanged", async () => {
     const raw = `{"model":"gpt-native","input":"hi",  "store":true,"previous_response_id":"resp_x"}`;
-    next = {
+    upstream.next = {
       body: JSON.stringify({
         id: "resp_up",
         object: "response",
@@ -309,10 +304,10 @@ describe("/v1/responses/input_tokens and /v1/responses/compact", () => {
     const compact = await fetch(`${gw.url}/v1/responses/compact`, { method: "POST", body: JSON.stringify({ model: "gpt-chat", input: "x" }) });
     expect([compact.status, ((await compact.json()) as any).error.code]).toEqual([400, "unsupported_endpoint"]);
     expect(upstream.seen.length).toBe(before);
-    next = { body: JSON.stringify({ object: "response.input_tokens", input_tokens: 11 }) };
+    upstream.next = { body: JSON.stringify({ object: "response.input_tokens", input_tokens: 11 }) };
     expect(((await (await count("gpt-native")).json()) as any).input_tokens).toBe(11);
     expect(seen().path).toBe("/v1/responses/input_tokens");
-    next = { body: JSON.stringify({ id: "cmp_1", object: "response.compaction", output: [] }) };
+    upstream.next = { body: JSON.stringify({ id: "cmp_1", object: "response.compaction", output: [] }) };
     const passed = await fetch(`${gw.url}/v1/responses/compact`, { method: "POST", body: JSON.stringify({ model: "gpt-native", input: "x" }) });
     expect(((await passed.json()) as any).id).toBe("cmp_1");
     expect(seen().path).toBe("/v1/responses/compact");
@@ -339,7 +334,7 @@ describe("Responses client on an Anthropic backend: thinking across turns", () =
   const tools = [{ type: "function" as const, name: "exec_command", parameters: { type: "object", properties: { cmd: { type: "string" } } }, strict: false }];
 
   test("the thinking signature rides in encrypted_content and comes back as the turn's first block; without it, thinking is off", async () => {
-    next = { chunks: thinkingThenTool };
+    upstream.next = { chunks: thinkingThenTool };
     const first = await openai()
       .responses.stream({ model: "gpt-claude", input: "list", tools, reasoning: { effort: "medium" }, include: ["reasoning.encrypted_content"] })
       .finalResponse();
@@ -349,7 +344,7 @@ describe("Responses client on an Anthropic backend: thinking across turns", () =
     expect(JSON.stringify(first)).not.toContain("sig-anthropic-1"); // only inside the signed envelope
     expect(seenJson().thinking?.type).toBe("enabled");
     const history = [{ role: "user", content: "list" }, ...first.output, { type: "function_call_output", call_id: "toolu_1", output: "a.txt" }];
-    next = {
+    upstream.next = {
       body: JSON.stringify({
         id: "msg_2",
         type: "message",
@@ -368,7 +363,7 @@ describe("Responses client on an Anthropic backend: thinking across turns", () =
     expect(sent.thinking?.type).toBe("enabled");
     // the same history with the reasoning item's text changed: the state is dropped, and so is thinking
     const forged = history.map((i: any) => (i.type === "reasoning" ? { ...i, summary: [{ type: "summary_text", text: "Something else." }] } : i));
-    next = {
+    upstream.next = {
       body: JSON.stringify({
         id: "msg_3",
         type: "message",

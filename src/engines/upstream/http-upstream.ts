@@ -11,6 +11,7 @@ export const DEFAULT_PATHS: Record<ApiFormat, string> = {
   "openai.responses": "/v1/responses",
   "openai.responses.input_tokens": "/v1/responses/input_tokens",
   "openai.responses.compact": "/v1/responses/compact",
+  "openai.responses.item": "/v1/responses",
   "anthropic.messages": "/v1/messages",
   "anthropic.count_tokens": "/v1/messages/count_tokens",
 };
@@ -56,6 +57,7 @@ export class HttpUpstreamEngine implements Engine {
       "openai.responses": base + path("openai.responses"),
       "openai.responses.input_tokens":
         base + (opts.paths?.["openai.responses"] ? `${opts.paths["openai.responses"]}/input_tokens` : path("openai.responses.input_tokens")),
+      "openai.responses.item": base + path("openai.responses"),
       "openai.responses.compact": base + (opts.paths?.["openai.responses"] ? `${opts.paths["openai.responses"]}/compact` : path("openai.responses.compact")),
       "anthropic.messages": base + path("anthropic.messages"),
       "anthropic.count_tokens": base + path("anthropic.count_tokens"),
@@ -80,10 +82,11 @@ export class HttpUpstreamEngine implements Engine {
       const model = req.body.field("model");
       req.ctx.upstream.model = typeof model === "string" ? model.slice(0, 200) : undefined;
       if (this.probe && !this.probe.fresh) await this.probe.check(); // no await on the hot path while the origin answers
-      const res = await fetch(withQuery(this.urls[req.format], req.path), {
-        method: "POST",
+      const method = req.method ?? "POST";
+      const res = await fetch(withQuery(this.urls[req.format] + itemSuffix(req), req.path), {
+        method,
         headers: this.headersFor(req),
-        body: req.body.bytesOut(),
+        body: method === "POST" && req.format !== "openai.responses.item" ? req.body.bytesOut() : undefined,
         signal: abort.signal,
         redirect: "manual", // a redirect would carry the key, extra headers and prompt to another host
         decompress: true, // identity was asked for; an upstream that compresses anyway is decoded here
@@ -188,4 +191,12 @@ function fetchError(err: unknown, deadline: Deadline, clientSignal: AbortSignal)
   if (clientSignal.aborted) return clientGone(err);
   if (err instanceof ConnectFailed) return new GatewayError("upstream_unavailable", `upstream unavailable: ${err.message}`, { cause: err });
   return new GatewayError("upstream_unavailable", `upstream unavailable: ${(err as Error)?.message ?? err}`, { cause: err });
+}
+
+/** For a Responses item request, the part of its path after /v1/responses (the id, and /cancel or /input_items). */
+function itemSuffix(req: LLMRequest): string {
+  if (req.format !== "openai.responses.item") return "";
+  const m = /^\/v1\/responses(\/[A-Za-z0-9_-]{1,128}(?:\/cancel|\/input_items)?)(?:\?|$)/.exec(req.path);
+  if (!m) throw new GatewayError("not_found", "no such response path", { code: "not_found" });
+  return m[1]!;
 }
