@@ -126,10 +126,7 @@ export function startScriptedUpstream() {
     holder.next = undefined;
     return s;
   });
-  return Object.assign(upstream, {
-    /** What the upstream answers next. */
-    set next(s: Script | undefined) {
-      holder.next = s;
-    },
-  });
+  const scripted = upstream as typeof upstream & { next: Script | undefined };
+  Object.defineProperty(scripted, "next", { set: (s: Script | undefined) => (holder.next = s), get: () => holder.next }); // what the upstream answers next
+  return scripted;
 }
