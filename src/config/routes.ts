@@ -1,4 +1,6 @@
 // A config's routes as a person reads them: each model, who may use it, and where its requests go.
+import { backendPricing } from "../engines";
+import { backendApis } from "./build-conversion";
 import { defaultPoolWeight } from "./pool-name";
 import { resolveBackend } from "./resolve";
 import type { Config } from "./schema";
@@ -12,6 +14,10 @@ export interface BackendRoute {
   target: string;
   /** Protocol conversion on the way, when any. */
   convert?: string;
+  /** What it charges (USD per million input / output tokens) and where that comes from; absent when unpriced. */
+  price?: { input: number; output: number; cache_read: number; cache_write: number; source: string };
+  /** A pattern without `model:`: each request is priced at the catalog's price of the name it asks for. */
+  pricedPerName?: boolean;
 }
 
 /** One model's route. */
@@ -35,12 +41,32 @@ export function describeRoutes(config: Config): ModelRoute[] {
       access: def.access,
       backends: Object.entries(def.backends).map(([name, own]) => {
         const b = resolveBackend(own, config.backends);
-        const convert = b.convert_to_messages
-          ? "OpenAI backend serves Anthropic clients"
-          : b.convert_to_chat
-            ? "Anthropic backend serves OpenAI clients"
+        const apis = backendApis(b);
+        const convert = apis ? `speaks ${apis.join(", ")}` : undefined;
+        const upstream = b.model ?? (model.includes("*") ? undefined : model);
+        const p =
+          b.price || (b.provider ?? "http") === "http"
+            ? upstream !== undefined || b.price
+              ? backendPricing(b.price, b.base_url)(upstream ?? "")
+              : undefined
             : undefined;
-        return { name, weight: defaultPoolWeight(name), target: b.provider === "mock" ? "mock" : (b.base_url ?? "?"), ...(convert ? { convert } : {}) };
+        const usd = (n: number) => Number(n.toPrecision(6));
+        const price = p && {
+          input: usd(p.input.base),
+          output: usd(p.output.base),
+          cache_read: usd(p.cacheRead.base),
+          cache_write: usd(p.cacheWrite.base),
+          source: p.source,
+        };
+        const perName = !price && upstream === undefined && (b.provider ?? "http") === "http";
+        return {
+          name,
+          weight: defaultPoolWeight(name),
+          target: b.provider === "mock" ? "mock" : (b.base_url ?? "?"),
+          ...(convert ? { convert } : {}),
+          ...(price ? { price } : {}),
+          ...(perName ? { pricedPerName: true } : {}),
+        };
       }),
       rules: def.default_rules.length + orgs.reduce((n, [, o]) => n + (o.models[model]?.rules.length ?? 0), 0),
       orgs: orgs.map(([name]) => name),
@@ -65,6 +91,9 @@ export function formatRoutes(routes: ModelRoute[]): string[] {
     for (const b of r.backends) {
       const share = b.weight === undefined ? "rules only" : `weight ${b.weight}`;
       lines.push(`  ${b.name.padEnd(16)} ${share.padEnd(10)} → ${b.target}${b.convert ? ` (${b.convert})` : ""}`);
+      lines.push(
+        `  ${"".padEnd(16)} ${"".padEnd(10)}   ${b.price ? `$${b.price.input} in / $${b.price.output} out per 1M tokens (cache $${b.price.cache_read} read, $${b.price.cache_write} write; ${b.price.source})` : b.pricedPerName ? "priced per request: the catalog's price of the name asked for" : "no price: costs are not counted"}`,
+      );
     }
   }
   return lines;

@@ -18,3 +18,13 @@ export const httpUrl = (what: string) =>
   v.optional(v.pipe(v.string(), v.check(isHttpUrl, "must be an http:// or https:// URL with a host"), v.description(what)));
 /** An optional secret string field (its type error never echoes the value). */
 export const secret = (what: string) => v.optional(v.pipe(v.string(SECRET_TYPE_MESSAGE), v.description(what)));
+
+const usdPerMillion = (what: string) => v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(100_000), v.description(what));
+
+/** A backend's price in USD per million tokens. */
+export const PriceSchema = v.strictObject({
+  input: usdPerMillion("USD per million input tokens"),
+  output: usdPerMillion("USD per million output tokens"),
+  cache_read: v.optional(usdPerMillion("USD per million tokens read from a prompt cache (default: the input price)")),
+  cache_write: v.optional(usdPerMillion("USD per million tokens written to a prompt cache (default: 1.25 × the input price)")),
+});

@@ -1,7 +1,7 @@
 // The config schema (valibot). Field names are the YAML's snake_case; every field says what it is.
 import * as v from "valibot";
 import { crossChecks } from "./checks";
-import { SECRET_TYPE_MESSAGE, httpUrl, secret } from "./schema-fields";
+import { PriceSchema, SECRET_TYPE_MESSAGE, httpUrl, secret } from "./schema-fields";
 import { ModerationSchema } from "./schema-moderation";
 import { ServerSchema } from "./schema-server";
 
@@ -130,6 +130,7 @@ const backendFields = {
   url_path_chat: path("OpenAI chat completions (default /v1/chat/completions)"),
   url_path_messages: path("Anthropic messages (default /v1/messages)"),
   url_path_responses: path("OpenAI Responses (default /v1/responses)"),
+  price: v.optional(v.pipe(PriceSchema, v.description("What this backend charges, USD per million tokens (default: the model catalog's price)"))),
   api: v.optional(
     v.pipe(
       v.union([v.picklist(APIS), v.pipe(v.array(v.picklist(APIS)), v.minLength(1), v.maxLength(3))]),

@@ -1,6 +1,8 @@
 // What `validate` warns about in a valid config: things that work as written but surely not as meant.
 import { shadowedPatterns } from "../engines/router/model-names";
+import { catalogPrice } from "../engines";
 import { lintExpr, type ExprScope } from "../expr";
+import { resolveBackend } from "./resolve";
 import { ANSWER_REWRITE_SCOPE, REQUEST_REWRITE_SCOPE, RULE_SCOPE } from "./checks";
 import type { Config } from "./schema";
 
@@ -61,6 +63,29 @@ export function configWarnings(config: Config): ConfigWarning[] {
   };
   for (const [name, b] of Object.entries(config.backends)) older(["backends", name], b);
   for (const [name, model] of Object.entries(config.models)) for (const [b, own] of Object.entries(model.backends)) older(["models", name, "backends", b], own);
+  out.push(...unpricedWarnings(config));
   for (const [path, source, scope] of expressions(config)) for (const message of lintExpr(source, scope).warnings) out.push({ path, message });
+  return out;
+}
+
+/** When the config prices some backend, every other one that has no price (configured or in the catalog) is named. */
+function unpricedWarnings(config: Config): ConfigWarning[] {
+  const priced =
+    Object.values(config.backends).some((b) => b.price) || Object.values(config.models).some((m) => Object.values(m.backends).some((b) => b.price));
+  if (!priced) return [];
+  const out: ConfigWarning[] = [];
+  for (const [name, model] of Object.entries(config.models)) {
+    for (const [b, own] of Object.entries(model.backends)) {
+      const resolved = resolveBackend(own, config.backends);
+      if (resolved.price || (resolved.provider ?? "http") !== "http") continue;
+      const upstream = resolved.model ?? (name.includes("*") ? undefined : name);
+      if (upstream !== undefined && !catalogPrice(upstream, resolved.base_url)) {
+        out.push({
+          path: ["models", name, "backends", b],
+          message: `no price for ${upstream} (not in the model catalog): its requests cost nothing in reports; give it a price`,
+        });
+      }
+    }
+  }
   return out;
 }

@@ -17,6 +17,8 @@ export interface RouteFacts {
 }
 
 /** Written by the balancer and the upstream engine: where the request went and what came back. */
+import type { Price } from "./price";
+
 export interface UpstreamFacts {
   /** The backend that served (or last tried) the request. */
   backend?: string;
@@ -28,6 +30,8 @@ export interface UpstreamFacts {
   status?: number;
   /** The model name the last attempt sent upstream (after rewrites). */
   model?: string;
+  /** The price of the backend that served, for the upstream model name (written with `backend`). */
+  price?: (upstreamModel: string) => Price | undefined;
 }
 
 /** Written by the limits: whether the gateway's own rate limits refused the request, and which scope. */

@@ -17,3 +17,4 @@ export {
 } from "./stream-pipeline";
 export { concatBytes } from "./bytes";
 export { log, Logger, escapeControls, redactUrls, SECRET_PARAMS, type LogLevel, type LogFormat } from "./log";
+export { costUsd, type Price, type Rate } from "./price";

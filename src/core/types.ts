@@ -25,6 +25,9 @@ export function protocolOf(format: ApiFormat): Protocol {
 export interface TokenUsage {
   input: number;
   output: number;
+  /** Of the input: tokens read from a prompt cache, and written to one (when the answer said). */
+  cacheRead?: number;
+  cacheWrite?: number;
 }
 
 /** A request as engines see it: format, headers, lazy body, and a signal that fires when the client goes away. */

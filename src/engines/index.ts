@@ -12,3 +12,4 @@ export * from "./limits";
 export * from "./moderation";
 export * from "./web-search";
 export * from "./responses";
+export * from "./spend";

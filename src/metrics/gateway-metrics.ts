@@ -42,6 +42,13 @@ export class GatewayMetrics implements RequestObserver {
       "direction",
     ]),
   );
+  readonly cost = this.registry.add(
+    new Counter("octollm_cost_usd_total", "What the answers cost in USD, at the serving backend's price, by model, backend and org", [
+      "model",
+      "backend",
+      "org",
+    ]),
+  );
   readonly upstreamErrors = this.registry.add(
     new Counter("octollm_upstream_errors_total", "Upstream attempts that failed (unreachable, timed out, or answered 408/429/5xx)", [
       "model",
@@ -70,7 +77,7 @@ export class GatewayMetrics implements RequestObserver {
   private readonly inFlight = this.registry.add(new Gauge("octollm_streams_in_flight", "Streamed answers going out now"));
   private readonly common = new Map<
     string,
-    { requests: { n: number }; duration: HistogramSeries; ttft: HistogramSeries; tokensIn: { n: number }; tokensOut: { n: number } }
+    { requests: { n: number }; duration: HistogramSeries; ttft: HistogramSeries; tokensIn: { n: number }; tokensOut: { n: number }; cost: { n: number } }
   >();
 
   constructor(private readonly sources: MetricsSources) {
@@ -118,6 +125,7 @@ export class GatewayMetrics implements RequestObserver {
         ttft: this.ttft.at([model, rec.protocol]),
         tokensIn: this.tokens.at([model, org, "input"]),
         tokensOut: this.tokens.at([model, org, "output"]),
+        cost: this.cost.at([model, backend, org]),
       };
       this.common.set(key, common);
     }
@@ -126,6 +134,7 @@ export class GatewayMetrics implements RequestObserver {
     if (rec.ttft_ms !== undefined) this.ttft.record(common.ttft, rec.ttft_ms / 1000);
     if (rec.tokens_in) common.tokensIn.n += rec.tokens_in;
     if (rec.tokens_out) common.tokensOut.n += rec.tokens_out;
+    if (rec.cost_usd) common.cost.n += rec.cost_usd;
     for (const e of rec.upstream_errors ?? []) {
       this.upstreamErrors.inc([
         model,

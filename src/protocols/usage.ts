@@ -19,11 +19,25 @@ export function tokenUsage(u: Body | null | undefined): TokenUsage | undefined {
   if (!u || typeof u !== "object") return undefined;
   const prompt = num(u.prompt_tokens),
     completion = num(u.completion_tokens);
-  if (prompt !== undefined || completion !== undefined) return { input: prompt ?? 0, output: completion ?? 0 };
+  if (prompt !== undefined || completion !== undefined) {
+    const read = num(u.prompt_tokens_details?.cached_tokens) ?? num(u.prompt_cache_hit_tokens) ?? num(u.cached_tokens);
+    const write = num(u.prompt_tokens_details?.cache_write_tokens) ?? num(u.cache_creation_input_tokens);
+    return withCache({ input: prompt ?? 0, output: completion ?? 0 }, read, write);
+  }
   const parts = [num(u.input_tokens), num(u.cache_read_input_tokens), num(u.cache_creation_input_tokens)];
   const output = num(u.output_tokens);
   if (parts.every((p) => p === undefined) && output === undefined) return undefined;
-  return { input: parts.reduce<number>((s, p) => s + (p ?? 0), 0), output: output ?? 0 };
+  const input = parts.reduce<number>((s, p) => s + (p ?? 0), 0);
+  if (u.input_tokens_details)
+    return withCache({ input, output: output ?? 0 }, num(u.input_tokens_details.cached_tokens), num(u.input_tokens_details.cache_write_tokens)); // Responses: input counts the cache
+  return withCache({ input, output: output ?? 0 }, parts[1], parts[2]);
+}
+
+/** Usage with its cache counts, when there are any (never more than the input). */
+function withCache(u: TokenUsage, read: number | undefined, write: number | undefined): TokenUsage {
+  if (read) u.cacheRead = Math.min(read, u.input);
+  if (write) u.cacheWrite = Math.min(write, u.input - (u.cacheRead ?? 0));
+  return u;
 }
 
 /** The usage of a whole JSON answer, found from its end without parsing the rest of it. */

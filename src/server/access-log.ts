@@ -23,6 +23,8 @@ export interface AccessRecord {
   /** Tokens the answer reported (input includes cache reads and writes). */
   tokens_in?: number;
   tokens_out?: number;
+  /** What the answer cost, in USD, at the serving backend's price (absent when it is unpriced or reported no usage). */
+  cost_usd?: number;
   bytes_in: number;
   bytes_out: number;
   tags?: string[];

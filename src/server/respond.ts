@@ -1,5 +1,5 @@
 // Turns engine responses and gateway errors into HTTP responses, and logs each request once.
-import { type ErrorTail, type GatewayError, streamFailure, type LLMResponse, type Protocol, type ContextView, type RequestContext } from "../core";
+import { costUsd, type ErrorTail, type GatewayError, streamFailure, type LLMResponse, type Protocol, type ContextView, type RequestContext } from "../core";
 import { bodyUsage, renderError, renderErrorEvent, type TokenUsage } from "../protocols";
 import type { AccessLog, AccessRecord } from "./access-log";
 
@@ -45,6 +45,8 @@ function record(x: Exchange, status: number, bytesOut: number, extra: Partial<Ac
   if (usage) {
     rec.tokens_in = usage.input;
     rec.tokens_out = usage.output;
+    const price = ctx.upstream.price?.(ctx.upstream.model ?? ctx.route.model ?? "");
+    if (price) rec.cost_usd = Math.round(costUsd(price, usage) * 1e9) / 1e9;
   }
   if (ctx.tags.length) rec.tags = [...ctx.tags];
   const up = ctx.upstream;

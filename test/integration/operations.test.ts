@@ -198,7 +198,14 @@ users:
     }
     const models = await $`${process.execPath} ${join(root, "src/cli/main.ts")} models -c ${file}`.quiet();
     expect(models.stdout.toString()).toBe(
-      "m (public; limits)\n  default:2        weight 2   → mock\n  default:1        weight 1   → https://api.example.com\n",
+      [
+        "m (public; limits)",
+        "  default:2        weight 2   → mock",
+        "                                no price: costs are not counted",
+        "  default:1        weight 1   → https://api.example.com",
+        "                                no price: costs are not counted",
+        "",
+      ].join("\n"),
     );
   });
 });

@@ -23,7 +23,7 @@ describe("token usage", () => {
     expect(bodyUsage(enc.encode(OPENAI_BODY))).toEqual({ input: 5, output: 4 });
     expect(
       bodyUsage(enc.encode(`{"content":[{"type":"text","text":"\\"usage\\": no"}],"usage":{"input_tokens":3,"cache_read_input_tokens":10,"output_tokens":7}}`)),
-    ).toEqual({ input: 13, output: 7 });
+    ).toEqual({ input: 13, output: 7, cacheRead: 10 });
     expect(bodyUsage(enc.encode(`{"choices":[]}`))).toBeUndefined();
     expect(bodyUsage(enc.encode(`not json`))).toBeUndefined();
   });
@@ -52,8 +52,8 @@ describe("token usage", () => {
       [openaiLong, { input: 5, output: 2 }],
       [anthropicLong, { input: 5, output: 2 }],
       [crlf, { input: 5, output: 2 }],
-      [responses, { input: 1200, output: 42 }],
-      [responsesShort, { input: 1200, output: 42 }],
+      [responses, { input: 1200, output: 42, cacheRead: 1000 }],
+      [responsesShort, { input: 1200, output: 42, cacheRead: 1000 }],
       [filler, undefined],
     ] as const) {
       expect(usageOf(text, [])).toEqual(want);

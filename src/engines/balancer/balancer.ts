@@ -1,5 +1,5 @@
 import { FAILOVER_DEFAULTS } from "./defaults";
-import { GatewayError, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { GatewayError, type Engine, type LLMRequest, type LLMResponse, type Price } from "../../core";
 import { CircuitBreaker } from "./circuit-breaker";
 import { SmoothWeightedRoundRobin } from "./smooth-wrr";
 import { rendezvousOrder } from "./affinity";
@@ -11,6 +11,8 @@ export interface Backend {
   breaker?: CircuitBreaker;
   /** The backend gets the client's own credential (`auth: client`): its 401/403 answers are the client's to see. */
   clientAuth?: boolean;
+  /** Its price by upstream model name (undefined: unpriced). */
+  price?: (upstreamModel: string) => Price | undefined;
 }
 
 /** A backend with its weight in one pool. */
@@ -121,6 +123,7 @@ export class BalancerEngine implements Engine {
       tried.add(backend);
       const up = req.ctx.upstream;
       up.backend = backend.name;
+      up.price = backend.price;
       up.attempts = attempt;
       up.status = undefined;
       try {

@@ -105,7 +105,14 @@ export class MessagesFromChatEngine implements Engine {
       },
       get usage() {
         const u = machine.finalUsage; // the answer's usage is known here: nobody has to read it back from the bytes
-        return u && { input: u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens, output: u.output_tokens };
+        return (
+          u && {
+            input: u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens,
+            output: u.output_tokens,
+            cacheRead: u.cache_read_input_tokens,
+            cacheWrite: u.cache_creation_input_tokens,
+          }
+        );
       },
     };
   }

@@ -92,7 +92,14 @@ function converter(machine: ResponsesFromChatStream): StreamConverter {
     },
     get usage() {
       const u = machine.done ? machine.final?.usage : undefined;
-      return u ? { input: u.input_tokens, output: u.output_tokens } : undefined;
+      return u
+        ? {
+            input: u.input_tokens,
+            output: u.output_tokens,
+            cacheRead: u.input_tokens_details.cached_tokens,
+            cacheWrite: u.input_tokens_details.cache_write_tokens,
+          }
+        : undefined;
     },
   };
 }

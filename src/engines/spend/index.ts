@@ -1,0 +1,2 @@
+// What requests cost: model prices (configured, or from the catalog).
+export { backendPricing, catalogPrice, configuredPrice, type PriceConfig } from "./catalog";
