@@ -1,6 +1,6 @@
 // Model prices from a maintained catalog (npm @pydantic/genai-prices, installed with the gateway: nothing is
 // downloaded at run time), looked up once per upstream model name and kept; a backend's `price` wins over it.
-import { calcPrice, type ModelPrice, type TieredPrices } from "@pydantic/genai-prices";
+import type { ModelPrice, TieredPrices, calcPrice as CalcPrice } from "@pydantic/genai-prices";
 import type { Price, Rate } from "../../core";
 
 /** A backend's configured price, USD per million tokens. */
@@ -31,11 +31,19 @@ function rateOf(v: number | TieredPrices | undefined, fallback: Rate): Rate {
 
 const PROBE = { input_tokens: 1000, output_tokens: 1000 };
 
+let calcPrice: typeof CalcPrice | undefined;
+/** The catalog, loaded on the first lookup (about 20 ms): configs that never need it never pay for it. */
+function catalog(): typeof CalcPrice {
+  calcPrice ??= (require("@pydantic/genai-prices") as { calcPrice: typeof CalcPrice }).calcPrice;
+  return calcPrice;
+}
+
 /** The catalog's price of an upstream model (the backend's base URL helps pick the provider), or undefined. */
 export function catalogPrice(model: string, baseUrl?: string): Price | undefined {
-  let found: ReturnType<typeof calcPrice> = null;
+  let found: ReturnType<typeof CalcPrice> = null;
   try {
-    found = (baseUrl ? calcPrice(PROBE, model, { providerApiUrl: baseUrl }) : null) ?? calcPrice(PROBE, model);
+    const lookup = catalog();
+    found = (baseUrl ? lookup(PROBE, model, { providerApiUrl: baseUrl }) : null) ?? lookup(PROBE, model);
   } catch {
     return undefined; // a model the catalog cannot price
   }
