@@ -21,6 +21,7 @@ import {
   type RuleConfig,
 } from "../engines";
 import {
+  Budgets,
   Limiter,
   MemoryLimitStore,
   RedisLimitStore,
@@ -33,6 +34,7 @@ import {
 import { effectiveModeration, moderationPolicy } from "./moderation";
 import { defaultPoolWeight } from "./pool-name";
 import { backendApis, conversionEngine } from "./build-conversion";
+import { hasBudgets, modelBudgets } from "./build-spend";
 import { resolveBackend } from "./resolve";
 import type { BackendConfig, Config, ModelConfig } from "./schema";
 
@@ -212,8 +214,10 @@ export function buildGateway(
   logger: Logger = log,
   responses = new ResponseAffinity(),
 ): BuiltGateway {
-  if (hasLimits(config)) store ??= limitStoreFor(config, env);
-  const limiter = store && new Limiter(store, { failClosed: config.server.limits_on_store_error === "closed", logger });
+  if (hasLimits(config) || hasBudgets(config)) store ??= limitStoreFor(config, env);
+  const failClosed = config.server.limits_on_store_error === "closed";
+  const limiter = store && hasLimits(config) ? new Limiter(store, { failClosed, logger }) : undefined;
+  const budgets = store && hasBudgets(config) ? new Budgets(store, { failClosed, logger }) : undefined;
   const f = config.server.failover;
   const failover: FailoverOptions = { maxAttempts: f.max_attempts, budgetMs: f.budget_ms };
   const models = new Map<string, ModelEngine>();
@@ -251,6 +255,8 @@ export function buildGateway(
         pool: new BalancerEngine(pool, failover, affinity),
         limits: limiter && modelLimits(config, name, limiter),
         moderation: moderationFor(config, name),
+        budgets: budgets && modelBudgets(config, name, budgets, backends, (b, asked) => resolveBackend(model.backends[b]!, config.backends).model ?? asked),
+        maxOutputReservation: config.server.max_output_reservation,
       }),
     );
   }

@@ -28,3 +28,13 @@ export const PriceSchema = v.strictObject({
   cache_read: v.optional(usdPerMillion("USD per million tokens read from a prompt cache (default: the input price)")),
   cache_write: v.optional(usdPerMillion("USD per million tokens written to a prompt cache (default: 1.25 × the input price)")),
 });
+
+const usd = (what: string) => v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(1e9), v.description(what)));
+
+/** A spend budget: any of the three amounts, and what happens past it. */
+export const BudgetSchema = v.strictObject({
+  usd_per_day: usd("USD per UTC day"),
+  usd_per_month: usd("USD per UTC calendar month"),
+  usd_total: usd("USD in all"),
+  on_exceed: v.optional(v.pipe(v.picklist(["deny", "warn"]), v.description("deny (default): 429 budget_exceeded; warn: served, tagged and logged")), "deny"),
+});

@@ -1,7 +1,7 @@
 // The config schema (valibot). Field names are the YAML's snake_case; every field says what it is.
 import * as v from "valibot";
 import { crossChecks } from "./checks";
-import { PriceSchema, SECRET_TYPE_MESSAGE, httpUrl, secret } from "./schema-fields";
+import { BudgetSchema, PriceSchema, SECRET_TYPE_MESSAGE, httpUrl, secret } from "./schema-fields";
 import { ModerationSchema } from "./schema-moderation";
 import { ServerSchema } from "./schema-server";
 
@@ -244,6 +244,8 @@ export const OrgSchema = v.strictObject({
     {},
   ),
   key_limits: v.optional(v.pipe(LimitsSchema, v.description("Limits for each API key of this org, across models"))),
+  budgets: v.optional(v.pipe(BudgetSchema, v.description("What this org may spend, across models"))),
+  key_budgets: v.optional(v.pipe(BudgetSchema, v.description("What each API key of this org may spend, across models"))),
   models: v.optional(
     v.pipe(
       v.record(
@@ -252,6 +254,7 @@ export const OrgSchema = v.strictObject({
           v.strictObject({
             rules: v.optional(v.array(RuleSchema), []),
             org_limits: v.optional(LimitsSchema),
+            budgets: v.optional(v.pipe(BudgetSchema, v.description("What this org may spend on this model"))),
             moderation: v.optional(v.pipe(ModerationSchema, v.description("This org's moderation settings, laid over the model's"))),
           }),
         ),

@@ -3,8 +3,8 @@
 import { afterAll, expect, test } from "bun:test";
 import { loadConfigText } from "../../src/config";
 import { catalogPrice } from "../../src/engines";
-import { createGateway } from "../../src/gateway";
 import * as F from "../fixtures/openai-streams";
+import { createLoggedGateway } from "../helpers/gateway";
 import { startScriptedUpstream } from "../helpers/mock-upstream";
 
 const upstream = startScriptedUpstream();
@@ -32,7 +32,7 @@ test("the catalog prices Claude, GPT and DeepSeek models; an unknown name has no
 });
 
 test("cost_usd per request in every usage shape, and octollm_cost_usd_total", async () => {
-  const loaded = loadConfigText(`
+  const { gw, lines } = await createLoggedGateway(`
 backends:
   claude: { base_url: "${upstream.url}", api: anthropic-messages }
   chat: { base_url: "${upstream.url}", api: openai-chat, price: { input: 1, output: 2, cache_read: 0.5 } }
@@ -42,23 +42,6 @@ models:
   cheap: { backends: { "default:1": { use: chat } } }
   local-7b: { backends: { "default:1": { use: free } } }
 `);
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
-  const lines: any[] = [];
-  const gw = await createGateway({
-    source: { config: loaded.config },
-    env: {},
-    accessLog: {
-      sink: {
-        write: (t) =>
-          lines.push(
-            ...t
-              .split("\n")
-              .filter(Boolean)
-              .map((l) => JSON.parse(l)),
-          ),
-      },
-    },
-  });
   const cost = async (path: string, body: object) => {
     const r = await gw.fetch(new Request(`http://gw${path}`, { method: "POST", body: JSON.stringify(body) }));
     await r.text();

@@ -55,3 +55,16 @@ models:
         api_key: sk-upstream-secret
 ${extra}`;
 }
+
+/** A whole gateway (createGateway) from YAML text, answering in-process, with its access-log lines collected. */
+export async function createLoggedGateway(yaml: string, env: Record<string, string> = {}) {
+  const { createGateway } = await import("../../src/gateway");
+  const loaded = loadConfigText(yaml, env);
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+  const lines: any[] = [];
+  const write = (t: string) => {
+    for (const l of t.split("\n")) if (l) lines.push(JSON.parse(l));
+  };
+  const gw = await createGateway({ source: { config: loaded.config }, env, accessLog: { sink: { write } } });
+  return { gw, lines };
+}

@@ -38,15 +38,23 @@ export function tighter(a: LimitInfo, b: LimitInfo): LimitInfo {
  * passes, unless an engine knew it). The usage found is left in the context, so the access log need not look again.
  * Returns a new response (with the rate-limit headers); the one given is not changed.
  */
-export function settleOnEnd(limiter: Limiter, held: Admission[], given: LLMResponse, info: LimitInfo): LLMResponse {
+export function settleOnEnd(
+  limiter: Limiter | undefined,
+  held: Admission[],
+  given: LLMResponse,
+  info: LimitInfo,
+  onUsage?: (usage: TokenUsage | undefined | 0) => void,
+): LLMResponse {
   const res: LLMResponse = { ...given, headers: new Headers(given.headers) };
   for (const [k, v] of Object.entries(limitHeaders(info))) res.headers.set(k, v);
   const settle = (usage: TokenUsage | undefined | 0) => {
     const tokens = usage === 0 ? 0 : usage && usage.input + usage.output;
-    for (const a of held) void limiter.settle(a, tokens);
+    if (limiter) for (const a of held) void limiter.settle(a, tokens);
+    onUsage?.(usage);
   };
   if (res.stream) {
-    const renew = held.some((a) => a.leases.length) ? setInterval(() => held.forEach((a) => void limiter.renew(a)), limiter.leaseTtlMs / 3) : undefined;
+    const renew =
+      limiter && held.some((a) => a.leases.length) ? setInterval(() => held.forEach((a) => void limiter.renew(a)), limiter.leaseTtlMs / 3) : undefined;
     res.stream = res.stream.onEnd((outcome) => {
       if (renew) clearInterval(renew);
       settle(res.status >= 400 ? 0 : outcome.usage);

@@ -1,4 +1,6 @@
-import type { Engine, LLMRequest, LLMResponse } from "../../core";
+import type { Engine, LLMRequest, LLMResponse, TokenUsage } from "../../core";
+import type { BudgetHold } from "../spend/budgets";
+import { admitBudgets, answerCost, type ModelBudgets } from "./budgets";
 import { rateLimitError, type Admission, type LimitInfo } from "../limits";
 import { moderated, type ModerationPolicy } from "../moderation";
 import { ruleData, type Rule } from "../rules";
@@ -18,6 +20,10 @@ export interface ModelEngineOptions {
   limits?: ModelLimits;
   /** The moderation policy for a caller's org (undefined: none), when any is configured. */
   moderation?: (org: string | undefined) => ModerationPolicy | undefined;
+  /** Spend budgets, when any are configured. */
+  budgets?: ModelBudgets;
+  /** The most output tokens a reservation counts (limits and budgets). */
+  maxOutputReservation?: number;
 }
 
 /**
@@ -41,7 +47,8 @@ export class ModelEngine implements Engine {
     const held: Admission[] = [];
     let info: LimitInfo = {};
     let reserved: number | undefined;
-    const tokens = () => (reserved ??= reserveTokens(req, lim!.maxOutputReservation));
+    const tokens = () => (reserved ??= reserveTokens(req, lim?.maxOutputReservation ?? opts.maxOutputReservation ?? 32_000));
+    let budget: BudgetHold | undefined;
     try {
       const rule = await this.pickRule(req, held, tokens);
       if (rule) {
@@ -65,12 +72,21 @@ export class ModelEngine implements Engine {
           info = tighter(info, r.info);
         }
       }
+      if (opts.budgets) budget = await admitBudgets(req, opts.budgets, tokens);
       const target = rule?.target ?? opts.pool;
       const policy = opts.moderation?.(req.ctx.caller?.org);
       const res = await (policy ? moderated(req, target, policy) : target.process(req));
-      return lim && held.length ? settleOnEnd(lim.limiter, held, res, info) : res;
+      const hold = budget;
+      const spent =
+        hold &&
+        ((usage: TokenUsage | undefined | 0) => {
+          if (usage === undefined && res.status < 400) return; // no usage seen (a stream cut short): the reservation stands
+          void opts.budgets!.budgets.settle(hold, res.status >= 400 ? 0 : answerCost(req, usage));
+        });
+      return (lim && held.length) || spent ? settleOnEnd(lim?.limiter, held, res, info, spent) : res;
     } catch (err) {
       for (const a of held) void lim!.limiter.settle(a, 0); // nothing was generated: give the tokens back
+      if (budget) void opts.budgets!.budgets.settle(budget, 0);
       throw err;
     }
   }

@@ -1,0 +1,48 @@
+// The spend side of a built gateway: which budgets apply to whom, and the highest rate a model can bill.
+import type { Caller } from "../core";
+import type { Backend, Budget, BudgetScope, Budgets, ModelBudgets } from "../engines";
+import type { Config } from "./schema";
+
+type BudgetConfig = NonNullable<Config["users"][string]["budgets"]>;
+
+const budget = (b: BudgetConfig): Budget => ({
+  usdPerDay: b.usd_per_day,
+  usdPerMonth: b.usd_per_month,
+  usdTotal: b.usd_total,
+  onExceed: b.on_exceed ?? "deny",
+});
+
+/** Whether any org, org × model or key has a budget. */
+export function hasBudgets(config: Config): boolean {
+  return Object.values(config.users).some((o) => o.budgets || o.key_budgets || Object.values(o.models).some((e) => e?.budgets));
+}
+
+/** The budgets of one model: the caller's org, the org on this model, and the caller's key. */
+export function modelBudgets(
+  config: Config,
+  model: string,
+  budgets: Budgets,
+  backends: Map<string, Backend>,
+  upstreamOf: (backend: string, asked: string) => string,
+): ModelBudgets {
+  const scopes = (caller: Caller | undefined): BudgetScope[] => {
+    if (!caller) return [];
+    const org = config.users[caller.org];
+    const out: BudgetScope[] = [];
+    if (org?.budgets) out.push({ key: `budget:org:${caller.org}`, label: `org ${caller.org}`, budget: budget(org.budgets) });
+    const own = org?.models[model]?.budgets;
+    if (own) out.push({ key: `budget:org:${caller.org}:model:${model}`, label: `org ${caller.org} on model ${model}`, budget: budget(own) });
+    if (org?.key_budgets) out.push({ key: `budget:key:${caller.org}/${caller.user}`, label: "this API key", budget: budget(org.key_budgets) });
+    return out;
+  };
+  const maxRate = (asked: string) => {
+    let max = 0;
+    for (const [name, b] of backends) {
+      const p = b.price?.(upstreamOf(name, asked));
+      if (!p) continue;
+      for (const r of [p.input, p.output, p.cacheRead, p.cacheWrite]) max = Math.max(max, r.base, ...(r.tiers ?? []).map((t) => t.price));
+    }
+    return max;
+  };
+  return { budgets, scopes, maxRate };
+}

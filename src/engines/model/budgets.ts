@@ -1,0 +1,29 @@
+// The budget side of a model: which budgets apply to a caller, the reserved cost, and the real cost at the end.
+import { costUsd, type Caller, type LLMRequest, type TokenUsage } from "../../core";
+import type { BudgetHold, BudgetScope, Budgets } from "../spend/budgets";
+
+/** The budgets configuration of one model. */
+export interface ModelBudgets {
+  budgets: Budgets;
+  /** The budgets that apply to a caller on this model (org, org × model, API key). */
+  scopes(caller: Caller | undefined): BudgetScope[];
+  /** The highest USD per million tokens this model's backends bill for a requested name (0: unpriced). */
+  maxRate(name: string): number;
+}
+
+/** Takes the request's reserved cost from its budgets (throws when a deny budget is spent); tags warn budgets past their amount. */
+export async function admitBudgets(req: LLMRequest, mb: ModelBudgets, tokens: () => number): Promise<BudgetHold | undefined> {
+  const scopes = mb.scopes(req.ctx.caller);
+  if (!scopes.length) return undefined;
+  const rate = mb.maxRate(req.ctx.route.model ?? "");
+  const { hold, over } = await mb.budgets.admit(scopes, rate ? (tokens() * rate) / 1_000_000 : 0);
+  for (const o of over) req.ctx.tags.push(`budget exceeded: ${o}`);
+  return hold;
+}
+
+/** What an answer cost at the price of the backend that served it (0 without usage or price). */
+export function answerCost(req: LLMRequest, usage: TokenUsage | undefined | 0): number {
+  if (!usage) return 0;
+  const price = req.ctx.upstream.price?.(req.ctx.upstream.model ?? req.ctx.route.model ?? "");
+  return price ? costUsd(price, usage) : 0;
+}

@@ -1,0 +1,118 @@
+// Spend budgets (#17.3): deny and warn, per org, org × model and API key, per day and in total, settled to the real
+// cost; in memory and shared through Redis by two gateways under 200 parallel requests.
+import { afterAll, expect, test } from "bun:test";
+import { createLoggedGateway } from "../helpers/gateway";
+import { startMockUpstream } from "../helpers/mock-upstream";
+
+// every answer reports 5 tokens in and 1000 out (max_tokens 1000): at $1 / $2 per million, it costs $0.002005;
+// each request reserves (its input estimate + 1000) tokens at the highest rate, $2: a little more than that
+let failing = false;
+const upstream = startMockUpstream(() =>
+  failing
+    ? { status: 500, body: "boom" }
+    : {
+        body: JSON.stringify({
+          id: "c",
+          choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
+          usage: { prompt_tokens: 5, completion_tokens: 1000 },
+        }),
+      },
+);
+afterAll(() => upstream.stop());
+
+const config = (extra = "", server = "") => `
+${server}
+backends:
+  paid: { base_url: "${upstream.url}", api: openai-chat, price: { input: 1, output: 2 } }
+models:
+  cheap: { backends: { "default:1": { use: paid } } }
+  other: { backends: { "default:1": { use: paid } } }
+orgs:
+  acme:
+    api_keys: { alice: key-acme-alice, bob: key-acme-bobby }
+    budgets: { usd_per_day: 0.01 }
+    models: { cheap: , other: }
+  beta:
+    api_keys: { carol: key-beta-carol }
+    budgets: { usd_per_day: 0.005, on_exceed: warn }
+    models: { cheap: , other: }
+  gamma:
+    api_keys: { dave: key-gamma-dave }
+    key_budgets: { usd_total: 0.004 }
+    models: { cheap: { budgets: { usd_per_month: 1 } }, other: }
+${extra}`;
+
+async function gateway(text: string, env: Record<string, string> = {}) {
+  const { gw, lines } = await createLoggedGateway(text, env);
+  const ask = async (key: string, model = "cheap", path = "/v1/chat/completions") => {
+    const body = { model, max_tokens: 1000, messages: [{ role: "user", content: "hi" }] };
+    const r = await gw.fetch(new Request(`http://gw${path}`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: JSON.stringify(body) }));
+    const text = await r.text();
+    const json = text.startsWith("{") ? JSON.parse(text) : text;
+    await Bun.sleep(2);
+    gw.accessLog.flush();
+    return { status: r.status, json, headers: r.headers, line: lines.at(-1) };
+  };
+  return { gw, ask, lines };
+}
+
+test("deny: an org's daily budget refuses once spent, in the caller's shape, with the time to the next UTC day; failures are refunded", async () => {
+  const { gw, ask } = await gateway(config());
+  const statuses: number[] = [(await ask("key-acme-alice")).status];
+  failing = true;
+  try {
+    expect((await ask("key-acme-bobby", "other")).status).toBe(500); // its reservation is given back
+  } finally {
+    failing = false;
+  }
+  for (let i = 0; i < 3; i++) statuses.push((await ask("key-acme-alice")).status);
+  const refused = await ask("key-acme-bobby", "other"); // the org's budget covers both keys and both models
+  expect(statuses).toEqual([200, 200, 200, 200]);
+  expect([refused.status, refused.json.error.type, refused.json.error.code]).toEqual([429, "budget_exceeded", "budget_exceeded"]);
+  expect(refused.json.error.message).toBe("budget exceeded: org acme has spent $0.0080 of its $0.01 per day");
+  const wait = Number(refused.headers.get("retry-after"));
+  expect(wait).toBeGreaterThan(0);
+  expect(wait).toBeLessThanOrEqual(86_400);
+  const anthropic = await ask("key-acme-alice", "cheap", "/v1/messages");
+  expect([anthropic.status, anthropic.json.type, anthropic.json.error.type]).toEqual([429, "error", "budget_exceeded"]);
+  await gw.shutdown();
+});
+
+test("warn: served past the budget, tagged in the access log", async () => {
+  const { gw, ask } = await gateway(config());
+  const tags: string[][] = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await ask("key-beta-carol");
+    expect(r.status).toBe(200);
+    tags.push(r.line.tags ?? []);
+  }
+  expect(tags).toEqual([[], [], ["budget exceeded: org beta per day"]]); // $0.004 spent + the third's reservation is past $0.005
+  await gw.shutdown();
+});
+
+test("a key's total budget: no retry-after, x-should-retry false; the org × model monthly budget counts too", async () => {
+  const { gw, ask } = await gateway(config());
+  expect((await ask("key-gamma-dave")).status).toBe(200);
+  const refused = await ask("key-gamma-dave", "other");
+  expect([refused.status, refused.headers.get("retry-after"), refused.headers.get("x-should-retry")]).toEqual([429, null, "false"]);
+  expect(refused.json.error.message).toBe("budget exceeded: this API key has spent $0.0020 of its $0.004 in total");
+  await gw.shutdown();
+});
+
+test("Redis: two gateways share the budget; 200 parallel requests never spend past it", async () => {
+  const prefix = `octollm-test-budget-${crypto.randomUUID()}:`;
+  const text = config("", `server: { redis_url: "redis://127.0.0.1:6379", redis_key_prefix: "${prefix}" }`).replace(
+    "usd_per_day: 0.01 }",
+    "usd_per_day: 0.1 }",
+  );
+  const [a, b] = [await gateway(text), await gateway(text)];
+  const results = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).ask(i % 3 ? "key-acme-alice" : "key-acme-bobby")));
+  const served = results.filter((r) => r.status === 200).length;
+  const refused = results.filter((r) => r.status === 429).length;
+  expect(served + refused).toBe(200);
+  const spent = [...a.lines, ...b.lines].reduce((s, l) => s + (l.cost_usd ?? 0), 0);
+  expect(spent).toBeLessThanOrEqual(0.1 + 1e-9); // reservations are taken atomically before any upstream call: no overshoot
+  expect(served).toBeGreaterThanOrEqual(40); // about $0.1 / $0.002 fit; a reservation never under-counts here, so nothing overshoots
+  await a.gw.shutdown();
+  await b.gw.shutdown();
+});
