@@ -116,3 +116,66 @@ test("Redis: two gateways share the budget; 200 parallel requests never spend pa
   await a.gw.shutdown();
   await b.gw.shutdown();
 });
+
+test("no path skips a budget: pass-through, converted, streamed, failed over; a rule's denial and a failure cost nothing", async () => {
+  const d = (o: object) => `data: ${JSON.stringify(o)}\n\n`;
+  const streamed = startMockUpstream((_req, json) =>
+    json?.stream
+      ? {
+          chunks: [
+            d({ id: "c", choices: [{ index: 0, delta: { content: "ok" }, finish_reason: "stop" }] }),
+            d({ id: "c", choices: [], usage: { prompt_tokens: 5, completion_tokens: 1000 } }),
+            "data: [DONE]\n\n",
+          ],
+        }
+      : {
+          body: JSON.stringify({
+            id: "c",
+            choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
+            usage: { prompt_tokens: 5, completion_tokens: 1000 },
+          }),
+        },
+  );
+  try {
+    const { gw, lines } = await createLoggedGateway(`
+backends:
+  paid: { base_url: "${streamed.url}", api: openai-chat, price: { input: 1, output: 2 } }
+  dead: { base_url: "http://127.0.0.1:9", api: openai-chat, price: { input: 1, output: 2 }, connect_timeout_ms: 500 }
+models:
+  m:
+    default_rules: [{ name: nope, match: 'RawReq.metadata.deny == "yes"', deny: { reason_text: "denied", http_status_code: 403 } }]
+    backends: { "default:1": { use: paid } }
+  failover: { backends: { "default:100": { use: dead }, "default:1": { use: paid } } }
+orgs:
+  acme: { api_keys: { alice: key-acme-alice }, budgets: { usd_total: 0.0101 }, models: { m: , failover: } }
+`);
+    const call = async (path: string, body: object) => {
+      const r = await gw.fetch(
+        new Request(`http://gw${path}`, {
+          method: "POST",
+          headers: { authorization: "Bearer key-acme-alice" },
+          body: JSON.stringify({ max_tokens: 1000, messages: [{ role: "user", content: "hi" }], ...body }),
+        }),
+      );
+      await r.text();
+      await Bun.sleep(5);
+      return r.status;
+    };
+    const statuses = [
+      await call("/v1/chat/completions", { model: "m" }), // pass-through
+      await call("/v1/chat/completions", { model: "m", metadata: { deny: "yes" } }), // a rule denies: nothing taken
+      await call("/v1/messages", { model: "m" }), // converted
+      await call("/v1/messages", { model: "m", stream: true }), // converted stream
+      await call("/v1/chat/completions", { model: "failover" }), // the first backend is down; the second serves
+      await call("/v1/chat/completions", { model: "m", stream: true }), // pass-through stream
+      await call("/v1/chat/completions", { model: "m" }), // $0.010025 spent: this one's reservation does not fit
+    ];
+    expect(statuses).toEqual([200, 403, 200, 200, 200, 200, 429]);
+    gw.accessLog.flush();
+    const costs = lines.filter((l) => l.status === 200).map((l) => l.cost_usd);
+    expect(costs).toEqual([0.002005, 0.002005, 0.002005, 0.002005, 0.002005]);
+    await gw.shutdown();
+  } finally {
+    streamed.stop();
+  }
+});
