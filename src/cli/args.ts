@@ -19,6 +19,7 @@ const KNOWN: Record<string, string[]> = {
   schema: ["-h", "--help"],
   claude: ["-c", "--config", "--url", "--log-file", "-h", "--help"],
   codex: ["-c", "--config", "--url", "--log-file", "-h", "--help"],
+  usage: ["--db", "--since", "--by", "--json", "--no-json", "-h", "--help"],
   env: ["-c", "--config", "--url", "--shell", "-h", "--help"],
 };
 

@@ -5,6 +5,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { unknownFlag } from "./args";
 import { claudeCommand, envCommand } from "./claude";
 import { codexCommand } from "./codex";
+import { usageCommand } from "./usage";
 import { configCommand } from "./config";
 import { modelsCommand, schemaCommand } from "./info";
 import { serveCommand } from "./serve";
@@ -21,6 +22,7 @@ const main = defineCommand({
     config: configCommand,
     models: modelsCommand,
     schema: schemaCommand,
+    usage: usageCommand,
   },
 });
 

@@ -45,6 +45,22 @@ export const ServerSchema = v.strictObject({
     "auto",
   ),
   metrics: v.optional(v.pipe(v.boolean(), v.description("Serve Prometheus metrics on GET /metrics")), true),
+  usage_db: v.optional(
+    v.pipe(
+      v.string(SECRET_TYPE_MESSAGE),
+      v.minLength(1),
+      v.description("Usage ledger database: a SQLite path or a postgres:// URL (may be the config database)"),
+    ),
+  ),
+  usage_retention_days: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(0),
+      v.maxValue(36_500),
+      v.description("Days raw ledger rows are kept (0: always; default 90); daily rollups stay"),
+    ),
+  ),
   metrics_key: v.optional(
     v.pipe(
       v.string(SECRET_TYPE_MESSAGE),

@@ -20,6 +20,7 @@ import {
 import { log, type Logger } from "../core";
 import { GatewayMetrics } from "../metrics";
 import { AccessLog, gatewayRoutes, routeRequests, startServer, type LineSink, type ReadyReport, type Route } from "../server";
+import { UsageLedger } from "./ledger";
 import { metricsSources, readiness } from "./status";
 import pkg from "../../package.json" with { type: "json" };
 
@@ -57,6 +58,8 @@ export class GatewayStartError extends Error {
 export class Gateway {
   readonly accessLog: AccessLog;
   readonly metrics?: GatewayMetrics;
+  /** The usage ledger, when server.usage_db is set. */
+  ledger?: UsageLedger;
   /** Answers one request by the gateway's routes; no port needed. */
   readonly fetch: (req: Request) => Promise<Response>;
   private server?: Bun.Server<undefined>;
@@ -120,6 +123,32 @@ export class Gateway {
    * then the rest are closed; the access log is flushed, the limit store and the database closed. True when
    * everything finished within the grace period.
    */
+  /** Starts the usage ledger when server.usage_db names a database (a failure to open it stops the start). */
+  async openLedger(): Promise<void> {
+    const s = this.live.config.server;
+    if (!s.usage_db) return;
+    try {
+      this.ledger = await UsageLedger.open(s.usage_db, { retentionDays: s.usage_retention_days, logger: this.live.logger });
+    } catch (err) {
+      throw new GatewayStartError(`server.usage_db: ${(err as Error).message}`);
+    }
+    const ledger = this.ledger;
+    const metrics = this.metrics;
+    this.accessLog.observer = {
+      ended: (rec) => {
+        metrics?.ended(rec);
+        ledger.ended(rec);
+      },
+    };
+    metrics?.addReading(
+      "octollm_usage_ledger_dropped_total",
+      "Ledger rows dropped because the database was too slow or down for too long",
+      () => ledger.dropped,
+      "counter",
+    );
+    metrics?.addReading("octollm_usage_ledger_queued", "Ledger rows waiting to be written", () => ledger.queued);
+  }
+
   async shutdown(graceMs = this.live.config.server.shutdown_grace_ms): Promise<boolean> {
     this.stopping = true;
     this.stopWatching();
@@ -140,6 +169,7 @@ export class Gateway {
       }
     }
     this.accessLog.flush();
+    await this.ledger?.close();
     this.live.current.store?.close();
     await this.db?.close().catch(() => {});
     return drained;
@@ -169,6 +199,12 @@ export class Gateway {
 
 /** Creates a gateway from its config source; throws GatewayStartError with every problem when it cannot start. */
 export async function createGateway(init: GatewayInit): Promise<Gateway> {
+  const gateway = await createGatewayFromSource(init);
+  await gateway.openLedger();
+  return gateway;
+}
+
+async function createGatewayFromSource(init: GatewayInit): Promise<Gateway> {
   const env = init.env ?? process.env;
   const { source } = init;
   const logger = init.logger ?? log;

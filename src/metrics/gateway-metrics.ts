@@ -95,6 +95,11 @@ export class GatewayMetrics implements RequestObserver {
     r.add(new Gauge("octollm_build_info", "The running version", () => 1, "gauge", { version: sources.version }));
   }
 
+  /** A value read when the metrics are rendered (a gauge, or a counter that only grows). */
+  addReading(name: string, help: string, read: () => number, type: "gauge" | "counter" = "gauge"): void {
+    this.registry.add(new Gauge(name, help, read, type));
+  }
+
   /** Streams in flight now. */
   get streamsInFlight(): number {
     return this.inFlight.get();

@@ -1,0 +1,169 @@
+// The usage ledger: one row per request (time, ids, org, key, model, backend, status, tokens, cost, timings) in
+// SQLite or PostgreSQL, written in batches off the request path, with daily rollups for reports. A slow or down
+// database never blocks traffic: rows wait in memory up to a bound, then are counted as dropped.
+import { log, type Logger } from "../core";
+import { openDatabase, type ConfigDatabase } from "../config";
+import type { AccessRecord, RequestObserver } from "../server";
+
+/** Ledger settings. */
+export interface LedgerOptions {
+  /** Rows per insert (default 500). */
+  batchSize?: number;
+  /** Longest wait before queued rows are written (default 1000 ms). */
+  flushMs?: number;
+  /** Rows held in memory while the database is slow or down (default 100 000); past it, rows are dropped and counted. */
+  maxQueued?: number;
+  /** Raw rows older than this are deleted, in small batches (default 90; 0: kept). */
+  retentionDays?: number;
+  logger?: Logger;
+}
+
+const COLUMNS = [
+  "ts",
+  "request_id",
+  "org",
+  "key_user",
+  "model",
+  "backend",
+  "upstream_model",
+  "status",
+  "tokens_in",
+  "tokens_out",
+  "cost_usd",
+  "ms",
+  "ttft_ms",
+  "session",
+] as const;
+type Row = (string | number | null)[];
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS usage_requests (ts BIGINT NOT NULL, request_id TEXT NOT NULL, org TEXT, key_user TEXT, model TEXT, backend TEXT, upstream_model TEXT, status INTEGER NOT NULL, tokens_in BIGINT NOT NULL, tokens_out BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL, ms DOUBLE PRECISION NOT NULL, ttft_ms DOUBLE PRECISION, session TEXT)`,
+  `CREATE INDEX IF NOT EXISTS usage_requests_ts ON usage_requests (ts)`,
+  `CREATE INDEX IF NOT EXISTS usage_requests_org_ts ON usage_requests (org, ts)`,
+  `CREATE TABLE IF NOT EXISTS usage_daily (day TEXT NOT NULL, org TEXT NOT NULL, key_user TEXT NOT NULL, model TEXT NOT NULL, backend TEXT NOT NULL, requests BIGINT NOT NULL, errors BIGINT NOT NULL, tokens_in BIGINT NOT NULL, tokens_out BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL, PRIMARY KEY (day, org, key_user, model, backend))`,
+];
+
+/** Writes access records to the usage tables. */
+export class UsageLedger implements RequestObserver {
+  private queue: Row[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private writing: Promise<void> | undefined;
+  private lastPrune = 0;
+  /** Rows written, and rows dropped because the queue was full. */
+  written = 0;
+  dropped = 0;
+
+  private constructor(
+    private readonly db: ConfigDatabase,
+    private readonly opts: LedgerOptions,
+  ) {}
+
+  /** Opens (and creates) the ledger's tables in the database at `url`. */
+  static async open(url: string, opts: LedgerOptions = {}): Promise<UsageLedger> {
+    const db = await openDatabase(url);
+    for (const statement of SCHEMA) await db.sql.unsafe(statement);
+    return new UsageLedger(db, opts);
+  }
+
+  /** Rows waiting to be written. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Takes one finished request (never blocks, never throws). */
+  ended(rec: AccessRecord): void {
+    if (this.queue.length >= (this.opts.maxQueued ?? 100_000)) {
+      this.dropped++;
+      return;
+    }
+    this.queue.push([
+      Date.now(),
+      rec.rid,
+      rec.org ?? null,
+      rec.user ?? null,
+      rec.model ?? null,
+      rec.backend ?? null,
+      rec.upstream_model ?? null,
+      rec.status,
+      rec.tokens_in ?? 0,
+      rec.tokens_out ?? 0,
+      rec.cost_usd ?? 0,
+      rec.ms,
+      rec.ttft_ms ?? null,
+      rec.session ?? null,
+    ]);
+    if (this.queue.length >= (this.opts.batchSize ?? 500)) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.opts.flushMs ?? 1000);
+  }
+
+  /** Writes what is queued (one batch at a time); rows that fail stay queued for the next try. */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.writing) return this.writing;
+    this.writing = this.writeAll().finally(() => {
+      this.writing = undefined;
+      if (this.queue.length && !this.timer) this.timer = setTimeout(() => void this.flush(), this.opts.flushMs ?? 1000);
+    });
+    return this.writing;
+  }
+
+  private async writeAll(): Promise<void> {
+    const size = this.opts.batchSize ?? 500;
+    while (this.queue.length) {
+      const batch = this.queue.slice(0, size);
+      try {
+        await this.insert(batch);
+      } catch (err) {
+        (this.opts.logger ?? log).warn("usage ledger: write failed; rows wait in memory", {
+          queued: this.queue.length,
+          error: (err as Error)?.message ?? String(err),
+        });
+        return;
+      }
+      this.queue.splice(0, batch.length);
+      this.written += batch.length;
+    }
+    await this.prune();
+  }
+
+  private async insert(rows: Row[]): Promise<void> {
+    const values = rows.map((_, r) => `(${COLUMNS.map((_, c) => `$${r * COLUMNS.length + c + 1}`).join(", ")})`).join(", ");
+    const daily = new Map<string, Row>();
+    for (const row of rows) {
+      const day = new Date(row[0] as number).toISOString().slice(0, 10);
+      const key = [day, row[2] ?? "", row[3] ?? "", row[4] ?? "", row[5] ?? ""].join("\u0000");
+      const d = daily.get(key) ?? [day, row[2] ?? "", row[3] ?? "", row[4] ?? "", row[5] ?? "", 0, 0, 0, 0, 0];
+      d[5] = (d[5] as number) + 1;
+      d[6] = (d[6] as number) + ((row[7] as number) >= 400 ? 1 : 0);
+      d[7] = (d[7] as number) + (row[8] as number);
+      d[8] = (d[8] as number) + (row[9] as number);
+      d[9] = (d[9] as number) + (row[10] as number);
+      daily.set(key, d);
+    }
+    const rollups = [...daily.values()];
+    const rollupValues = rollups.map((_, r) => `(${Array.from({ length: 10 }, (_, c) => `$${r * 10 + c + 1}`).join(", ")})`).join(", ");
+    await this.db.sql.begin(async (tx) => {
+      await tx.unsafe(`INSERT INTO usage_requests (${COLUMNS.join(", ")}) VALUES ${values}`, rows.flat());
+      await tx.unsafe(
+        `INSERT INTO usage_daily (day, org, key_user, model, backend, requests, errors, tokens_in, tokens_out, cost_usd) VALUES ${rollupValues} ON CONFLICT (day, org, key_user, model, backend) DO UPDATE SET requests = usage_daily.requests + excluded.requests, errors = usage_daily.errors + excluded.errors, tokens_in = usage_daily.tokens_in + excluded.tokens_in, tokens_out = usage_daily.tokens_out + excluded.tokens_out, cost_usd = usage_daily.cost_usd + excluded.cost_usd`,
+        rollups.flat(),
+      );
+    });
+  }
+
+  /** Deletes raw rows past the retention, at most 5 000 per run, at most once a minute (the rollups stay). */
+  private async prune(): Promise<void> {
+    const days = this.opts.retentionDays ?? 90;
+    if (!days || Date.now() - this.lastPrune < 60_000) return;
+    this.lastPrune = Date.now();
+    const cutoff = Date.now() - days * 86_400_000;
+    await this.db.sql.unsafe(`DELETE FROM usage_requests WHERE ts IN (SELECT ts FROM usage_requests WHERE ts < $1 LIMIT 5000)`, [cutoff]).catch(() => {});
+  }
+
+  /** Writes what is left (within `timeoutMs`) and closes the database. */
+  async close(timeoutMs = 5000): Promise<void> {
+    await Promise.race([this.flush(), Bun.sleep(timeoutMs)]);
+    await this.db.close().catch(() => {});
+  }
+}

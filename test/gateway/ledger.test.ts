@@ -1,0 +1,98 @@
+// The usage ledger (#17.4-5): every request's row in SQLite or PostgreSQL, written in batches off the request
+// path; the rows equal the access log; a database that goes down holds traffic up for nothing and is caught up
+// with when it returns; `octollm usage` reports from the daily rollups.
+import { afterAll, expect, test } from "bun:test";
+import { formatReport, usageReport } from "../../src/cli/usage";
+import { openDatabase } from "../../src/config";
+import { freshPostgres, freshSqlitePath } from "../helpers/databases";
+import { createLoggedGateway } from "../helpers/gateway";
+import { startTcpProxy } from "../helpers/tcp-proxy";
+
+const config = (db: string) => `
+server: { usage_db: "${db}" }
+backends:
+  mock: { provider: mock, price: { input: 1, output: 2 } }
+models:
+  m: { backends: { "default:1": { use: mock } } }
+orgs:
+  acme: { api_keys: { alice: key-acme-alice }, models: { m: } }
+`;
+
+async function drive(gw: { fetch(r: Request): Promise<Response> }, n: number, parallel = 50) {
+  for (let i = 0; i < n; i += parallel) {
+    await Promise.all(
+      Array.from({ length: Math.min(parallel, n - i) }, async (_, k) => {
+        const r = await gw.fetch(
+          new Request("http://gw/v1/chat/completions", {
+            method: "POST",
+            headers: { authorization: (i + k) % 2 ? "Bearer key-acme-alice" : "Bearer nobody-key" },
+            body: JSON.stringify({ model: "m", messages: [{ role: "user", content: `hello ${i + k}` }] }),
+          }),
+        );
+        await r.text();
+      }),
+    );
+  }
+}
+
+async function ledgerTotals(url: string) {
+  const db = await openDatabase(url);
+  try {
+    const [raw] = (await db.sql.unsafe(`SELECT COUNT(*) AS n, SUM(cost_usd) AS cost, SUM(tokens_in + tokens_out) AS tokens FROM usage_requests`)) as any[];
+    const [daily] = (await db.sql.unsafe(`SELECT SUM(requests) AS n, SUM(cost_usd) AS cost FROM usage_daily`)) as any[];
+    return { rows: Number(raw.n), cost: Number(raw.cost), tokens: Number(raw.tokens), dailyRequests: Number(daily.n), dailyCost: Number(daily.cost) };
+  } finally {
+    await db.close();
+  }
+}
+
+test("SQLite: after 10 000 requests the ledger's rows equal the access log lines; the report groups them", async () => {
+  const path = freshSqlitePath();
+  const { gw, lines } = await createLoggedGateway(config(path));
+  await drive(gw, 10_000);
+  await gw.shutdown(); // writes what is queued
+  const logged = lines.filter((l) => l.msg === "access");
+  const totals = await ledgerTotals(path);
+  expect(totals.rows).toBe(10_000);
+  expect(logged.length).toBe(10_000);
+  expect(totals.cost).toBeCloseTo(
+    logged.reduce((s, l) => s + (l.cost_usd ?? 0), 0),
+    9,
+  );
+  expect(totals.tokens).toBe(logged.reduce((s, l) => s + (l.tokens_in ?? 0) + (l.tokens_out ?? 0), 0));
+  expect([totals.dailyRequests, totals.dailyCost]).toEqual([10_000, expect.closeTo(totals.cost, 9)]);
+  const byOrg = await usageReport(path, "7d", "org");
+  expect(Object.fromEntries(byOrg.map((r) => [r.org, r.requests]))).toEqual({ "": 5000, acme: 5000 }); // anonymous callers have no org
+  expect(formatReport(byOrg, "org").split("\n")[0]).toMatch(/^org +requests +errors +tokens_in +tokens_out +cost_usd$/);
+  expect((await usageReport(path, "7d", "key")).find((r) => r.key === "acme/alice")?.requests).toBe(5000);
+  await expect(usageReport(path, "7d", "color")).rejects.toThrow("--by must be one of");
+}, 60_000);
+
+const pg = await freshPostgres();
+afterAll(() => pg.drop());
+
+test("PostgreSQL: the database goes down under traffic; requests are still served, and the rows are written when it returns", async () => {
+  const target = new URL(pg.url);
+  const proxy = startTcpProxy(target.hostname, Number(target.port || 5432));
+  const viaProxy = pg.url.replace(`${target.hostname}:${target.port || 5432}`, `127.0.0.1:${proxy.port}`);
+  const { gw, lines } = await createLoggedGateway(config(viaProxy));
+  await drive(gw, 200);
+  await gw.ledger!.flush();
+  proxy.stop(); // the database is gone
+  await drive(gw, 300); // every request is still answered
+  await Bun.sleep(50);
+  await gw.ledger!.flush().catch(() => {});
+  expect(gw.ledger!.queued).toBeGreaterThan(0);
+  proxy.start(); // it is back
+  for (let i = 0; i < 100 && gw.ledger!.queued > 0; i++) {
+    await gw.ledger!.flush().catch(() => {});
+    await Bun.sleep(50);
+  }
+  expect(gw.ledger!.queued).toBe(0);
+  await gw.shutdown();
+  proxy.stop();
+  const totals = await ledgerTotals(pg.url);
+  expect(totals.rows).toBe(500);
+  expect(lines.filter((l) => l.msg === "access" && l.status === 200).length).toBe(500);
+  expect(gw.ledger!.dropped).toBe(0);
+}, 60_000);
