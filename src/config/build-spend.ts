@@ -25,16 +25,7 @@ export function modelBudgets(
   backends: Map<string, Backend>,
   upstreamOf: (backend: string, asked: string) => string,
 ): ModelBudgets {
-  const scopes = (caller: Caller | undefined): BudgetScope[] => {
-    if (!caller) return [];
-    const org = config.users[caller.org];
-    const out: BudgetScope[] = [];
-    if (org?.budgets) out.push({ key: `budget:org:${caller.org}`, label: `org ${caller.org}`, budget: budget(org.budgets) });
-    const own = org?.models[model]?.budgets;
-    if (own) out.push({ key: `budget:org:${caller.org}:model:${model}`, label: `org ${caller.org} on model ${model}`, budget: budget(own) });
-    if (org?.key_budgets) out.push({ key: `budget:key:${caller.org}/${caller.user}`, label: "this API key", budget: budget(org.key_budgets) });
-    return out;
-  };
+  const scopes = (caller: Caller | undefined): BudgetScope[] => callerScopes(config, caller, [model]);
   const maxRate = (asked: string) => {
     let max = 0;
     for (const [name, b] of backends) {
@@ -45,4 +36,23 @@ export function modelBudgets(
     return max;
   };
   return { budgets, scopes, maxRate };
+}
+
+/** Every budget scope of a caller, across models (for its own usage report). */
+export function allBudgetScopes(config: Config, caller: Caller | undefined): BudgetScope[] {
+  return callerScopes(config, caller, caller ? Object.keys(config.users[caller.org]?.models ?? {}) : []);
+}
+
+/** A caller's budget scopes: its org's, its org's on each of `models`, its key's. */
+function callerScopes(config: Config, caller: Caller | undefined, models: string[]): BudgetScope[] {
+  if (!caller) return [];
+  const org = config.users[caller.org];
+  const out: BudgetScope[] = [];
+  if (org?.budgets) out.push({ key: `budget:org:${caller.org}`, label: `org ${caller.org}`, budget: budget(org.budgets) });
+  for (const model of models) {
+    const own = org?.models[model]?.budgets;
+    if (own) out.push({ key: `budget:org:${caller.org}:model:${model}`, label: `org ${caller.org} on model ${model}`, budget: budget(own) });
+  }
+  if (org?.key_budgets) out.push({ key: `budget:key:${caller.org}/${caller.user}`, label: "this API key", budget: budget(org.key_budgets) });
+  return out;
 }

@@ -34,7 +34,7 @@ import {
 import { effectiveModeration, moderationPolicy } from "./moderation";
 import { defaultPoolWeight } from "./pool-name";
 import { backendApis, conversionEngine } from "./build-conversion";
-import { hasBudgets, modelBudgets } from "./build-spend";
+import { allBudgetScopes, hasBudgets, modelBudgets } from "./build-spend";
 import { resolveBackend } from "./resolve";
 import type { BackendConfig, Config, ModelConfig } from "./schema";
 
@@ -52,6 +52,10 @@ export interface BuiltGateway {
   listModels(headers: Headers): ModelListing[];
   /** Where passed-through Responses answers came from (kept across reloads). */
   responses: ResponseAffinity;
+  /** The caller a request's headers name (undefined: anonymous). */
+  identify(headers: Headers): Caller | undefined;
+  /** Every budget of a caller (its org's, its org's per model, its key's): spent and left. */
+  budgetStatus(caller: Caller | undefined): Promise<{ scope: string; period: string; usd: number; spent: number; remaining: number }[]>;
   /** The model a Responses item request (GET /v1/responses/{id}, …) goes to: remembered, named in x-octollm-model, or the only one that can. */
   responseModel(id: string, headers: Headers): string | undefined;
 }
@@ -269,6 +273,8 @@ export function buildGateway(
     listModels: (headers) => modelListing(config, usable(keys.identify(headers))),
     responses,
     responseModel: (id, headers) => responses.get(id)?.model || headers.get("x-octollm-model")?.slice(0, 256) || soleResponsesModel(config),
+    identify: (headers) => keys.identify(headers),
+    budgetStatus: (caller) => (budgets ? budgets.status(allBudgetScopes(config, caller)) : Promise.resolve([])),
   };
 }
 

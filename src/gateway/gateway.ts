@@ -21,6 +21,7 @@ import { log, type Logger } from "../core";
 import { GatewayMetrics } from "../metrics";
 import { AccessLog, gatewayRoutes, routeRequests, startServer, type LineSink, type ReadyReport, type Route } from "../server";
 import { UsageLedger } from "./ledger";
+import { usageRoute } from "./usage-route";
 import { metricsSources, readiness } from "./status";
 import pkg from "../../package.json" with { type: "json" };
 
@@ -188,7 +189,13 @@ export class Gateway {
       version: pkg.version,
       metrics: metrics && (() => metrics.render()),
       ready: () => this.ready(),
-      extraRoutes: this.admin ? { "/admin/*": this.admin } : undefined,
+      extraRoutes: {
+        "/v1/usage": usageRoute(
+          () => this.live.current,
+          () => this.ledger,
+        ),
+        ...(this.admin ? { "/admin/*": this.admin } : {}),
+      },
     };
   }
 

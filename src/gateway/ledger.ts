@@ -161,6 +161,22 @@ export class UsageLedger implements RequestObserver {
     await this.db.sql.unsafe(`DELETE FROM usage_requests WHERE ts IN (SELECT ts FROM usage_requests WHERE ts < $1 LIMIT 5000)`, [cutoff]).catch(() => {});
   }
 
+  /** An org's usage since a UTC day (YYYY-MM-DD), by model, from the daily rollups. */
+  async orgUsage(org: string, sinceDay: string): Promise<Record<string, number | string>[]> {
+    const rows = (await this.db.sql.unsafe(
+      `SELECT model, SUM(requests) AS requests, SUM(errors) AS errors, SUM(tokens_in) AS tokens_in, SUM(tokens_out) AS tokens_out, SUM(cost_usd) AS cost_usd FROM usage_daily WHERE org = $1 AND day >= $2 GROUP BY model ORDER BY model`,
+      [org, sinceDay],
+    )) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      model: String(r.model),
+      requests: Number(r.requests),
+      errors: Number(r.errors),
+      tokens_in: Number(r.tokens_in),
+      tokens_out: Number(r.tokens_out),
+      cost_usd: Number(r.cost_usd),
+    }));
+  }
+
   /** Writes what is left (within `timeoutMs`) and closes the database. */
   async close(timeoutMs = 5000): Promise<void> {
     await Promise.race([this.flush(), Bun.sleep(timeoutMs)]);

@@ -96,3 +96,37 @@ test("PostgreSQL: the database goes down under traffic; requests are still serve
   expect(lines.filter((l) => l.msg === "access" && l.status === 200).length).toBe(500);
   expect(gw.ledger!.dropped).toBe(0);
 }, 60_000);
+
+test("GET /v1/usage: an org's key reads its own spend and what its budgets have left, and nothing of another org", async () => {
+  const path = freshSqlitePath();
+  const { gw } = await createLoggedGateway(
+    config(path).replace(
+      "orgs:\n  acme: { api_keys: { alice: key-acme-alice }, models: { m: } }",
+      "orgs:\n  acme: { api_keys: { alice: key-acme-alice }, budgets: { usd_per_day: 1 }, models: { m: } }\n  beta: { api_keys: { bob: key-beta-bobby }, models: { m: } }",
+    ),
+  );
+  for (let i = 0; i < 3; i++) {
+    const r = await gw.fetch(
+      new Request("http://gw/v1/chat/completions", {
+        method: "POST",
+        headers: { authorization: "Bearer key-acme-alice" },
+        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+      }),
+    );
+    await r.text();
+  }
+  await Bun.sleep(10);
+  await gw.ledger!.flush();
+  const get = (key?: string) => gw.fetch(new Request("http://gw/v1/usage?since=7d", { headers: key ? { authorization: `Bearer ${key}` } : {} }));
+  const mine = (await (await get("key-acme-alice")).json()) as any;
+  expect([mine.org, mine.models.length, mine.models[0].model, mine.models[0].requests, mine.total.requests]).toEqual(["acme", 1, "m", 3, 3]);
+  expect(mine.total.cost_usd).toBeGreaterThan(0);
+  expect(mine.budgets).toEqual([
+    { scope: "org acme", period: "per day", usd: 1, spent: expect.closeTo(mine.total.cost_usd, 5), remaining: expect.closeTo(1 - mine.total.cost_usd, 5) },
+  ]);
+  const theirs = (await (await get("key-beta-bobby")).json()) as any;
+  expect([theirs.org, theirs.models, theirs.budgets]).toEqual(["beta", [], []]);
+  expect((await get()).status).toBe(401);
+  expect((await get("not-a-real-key")).status).toBe(401);
+  await gw.shutdown();
+});

@@ -105,6 +105,17 @@ export class Budgets {
     return { hold: { takes, reserved: amount }, over };
   }
 
+  /** What each budget of `scopes` has spent and has left now (reads the counters; takes nothing). */
+  async status(scopes: BudgetScope[], now = Date.now()): Promise<{ scope: string; period: string; usd: number; spent: number; remaining: number }[]> {
+    const checks = scopes.flatMap((s) => periods(s, now).map((p) => ({ scope: s, p })));
+    if (!checks.length) return [];
+    const read = await this.store.takeAll(checks.map(({ p }) => ({ key: p.key, amount: 0, windowMs: p.windowMs, limit: Number.MAX_SAFE_INTEGER })));
+    return checks.map(({ scope, p }, i) => {
+      const spent = read.results[i]!.used / MICRO;
+      return { scope: scope.label, period: p.what, usd: p.usd, spent, remaining: Math.max(0, p.usd - spent) };
+    });
+  }
+
   /** Corrects the reservation to what the answer cost (0: nothing was generated). */
   async settle(hold: BudgetHold, actualUsd: number): Promise<void> {
     const delta = microUsd(actualUsd) - hold.reserved;
