@@ -95,6 +95,8 @@ interface Scenario {
   gwPath?: string;
   gwBody?: string;
   redis?: boolean;
+  /** A gateway of its own: with spend features (prices, Redis budgets, the ledger), or the same org without them. */
+  gwProc?: "spend" | "nospend";
 }
 const SCENARIOS: Scenario[] = [
   { name: "non-stream", path: "/v1/chat/completions", body: "small", conns: [1, 16, 64] },
@@ -121,6 +123,8 @@ const SCENARIOS: Scenario[] = [
   },
   { name: "limits rpm+tpm, memory", path: "/v1/chat/completions", body: "small", conns: [16, 64], gwBody: "limited" },
   { name: "limits rpm+tpm, Redis", path: "/v1/chat/completions", body: "small", conns: [16, 64], gwBody: "limited", redis: true },
+  { name: "spend off (same org)", path: "/v1/chat/completions", body: "small", conns: [16, 64], gwBody: "small", gwProc: "nospend" },
+  { name: "spend: prices+budgets+ledger", path: "/v1/chat/completions", body: "small", conns: [16, 64], gwBody: "small", gwProc: "spend" },
 ];
 
 const config = join(dir, "bench.yaml");
@@ -135,10 +139,27 @@ writeFileSync(
   redisConfig,
   `server: { max_body_bytes: 8388608, redis_url: "${process.env.REDIS_URL || "redis://127.0.0.1:6379"}", redis_key_prefix: "octollm-bench-${Date.now()}:" }\n${models}`,
 );
+// spend: the same org and model, with and without prices, Redis budgets and the ledger
+const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
+const spendOrg = (budgets: string) => `orgs:\n  acme:\n    api_keys: { alice: bench-key-acme-alice }\n${budgets}    models: { bench: }\n`;
+const spendConfig = join(dir, "bench-spend.yaml");
+writeFileSync(
+  spendConfig,
+  `server: { redis_url: "${redisUrl}", redis_key_prefix: "octollm-bench-spend-${Date.now()}:", usage_db: "${join(dir, "usage.db")}" }\n` +
+    `models:\n  bench:\n    backends:\n      default:1: { base_url: "${upstream.url}", price: { input: 1, output: 2 } }\n` +
+    spendOrg("    budgets: { usd_per_day: 1000000, usd_total: 1000000000 }\n    key_budgets: { usd_per_month: 1000000 }\n"),
+);
+const noSpendConfig = join(dir, "bench-nospend.yaml");
+writeFileSync(
+  noSpendConfig,
+  `server: { redis_url: "${redisUrl}" }\nmodels:\n  bench:\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n` + spendOrg(""),
+);
 const bare = await startServerProc([process.execPath, join(import.meta.dir, "bare-proxy.ts"), "0", upstream.url]);
 const bareJs = await startServerProc([process.execPath, join(import.meta.dir, "bare-proxy.ts"), "0", upstream.url, "js"]);
 const gateway = await startServerProc([binary, "serve", "-c", config, "--port", "0"], "stderr", { REDIS_URL: "" });
 const gatewayRedis = await startServerProc([binary, "serve", "-c", redisConfig, "--port", "0"], "stderr");
+const gatewaySpend = await startServerProc([binary, "serve", "-c", spendConfig, "--port", "0"], "stderr");
+const gatewayNoSpend = await startServerProc([binary, "serve", "-c", noSpendConfig, "--port", "0"], "stderr");
 
 const avg = (rs: LoadResult[]): LoadResult => ({
   rps: rs.reduce((s, r) => s + r.rps, 0) / rs.length,
@@ -159,9 +180,10 @@ for (const s of SCENARIOS.filter((x) => !only || x.name.includes(only) || x.name
   const bodyFile = join(dir, `${s.body}.json`);
   const gwFile = join(dir, `${s.gwBody ?? s.body}.json`);
   const gwPath = s.gwPath ?? s.path;
-  const gw = s.redis ? gatewayRedis : gateway;
+  const gw = s.gwProc === "spend" ? gatewaySpend : s.gwProc === "nospend" ? gatewayNoSpend : s.redis ? gatewayRedis : gateway;
+  const auth: Record<string, string> = s.gwProc ? { authorization: "Bearer bench-key-acme-alice" } : {};
   for (const c of s.conns) {
-    await runWrk(gw.url + gwPath, gwFile, c, 1, dir); // warm-up
+    await runWrk(gw.url + gwPath, gwFile, c, 1, dir, undefined, auth); // warm-up
     await runWrk(bare.url + s.path, bodyFile, c, 1, dir);
     const direct = await runWrk(upstream.url + s.path, bodyFile, c, SECONDS, dir);
     const b: LoadResult[] = [],
@@ -170,7 +192,7 @@ for (const s of SCENARIOS.filter((x) => !only || x.name.includes(only) || x.name
     for (let r = 0; r < ROUNDS; r++) {
       b.push(await runWrk(bare.url + s.path, bodyFile, c, SECONDS, dir, bare.proc.pid));
       j.push(await runWrk(bareJs.url + s.path, bodyFile, c, SECONDS, dir, bareJs.proc.pid));
-      g.push(await runWrk(gw.url + gwPath, gwFile, c, SECONDS, dir, gw.proc.pid));
+      g.push(await runWrk(gw.url + gwPath, gwFile, c, SECONDS, dir, gw.proc.pid, auth));
     }
     const B = avg(b),
       J = avg(j),
@@ -192,6 +214,8 @@ for (const s of SCENARIOS.filter((x) => !only || x.name.includes(only) || x.name
 }
 await gateway.stop();
 await gatewayRedis.stop();
+await gatewaySpend.stop();
+await gatewayNoSpend.stop();
 await bare.stop();
 await bareJs.stop();
 const rowsBy = (name: string) => rows.filter((r: any) => r.scenario === name) as any[];

@@ -30,11 +30,22 @@ function ms(value: string, unit: string): number {
 }
 
 /** Runs wrk with a POST body from `bodyFile` at `connections` for `seconds`. */
-export async function runWrk(url: string, bodyFile: string, connections: number, seconds: number, dir: string, pid?: number): Promise<LoadResult> {
+export async function runWrk(
+  url: string,
+  bodyFile: string,
+  connections: number,
+  seconds: number,
+  dir: string,
+  pid?: number,
+  headers: Record<string, string> = {},
+): Promise<LoadResult> {
   const script = join(dir, "post.lua");
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}\n`)
+    .join("");
   writeFileSync(
     script,
-    `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nlocal f = io.open("${bodyFile}", "rb")\nwrk.body = f:read("*a")\nf:close()\n`,
+    `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n${extra}local f = io.open("${bodyFile}", "rb")\nwrk.body = f:read("*a")\nf:close()\n`,
   );
   const t0 = cpuTicks(pid);
   const out = await $`wrk -t1 -c${connections} -d${seconds}s --latency -s ${script} ${url}`.quiet().nothrow().text();

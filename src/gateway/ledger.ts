@@ -1,8 +1,9 @@
 // The usage ledger: one row per request (time, ids, org, key, model, backend, status, tokens, cost, timings) in
 // SQLite or PostgreSQL, written in batches off the request path, with daily rollups for reports. A slow or down
 // database never blocks traffic: rows wait in memory up to a bound, then are counted as dropped.
+import { Database } from "bun:sqlite";
 import { log, type Logger } from "../core";
-import { openDatabase, type ConfigDatabase } from "../config";
+import { databaseKind, openDatabase, type ConfigDatabase } from "../config";
 import type { AccessRecord, RequestObserver } from "../server";
 
 /** Ledger settings. */
@@ -56,13 +57,15 @@ export class UsageLedger implements RequestObserver {
   private constructor(
     private readonly db: ConfigDatabase,
     private readonly opts: LedgerOptions,
+    /** SQLite: written through bun:sqlite's prepared statements (a 500-row batch in about a millisecond). */
+    private readonly lite?: { db: Database; insert: (rows: Row[], rollups: Row[]) => void },
   ) {}
 
   /** Opens (and creates) the ledger's tables in the database at `url`. */
   static async open(url: string, opts: LedgerOptions = {}): Promise<UsageLedger> {
     const db = await openDatabase(url);
     for (const statement of SCHEMA) await db.sql.unsafe(statement);
-    return new UsageLedger(db, opts);
+    return new UsageLedger(db, opts, databaseKind(url) === "sqlite" ? sqliteWriter(url) : undefined);
   }
 
   /** Rows waiting to be written. */
@@ -128,25 +131,14 @@ export class UsageLedger implements RequestObserver {
   }
 
   private async insert(rows: Row[]): Promise<void> {
+    if (this.lite) return this.lite.insert(rows, rollupsOf(rows));
+    const rollups = rollupsOf(rows);
     const values = rows.map((_, r) => `(${COLUMNS.map((_, c) => `$${r * COLUMNS.length + c + 1}`).join(", ")})`).join(", ");
-    const daily = new Map<string, Row>();
-    for (const row of rows) {
-      const day = new Date(row[0] as number).toISOString().slice(0, 10);
-      const key = [day, row[2] ?? "", row[3] ?? "", row[4] ?? "", row[5] ?? ""].join("\u0000");
-      const d = daily.get(key) ?? [day, row[2] ?? "", row[3] ?? "", row[4] ?? "", row[5] ?? "", 0, 0, 0, 0, 0];
-      d[5] = (d[5] as number) + 1;
-      d[6] = (d[6] as number) + ((row[7] as number) >= 400 ? 1 : 0);
-      d[7] = (d[7] as number) + (row[8] as number);
-      d[8] = (d[8] as number) + (row[9] as number);
-      d[9] = (d[9] as number) + (row[10] as number);
-      daily.set(key, d);
-    }
-    const rollups = [...daily.values()];
     const rollupValues = rollups.map((_, r) => `(${Array.from({ length: 10 }, (_, c) => `$${r * 10 + c + 1}`).join(", ")})`).join(", ");
     await this.db.sql.begin(async (tx) => {
       await tx.unsafe(`INSERT INTO usage_requests (${COLUMNS.join(", ")}) VALUES ${values}`, rows.flat());
       await tx.unsafe(
-        `INSERT INTO usage_daily (day, org, key_user, model, backend, requests, errors, tokens_in, tokens_out, cost_usd) VALUES ${rollupValues} ON CONFLICT (day, org, key_user, model, backend) DO UPDATE SET requests = usage_daily.requests + excluded.requests, errors = usage_daily.errors + excluded.errors, tokens_in = usage_daily.tokens_in + excluded.tokens_in, tokens_out = usage_daily.tokens_out + excluded.tokens_out, cost_usd = usage_daily.cost_usd + excluded.cost_usd`,
+        `INSERT INTO usage_daily (day, org, key_user, model, backend, requests, errors, tokens_in, tokens_out, cost_usd) VALUES ${rollupValues} ON CONFLICT (day, org, key_user, model, backend) DO UPDATE SET ${UPSERT_SET}`,
         rollups.flat(),
       );
     });
@@ -181,5 +173,42 @@ export class UsageLedger implements RequestObserver {
   async close(timeoutMs = 5000): Promise<void> {
     await Promise.race([this.flush(), Bun.sleep(timeoutMs)]);
     await this.db.close().catch(() => {});
+    this.lite?.db.close();
   }
+}
+
+const UPSERT_SET =
+  "requests = usage_daily.requests + excluded.requests, errors = usage_daily.errors + excluded.errors, tokens_in = usage_daily.tokens_in + excluded.tokens_in, tokens_out = usage_daily.tokens_out + excluded.tokens_out, cost_usd = usage_daily.cost_usd + excluded.cost_usd";
+
+/** A batch's daily totals: one row per day, org, key, model and backend. */
+function rollupsOf(rows: Row[]): Row[] {
+  const daily = new Map<string, Row>();
+  for (const row of rows) {
+    const day = new Date(row[0] as number).toISOString().slice(0, 10);
+    const key = [day, row[2] ?? "", row[3] ?? "", row[4] ?? "", row[5] ?? ""].join("\u0000");
+    const d = daily.get(key) ?? [day, row[2] ?? "", row[3] ?? "", row[4] ?? "", row[5] ?? "", 0, 0, 0, 0, 0];
+    d[5] = (d[5] as number) + 1;
+    d[6] = (d[6] as number) + ((row[7] as number) >= 400 ? 1 : 0);
+    d[7] = (d[7] as number) + (row[8] as number);
+    d[8] = (d[8] as number) + (row[9] as number);
+    d[9] = (d[9] as number) + (row[10] as number);
+    daily.set(key, d);
+  }
+  return [...daily.values()];
+}
+
+/** The SQLite writer: prepared statements in one transaction per batch. */
+function sqliteWriter(url: string): { db: Database; insert: (rows: Row[], rollups: Row[]) => void } {
+  const db = new Database(url.replace(/^sqlite:(\/\/)?/i, "").replace(/^file:(\/\/)?/i, ""));
+  db.run("PRAGMA journal_mode = WAL");
+  db.run("PRAGMA busy_timeout = 5000");
+  const row = db.prepare(`INSERT INTO usage_requests (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`);
+  const rollup = db.prepare(
+    `INSERT INTO usage_daily (day, org, key_user, model, backend, requests, errors, tokens_in, tokens_out, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, org, key_user, model, backend) DO UPDATE SET ${UPSERT_SET}`,
+  );
+  const insert = db.transaction((rows: Row[], rollups: Row[]) => {
+    for (const r of rows) row.run(...(r as [string]));
+    for (const r of rollups) rollup.run(...(r as [string]));
+  });
+  return { db, insert: (rows, rollups) => insert(rows, rollups) };
 }
