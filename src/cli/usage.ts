@@ -1,30 +1,13 @@
 // `octollm usage --db URL`: what was spent, from the usage ledger's daily rollups, grouped as asked.
 import { defineCommand } from "citty";
 import { openDatabase } from "../config";
-
-const GROUPS: Record<string, string> = { org: "org", key: "org || '/' || key_user", model: "model", backend: "backend", day: "day" };
+import { usageRows } from "../gateway/ledger";
 
 /** The rows of a usage report: one per group, the costliest first. */
 export async function usageReport(url: string, since: string, by: string): Promise<Record<string, string | number>[]> {
-  const group = GROUPS[by];
-  if (!group) throw new Error(`--by must be one of ${Object.keys(GROUPS).join(", ")}`);
-  const m = /^(\d{1,5})d$/.exec(since);
-  if (!m) throw new Error(`--since must be a number of days, like 7d`);
-  const from = new Date(Date.now() - Number(m[1]) * 86_400_000).toISOString().slice(0, 10);
   const db = await openDatabase(url);
   try {
-    const rows = await db.sql.unsafe(
-      `SELECT ${group} AS grp, SUM(requests) AS requests, SUM(errors) AS errors, SUM(tokens_in) AS tokens_in, SUM(tokens_out) AS tokens_out, SUM(cost_usd) AS cost_usd FROM usage_daily WHERE day >= $1 GROUP BY ${group} ORDER BY cost_usd DESC, grp`,
-      [from],
-    );
-    return (rows as Record<string, unknown>[]).map((r) => ({
-      [by]: String(r.grp ?? ""),
-      requests: Number(r.requests),
-      errors: Number(r.errors),
-      tokens_in: Number(r.tokens_in),
-      tokens_out: Number(r.tokens_out),
-      cost_usd: Math.round(Number(r.cost_usd) * 1e6) / 1e6,
-    }));
+    return await usageRows(db.sql, since, by);
   } finally {
     await db.close();
   }

@@ -21,7 +21,7 @@ import { log, type Logger } from "../core";
 import { GatewayMetrics } from "../metrics";
 import { AccessLog, gatewayRoutes, routeRequests, startServer, type LineSink, type ReadyReport, type Route } from "../server";
 import { UsageLedger } from "./ledger";
-import { usageRoute } from "./usage-route";
+import { adminUsageRoute, usageRoute } from "./usage-route";
 import { metricsSources, readiness } from "./status";
 import pkg from "../../package.json" with { type: "json" };
 
@@ -194,6 +194,10 @@ export class Gateway {
           () => this.live.current,
           () => this.ledger,
         ),
+        "/admin/usage": adminUsageRoute(
+          () => adminKeyOf(this.live.config.server.admin_key ?? this.env.OCTOLLM_ADMIN_KEY),
+          () => this.ledger,
+        ),
         ...(this.admin ? { "/admin/*": this.admin } : {}),
       },
     };
@@ -270,4 +274,9 @@ async function createGatewayFromSource(init: GatewayInit): Promise<Gateway> {
   const gateway = new Gateway(live, `config ${label} version ${first.version}${admin ? "; admin API on /admin" : ""}`, stop, db.db, admin, init);
   if (gateway.metrics) throttle.onFailure = () => gateway.metrics!.adminAuthFailures.inc();
   return gateway;
+}
+
+/** An admin key that is long enough to use (a shorter one is refused at start in database mode; here it serves nothing). */
+function adminKeyOf(key: string | undefined): string | undefined {
+  return key !== undefined && key.length >= ADMIN_KEY_MIN ? key : undefined;
 }

@@ -2,6 +2,7 @@
 // SQLite or PostgreSQL, written in batches off the request path, with daily rollups for reports. A slow or down
 // database never blocks traffic: rows wait in memory up to a bound, then are counted as dropped.
 import { Database } from "bun:sqlite";
+import type { SQL } from "bun";
 import { log, type Logger } from "../core";
 import { databaseKind, openDatabase, type ConfigDatabase } from "../config";
 import type { AccessRecord, RequestObserver } from "../server";
@@ -169,6 +170,11 @@ export class UsageLedger implements RequestObserver {
     }));
   }
 
+  /** The report `octollm usage` prints, from this ledger's database. */
+  report(since: string, by: string): Promise<Record<string, string | number>[]> {
+    return usageRows(this.db.sql, since, by);
+  }
+
   /** Writes what is left (within `timeoutMs`) and closes the database. */
   async close(timeoutMs = 5000): Promise<void> {
     await Promise.race([this.flush(), Bun.sleep(timeoutMs)]);
@@ -211,4 +217,27 @@ function sqliteWriter(url: string): { db: Database; insert: (rows: Row[], rollup
     for (const r of rollups) rollup.run(...(r as [string]));
   });
   return { db, insert: (rows, rollups) => insert(rows, rollups) };
+}
+
+const GROUPS: Record<string, string> = { org: "org", key: "org || '/' || key_user", model: "model", backend: "backend", day: "day" };
+
+/** A usage report from the daily rollups since `since` (like 7d), grouped by org, key, model, backend or day; the costliest first. */
+export async function usageRows(sql: SQL, since: string, by: string): Promise<Record<string, string | number>[]> {
+  const group = GROUPS[by];
+  if (!group) throw new Error(`--by must be one of ${Object.keys(GROUPS).join(", ")}`);
+  const m = /^(\d{1,5})d$/.exec(since);
+  if (!m) throw new Error("--since must be a number of days, like 7d");
+  const from = new Date(Date.now() - Number(m[1]) * 86_400_000).toISOString().slice(0, 10);
+  const rows = (await sql.unsafe(
+    `SELECT ${group} AS grp, SUM(requests) AS requests, SUM(errors) AS errors, SUM(tokens_in) AS tokens_in, SUM(tokens_out) AS tokens_out, SUM(cost_usd) AS cost_usd FROM usage_daily WHERE day >= $1 GROUP BY ${group} ORDER BY cost_usd DESC, grp`,
+    [from],
+  )) as Record<string, unknown>[];
+  return rows.map((r) => ({
+    [by]: String(r.grp ?? ""),
+    requests: Number(r.requests),
+    errors: Number(r.errors),
+    tokens_in: Number(r.tokens_in),
+    tokens_out: Number(r.tokens_out),
+    cost_usd: Math.round(Number(r.cost_usd) * 1e6) / 1e6,
+  }));
 }

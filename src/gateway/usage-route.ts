@@ -1,6 +1,7 @@
 // GET /v1/usage: an org's key reads its own org's spend (from the usage ledger) and what its budgets have left.
 // No admin key: a caller sees only its own org.
 import type { BuiltGateway } from "../config";
+import { keyCheck } from "../server";
 import type { UsageLedger } from "./ledger";
 
 const json = (status: number, body: object) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
@@ -25,5 +26,23 @@ export function usageRoute(current: () => BuiltGateway, ledger: () => UsageLedge
       .budgetStatus(caller)
       .catch(() => undefined);
     return json(200, { object: "usage", org: caller.org, since, models: models ?? null, total: total ?? null, budgets: budgets ?? null });
+  };
+}
+
+/** GET /admin/usage[?since=7d&by=org|key|model|backend|day]: the ledger's report, for the admin key only. */
+export function adminUsageRoute(adminKey: () => string | undefined, ledger: () => UsageLedger | undefined): (req: Request) => Promise<Response> {
+  return async (req) => {
+    if (req.method !== "GET") return new Response(null, { status: 405, headers: { allow: "GET" } });
+    const key = adminKey();
+    if (!key || !keyCheck(key)(req))
+      return json(401, { error: { message: "the admin API needs the admin key", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
+    const l = ledger();
+    if (!l) return json(404, { error: { message: "no usage ledger: set server.usage_db", type: "invalid_request_error", param: null, code: "not_found" } });
+    const q = new URL(req.url).searchParams;
+    try {
+      return json(200, { object: "usage_report", rows: await l.report(q.get("since") ?? "7d", q.get("by") ?? "org") });
+    } catch (err) {
+      return json(400, { error: { message: (err as Error).message.replace(/^--/, ""), type: "invalid_request_error", param: null, code: null } });
+    }
   };
 }

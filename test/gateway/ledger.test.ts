@@ -130,3 +130,21 @@ test("GET /v1/usage: an org's key reads its own spend and what its budgets have 
   expect((await get("not-a-real-key")).status).toBe(401);
   await gw.shutdown();
 });
+
+test("GET /admin/usage: the ledger's report for the admin key only", async () => {
+  const path = freshSqlitePath();
+  const { gw } = await createLoggedGateway(
+    config(path).replace(`server: { usage_db: "${path}" }`, `server: { usage_db: "${path}", admin_key: "admin-key-0123456789abcdef" }`),
+  );
+  await drive(gw, 20);
+  await Bun.sleep(10);
+  await gw.ledger!.flush();
+  const get = (query: string, key?: string) =>
+    gw.fetch(new Request(`http://gw/admin/usage${query}`, { headers: key ? { authorization: `Bearer ${key}` } : {} }));
+  expect((await get("")).status).toBe(401);
+  expect((await get("", "key-acme-alice")).status).toBe(401); // an org key is not the admin key
+  const report = (await (await get("?by=model&since=1d", "admin-key-0123456789abcdef")).json()) as any;
+  expect(report.rows.map((r: any) => [r.model, r.requests])).toEqual([["m", 20]]);
+  expect((await get("?by=colour", "admin-key-0123456789abcdef")).status).toBe(400);
+  await gw.shutdown();
+});
