@@ -179,3 +179,30 @@ orgs:
     streamed.stop();
   }
 });
+
+test("windows: a day's and a month's budget start over at the UTC day and month; the total never does", async () => {
+  const { setSystemTime } = await import("bun:test");
+  const { Budgets, MemoryLimitStore } = await import("../../src/engines");
+  const store = new MemoryLimitStore();
+  const budgets = new Budgets(store);
+  const scope = (key: string, budget: object) => ({ key, label: key, budget: { onExceed: "deny" as const, ...budget } });
+  const day = [scope("d", { usdPerDay: 1 })];
+  const month = [scope("m", { usdPerMonth: 1 })];
+  const total = [scope("t", { usdTotal: 1 })];
+  try {
+    setSystemTime(new Date("2026-01-31T23:59:00Z"));
+    for (const s of [day, month, total]) {
+      await budgets.admit(s, 1); // spends the whole amount
+      const refused = await budgets.admit(s, 0.01).catch((e) => e);
+      expect(refused.type).toBe("budget_exceeded");
+    }
+    expect((await budgets.admit(day, 0.01).catch((e) => e)).headers["retry-after"]).toBe("60"); // a minute to midnight
+    setSystemTime(new Date("2026-02-01T00:00:30Z"));
+    expect((await budgets.admit(day, 0.5)).over).toEqual([]);
+    expect((await budgets.admit(month, 0.5)).over).toEqual([]);
+    expect((await budgets.admit(total, 0.01).catch((e) => e)).headers["x-should-retry"]).toBe("false");
+  } finally {
+    setSystemTime();
+    store.close();
+  }
+});
