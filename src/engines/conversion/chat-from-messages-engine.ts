@@ -2,10 +2,8 @@ import { LazyBody, streamFailure, type Engine, type LLMRequest, type LLMResponse
 import { ChatFromMessagesStream, chatFromMessagesRequest, chatFromMessagesError, chatFromMessagesResponse, type StructuredOutput } from "../../convert";
 import { openaiErrorDetail } from "../../protocols/openai";
 import { converterStage, type StreamConverter } from "./event-stream";
-import { RETRY_HEADERS, readAll, withoutQuery } from "./read-all";
+import { RETRY_HEADERS, SSE_HEADERS, jsonAnswer, readAll, readErrorBody, withoutQuery } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
-
-const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
 
 /** Options of the reverse converter. */
 export interface ChatFromMessagesOptions {
@@ -35,15 +33,8 @@ export class ChatFromMessagesEngine implements Engine {
     headers.delete("accept-encoding");
     const res = await this.next.process({ ...req, format: "anthropic.messages", path: withoutQuery(req.path), headers, body: LazyBody.fromValue(body) });
     if (res.status >= 400) {
-      const text = await readAll(res);
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // keep the text
-      }
-      const mapped = chatFromMessagesError(parsed as Record<string, any> | string, res.status);
-      const out = json(mapped.status, { error: mapped.openai });
+      const mapped = chatFromMessagesError(await readErrorBody(res), res.status);
+      const out = jsonAnswer(mapped.status, { error: mapped.openai });
       for (const h of RETRY_HEADERS) {
         const value = res.headers.get(h);
         if (value) out.headers.set(h, value);
@@ -64,13 +55,9 @@ export class ChatFromMessagesEngine implements Engine {
       return { status: 200, headers: new Headers(SSE_HEADERS), stream: res.stream.through(converterStage(conv, this.opts.pingIntervalMs ?? 15_000)) };
     }
     const text = await readAll(res);
-    return json(
+    return jsonAnswer(
       200,
       convertAnswer(() => chatFromMessagesResponse(JSON.parse(text), ctx)),
     );
   }
-}
-
-function json(status: number, value: object): LLMResponse {
-  return { status, headers: new Headers({ "content-type": "application/json" }), body: LazyBody.fromValue(value) };
 }

@@ -6,10 +6,8 @@ import { meteredStream } from "../../protocols";
 import { openaiErrorDetail } from "../../protocols/openai";
 import { converterStage, type StreamConverter } from "./event-stream";
 import { completionChunks, eventsToCompletion } from "./chat-events";
-import { readAll, withoutQuery } from "./read-all";
+import { SSE_HEADERS, jsonAnswer, readAll, withoutQuery } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
-
-const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
 
 /** The chat engine over a Responses backend; `carryState` passes reasoning state on to a converter above it. */
 export class ChatToResponsesEngine implements Engine {
@@ -43,15 +41,11 @@ export class ChatToResponsesEngine implements Engine {
     if (res.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
       const converted = res.stream.through(converterStage(conv, ctx.stream ? this.profile.pingIntervalMs : 0));
       if (ctx.stream) return { status: 200, headers: new Headers(SSE_HEADERS), stream: converted };
-      return json(200, await convertAnswer(async () => eventsToCompletion(await readAll({ ...res, stream: converted }), ctx.requestedModel)));
+      return jsonAnswer(200, await convertAnswer(async () => eventsToCompletion(await readAll({ ...res, stream: converted }), ctx.requestedModel)));
     }
     const text = await readAll(res);
     const completion = convertAnswer(() => chatFromResponse(JSON.parse(text), ctx));
-    if (!ctx.stream) return json(200, completion);
+    if (!ctx.stream) return jsonAnswer(200, completion);
     return { status: 200, headers: new Headers(SSE_HEADERS), stream: meteredStream(new Response(completionChunks(completion)).body!) }; // a backend that did not stream
   }
-}
-
-function json(status: number, value: object): LLMResponse {
-  return { status, headers: new Headers({ "content-type": "application/json" }), body: LazyBody.fromValue(value) };
 }

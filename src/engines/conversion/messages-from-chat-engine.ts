@@ -17,10 +17,8 @@ import { converterStage, type StreamConverter } from "./event-stream";
 import { aggregate, eventsToMessage, messageEvents } from "./message-events";
 import { WebSearchLoop } from "./web-search-loop";
 import type { SearchConfig } from "../web-search";
-import { RETRY_HEADERS, readAll, withoutQuery } from "./read-all";
+import { RETRY_HEADERS, SSE_HEADERS, jsonAnswer, readAll, readErrorBody, withoutQuery } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
-
-const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
 
 /**
  * Serves Anthropic Messages (and count_tokens, estimated locally) from an OpenAI Chat Completions backend:
@@ -39,7 +37,7 @@ export class MessagesFromChatEngine implements Engine {
   }
 
   async process(req: LLMRequest): Promise<LLMResponse> {
-    if (req.format === "anthropic.count_tokens") return json(200, { input_tokens: convertRequest(() => estimateInputTokens(req.body.json())) });
+    if (req.format === "anthropic.count_tokens") return jsonAnswer(200, { input_tokens: convertRequest(() => estimateInputTokens(req.body.json())) });
     if (req.format !== "anthropic.messages") return this.next.process(req);
     const res = await this.messages(req);
     res.headers.set("request-id", req.ctx.requestId); // as Anthropic's answers carry theirs (the SDK reads it)
@@ -60,14 +58,14 @@ export class MessagesFromChatEngine implements Engine {
     if (res.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
       const conv = this.streamConverter(ctx);
       if (ctx.stream) return { status: 200, headers: new Headers(SSE_HEADERS), stream: res.stream.through(converterStage(conv, this.profile.pingIntervalMs)) };
-      return json(200, await convertAnswer(() => aggregate(res.stream!.through(converterStage(conv, 0)), ctx))); // a backend that streamed anyway
+      return jsonAnswer(200, await convertAnswer(() => aggregate(res.stream!.through(converterStage(conv, 0)), ctx))); // a backend that streamed anyway
     }
     const text = await readAll(res);
     let parsed: Record<string, any>;
     try {
       parsed = JSON.parse(text);
     } catch {
-      return json(500, errorBody("api_error", `upstream sent a body that is not JSON: ${text.slice(0, 500)}`, ctx.requestId));
+      return jsonAnswer(500, errorBody("api_error", `upstream sent a body that is not JSON: ${text.slice(0, 500)}`, ctx.requestId));
     }
     if (parsed?.error && !Array.isArray(parsed.choices)) return this.mappedError(parsed, inBandErrorStatus(parsed), ctx, res.headers); // an error sent as a 200
     return answer(
@@ -87,7 +85,7 @@ export class MessagesFromChatEngine implements Engine {
     if (ctx.stream) return { status: 200, headers: new Headers(SSE_HEADERS), stream: meteredStream(readableOf(events)) };
     let text = "";
     for await (const out of events) text += out;
-    return json(
+    return jsonAnswer(
       200,
       convertAnswer(() => eventsToMessage(text, ctx.requestedModel)),
     );
@@ -119,19 +117,12 @@ export class MessagesFromChatEngine implements Engine {
 
   /** An upstream error as an Anthropic error answer (kept as a response, so the balancer can still fail over on 429/5xx). */
   private async errorAnswer(res: LLMResponse, ctx: MessagesContext): Promise<LLMResponse> {
-    const text = await readAll(res);
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // keep the text
-    }
-    return this.mappedError(parsed as Record<string, any> | string, res.status, ctx, res.headers);
+    return this.mappedError(await readErrorBody(res), res.status, ctx, res.headers);
   }
 
   private mappedError(parsed: Record<string, any> | string, status: number, ctx: MessagesContext, upstream: Headers): LLMResponse {
     const mapped = messagesFromChatError(parsed, status, ctx.maxTokens, ctx.inputEstimate);
-    const out = json(mapped.status, errorBody(mapped.anthropic.type, mapped.anthropic.message, ctx.requestId));
+    const out = jsonAnswer(mapped.status, errorBody(mapped.anthropic.type, mapped.anthropic.message, ctx.requestId));
     for (const [k, v] of Object.entries(mapped.headers ?? {})) out.headers.set(k, v);
     for (const h of RETRY_HEADERS) {
       const value = upstream.get(h);
@@ -141,17 +132,13 @@ export class MessagesFromChatEngine implements Engine {
   }
 }
 
-function json(status: number, value: object): LLMResponse {
-  return { status, headers: new Headers({ "content-type": "application/json" }), body: LazyBody.fromValue(value) };
-}
-
 function errorBody(type: string, message: string, requestId?: string): object {
   return { type: "error", error: { type, message }, request_id: requestId };
 }
 
 /** A whole message as an answer: JSON, or the stream events that carry it. */
 function answer(message: Record<string, any>, stream: boolean): LLMResponse {
-  if (!stream) return json(200, message);
+  if (!stream) return jsonAnswer(200, message);
   return { status: 200, headers: new Headers(SSE_HEADERS), stream: meteredStream(new Response(messageEvents(message)).body!) };
 }
 

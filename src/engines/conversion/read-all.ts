@@ -1,4 +1,4 @@
-import type { LLMResponse } from "../../core";
+import { LazyBody, type LLMResponse } from "../../core";
 import { readTextBounded } from "../upstream";
 
 /** The whole text of a response, from its body or by reading its stream (bounded: an endless error stream is a 502). */
@@ -16,3 +16,21 @@ export function withoutQuery(path: string): string {
 
 /** The upstream's retry advice, kept on a converted error answer (the SDKs read both). */
 export const RETRY_HEADERS = ["retry-after", "x-should-retry", "retry-after-ms"];
+
+/** Headers of a converted event stream. */
+export const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
+
+/** A JSON answer made by a converter. */
+export function jsonAnswer(status: number, value: object): LLMResponse {
+  return { status, headers: new Headers({ "content-type": "application/json" }), body: LazyBody.fromValue(value) };
+}
+
+/** An upstream error answer's body: its JSON, or its text when it is not JSON. */
+export async function readErrorBody(res: LLMResponse): Promise<Record<string, any> | string> {
+  const text = await readAll(res);
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,6 +1,6 @@
 // Serves the OpenAI Responses API (Codex, the SDK's responses.*) from an OpenAI Chat Completions backend:
 // the request, the answer (streamed or whole) and errors are converted; other requests pass through.
-import { GatewayError, LazyBody, SseEvent, streamFailure, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { GatewayError, LazyBody, SseParser, streamFailure, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import {
   ResponsesFromChatStream,
   chunkFailure,
@@ -14,11 +14,11 @@ import {
 } from "../../convert";
 import { meteredStream } from "../../protocols";
 import { openaiErrorDetail } from "../../protocols/openai";
+import { completionChunks } from "./chat-events";
 import { converterStage, type StreamConverter } from "./event-stream";
-import { RETRY_HEADERS, readAll } from "./read-all";
+import { RETRY_HEADERS, SSE_HEADERS, jsonAnswer, readAll, readErrorBody } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
 
-const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
 /** Headers of Codex's that mean nothing to another API (one carries local workspace paths): not forwarded. */
 const CLIENT_ONLY = ["session-id", "thread-id", "originator", "x-client-request-id", "accept-encoding", "openai-beta"];
 
@@ -37,7 +37,7 @@ export class ResponsesFromChatEngine implements Engine {
 
   async process(req: LLMRequest): Promise<LLMResponse> {
     if (req.format === "openai.responses.input_tokens")
-      return json(200, { object: "response.input_tokens", input_tokens: convertRequest(() => responsesEstimate(req.body.json())) });
+      return jsonAnswer(200, { object: "response.input_tokens", input_tokens: convertRequest(() => responsesEstimate(req.body.json())) });
     if (req.format === "openai.responses.compact") {
       const message = "this model's backend does not speak the Responses API; compaction is not available (Codex compacts on its own with an ordinary request)";
       throw new GatewayError("invalid_request", message, { code: "unsupported_endpoint" });
@@ -68,7 +68,7 @@ export class ResponsesFromChatEngine implements Engine {
     if (ctx.stream) return withRequestId({ status: 200, headers: new Headers(SSE_HEADERS), stream: meteredStream(new Response(events).body!) }, ctx); // a backend that did not stream
     const final = machine.final!;
     if (final.status === "failed") return withRequestId(failedAnswer(final.error as ResponsesFailure), ctx);
-    return withRequestId(json(200, final), ctx);
+    return withRequestId(jsonAnswer(200, final), ctx);
   }
 }
 
@@ -104,14 +104,16 @@ function converter(machine: ResponsesFromChatStream): StreamConverter {
   };
 }
 
-/** A whole chat completion (a backend that did not stream) through the stream converter, as one chunk; its events. */
+/** A whole chat completion (a backend that did not stream) through the stream converter, as its chunks; the events. */
 function feedWhole(machine: ResponsesFromChatStream, text: string): string {
   const j = JSON.parse(text);
   if (j?.error && !Array.isArray(j.choices)) return machine.fail(chunkFailure(j.error));
-  const choice = j?.choices?.[0] ?? {};
-  const message = { ...choice.message, tool_calls: choice.message?.tool_calls?.map((tc: Body, index: number) => ({ index, ...tc })) };
-  const chunk = { ...j, choices: [{ index: 0, delta: message, finish_reason: choice.finish_reason ?? "stop" }] };
-  return machine.push(new SseEvent(undefined, JSON.stringify(chunk))) + machine.end();
+  return (
+    new SseParser()
+      .push(completionChunks(j))
+      .map((e) => machine.push(e))
+      .join("") + machine.end()
+  );
 }
 
 const STATUS_OF_FAILURE: Record<string, number> = { context_length_exceeded: 400, rate_limit_exceeded: 429, insufficient_quota: 429, invalid_prompt: 400 };
@@ -121,38 +123,36 @@ function failedAnswer(f: ResponsesFailure): LLMResponse {
   const status = STATUS_OF_FAILURE[f.code] ?? 500;
   const type =
     status === 429 ? (f.code === "insufficient_quota" ? "insufficient_quota" : "requests") : status === 400 ? "invalid_request_error" : "server_error";
-  return json(status, {
+  return jsonAnswer(status, {
     error: { message: f.message, type, param: f.code === "context_length_exceeded" ? "input" : null, code: f.code === "server_error" ? null : f.code },
   });
 }
 
 /** An upstream HTTP error as the error a Responses client (Codex) acts on. */
 async function errorAnswer(res: LLMResponse, ctx: ResponsesContext): Promise<LLMResponse> {
-  const text = await readAll(res);
-  let parsed: Body | undefined;
-  try {
-    parsed = JSON.parse(text);
-  } catch {}
+  const body = await readErrorBody(res);
+  const parsed: Body | undefined = typeof body === "object" ? body : undefined;
+  const text = typeof body === "string" ? body : "";
   const e: Body = parsed?.error && typeof parsed.error === "object" ? parsed.error : (parsed ?? {});
   const message = String(e.message ?? (typeof parsed?.error === "string" ? parsed.error : text.slice(0, 500)) ?? "upstream error").slice(0, 2000);
   const code = String(e.code ?? "");
   const s = res.status;
   let out: LLMResponse;
   if ((s === 400 || s === 413 || s === 422) && isContextOverflow(message, [e.code, e.type])) {
-    out = json(400, { error: { message, type: "invalid_request_error", param: "input", code: "context_length_exceeded" } });
+    out = jsonAnswer(400, { error: { message, type: "invalid_request_error", param: "input", code: "context_length_exceeded" } });
   } else if (s === 429 && (code === "insufficient_quota" || /quota/i.test(message))) {
-    out = json(429, { error: { message, type: "insufficient_quota", param: null, code: "insufficient_quota" } });
+    out = jsonAnswer(429, { error: { message, type: "insufficient_quota", param: null, code: "insufficient_quota" } });
   } else if (s === 429) {
     const after = Number(res.headers.get("retry-after"));
     const hint = Number.isFinite(after) && after > 0 && !/try again in/i.test(message) ? ` Please try again in ${Math.ceil(after)}s.` : "";
-    out = json(429, { error: { message: `${message}${hint}`, type: "requests", param: null, code: "rate_limit_exceeded" } });
+    out = jsonAnswer(429, { error: { message: `${message}${hint}`, type: "requests", param: null, code: "rate_limit_exceeded" } });
   } else if (s === 400 || s === 422 || s === 404 || s === 403 || s === 413) {
-    out = json(s === 422 ? 400 : s, {
+    out = jsonAnswer(s === 422 ? 400 : s, {
       error: { message: `upstream: ${message}`, type: "invalid_request_error", param: e.param ?? null, code: e.code ?? null },
     });
   } else {
     const status = s === 503 || s === 529 ? 503 : s === 504 || s === 408 ? 504 : 500; // Codex retries these (never server_is_overloaded: fatal to it)
-    out = json(status, { error: { message: `upstream: ${message}`, type: "server_error", param: null, code: null } });
+    out = jsonAnswer(status, { error: { message: `upstream: ${message}`, type: "server_error", param: null, code: null } });
   }
   for (const h of RETRY_HEADERS) {
     const value = res.headers.get(h);
@@ -164,8 +164,4 @@ async function errorAnswer(res: LLMResponse, ctx: ResponsesContext): Promise<LLM
 function withRequestId(res: LLMResponse, ctx: ResponsesContext): LLMResponse {
   if (ctx.requestId) res.headers.set("x-request-id", ctx.requestId);
   return res;
-}
-
-function json(status: number, value: object): LLMResponse {
-  return { status, headers: new Headers({ "content-type": "application/json" }), body: LazyBody.fromValue(value) };
 }

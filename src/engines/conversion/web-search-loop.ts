@@ -17,7 +17,7 @@ import { anthropicEvent as ev } from "../../protocols/anthropic";
 import { SearchUnavailable, webSearch, type SearchConfig } from "../web-search";
 import { converterStage, type StreamConverter } from "./event-stream";
 import { messageEvents } from "./message-events";
-import { readAll } from "./read-all";
+import { readAll, readErrorBody } from "./read-all";
 
 type Body = Record<string, any>;
 
@@ -91,12 +91,7 @@ export class WebSearchLoop {
       messages.push(this.assistantTurn(t), ...t.calls.map((c, i) => ({ role: "tool", tool_call_id: c.chatId, content: answers[i]!.text })));
       res = await this.send({ ...this.body, messages, tool_choice: this.body.tool_choice === undefined ? undefined : "auto" });
       if (res.status >= 400) {
-        const text = await readAll(res);
-        let parsed: unknown = text;
-        try {
-          parsed = JSON.parse(text);
-        } catch {}
-        yield ev("error", { error: messagesFromChatError(parsed as Body, res.status, this.ctx.maxTokens).anthropic, request_id: this.ctx.requestId });
+        yield ev("error", { error: messagesFromChatError(await readErrorBody(res), res.status, this.ctx.maxTokens).anthropic, request_id: this.ctx.requestId });
         return;
       }
     }
