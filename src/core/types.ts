@@ -78,3 +78,14 @@ export interface ModelListing {
   /** The name to show people (Anthropic's `display_name`). */
   displayName: string;
 }
+
+/**
+ * The parts of a stored-response path, /v1/responses/{id}[/cancel|/input_items] (query allowed): the id and what
+ * follows it after /v1/responses (for the upstream URL); undefined for anything else, so no other path gets through.
+ */
+export function responseItemPath(path: string): { id: string; sub: "" | "/cancel" | "/input_items"; suffix: string } | undefined {
+  const m = /^\/v1\/responses\/([A-Za-z0-9_-]{1,128})(\/cancel|\/input_items)?(?:\?|$)/.exec(path);
+  if (!m) return undefined;
+  const sub = (m[2] ?? "") as "" | "/cancel" | "/input_items";
+  return { id: m[1]!, sub, suffix: `/${m[1]}${sub}` };
+}

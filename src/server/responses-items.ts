@@ -2,12 +2,11 @@
 // responses of a backend that speaks the Responses API. These requests name no model, so the model comes from
 // where the gateway saw the id answered, from x-octollm-model, or from the only model that can store responses;
 // then they go through the whole engine chain (auth, access, rules, limits) like any other request.
-import { GatewayError, LazyBody, toGatewayError, type Engine } from "../core";
+import { GatewayError, LazyBody, responseItemPath, toGatewayError, type Engine } from "../core";
 import type { AccessLog } from "./access-log";
 import { type RouteHandler, newExchange } from "./handler";
 import { engineResponse, errorResponse } from "./respond";
 
-const ITEM = /^\/v1\/responses\/([A-Za-z0-9_-]{1,128})(\/cancel|\/input_items)?$/;
 const METHODS: Record<string, string[]> = { "": ["GET", "DELETE"], "/cancel": ["POST"], "/input_items": ["GET"] };
 
 /** The handler of the item endpoints; `model` resolves the model a response id goes to. */
@@ -15,16 +14,16 @@ export function responsesItemHandler(engine: () => Engine, model: (id: string, h
   return async (req) => {
     const x = newExchange(req, "openai", log);
     try {
-      const m = ITEM.exec(new URL(req.url).pathname);
+      const m = responseItemPath(new URL(req.url).pathname);
       if (!m) throw new GatewayError("not_found", `no route for ${req.method} ${x.path.split("?")[0]}`, { code: "not_found" });
-      const allowed = METHODS[m[2] ?? ""]!;
+      const allowed = METHODS[m.sub]!;
       if (!allowed.includes(req.method))
         throw new GatewayError("method_not_allowed", `method ${req.method} is not allowed here (allowed: ${allowed.join(", ")})`, {
           headers: { allow: allowed.join(", ") },
         });
-      const name = model(m[1]!, req.headers);
+      const name = model(m.id, req.headers);
       if (!name) {
-        throw new GatewayError("not_found", `No stored response '${m[1]}' is known to this gateway; send x-octollm-model to name its model`, {
+        throw new GatewayError("not_found", `No stored response '${m.id}' is known to this gateway; send x-octollm-model to name its model`, {
           code: "response_not_found",
         });
       }

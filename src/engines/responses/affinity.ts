@@ -1,7 +1,7 @@
 // Stored responses belong to one upstream and one tenant. When a passed-through POST /v1/responses answers, the
 // gateway remembers which model (and org) the response id came from, so that GET / DELETE /v1/responses/{id},
 // …/cancel and …/input_items (which carry no model) reach the same place, and never another org's response.
-import { GatewayError, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { GatewayError, responseItemPath, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 
 /** Where a response id came from. */
 export interface ResponseOrigin {
@@ -39,7 +39,7 @@ export class ResponseAffinity {
 
 /** The id a response-item path names: /v1/responses/{id}[/cancel|/input_items]. */
 export function responseIdOf(path: string): string | undefined {
-  return /^\/v1\/responses\/([A-Za-z0-9_-]{1,128})(?:\/(?:cancel|input_items))?(?:\?|$)/.exec(path)?.[1];
+  return responseItemPath(path)?.id;
 }
 
 /** The 404 for a response this gateway cannot reach (unknown, another org's, or made by a converted route). */

@@ -1,4 +1,4 @@
-import { GatewayError, LazyBody, log, type Logger, type ApiFormat, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { GatewayError, LazyBody, log, responseItemPath, type Logger, type ApiFormat, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { meteredStream } from "../../protocols";
 import { ConnectFailed, ConnectProbe } from "./connect-probe";
 import { DEFAULT_MAX_RESPONSE_BYTES, readAnswer } from "./answer-body";
@@ -196,7 +196,7 @@ function fetchError(err: unknown, deadline: Deadline, clientSignal: AbortSignal)
 /** For a Responses item request, the part of its path after /v1/responses (the id, and /cancel or /input_items). */
 function itemSuffix(req: LLMRequest): string {
   if (req.format !== "openai.responses.item") return "";
-  const m = /^\/v1\/responses(\/[A-Za-z0-9_-]{1,128}(?:\/cancel|\/input_items)?)(?:\?|$)/.exec(req.path);
-  if (!m) throw new GatewayError("not_found", "no such response path", { code: "not_found" });
-  return m[1]!;
+  const item = responseItemPath(req.path);
+  if (!item) throw new GatewayError("not_found", "no such response path", { code: "not_found" });
+  return item.suffix;
 }
