@@ -17,5 +17,5 @@ export function renderError(protocol: Protocol, err: GatewayError, requestId: st
 export function renderErrorEvent(protocol: Protocol, err: GatewayError): string {
   return protocol === "anthropic" ? anthropicErrorEvent(err) : openaiErrorEvent(err);
 }
-export { tokenUsage, bodyUsage, findUsage, StreamUsage, meteredStream, type TokenUsage } from "./usage";
+export { tokenUsage, bodyUsage, chatCacheCounts, findUsage, StreamUsage, meteredStream, type TokenUsage } from "./usage";
 export { checkTokenFields, requestedOutputTokens, requestedChoices, MAX_TOKEN_FIELD } from "./token-fields";

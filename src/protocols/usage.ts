@@ -14,15 +14,22 @@ export function findUsage(obj: Body | undefined): Body | undefined {
   return obj?.usage ?? obj?.choices?.[0]?.usage ?? obj?.x_groq?.usage ?? obj?.response?.usage ?? undefined; // the last: Responses' terminal event
 }
 
+/** The prompt-cache counts of a chat usage object, wherever the vendor put them (OpenAI, DeepSeek, Kimi, OpenRouter). */
+export function chatCacheCounts(u: Body): { read?: number; write?: number } {
+  return {
+    read: num(u.prompt_tokens_details?.cached_tokens) ?? num(u.prompt_cache_hit_tokens) ?? num(u.cached_tokens),
+    write: num(u.prompt_tokens_details?.cache_write_tokens) ?? num(u.cache_creation_input_tokens),
+  };
+}
+
 /** The tokens of a usage object of either protocol (undefined when it has none). */
 export function tokenUsage(u: Body | null | undefined): TokenUsage | undefined {
   if (!u || typeof u !== "object") return undefined;
   const prompt = num(u.prompt_tokens),
     completion = num(u.completion_tokens);
   if (prompt !== undefined || completion !== undefined) {
-    const read = num(u.prompt_tokens_details?.cached_tokens) ?? num(u.prompt_cache_hit_tokens) ?? num(u.cached_tokens);
-    const write = num(u.prompt_tokens_details?.cache_write_tokens) ?? num(u.cache_creation_input_tokens);
-    return withCache({ input: prompt ?? 0, output: completion ?? 0 }, read, write);
+    const cache = chatCacheCounts(u);
+    return withCache({ input: prompt ?? 0, output: completion ?? 0 }, cache.read, cache.write);
   }
   const parts = [num(u.input_tokens), num(u.cache_read_input_tokens), num(u.cache_creation_input_tokens)];
   const output = num(u.output_tokens);

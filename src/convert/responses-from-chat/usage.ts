@@ -1,6 +1,8 @@
 // Chat usage → Responses usage: input_tokens counts cached tokens (as chat's prompt_tokens does), with the
 // cache reads, cache writes and reasoning tokens in their details.
 
+import { chatCacheCounts } from "../../protocols";
+
 type Body = Record<string, any>;
 
 /** A Responses usage object, every field present. */
@@ -18,8 +20,9 @@ const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v >=
 export function responsesUsage(u: Body, estimates: { input: number; output: number } = { input: 0, output: 0 }): ResponsesUsage {
   const input = num(u.prompt_tokens) ?? estimates.input;
   const output = num(u.completion_tokens) ?? estimates.output;
-  const cached = num(u.prompt_tokens_details?.cached_tokens) ?? num(u.prompt_cache_hit_tokens) ?? num(u.cached_tokens) ?? 0;
-  const written = num(u.prompt_tokens_details?.cache_write_tokens) ?? num(u.cache_creation_input_tokens) ?? 0;
+  const cache = chatCacheCounts(u);
+  const cached = cache.read ?? 0;
+  const written = cache.write ?? 0;
   return {
     input_tokens: input,
     input_tokens_details: { cached_tokens: cached, cache_write_tokens: written },
