@@ -6,9 +6,8 @@ import { createGateway, type Gateway } from "../../src/gateway";
 import { runClaude } from "../helpers/claude-cli";
 import { startMockUpstream } from "../helpers/mock-upstream";
 import { startSearchService } from "../helpers/search-service";
+import { chunk } from "../fixtures/openai-streams";
 
-const chunk = (delta: object, finish: string | null = null) =>
-  `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 const text = (t: string) => ({ chunks: [chunk({ role: "assistant", content: t }), chunk({}, "stop"), "data: [DONE]\n\n"] });
 const call = (id: string, name: string, args: object) => ({
   chunks: [

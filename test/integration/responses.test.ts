@@ -6,10 +6,8 @@ import OpenAI from "openai";
 import { startGateway, type TestGateway } from "../helpers/gateway";
 import { startScriptedUpstream } from "../helpers/mock-upstream";
 import { checkResponsesStream } from "../helpers/responses-grammar";
+import { chunk, d } from "../fixtures/openai-streams";
 
-const d = (obj: object) => `data: ${JSON.stringify(obj)}\n\n`;
-const chunk = (delta: object, finish: string | null = null) =>
-  d({ id: "c1", object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] });
 const usage = (p: number, c: number, cached = 0) =>
   d({ id: "c1", choices: [], usage: { prompt_tokens: p, completion_tokens: c, total_tokens: p + c, prompt_tokens_details: { cached_tokens: cached } } });
 const PATCH = "*** Begin Patch\n*** Add File: hello.txt\n+hello\n*** End Patch\n";

@@ -6,10 +6,8 @@ import { checkAnthropicStream } from "../helpers/anthropic-grammar";
 import { startGateway, type TestGateway } from "../helpers/gateway";
 import { startMockUpstream } from "../helpers/mock-upstream";
 import { startSearchService } from "../helpers/search-service";
+import { chunk, d } from "../fixtures/openai-streams";
 
-const d = (obj: object) => `data: ${JSON.stringify(obj)}\n\n`;
-const chunk = (delta: object, finish: string | null = null) =>
-  d({ id: "c1", object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] });
 const usage = (p: number, c: number) => d({ id: "c1", choices: [], usage: { prompt_tokens: p, completion_tokens: c, total_tokens: p + c } });
 const call = (id: string, name: string, args: object) =>
   chunk({ tool_calls: [{ index: 0, id, type: "function", function: { name, arguments: JSON.stringify(args) } }] });
