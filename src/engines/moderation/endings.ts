@@ -19,29 +19,39 @@ export function replacedAnswer(format: ApiFormat, body: Body, replacement: strin
   };
 }
 
-/** Follows the events handed to the client, to know how to close the stream from where it stands. */
-export class StreamPosition {
+/** Where a moderated stream stands, as far as closing it goes (one per protocol's event grammar). */
+export interface Position {
+  /** Records an event the client received (its parsed data, when JSON) and the text it carried. */
+  sent(event: Body | undefined, text: string): void;
+  /** Sees any upstream event, sent or not. */
+  seen(event: Body | undefined): void;
+  /** The events that close the stream with `replacement` as the last text and a content-filter stop. */
+  ending(replacement: string): string;
+  /** The events that end the stream with an error (given as the protocol's error event). */
+  failure(errorEvent: string): string;
+}
+
+/** The position tracker of a format's stream. */
+export function positionFor(format: ApiFormat, model: string): Position {
+  return format === "openai.responses" ? new ResponsesPosition(model) : new StreamPosition(format, model);
+}
+
+/** Follows the events handed to the client (chat and Anthropic streams), to know how to close the stream from where it stands. */
+export class StreamPosition implements Position {
   private started = false; // OpenAI: a chunk went out; Anthropic: message_start went out
   private openBlock: number | undefined;
   private nextIndex = 0;
   private chars = 0;
   private chunkFields: Body = {};
-  private readonly responses: ResponsesPosition | undefined;
 
   constructor(
     private readonly format: ApiFormat,
     private readonly model: string,
-  ) {
-    if (format === "openai.responses") this.responses = new ResponsesPosition(model);
-  }
+  ) {}
 
   /** Records an event the client received (its parsed data, when JSON) and the text it carried. */
   sent(event: Body | undefined, text: string): void {
     this.chars += text.length;
-    if (this.responses) {
-      this.responses.sent(event);
-      return;
-    }
     if (!event || typeof event !== "object") return;
     if (this.format !== "anthropic.messages") {
       if (Array.isArray(event.choices)) this.started = true;
@@ -63,7 +73,6 @@ export class StreamPosition {
 
   /** The events that close the stream with `replacement` as the last text and a content-filter stop. */
   ending(replacement: string): string {
-    if (this.responses) return this.responses.ending(replacement);
     if (this.format !== "anthropic.messages") {
       const fields = this.chunkFields.id
         ? this.chunkFields
@@ -97,8 +106,8 @@ export class StreamPosition {
     return out + sse("message_delta", { delta: { stop_reason: "refusal", stop_sequence: null }, usage }) + sse("message_stop", {});
   }
 
-  /** How an error ends the stream: the error event itself, or (Responses) response.failed carrying it. */
+  /** How an error ends the stream: with the error event itself. */
   failure(errorEvent: string): string {
-    return this.responses ? this.responses.failure(errorEvent) : errorEvent;
+    return errorEvent;
   }
 }

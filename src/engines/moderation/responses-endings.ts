@@ -69,6 +69,9 @@ function message(id: string, text: string, status: string): Body {
 
 /** Follows the Responses events handed to the client, to close the stream from where it stands. */
 export class ResponsesPosition {
+  /** Nothing of an unsent event matters here (the response id comes from response.created, which is always sent first). */
+  seen(): void {}
+
   private seq = 0;
   private response: Body | undefined;
   private open: { item: Body; index: number; text: string } | undefined;

@@ -5,7 +5,7 @@
 // the client never receives text that failed a check. On a flag the upstream is cancelled and the stream
 // ends cleanly in the caller's protocol. It is a stage of the answer's stream pipeline.
 import { SseParser, formatSse, type ApiFormat, type SseEvent, type StageFailure, type StreamStage } from "../../core";
-import { StreamPosition } from "./endings";
+import { positionFor, type Position } from "./endings";
 import { eventText } from "./text";
 
 /** What a check of one window decided: allow; flag (end with the replacement); fail (end with an error). */
@@ -41,7 +41,7 @@ type Step = { out: string; over: boolean };
 /** The output moderation of an SSE stream (either protocol), as a pipeline stage. */
 export class ModerationStage implements StreamStage {
   private readonly parser = new SseParser();
-  private readonly position: StreamPosition;
+  private readonly position: Position;
   private held: Held[] = [];
   private heldChars = 0;
   private heldPieces = 0; // events with text among the held ones
@@ -49,7 +49,7 @@ export class ModerationStage implements StreamStage {
   private over = false;
 
   constructor(private readonly opts: StreamModerationOptions) {
-    this.position = new StreamPosition(opts.format, opts.model);
+    this.position = positionFor(opts.format, opts.model);
   }
 
   get done(): boolean {
