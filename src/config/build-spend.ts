@@ -1,7 +1,7 @@
 // The spend side of a built gateway: which budgets apply to whom, and the highest rate a model can bill.
 import type { Caller } from "../core";
-import type { Backend, Budget, BudgetScope, Budgets, ModelBudgets } from "../engines";
-import type { Config } from "./schema";
+import { backendPricing, type Backend, type Budget, type BudgetScope, type Budgets, type ModelBudgets } from "../engines";
+import type { BackendConfig, Config } from "./schema";
 
 type BudgetConfig = NonNullable<Config["users"][string]["budgets"]>;
 
@@ -55,4 +55,9 @@ function callerScopes(config: Config, caller: Caller | undefined, models: string
   }
   if (org?.key_budgets) out.push({ key: `budget:key:${caller.org}/${caller.user}`, label: "this API key", budget: budget(org.key_budgets) });
   return out;
+}
+
+/** A backend's prices by upstream name: its own `price`, else the catalog's; a mock without a price has none. */
+export function pricingOf(b: BackendConfig): Backend["price"] {
+  return b.price || (b.provider ?? "http") === "http" ? backendPricing(b.price, b.base_url) : undefined;
 }

@@ -20,21 +20,11 @@ import {
   type FailoverOptions,
   type RuleConfig,
 } from "../engines";
-import {
-  Budgets,
-  Limiter,
-  MemoryLimitStore,
-  RedisLimitStore,
-  ResponseAffinity,
-  backendPricing,
-  type LimitStore,
-  type ModelLimits,
-  type ModerationPolicy,
-} from "../engines";
+import { Budgets, Limiter, MemoryLimitStore, RedisLimitStore, ResponseAffinity, type LimitStore, type ModelLimits, type ModerationPolicy } from "../engines";
 import { effectiveModeration, moderationPolicy } from "./moderation";
 import { defaultPoolWeight } from "./pool-name";
 import { backendApis, conversionEngine } from "./build-conversion";
-import { allBudgetScopes, hasBudgets, modelBudgets } from "./build-spend";
+import { allBudgetScopes, hasBudgets, modelBudgets, pricingOf } from "./build-spend";
 import { resolveBackend } from "./resolve";
 import type { BackendConfig, Config, ModelConfig } from "./schema";
 
@@ -235,7 +225,7 @@ export function buildGateway(
         engine: backendEngine(resolved, model, env, config.server.max_response_bytes, logger, responses),
         breaker: new CircuitBreaker(`${name}/${backendName}`, f.failure_threshold, f.cooldown_ms, undefined, logger),
         clientAuth: resolved.auth === "client",
-        price: resolved.price || (resolved.provider ?? "http") === "http" ? backendPricing(resolved.price, resolved.base_url) : undefined,
+        price: pricingOf(resolved),
       });
     }
     const pool = [...backends.values()]

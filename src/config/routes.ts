@@ -1,6 +1,6 @@
 // A config's routes as a person reads them: each model, who may use it, and where its requests go.
-import { backendPricing } from "../engines";
 import { backendApis } from "./build-conversion";
+import { pricingOf } from "./build-spend";
 import { defaultPoolWeight } from "./pool-name";
 import { resolveBackend } from "./resolve";
 import type { Config } from "./schema";
@@ -44,12 +44,7 @@ export function describeRoutes(config: Config): ModelRoute[] {
         const apis = backendApis(b);
         const convert = apis ? `speaks ${apis.join(", ")}` : undefined;
         const upstream = b.model ?? (model.includes("*") ? undefined : model);
-        const p =
-          b.price || (b.provider ?? "http") === "http"
-            ? upstream !== undefined || b.price
-              ? backendPricing(b.price, b.base_url)(upstream ?? "")
-              : undefined
-            : undefined;
+        const p = upstream !== undefined || b.price ? pricingOf(b)?.(upstream ?? "") : undefined; // a pattern is priced per name asked
         const usd = (n: number) => Number(n.toPrecision(6));
         const price = p && {
           input: usd(p.input.base),
