@@ -25,17 +25,34 @@ export function modelBudgets(
   backends: Map<string, Backend>,
   upstreamOf: (backend: string, asked: string) => string,
 ): ModelBudgets {
-  const scopes = (caller: Caller | undefined): BudgetScope[] => callerScopes(config, caller, [model]);
-  const maxRate = (asked: string) => {
-    let max = 0;
-    for (const [name, b] of backends) {
-      const p = b.price?.(upstreamOf(name, asked));
-      if (!p) continue;
-      for (const r of [p.input, p.output, p.cacheRead, p.cacheWrite]) max = Math.max(max, r.base, ...(r.tiers ?? []).map((t) => t.price));
-    }
-    return max;
-  };
+  const byCaller = memo<BudgetScope[]>();
+  const scopes = (caller: Caller | undefined): BudgetScope[] =>
+    caller ? byCaller(`${caller.org}\n${caller.user}`, () => callerScopes(config, caller, [model])) : [];
+  const rates = memo<number>();
+  const maxRate = (asked: string) =>
+    rates(asked, () => {
+      let max = 0;
+      for (const [name, b] of backends) {
+        const p = b.price?.(upstreamOf(name, asked));
+        if (!p) continue;
+        for (const r of [p.input, p.output, p.cacheRead, p.cacheWrite]) max = Math.max(max, r.base, ...(r.tiers ?? []).map((t) => t.price));
+      }
+      return max;
+    });
   return { budgets, scopes, maxRate };
+}
+
+/** A cache of what a key computes to (the config does not change under a build); emptied past 10 000 keys. */
+function memo<T>(): (key: string, compute: () => T) => T {
+  const seen = new Map<string, T>();
+  return (key, compute) => {
+    let v = seen.get(key);
+    if (v === undefined) {
+      if (seen.size >= 10_000) seen.clear();
+      seen.set(key, (v = compute()));
+    }
+    return v;
+  };
 }
 
 /** Every budget scope of a caller, across models (for its own usage report). */

@@ -47,15 +47,23 @@ function withCache(u: TokenUsage, read: number | undefined, write: number | unde
   return u;
 }
 
-/** The usage of a whole JSON answer, found from its end without parsing the rest of it. */
+let lastRead: { bytes: Uint8Array; usage: TokenUsage | undefined } | undefined;
+
+/**
+ * The usage of a whole JSON answer, found from its end without parsing the rest of it. The last answer's is
+ * remembered: the budget settlement and the access log both ask for the same bytes.
+ */
 export function bodyUsage(bytes: Uint8Array): TokenUsage | undefined {
+  if (lastRead?.bytes === bytes) return lastRead.usage;
   const raw = lastKeyValue(bytes, "usage");
-  if (!raw) return undefined;
+  let usage: TokenUsage | undefined;
   try {
-    return tokenUsage(JSON.parse(raw));
+    usage = raw ? tokenUsage(JSON.parse(raw)) : undefined;
   } catch {
-    return undefined;
+    usage = undefined;
   }
+  lastRead = { bytes, usage };
+  return usage;
 }
 
 const HEAD_BYTES = 4096;

@@ -45,8 +45,9 @@ export function settleOnEnd(
   info: LimitInfo,
   onUsage?: (usage: TokenUsage | undefined | 0) => void,
 ): LLMResponse {
-  const res: LLMResponse = { ...given, headers: new Headers(given.headers) };
-  for (const [k, v] of Object.entries(limitHeaders(info))) res.headers.set(k, v);
+  const headers = Object.entries(limitHeaders(info));
+  const res: LLMResponse = { ...given, headers: headers.length ? new Headers(given.headers) : given.headers };
+  for (const [k, v] of headers) res.headers.set(k, v);
   const settle = (usage: TokenUsage | undefined | 0) => {
     const tokens = usage === 0 ? 0 : usage && usage.input + usage.output;
     if (limiter) for (const a of held) void limiter.settle(a, tokens);
