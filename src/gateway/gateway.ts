@@ -18,6 +18,7 @@ import {
   type ServerOverrides,
 } from "../config";
 import { log, type Logger } from "../core";
+import { giveBackSlices } from "../engines";
 import { GatewayMetrics } from "../metrics";
 import { AccessLog, gatewayRoutes, routeRequests, startServer, type LineSink, type ReadyReport, type Route } from "../server";
 import { UsageLedger } from "./ledger";
@@ -171,7 +172,9 @@ export class Gateway {
     }
     this.accessLog.flush();
     await this.ledger?.close();
-    this.live.current.store?.close();
+    const store = this.live.current.store;
+    if (store) giveBackSlices(store);
+    store?.close();
     await this.db?.close().catch(() => {});
     return drained;
   }

@@ -58,6 +58,7 @@ return 1`;
 
 /** A LimitStore on Redis (Bun's built-in client; reconnects on its own). Failures reject: the caller decides fail-open or fail-closed. */
 export class RedisLimitStore implements LimitStore {
+  readonly shared = true;
   private readonly client: RedisClient;
   private readonly shas = new Map<string, string>();
   private connecting: Promise<void> | undefined;

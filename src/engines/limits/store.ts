@@ -39,6 +39,8 @@ export interface Adjustment {
 
 /** Where limit counters live: this process's memory, or Redis shared by a fleet. */
 export interface LimitStore {
+  /** True when several instances share the counters (Redis): round trips cost, so budgets take slices. */
+  readonly shared?: boolean;
   /**
    * Takes from several counters at once, all or nothing and atomically: each adds its amount in the current
    * window of its windowMs, if every total stays within its limit. One result per check, in order.
