@@ -174,7 +174,7 @@ export class Gateway {
     await this.ledger?.close();
     const store = this.live.current.store;
     if (store) giveBackSlices(store);
-    store?.close();
+    await store?.close(); // queued settlements and slices reach Redis before the process ends (each write is bounded)
     await this.db?.close().catch(() => {});
     return drained;
   }

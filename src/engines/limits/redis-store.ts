@@ -185,7 +185,7 @@ export class RedisLimitStore implements LimitStore {
     }
   }
 
-  close(): void {
-    void this.flush().finally(() => this.client.close());
+  async close(): Promise<void> {
+    await this.flush().finally(() => this.client.close());
   }
 }

@@ -56,8 +56,8 @@ export interface LimitStore {
   release(key: string, lease: string): Promise<void>;
   /** Whether the counters can be reached now (for readiness checks). */
   ping(): Promise<boolean>;
-  /** Frees resources (timers, connections). */
-  close(): void;
+  /** Frees resources (timers, connections), after sending what is queued; resolves when done. */
+  close(): void | Promise<void>;
 }
 
 /** The window a moment falls in, and the milliseconds left in it. */
