@@ -14,7 +14,13 @@ function blockChars(b: unknown): { chars: number; images: number } {
   const x = b as Body;
   switch (x.type) {
     case "text":
+    case "input_text":
+    case "output_text":
       return { chars: String(x.text ?? "").length, images: 0 };
+    case "input_image":
+      return { chars: 0, images: 1 };
+    case "message": // a Responses input item
+      return listChars(x.content);
     case "thinking":
       return { chars: String(x.thinking ?? "").length, images: 0 };
     case "image":
@@ -41,16 +47,24 @@ function listChars(list: unknown): { chars: number; images: number } {
   return { chars, images };
 }
 
-/** Estimated input tokens of an Anthropic Messages request body. */
+/** Estimated input tokens of a request body: Anthropic Messages, OpenAI chat or Responses. */
 export function estimateInputTokens(body: Body): number {
   let chars = 0,
     images = 0,
     messages = 0;
   const sys = listChars(body.system);
-  chars += sys.chars;
-  for (const m of Array.isArray(body.messages) ? body.messages : []) {
-    const c = listChars((m as Body)?.content);
-    chars += c.chars;
+  chars += sys.chars + (typeof body.instructions === "string" ? body.instructions.length : 0);
+  const items = Array.isArray(body.messages)
+    ? body.messages
+    : typeof body.input === "string"
+      ? [{ content: body.input }]
+      : Array.isArray(body.input)
+        ? body.input
+        : [];
+  for (const m of items as Body[]) {
+    // a Responses item other than a message (a function call, its output, reasoning) counts as its JSON
+    const c = m && typeof m === "object" && m.content === undefined && typeof m.type === "string" ? blockChars(m) : listChars(m?.content);
+    chars += c.chars + (Array.isArray(m?.tool_calls) ? JSON.stringify(m.tool_calls).length : 0); // chat tool calls
     images += c.images;
     messages++;
   }

@@ -16,6 +16,8 @@ export interface StreamOutcome {
   cancelled: boolean;
   /** Token usage: what a stage knew exactly, else what the usage meter found in the output. */
   usage?: TokenUsage;
+  /** True when the stream ended early and `usage` is partly estimated (the output generated until then). */
+  usageEstimated?: boolean;
   /** performance.now() when the first byte went out (undefined: none did). */
   firstByteAt?: number;
 }
@@ -54,6 +56,8 @@ export interface StreamStage {
 export interface UsageMeter {
   feed(bytes: Uint8Array): void;
   readonly usage: TokenUsage | undefined;
+  /** The usage of a stream that ended early: `found` (what was reported), completed by estimates. */
+  cutShort?(found: TokenUsage | undefined): TokenUsage | undefined;
 }
 
 /** Bytes to send before closing when no stage answered a failure; `atBoundary` says whether the output so far ended with a blank line. */

@@ -282,7 +282,10 @@ class PipelineRun {
     this.ended = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.timer) clearTimeout(this.timer);
-    const told: StreamOutcome = { bytes: this.bytes, ...outcome, usage: this.usage(), firstByteAt: this.firstByteAt };
+    let usage = this.usage();
+    const early = (outcome.cancelled || outcome.error !== undefined) && this.parts.meter?.cutShort;
+    if (early) usage = this.parts.meter!.cutShort!(usage);
+    const told: StreamOutcome = { bytes: this.bytes, ...outcome, usage, firstByteAt: this.firstByteAt, ...(early && usage ? { usageEstimated: true } : {}) };
     for (const fn of this.parts.observers) fn(told);
   }
 }

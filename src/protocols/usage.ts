@@ -75,10 +75,15 @@ export class StreamUsage {
   private headBytes = 0;
   private tail: Uint8Array[] = [];
   private tailBytes = 0;
+  private fed = 0;
   private dropped = false; // bytes between head and tail were let go
+
+  /** `inputEstimate`: the request's estimated input tokens, for a stream cut short before it told its usage. */
+  constructor(private readonly inputEstimate?: () => number) {}
 
   /** Sees one chunk. */
   feed(chunk: Uint8Array): void {
+    this.fed += chunk.byteLength;
     if (this.headBytes < HEAD_BYTES) {
       this.head.push(chunk);
       this.headBytes += chunk.byteLength;
@@ -106,6 +111,63 @@ export class StreamUsage {
     if (last) return tokenUsage(findUsage(last));
     return usageValue(whole ?? joined(this.tail)); // an event longer than the tail kept (a Responses terminal event holds the whole output)
   }
+
+  /**
+   * The usage of a stream cut short (the client hung up, the upstream failed): what it reported so far, with
+   * the output generated up to then estimated from the text its events carried (about 4 characters a token,
+   * scaled from the bytes kept to all the bytes seen), and the request's estimated input when none was reported.
+   */
+  cutShort(found: TokenUsage | undefined): TokenUsage | undefined {
+    if (!this.fed) return found; // nothing came back: nothing to estimate
+    const output = Math.max(found?.output ?? 0, this.outputSoFar());
+    const input = found?.input || this.inputEstimate?.() || 0;
+    return output || input ? { ...found, input, output } : found;
+  }
+
+  private outputSoFar(): number {
+    const parts = this.dropped ? [joined(this.head), joined(this.tail)] : [joined([...this.head, ...this.tail])];
+    let chars = 0;
+    let bytes = 0;
+    for (const buf of parts) {
+      if (!buf.byteLength) continue;
+      bytes += buf.byteLength;
+      for (const line of decoder.decode(buf).split("\n")) {
+        if (!line.startsWith("data:")) continue;
+        try {
+          chars += deltaChars(JSON.parse(line.slice(5)));
+        } catch {
+          // [DONE], or a line cut where the kept bytes end
+        }
+      }
+    }
+    return bytes ? Math.ceil((chars * (this.fed / bytes)) / 4) : 0;
+  }
+}
+
+/** The characters of generated text one stream event carries, in any of the three protocols. */
+function deltaChars(ev: Body): number {
+  let n = 0;
+  const add = (v: unknown) => {
+    if (typeof v === "string") n += v.length;
+  };
+  if (Array.isArray(ev?.choices)) {
+    for (const c of ev.choices) {
+      const d = c?.delta;
+      if (!d) continue;
+      add(d.content);
+      add(d.reasoning_content);
+      add(d.reasoning);
+      add(d.refusal);
+      if (Array.isArray(d.tool_calls)) for (const t of d.tool_calls) add(t?.function?.arguments);
+    }
+  }
+  const d = ev?.delta;
+  if (d && typeof d === "object") {
+    add(d.text); // Anthropic
+    add(d.thinking);
+    add(d.partial_json);
+  } else if (typeof ev?.type === "string" && ev.type.endsWith(".delta")) add(d); // Responses
+  return n;
 }
 
 const joined = (chunks: Uint8Array[]) => (chunks.length === 1 ? chunks[0]! : concatBytes(chunks));
@@ -150,6 +212,6 @@ function lastUsage(buf: Uint8Array): Body | undefined {
 }
 
 /** A stream answer of `source` (SSE bytes of either protocol) whose usage is found as its output passes. */
-export function meteredStream(source: ReadableStream<Uint8Array>): StreamPipeline {
-  return StreamPipeline.of(source, new StreamUsage());
+export function meteredStream(source: ReadableStream<Uint8Array>, inputEstimate?: () => number): StreamPipeline {
+  return StreamPipeline.of(source, new StreamUsage(inputEstimate));
 }

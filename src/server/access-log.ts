@@ -25,6 +25,8 @@ export interface AccessRecord {
   tokens_out?: number;
   /** What the answer cost, in USD, at the serving backend's price (absent when it is unpriced or reported no usage). */
   cost_usd?: number;
+  /** The stream ended early: its tokens (and cost) are partly estimated (the output generated until then). */
+  usage_estimated?: boolean;
   bytes_in: number;
   bytes_out: number;
   tags?: string[];

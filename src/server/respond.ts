@@ -121,6 +121,7 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
       const outcome = o.cancelled ? "client_closed" : o.error ? "upstream_failed" : "ok";
       const ttft = isSse && o.firstByteAt !== undefined ? { ttft_ms: Math.round((o.firstByteAt - x.ctx.startedAt) * 10) / 10 } : {};
       const extra: Partial<AccessRecord> = { outcome, ...ttft, ...(o.error ? { error: String((o.error as Error)?.message ?? o.error) } : {}) };
+      if (o.usageEstimated && res.status < 400) extra.usage_estimated = true;
       x.log.write(record(x, res.status, o.bytes, extra, res.status < 400 ? o.usage : undefined));
     })
     .run();

@@ -206,3 +206,52 @@ test("windows: a day's and a month's budget start over at the UTC day and month;
     store.close();
   }
 });
+
+test("a stream the client hangs up on costs what was generated: estimated, logged as such, and charged to the budget instead of its reservation", async () => {
+  const d = (o: object) => `data: ${JSON.stringify(o)}\n\n`;
+  const words = Array.from({ length: 60 }, (_, i) => `w${String(i).padStart(3, "0")} `); // 5 characters each
+  const slow = startMockUpstream(() => ({ chunks: words.map((w) => d({ id: "c", choices: [{ index: 0, delta: { content: w } }] })), delayMs: 15 }));
+  const { gw, lines } = await createLoggedGateway(`
+backends:
+  paid: { base_url: "${slow.url}", api: openai-chat, price: { input: 1, output: 2 } }
+models:
+  m: { backends: { "default:1": { use: paid } } }
+orgs:
+  acme: { api_keys: { alice: key-acme-alice }, budgets: { usd_total: 1 }, models: { m: } }
+`);
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (r) => gw.fetch(r) });
+  try {
+    for (const [path, body] of [
+      ["/v1/chat/completions", { messages: [{ role: "user", content: "hi" }] }], // pass-through
+      ["/v1/messages", { messages: [{ role: "user", content: "hi" }] }], // converted
+      ["/v1/responses", { input: "hi" }], // converted to Responses
+    ] as const) {
+      const ac = new AbortController();
+      const r = await fetch(`http://127.0.0.1:${server.port}${path}`, {
+        method: "POST",
+        headers: { authorization: "Bearer key-acme-alice" },
+        body: JSON.stringify({ model: "m", max_tokens: 30_000, stream: true, ...body }),
+        signal: ac.signal,
+      });
+      const reader = r.body!.getReader();
+      for (let seen = ""; !seen.includes("w010"); ) seen += new TextDecoder().decode((await reader.read()).value);
+      ac.abort(); // about 11 of the 60 words sent
+      await Bun.sleep(150);
+    }
+    gw.accessLog.flush();
+    const cut = lines.filter((l) => l.outcome === "client_closed");
+    expect(cut.map((l) => l.usage_estimated)).toEqual([true, true, true]);
+    for (const l of cut) {
+      expect(l.tokens_out).toBeGreaterThanOrEqual(10); // 11 words of 5 characters: at least 13 tokens, bounded by what the gateway had read ahead
+      expect(l.tokens_out).toBeLessThan(60);
+      expect(l.cost_usd).toBeCloseTo((l.tokens_in * 1 + l.tokens_out * 2) / 1e6, 12);
+    }
+    const usage = (await (await gw.fetch(new Request("http://gw/v1/usage", { headers: { authorization: "Bearer key-acme-alice" } }))).json()) as any;
+    const logged = cut.reduce((s, l) => s + l.cost_usd, 0);
+    expect(usage.budgets[0].spent).toBeCloseTo(logged, 5); // settled to the estimate, not kept at 30 000 tokens' reservation each
+  } finally {
+    server.stop(true);
+    await gw.shutdown();
+    slow.stop();
+  }
+});

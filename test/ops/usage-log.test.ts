@@ -60,6 +60,43 @@ describe("token usage", () => {
       for (let i = 0; i < 50; i++) expect(usageOf(text, randomCuts(text.length))).toEqual(want);
     }
   });
+
+  test("a stream cut short: the output so far is estimated from its text in each protocol, and the input from the request", () => {
+    const cut = (text: string, found?: { input: number; output: number }) => {
+      const u = new StreamUsage(() => 77);
+      const bytes = enc.encode(text);
+      for (let at = 0; at < bytes.length; at += 97) u.feed(bytes.subarray(at, at + 97));
+      return u.cutShort(found ?? u.usage);
+    };
+    const words = (n: number) => Array.from({ length: n }, (_, i) => `w${String(i).padStart(3, "0")} `); // 5 characters each
+    const chat = words(40)
+      .map((w) => `data: {"choices":[{"index":0,"delta":{"content":"${w}"}}]}\n\n`)
+      .join("");
+    const toolArgs = `data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\\"path\\":\\"/a\\"}"}}]}}]}\n\n`; // 13 characters
+    const anthropic =
+      ANTHROPIC_CHUNKS.slice(0, 3).join("") + // message_start reports 5 tokens in
+      words(40)
+        .map((w) => `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"${w}"}}\n\n`)
+        .join("");
+    const responses = words(40)
+      .map((w, i) => `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":${i},"delta":"${w}"}\n\n`)
+      .join("");
+    expect(cut(chat)).toEqual({ input: 77, output: 50 }); // 200 characters: 50 tokens; no usage seen, so the request's estimate
+    expect(cut(chat + toolArgs)).toEqual({ input: 77, output: 54 });
+    expect(cut(anthropic)?.input).toBe(5); // the input the stream did report
+    expect(cut(anthropic)?.output).toBeGreaterThanOrEqual(50);
+    expect(cut(responses)).toEqual({ input: 77, output: 50 });
+    expect(cut(chat, { input: 9, output: 80 })).toEqual({ input: 9, output: 80 }); // never below what was reported
+    expect(new StreamUsage(() => 77).cutShort(undefined)).toBeUndefined(); // nothing came back: nothing to estimate
+    // a long stream keeps only its head and tail: the estimate scales what they hold to every byte seen
+    const long = words(4000)
+      .map((w) => `data: {"choices":[{"index":0,"delta":{"content":"${w}"}}]}\n\n`)
+      .join("");
+    const estimate = cut(long)!.output;
+    const exact = (1000 * 5 + 3000 * 6) / 4; // from w1000 on, 6 characters a word
+    expect(estimate).toBeGreaterThan(exact * 0.95);
+    expect(estimate).toBeLessThan(exact * 1.05);
+  });
 });
 
 describe("log", () => {

@@ -1,4 +1,5 @@
 import { GatewayError, LazyBody, log, responseItemPath, type Logger, type ApiFormat, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { estimateInputTokens } from "../../convert";
 import { meteredStream } from "../../protocols";
 import { ConnectFailed, ConnectProbe } from "./connect-probe";
 import { DEFAULT_MAX_RESPONSE_BYTES, readAnswer } from "./answer-body";
@@ -104,7 +105,8 @@ export class HttpUpstreamEngine implements Engine {
       }
       deadline.clear();
       streaming = true;
-      return { status: res.status, headers, stream: meteredStream(res.body).idleTimeout(this.opts.idleTimeoutMs).onEnd(release) };
+      const inputEstimate = () => estimateInputTokens(req.body.json<Record<string, unknown>>() ?? {}); // only for a stream cut short
+      return { status: res.status, headers, stream: meteredStream(res.body, inputEstimate).idleTimeout(this.opts.idleTimeoutMs).onEnd(release) };
     } catch (err) {
       throw fetchError(err, deadline, req.signal);
     } finally {
