@@ -46,6 +46,7 @@ class PipelineRun {
   private firstByteAt: number | undefined;
   private lastOut = performance.now();
   private complete = false; // the output is complete
+  private cutBy = false; // a stage ended the output before the source did
   private rest: "cancel" | "drain" | undefined; // what to do with the source once a stage completed the output
   private ended = false;
   private reading = false;
@@ -161,6 +162,7 @@ class PipelineRun {
   private completedBy(stage: StreamStage): void {
     this.complete = true;
     this.rest = stage.cancelSource ? "cancel" : "drain";
+    this.cutBy ||= stage.cancelSource === true; // the stage closed the answer early (moderation): its usage never came
   }
 
   /** The source failed (or a stage threw): each stage answers the failure or passes it on; else the error tail does. */
@@ -283,7 +285,7 @@ class PipelineRun {
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.timer) clearTimeout(this.timer);
     let usage = this.usage();
-    const early = (outcome.cancelled || outcome.error !== undefined) && this.parts.meter?.cutShort;
+    const early = (outcome.cancelled || outcome.error !== undefined || this.cutBy) && this.parts.meter?.cutShort;
     if (early) usage = this.parts.meter!.cutShort!(usage);
     const told: StreamOutcome = { bytes: this.bytes, ...outcome, usage, firstByteAt: this.firstByteAt, ...(early && usage ? { usageEstimated: true } : {}) };
     for (const fn of this.parts.observers) fn(told);

@@ -255,3 +255,53 @@ orgs:
     slow.stop();
   }
 });
+
+test("moderation: a refused input costs nothing; a stream closed for flagged output costs what was generated, not its reservation", async () => {
+  const { startMockModeration } = await import("../helpers/mock-moderation");
+  const mod = startMockModeration();
+  const d = (o: object) => `data: ${JSON.stringify(o)}\n\n`;
+  const text = ["The first part is fine. ", "and more fine words here. ", "then FORBIDDEN things ", "and the rest. "];
+  const up = startMockUpstream(() => ({
+    chunks: [...text.map((t) => d({ id: "c", choices: [{ index: 0, delta: { content: t } }] })), "data: [DONE]\n\n"],
+    delayMs: 10,
+  }));
+  const { gw, lines } = await createLoggedGateway(`
+backends:
+  paid: { base_url: "${up.url}", api: openai-chat, price: { input: 1, output: 2 } }
+models:
+  m:
+    moderation: { url: "${mod.url}/v1/moderations", provider: openai, api_key: sk-mod, window_chars: 20, timeout_ms: 300 }
+    backends: { "default:1": { use: paid } }
+orgs:
+  acme: { api_keys: { alice: key-acme-alice }, budgets: { usd_total: 1 }, models: { m: } }
+`);
+  const ask = async (content: string) => {
+    const r = await gw.fetch(
+      new Request("http://gw/v1/chat/completions", {
+        method: "POST",
+        headers: { authorization: "Bearer key-acme-alice" },
+        body: JSON.stringify({ model: "m", max_tokens: 30_000, stream: true, messages: [{ role: "user", content }] }),
+      }),
+    );
+    await r.text();
+    await Bun.sleep(50);
+    gw.accessLog.flush();
+    return { status: r.status, line: lines.at(-1) };
+  };
+  const spent = async () =>
+    ((await (await gw.fetch(new Request("http://gw/v1/usage", { headers: { authorization: "Bearer key-acme-alice" } }))).json()) as any).budgets[0].spent;
+  try {
+    const refused = await ask("say FORBIDDEN things");
+    expect(refused.status).toBe(400);
+    expect(await spent()).toBe(0);
+    const flagged = await ask("hi");
+    expect(flagged.status).toBe(200);
+    expect(flagged.line.tokens_out).toBeGreaterThan(0);
+    expect(flagged.line.cost_usd).toBeGreaterThan(0);
+    expect(await spent()).toBeCloseTo(flagged.line.cost_usd, 6); // not 30 000 output tokens' reservation
+  } finally {
+    await gw.shutdown();
+    up.stop();
+    mod.stop();
+  }
+});
