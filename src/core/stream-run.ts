@@ -285,7 +285,8 @@ class PipelineRun {
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.timer) clearTimeout(this.timer);
     let usage = this.usage();
-    const early = (outcome.cancelled || outcome.error !== undefined || this.cutBy) && this.parts.meter?.cutShort;
+    // cut short, or ended without telling its usage (a chat stream not asked for it): completed by estimates
+    const early = (outcome.cancelled || outcome.error !== undefined || this.cutBy || !usage) && this.parts.meter?.cutShort;
     if (early) usage = this.parts.meter!.cutShort!(usage);
     const told: StreamOutcome = { bytes: this.bytes, ...outcome, usage, firstByteAt: this.firstByteAt, ...(early && usage ? { usageEstimated: true } : {}) };
     for (const fn of this.parts.observers) fn(told);

@@ -207,18 +207,28 @@ test("windows: a day's and a month's budget start over at the UTC day and month;
   }
 });
 
-test("a stream the client hangs up on costs what was generated: estimated, logged as such, and charged to the budget instead of its reservation", async () => {
-  const d = (o: object) => `data: ${JSON.stringify(o)}\n\n`;
-  const words = Array.from({ length: 60 }, (_, i) => `w${String(i).padStart(3, "0")} `); // 5 characters each
-  const slow = startMockUpstream(() => ({ chunks: words.map((w) => d({ id: "c", choices: [{ index: 0, delta: { content: w } }] })), delayMs: 15 }));
-  const { gw, lines } = await createLoggedGateway(`
+/** A gateway with one model on a $1 / $2 backend at `url`, and org acme's $1 total budget. */
+const paidGateway = (url: string) =>
+  createLoggedGateway(`
 backends:
-  paid: { base_url: "${slow.url}", api: openai-chat, price: { input: 1, output: 2 } }
+  paid: { base_url: "${url}", api: openai-chat, price: { input: 1, output: 2 } }
 models:
   m: { backends: { "default:1": { use: paid } } }
 orgs:
   acme: { api_keys: { alice: key-acme-alice }, budgets: { usd_total: 1 }, models: { m: } }
 `);
+
+/** What org acme's budget has spent, as its key reads it. */
+async function budgetSpent(gw: { fetch(r: Request): Promise<Response> }): Promise<number> {
+  const r = await gw.fetch(new Request("http://gw/v1/usage", { headers: { authorization: "Bearer key-acme-alice" } }));
+  return ((await r.json()) as any).budgets[0].spent;
+}
+
+test("a stream the client hangs up on costs what was generated: estimated, logged as such, and charged to the budget instead of its reservation", async () => {
+  const d = (o: object) => `data: ${JSON.stringify(o)}\n\n`;
+  const words = Array.from({ length: 60 }, (_, i) => `w${String(i).padStart(3, "0")} `); // 5 characters each
+  const slow = startMockUpstream(() => ({ chunks: words.map((w) => d({ id: "c", choices: [{ index: 0, delta: { content: w } }] })), delayMs: 15 }));
+  const { gw, lines } = await paidGateway(slow.url);
   const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (r) => gw.fetch(r) });
   try {
     for (const [path, body] of [
@@ -246,9 +256,8 @@ orgs:
       expect(l.tokens_out).toBeLessThan(60);
       expect(l.cost_usd).toBeCloseTo((l.tokens_in * 1 + l.tokens_out * 2) / 1e6, 12);
     }
-    const usage = (await (await gw.fetch(new Request("http://gw/v1/usage", { headers: { authorization: "Bearer key-acme-alice" } }))).json()) as any;
     const logged = cut.reduce((s, l) => s + l.cost_usd, 0);
-    expect(usage.budgets[0].spent).toBeCloseTo(logged, 5); // settled to the estimate, not kept at 30 000 tokens' reservation each
+    expect(await budgetSpent(gw)).toBeCloseTo(logged, 5); // settled to the estimate, not kept at 30 000 tokens' reservation each
   } finally {
     server.stop(true);
     await gw.shutdown();
@@ -288,8 +297,7 @@ orgs:
     gw.accessLog.flush();
     return { status: r.status, line: lines.at(-1) };
   };
-  const spent = async () =>
-    ((await (await gw.fetch(new Request("http://gw/v1/usage", { headers: { authorization: "Bearer key-acme-alice" } }))).json()) as any).budgets[0].spent;
+  const spent = () => budgetSpent(gw);
   try {
     const refused = await ask("say FORBIDDEN things");
     expect(refused.status).toBe(400);
@@ -303,5 +311,36 @@ orgs:
     await gw.shutdown();
     up.stop();
     mod.stop();
+  }
+});
+
+test("a chat stream that never tells its usage (the client did not ask for it) is costed from its text, flagged as estimated", async () => {
+  const d = (o: object) => `data: ${JSON.stringify(o)}\n\n`;
+  const words = Array.from({ length: 40 }, (_, i) => `w${String(i).padStart(3, "0")} `); // 200 characters: 50 tokens
+  const up = startMockUpstream(() => ({ chunks: [...words.map((w) => d({ id: "c", choices: [{ index: 0, delta: { content: w } }] })), "data: [DONE]\n\n"] }));
+  const { gw, lines } = await paidGateway(up.url);
+  try {
+    const r = await gw.fetch(
+      new Request("http://gw/v1/chat/completions", {
+        method: "POST",
+        headers: { authorization: "Bearer key-acme-alice" },
+        body: JSON.stringify({
+          model: "m",
+          max_tokens: 30_000,
+          stream: true,
+          messages: [{ role: "user", content: "a question of forty characters or so..." }],
+        }),
+      }),
+    );
+    expect(await r.text()).not.toContain('"usage"'); // the client's stream is what the upstream sent
+    await Bun.sleep(20);
+    gw.accessLog.flush();
+    const line = lines.at(-1);
+    expect([line.outcome, line.usage_estimated, line.tokens_out]).toEqual(["ok", true, 50]);
+    expect(line.tokens_in).toBeGreaterThan(10);
+    expect(await budgetSpent(gw)).toBeCloseTo(line.cost_usd, 6);
+  } finally {
+    await gw.shutdown();
+    up.stop();
   }
 });
