@@ -34,10 +34,14 @@ export function checkTokenFields(format: ApiFormat, body: LazyBody): void {
   if (thinking && typeof thinking === "object") checkCount((thinking as Body).budget_tokens, "thinking.budget_tokens", 0, MAX_TOKEN_FIELD);
 }
 
-/** The output cap a (checked) request asks for, read the same way by the limiter and the converters. */
+/**
+ * The output cap a (checked) request asks for, read the same way by the limiter and the converters: undefined
+ * when it sets none (a compaction writes a summary of no stated size), 0 for the endpoints that only count.
+ */
 export function requestedOutputTokens(format: ApiFormat, body: Body): number | undefined {
   if (format === "openai.chat") return body.max_completion_tokens ?? body.max_tokens ?? undefined;
   if (format === "openai.responses") return body.max_output_tokens ?? undefined;
+  if (format === "openai.responses.compact") return undefined;
   return format === "anthropic.messages" ? (body.max_tokens ?? undefined) : 0;
 }
 

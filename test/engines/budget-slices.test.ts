@@ -101,3 +101,17 @@ test("Budgets over Redis: the report leaves out what this instance holds unspent
   const [status] = await budgets.status(scopes);
   expect(status).toMatchObject({ scope: "org acme", period: "in total", usd: 100, spent: 0.004 });
 });
+
+test("Redis unreachable: budgets let requests through (open) or refuse them with 503 (closed), as the limits do", async () => {
+  const dead = new RedisLimitStore("redis://127.0.0.1:1", "x:", 200);
+  stores.push(dead);
+  const scopes = [{ key: "budget:org:acme", label: "org acme", budget: { usdPerDay: 1, onExceed: "deny" as const } }];
+  const quiet = { error() {}, warn() {}, info() {} } as any;
+  const open = new Budgets(dead, { logger: quiet });
+  const admitted = await open.admit(scopes, 0.01);
+  expect([admitted.hold.takes, open.storeFailures]).toEqual([[], 1]);
+  await open.settle(admitted.hold, 0.02); // nothing was taken: nothing to settle
+  const closed = new Budgets(dead, { failClosed: true, logger: quiet });
+  const refused = await closed.admit(scopes, 0.01).catch((e) => e);
+  expect([refused.status, refused.message]).toEqual([503, "budgets cannot be checked right now (limit store unavailable)"]);
+});
