@@ -8,6 +8,8 @@ import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dir, "..");
 const entry = join(root, "src/cli/main.ts");
+// threads started with new Worker(new URL(...)) are entry points of their own, embedded beside the main one
+const workers = [join(root, "src/gateway/ledger-sqlite-worker.ts")];
 const dist = join(root, "dist");
 const vendor = join(root, "vendor");
 const version = Bun.version;
@@ -31,7 +33,7 @@ const FLAGS = ["--compile", "--minify", "--sourcemap", "--bytecode", "--format=e
 
 async function compile(outfile: string, extra: string[] = []): Promise<void> {
   const started = performance.now();
-  await $`${process.execPath} build ${FLAGS} ${extra} ${entry} --outfile ${outfile}`.cwd(root).quiet();
+  await $`${process.execPath} build ${FLAGS} ${extra} ${entry} ${workers} --outfile ${outfile}`.cwd(root).quiet();
   const size = Bun.file(outfile).size;
   console.log(`built ${outfile} (${(size / 1048576).toFixed(1)} MiB, ${Math.round(performance.now() - started)} ms)`);
 }

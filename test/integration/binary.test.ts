@@ -69,6 +69,28 @@ describe("CLI", () => {
       expect({ f, out: r.stderr.toString(), code: r.exitCode }).toEqual({ f, out: "", code: 0 });
     }
   });
+
+  test("a SQLite usage ledger is written by the executable's worker thread; octollm usage reports it", async () => {
+    const db = join(tmp, "usage.db");
+    const config = join(tmp, "ledger.yaml");
+    writeFileSync(config, `server: { usage_db: "${db}" }\nmodels:\n  m: { backends: { "default:1": { provider: mock } } }\n`);
+    const ledgered = await startBinary(config);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const r = await fetch(`${ledgered.url}/v1/chat/completions`, {
+          method: "POST",
+          body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+        });
+        expect(r.status).toBe(200);
+        await r.text();
+      }
+    } finally {
+      await ledgered.stop(); // writes what is queued before it exits
+    }
+    expect(ledgered.stderr()).not.toContain("ledger writer failed");
+    const report = run("usage", "--db", db, "--by", "model", "--json");
+    expect(JSON.parse(report.stdout.toString())).toMatchObject([{ model: "m", requests: 3, errors: 0 }]);
+  });
 });
 
 describe("SDKs through the binary", () => {

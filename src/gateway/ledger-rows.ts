@@ -1,0 +1,77 @@
+// Ledger rows: their columns, the daily rollups of a batch, and the SQLite inserter (which runs in the
+// ledger's worker thread, so that writing never holds up requests).
+import { Database } from "bun:sqlite";
+
+/** The columns of a ledger row, in order. */
+export const COLUMNS = [
+  "ts",
+  "request_id",
+  "org",
+  "key_user",
+  "model",
+  "backend",
+  "upstream_model",
+  "status",
+  "tokens_in",
+  "tokens_out",
+  "cost_usd",
+  "ms",
+  "ttft_ms",
+  "session",
+] as const;
+/** One ledger row: the values of COLUMNS. */
+export type Row = (string | number | null)[];
+
+/** How a daily rollup adds to the row already there. */
+export const UPSERT_SET =
+  "requests = usage_daily.requests + excluded.requests, errors = usage_daily.errors + excluded.errors, tokens_in = usage_daily.tokens_in + excluded.tokens_in, tokens_out = usage_daily.tokens_out + excluded.tokens_out, cost_usd = usage_daily.cost_usd + excluded.cost_usd";
+
+let lastDay = { n: -1, text: "" };
+
+/** The UTC day (YYYY-MM-DD) of a time in ms, remembered while the day lasts. */
+function dayOf(ms: number): string {
+  const n = Math.floor(ms / 86_400_000);
+  if (n !== lastDay.n) lastDay = { n, text: new Date(n * 86_400_000).toISOString().slice(0, 10) };
+  return lastDay.text;
+}
+
+/** A batch's daily totals: one row per day, org, key, model and backend. */
+export function rollupsOf(rows: Row[]): Row[] {
+  const daily = new Map<string, Row>();
+  for (const row of rows) {
+    const day = dayOf(row[0] as number);
+    const key = [day, row[2] ?? "", row[3] ?? "", row[4] ?? "", row[5] ?? ""].join("\u0000");
+    const d = daily.get(key) ?? [day, row[2] ?? "", row[3] ?? "", row[4] ?? "", row[5] ?? "", 0, 0, 0, 0, 0];
+    d[5] = (d[5] as number) + 1;
+    d[6] = (d[6] as number) + ((row[7] as number) >= 400 ? 1 : 0);
+    d[7] = (d[7] as number) + (row[8] as number);
+    d[8] = (d[8] as number) + (row[9] as number);
+    d[9] = (d[9] as number) + (row[10] as number);
+    daily.set(key, d);
+  }
+  return [...daily.values()];
+}
+
+const ROWS_PER_STATEMENT = 50; // one statement inserts this many rows (700 parameters): far fewer calls into SQLite
+
+/** Writes batches of rows and their rollups to a SQLite file: prepared statements, one transaction per batch. */
+export function sqliteInserter(path: string): { insert: (rows: Row[]) => void; close: () => void } {
+  const db = new Database(path);
+  db.run("PRAGMA journal_mode = WAL");
+  db.run("PRAGMA busy_timeout = 5000");
+  db.run("PRAGMA synchronous = NORMAL"); // with WAL: a power cut may lose the last batches, never corrupts
+  const values = (n: number) => Array.from({ length: n }, () => `(${COLUMNS.map(() => "?").join(", ")})`).join(", ");
+  const insertRows = (n: number) => db.prepare(`INSERT INTO usage_requests (${COLUMNS.join(", ")}) VALUES ${values(n)}`);
+  const many = insertRows(ROWS_PER_STATEMENT);
+  const one = insertRows(1);
+  const rollup = db.prepare(
+    `INSERT INTO usage_daily (day, org, key_user, model, backend, requests, errors, tokens_in, tokens_out, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, org, key_user, model, backend) DO UPDATE SET ${UPSERT_SET}`,
+  );
+  const insert = db.transaction((rows: Row[], rollups: Row[]) => {
+    let i = 0;
+    for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) many.run(...(rows.slice(i, i + ROWS_PER_STATEMENT).flat() as [string]));
+    for (; i < rows.length; i++) one.run(...(rows[i] as [string]));
+    for (const r of rollups) rollup.run(...(r as [string]));
+  });
+  return { insert: (rows) => insert(rows, rollupsOf(rows)), close: () => db.close() };
+}
