@@ -22,6 +22,10 @@ export const COLUMNS = [
 /** One ledger row: the values of COLUMNS. */
 export type Row = (string | number | null)[];
 
+/** Deletes up to 5 000 raw rows older than its one parameter (a time in ms), by the database's row address; the rollups stay. */
+export const pruneSql = (rowAddress: "rowid" | "ctid") =>
+  `DELETE FROM usage_requests WHERE ${rowAddress} IN (SELECT ${rowAddress} FROM usage_requests WHERE ts < $1 LIMIT 5000)`;
+
 /** How a daily rollup adds to the row already there. */
 export const UPSERT_SET =
   "requests = usage_daily.requests + excluded.requests, errors = usage_daily.errors + excluded.errors, tokens_in = usage_daily.tokens_in + excluded.tokens_in, tokens_out = usage_daily.tokens_out + excluded.tokens_out, cost_usd = usage_daily.cost_usd + excluded.cost_usd";
@@ -55,7 +59,7 @@ export function rollupsOf(rows: Row[]): Row[] {
 const ROWS_PER_STATEMENT = 50; // one statement inserts this many rows (700 parameters): far fewer calls into SQLite
 
 /** Writes batches of rows and their rollups to a SQLite file: prepared statements, one transaction per batch. */
-export function sqliteInserter(path: string): { insert: (rows: Row[]) => void; close: () => void } {
+export function sqliteInserter(path: string): { insert: (rows: Row[]) => void; prune: (cutoff: number) => void; close: () => void } {
   const db = new Database(path);
   db.run("PRAGMA journal_mode = WAL");
   db.run("PRAGMA busy_timeout = 5000");
@@ -73,5 +77,6 @@ export function sqliteInserter(path: string): { insert: (rows: Row[]) => void; c
     for (; i < rows.length; i++) one.run(...(rows[i] as [string]));
     for (const r of rollups) rollup.run(...(r as [string]));
   });
-  return { insert: (rows) => insert(rows, rollupsOf(rows)), close: () => db.close() };
+  const prune = db.prepare(pruneSql("rowid"));
+  return { insert: (rows) => insert(rows, rollupsOf(rows)), prune: (cutoff) => void prune.run(cutoff), close: () => db.close() };
 }

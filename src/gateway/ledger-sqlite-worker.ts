@@ -8,8 +8,8 @@ let inserter: ReturnType<typeof sqliteInserter> | undefined;
 let openError = "the database is not open";
 
 // rows come as one JSON text: cloning a string costs the main thread half what cloning 500 small arrays does
-self.onmessage = (e: MessageEvent<{ id: number; open?: string; rows?: string; close?: true }>) => {
-  const { id, open, close } = e.data;
+self.onmessage = (e: MessageEvent<{ id: number; open?: string; rows?: string; prune?: number; close?: true }>) => {
+  const { id, open, prune, close } = e.data;
   try {
     const rows = e.data.rows === undefined ? undefined : (JSON.parse(e.data.rows) as Row[]);
     if (open !== undefined) {
@@ -24,6 +24,7 @@ self.onmessage = (e: MessageEvent<{ id: number; open?: string; rows?: string; cl
       if (!inserter) throw new Error(openError);
       inserter.insert(rows);
     }
+    if (prune !== undefined) inserter?.prune(prune);
     if (close) inserter?.close();
     postMessage({ id });
   } catch (err) {

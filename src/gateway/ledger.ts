@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { log, type Logger } from "../core";
 import { databaseKind, openDatabase, type ConfigDatabase } from "../config";
 import type { AccessRecord, RequestObserver } from "../server";
-import { COLUMNS, rollupsOf, UPSERT_SET, type Row } from "./ledger-rows";
+import { COLUMNS, pruneSql, rollupsOf, UPSERT_SET, type Row } from "./ledger-rows";
 
 /** Ledger settings. */
 export interface LedgerOptions {
@@ -25,8 +25,9 @@ export interface LedgerOptions {
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS usage_requests (ts BIGINT NOT NULL, request_id TEXT NOT NULL, org TEXT, key_user TEXT, model TEXT, backend TEXT, upstream_model TEXT, status INTEGER NOT NULL, tokens_in BIGINT NOT NULL, tokens_out BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL, ms DOUBLE PRECISION NOT NULL, ttft_ms DOUBLE PRECISION, session TEXT)`,
   `CREATE INDEX IF NOT EXISTS usage_requests_ts ON usage_requests (ts)`,
-  `CREATE INDEX IF NOT EXISTS usage_requests_org_ts ON usage_requests (org, ts)`,
   `CREATE TABLE IF NOT EXISTS usage_daily (day TEXT NOT NULL, org TEXT NOT NULL, key_user TEXT NOT NULL, model TEXT NOT NULL, backend TEXT NOT NULL, requests BIGINT NOT NULL, errors BIGINT NOT NULL, tokens_in BIGINT NOT NULL, tokens_out BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL, PRIMARY KEY (day, org, key_user, model, backend))`,
+  // reports read the daily rollups (by day, or an org's since a day); raw rows are only ever selected by time
+  `CREATE INDEX IF NOT EXISTS usage_daily_org_day ON usage_daily (org, day)`,
 ];
 
 /** Writes access records to the usage tables. */
@@ -135,7 +136,7 @@ export class UsageLedger implements RequestObserver {
     if (!days || Date.now() - this.lastPrune < 60_000) return;
     this.lastPrune = Date.now();
     const cutoff = Date.now() - days * 86_400_000;
-    await this.db.sql.unsafe(`DELETE FROM usage_requests WHERE ts IN (SELECT ts FROM usage_requests WHERE ts < $1 LIMIT 5000)`, [cutoff]).catch(() => {});
+    await (this.lite ? this.lite.prune(cutoff) : this.db.sql.unsafe(pruneSql("ctid"), [cutoff])).catch(() => {});
   }
 
   /** An org's usage since a UTC day (YYYY-MM-DD), by model, from the daily rollups. */
@@ -194,6 +195,11 @@ class SqliteWorker {
   /** Writes a batch of rows and their rollups (one transaction). */
   insert(rows: Row[]): Promise<void> {
     return this.call({ rows: JSON.stringify(rows) });
+  }
+
+  /** Deletes up to 5 000 raw rows older than `cutoff` (ms). */
+  prune(cutoff: number): Promise<void> {
+    return this.call({ prune: cutoff });
   }
 
   /** Closes the database, then the worker. */

@@ -148,3 +148,37 @@ test("GET /admin/usage: the ledger's report for the admin key only", async () =>
   expect((await get("?by=colour", "admin-key-0123456789abcdef")).status).toBe(400);
   await gw.shutdown();
 });
+
+test("retention: raw rows past usage_retention_days are deleted, at most 5 000 a run; the daily rollups stay (SQLite and PostgreSQL)", async () => {
+  const { setSystemTime } = await import("bun:test");
+  const { UsageLedger } = await import("../../src/gateway/ledger");
+  const pg = await freshPostgres();
+  for (const url of [freshSqlitePath(), pg.url]) {
+    const ledger = await UsageLedger.open(url, { retentionDays: 30 });
+    const rec = (rid: string) => ({
+      rid,
+      method: "POST",
+      path: "/v1/chat/completions",
+      protocol: "openai" as const,
+      org: "acme",
+      status: 200,
+      ms: 1,
+      bytes_in: 1,
+      bytes_out: 1,
+      cost_usd: 0.5,
+    });
+    try {
+      setSystemTime(new Date(Date.now() - 40 * 86_400_000)); // 40 days ago
+      for (let i = 0; i < 5200; i++) ledger.ended(rec(`old-${i}`));
+      await ledger.flush();
+    } finally {
+      setSystemTime();
+    }
+    for (let i = 0; i < 10; i++) ledger.ended(rec(`new-${i}`));
+    await ledger.flush(); // the first write past a minute since the last prune: one run
+    const t = await ledgerTotals(url);
+    expect([t.rows, t.dailyRequests, t.dailyCost]).toEqual([5210 - 5000, 5210, 2605]);
+    await ledger.close();
+  }
+  await pg.drop();
+});
