@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 const root = resolve(import.meta.dir, "..");
 const entry = join(root, "src/cli/main.ts");
 // threads started with new Worker(new URL(...)) are entry points of their own, embedded beside the main one
-const workers = [join(root, "src/gateway/ledger-sqlite-worker.ts")];
+const workers = [join(root, "src/gateway/ledger-writer-worker.ts")];
 const dist = join(root, "dist");
 const vendor = join(root, "vendor");
 const version = Bun.version;

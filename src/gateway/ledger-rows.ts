@@ -1,6 +1,14 @@
-// Ledger rows: their columns, the daily rollups of a batch, and the SQLite inserter (which runs in the
-// ledger's worker thread, so that writing never holds up requests).
+// Ledger rows: their columns, the daily rollups of a batch, and the writers for SQLite and PostgreSQL (which
+// run in the ledger's worker thread, so that writing never holds up requests).
 import { Database } from "bun:sqlite";
+import type { SQL } from "bun";
+
+/** Writes batches of rows (with their daily rollups) and prunes old ones, in one database. */
+export interface Inserter {
+  insert(rows: Row[]): void | Promise<void>;
+  prune(cutoff: number): void | Promise<void>;
+  close(): void | Promise<void>;
+}
 
 /** The columns of a ledger row, in order. */
 export const COLUMNS = [
@@ -59,7 +67,7 @@ export function rollupsOf(rows: Row[]): Row[] {
 const ROWS_PER_STATEMENT = 50; // one statement inserts this many rows (700 parameters): far fewer calls into SQLite
 
 /** Writes batches of rows and their rollups to a SQLite file: prepared statements, one transaction per batch. */
-export function sqliteInserter(path: string): { insert: (rows: Row[]) => void; prune: (cutoff: number) => void; close: () => void } {
+export function sqliteInserter(path: string): Inserter {
   const db = new Database(path);
   db.run("PRAGMA journal_mode = WAL");
   db.run("PRAGMA busy_timeout = 5000");
@@ -79,4 +87,24 @@ export function sqliteInserter(path: string): { insert: (rows: Row[]) => void; p
   });
   const prune = db.prepare(pruneSql("rowid"));
   return { insert: (rows) => insert(rows, rollupsOf(rows)), prune: (cutoff) => void prune.run(cutoff), close: () => db.close() };
+}
+
+/** Writes batches to PostgreSQL: one multi-row insert and one upsert of the rollups per transaction. */
+export function pgInserter(sql: SQL): Inserter {
+  const placeholders = (rows: number, columns: number) =>
+    Array.from({ length: rows }, (_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(", ")})`).join(", ");
+  return {
+    insert: (rows) => {
+      const rollups = rollupsOf(rows);
+      return sql.begin(async (tx) => {
+        await tx.unsafe(`INSERT INTO usage_requests (${COLUMNS.join(", ")}) VALUES ${placeholders(rows.length, COLUMNS.length)}`, rows.flat());
+        await tx.unsafe(
+          `INSERT INTO usage_daily (day, org, key_user, model, backend, requests, errors, tokens_in, tokens_out, cost_usd) VALUES ${placeholders(rollups.length, 10)} ON CONFLICT (day, org, key_user, model, backend) DO UPDATE SET ${UPSERT_SET}`,
+          rollups.flat(),
+        );
+      });
+    },
+    prune: async (cutoff) => void (await sql.unsafe(pruneSql("ctid"), [cutoff])),
+    close: () => sql.close(),
+  };
 }

@@ -5,9 +5,9 @@ import type { SQL } from "bun";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { log, type Logger } from "../core";
-import { databaseKind, openDatabase, type ConfigDatabase } from "../config";
+import { openDatabase, type ConfigDatabase } from "../config";
 import type { AccessRecord, RequestObserver } from "../server";
-import { COLUMNS, pruneSql, rollupsOf, UPSERT_SET, type Row } from "./ledger-rows";
+import type { Row } from "./ledger-rows";
 
 /** Ledger settings. */
 export interface LedgerOptions {
@@ -43,15 +43,15 @@ export class UsageLedger implements RequestObserver {
   private constructor(
     private readonly db: ConfigDatabase,
     private readonly opts: LedgerOptions,
-    /** SQLite: written by bun:sqlite in a worker thread (a 500-row batch in about 2 ms there). */
-    private readonly lite?: SqliteWorker,
+    /** Writes the rows in a worker thread (a 500-row SQLite batch takes about 2 ms there). */
+    private readonly writer: LedgerWriter,
   ) {}
 
   /** Opens (and creates) the ledger's tables in the database at `url`. */
   static async open(url: string, opts: LedgerOptions = {}): Promise<UsageLedger> {
     const db = await openDatabase(url);
     for (const statement of SCHEMA) await db.sql.unsafe(statement);
-    return new UsageLedger(db, opts, databaseKind(url) === "sqlite" ? await SqliteWorker.open(url) : undefined);
+    return new UsageLedger(db, opts, await LedgerWriter.open(url));
   }
 
   /** Rows waiting to be written. */
@@ -102,7 +102,7 @@ export class UsageLedger implements RequestObserver {
     while (this.queue.length) {
       const batch = this.queue.slice(0, size);
       try {
-        await this.insert(batch);
+        await this.writer.insert(batch);
       } catch (err) {
         (this.opts.logger ?? log).warn("usage ledger: write failed; rows wait in memory", {
           queued: this.queue.length,
@@ -116,27 +116,13 @@ export class UsageLedger implements RequestObserver {
     await this.prune();
   }
 
-  private async insert(rows: Row[]): Promise<void> {
-    if (this.lite) return this.lite.insert(rows);
-    const rollups = rollupsOf(rows);
-    const values = rows.map((_, r) => `(${COLUMNS.map((_, c) => `$${r * COLUMNS.length + c + 1}`).join(", ")})`).join(", ");
-    const rollupValues = rollups.map((_, r) => `(${Array.from({ length: 10 }, (_, c) => `$${r * 10 + c + 1}`).join(", ")})`).join(", ");
-    await this.db.sql.begin(async (tx) => {
-      await tx.unsafe(`INSERT INTO usage_requests (${COLUMNS.join(", ")}) VALUES ${values}`, rows.flat());
-      await tx.unsafe(
-        `INSERT INTO usage_daily (day, org, key_user, model, backend, requests, errors, tokens_in, tokens_out, cost_usd) VALUES ${rollupValues} ON CONFLICT (day, org, key_user, model, backend) DO UPDATE SET ${UPSERT_SET}`,
-        rollups.flat(),
-      );
-    });
-  }
-
   /** Deletes raw rows past the retention, at most 5 000 per run, at most once a minute (the rollups stay). */
   private async prune(): Promise<void> {
     const days = this.opts.retentionDays ?? 90;
     if (!days || Date.now() - this.lastPrune < 60_000) return;
     this.lastPrune = Date.now();
     const cutoff = Date.now() - days * 86_400_000;
-    await (this.lite ? this.lite.prune(cutoff) : this.db.sql.unsafe(pruneSql("ctid"), [cutoff])).catch(() => {});
+    await this.writer.prune(cutoff).catch(() => {});
   }
 
   /** An org's usage since a UTC day (YYYY-MM-DD), by model, from the daily rollups. */
@@ -164,7 +150,7 @@ export class UsageLedger implements RequestObserver {
   async close(timeoutMs = 5000): Promise<void> {
     await Promise.race([this.flush(), Bun.sleep(timeoutMs)]);
     await this.db.close().catch(() => {});
-    await this.lite?.close();
+    await this.writer.close();
   }
 }
 
@@ -173,21 +159,21 @@ export class UsageLedger implements RequestObserver {
  * by scripts/build.ts, named by its path under src/.
  */
 function workerEntry(): string {
-  const source = new URL("./ledger-sqlite-worker.ts", import.meta.url);
-  return source.protocol === "file:" && existsSync(fileURLToPath(source)) ? source.href : "./gateway/ledger-sqlite-worker.ts";
+  const source = new URL("./ledger-writer-worker.ts", import.meta.url);
+  return source.protocol === "file:" && existsSync(fileURLToPath(source)) ? source.href : "./gateway/ledger-writer-worker.ts";
 }
 
-/** The SQLite writer in its worker thread: each call posts one message and waits for its answer; a worker that died is started again. */
-class SqliteWorker {
+/** The ledger's writer in its worker thread: each call posts one message and waits for its answer; a worker that died is started again. */
+class LedgerWriter {
   private readonly pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   private next = 0;
   private worker: Worker | undefined;
 
-  private constructor(private readonly path: string) {}
+  private constructor(private readonly url: string) {}
 
-  /** Starts the worker and opens the database file in it. */
-  static async open(url: string): Promise<SqliteWorker> {
-    const w = new SqliteWorker(url.replace(/^sqlite:(\/\/)?/i, "").replace(/^file:(\/\/)?/i, ""));
+  /** Starts the worker and opens the database in it. */
+  static async open(url: string): Promise<LedgerWriter> {
+    const w = new LedgerWriter(url);
     await w.call({});
     return w;
   }
@@ -225,7 +211,7 @@ class SqliteWorker {
       this.pending.clear();
       worker.terminate();
     };
-    worker.postMessage({ id: this.next++, open: this.path });
+    worker.postMessage({ id: this.next++, open: this.url });
     return worker;
   }
 
