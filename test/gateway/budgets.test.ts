@@ -70,6 +70,7 @@ test("deny: an org's daily budget refuses once spent, in the caller's shape, wit
   expect(statuses).toEqual([200, 200, 200, 200]);
   expect([refused.status, refused.json.error.type, refused.json.error.code]).toEqual([429, "budget_exceeded", "budget_exceeded"]);
   expect(refused.json.error.message).toBe("budget exceeded: org acme has spent $0.0080 of its $0.01 per day");
+  expect(refused.headers.get("x-should-retry")).toBe("false"); // the SDKs would wait out the retry-after: hours
   const wait = Number(refused.headers.get("retry-after"));
   expect(wait).toBeGreaterThan(0);
   expect(wait).toBeLessThanOrEqual(86_400);
@@ -342,5 +343,32 @@ test("a chat stream that never tells its usage (the client did not ask for it) i
   } finally {
     await gw.shutdown();
     up.stop();
+  }
+});
+
+test("the official SDKs get the refusal at once: one attempt, no retry (they would sleep for the whole retry-after)", async () => {
+  const { default: Anthropic } = await import("@anthropic-ai/sdk");
+  const { default: OpenAI } = await import("openai");
+  const { gw } = await gateway(config().replace("budgets: { usd_per_day: 0.01 }", "budgets: { usd_per_day: 0.000001 }"));
+  let attempts = 0;
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: (r) => {
+      attempts++;
+      return gw.fetch(r);
+    },
+  });
+  try {
+    const base = `http://127.0.0.1:${server.port}`;
+    const claude = new Anthropic({ baseURL: base, apiKey: "key-acme-alice", maxRetries: 3 });
+    const err = await claude.messages.create({ model: "cheap", max_tokens: 1000, messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+    expect([err.status, err.error?.error?.type, attempts]).toEqual([429, "budget_exceeded", 1]);
+    const openai = new OpenAI({ baseURL: `${base}/v1`, apiKey: "key-acme-alice", maxRetries: 3 });
+    const err2 = await openai.chat.completions.create({ model: "cheap", max_tokens: 1000, messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+    expect([err2.status, err2.type, attempts]).toEqual([429, "budget_exceeded", 2]);
+  } finally {
+    server.stop(true);
+    await gw.shutdown();
   }
 });

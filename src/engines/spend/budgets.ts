@@ -86,7 +86,10 @@ function refusal(plan: Period[], results: Pick<WindowResult, "allowed" | "used">
   const i = results.findIndex((r) => !r.allowed);
   const p = plan[i]!;
   const resetMs = p.resetMs(now);
-  const headers: Record<string, string> = resetMs === undefined ? { "x-should-retry": "false" } : { "retry-after": String(Math.ceil(resetMs / 1000)) };
+  // never retried by the SDKs: a retry within seconds cannot succeed, and the Anthropic SDK (so Claude Code)
+  // would otherwise sleep for the whole retry-after, hours, before telling the user anything
+  const headers: Record<string, string> = { "x-should-retry": "false" };
+  if (resetMs !== undefined) headers["retry-after"] = String(Math.ceil(resetMs / 1000));
   const spent = (results[i]!.used / MICRO).toFixed(4);
   return new GatewayError("rate_limit", `budget exceeded: ${p.scope.label} has spent $${spent} of its $${p.usd} ${p.what}`, {
     type: "budget_exceeded",
