@@ -2,7 +2,7 @@
 // the same suite on the in-memory store and on the real Redis at 127.0.0.1:6379.
 import { afterAll, describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
-import { MemoryLimitStore, RedisLimitStore, take, windowOf, type LimitStore } from "../../src/engines";
+import { MemoryLimitStore, RedisLimitStore, rateLimitError, take, windowOf, type LimitStore } from "../../src/engines";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -107,4 +107,11 @@ test("a Redis that does not answer makes the store reject, so the caller can fai
   const s = new RedisLimitStore("redis://127.0.0.1:1", "x:");
   await expect(take(s, "k", 1, 1, 1000)).rejects.toThrow();
   s.close();
+});
+
+test("a refusal whose wait is past a minute (a daily limit) tells the SDKs not to retry; a short one lets them", () => {
+  const refusal = (retryAfterMs: number) => rateLimitError({ ok: false, what: "requests", limit: 100, retryAfterMs, info: {} }, "org acme").headers;
+  expect(refusal(3_000)).toMatchObject({ "retry-after": "3", "x-should-retry": "true" });
+  expect(refusal(60_000)["x-should-retry"]).toBe("true");
+  expect(refusal(5 * 3_600_000)).toMatchObject({ "retry-after": "18000", "x-should-retry": "false" }); // the Anthropic SDK would sleep 5 hours
 });

@@ -27,7 +27,8 @@ export function rateLimitError(r: Extract<AdmitResult, { ok: false }>, scope: st
       ...limitHeaders(r.info),
       "retry-after": String(wait),
       "retry-after-ms": String(Math.max(1, Math.round(r.retryAfterMs))),
-      "x-should-retry": "true",
+      // a wait past a minute (a daily limit) is not retried: the Anthropic SDK, so Claude Code, would sleep it out silently
+      "x-should-retry": String(wait <= 60),
     },
   });
 }
