@@ -38,6 +38,11 @@ const MIGRATIONS: Migration[] = [
       `INSERT INTO octollm_meta (key, value) VALUES ('version', '0') ON CONFLICT (key) DO NOTHING`,
     ],
   },
+  {
+    id: 2,
+    name: "org settings (budgets, key budgets)",
+    statements: [`ALTER TABLE octollm_orgs ADD COLUMN settings TEXT`],
+  },
 ];
 
 /** The newest schema version this build knows. */

@@ -73,7 +73,13 @@ export async function replaceConfig(tx: Tx, raw: Raw, env: Record<string, string
   }
   const now = new Date().toISOString();
   for (const [i, [org, def]] of Object.entries<Raw>(raw.orgs ?? raw.users ?? {}).entries()) {
-    await tx.unsafe(`INSERT INTO octollm_orgs (name, position, key_limits) VALUES ($1, $2, $3)`, [org, i, json(def.key_limits)]);
+    const settings = without(def, ["api_keys", "key_limits", "models"]) ?? {}; // budgets, key_budgets
+    await tx.unsafe(`INSERT INTO octollm_orgs (name, position, key_limits, settings) VALUES ($1, $2, $3, $4)`, [
+      org,
+      i,
+      json(def.key_limits),
+      Object.keys(settings).length ? json(settings) : null,
+    ]);
     for (const [j, [model, entry]] of Object.entries<Raw | null>(def.models ?? {}).entries()) {
       await tx.unsafe(`INSERT INTO octollm_org_models (org, model, position, org_limits, moderation, settings) VALUES ($1, $2, $3, $4, $5, $6)`, [
         org,
@@ -145,7 +151,7 @@ export async function readConfig(sql: SQL): Promise<Raw> {
   const models = await sql.unsafe(`SELECT name, access, default_org_limits, moderation, settings FROM octollm_models ORDER BY position`);
   const modelBackends = await sql.unsafe(`SELECT model, name, settings FROM octollm_model_backends ORDER BY model, position`);
   const rules = await sql.unsafe(`SELECT model, org, name, match_expr, rule_limits, settings FROM octollm_rules ORDER BY model, org, position`);
-  const orgs = await sql.unsafe(`SELECT name, key_limits FROM octollm_orgs ORDER BY position`);
+  const orgs = await sql.unsafe(`SELECT name, key_limits, settings FROM octollm_orgs ORDER BY position`);
   const orgModels = await sql.unsafe(`SELECT org, model, org_limits, moderation, settings FROM octollm_org_models ORDER BY org, position`);
   const keys = await sql.unsafe(`SELECT key_hash, org, user_name FROM octollm_api_keys WHERE revoked_at IS NULL ORDER BY created_at, user_name`);
 
@@ -181,6 +187,7 @@ export async function readConfig(sql: SQL): Promise<Raw> {
       const own = keys.filter((k: Raw) => k.org === o.name);
       if (own.length) def.api_keys = Object.fromEntries(own.map((k: Raw) => [k.user_name, k.key_hash]));
       if (o.key_limits !== null) def.key_limits = parse(o.key_limits);
+      if (o.settings !== null) Object.assign(def, parse(o.settings));
       const entries = orgModels.filter((e: Raw) => e.org === o.name);
       if (entries.length) {
         def.models = Object.fromEntries(
