@@ -36,7 +36,7 @@ export interface UpstreamFacts {
 
 /** Written by the limits: whether the gateway's own rate limits refused the request, and which scope. */
 export interface LimitFacts {
-  rateLimited?: "org" | "key" | "rule";
+  rateLimited?: "org" | "key" | "rule" | "budget";
 }
 
 /** One moderation decision, for the access log and metrics. */

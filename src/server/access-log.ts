@@ -37,7 +37,7 @@ export interface AccessRecord {
   /** Upstream attempts that failed (the request may still have succeeded on another backend). */
   upstream_errors?: { backend: string; kind: string }[];
   /** The gateway's own limit scope that refused the request. */
-  rate_limited?: "org" | "key" | "rule";
+  rate_limited?: "org" | "key" | "rule" | "budget";
   /** The upstream's own HTTP status (before conversion), when an upstream answered. */
   upstream_status?: number;
   /** The model name sent upstream (after rewrites). */

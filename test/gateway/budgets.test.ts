@@ -69,6 +69,9 @@ test("deny: an org's daily budget refuses once spent, in the caller's shape, wit
   const refused = await ask("key-acme-bobby", "other"); // the org's budget covers both keys and both models
   expect(statuses).toEqual([200, 200, 200, 200]);
   expect([refused.status, refused.json.error.type, refused.json.error.code]).toEqual([429, "budget_exceeded", "budget_exceeded"]);
+  expect(refused.line.rate_limited).toBe("budget");
+  const metrics = await (await gw.fetch(new Request("http://gw/metrics"))).text();
+  expect(metrics).toContain('octollm_rate_limited_total{model="other",scope="budget"} 1');
   expect(refused.json.error.message).toBe("budget exceeded: org acme has spent $0.0080 of its $0.01 per day");
   expect(refused.headers.get("x-should-retry")).toBe("false"); // the SDKs would wait out the retry-after: hours
   const wait = Number(refused.headers.get("retry-after"));

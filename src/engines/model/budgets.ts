@@ -16,7 +16,10 @@ export async function admitBudgets(req: LLMRequest, mb: ModelBudgets, tokens: ()
   const scopes = mb.scopes(req.ctx.caller);
   if (!scopes.length) return undefined;
   const rate = mb.maxRate(req.ctx.route.model ?? "");
-  const { hold, over } = await mb.budgets.admit(scopes, rate ? (tokens() * rate) / 1_000_000 : 0);
+  const { hold, over } = await mb.budgets.admit(scopes, rate ? (tokens() * rate) / 1_000_000 : 0).catch((err) => {
+    if (err?.type === "budget_exceeded") req.ctx.limits.rateLimited = "budget"; // counted in octollm_rate_limited_total
+    throw err;
+  });
   for (const o of over) req.ctx.tags.push(`budget exceeded: ${o}`);
   return hold;
 }
