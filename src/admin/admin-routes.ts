@@ -1,4 +1,4 @@
-// The routes of the admin API: keys (list, create, revoke), the config, and a model's backends.
+// The routes of the admin API: keys (list, create, revoke), the config, a model's backends, and an org's budgets.
 import type { ConfigDatabase } from "../config/db/database";
 import type { DbConfigSource } from "../config/db/source";
 import { hintOf, insertKey, readConfig, replaceModelBackends } from "../config/db/repository";
@@ -105,7 +105,27 @@ export function adminRoutes({ db, source, write }: AdminRouteContext): AdminRout
         return json(200, { model, version });
       },
     ],
+    ["PUT", /^\/admin\/orgs\/([^/]+)\/budgets$/, (req, m) => putOrgBudgets(write, req, pathName(m[1]!))],
   ];
+}
+
+/** Sets or removes (null) an org's budgets and key budgets; the whole config is validated before the write commits. */
+async function putOrgBudgets(write: AdminRouteContext["write"], req: Request, org: string): Promise<Response> {
+  const body = await bodyOf(req);
+  const keys = Object.keys(body);
+  if (!keys.length || keys.some((k) => k !== "budgets" && k !== "key_budgets"))
+    throw new AdminError(400, `expected {"budgets": {...} | null, "key_budgets": {...} | null} (either or both; null removes it)`);
+  const version = await write(async (tx) => {
+    const [row] = await tx.unsafe(`SELECT settings FROM octollm_orgs WHERE name = $1`, [org]);
+    if (!row) throw new AdminError(404, `unknown org ${org}`);
+    const settings: Record<string, unknown> = row.settings === null ? {} : JSON.parse(row.settings);
+    for (const k of keys) {
+      if (body[k] === null) delete settings[k];
+      else settings[k] = body[k];
+    }
+    await tx.unsafe(`UPDATE octollm_orgs SET settings = $1 WHERE name = $2`, [Object.keys(settings).length ? JSON.stringify(settings) : null, org]);
+  });
+  return json(200, { org, version });
 }
 
 /** A name from the path, percent-decoded; a malformed escape is the client's mistake (400). */

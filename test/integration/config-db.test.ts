@@ -163,6 +163,27 @@ for (const kind of ["sqlite", "postgres"] as const) {
       }
     });
 
+    test("an org's budgets are set and removed through the admin API, enforced within a second; a bad one is refused", async () => {
+      await importText(url, FLEET_CONFIG.replace(`mock: { text: "from a" } }`, `mock: { text: "from a" }, price: { input: 1, output: 1 } }`));
+      const a = await serve(url);
+      try {
+        expect((await ask(a, "sk-acme-alice-key")).status).toBe(200);
+        const bad = await admin(a, "PUT", "/orgs/acme/budgets", { budgets: { usd_per_day: -1 } });
+        expect([bad.status, ((await bad.json()) as any).error.problems[0]]).toEqual([400, expect.stringContaining("users.acme.budgets.usd_per_day")]);
+        expect((await admin(a, "PUT", "/orgs/nope/budgets", { budgets: { usd_total: 1 } })).status).toBe(404);
+        expect((await admin(a, "PUT", "/orgs/acme/budgets", { limits: {} })).status).toBe(400);
+        // each request reserves its 4 096-token output cap (server.max_output_reservation) at $1 per million: past a $0.004 budget
+        expect((await admin(a, "PUT", "/orgs/acme/budgets", { budgets: { usd_per_day: 0.004 } })).status).toBe(200);
+        expect(await timeUntil(async () => (await ask(a, "sk-acme-alice-key")).status === 429)).toBeLessThan(1000);
+        const refused = (await (await ask(a, "sk-acme-alice-key")).json()) as any;
+        expect(refused.error.type).toBe("budget_exceeded");
+        expect((await admin(a, "PUT", "/orgs/acme/budgets", { budgets: null })).status).toBe(200);
+        expect(await timeUntil(async () => (await ask(a, "sk-acme-alice-key")).status === 200)).toBeLessThan(1000);
+      } finally {
+        await a.stop();
+      }
+    });
+
     test("a bad change written straight into the database is refused with a log line; the last good config keeps serving", async () => {
       await importText(url, FLEET_CONFIG);
       const a = await serve(url);
