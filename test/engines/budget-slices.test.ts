@@ -111,7 +111,10 @@ test("Redis unreachable: budgets let requests through (open) or refuse them with
   const admitted = await open.admit(scopes, 0.01);
   expect([admitted.hold.takes, open.storeFailures]).toEqual([[], 1]);
   await open.settle(admitted.hold, 0.02); // nothing was taken: nothing to settle
+  expect((await open.admit(scopes, 0)).hold.takes).toEqual([]); // nothing to take: the store is not asked
+  expect(open.storeFailures).toBe(1);
   const closed = new Budgets(dead, { failClosed: true, logger: quiet });
   const refused = await closed.admit(scopes, 0.01).catch((e) => e);
   expect([refused.status, refused.message]).toEqual([503, "budgets cannot be checked right now (limit store unavailable)"]);
+  expect((await closed.admit(scopes, 0)).over).toEqual([]); // an unpriced request is served even then
 });

@@ -117,8 +117,9 @@ export class Budgets {
   async admit(scopes: BudgetScope[], reservedUsd: number, now = Date.now()): Promise<{ hold: BudgetHold; over: string[] }> {
     const amount = microUsd(reservedUsd);
     const plan = periods(scopes, now);
-    if (!plan.length) return { hold: { takes: [], reserved: amount }, over: [] };
-    const sliced = Boolean(this.slices && amount);
+    // nothing to take (an unpriced model): it cannot spend, so no counter is asked
+    if (!plan.length || !amount) return { hold: { takes: [], reserved: amount }, over: [] };
+    const sliced = Boolean(this.slices);
     let taken: { allowed: boolean; results: Pick<WindowResult, "allowed" | "used" | "window">[] };
     try {
       taken = sliced
