@@ -34,6 +34,8 @@ export interface GatewayErrorOptions {
   param?: string;
   code?: string;
   headers?: Record<string, string>;
+  /** More fields of the OpenAI error object (e.g. `resets_at`). */
+  extra?: Record<string, unknown>;
   cause?: unknown;
 }
 
@@ -44,6 +46,7 @@ export class GatewayError extends Error {
   readonly type?: string;
   readonly param?: string;
   readonly code?: string;
+  readonly extra?: Record<string, unknown>;
   readonly headers?: Record<string, string>;
 
   constructor(kind: ErrorKind, message: string, opts: GatewayErrorOptions = {}) {
@@ -55,6 +58,7 @@ export class GatewayError extends Error {
     this.param = opts.param;
     this.code = opts.code;
     this.headers = opts.headers;
+    this.extra = opts.extra;
   }
 }
 

@@ -149,3 +149,25 @@ test("octollm codex -c examples/config-mock.yaml -- exec …: Codex answers offl
   expect(existsSync(join(home, ".codex", "config.toml"))).toBe(false);
   expect(await Bun.file(join(root, "gw.log")).text()).toContain('"path":"/v1/responses"');
 }, 90_000);
+
+test("a spent budget: Codex stops at once and says when to try again (usage_limit_reached with resets_at), instead of sleeping out the retry-after", async () => {
+  const spent = startGateway(`
+backends:
+  mock: { provider: mock, price: { input: 3, output: 15 } }
+models:
+  gpt-5.5: { backends: { "default:1": { use: mock } } }
+orgs:
+  acme:
+    api_keys: { codex: codex-test-key }
+    budgets: { usd_per_day: 0.000001 }
+    models: { gpt-5.5: }
+`);
+  try {
+    const r = await runCodex(`${spent.url}/v1`, "gpt-5.5", "hello");
+    expect(r.code).not.toBe(0);
+    const said = JSON.stringify(r.events) + r.err;
+    expect(said).toContain("hit your usage limit. Try again at"); // the day's end, from resets_at
+  } finally {
+    spent.stop();
+  }
+}, 60_000);

@@ -29,7 +29,7 @@ export function openaiErrorStatus(err: GatewayError): number {
 
 /** The `error` object of an OpenAI error: {message, type, param, code}. */
 export function openaiErrorDetail(err: GatewayError): { message: string; type: string; param: string | null; code: string | null } {
-  return { message: err.message, type: err.type ?? TYPES[err.kind], param: err.param ?? null, code: err.code ?? CODES[err.kind] ?? null };
+  return { message: err.message, type: err.type ?? TYPES[err.kind], param: err.param ?? null, code: err.code ?? CODES[err.kind] ?? null, ...err.extra };
 }
 
 /** OpenAI error body: {"error":{"message","type","param","code"}}. */
