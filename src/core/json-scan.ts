@@ -158,3 +158,19 @@ export function lastKeyValue(buf: Uint8Array, key: string): string | undefined {
   const end = skipValue(buf, start);
   return end > start ? decoder.decode(buf.subarray(start, end)) : undefined;
 }
+
+/**
+ * The bytes of every string value written right after `"key":` anywhere in the bytes (their text, escapes
+ * included), found by a native search rather than a parse: what a stream's events carried for that key.
+ */
+export function stringValueBytes(buf: Uint8Array, key: string): number {
+  const pattern = `"${key}":"`;
+  let total = 0;
+  for (let at = Buffer.prototype.indexOf.call(buf, pattern); at >= 0; at = Buffer.prototype.indexOf.call(buf, pattern, at + 1)) {
+    const open = at + pattern.length - 1;
+    const end = skipString(buf, open);
+    if (end < 0) break; // cut where the kept bytes end
+    total += end - open - 2;
+  }
+  return total;
+}

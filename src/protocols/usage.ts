@@ -1,7 +1,7 @@
 // Token usage of an answer in either protocol, found cheaply: a whole body by a search for its last
 // `"usage":` key; a stream by keeping only its first and last bytes as they pass (usage travels in
 // Anthropic's message_start and message_delta, and in OpenAI's last chunks) and reading them at the end.
-import { StreamPipeline, concatBytes, lastKeyValue, type TokenUsage } from "../core";
+import { StreamPipeline, concatBytes, lastKeyValue, stringValueBytes, type TokenUsage } from "../core";
 
 export type { TokenUsage } from "../core";
 
@@ -129,44 +129,23 @@ export class StreamUsage {
     let chars = 0;
     let bytes = 0;
     for (const buf of parts) {
-      if (!buf.byteLength) continue;
       bytes += buf.byteLength;
-      for (const line of decoder.decode(buf).split("\n")) {
-        if (!line.startsWith("data:")) continue;
-        try {
-          chars += deltaChars(JSON.parse(line.slice(5)));
-        } catch {
-          // [DONE], or a line cut where the kept bytes end
-        }
-      }
+      chars += deltaBytes(buf);
     }
     return bytes ? Math.ceil((chars * (this.fed / bytes)) / 4) : 0;
   }
 }
 
-/** The characters of generated text one stream event carries, in any of the three protocols. */
-function deltaChars(ev: Body): number {
+// the keys whose string values are generated text: Responses events carry it in `delta` (their .done events and
+// the terminal one repeat it under other keys); chat and Anthropic chunks carry it only in their deltas
+const RESPONSES_TEXT = ["delta"];
+const DELTA_TEXT = ["content", "reasoning_content", "reasoning", "refusal", "arguments", "text", "thinking", "partial_json"];
+
+/** The bytes of generated text a piece of a stream carries, in any of the three protocols (found, not parsed). */
+function deltaBytes(buf: Uint8Array): number {
+  const keys = find(buf, `"type":"response.`) >= 0 ? RESPONSES_TEXT : DELTA_TEXT;
   let n = 0;
-  const add = (v: unknown) => {
-    if (typeof v === "string") n += v.length;
-  };
-  if (Array.isArray(ev?.choices)) {
-    for (const c of ev.choices) {
-      const d = c?.delta;
-      if (!d) continue;
-      add(d.content);
-      add(d.reasoning_content);
-      add(d.reasoning);
-      add(d.refusal);
-      if (Array.isArray(d.tool_calls)) for (const t of d.tool_calls) add(t?.function?.arguments);
-    }
-  }
-  const d = ev?.delta;
-  if (d && typeof d === "object") {
-    add(d.text); // Anthropic
-    add(d.thinking);
-    add(d.partial_json);
-  } else if (typeof ev?.type === "string" && ev.type.endsWith(".delta")) add(d); // Responses
+  for (const k of keys) n += stringValueBytes(buf, k);
   return n;
 }
 
