@@ -6,21 +6,12 @@ import { catalogPrice } from "../../src/engines";
 import * as F from "../fixtures/openai-streams";
 import { createLoggedGateway } from "../helpers/gateway";
 import { startScriptedUpstream } from "../helpers/mock-upstream";
+import { anthropicMessage } from "../fixtures/anthropic";
 
 const upstream = startScriptedUpstream();
 afterAll(() => upstream.stop());
 
-const anthropicAnswer = (usage: object) =>
-  JSON.stringify({
-    id: "msg_1",
-    type: "message",
-    role: "assistant",
-    model: "m",
-    content: [{ type: "text", text: "ok" }],
-    stop_reason: "end_turn",
-    stop_sequence: null,
-    usage,
-  });
+const anthropicAnswer = (usage: object) => anthropicMessage("ok", usage);
 
 test("the catalog prices Claude, GPT and DeepSeek models; an unknown name has no price", () => {
   const sonnet = catalogPrice("claude-sonnet-4-5")!;

@@ -7,6 +7,7 @@ import { startGateway, type TestGateway } from "../helpers/gateway";
 import { startScriptedUpstream } from "../helpers/mock-upstream";
 import { checkResponsesStream } from "../helpers/responses-grammar";
 import { chunk, d } from "../fixtures/openai-streams";
+import { anthropicMessage } from "../fixtures/anthropic";
 
 const usage = (p: number, c: number, cached = 0) =>
   d({ id: "c1", choices: [], usage: { prompt_tokens: p, completion_tokens: c, total_tokens: p + c, prompt_tokens_details: { cached_tokens: cached } } });
@@ -253,16 +254,7 @@ describe("errors a Responses client acts on", () => {
 describe("other backends", () => {
   test("Anthropic backend: the Responses request reaches it as Anthropic Messages; the answer comes back as a Response", async () => {
     upstream.next = {
-      body: JSON.stringify({
-        id: "msg_1",
-        type: "message",
-        role: "assistant",
-        model: "m",
-        content: [{ type: "text", text: "Bonjour" }],
-        stop_reason: "end_turn",
-        stop_sequence: null,
-        usage: { input_tokens: 7, output_tokens: 2 },
-      }),
+      body: anthropicMessage("Bonjour", { input_tokens: 7, output_tokens: 2 }),
     };
     const r = await openai().responses.create({ model: "gpt-claude", instructions: "French.", input: "hello" });
     expect(r.output_text).toBe("Bonjour");
@@ -343,16 +335,7 @@ describe("Responses client on an Anthropic backend: thinking across turns", () =
     expect(seenJson().thinking?.type).toBe("enabled");
     const history = [{ role: "user", content: "list" }, ...first.output, { type: "function_call_output", call_id: "toolu_1", output: "a.txt" }];
     upstream.next = {
-      body: JSON.stringify({
-        id: "msg_2",
-        type: "message",
-        role: "assistant",
-        model: "m",
-        content: [{ type: "text", text: "a.txt" }],
-        stop_reason: "end_turn",
-        stop_sequence: null,
-        usage: { input_tokens: 5, output_tokens: 2 },
-      }),
+      body: anthropicMessage("a.txt", { input_tokens: 5, output_tokens: 2 }, "msg_2"),
     };
     await openai().responses.create({ model: "gpt-claude", input: history as any, tools, reasoning: { effort: "medium" } });
     const sent = seenJson();
@@ -362,16 +345,7 @@ describe("Responses client on an Anthropic backend: thinking across turns", () =
     // the same history with the reasoning item's text changed: the state is dropped, and so is thinking
     const forged = history.map((i: any) => (i.type === "reasoning" ? { ...i, summary: [{ type: "summary_text", text: "Something else." }] } : i));
     upstream.next = {
-      body: JSON.stringify({
-        id: "msg_3",
-        type: "message",
-        role: "assistant",
-        model: "m",
-        content: [{ type: "text", text: "ok" }],
-        stop_reason: "end_turn",
-        stop_sequence: null,
-        usage: { input_tokens: 5, output_tokens: 2 },
-      }),
+      body: anthropicMessage("ok", { input_tokens: 5, output_tokens: 2 }, "msg_3"),
     };
     await openai().responses.create({ model: "gpt-claude", input: forged as any, tools, reasoning: { effort: "medium" } });
     const again = seenJson();
