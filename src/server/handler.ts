@@ -77,6 +77,7 @@ export function llmHandler(format: ApiFormat, engine: Engine | (() => Engine), o
   const protocol = protocolOf(format);
   return async (req, server) => {
     const x = newExchange(req, protocol, log);
+    x.format = format;
     if (req.method !== "POST") return errorResponse(x, methodNotAllowed(req.method, "POST"));
     server?.timeout(req, 0); // LLM calls may be silent for minutes; never cut them
     try {

@@ -1,6 +1,16 @@
 // Turns engine responses and gateway errors into HTTP responses, and logs each request once.
-import { costUsd, type ErrorTail, type GatewayError, streamFailure, type LLMResponse, type Protocol, type ContextView, type RequestContext } from "../core";
-import { bodyUsage, renderError, renderErrorEvent, type TokenUsage } from "../protocols";
+import {
+  costUsd,
+  type ApiFormat,
+  type ErrorTail,
+  type GatewayError,
+  streamFailure,
+  type LLMResponse,
+  type Protocol,
+  type ContextView,
+  type RequestContext,
+} from "../core";
+import { bodyUsage, openai, renderError, renderErrorEvent, type TokenUsage } from "../protocols";
 import type { AccessLog, AccessRecord } from "./access-log";
 
 const encoder = new TextEncoder();
@@ -9,6 +19,8 @@ const encoder = new TextEncoder();
 export interface Exchange {
   ctx: RequestContext;
   protocol: Protocol;
+  /** The API the route serves (LLM routes only). */
+  format?: ApiFormat;
   method: string;
   path: string;
   bytesIn: number;
@@ -73,7 +85,9 @@ function shouldRetry(status: number): boolean {
 }
 
 /** An error as a response in the caller's protocol shape. */
-export function errorResponse(x: Exchange, err: GatewayError): Response {
+export function errorResponse(x: Exchange, given: GatewayError): Response {
+  // Codex on the Responses API stops only at usage_limit_reached; it sleeps out any other 429's retry-after
+  const err = x.format?.startsWith("openai.responses") ? openai.asUsageLimit(given) : given;
   const { status, body } = renderError(x.protocol, err, x.ctx.requestId);
   const headers = gatewayHeaders(new Headers({ "content-type": "application/json" }), x.ctx);
   if (x.protocol === "anthropic") headers.set("request-id", x.ctx.requestId);

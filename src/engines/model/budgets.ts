@@ -1,5 +1,5 @@
 // The budget side of a model: which budgets apply to a caller, the reserved cost, and the real cost at the end.
-import { costUsd, GatewayError, type Caller, type LLMRequest, type TokenUsage } from "../../core";
+import { costUsd, type Caller, type LLMRequest, type TokenUsage } from "../../core";
 import type { BudgetHold, BudgetScope, Budgets } from "../spend/budgets";
 
 /** The budgets configuration of one model. */
@@ -29,21 +29,4 @@ export function answerCost(req: LLMRequest, usage: TokenUsage | undefined | 0): 
   if (!usage) return 0;
   const price = req.ctx.upstream.price?.(req.ctx.upstream.model ?? req.ctx.route.model ?? "");
   return price ? costUsd(price, usage) : 0;
-}
-
-/**
- * A refusal that should not be retried soon (a budget, a daily limit), as Codex understands it on the Responses
- * API: any other 429 it retries after sleeping its retry-after (hours), silently; `usage_limit_reached` makes it
- * stop and tell the user when to try again (`resets_at`, in seconds since the epoch).
- */
-export function forResponsesClients(req: LLMRequest, err: unknown): unknown {
-  if (!req.format.startsWith("openai.responses") || !(err instanceof GatewayError) || err.status !== 429) return err;
-  if (err.headers?.["x-should-retry"] !== "false") return err;
-  const wait = Number(err.headers["retry-after"]);
-  return new GatewayError(err.kind, err.message, {
-    type: "usage_limit_reached",
-    code: err.code ?? "rate_limit_exceeded",
-    headers: err.headers,
-    extra: wait > 0 ? { resets_at: Math.floor(Date.now() / 1000) + wait } : undefined,
-  });
 }

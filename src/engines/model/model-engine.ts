@@ -1,6 +1,6 @@
 import type { Engine, LLMRequest, LLMResponse, TokenUsage } from "../../core";
 import type { BudgetHold } from "../spend/budgets";
-import { admitBudgets, answerCost, forResponsesClients, type ModelBudgets } from "./budgets";
+import { admitBudgets, answerCost, type ModelBudgets } from "./budgets";
 import { rateLimitError, type Admission, type LimitInfo } from "../limits";
 import { moderated, type ModerationPolicy } from "../moderation";
 import { ruleData, type Rule } from "../rules";
@@ -87,7 +87,7 @@ export class ModelEngine implements Engine {
     } catch (err) {
       for (const a of held) void lim!.limiter.settle(a, 0); // nothing was generated: give the tokens back
       if (budget) void opts.budgets!.budgets.settle(budget, 0);
-      throw forResponsesClients(req, err);
+      throw err;
     }
   }
 

@@ -1,4 +1,4 @@
-import type { ErrorKind, GatewayError } from "../../core";
+import { GatewayError, type ErrorKind } from "../../core";
 
 const TYPES: Record<ErrorKind, string> = {
   invalid_request: "invalid_request_error",
@@ -40,4 +40,20 @@ export function openaiErrorBody(err: GatewayError): object {
 /** The error as an in-stream chunk (`data: {"error":...}`). */
 export function openaiErrorEvent(err: GatewayError): string {
   return `data: ${JSON.stringify(openaiErrorBody(err))}\n\n`;
+}
+
+/**
+ * A refusal that should not be retried soon (a budget, a daily limit) as Codex understands it on the Responses
+ * API: any other 429 it retries after sleeping its retry-after (hours), silently; `usage_limit_reached` makes it
+ * stop and tell the user when to try again (`resets_at`, in seconds since the epoch). Other errors are unchanged.
+ */
+export function asUsageLimit(err: GatewayError): GatewayError {
+  if (err.status !== 429 || err.headers?.["x-should-retry"] !== "false") return err;
+  const wait = Number(err.headers["retry-after"]);
+  return new GatewayError(err.kind, err.message, {
+    type: "usage_limit_reached",
+    code: err.code ?? "rate_limit_exceeded",
+    headers: err.headers,
+    extra: wait > 0 ? { resets_at: Math.floor(Date.now() / 1000) + wait } : undefined,
+  });
 }
