@@ -2,6 +2,7 @@
 // batch (ok, or the error), so that the database work (SQLite's inserts, or building PostgreSQL's statements)
 // never holds up requests.
 import { SQL } from "bun";
+import { databaseKind, sqlitePath } from "../config/db/database";
 import { pgInserter, sqliteInserter, type Inserter, type Row } from "./ledger-rows";
 
 declare const self: Worker;
@@ -11,8 +12,8 @@ let openError = "the database is not open";
 
 /** Opens the database at a ledger URL: postgres://…, else a SQLite path. */
 function open(url: string): Inserter {
-  if (/^postgres(ql)?:\/\//i.test(url)) return pgInserter(new SQL(url, { max: 1, connectionTimeout: 5, idleTimeout: 60 }));
-  return sqliteInserter(url.replace(/^sqlite:(\/\/)?/i, "").replace(/^file:(\/\/)?/i, ""));
+  if (databaseKind(url) === "postgres") return pgInserter(new SQL(url, { max: 1, connectionTimeout: 5, idleTimeout: 60 }));
+  return sqliteInserter(sqlitePath(url));
 }
 
 // rows come as one JSON text: cloning a string costs the main thread half what cloning 500 small arrays does

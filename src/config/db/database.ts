@@ -17,6 +17,11 @@ export function databaseKind(url: string): "sqlite" | "postgres" {
   return /^postgres(ql)?:\/\//i.test(url) ? "postgres" : "sqlite";
 }
 
+/** The file a SQLite URL names (sqlite://path, file:path, or the path itself). */
+export function sqlitePath(url: string): string {
+  return url.replace(/^sqlite:(\/\/)?/i, "").replace(/^file:(\/\/)?/i, "");
+}
+
 /** A URL with its secrets (the user-info password, `?password=…` and the like) replaced by ***. */
 export function redactUrl(url: string): string {
   return redactUrls(url);
@@ -49,8 +54,7 @@ export async function openDatabase(url: string): Promise<ConfigDatabase> {
   if (kind === "postgres") {
     sql = new SQL(url, { max: 4, connectionTimeout: 5, idleTimeout: 60 });
   } else {
-    const path = url.replace(/^sqlite:(\/\/)?/i, "").replace(/^file:(\/\/)?/i, "");
-    sql = new SQL(`sqlite://${path}`);
+    sql = new SQL(`sqlite://${sqlitePath(url)}`);
   }
   try {
     if (kind === "sqlite") {
