@@ -174,3 +174,44 @@ export function stringValueBytes(buf: Uint8Array, key: string): number {
   }
   return total;
 }
+
+/** Index of the quote that opens the JSON string whose closing quote is at `close`, or -1. */
+function openingQuote(buf: Uint8Array, close: number): number {
+  for (let q = close - 1; q >= 0; q--) {
+    q = Buffer.prototype.lastIndexOf.call(buf, QUOTE, q) as number;
+    if (q < 0) return -1;
+    let bs = 0;
+    for (let j = q - 1; j >= 0 && buf[j] === BACKSLASH; j--) bs++;
+    if ((bs & 1) === 0) return q;
+  }
+  return -1;
+}
+
+/**
+ * The raw JSON text of the last `"key":` among the keys `depth` levels deep (1: the root object's own keys) in the
+ * JSON value that ends just before byte `end`, read backwards from there: a client-echoed field that follows it
+ * (`metadata: {"usage": …}`) sits deeper and is never taken, and the value's start need not be in the bytes.
+ */
+export function lastKeyValueAt(buf: Uint8Array, key: string, depth: number, end = buf.length): string | undefined {
+  let level = 0;
+  for (let i = end - 1; i >= 0; i--) {
+    const b = buf[i]!;
+    if (b === RBRACE || b === RBRACKET) level++;
+    else if (b === LBRACE || b === LBRACKET) {
+      if (--level <= 0) return undefined; // left the value
+    } else if (b === QUOTE) {
+      const open = openingQuote(buf, i);
+      if (open < 0) return undefined;
+      if (level === depth) {
+        const colon = skipSpace(buf, i + 1);
+        if (buf[colon] === COLON && keyName(buf, open, i + 1) === key) {
+          const start = skipSpace(buf, colon + 1);
+          const stop = skipValue(buf, start);
+          return stop > start && stop <= end ? decoder.decode(buf.subarray(start, stop)) : undefined;
+        }
+      }
+      i = open;
+    }
+  }
+  return undefined;
+}

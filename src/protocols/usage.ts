@@ -1,7 +1,7 @@
-// Token usage of an answer in either protocol, found cheaply: a whole body by a search for its last
-// `"usage":` key; a stream by keeping only its first and last bytes as they pass (usage travels in
+// Token usage of an answer in either protocol, found cheaply: a whole body by reading its root object's own
+// `usage` key backwards from its end (never a nested or client-echoed one, such as `metadata.usage`); a stream by keeping only its first and last bytes as they pass (usage travels in
 // Anthropic's message_start and message_delta, and in OpenAI's last chunks) and reading them at the end.
-import { StreamPipeline, concatBytes, lastKeyValue, stringValueBytes, type TokenUsage } from "../core";
+import { StreamPipeline, concatBytes, lastKeyValueAt, stringValueBytes, type TokenUsage } from "../core";
 
 export type { TokenUsage } from "../core";
 
@@ -50,20 +50,35 @@ function withCache(u: TokenUsage, read: number | undefined, write: number | unde
 let lastRead: { bytes: Uint8Array; usage: TokenUsage | undefined } | undefined;
 
 /**
- * The usage of a whole JSON answer, found from its end without parsing the rest of it. The last answer's is
- * remembered: the budget settlement and the access log both ask for the same bytes.
+ * The usage of a whole JSON answer: its root object's `usage`, found from its end without parsing the rest of it
+ * (a vendor's `choices[0].usage` when the root has none). The last answer's is remembered: the budget settlement
+ * and the access log both ask for the same bytes.
  */
 export function bodyUsage(bytes: Uint8Array): TokenUsage | undefined {
   if (lastRead?.bytes === bytes) return lastRead.usage;
-  const raw = lastKeyValue(bytes, "usage");
-  let usage: TokenUsage | undefined;
-  try {
-    usage = raw ? tokenUsage(JSON.parse(raw)) : undefined;
-  } catch {
-    usage = undefined;
-  }
+  const raw = lastKeyValueAt(bytes, "usage", 1);
+  const usage = raw ? parsedUsage(raw) : vendorUsage(bytes);
   lastRead = { bytes, usage };
   return usage;
+}
+
+/** The usage a vendor put in its first choice, for a body whose root has none (rare: the whole body is parsed). */
+function vendorUsage(bytes: Uint8Array): TokenUsage | undefined {
+  if (find(bytes, `"usage"`) < 0) return undefined;
+  try {
+    const body = JSON.parse(decoder.decode(bytes));
+    return tokenUsage(body?.choices?.[0]?.usage);
+  } catch {
+    return undefined;
+  }
+}
+
+function parsedUsage(raw: string): TokenUsage | undefined {
+  try {
+    return tokenUsage(JSON.parse(raw));
+  } catch {
+    return undefined;
+  }
 }
 
 const HEAD_BYTES = 4096;
@@ -109,7 +124,7 @@ export class StreamUsage {
       return tokenUsage({ ...(start?.type === "message_start" ? start.message?.usage : {}), ...(last.type === "message_delta" ? last.usage : {}) });
     }
     if (last) return tokenUsage(findUsage(last));
-    return usageValue(whole ?? joined(this.tail)); // an event longer than the tail kept (a Responses terminal event holds the whole output)
+    return longEventUsage(whole ?? joined(this.tail)); // an event longer than the tail kept (a Responses terminal event holds the whole output)
   }
 
   /**
@@ -171,14 +186,25 @@ function dataAt(buf: Uint8Array, at: number): Body | undefined {
   }
 }
 
-/** The last `"usage":` value in the bytes, read on its own (its event's start may be gone). */
-function usageValue(buf: Uint8Array): TokenUsage | undefined {
-  const raw = lastKeyValue(buf, "usage");
-  try {
-    return raw ? tokenUsage(JSON.parse(raw)) : undefined;
-  } catch {
-    return undefined;
+/**
+ * The usage of the last of the final lines whose event carries one, read backwards from the line's end (its start
+ * may be gone): the event's own `usage` or its `response.usage` (depth 2), never one nested deeper, such as the
+ * client's `metadata` that a Responses terminal event echoes after its usage.
+ */
+function longEventUsage(buf: Uint8Array): TokenUsage | undefined {
+  let end = buf.length;
+  for (let tries = 0; tries < 8 && end > 0; tries++) {
+    const nl = end > 0 ? findLast(buf, 10, end - 1) : -1;
+    let stop = end;
+    while (stop > nl + 1 && (buf[stop - 1] === 13 || buf[stop - 1] === 32)) stop--;
+    if (buf[stop - 1] === 0x7d) {
+      const raw = lastKeyValueAt(buf, "usage", 1, stop) ?? lastKeyValueAt(buf, "usage", 2, stop);
+      const usage = raw ? parsedUsage(raw) : undefined;
+      if (usage) return usage;
+    }
+    end = nl;
   }
+  return undefined;
 }
 
 /** The last event whose data carries a usage object (not null). */

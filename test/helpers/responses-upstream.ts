@@ -7,7 +7,13 @@ type Item =
   | { type: "function_call"; call_id: string; name: string; arguments: string };
 
 /** The SSE of one Responses answer with these items, then response.completed (or incomplete) with usage. */
-export function responsesSse(items: Item[], usage = { input_tokens: 100, output_tokens: 20 }, status: "completed" | "incomplete" = "completed"): string {
+export function responsesSse(
+  items: Item[],
+  usage = { input_tokens: 100, output_tokens: 20 },
+  status: "completed" | "incomplete" = "completed",
+  /** Fields of the terminal response after its usage, as OpenAI echoes them (`user`, `metadata`). */
+  after: object = {},
+): string {
   let seq = 0;
   const ev = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`;
   const response = { id: "resp_up", object: "response", status: "in_progress", model: "gpt-5.1-codex", output: [] as object[] };
@@ -48,7 +54,7 @@ export function responsesSse(items: Item[], usage = { input_tokens: 100, output_
       done.push(item);
     }
   });
-  const terminal = { ...response, status, output: done, usage: { ...usage, total_tokens: usage.input_tokens + usage.output_tokens } };
+  const terminal = { ...response, status, output: done, usage: { ...usage, total_tokens: usage.input_tokens + usage.output_tokens }, ...after };
   if (status === "incomplete") Object.assign(terminal, { incomplete_details: { reason: "max_output_tokens" } });
   return out + ev(status === "completed" ? "response.completed" : "response.incomplete", { response: terminal });
 }
