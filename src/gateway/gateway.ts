@@ -149,6 +149,12 @@ export class Gateway {
       "counter",
     );
     metrics?.addReading("octollm_usage_ledger_queued", "Ledger rows waiting to be written", () => ledger.queued);
+    metrics?.addReading(
+      "octollm_usage_ledger_rejected_total",
+      "Ledger rows the database refused for their content (dropped)",
+      () => ledger.rejected,
+      "counter",
+    );
   }
 
   async shutdown(graceMs = this.live.config.server.shutdown_grace_ms): Promise<boolean> {

@@ -7,6 +7,8 @@ import type { SQL } from "bun";
 export interface Inserter {
   insert(rows: Row[]): void | Promise<void>;
   prune(cutoff: number): void | Promise<void>;
+  /** Runs a trivial query (throws when the database does not answer). */
+  ping(): void | Promise<void>;
   close(): void | Promise<void>;
 }
 
@@ -86,7 +88,12 @@ export function sqliteInserter(path: string): Inserter {
     for (const r of rollups) rollup.run(...(r as [string]));
   });
   const prune = db.prepare(pruneSql("rowid"));
-  return { insert: (rows) => insert(rows, rollupsOf(rows)), prune: (cutoff) => void prune.run(cutoff), close: () => db.close() };
+  return {
+    insert: (rows) => insert(rows, rollupsOf(rows)),
+    prune: (cutoff) => void prune.run(cutoff),
+    ping: () => void db.query("SELECT 1").get(),
+    close: () => db.close(),
+  };
 }
 
 /** Writes batches to PostgreSQL: one multi-row insert and one upsert of the rollups per transaction. */
@@ -105,6 +112,7 @@ export function pgInserter(sql: SQL): Inserter {
       });
     },
     prune: async (cutoff) => void (await sql.unsafe(pruneSql("ctid"), [cutoff])),
+    ping: async () => void (await sql.unsafe("SELECT 1")),
     close: () => sql.close(),
   };
 }

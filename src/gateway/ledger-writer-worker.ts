@@ -17,8 +17,8 @@ function open(url: string): Inserter {
 }
 
 // rows come as one JSON text: cloning a string costs the main thread half what cloning 500 small arrays does
-self.onmessage = async (e: MessageEvent<{ id: number; open?: string; rows?: string; prune?: number; close?: true }>) => {
-  const { id, prune, close } = e.data;
+self.onmessage = async (e: MessageEvent<{ id: number; open?: string; rows?: string; prune?: number; ping?: true; close?: true }>) => {
+  const { id, prune, ping, close } = e.data;
   try {
     if (e.data.open !== undefined) {
       try {
@@ -33,6 +33,10 @@ self.onmessage = async (e: MessageEvent<{ id: number; open?: string; rows?: stri
       await inserter.insert(JSON.parse(e.data.rows) as Row[]);
     }
     if (prune !== undefined) await inserter?.prune(prune);
+    if (ping) {
+      if (!inserter) throw new Error(openError);
+      await inserter.ping();
+    }
     if (close) await inserter?.close();
     postMessage({ id });
   } catch (err) {

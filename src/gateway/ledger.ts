@@ -4,7 +4,7 @@
 import type { SQL } from "bun";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { log, type Logger } from "../core";
+import { log, storeText, type Logger } from "../core";
 import { openDatabase, type ConfigDatabase } from "../config";
 import type { AccessRecord, RequestObserver } from "../server";
 import type { Row } from "./ledger-rows";
@@ -39,6 +39,8 @@ export class UsageLedger implements RequestObserver {
   /** Rows written, and rows dropped because the queue was full. */
   written = 0;
   dropped = 0;
+  /** Rows the database refused for their content (dropped, so that they never stop the rows after them). */
+  rejected = 0;
 
   private constructor(
     private readonly db: ConfigDatabase,
@@ -67,19 +69,19 @@ export class UsageLedger implements RequestObserver {
     }
     this.queue.push([
       Date.now(),
-      rec.rid,
-      rec.org ?? null,
-      rec.user ?? null,
-      rec.model ?? null,
-      rec.backend ?? null,
-      rec.upstream_model ?? null,
+      storeText(rec.rid),
+      storeText(rec.org),
+      storeText(rec.user),
+      storeText(rec.model),
+      storeText(rec.backend),
+      storeText(rec.upstream_model),
       rec.status,
       rec.tokens_in ?? 0,
       rec.tokens_out ?? 0,
       rec.cost_usd ?? 0,
       rec.ms,
       rec.ttft_ms ?? null,
-      rec.session ?? null,
+      storeText(rec.session),
     ]);
     if (this.queue.length >= (this.opts.batchSize ?? 500)) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.opts.flushMs ?? 1000);
@@ -103,17 +105,49 @@ export class UsageLedger implements RequestObserver {
       const batch = this.queue.slice(0, size);
       try {
         await this.writer.insert(batch);
+        this.written += batch.length;
       } catch (err) {
-        (this.opts.logger ?? log).warn("usage ledger: write failed; rows wait in memory", {
-          queued: this.queue.length,
-          error: (err as Error)?.message ?? String(err),
-        });
-        return;
+        // a database that answers refused the batch for its content: write it row by row and drop the bad rows
+        if (!(await this.writer.ping())) return this.waiting(err);
+        const bad = await this.writeOneByOne(batch);
+        if (bad === undefined) return this.waiting(err);
       }
       this.queue.splice(0, batch.length);
-      this.written += batch.length;
     }
     await this.prune();
+  }
+
+  private waiting(err: unknown): void {
+    (this.opts.logger ?? log).warn("usage ledger: write failed; rows wait in memory", {
+      queued: this.queue.length,
+      error: (err as Error)?.message ?? String(err),
+    });
+  }
+
+  /**
+   * Writes a refused batch one row at a time; a row the database refuses while it answers is dropped and counted
+   * (`rejected`), never retried forever. Undefined when the database stopped answering (the batch waits).
+   */
+  private async writeOneByOne(batch: Row[]): Promise<number | undefined> {
+    let bad = 0;
+    for (const [i, row] of batch.entries()) {
+      try {
+        await this.writer.insert([row]);
+        this.written++;
+      } catch (err) {
+        if (!(await this.writer.ping())) {
+          this.queue.splice(0, i); // the rows written so far are not written again
+          return undefined;
+        }
+        bad++;
+        this.rejected++;
+        (this.opts.logger ?? log).warn("usage ledger: a row the database refused was dropped", {
+          request_id: row[1],
+          error: (err as Error)?.message ?? String(err),
+        });
+      }
+    }
+    return bad;
   }
 
   /** Deletes raw rows past the retention, at most 5 000 per run, at most once a minute (the rollups stay). */
@@ -181,6 +215,14 @@ class LedgerWriter {
   /** Writes a batch of rows and their rollups (one transaction). */
   insert(rows: Row[]): Promise<void> {
     return this.call({ rows: JSON.stringify(rows) });
+  }
+
+  /** True when the database answers a trivial query. */
+  ping(): Promise<boolean> {
+    return this.call({ ping: true }).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Deletes up to 5 000 raw rows older than `cutoff` (ms). */
