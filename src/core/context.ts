@@ -18,6 +18,7 @@ export interface RouteFacts {
 
 /** Written by the balancer and the upstream engine: where the request went and what came back. */
 import type { Price } from "./price";
+import type { TokenUsage } from "./types";
 
 export interface UpstreamFacts {
   /** The backend that served (or last tried) the request. */
@@ -37,6 +38,19 @@ export interface UpstreamFacts {
 /** Written by the limits: whether the gateway's own rate limits refused the request, and which scope. */
 export interface LimitFacts {
   rateLimited?: "org" | "key" | "rule" | "budget";
+}
+
+/**
+ * Written by the model when the answer ends: what the request is charged, the one figure that the budgets settle
+ * to and the access log, the metrics and the ledger record. `estimate` names the rule that produced it when the
+ * answer did not tell its usage: `stream_text` (the text a cut stream carried), `reasoning_reserved` (the request
+ * could reason out of sight: its reservation's whole output), `reservation` (nothing told: the whole reservation).
+ */
+export interface ChargeFacts {
+  usage: TokenUsage;
+  /** USD at the serving backend's price (0: unpriced). */
+  usd: number;
+  estimate?: "stream_text" | "reasoning_reserved" | "reservation";
 }
 
 /** One moderation decision, for the access log and metrics. */
@@ -68,6 +82,8 @@ export interface RequestContext {
   readonly moderation: ModerationRecord[];
   /** Free-form tags added by rules and limits; they appear in the access log. */
   readonly tags: string[];
+  /** Written by the model when the answer ends (generating requests only). */
+  charge?: ChargeFacts;
 }
 
 /** A context as its readers see it: nothing in it can be changed through this type. */

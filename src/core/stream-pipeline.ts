@@ -18,6 +18,8 @@ export interface StreamOutcome {
   usage?: TokenUsage;
   /** True when the stream ended early and `usage` is partly estimated (the output generated until then). */
   usageEstimated?: boolean;
+  /** True when the stream carried reasoning (thinking blocks, reasoning deltas or items): it may have reasoned out of sight too. */
+  reasoningSeen?: boolean;
   /** performance.now() when the first byte went out (undefined: none did). */
   firstByteAt?: number;
 }
@@ -58,6 +60,10 @@ export interface UsageMeter {
   readonly usage: TokenUsage | undefined;
   /** The usage of a stream that ended early: `found` (what was reported), completed by estimates. */
   cutShort?(found: TokenUsage | undefined): TokenUsage | undefined;
+  /** True once the answer's end went by (a finish or stop reason, a Responses item done): its usage may follow. */
+  readonly answerEnded?: boolean;
+  /** True when the output carried reasoning. */
+  readonly reasoningSeen?: boolean;
 }
 
 /** Bytes to send before closing when no stage answered a failure; `atBoundary` says whether the output so far ended with a blank line. */

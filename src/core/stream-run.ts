@@ -7,32 +7,18 @@ import { StageChain } from "./stream-stages";
 import type { PipelineParts, RunningStream, StreamOutcome, StreamStage } from "./stream-pipeline";
 import type { TokenUsage } from "./types";
 
-type ReadResult = { done: boolean; value?: Uint8Array };
-/** What the runner needs of the source's reader. */
-interface SourceReader {
-  read(): Promise<ReadResult>;
-  cancel(reason?: unknown): Promise<void>;
-}
+import { atBoundary, drainSource, type ReadResult, type SourceReader } from "./stream-source";
 type Controller = ReadableStreamDefaultController<Uint8Array>;
 const encoder = new TextEncoder();
-/** The most of a source read (and not sent) after the output is complete, so that its connection can be reused. */
-const DRAIN_BYTES = 65_536;
-const DRAIN_MS = 2000;
+/** The most of a source read for its usage after the reader left once the answer had ended. */
+const READ_ON_BYTES = 262_144;
+const READ_ON_MS = 2000;
 
 /** Starts reading a pipeline (see StreamPipeline.run). */
 export function runPipeline(source: ReadableStream<Uint8Array>, parts: PipelineParts): RunningStream {
   const run = new PipelineRun(source.getReader(), parts);
   const readable = new ReadableStream<Uint8Array>({ pull: (ctrl) => run.pull(ctrl), cancel: (reason) => run.cancel(reason) }, { highWaterMark: 0 });
   return { readable, takeIfComplete: (maxBytes = 65_536) => (readable.locked ? Promise.resolve(undefined) : run.takeIfComplete(maxBytes)) };
-}
-
-/** True when output that ended with bytes `beforeLast`, `last` and then `chunk` ends with a blank line (or nothing went out). */
-function atBoundary(sent: number, last: number, beforeLast: number, chunk: Uint8Array | undefined): boolean {
-  const n = chunk?.byteLength ?? 0;
-  if (sent === 0 && n === 0) return true;
-  if (n >= 2) [beforeLast, last] = [chunk![n - 2]!, chunk![n - 1]!];
-  else if (n === 1) [beforeLast, last] = [last, chunk![0]!];
-  return (last === 10 && (beforeLast === 10 || beforeLast === 13)) || (last === 13 && beforeLast === 13);
 }
 
 class PipelineRun {
@@ -49,6 +35,7 @@ class PipelineRun {
   private cutBy = false; // a stage ended the output before the source did
   private rest: "cancel" | "drain" | undefined; // what to do with the source once a stage completed the output
   private ended = false;
+  private gone = false; // the reader left; the source is read on for the usage only
   private reading = false;
   private idleError: StreamIdleTimeout | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -78,6 +65,10 @@ class PipelineRun {
         error = err;
         ({ out, answered } = await this.failure(err));
       }
+      if (this.gone) {
+        if (out?.byteLength) this.parts.meter?.feed(out); // a read that was under way when the reader left: the read-on goes on
+        return;
+      }
       if (out?.byteLength) {
         this.count(out);
         ctrl.enqueue(out);
@@ -95,10 +86,34 @@ class PipelineRun {
     }
   }
 
-  /** The reader went away. */
+  /** The reader went away; once the answer had ended, its usage may still follow: the source is read on for it (bounded). */
   cancel(reason: unknown): Promise<void> {
+    if (this.parts.meter?.answerEnded && !this.complete && !this.ended) {
+      this.gone = true;
+      void this.readOnForUsage(reason);
+      return Promise.resolve();
+    }
     this.end({ cancelled: true });
     return this.reader.cancel(reason);
+  }
+
+  private async readOnForUsage(reason: unknown): Promise<void> {
+    const stop = setTimeout(() => this.reader.cancel(reason).catch(() => {}), READ_ON_MS);
+    let n = 0;
+    try {
+      while (!this.complete && n <= READ_ON_BYTES) {
+        const converted = this.consume(await this.read());
+        const out = converted instanceof Promise ? await converted : converted;
+        if (out?.byteLength) {
+          n += out.byteLength;
+          this.parts.meter!.feed(out); // seen by the meter, sent to nobody
+        }
+      }
+    } catch {} // the source failed or was cut at the bound: what was seen counts
+    clearTimeout(stop);
+    const told = this.complete && this.usage() !== undefined;
+    if (!this.complete) this.reader.cancel(reason).catch(() => {});
+    this.end({ cancelled: true }, told);
   }
 
   /** See RunningStream.takeIfComplete. */
@@ -224,23 +239,10 @@ class PipelineRun {
     const rest = this.rest;
     this.rest = undefined;
     if (rest === "cancel") this.reader.cancel().catch(() => {});
-    else if (rest === "drain") void this.drain();
-  }
-
-  private async drain(): Promise<void> {
-    const stop = setTimeout(() => this.reader.cancel().catch(() => {}), DRAIN_MS);
-    let n = 0;
-    try {
-      const first = this.pending ?? this.reader.read();
+    else if (rest === "drain") {
+      const first = this.pending;
       this.pending = undefined;
-      for (let r = await first; !r.done; r = await this.reader.read()) {
-        n += r.value?.byteLength ?? 0;
-        if (n > DRAIN_BYTES) return void this.reader.cancel().catch(() => {});
-      }
-    } catch {
-      // the source failed after the output was complete: nothing to tell
-    } finally {
-      clearTimeout(stop);
+      void drainSource(this.reader, first);
     }
   }
 
@@ -279,16 +281,18 @@ class PipelineRun {
     return this.chain.usage() ?? this.parts.meter?.usage;
   }
 
-  private end(outcome: Pick<StreamOutcome, "error" | "cancelled">): void {
+  /** Tells the observers how the stream ended; `told`: its usage came whole although the reader left (read on for it). */
+  private end(outcome: Pick<StreamOutcome, "error" | "cancelled">, told = false): void {
     if (this.ended) return;
     this.ended = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.timer) clearTimeout(this.timer);
     let usage = this.usage();
     // cut short, or ended without telling its usage (a chat stream not asked for it): completed by estimates
-    const early = (outcome.cancelled || outcome.error !== undefined || this.cutBy || !usage) && this.parts.meter?.cutShort;
+    const early = !told && (outcome.cancelled || outcome.error !== undefined || this.cutBy || !usage) && this.parts.meter?.cutShort;
     if (early) usage = this.parts.meter!.cutShort!(usage);
-    const told: StreamOutcome = { bytes: this.bytes, ...outcome, usage, firstByteAt: this.firstByteAt, ...(early && usage ? { usageEstimated: true } : {}) };
-    for (const fn of this.parts.observers) fn(told);
+    const result: StreamOutcome = { bytes: this.bytes, ...outcome, usage, firstByteAt: this.firstByteAt, ...(early && usage ? { usageEstimated: true } : {}) };
+    if (this.parts.meter?.reasoningSeen) result.reasoningSeen = true;
+    for (const fn of this.parts.observers) fn(result);
   }
 }

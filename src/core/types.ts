@@ -13,6 +13,13 @@ export type ApiFormat =
   | "anthropic.messages"
   | "anthropic.count_tokens";
 
+const GENERATING: ReadonlySet<ApiFormat> = new Set(["openai.chat", "openai.responses", "openai.responses.compact", "anthropic.messages"]);
+
+/** True for the formats whose answers generate (and bill) tokens; token counts and stored-response reads do not. */
+export function generatesTokens(format: ApiFormat): boolean {
+  return GENERATING.has(format);
+}
+
 /** The wire protocol family of a format. */
 export type Protocol = "openai" | "anthropic";
 

@@ -28,6 +28,7 @@ export const COLUMNS = [
   "ms",
   "ttft_ms",
   "session",
+  "estimate",
 ] as const;
 /** One ledger row: the values of COLUMNS. */
 export type Row = (string | number | null)[];

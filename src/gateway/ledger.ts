@@ -53,6 +53,8 @@ export class UsageLedger implements RequestObserver {
   static async open(url: string, opts: LedgerOptions = {}): Promise<UsageLedger> {
     const db = await openDatabase(url);
     for (const statement of SCHEMA) await db.sql.unsafe(statement);
+    // added later: the rule that estimated a row's usage (a ledger made before gets the column; one that has it refuses quietly)
+    await db.sql.unsafe("ALTER TABLE usage_requests ADD COLUMN estimate TEXT").catch(() => {});
     return new UsageLedger(db, opts, await LedgerWriter.open(url));
   }
 
@@ -82,6 +84,7 @@ export class UsageLedger implements RequestObserver {
       rec.ms,
       rec.ttft_ms ?? null,
       storeText(rec.session),
+      rec.estimate ?? null,
     ]);
     if (this.queue.length >= (this.opts.batchSize ?? 500)) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.opts.flushMs ?? 1000);

@@ -92,6 +92,10 @@ export class StreamUsage {
   private tailBytes = 0;
   private fed = 0;
   private dropped = false; // bytes between head and tail were let go
+  /** True once the answer's end went by (its usage may still follow). */
+  answerEnded = false;
+  /** True when the stream carried reasoning (it may have reasoned out of sight as well). */
+  reasoningSeen = false;
 
   /** `inputEstimate`: the request's estimated input tokens, for a stream cut short before it told its usage. */
   constructor(private readonly inputEstimate?: () => number) {}
@@ -99,6 +103,8 @@ export class StreamUsage {
   /** Sees one chunk. */
   feed(chunk: Uint8Array): void {
     this.fed += chunk.byteLength;
+    if (!this.reasoningSeen) this.reasoningSeen = REASONING.some((p) => find(chunk, p) >= 0);
+    if (!this.answerEnded) this.answerEnded = ANSWER_END.some((p) => find(chunk, p) >= 0);
     if (this.headBytes < HEAD_BYTES) {
       this.head.push(chunk);
       this.headBytes += chunk.byteLength;
@@ -150,6 +156,18 @@ export class StreamUsage {
     return bytes ? Math.ceil((chars * (this.fed / bytes)) / 4) : 0;
   }
 }
+
+// signs of reasoning in any protocol's stream: chat reasoning deltas, Anthropic thinking blocks, Responses reasoning items
+const REASONING = [
+  `"reasoning_content":"`,
+  `"reasoning":"`,
+  `"type":"reasoning`,
+  `"type":"thinking`,
+  `"type":"redacted_thinking"`,
+  `"type":"response.reasoning`,
+];
+// the answer's end: a chat finish reason, Anthropic's stop reason, a Responses item done (the terminal event with usage follows)
+const ANSWER_END = [`"finish_reason":"`, `"stop_reason":"`, `"type":"response.output_item.done"`];
 
 // the keys whose string values are generated text: Responses events carry it in `delta` (their .done events and
 // the terminal one repeat it under other keys); chat and Anthropic chunks carry it only in their deltas

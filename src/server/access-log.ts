@@ -27,6 +27,8 @@ export interface AccessRecord {
   cost_usd?: number;
   /** The stream ended early: its tokens (and cost) are partly estimated (the output generated until then). */
   usage_estimated?: boolean;
+  /** The rule that estimated them: stream_text, reasoning_reserved (could reason out of sight), reservation (nothing told). */
+  estimate?: "stream_text" | "reasoning_reserved" | "reservation";
   bytes_in: number;
   bytes_out: number;
   tags?: string[];

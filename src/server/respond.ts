@@ -1,6 +1,7 @@
 // Turns engine responses and gateway errors into HTTP responses, and logs each request once.
 import {
   costUsd,
+  generatesTokens,
   type ApiFormat,
   type ErrorTail,
   type GatewayError,
@@ -54,7 +55,17 @@ function record(x: Exchange, status: number, bytesOut: number, extra: Partial<Ac
   rec.backend = ctx.upstream.backend;
   if (x.session) rec.session = x.session;
   if (x.agent) rec.agent = x.agent;
-  if (usage) {
+  const charge = ctx.charge;
+  if (charge) {
+    // the model's charge: the figure its budgets settled to
+    rec.tokens_in = charge.usage.input;
+    rec.tokens_out = charge.usage.output;
+    if (charge.usd > 0 || ctx.upstream.price?.(ctx.upstream.model ?? ctx.route.model ?? "")) rec.cost_usd = Math.round(charge.usd * 1e9) / 1e9;
+    if (charge.estimate) {
+      rec.usage_estimated = true;
+      rec.estimate = charge.estimate;
+    }
+  } else if (usage && (!x.format || generatesTokens(x.format))) {
     rec.tokens_in = usage.input;
     rec.tokens_out = usage.output;
     const price = ctx.upstream.price?.(ctx.upstream.model ?? ctx.route.model ?? "");
@@ -135,7 +146,7 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
       const outcome = o.cancelled ? "client_closed" : o.error ? "upstream_failed" : "ok";
       const ttft = isSse && o.firstByteAt !== undefined ? { ttft_ms: Math.round((o.firstByteAt - x.ctx.startedAt) * 10) / 10 } : {};
       const extra: Partial<AccessRecord> = { outcome, ...ttft, ...(o.error ? { error: String((o.error as Error)?.message ?? o.error) } : {}) };
-      if (o.usageEstimated && res.status < 400) extra.usage_estimated = true;
+      if (o.usageEstimated && res.status < 400 && !x.ctx.charge) extra.usage_estimated = true;
       x.log.write(record(x, res.status, o.bytes, extra, res.status < 400 ? o.usage : undefined));
     })
     .run();

@@ -19,7 +19,8 @@ test("a client that hangs up after message_start is charged the usage seen so fa
   });
   const res: LLMResponse = { status: 200, headers: new Headers(), stream: meteredStream(src) };
   let told: object | undefined;
-  const settled = settleOnEnd(limiter, [(a as any).admission], res, {});
+  const admission = (a as any).admission;
+  const settled = settleOnEnd(limiter, [admission], res, {}, (end) => void limiter.settle(admission, end?.usage && end.usage.input + end.usage.output));
   const reader = settled
     .stream!.onEnd((o) => (told = o.usage))
     .readable()

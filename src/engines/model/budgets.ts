@@ -1,5 +1,5 @@
 // The budget side of a model: which budgets apply to a caller, the reserved cost, and the real cost at the end.
-import { costUsd, type Caller, type LLMRequest, type TokenUsage } from "../../core";
+import type { Caller, LLMRequest } from "../../core";
 import type { BudgetHold, BudgetScope, Budgets } from "../spend/budgets";
 
 /** The budgets configuration of one model. */
@@ -16,17 +16,11 @@ export async function admitBudgets(req: LLMRequest, mb: ModelBudgets, tokens: ()
   const scopes = mb.scopes(req.ctx.caller);
   if (!scopes.length) return undefined;
   const rate = mb.maxRate(req.ctx.route.model ?? "");
-  const { hold, over } = await mb.budgets.admit(scopes, rate ? (tokens() * rate) / 1_000_000 : 0).catch((err) => {
+  if (!rate) return undefined; // an unpriced model cannot spend
+  const { hold, over } = await mb.budgets.admit(scopes, (tokens() * rate) / 1_000_000).catch((err) => {
     if (err?.type === "budget_exceeded") req.ctx.limits.rateLimited = "budget"; // counted in octollm_rate_limited_total
     throw err;
   });
   for (const o of over) req.ctx.tags.push(`budget exceeded: ${o}`);
   return hold;
-}
-
-/** What an answer cost at the price of the backend that served it (0 without usage or price). */
-export function answerCost(req: LLMRequest, usage: TokenUsage | undefined | 0): number {
-  if (!usage) return 0;
-  const price = req.ctx.upstream.price?.(req.ctx.upstream.model ?? req.ctx.route.model ?? "");
-  return price ? costUsd(price, usage) : 0;
 }

@@ -2,7 +2,8 @@
 // each admitted request when its answer ends.
 import type { Caller, LLMRequest, LLMResponse } from "../../core";
 import { estimateInputTokens } from "../../convert";
-import { bodyUsage, requestedChoices, requestedOutputTokens, type TokenUsage } from "../../protocols";
+import { bodyUsage, requestedChoices, requestedOutputTokens } from "../../protocols";
+import type { AnswerEnd } from "./charge";
 import { type Limiter, limitHeaders, type Admission, type LimitInfo, type Limits } from "../limits";
 
 /** The limits configuration of one model. */
@@ -16,14 +17,32 @@ export interface ModelLimits {
   maxOutputReservation: number;
 }
 
+/** The output a budgeted request reserves when it sets no cap of its own (an upstream's default may be larger). */
+export const UNCAPPED_OUTPUT_RESERVATION = 32_768;
+
+/** What a request reserves, in tokens: its estimated input, and its output for token limits and for budgets. */
+export interface TokenReservation {
+  input: number;
+  /** The requested output cap, bounded by `cap`, for each answer asked for (token limits). */
+  output: number;
+  /** The requested output cap in full (at least `cap` when none is set), for each answer asked for (budgets). */
+  budgetOutput: number;
+}
+
 /**
- * Estimated input tokens plus the requested output cap (bounded) for each answer asked for: what a request
- * reserves against token limits. The handler checked the token fields, so this is a non-negative integer.
+ * Estimated input tokens plus the requested output cap for each answer asked for: what a request reserves against
+ * token limits (the cap bounded) and budgets (the cap in full: a burst must not spend far past a deny budget).
+ * The handler checked the token fields, so these are non-negative integers.
  */
-export function reserveTokens(req: LLMRequest, cap: number): number {
+export function reserveTokens(req: LLMRequest, cap: number): TokenReservation {
   const body = req.body.json<Record<string, any>>();
-  const asked = requestedOutputTokens(req.format, body) ?? cap;
-  return estimateInputTokens(body) + Math.min(asked, cap) * requestedChoices(req.format, body);
+  const asked = requestedOutputTokens(req.format, body);
+  const n = requestedChoices(req.format, body);
+  return {
+    input: estimateInputTokens(body),
+    output: Math.min(asked ?? cap, cap) * n,
+    budgetOutput: (asked ?? Math.max(cap, UNCAPPED_OUTPUT_RESERVATION)) * n,
+  };
 }
 
 /** Merges rate-limit states, keeping the tightest of each kind. */
@@ -34,32 +53,27 @@ export function tighter(a: LimitInfo, b: LimitInfo): LimitInfo {
 }
 
 /**
- * Settles the admissions when the answer ends: whole bodies now, streams when they end (usage scanned as it
- * passes, unless an engine knew it). The usage found is left in the context, so the access log need not look again.
- * Returns a new response (with the rate-limit headers); the one given is not changed.
+ * Calls `ended` when the answer ends (whole bodies now, streams when they end, with the usage scanned as they
+ * passed unless an engine knew it; undefined for an answer that failed), and keeps the admissions' leases alive
+ * meanwhile. Returns a new response (with the rate-limit headers); the one given is not changed.
  */
 export function settleOnEnd(
   limiter: Limiter | undefined,
   held: Admission[],
   given: LLMResponse,
   info: LimitInfo,
-  onUsage?: (usage: TokenUsage | undefined | 0) => void,
+  ended: (end: AnswerEnd | undefined) => void,
 ): LLMResponse {
   const headers = Object.entries(limitHeaders(info));
   const res: LLMResponse = { ...given, headers: headers.length ? new Headers(given.headers) : given.headers };
   for (const [k, v] of headers) res.headers.set(k, v);
-  const settle = (usage: TokenUsage | undefined | 0) => {
-    const tokens = usage === 0 ? 0 : usage && usage.input + usage.output;
-    if (limiter) for (const a of held) void limiter.settle(a, tokens);
-    onUsage?.(usage);
-  };
   if (res.stream) {
     const renew =
       limiter && held.some((a) => a.leases.length) ? setInterval(() => held.forEach((a) => void limiter.renew(a)), limiter.leaseTtlMs / 3) : undefined;
     res.stream = res.stream.onEnd((outcome) => {
       if (renew) clearInterval(renew);
-      settle(res.status >= 400 ? 0 : outcome.usage);
+      ended(res.status >= 400 ? undefined : outcome);
     });
-  } else settle(res.status >= 400 ? 0 : res.body ? bodyUsage(res.body.bytesOut()) : 0);
+  } else ended(res.status >= 400 ? undefined : { usage: res.body ? bodyUsage(res.body.bytesOut()) : undefined });
   return res;
 }

@@ -1,11 +1,13 @@
-import type { Engine, LLMRequest, LLMResponse, TokenUsage } from "../../core";
+import { generatesTokens, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import type { BudgetHold } from "../spend/budgets";
-import { admitBudgets, answerCost, type ModelBudgets } from "./budgets";
+import { admitBudgets, type ModelBudgets } from "./budgets";
+import { chargeOf, type AnswerEnd } from "./charge";
+import { askingStreamUsage, UsageChunkFilter } from "./stream-usage";
 import { rateLimitError, type Admission, type LimitInfo } from "../limits";
 import { moderated, type ModerationPolicy } from "../moderation";
 import { ruleData, type Rule } from "../rules";
 import type { AccessPolicy } from "./access";
-import { reserveTokens, settleOnEnd, tighter, type ModelLimits } from "./limits";
+import { reserveTokens, settleOnEnd, tighter, type ModelLimits, type TokenReservation } from "./limits";
 
 /** What a model needs to route a request. */
 export interface ModelEngineOptions {
@@ -46,8 +48,10 @@ export class ModelEngine implements Engine {
     const lim = opts.limits;
     const held: Admission[] = [];
     let info: LimitInfo = {};
-    let reserved: number | undefined;
-    const tokens = () => (reserved ??= reserveTokens(req, lim?.maxOutputReservation ?? opts.maxOutputReservation ?? 32_000));
+    const generating = generatesTokens(req.format); // token counts and stored-response reads reserve and cost nothing
+    let reserved: TokenReservation | undefined;
+    const reservation = () => (reserved ??= reserveTokens(req, lim?.maxOutputReservation ?? opts.maxOutputReservation ?? 32_000));
+    const tokens = () => (generating ? reservation().input + reservation().output : 0);
     let budget: BudgetHold | undefined;
     try {
       const rule = await this.pickRule(req, held, tokens);
@@ -72,23 +76,34 @@ export class ModelEngine implements Engine {
           info = tighter(info, r.info);
         }
       }
-      if (opts.budgets) budget = await admitBudgets(req, opts.budgets, tokens);
+      if (opts.budgets && generating) budget = await admitBudgets(req, opts.budgets, () => reservation().input + reservation().budgetOutput);
       const target = rule?.target ?? opts.pool;
       const policy = opts.moderation?.(req.ctx.caller?.org);
-      const res = await (policy ? moderated(req, target, policy) : target.process(req));
+      // a stream whose cost must be known asks its upstream for its usage, which the client does not see unless it asked
+      const asking = budget || held.length ? askingStreamUsage(req) : undefined;
+      const sent = asking ?? req;
+      let res = await (policy ? moderated(sent, target, policy) : target.process(sent));
+      if (asking && res.stream) res = { ...res, stream: res.stream.through(new UsageChunkFilter()) };
       const hold = budget;
-      const spent =
-        hold &&
-        ((usage: TokenUsage | undefined | 0) => {
-          if (usage === undefined && res.status < 400) return; // no usage seen (a stream cut short): the reservation stands
-          void opts.budgets!.budgets.settle(hold, res.status >= 400 ? 0 : answerCost(req, usage));
-        });
-      return (lim && held.length) || spent ? settleOnEnd(lim?.limiter, held, res, info, spent) : res;
+      const ended = (end: AnswerEnd | undefined) => {
+        // one charge for the budgets, the limits and the access log; a failed answer or a token count charges nothing
+        const charge = end && generating ? chargeOf(req, end, () => this.reserved(reservation(), hold)) : undefined;
+        req.ctx.charge = charge;
+        const used = charge ? charge.usage.input + charge.usage.output : 0;
+        if (lim) for (const a of held) void lim.limiter.settle(a, used);
+        if (hold) void opts.budgets!.budgets.settle(hold, charge?.usd ?? 0);
+      };
+      return settleOnEnd(lim?.limiter, held, res, info, ended);
     } catch (err) {
       for (const a of held) void lim!.limiter.settle(a, 0); // nothing was generated: give the tokens back
       if (budget) void opts.budgets!.budgets.settle(budget, 0);
       throw err;
     }
+  }
+
+  /** A reservation in the charge's terms: the output the budgets reserved when they did, and the USD they took. */
+  private reserved(r: TokenReservation, hold: BudgetHold | undefined): { input: number; output: number; usd: number } {
+    return { input: r.input, output: hold ? r.budgetOutput : r.output, usd: hold ? hold.reserved / 1_000_000 : 0 };
   }
 
   /** The first matching rule whose own limits admit the request (a rule with deny_when_exceeding refuses instead). */

@@ -1,0 +1,75 @@
+// A chat stream whose cost must be known (budgets, token limits) asks its upstream for its usage even when the
+// client did not (`stream_options.include_usage`, which the OpenAI SDK leaves off), and the usage chunk the client
+// did not ask for is taken out again: the client's bytes stay what it would have got, the gateway learns the usage.
+import type { LLMRequest, StreamStage, TokenUsage } from "../../core";
+import { findUsage, tokenUsage } from "../../protocols";
+
+/** The request asking for its stream's usage, or undefined when it is not a chat stream or already asks. */
+export function askingStreamUsage(req: LLMRequest): LLMRequest | undefined {
+  if (req.format !== "openai.chat") return undefined;
+  const body = req.body.json<Record<string, any>>();
+  if (body.stream !== true) return undefined;
+  const options = body.stream_options;
+  if (options && typeof options === "object" && options.include_usage === true) return undefined;
+  const next = { ...(options && typeof options === "object" && !Array.isArray(options) ? options : {}), include_usage: true };
+  return { ...req, body: req.body.withField("stream_options", next) };
+}
+
+/** An event block bigger than this is passed on as it is (a usage chunk is small). */
+const MAX_HELD = 1 << 20;
+
+/** A stage that removes the usage-only chunk (`"choices":[]` with `usage`) from a chat stream, and knows its usage. */
+export class UsageChunkFilter implements StreamStage {
+  private held = "";
+  usage: TokenUsage | undefined;
+  readonly done = false;
+
+  push(text: string): string {
+    this.held += text;
+    let out = "";
+    for (;;) {
+      const end = blockEnd(this.held);
+      if (end < 0) break;
+      const block = this.held.slice(0, end);
+      this.held = this.held.slice(end);
+      out += this.keep(block) ? block : "";
+    }
+    if (this.held.length > MAX_HELD) {
+      out += this.held;
+      this.held = "";
+    }
+    return out;
+  }
+
+  end(): string {
+    const rest = this.held;
+    this.held = "";
+    return this.keep(rest) ? rest : "";
+  }
+
+  fail(): { out: string; answered: boolean } {
+    return { out: this.end(), answered: false };
+  }
+
+  /** False for the usage-only chunk (its usage is kept). */
+  private keep(block: string): boolean {
+    if (block.indexOf(`"usage"`) < 0 || !/"choices"\s*:\s*\[\s*\]/.test(block)) return true;
+    const data = /^data:\s?(.*)$/m.exec(block)?.[1];
+    try {
+      const usage = tokenUsage(findUsage(JSON.parse(data ?? "")));
+      if (!usage) return true;
+      this.usage = usage;
+      return false;
+    } catch {
+      return true;
+    }
+  }
+}
+
+/** The index just past the blank line that ends the first event block of `text`, or -1. */
+function blockEnd(text: string): number {
+  const lf = text.indexOf("\n\n");
+  const crlf = text.indexOf("\r\n\r\n");
+  if (lf < 0 && crlf < 0) return -1;
+  return lf >= 0 && (crlf < 0 || lf < crlf) ? lf + 2 : crlf + 4;
+}
