@@ -27,9 +27,23 @@ export function checkTokenFields(format: ApiFormat, body: LazyBody): void {
   }
   if (format === "openai.responses") {
     checkCount(body.field("max_output_tokens"), "max_output_tokens", 0, MAX_TOKEN_FIELD);
+    const background = body.field("background");
+    // a background response ends after its request did: the gateway could never settle what it cost
+    if (background !== undefined && background !== null && background !== false)
+      throw new GatewayError(
+        "invalid_request",
+        "background responses are not served by this gateway (their cost could not be settled); leave background unset",
+        {
+          param: "background",
+        },
+      );
     return;
   }
-  if (format === "anthropic.messages") checkCount(body.field("max_tokens"), "max_tokens", 0, MAX_TOKEN_FIELD);
+  if (format === "anthropic.messages") {
+    const max = body.field("max_tokens");
+    if (max === null) throw new GatewayError("invalid_request", "max_tokens must be an integer", { param: "max_tokens" }); // Anthropic requires it
+    checkCount(max, "max_tokens", 0, MAX_TOKEN_FIELD);
+  }
   const thinking = body.field("thinking");
   if (thinking && typeof thinking === "object") checkCount((thinking as Body).budget_tokens, "thinking.budget_tokens", 0, MAX_TOKEN_FIELD);
 }

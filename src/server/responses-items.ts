@@ -12,7 +12,7 @@ const METHODS: Record<string, string[]> = { "": ["GET", "DELETE"], "/cancel": ["
 /** The handler of the item endpoints; `model` resolves the model a response id goes to. */
 export function responsesItemHandler(engine: () => Engine, model: (id: string, headers: Headers) => string | undefined, log: AccessLog): RouteHandler {
   return async (req) => {
-    const x = newExchange(req, "openai", log);
+    const x = { ...newExchange(req, "openai", log), format: "openai.responses.item" as const };
     try {
       const m = responseItemPath(new URL(req.url).pathname);
       if (!m) throw new GatewayError("not_found", `no route for ${req.method} ${x.path.split("?")[0]}`, { code: "not_found" });
