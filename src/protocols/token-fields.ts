@@ -33,9 +33,7 @@ export function checkTokenFields(format: ApiFormat, body: LazyBody): void {
       throw new GatewayError(
         "invalid_request",
         "background responses are not served by this gateway (their cost could not be settled); leave background unset",
-        {
-          param: "background",
-        },
+        { param: "background", code: "unsupported_parameter" },
       );
     return;
   }
