@@ -7,7 +7,7 @@ import { formatProblem, loadConfigValue } from "../config/load";
 import type { DbConfigSource } from "../config/db/source";
 import { readConfig, writeConfig } from "../config/db/repository";
 import { AdminError, adminRoutes, json } from "./admin-routes";
-import { AuthThrottle } from "./auth-throttle";
+import { AuthThrottle, adminRefusal } from "./auth-throttle";
 
 /** What the admin API needs. */
 export interface AdminOptions {
@@ -49,19 +49,8 @@ export function adminHandler(opts: AdminOptions): AdminHandler {
   const routes = adminRoutes({ db, source: opts.source, write });
 
   return async (req, server) => {
-    const address = server?.requestIP(req)?.address ?? "unknown";
-    const wait = throttle.blockedFor(address);
-    if (wait > 0) {
-      const retry = String(Math.ceil(wait / 1000));
-      return Response.json(
-        { error: { type: "rate_limit_error", message: "too many failed admin authentications from this address; try again later" } },
-        { status: 429, headers: { "retry-after": retry, "cache-control": "no-store" } },
-      );
-    }
-    if (!authorized(req)) {
-      throttle.failed(address);
-      return json(401, { error: { type: "authentication_error", message: "the admin API needs the admin key (Bearer or x-api-key)" } });
-    }
+    const refused = adminRefusal(throttle, authorized, req, server);
+    if (refused) return refused;
     const path = new URL(req.url).pathname;
     const matching = routes.filter(([, re]) => re.test(path));
     const route = matching.find(([method]) => method === req.method);

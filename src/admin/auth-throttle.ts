@@ -68,3 +68,29 @@ export class AuthThrottle {
     if (this.failures.size > 100_000) this.failures.clear();
   }
 }
+
+/**
+ * The one authentication of every admin route: a refusal (429 while the address is locked out, 401 for a missing
+ * or wrong key, counted and logged as a failure), or undefined when the request may go on.
+ */
+export function adminRefusal(
+  throttle: AuthThrottle,
+  authorized: ((req: Request) => boolean) | undefined,
+  req: Request,
+  server?: { requestIP(req: Request): { address: string } | null },
+): Response | undefined {
+  const address = server?.requestIP(req)?.address ?? "unknown";
+  const wait = throttle.blockedFor(address);
+  if (wait > 0) {
+    return Response.json(
+      { error: { type: "rate_limit_error", message: "too many failed admin authentications from this address; try again later" } },
+      { status: 429, headers: { "retry-after": String(Math.ceil(wait / 1000)), "cache-control": "no-store" } },
+    );
+  }
+  if (authorized?.(req)) return undefined;
+  throttle.failed(address);
+  return Response.json(
+    { error: { type: "authentication_error", message: "the admin API needs the admin key (Bearer or x-api-key)", code: "invalid_api_key" } },
+    { status: 401, headers: { "cache-control": "no-store" } },
+  );
+}

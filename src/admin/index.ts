@@ -1,3 +1,3 @@
 // The admin API of database mode.
 export { adminHandler, type AdminOptions, type AdminHandler } from "./admin-api";
-export { AuthThrottle, type AuthThrottleOptions } from "./auth-throttle";
+export { AuthThrottle, adminRefusal, type AuthThrottleOptions } from "./auth-throttle";

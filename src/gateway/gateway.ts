@@ -76,6 +76,8 @@ export class Gateway {
     private readonly db: ConfigDatabase | undefined,
     private readonly admin: Route | undefined,
     init: GatewayInit,
+    /** Failed admin authentications, shared by every admin route (/admin/usage included). */
+    readonly adminThrottle = new AuthThrottle({ logger: live.logger }),
   ) {
     const settings = live.config.server;
     for (const file of settings.tls ? [settings.tls.cert_file, settings.tls.key_file] : []) {
@@ -88,6 +90,7 @@ export class Gateway {
     this.accessLog = new AccessLog(init.accessLog?.sink, settings.access_log, undefined, init.accessLog?.format ?? "json");
     this.metrics = settings.metrics ? new GatewayMetrics(metricsSources(live)) : undefined;
     this.accessLog.observer = this.metrics;
+    if (this.metrics) this.adminThrottle.onFailure = () => this.metrics!.adminAuthFailures.inc();
     const dispatch = routeRequests(this.routes());
     this.fetch = (req) => dispatch(req);
   }
@@ -206,6 +209,7 @@ export class Gateway {
         "/admin/usage": adminUsageRoute(
           () => adminKeyOf(this.live.config.server.admin_key ?? this.env.OCTOLLM_ADMIN_KEY),
           () => this.ledger,
+          this.adminThrottle,
         ),
         ...(this.admin ? { "/admin/*": this.admin } : {}),
       },
@@ -280,9 +284,7 @@ async function createGatewayFromSource(init: GatewayInit): Promise<Gateway> {
   const admin = adminKey
     ? adminHandler({ source: db, adminKey, env, throttle, onWrite: (version) => void live.reload(`admin write, version ${version}`) })
     : undefined;
-  const gateway = new Gateway(live, `config ${label} version ${first.version}${admin ? "; admin API on /admin" : ""}`, stop, db.db, admin, init);
-  if (gateway.metrics) throttle.onFailure = () => gateway.metrics!.adminAuthFailures.inc();
-  return gateway;
+  return new Gateway(live, `config ${label} version ${first.version}${admin ? "; admin API on /admin" : ""}`, stop, db.db, admin, init, throttle);
 }
 
 /** An admin key that is long enough to use (a shorter one is refused at start in database mode; here it serves nothing). */

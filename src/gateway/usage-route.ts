@@ -1,7 +1,8 @@
 // GET /v1/usage: an org's key reads its own org's spend (from the usage ledger) and what its budgets have left.
 // No admin key: a caller sees only its own org.
 import type { BuiltGateway } from "../config";
-import { keyCheck } from "../server";
+import { adminRefusal, type AuthThrottle } from "../admin";
+import { keyCheck, type Route } from "../server";
 import type { UsageLedger } from "./ledger";
 
 const json = (status: number, body: object) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
@@ -30,12 +31,12 @@ export function usageRoute(current: () => BuiltGateway, ledger: () => UsageLedge
 }
 
 /** GET /admin/usage[?since=7d&by=org|key|model|backend|day]: the ledger's report, for the admin key only. */
-export function adminUsageRoute(adminKey: () => string | undefined, ledger: () => UsageLedger | undefined): (req: Request) => Promise<Response> {
-  return async (req) => {
-    if (req.method !== "GET") return new Response(null, { status: 405, headers: { allow: "GET" } });
+export function adminUsageRoute(adminKey: () => string | undefined, ledger: () => UsageLedger | undefined, throttle: AuthThrottle): Route {
+  return async (req, server) => {
     const key = adminKey();
-    if (!key || !keyCheck(key)(req))
-      return json(401, { error: { message: "the admin API needs the admin key", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
+    const refused = adminRefusal(throttle, key ? keyCheck(key) : undefined, req, server); // the same gate as every /admin route
+    if (refused) return refused;
+    if (req.method !== "GET") return new Response(null, { status: 405, headers: { allow: "GET" } });
     const l = ledger();
     if (!l) return json(404, { error: { message: "no usage ledger: set server.usage_db", type: "invalid_request_error", param: null, code: "not_found" } });
     const q = new URL(req.url).searchParams;
