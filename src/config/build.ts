@@ -251,13 +251,18 @@ export function buildGateway(
         moderation: moderationFor(config, name),
         budgets: budgets && modelBudgets(config, name, budgets, backends, (b, asked) => resolveBackend(model.backends[b]!, config.backends).model ?? asked),
         maxOutputReservation: config.server.max_output_reservation,
+        clientAuth: [...backends.values()].some((b) => b.clientAuth),
       }),
     );
   }
   const keys = new ApiKeys(Object.fromEntries(Object.entries(config.users).map(([org, def]) => [org, def.api_keys])));
   const usable = (caller: Caller | undefined) => [...models].filter(([, m]) => m.access.allows(caller)).map(([n]) => n);
   return {
-    root: new AuthEngine(new ModelRouterEngine(models, usable), keys),
+    root: new AuthEngine(
+      new ModelRouterEngine(models, usable),
+      keys,
+      Object.values(config.models).some((m) => Object.values(m.backends).some((b) => resolveBackend(b, config.backends).auth === "client")),
+    ),
     store,
     models: [...models.keys()],
     listModels: (headers) => modelListing(config, usable(keys.identify(headers))),

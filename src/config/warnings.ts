@@ -63,7 +63,7 @@ export function configWarnings(config: Config): ConfigWarning[] {
   };
   for (const [name, b] of Object.entries(config.backends)) older(["backends", name], b);
   for (const [name, model] of Object.entries(config.models)) for (const [b, own] of Object.entries(model.backends)) older(["models", name, "backends", b], own);
-  out.push(...unpricedWarnings(config));
+  out.push(...unpricedWarnings(config), ...openPricedWarnings(config));
   for (const [path, source, scope] of expressions(config)) for (const message of lintExpr(source, scope).warnings) out.push({ path, message });
   return out;
 }
@@ -86,6 +86,32 @@ function unpricedWarnings(config: Config): ConfigWarning[] {
         });
       }
     }
+  }
+  return out;
+}
+
+/**
+ * A public model with a priced backend and no limit on anonymous callers, on a gateway that has orgs or listens
+ * beyond loopback: anyone who reaches the port spends the operator's money (a one-user local proxy is not warned).
+ */
+function openPricedWarnings(config: Config): ConfigWarning[] {
+  const out: ConfigWarning[] = [];
+  const loopback = /^(127\.|localhost$|::1$|\[::1\]$)/.test(config.server.host);
+  if (loopback && !Object.keys(config.users).length) return out;
+  for (const [name, model] of Object.entries(config.models)) {
+    if ((model.access ?? "public") !== "public" || model.default_org_limits) continue;
+    const priced = Object.values(model.backends).some((own) => {
+      const b = resolveBackend(own, config.backends);
+      if (b.auth === "client") return false; // the client pays with its own key
+      const upstream = b.model ?? (name.includes("*") ? undefined : name);
+      return Boolean(b.price || (upstream !== undefined && (b.provider ?? "http") === "http" && catalogPrice(upstream, b.base_url)));
+    });
+    if (priced)
+      out.push({
+        path: ["models", name],
+        message:
+          "a public model with a priced backend and no limit for anonymous callers (no key at all): anyone who reaches the port spends on it; make it internal or private, or set default_org_limits",
+      });
   }
   return out;
 }

@@ -75,6 +75,8 @@ export interface RequestContext {
   readonly startedAt: number;
   /** Written by auth: who is calling, when the request carried a known API key. */
   caller?: Caller;
+  /** Written by auth: a key came that is not the gateway's (it may be the client's own, for `auth: client` models). */
+  keyRejected?: boolean;
   readonly route: RouteFacts;
   readonly upstream: UpstreamFacts;
   readonly limits: LimitFacts;

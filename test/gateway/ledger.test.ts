@@ -25,7 +25,7 @@ async function drive(gw: { fetch(r: Request): Promise<Response> }, n: number, pa
         const r = await gw.fetch(
           new Request("http://gw/v1/chat/completions", {
             method: "POST",
-            headers: { authorization: (i + k) % 2 ? "Bearer key-acme-alice" : "Bearer nobody-key" },
+            headers: (i + k) % 2 ? { authorization: "Bearer key-acme-alice" } : {}, // the others are anonymous: no key
             body: JSON.stringify({ model: "m", messages: [{ role: "user", content: `hello ${i + k}` }] }),
           }),
         );

@@ -196,7 +196,7 @@ for (const kind of ["sqlite", "postgres"] as const) {
         expect(await timeUntil(async () => a.stderr().includes("config reload refused"))).toBeLessThan(2000);
         expect(a.stderr()).toContain("models.m.access: ");
         expect((await ask(a, "sk-acme-alice-key")).status).toBe(200);
-        expect((await ask(a)).status).toBe(401); // still internal
+        expect((await ask(a)).status).toBe(404); // still internal: anonymous callers are told it is not served to them
       } finally {
         await a.stop();
       }

@@ -84,8 +84,10 @@ beforeEach(() => {
   mod.mode.failOn = undefined;
 });
 
-const openai = (apiKey = "anon") => new OpenAI({ baseURL: `${gw.url}/v1`, apiKey, maxRetries: 0 });
-const anthropic = () => new Anthropic({ baseURL: gw.url, apiKey: "anon", maxRetries: 0 });
+// anonymous callers send no key at all (a key the gateway does not know is refused): the SDKs' headers are removed
+const openai = (apiKey?: string) =>
+  new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: apiKey ?? "none", maxRetries: 0, defaultHeaders: apiKey ? {} : { authorization: null } });
+const anthropic = () => new Anthropic({ baseURL: gw.url, apiKey: "none", maxRetries: 0, defaultHeaders: { "x-api-key": null, authorization: null } });
 const post = (path: string, body: object) => postJson(gw.url, path, body);
 const lastLog = () => gw.logs.at(-1);
 const waitAborted = async (before: number) => {

@@ -61,7 +61,7 @@ describe("stored responses", () => {
     const named = await call("GET", "/v1/responses/resp_abc123", "key-rival-bob", { "x-octollm-model": "gpt-a" });
     expect(named.status).toBe(404); // naming a model does not get around the owner check
     const anonymous = await call("GET", "/v1/responses/resp_abc123", "not-a-key", { "x-octollm-model": "gpt-a" });
-    expect(anonymous.status).toBe(404); // nor does a key that is no one's
+    expect(anonymous.status).toBe(401); // nor does a key that is no one's: it is refused
     expect(upstream.seen.length).toBe(before);
   });
 

@@ -1,4 +1,4 @@
-import type { Caller, Engine, LLMRequest, LLMResponse } from "../../core";
+import { GatewayError, type Caller, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { hashApiKey, isHashedKey } from "./key-hash";
 
 /**
@@ -24,16 +24,27 @@ export class ApiKeys {
 
   /** The caller, and the header its gateway key came in (so that it can be kept from every upstream). */
   identifyWith(headers: Headers): { caller: Caller; header: string } | undefined {
+    const found = this.lookup(headers);
+    return found && "caller" in found ? found : undefined;
+  }
+
+  /**
+   * The caller and its key's header; or `rejected`, the header of a key that was presented and is not a gateway key
+   * (none while the gateway has no keys at all: then every request is anonymous); or undefined when no key came.
+   */
+  lookup(headers: Headers): { caller: Caller; header: string } | { rejected: string } | undefined {
     if (this.byKey.size === 0 && this.byHash.size === 0) return undefined;
+    let rejected: string | undefined;
     for (const header of KEY_HEADERS) {
       const raw = headers.get(header);
       const key = header === "authorization" ? bearer(raw) : raw;
       if (!key) continue;
       const caller = this.byKey.get(key) ?? (this.byHash.size ? this.byHash.get(hashApiKey(key)) : undefined);
       if (caller) return { caller, header };
-      if (header === "x-octollm-key") return undefined; // a gateway key was sent on purpose, and it is wrong
+      if (header === "x-octollm-key") return { rejected: header }; // a gateway key was sent on purpose, and it is wrong
+      rejected ??= header;
     }
-    return undefined;
+    return rejected ? { rejected } : undefined;
   }
 }
 
@@ -46,15 +57,33 @@ function bearer(value: string | null): string | undefined {
   return m ? m[1]!.trim() : undefined;
 }
 
-/** Identifies the caller by API key and records it in the context; unknown keys leave the caller anonymous. */
+/** The 401 for a key the gateway does not know, in the caller's shape (never anonymous service). */
+export function invalidKey(): GatewayError {
+  return new GatewayError("authentication", "invalid API key: it is not a key of this gateway (send no key for its public models)", {
+    code: "invalid_api_key",
+  });
+}
+
+/**
+ * Identifies the caller by API key and records it in the context. A key the gateway does not know is refused
+ * (401), unless some model's backends take the client's own key (`auth: client`): then it may be that, and the
+ * model decides (`ctx.keyRejected`); a wrong `x-octollm-key` is refused always. No key at all: anonymous.
+ */
 export class AuthEngine implements Engine {
   constructor(
     private readonly next: Engine,
     private readonly keys: ApiKeys,
+    /** True when some model has `auth: client` backends. */
+    private readonly clientKeysPossible = false,
   ) {}
 
   process(req: LLMRequest): Promise<LLMResponse> {
-    const found = this.keys.identifyWith(req.headers);
+    const looked = this.keys.lookup(req.headers);
+    if (looked && "rejected" in looked) {
+      if (looked.rejected === "x-octollm-key" || !this.clientKeysPossible) return Promise.reject(invalidKey());
+      req.ctx.keyRejected = true;
+    }
+    const found = looked && "caller" in looked ? looked : undefined;
     req.ctx.caller = found?.caller;
     if (!found && !req.headers.has("x-octollm-key")) return this.next.process(req);
     // the gateway key is spent here: no engine after this one sees it, so no backend can ever be sent it

@@ -1,3 +1,3 @@
 // API-key authentication.
-export { ApiKeys, AuthEngine } from "./api-keys";
+export { ApiKeys, AuthEngine, invalidKey } from "./api-keys";
 export { hashApiKey, isHashedKey, newApiKey, HASH_PREFIX } from "./key-hash";

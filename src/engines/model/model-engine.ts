@@ -3,6 +3,7 @@ import type { BudgetHold } from "../spend/budgets";
 import { admitBudgets, type ModelBudgets } from "./budgets";
 import { chargeOf, type AnswerEnd } from "./charge";
 import { askingStreamUsage, UsageChunkFilter } from "./stream-usage";
+import { invalidKey } from "../auth";
 import { rateLimitError, type Admission, type LimitInfo } from "../limits";
 import { moderated, type ModerationPolicy } from "../moderation";
 import { ruleData, type Rule } from "../rules";
@@ -26,6 +27,8 @@ export interface ModelEngineOptions {
   budgets?: ModelBudgets;
   /** The most output tokens a reservation counts (limits and budgets). */
   maxOutputReservation?: number;
+  /** Some backend takes the client's own key (`auth: client`): a key the gateway does not know may be that. */
+  clientAuth?: boolean;
 }
 
 /**
@@ -44,6 +47,7 @@ export class ModelEngine implements Engine {
 
   async process(req: LLMRequest): Promise<LLMResponse> {
     const { opts } = this;
+    if (req.ctx.keyRejected && !opts.clientAuth) throw invalidKey(); // a wrong key never gets anonymous service
     opts.access.check(req.ctx.caller, opts.name);
     const lim = opts.limits;
     const held: Admission[] = [];

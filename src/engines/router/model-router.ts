@@ -1,6 +1,9 @@
 import { GatewayError, type Caller, type Engine, type LLMRequest, type LLMResponse, type ModelListing } from "../../core";
 import { ModelNames, isPattern } from "./model-names";
 
+/** A model engine that says who may use it (the ModelEngine does). */
+type Guarded = Engine & { readonly access?: { allows(caller: Caller | undefined): boolean } };
+
 /** The most names an unknown-model error lists. */
 const LISTED_NAMES = 40;
 
@@ -38,6 +41,8 @@ export class ModelRouterEngine implements Engine {
     req.ctx.route.model = model;
     const found = this.names.find(model);
     if (!found) throw this.unknown(model, req.ctx.caller);
+    // an anonymous caller is told nothing more of a model it may not use than of one that does not exist
+    if (!req.ctx.caller && !req.ctx.keyRejected && (found.value as Guarded).access?.allows(undefined) === false) throw this.unknown(model, undefined);
     req.ctx.route.key = found.key;
     return found.value.process(req);
   }
