@@ -87,9 +87,9 @@ export class Gateway {
     const logger = live.logger;
     live.onSwap = (config) => logger.setSecrets(configSecrets(config, init.env));
     logger.setSecrets(configSecrets(live.config, init.env));
-    this.accessLog = new AccessLog(init.accessLog?.sink, settings.access_log, undefined, init.accessLog?.format ?? "json");
+    this.accessLog = new AccessLog(init.accessLog?.sink, settings.access_log, [], init.accessLog?.format ?? "json");
     this.metrics = settings.metrics ? new GatewayMetrics(metricsSources(live)) : undefined;
-    this.accessLog.observer = this.metrics;
+    if (this.metrics) this.accessLog.observers.push(this.metrics);
     if (this.metrics) this.adminThrottle.onFailure = () => this.metrics!.adminAuthFailures.inc();
     const dispatch = routeRequests(this.routes());
     this.fetch = (req) => dispatch(req);
@@ -139,12 +139,7 @@ export class Gateway {
     }
     const ledger = this.ledger;
     const metrics = this.metrics;
-    this.accessLog.observer = {
-      ended: (rec) => {
-        metrics?.ended(rec);
-        ledger.ended(rec);
-      },
-    };
+    this.accessLog.observers.push(ledger); // after the metrics, which stay (the in-flight gauge reads their stream events)
     metrics?.addReading(
       "octollm_usage_ledger_dropped_total",
       "Ledger rows dropped because the database was too slow or down for too long",

@@ -42,20 +42,47 @@ export class UsageLedger implements RequestObserver {
   /** Rows the database refused for their content (dropped, so that they never stop the rows after them). */
   rejected = 0;
 
+  private db: ConfigDatabase | undefined; // connected, with the tables made
+  private connecting: Promise<ConfigDatabase> | undefined;
+
   private constructor(
-    private readonly db: ConfigDatabase,
+    private readonly url: string,
     private readonly opts: LedgerOptions,
     /** Writes the rows in a worker thread (a 500-row SQLite batch takes about 2 ms there). */
     private readonly writer: LedgerWriter,
   ) {}
 
-  /** Opens (and creates) the ledger's tables in the database at `url`. */
+  /**
+   * Opens (and creates) the ledger's tables in the database at `url`. A database that cannot be reached now does
+   * not stop the gateway: rows wait in memory, and the ledger connects when a write next tries (traffic is never held).
+   */
   static async open(url: string, opts: LedgerOptions = {}): Promise<UsageLedger> {
-    const db = await openDatabase(url);
-    for (const statement of SCHEMA) await db.sql.unsafe(statement);
-    // added later: the rule that estimated a row's usage (a ledger made before gets the column; one that has it refuses quietly)
-    await db.sql.unsafe("ALTER TABLE usage_requests ADD COLUMN estimate TEXT").catch(() => {});
-    return new UsageLedger(db, opts, await LedgerWriter.open(url));
+    const ledger = new UsageLedger(url, opts, new LedgerWriter(url));
+    await ledger
+      .connect()
+      .catch((err) =>
+        (opts.logger ?? log).error("usage ledger: the database cannot be reached; rows wait in memory until it can", { error: (err as Error)?.message }),
+      );
+    return ledger;
+  }
+
+  /** The database with the ledger's tables, connecting (once at a time) when it is not yet. */
+  private connect(): Promise<ConfigDatabase> {
+    if (this.db) return Promise.resolve(this.db);
+    this.connecting ??= (async () => {
+      const db = await openDatabase(this.url, "usage ledger database");
+      try {
+        for (const statement of SCHEMA) await db.sql.unsafe(statement);
+        // added later: the rule that estimated a row's usage (a ledger made before gets the column; one that has it refuses quietly)
+        await db.sql.unsafe("ALTER TABLE usage_requests ADD COLUMN estimate TEXT").catch(() => {});
+      } catch (err) {
+        await db.close().catch(() => {});
+        throw err;
+      }
+      this.db = db;
+      return db;
+    })().finally(() => (this.connecting = undefined));
+    return this.connecting;
   }
 
   /** Rows waiting to be written. */
@@ -104,6 +131,13 @@ export class UsageLedger implements RequestObserver {
 
   private async writeAll(): Promise<void> {
     const size = this.opts.batchSize ?? 500;
+    if (this.queue.length && !this.db) {
+      try {
+        await this.connect();
+      } catch (err) {
+        return this.waiting(err);
+      }
+    }
     while (this.queue.length) {
       const batch = this.queue.slice(0, size);
       try {
@@ -164,7 +198,9 @@ export class UsageLedger implements RequestObserver {
 
   /** An org's usage since a UTC day (YYYY-MM-DD), by model, from the daily rollups. */
   async orgUsage(org: string, sinceDay: string): Promise<Record<string, number | string>[]> {
-    const rows = (await this.db.sql.unsafe(
+    const rows = (await (
+      await this.connect()
+    ).sql.unsafe(
       `SELECT model, SUM(requests) AS requests, SUM(errors) AS errors, SUM(tokens_in) AS tokens_in, SUM(tokens_out) AS tokens_out, SUM(cost_usd) AS cost_usd FROM usage_daily WHERE org = $1 AND day >= $2 GROUP BY model ORDER BY model`,
       [org, sinceDay],
     )) as Record<string, unknown>[];
@@ -179,14 +215,14 @@ export class UsageLedger implements RequestObserver {
   }
 
   /** The report `octollm usage` prints, from this ledger's database. */
-  report(since: string, by: string): Promise<Record<string, string | number>[]> {
-    return usageRows(this.db.sql, since, by);
+  async report(since: string, by: string): Promise<Record<string, string | number>[]> {
+    return usageRows((await this.connect()).sql, since, by);
   }
 
   /** Writes what is left (within `timeoutMs`) and closes the database. */
   async close(timeoutMs = 5000): Promise<void> {
     await Promise.race([this.flush(), Bun.sleep(timeoutMs)]);
-    await this.db.close().catch(() => {});
+    await this.db?.close().catch(() => {});
     await this.writer.close();
   }
 }
@@ -206,14 +242,8 @@ class LedgerWriter {
   private next = 0;
   private worker: Worker | undefined;
 
-  private constructor(private readonly url: string) {}
-
-  /** Starts the worker and opens the database in it. */
-  static async open(url: string): Promise<LedgerWriter> {
-    const w = new LedgerWriter(url);
-    await w.call({});
-    return w;
-  }
+  /** The worker starts, and opens the database in it, on the first call. */
+  constructor(private readonly url: string) {}
 
   /** Writes a batch of rows and their rollups (one transaction). */
   insert(rows: Row[]): Promise<void> {

@@ -49,7 +49,7 @@ export interface AccessRecord {
   error?: string;
 }
 
-/** Something that follows every request: metrics. */
+/** Something that follows every request: the metrics, the usage ledger. */
 export interface RequestObserver {
   /** A request ended (answered, failed, or its stream closed). */
   ended(rec: AccessRecord): void;
@@ -71,14 +71,15 @@ export class AccessLog {
   constructor(
     private readonly sink: LineSink = stdoutSink(),
     private readonly enabled = true,
-    public observer?: RequestObserver,
+    /** Told of every request, in order (the metrics, the ledger): a list, so that adding one never drops another. */
+    readonly observers: RequestObserver[] = [],
     /** JSON lines, or readable text (a terminal); secrets are redacted either way. */
     public format: LogFormat = "json",
   ) {}
 
-  /** Queues one record (and tells the observer). */
+  /** Queues one record (and tells the observers). */
   write(rec: AccessRecord): void {
-    this.observer?.ended(rec);
+    for (const o of this.observers) o.ended(rec);
     if (!this.enabled) return;
     this.pending +=
       this.format === "text"

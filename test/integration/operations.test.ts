@@ -63,7 +63,7 @@ users:
       reloadFailures: () => 2,
       version: "9.9.9",
     });
-    const log = new AccessLog({ write: () => {} }, true, metrics);
+    const log = new AccessLog({ write: () => {} }, true, [metrics]);
     const gateway = buildGateway(loaded.config, {});
     server = startServer(() => gateway, { host: "127.0.0.1", port: 0, maxBodyBytes: 1 << 20, accessLog: log, metrics: () => metrics.render() });
     url = `http://127.0.0.1:${server.port}`;

@@ -47,7 +47,7 @@ function scrub(message: string, url: string, label: string): string {
 }
 
 /** Opens (and for SQLite creates) the database; throws a plain message when it cannot be reached. */
-export async function openDatabase(url: string): Promise<ConfigDatabase> {
+export async function openDatabase(url: string, what = "config database"): Promise<ConfigDatabase> {
   const kind = databaseKind(url);
   const label = redactUrl(url);
   let sql: SQL;
@@ -66,7 +66,7 @@ export async function openDatabase(url: string): Promise<ConfigDatabase> {
     }
   } catch (err) {
     await sql.close().catch(() => {});
-    throw new Error(`cannot open the config database ${label}: ${scrub((err as Error).message, url, label)}`);
+    throw new Error(`cannot open the ${what} ${label}: ${scrub((err as Error).message, url, label)}`);
   }
   return { kind, sql, label, close: () => sql.close() };
 }
