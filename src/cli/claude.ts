@@ -56,8 +56,15 @@ export const envCommand = defineCommand({
       process.exit(1);
     }
     const host = config?.server.host === "0.0.0.0" || config?.server.host === "::" ? "127.0.0.1" : (config?.server.host ?? "127.0.0.1");
-    const url = args.url ?? `http://${host.includes(":") ? `[${host}]` : host}:${config?.server.port ?? 8080}`;
-    const lines = exportLines(claudeEnv(url, config), args.shell);
+    const scheme = config?.server.tls ? "https" : "http";
+    const url = args.url ?? `${scheme}://${host.includes(":") ? `[${host}]` : host}:${config?.server.port ?? 8080}`;
+    let lines: string[] | undefined;
+    try {
+      lines = exportLines(claudeEnv(url, config), args.shell);
+    } catch (err) {
+      console.error(`octollm env: ${(err as Error).message}`);
+      process.exit(1);
+    }
     if (!lines) {
       console.error(`octollm env: --shell must be bash, zsh, sh, fish or powershell, got "${args.shell}"`);
       process.exit(1);
@@ -66,9 +73,22 @@ export const envCommand = defineCommand({
   },
 });
 
-/** The environment as one shell's export lines (undefined for an unknown shell). */
+/** Single-quoted for each shell: POSIX shells end and reopen the quote; fish escapes \\ and ' inside it;
+ * PowerShell doubles every character it takes for a single quote (the typographic ones too). */
+const QUOTERS: Record<string, (v: string) => string> = {
+  posix: (v) => `'${v.replaceAll("'", `'\\''`)}'`,
+  fish: (v) => `'${v.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`,
+  powershell: (v) => `'${v.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`,
+};
+
+/**
+ * The environment as one shell's export lines (undefined for an unknown shell). A value with a control character
+ * (a newline, NUL, an escape) is refused rather than quoted: no shell is left to read it.
+ */
 export function exportLines(env: Record<string, string>, shell: string): string[] | undefined {
-  const quoted = (v: string) => `'${v.replaceAll("'", shell === "powershell" ? "''" : `'\\''`)}'`;
+  for (const [k, v] of Object.entries(env))
+    if (/[\u0000-\u001f\u007f]/.test(v)) throw new Error(`the value of ${k} holds a control character; it cannot be printed for a shell safely`);
+  const quoted = QUOTERS[shell === "fish" || shell === "powershell" ? shell : "posix"]!;
   const entries = Object.entries(env);
   if (["bash", "zsh", "sh"].includes(shell)) return entries.map(([k, v]) => `export ${k}=${quoted(v)}`);
   if (shell === "fish") return entries.map(([k, v]) => `set -gx ${k} ${quoted(v)}`);

@@ -1,5 +1,6 @@
 // `octollm usage --db URL`: what was spent, from the usage ledger's daily rollups, grouped as asked.
 import { defineCommand } from "citty";
+import { escapeControls } from "../core";
 import { openDatabase } from "../config";
 import { usageRows } from "../gateway/ledger";
 
@@ -13,10 +14,10 @@ export async function usageReport(url: string, since: string, by: string): Promi
   }
 }
 
-/** The report as an aligned text table. */
+/** The report as an aligned text table; client-chosen names have their control characters escaped (no forged rows, no escape sequences). */
 export function formatReport(rows: Record<string, string | number>[], by: string): string {
   const head = [by, "requests", "errors", "tokens_in", "tokens_out", "cost_usd"];
-  const cells = [head, ...rows.map((r) => head.map((h) => String(r[h] ?? "")))];
+  const cells = [head, ...rows.map((r) => head.map((h) => escapeControls(String(r[h] ?? ""))))];
   const widths = head.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
   return cells.map((c) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join("  ")).join("\n");
 }
