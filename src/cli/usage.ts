@@ -14,10 +14,13 @@ export async function usageReport(url: string, since: string, by: string): Promi
   }
 }
 
+/** A table cell: every control character written out, line breaks and tabs too. */
+const cell = (v: string) => escapeControls(v).replaceAll("\n", "\\n").replaceAll("\t", "\\t");
+
 /** The report as an aligned text table; client-chosen names have their control characters escaped (no forged rows, no escape sequences). */
 export function formatReport(rows: Record<string, string | number>[], by: string): string {
   const head = [by, "requests", "errors", "tokens_in", "tokens_out", "cost_usd"];
-  const cells = [head, ...rows.map((r) => head.map((h) => escapeControls(String(r[h] ?? ""))))];
+  const cells = [head, ...rows.map((r) => head.map((h) => cell(String(r[h] ?? ""))))];
   const widths = head.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
   return cells.map((c) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join("  ")).join("\n");
 }
