@@ -1,5 +1,5 @@
 // Hot reload while requests run: good files swap in, bad files are refused, no request fails.
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdtempSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
