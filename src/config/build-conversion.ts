@@ -8,7 +8,8 @@ import {
   ChatToResponsesEngine,
   MessagesFromChatEngine,
   NoStoredResponsesEngine,
-  ResponseAffinity,
+  MemoryResponseOwners,
+  type ResponseOwners,
   ResponsesAffinityEngine,
   ResponsesFromChatEngine,
   ThinkingFilterEngine,
@@ -62,7 +63,7 @@ function searchConfig(ws: ProfileConfig["web_search"]): SearchConfig | undefined
 }
 
 /** The engine that serves every client API on `upstream`, a backend speaking `apis` (a mock speaks them all). */
-export function conversionEngine(b: BackendConfig, upstream: Engine, affinity: ResponseAffinity = new ResponseAffinity()): Engine {
+export function conversionEngine(b: BackendConfig, upstream: Engine, affinity: ResponseOwners = new MemoryResponseOwners()): Engine {
   const apis = backendApis(b);
   const profile = profileFromConfig(b.profile);
   const toMessages = (carryState = false) =>

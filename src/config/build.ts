@@ -20,7 +20,18 @@ import {
   type FailoverOptions,
   type RuleConfig,
 } from "../engines";
-import { Budgets, Limiter, MemoryLimitStore, RedisLimitStore, ResponseAffinity, type LimitStore, type ModelLimits, type ModerationPolicy } from "../engines";
+import {
+  Budgets,
+  Limiter,
+  MemoryLimitStore,
+  MemoryResponseOwners,
+  RedisLimitStore,
+  RedisResponseOwners,
+  type ResponseOwners,
+  type LimitStore,
+  type ModelLimits,
+  type ModerationPolicy,
+} from "../engines";
 import { effectiveModeration, moderationPolicy } from "./moderation";
 import { defaultPoolWeight } from "./pool-name";
 import { backendApis, conversionEngine } from "./build-conversion";
@@ -41,13 +52,13 @@ export interface BuiltGateway {
   /** The models the caller of these request headers may use. */
   listModels(headers: Headers): ModelListing[];
   /** Where passed-through Responses answers came from (kept across reloads). */
-  responses: ResponseAffinity;
+  responses: ResponseOwners;
   /** The caller a request's headers name (undefined: anonymous). */
   identify(headers: Headers): Caller | undefined;
   /** Every budget of a caller (its org's, its org's per model, its key's): spent and left. */
   budgetStatus(caller: Caller | undefined): Promise<{ scope: string; period: string; usd: number; spent: number; remaining: number }[]>;
   /** The model a Responses item request (GET /v1/responses/{id}, …) goes to: remembered, named in x-octollm-model, or the only one that can. */
-  responseModel(id: string, headers: Headers): string | undefined;
+  responseModel(id: string, headers: Headers): Promise<string | undefined>;
 }
 
 /**
@@ -107,7 +118,7 @@ function backendEngine(
   env: Record<string, string | undefined>,
   maxResponseBytes: number,
   logger: Logger,
-  stored: ResponseAffinity,
+  stored: ResponseOwners,
 ): Engine {
   let engine = withRewrites(buildBackend(b, env, maxResponseBytes, logger), model, b, logger);
   if (b.model) engine = new UpstreamModelEngine(engine, b.model); // outside the rewrites: they see, and may change, the upstream name
@@ -148,6 +159,12 @@ export function hasLimits(config: Config): boolean {
     Object.values(config.models).some((m) => m.default_org_limits || rulesHave(m.default_rules)) ||
     Object.values(config.users).some((o) => o.key_limits || Object.values(o.models).some((e) => e?.org_limits || rulesHave(e?.rules ?? [])))
   );
+}
+
+/** Where the owners of stored responses are kept: Redis when the gateway has one (every instance agrees), else memory. */
+export function responseOwnersFor(config: Config, env: Record<string, string | undefined>, logger: Logger = log): ResponseOwners {
+  const url = config.server.redis_url ?? env.REDIS_URL;
+  return url ? new RedisResponseOwners(url, config.server.redis_key_prefix, undefined, logger) : new MemoryResponseOwners();
 }
 
 /** The counters a config's limits use: Redis (server.redis_url, else env REDIS_URL) or this process's memory. */
@@ -206,7 +223,7 @@ export function buildGateway(
   env: Record<string, string | undefined> = process.env,
   store?: LimitStore,
   logger: Logger = log,
-  responses = new ResponseAffinity(),
+  responses: ResponseOwners = responseOwnersFor(config, env, logger),
 ): BuiltGateway {
   if (hasLimits(config) || hasBudgets(config)) store ??= limitStoreFor(config, env);
   const failClosed = config.server.limits_on_store_error === "closed";
@@ -252,6 +269,7 @@ export function buildGateway(
         budgets: budgets && modelBudgets(config, name, budgets, backends, (b, asked) => resolveBackend(model.backends[b]!, config.backends).model ?? asked),
         maxOutputReservation: config.server.max_output_reservation,
         clientAuth: [...backends.values()].some((b) => b.clientAuth),
+        responses: storesResponses(config, model) ? responses : undefined,
       }),
     );
   }
@@ -267,7 +285,7 @@ export function buildGateway(
     models: [...models.keys()],
     listModels: (headers) => modelListing(config, usable(keys.identify(headers))),
     responses,
-    responseModel: (id, headers) => responses.get(id)?.model || headers.get("x-octollm-model")?.slice(0, 256) || soleResponsesModel(config),
+    responseModel: async (id, headers) => (await responses.get(id))?.model || headers.get("x-octollm-model")?.slice(0, 256) || soleResponsesModel(config),
     identify: (headers) => keys.identify(headers),
     budgetStatus: (caller) => (budgets ? budgets.status(allBudgetScopes(config, caller)) : Promise.resolve([])),
   };
@@ -275,14 +293,15 @@ export function buildGateway(
 
 /** The one model (not a pattern) whose backends may store responses (they speak the Responses API), if exactly one. */
 function soleResponsesModel(config: Config): string | undefined {
-  const storing = Object.entries(config.models).filter(
-    ([name, model]) =>
-      !name.includes("*") &&
-      Object.values(model.backends).some((own) => {
-        const b = resolveBackend(own, config.backends);
-        const apis = backendApis(b);
-        return (b.provider ?? "http") === "http" && (apis === undefined || apis.includes("openai-responses"));
-      }),
-  );
+  const storing = Object.entries(config.models).filter(([name, model]) => !name.includes("*") && storesResponses(config, model));
   return storing.length === 1 ? storing[0]![0] : undefined;
+}
+
+/** True when some backend of a model may store responses (it speaks the Responses API, passed through). */
+function storesResponses(config: Config, model: Config["models"][string]): boolean {
+  return Object.values(model.backends).some((own) => {
+    const b = resolveBackend(own, config.backends);
+    const apis = backendApis(b);
+    return (b.provider ?? "http") === "http" && (apis === undefined || apis.includes("openai-responses"));
+  });
 }

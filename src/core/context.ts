@@ -14,6 +14,8 @@ export interface RouteFacts {
   model?: string;
   /** The config key serving it (differs from `model` when a pattern such as `claude-*` matched). */
   key?: string;
+  /** Written by the model: the one backend the request may go to (the one that stores the response it reads or continues). */
+  backend?: string;
 }
 
 /** Written by the balancer and the upstream engine: where the request went and what came back. */

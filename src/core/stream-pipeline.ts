@@ -20,6 +20,8 @@ export interface StreamOutcome {
   usageEstimated?: boolean;
   /** True when the stream carried reasoning (thinking blocks, reasoning deltas or items): it may have reasoned out of sight too. */
   reasoningSeen?: boolean;
+  /** The id of a Responses answer (from its first event), when the stream is one. */
+  responseId?: string;
   /** performance.now() when the first byte went out (undefined: none did). */
   firstByteAt?: number;
 }
@@ -64,6 +66,8 @@ export interface UsageMeter {
   readonly answerEnded?: boolean;
   /** True when the output carried reasoning. */
   readonly reasoningSeen?: boolean;
+  /** The id a Responses stream's first event gave its response. */
+  readonly responseId?: string;
 }
 
 /** Bytes to send before closing when no stage answered a failure; `atBoundary` says whether the output so far ended with a blank line. */

@@ -293,6 +293,8 @@ class PipelineRun {
     if (early) usage = this.parts.meter!.cutShort!(usage);
     const result: StreamOutcome = { bytes: this.bytes, ...outcome, usage, firstByteAt: this.firstByteAt, ...(early && usage ? { usageEstimated: true } : {}) };
     if (this.parts.meter?.reasoningSeen) result.reasoningSeen = true;
+    const responseId = this.parts.meter?.responseId;
+    if (responseId) result.responseId = responseId;
     for (const fn of this.parts.observers) fn(result);
   }
 }

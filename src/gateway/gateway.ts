@@ -179,6 +179,7 @@ export class Gateway {
     const store = this.live.current.store;
     if (store) giveBackSlices(store);
     await store?.close(); // queued settlements and slices reach Redis before the process ends (each write is bounded)
+    await this.live.current.responses.close?.();
     await this.db?.close().catch(() => {});
     return drained;
   }

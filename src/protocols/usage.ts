@@ -118,6 +118,15 @@ export class StreamUsage {
     }
   }
 
+  /** The id of a Responses answer, from its first event (`response.created`), when this stream is one. */
+  get responseId(): string | undefined {
+    const head = joined(this.head);
+    const at = find(head, `"response.created"`);
+    if (at < 0) return undefined;
+    const text = decoder.decode(head.subarray(at, at + 512));
+    return /"response"\s*:\s*\{\s*"id"\s*:\s*"([A-Za-z0-9_-]{1,128})"/.exec(text)?.[1];
+  }
+
   /** The usage the stream reported (Anthropic's start and end merged; OpenAI's last), or undefined. */
   get usage(): TokenUsage | undefined {
     const whole = this.dropped ? undefined : joined(this.tail.length ? [...this.head, ...this.tail] : this.head);

@@ -10,7 +10,11 @@ import { engineResponse, errorResponse } from "./respond";
 const METHODS: Record<string, string[]> = { "": ["GET", "DELETE"], "/cancel": ["POST"], "/input_items": ["GET"] };
 
 /** The handler of the item endpoints; `model` resolves the model a response id goes to. */
-export function responsesItemHandler(engine: () => Engine, model: (id: string, headers: Headers) => string | undefined, log: AccessLog): RouteHandler {
+export function responsesItemHandler(
+  engine: () => Engine,
+  model: (id: string, headers: Headers) => Promise<string | undefined> | undefined,
+  log: AccessLog,
+): RouteHandler {
   return async (req) => {
     const x = { ...newExchange(req, "openai", log), format: "openai.responses.item" as const };
     try {
@@ -21,7 +25,7 @@ export function responsesItemHandler(engine: () => Engine, model: (id: string, h
         throw new GatewayError("method_not_allowed", `method ${req.method} is not allowed here (allowed: ${allowed.join(", ")})`, {
           headers: { allow: allowed.join(", ") },
         });
-      const name = model(m.id, req.headers);
+      const name = await model(m.id, req.headers);
       if (!name) {
         throw new GatewayError("not_found", `No stored response '${m.id}' is known to this gateway; send x-octollm-model to name its model`, {
           code: "response_not_found",

@@ -14,7 +14,7 @@ export interface GatewayState {
   /** The models the caller of these request headers may use (GET /v1/models). */
   listModels(headers: Headers): ModelListing[];
   /** The model a stored response's id goes to (the Responses item endpoints; without it they are not served). */
-  responseModel?(id: string, headers: Headers): string | undefined;
+  responseModel?(id: string, headers: Headers): Promise<string | undefined>;
 }
 
 /** Server settings. */

@@ -65,15 +65,14 @@ describe("stored responses", () => {
     expect(upstream.seen.length).toBe(before);
   });
 
-  test("an unknown id: x-octollm-model names the model; without it (two candidates) a 404 that says so", async () => {
+  test("an unknown id is refused before the upstream is asked, even when x-octollm-model names the model (#23.5)", async () => {
+    const before = upstream.seen.length;
     const r = await call("GET", "/v1/responses/resp_unknown", "key-acme-alice");
     const e = ((await r.json()) as any).error;
     expect([r.status, e.code]).toEqual([404, "response_not_found"]);
-    expect(e.message).toContain("x-octollm-model");
-    upstream.next = { body: JSON.stringify({ id: "resp_unknown", object: "response" }) };
     const named = await call("GET", "/v1/responses/resp_unknown", "key-acme-alice", { "x-octollm-model": "gpt-a" });
-    expect(named.status).toBe(200);
-    expect(upstream.seen.at(-1)!.path).toBe("/v1/responses/resp_unknown");
+    expect([named.status, ((await named.json()) as any).error.code]).toEqual([404, "response_not_found"]);
+    expect(upstream.seen.length).toBe(before);
   });
 
   test("a converted route stores nothing: 404 response_not_found; bad ids, paths and methods are refused", async () => {

@@ -265,6 +265,11 @@ describe("other backends", () => {
   });
 
   test("a backend that speaks Responses gets the client's bytes unchanged", async () => {
+    // the response continued must be one this caller made through the gateway (#23.5)
+    upstream.next = {
+      body: JSON.stringify({ id: "resp_x", object: "response", status: "completed", output: [], usage: { input_tokens: 2, output_tokens: 1 } }),
+    };
+    expect((await fetch(`${gw.url}/v1/responses`, { method: "POST", body: `{"model":"gpt-native","input":"first"}` })).status).toBe(200);
     const raw = `{"model":"gpt-native","input":"hi",  "store":true,"previous_response_id":"resp_x"}`;
     upstream.next = {
       body: JSON.stringify({

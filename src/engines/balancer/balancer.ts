@@ -110,11 +110,24 @@ export class BalancerEngine implements Engine {
     return undefined;
   }
 
+  /** A request that must go to one backend (a stored response lives there): that one, once, whatever its circuit says. */
+  private only(name: string, req: LLMRequest): Promise<LLMResponse> {
+    const backend = this.backends.find((b) => b.name === name);
+    if (!backend) return Promise.reject(new GatewayError("not_found", `the backend that stores this response (${name}) does not serve this request`));
+    const up = req.ctx.upstream;
+    up.backend = backend.name;
+    up.price = backend.price;
+    up.attempts = 1;
+    return backend.engine.process(req);
+  }
+
   async process(req: LLMRequest): Promise<LLMResponse> {
     const started = performance.now();
     const tried = new Set<Backend>();
     let lastError: unknown; // an Error costs a stack trace: made only when there is one to report
     let lastResponse: LLMResponse | undefined;
+    const pinned = req.ctx.route.backend;
+    if (pinned !== undefined) return this.only(pinned, req);
     const session = this.affinity?.(req);
     const ranked = session === undefined ? undefined : rendezvousOrder(session, this.weighted);
     for (let attempt = 1; attempt <= this.failover.maxAttempts; attempt++) {

@@ -32,14 +32,15 @@ export interface TokenReservation {
 /**
  * Estimated input tokens plus the requested output cap for each answer asked for: what a request reserves against
  * token limits (the cap bounded) and budgets (the cap in full: a burst must not spend far past a deny budget).
- * The handler checked the token fields, so these are non-negative integers.
+ * `storedInput`: the tokens of the stored response a request continues. The handler checked the token fields, so
+ * these are non-negative integers.
  */
-export function reserveTokens(req: LLMRequest, cap: number): TokenReservation {
+export function reserveTokens(req: LLMRequest, cap: number, storedInput = 0): TokenReservation {
   const body = req.body.json<Record<string, any>>();
   const asked = requestedOutputTokens(req.format, body);
   const n = requestedChoices(req.format, body);
   return {
-    input: estimateInputTokens(body),
+    input: estimateInputTokens(body) + storedInput, // a continued conversation's stored context is billed again
     output: Math.min(asked ?? cap, cap) * n,
     budgetOutput: (asked ?? Math.max(cap, UNCAPPED_OUTPUT_RESERVATION)) * n,
   };

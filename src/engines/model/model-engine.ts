@@ -3,6 +3,8 @@ import type { BudgetHold } from "../spend/budgets";
 import { admitBudgets, type ModelBudgets } from "./budgets";
 import { chargeOf, type AnswerEnd } from "./charge";
 import { askingStreamUsage, UsageChunkFilter } from "./stream-usage";
+import { storedResponse } from "./stored-response";
+import type { ResponseOwners } from "../responses";
 import { invalidKey } from "../auth";
 import { rateLimitError, type Admission, type LimitInfo } from "../limits";
 import { moderated, type ModerationPolicy } from "../moderation";
@@ -29,6 +31,8 @@ export interface ModelEngineOptions {
   maxOutputReservation?: number;
   /** Some backend takes the client's own key (`auth: client`): a key the gateway does not know may be that. */
   clientAuth?: boolean;
+  /** The owners of stored responses: reads and continuations of another org's (or an unknown) response are refused. */
+  responses?: ResponseOwners;
 }
 
 /**
@@ -49,12 +53,13 @@ export class ModelEngine implements Engine {
     const { opts } = this;
     if (req.ctx.keyRejected && !opts.clientAuth) throw invalidKey(); // a wrong key never gets anonymous service
     opts.access.check(req.ctx.caller, opts.name);
+    const storedTokens = opts.responses ? await storedResponse(req, opts.responses, opts.name) : 0;
     const lim = opts.limits;
     const held: Admission[] = [];
     let info: LimitInfo = {};
     const generating = generatesTokens(req.format); // token counts and stored-response reads reserve and cost nothing
     let reserved: TokenReservation | undefined;
-    const reservation = () => (reserved ??= reserveTokens(req, lim?.maxOutputReservation ?? opts.maxOutputReservation ?? 32_000));
+    const reservation = () => (reserved ??= reserveTokens(req, lim?.maxOutputReservation ?? opts.maxOutputReservation ?? 32_000, storedTokens));
     const tokens = () => (generating ? reservation().input + reservation().output : 0);
     let budget: BudgetHold | undefined;
     try {

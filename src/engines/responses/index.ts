@@ -1,2 +1,3 @@
-// Stored Responses API responses: which model and org a response id belongs to.
-export { ResponseAffinity, ResponsesAffinityEngine, NoStoredResponsesEngine, responseIdOf, responseNotFound, type ResponseOrigin } from "./affinity";
+// Stored Responses API responses: which org, model and backend a response id belongs to.
+export { ResponsesAffinityEngine, NoStoredResponsesEngine, responseIdOf, responseNotFound } from "./affinity";
+export { MemoryResponseOwners, RedisResponseOwners, type ResponseOwners, type ResponseOrigin } from "./owners";
