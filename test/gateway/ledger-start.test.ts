@@ -4,7 +4,7 @@
 // counts a live stream (the ledger used to replace the metrics as the access log's only observer).
 import { afterAll, expect, test } from "bun:test";
 import { createLoggedGateway } from "../helpers/gateway";
-import { freshPostgres } from "../helpers/databases";
+import { freshPostgres, freshSqlitePath } from "../helpers/databases";
 import { startTcpProxy } from "../helpers/tcp-proxy";
 import { openDatabase } from "../../src/config";
 import { startMockUpstream } from "../helpers/mock-upstream";
@@ -56,7 +56,7 @@ test("the ledger's connection error names the usage ledger database", async () =
 
 test("with usage_db set, octollm_streams_in_flight counts a live stream", async () => {
   const { gw } = await createLoggedGateway(`
-server: { usage_db: ":memory:" }
+server: { usage_db: "${freshSqlitePath()}" }
 models:
   m: { backends: { "default:1": { base_url: "${upstream.url}" } } }
 `);
