@@ -110,7 +110,13 @@ describe("response and stream", () => {
       },
       ctx,
     );
-    expect(r.usage).toEqual({ prompt_tokens: 105, completion_tokens: 7, total_tokens: 112, prompt_tokens_details: { cached_tokens: 90 } });
+    // spec 71's counts, and the cache writes in prompt_tokens_details.cache_write_tokens (so they are priced as writes)
+    expect(r.usage).toEqual({
+      prompt_tokens: 105,
+      completion_tokens: 7,
+      total_tokens: 112,
+      prompt_tokens_details: { cached_tokens: 90, cache_write_tokens: 5 },
+    });
     expect(r.choices[0]).toMatchObject({
       finish_reason: "tool_calls",
       message: { content: "hi", tool_calls: [{ id: "t", type: "function", function: { name: "f", arguments: `{"a":1}` } }] },

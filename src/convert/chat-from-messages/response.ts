@@ -25,6 +25,7 @@ export function mapChatUsage(u: Body | undefined): Body {
     w = u?.cache_creation_input_tokens ?? 0,
     o = u?.output_tokens ?? 0;
   const out: Body = { prompt_tokens: i + r + w, completion_tokens: o, total_tokens: i + r + w + o, prompt_tokens_details: { cached_tokens: r } };
+  if (w) out.prompt_tokens_details.cache_write_tokens = w; // priced at the cache-write rate (an extra field chat clients ignore)
   if (typeof u?.output_tokens_details?.thinking_tokens === "number")
     out.completion_tokens_details = { reasoning_tokens: u.output_tokens_details.thinking_tokens };
   return out;

@@ -1,5 +1,6 @@
 // Anthropic Messages SSE → OpenAI chat.completion.chunk stream (docs/conversion.md).
-import type { SseEvent } from "../../core";
+import type { SseEvent, TokenUsage } from "../../core";
+import { tokenUsage } from "../../protocols/usage";
 import { chatFromMessagesError } from "./errors";
 import type { ChatContext } from "./request";
 import { mapChatUsage, mapFinishReason } from "./response";
@@ -10,7 +11,8 @@ type Body = Record<string, any>;
 export class ChatFromMessagesStream {
   private id = "chatcmpl-";
   private readonly created = Math.floor(Date.now() / 1000);
-  private usage: Body = {};
+  private upstreamUsage: Body = {};
+  private usageTold = false; // message_delta came: the usage is the upstream's own, whole
   private finish: string | undefined;
   private toolOrdinal = -1;
   private blockTool = new Map<number, number>(); // Anthropic block index → OpenAI tool index
@@ -18,6 +20,11 @@ export class ChatFromMessagesStream {
   private finished = false;
 
   constructor(private readonly ctx: ChatContext) {}
+
+  /** The answer's exact usage, once the upstream told it (whether or not the client asked to see it). */
+  get usage(): TokenUsage | undefined {
+    return this.usageTold ? tokenUsage(this.upstreamUsage) : undefined;
+  }
 
   /** True once the stream ended. */
   get done(): boolean {
@@ -48,7 +55,7 @@ export class ChatFromMessagesStream {
     switch (d?.type ?? e.event) {
       case "message_start":
         this.id = `chatcmpl-${d.message?.id ?? ""}`;
-        this.usage = { ...d.message?.usage };
+        this.upstreamUsage = { ...d.message?.usage };
         return this.chunk({ role: "assistant", content: "" });
       case "ping":
         return ": ping\n\n";
@@ -74,7 +81,8 @@ export class ChatFromMessagesStream {
         return "";
       }
       case "message_delta":
-        Object.assign(this.usage, d.usage);
+        Object.assign(this.upstreamUsage, d.usage);
+        this.usageTold = true;
         this.finish = this.answerBlock !== undefined ? "stop" : mapFinishReason(d.delta?.stop_reason);
         return this.chunk({}, this.finish);
       case "message_stop":
@@ -90,7 +98,7 @@ export class ChatFromMessagesStream {
     this.finished = true;
     let out = "";
     if (this.ctx.includeUsage) {
-      out += `data: ${JSON.stringify({ id: this.id, object: "chat.completion.chunk", created: this.created, model: this.ctx.requestedModel, choices: [], usage: mapChatUsage(this.usage) })}\n\n`;
+      out += `data: ${JSON.stringify({ id: this.id, object: "chat.completion.chunk", created: this.created, model: this.ctx.requestedModel, choices: [], usage: mapChatUsage(this.upstreamUsage) })}\n\n`;
     }
     return out + "data: [DONE]\n\n";
   }

@@ -51,6 +51,9 @@ export class ChatFromMessagesEngine implements Engine {
         get done() {
           return machine.done;
         },
+        get usage() {
+          return machine.usage; // the upstream's own, also when the client did not ask to see it
+        },
       };
       return { status: 200, headers: new Headers(SSE_HEADERS), stream: res.stream.through(converterStage(conv, this.opts.pingIntervalMs ?? 15_000)) };
     }
