@@ -59,7 +59,17 @@ export function profileFromConfig(p: ProfileConfig = {}): Partial<BackendProfile
 
 /** The search service of a profile's web_search, in the engine's terms. */
 function searchConfig(ws: ProfileConfig["web_search"]): SearchConfig | undefined {
-  return ws && { provider: ws.provider, url: ws.url, apiKey: ws.api_key, maxResults: ws.max_results, timeoutMs: ws.timeout_ms };
+  return (
+    ws && {
+      provider: ws.provider,
+      url: ws.url,
+      apiKey: ws.api_key,
+      maxResults: ws.max_results,
+      timeoutMs: ws.timeout_ms,
+      maxPerRequest: ws.max_searches_per_request,
+      maxPerTurn: ws.max_searches_per_turn,
+    }
+  );
 }
 
 /** The engine that serves every client API on `upstream`, a backend speaking `apis` (a mock speaks them all). */

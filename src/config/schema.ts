@@ -95,6 +95,24 @@ export const ProfileSchema = v.strictObject({
         timeout_ms: v.optional(
           v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(120_000), v.description("Time allowed for one search (default 10000)")),
         ),
+        max_searches_per_request: v.optional(
+          v.pipe(
+            v.number(),
+            v.integer(),
+            v.minValue(1),
+            v.maxValue(100),
+            v.description("Most searches one client request runs, whatever max_uses says (default 10)"),
+          ),
+        ),
+        max_searches_per_turn: v.optional(
+          v.pipe(
+            v.number(),
+            v.integer(),
+            v.minValue(1),
+            v.maxValue(20),
+            v.description("Most searches one model turn runs (default 5); the rest are answered max_uses_exceeded"),
+          ),
+        ),
       }),
       v.description("api: openai-chat: a search service, so that the gateway runs Anthropic's web_search server tool for the model"),
     ),

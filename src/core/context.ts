@@ -88,6 +88,8 @@ export interface RequestContext {
   readonly tags: string[];
   /** Written by the model when the answer ends (generating requests only). */
   charge?: ChargeFacts;
+  /** Written by the gateway's web-search loop: the searches this request ran (each one is paid). */
+  webSearches?: number;
 }
 
 /** A context as its readers see it: nothing in it can be changed through this type. */

@@ -57,6 +57,9 @@ export class GatewayMetrics implements RequestObserver {
     ]),
   );
   readonly retries = this.registry.add(new Counter("octollm_retries_total", "Attempts beyond the first (failover to another backend)", ["model"]));
+  readonly webSearches = this.registry.add(
+    new Counter("octollm_web_searches_total", "Searches the gateway ran for the web_search tool (each one is paid), by model and org", ["model", "org"]),
+  );
   readonly rateLimited = this.registry.add(
     new Counter("octollm_rate_limited_total", "Requests refused by the gateway's own rate limits, by scope", ["model", "scope"]),
   );
@@ -148,6 +151,7 @@ export class GatewayMetrics implements RequestObserver {
       ]);
     }
     if (rec.attempts && rec.attempts > 1) this.retries.inc([model], rec.attempts - 1);
+    if (rec.web_searches) this.webSearches.inc([model, org], rec.web_searches);
     if (rec.rate_limited) this.rateLimited.inc([model, rec.rate_limited]);
     for (const m of rec.moderation ?? []) {
       this.moderation.inc([model, m.direction, m.decision]);

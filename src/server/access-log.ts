@@ -29,6 +29,8 @@ export interface AccessRecord {
   usage_estimated?: boolean;
   /** The rule that estimated them: stream_text, reasoning_reserved (could reason out of sight), reservation (nothing told). */
   estimate?: "stream_text" | "reasoning_reserved" | "reservation";
+  /** Searches the gateway ran for the request (Anthropic's web_search on a chat backend). */
+  web_searches?: number;
   bytes_in: number;
   bytes_out: number;
   tags?: string[];

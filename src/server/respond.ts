@@ -71,6 +71,7 @@ function record(x: Exchange, status: number, bytesOut: number, extra: Partial<Ac
     const price = ctx.upstream.price?.(ctx.upstream.model ?? ctx.route.model ?? "");
     if (price) rec.cost_usd = Math.round(costUsd(price, usage) * 1e9) / 1e9;
   }
+  if (ctx.webSearches) rec.web_searches = ctx.webSearches;
   if (ctx.tags.length) rec.tags = [...ctx.tags];
   const up = ctx.upstream;
   if (up.attempts > 1) rec.attempts = up.attempts;

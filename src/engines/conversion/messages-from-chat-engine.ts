@@ -80,7 +80,8 @@ export class MessagesFromChatEngine implements Engine {
     const send = (b: Record<string, any>) => this.next.process({ ...req, body: LazyBody.fromValue(b) });
     const first = await send(turnBody);
     if (first.status >= 400) return this.errorAnswer(first, ctx);
-    const loop = new WebSearchLoop(turnBody, ctx, this.profile, search, send, (c) => this.streamConverter(c), req.signal);
+    const counted = () => void (req.ctx.webSearches = (req.ctx.webSearches ?? 0) + 1);
+    const loop = new WebSearchLoop(turnBody, ctx, this.profile, search, send, (c) => this.streamConverter(c), req.signal, counted);
     const events = loop.events(first);
     if (ctx.stream) return { status: 200, headers: new Headers(SSE_HEADERS), stream: meteredStream(readableOf(events)) };
     let text = "";

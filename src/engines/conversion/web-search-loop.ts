@@ -26,6 +26,9 @@ export type SendTurn = (body: Body) => Promise<LLMResponse>;
 
 /** Upstream calls for one client request at most (the model gets this many chances to search, then answers). */
 const MAX_TURNS = 6;
+/** Searches one client request runs at most, and one model turn, unless the config says otherwise (each is paid). */
+const MAX_PER_REQUEST = 10;
+const MAX_PER_TURN = 5;
 
 interface SearchCall {
   id: string;
@@ -36,6 +39,8 @@ interface SearchCall {
 
 interface Turn {
   calls: SearchCall[];
+  /** Search calls past the turn's bound: neither run nor shown; the model is told so in the next turn. */
+  dropped: SearchCall[];
   clientCalls: number;
   text: string;
   thinking: string;
@@ -59,17 +64,23 @@ export class WebSearchLoop {
     private readonly send: SendTurn,
     private readonly converter: (ctx: MessagesContext) => StreamConverter,
     private readonly signal: AbortSignal,
+    /** Told of each search run (the access log and metrics count them). */
+    private readonly onSearch: () => void = () => {},
   ) {}
+
+  /** The most searches this request may run: the client's max_uses, never past the configured bound. */
+  private get allowed(): number {
+    return Math.min(this.ctx.webSearch?.maxUses ?? Number.POSITIVE_INFINITY, this.search.maxPerRequest ?? MAX_PER_REQUEST);
+  }
 
   /** The client's events, starting from the first turn's answer (already known to be a success). */
   async *events(first: LLMResponse): AsyncGenerator<string> {
-    const ws = this.ctx.webSearch!;
     const messages: Body[] = [...this.body.messages];
     let res = first;
     let stop = "end_turn";
     let stopSequence: string | null = null;
     for (let turn = 0; ; turn++) {
-      const t: Turn = { calls: [], clientCalls: 0, text: "", thinking: "", failed: false };
+      const t: Turn = { calls: [], dropped: [], clientCalls: 0, text: "", thinking: "", failed: false };
       for await (const out of this.turnEvents(res, turn, t)) yield out;
       if (t.failed) return;
       this.addUsage(t.usage);
@@ -84,11 +95,16 @@ export class WebSearchLoop {
         stop = "tool_use"; // the client runs its own tools; the searches are already in the answer
         break;
       }
-      if (turn + 1 >= Math.min(MAX_TURNS, (ws.maxUses ?? MAX_TURNS) + 1) || this.signal.aborted) {
+      if (turn + 1 >= Math.min(MAX_TURNS, this.allowed + 1) || this.searches >= this.allowed || this.signal.aborted) {
         stop = "pause_turn"; // Anthropic's word for "send this back to continue"
         break;
       }
-      messages.push(this.assistantTurn(t), ...t.calls.map((c, i) => ({ role: "tool", tool_call_id: c.chatId, content: answers[i]!.text })));
+      const skipped = `not run: at most ${this.search.maxPerTurn ?? MAX_PER_TURN} searches a turn`;
+      messages.push(
+        this.assistantTurn(t),
+        ...t.calls.map((c, i) => ({ role: "tool", tool_call_id: c.chatId, content: answers[i]!.text })),
+        ...t.dropped.map((c) => ({ role: "tool", tool_call_id: c.chatId, content: skipped })),
+      );
       res = await this.send({ ...this.body, messages, tool_choice: this.body.tool_choice === undefined ? undefined : "auto" });
       if (res.status >= 400) {
         yield ev("error", { error: messagesFromChatError(await readErrorBody(res), res.status, this.ctx.maxTokens).anthropic, request_id: this.ctx.requestId });
@@ -110,15 +126,20 @@ export class WebSearchLoop {
           if (turn === 0) yield e.raw;
           break;
         case "content_block_start": {
-          const index = this.next++;
           const b = d.content_block ?? {};
           if (b.type === "tool_use" && b.name === ws.name) {
-            const call = { id: `srvtoolu_${randomBase62(24)}`, chatId: String(b.id), index, json: "" };
+            const call = { id: `srvtoolu_${randomBase62(24)}`, chatId: String(b.id), index: -1, json: "" };
             local.set(d.index, call);
+            if (t.calls.length >= (this.search.maxPerTurn ?? MAX_PER_TURN)) {
+              t.dropped.push(call); // past the turn's bound: not run, and not shown to the client
+              break;
+            }
+            call.index = this.next++;
             t.calls.push(call);
-            yield ev("content_block_start", { index, content_block: { type: "server_tool_use", id: call.id, name: ws.name, input: {} } });
+            yield ev("content_block_start", { index: call.index, content_block: { type: "server_tool_use", id: call.id, name: ws.name, input: {} } });
             break;
           }
+          const index = this.next++;
           if (b.type === "tool_use") t.clientCalls++;
           local.set(d.index, index);
           yield ev("content_block_start", { ...d, index, type: undefined });
@@ -127,6 +148,7 @@ export class WebSearchLoop {
         case "content_block_delta": {
           const at = local.get(d.index);
           if (typeof at === "object") at.json += d.delta?.partial_json ?? "";
+          if (typeof at === "object" && at.index < 0) break; // a dropped call
           if (d.delta?.type === "text_delta") t.text += d.delta.text;
           if (d.delta?.type === "thinking_delta") t.thinking += d.delta.thinking;
           yield ev("content_block_delta", { ...d, index: typeof at === "object" ? at.index : at, type: undefined });
@@ -134,6 +156,7 @@ export class WebSearchLoop {
         }
         case "content_block_stop": {
           const at = local.get(d.index);
+          if (typeof at === "object" && at.index < 0) break;
           yield ev("content_block_stop", { index: typeof at === "object" ? at.index : at });
           break;
         }
@@ -163,8 +186,9 @@ export class WebSearchLoop {
     const fail = (error: string, message: string) => ({ block: { error }, text: resultText(query, { error, message }) });
     if (!query) return fail("invalid_tool_input", "the call has no query");
     if (query.length > 400) return fail("query_too_long", "the query is longer than 400 characters");
-    if (ws.maxUses !== undefined && this.searches >= ws.maxUses) return fail("max_uses_exceeded", `at most ${ws.maxUses} searches; answer with what you have`);
+    if (this.searches >= this.allowed) return fail("max_uses_exceeded", `at most ${this.allowed} searches; answer with what you have`);
     this.searches++;
+    this.onSearch();
     try {
       const results = await webSearch(this.search, query, { allowedDomains: ws.allowedDomains, blockedDomains: ws.blockedDomains, signal: this.signal });
       return { block: results, text: resultText(query, results) };
@@ -176,7 +200,11 @@ export class WebSearchLoop {
 
   /** The model's turn as a chat assistant message: its text and its search calls. */
   private assistantTurn(t: Turn): Body {
-    const calls = t.calls.map((c) => ({ id: c.chatId, type: "function", function: { name: this.ctx.webSearch!.name, arguments: c.json || "{}" } }));
+    const calls = [...t.calls, ...t.dropped].map((c) => ({
+      id: c.chatId,
+      type: "function",
+      function: { name: this.ctx.webSearch!.name, arguments: c.json || "{}" },
+    }));
     const msg: Body = { role: "assistant", content: t.text || (this.profile.assistantNullContent ? null : ""), tool_calls: calls };
     if (t.thinking && this.profile.reasoningHistory !== "drop") msg[this.profile.reasoningHistory] = t.thinking;
     return msg;

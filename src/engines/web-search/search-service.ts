@@ -16,6 +16,10 @@ export interface SearchConfig {
   maxResults?: number;
   /** Time allowed for one search (default 10 s). */
   timeoutMs?: number;
+  /** Most searches one client request runs, whatever its max_uses says (default 10). */
+  maxPerRequest?: number;
+  /** Most searches one model turn runs (default 5). */
+  maxPerTurn?: number;
 }
 
 /** What one search may be limited to (Anthropic's allowed_domains / blocked_domains). */
