@@ -48,6 +48,13 @@ export function configWarnings(config: Config): ConfigWarning[] {
       out.push({ path: ["models", name, "list_as"], message: "list_as only means something on a pattern (a name with *)" });
   }
   for (const [name, model] of Object.entries(config.models)) {
+    const auths = new Set(Object.values(model.backends).map((own) => resolveBackend(own, config.backends).auth ?? "gateway"));
+    if (auths.size > 1)
+      out.push({
+        path: ["models", name, "backends"],
+        message:
+          "mixes auth: client and gateway-key backends: a client's own key is only ever served by the auth: client ones (no failover to the operator's key), and a gateway key must come in x-octollm-key; give them separate models",
+      });
     for (const [b, own] of Object.entries(model.backends)) {
       const global = own.use ? config.backends[own.use] : undefined;
       if ((own.auth ?? global?.auth) === "client" && (own.api_key ?? global?.api_key))

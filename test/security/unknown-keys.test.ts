@@ -89,3 +89,59 @@ orgs:
   expect(warned("access: internal,")).toBe(false);
   expect(warned("default_org_limits: { rpm: 10 },")).toBe(false);
 });
+
+test("#23.15: no header that carries a gateway key reaches an auth: client backend, however it was sent", async () => {
+  const sent: Record<string, string>[] = [
+    { "x-api-key": "key-acme-alice", authorization: "Bearer key-acme-alice" }, // in two headers
+    { "x-octollm-key": "key-acme-alice", authorization: "Bearer key-acme-alice" },
+    { "x-api-key": "sk-octo-RevokedKey0000000000000000000000000" }, // the gateway's own format, no longer known
+  ];
+  for (const headers of sent) {
+    await chat("own", headers);
+    const seen = upstream.seen.at(-1)!.headers;
+    expect([seen.authorization, seen["x-api-key"], seen["x-octollm-key"]]).toEqual([undefined, undefined, undefined]);
+  }
+  // twice in x-api-key: the combined value is refused as a gateway key and never forwarded
+  const twice = new Headers();
+  twice.append("x-api-key", "key-acme-alice");
+  twice.append("x-api-key", "key-acme-alice");
+  await gw.fetch(new Request("http://gw/v1/chat/completions", { method: "POST", headers: twice, body: JSON.stringify({ model: "own", messages: [] }) }));
+  expect(upstream.seen.at(-1)!.headers["x-api-key"]).toBeUndefined();
+});
+
+test("#23.15: a mixed pool never serves a client's own key from the operator's backend, nor fails over to it", async () => {
+  const client = startMockUpstream(() => ({ status: 503, body: "down" }));
+  const operator = startMockUpstream();
+  try {
+    const { gw: mixed } = await createLoggedGateway(`
+models:
+  both:
+    backends:
+      "default:1": { base_url: "${client.url}", auth: client }
+      "default:2": { base_url: "${operator.url}", api_key: sk-operator-secret }
+orgs:
+  acme: { api_keys: { alice: key-acme-alice }, models: { both: } }
+`);
+    for (let i = 0; i < 4; i++) {
+      const r = await mixed.fetch(
+        new Request("http://gw/v1/chat/completions", {
+          method: "POST",
+          headers: { authorization: "Bearer sk-client-own" },
+          body: JSON.stringify({ model: "both", messages: [] }),
+        }),
+      );
+      expect(r.status).toBe(503); // the client's backend failed; the operator's was never tried
+    }
+    expect(operator.seen.length).toBe(0);
+    await mixed.shutdown();
+    const { loadConfigText } = await import("../../src/config");
+    const r = loadConfigText(
+      `models:\n  both:\n    backends:\n      "default:1": { base_url: "http://x", auth: client }\n      "default:2": { base_url: "http://y" }\n`,
+      {},
+    );
+    expect(r.ok && r.warnings?.some((w) => w.message.includes("mixes auth: client"))).toBe(true);
+  } finally {
+    client.stop();
+    operator.stop();
+  }
+});

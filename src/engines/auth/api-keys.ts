@@ -22,6 +22,17 @@ export class ApiKeys {
     return this.identifyWith(headers)?.caller;
   }
 
+  /** True when a header value (a list when the header was sent twice) holds a gateway key, known or in the gateway's format. */
+  holdsGatewayKey(value: string | null): boolean {
+    if (!value) return false;
+    for (const part of value.split(",")) {
+      const key = bearer(part.trim()) ?? part.trim();
+      if (!key) continue;
+      if (key.startsWith(GATEWAY_KEY_PREFIX) || this.byKey.has(key) || (this.byHash.size > 0 && this.byHash.has(hashApiKey(key)))) return true;
+    }
+    return false;
+  }
+
   /** The caller, and the header its gateway key came in (so that it can be kept from every upstream). */
   identifyWith(headers: Headers): { caller: Caller; header: string } | undefined {
     const found = this.lookup(headers);
@@ -47,6 +58,11 @@ export class ApiKeys {
     return rejected ? { rejected } : undefined;
   }
 }
+
+/** The headers that may carry either a gateway key or a client's own provider key. */
+const GATEWAY_KEY_CARRIERS = ["x-api-key", "authorization"] as const;
+/** The prefix of the keys the gateway makes (`octollm keys`): one that is not (or no longer) known is still never sent upstream. */
+const GATEWAY_KEY_PREFIX = "sk-octo-";
 
 /** Where a gateway key may come: its own header first (then Authorization can carry the client's own credential). */
 const KEY_HEADERS = ["x-octollm-key", "x-api-key", "authorization"] as const;
@@ -85,11 +101,14 @@ export class AuthEngine implements Engine {
     }
     const found = looked && "caller" in looked ? looked : undefined;
     req.ctx.caller = found?.caller;
-    if (!found && !req.headers.has("x-octollm-key")) return this.next.process(req);
-    // the gateway key is spent here: no engine after this one sees it, so no backend can ever be sent it
+    // every header that carries a gateway key goes, however it was sent (twice, in two headers, a revoked sk-octo- key):
+    // what is left is the client's own credential, for auth: client backends only
+    const carriers = GATEWAY_KEY_CARRIERS.filter((h) => this.keys.holdsGatewayKey(req.headers.get(h)));
+    if (!found && !req.headers.has("x-octollm-key") && !carriers.length) return this.next.process(req);
     const headers = new Headers(req.headers);
     headers.delete("x-octollm-key");
     if (found) headers.delete(found.header);
+    for (const h of carriers) headers.delete(h);
     return this.next.process({ ...req, headers });
   }
 }

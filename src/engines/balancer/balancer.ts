@@ -91,22 +91,24 @@ export class BalancerEngine implements Engine {
    * With a session, the session's rendezvous order decides. Otherwise the first try follows the round-robin; a retry takes the heaviest untried backend. Backends whose
    * circuit is open are passed over; when every one is resting, the first try still goes to the round-robin's pick.
    */
-  private pick(tried: Set<Backend>, ranked: Backend[] | undefined): Backend | undefined {
+  private pick(tried: Set<Backend>, ranked: Backend[] | undefined, clientOnly: boolean): Backend | undefined {
+    const may = (b: Backend) => !clientOnly || b.clientAuth === true;
     if (ranked) {
       // the session's own order: its backend first, then the next ones by rank (a stable fallback per session)
-      for (const b of ranked) if (!tried.has(b) && b.breaker!.tryAcquire()) return b;
-      return tried.size === 0 ? ranked[0] : undefined;
+      for (const b of ranked) if (may(b) && !tried.has(b) && b.breaker!.tryAcquire()) return b;
+      return tried.size === 0 ? ranked.find(may) : undefined;
     }
     if (tried.size === 0) {
       let first: Backend | undefined;
       for (let i = 0; i < this.rr.size; i++) {
         const b = this.rr.next()!.backend;
+        if (!may(b)) continue;
         if (b.breaker!.tryAcquire()) return b;
         first ??= b;
       }
-      return first;
+      return first ?? (clientOnly ? this.backends.find(may) : undefined); // the round-robin's turns all fell on others
     }
-    for (const b of this.backends) if (!tried.has(b) && b.breaker!.tryAcquire()) return b;
+    for (const b of this.backends) if (may(b) && !tried.has(b) && b.breaker!.tryAcquire()) return b;
     return undefined;
   }
 
@@ -130,8 +132,12 @@ export class BalancerEngine implements Engine {
     if (pinned !== undefined) return this.only(pinned, req);
     const session = this.affinity?.(req);
     const ranked = session === undefined ? undefined : rendezvousOrder(session, this.weighted);
+    // a client's own key (a key the gateway does not know) is served by auth: client backends only, and a request that
+    // went to one never fails over to a backend that bills the operator's key
+    let clientOnly = req.ctx.keyRejected === true;
     for (let attempt = 1; attempt <= this.failover.maxAttempts; attempt++) {
-      const backend = this.pick(tried, ranked);
+      const backend = this.pick(tried, ranked, clientOnly);
+      clientOnly ||= backend?.clientAuth === true;
       if (!backend) break;
       tried.add(backend);
       const up = req.ctx.upstream;
@@ -162,6 +168,8 @@ export class BalancerEngine implements Engine {
       if (performance.now() - started > this.failover.budgetMs) break;
     }
     if (lastResponse) return lastResponse;
+    if (!lastError && req.ctx.keyRejected)
+      throw new GatewayError("authentication", "invalid API key: this model has no backend that takes the client's own key", { code: "invalid_api_key" });
     throw lastError ?? new GatewayError("overloaded", "no backend with a positive weight");
   }
 }

@@ -95,7 +95,7 @@ export class WebSearchLoop {
         stop = "tool_use"; // the client runs its own tools; the searches are already in the answer
         break;
       }
-      if (turn + 1 >= Math.min(MAX_TURNS, this.allowed + 1) || this.searches >= this.allowed || this.signal.aborted) {
+      if (turn + 1 >= Math.min(MAX_TURNS, this.allowed + 1) || this.signal.aborted) {
         stop = "pause_turn"; // Anthropic's word for "send this back to continue"
         break;
       }
