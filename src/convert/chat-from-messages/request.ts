@@ -1,4 +1,5 @@
 // OpenAI Chat Completions request → Anthropic Messages request (docs/conversion.md).
+import { withoutClientState } from "../client-state";
 import { GatewayError } from "../../core";
 import { requestedOutputTokens } from "../../protocols";
 import { blocksText } from "../messages-from-chat/content";
@@ -157,7 +158,7 @@ export function chatFromMessagesRequest(
     throw new GatewayError("invalid_request", "functions and function_call (deprecated) are not supported by this backend: use tools", { param: "functions" });
   if (Array.isArray(body.modalities) && body.modalities.includes("audio"))
     throw new GatewayError("invalid_request", "audio output is not supported by this backend", { param: "modalities" });
-  const { system, messages } = convertMessages(body.messages);
+  const { system, messages } = convertMessages(carryState ? body.messages : withoutClientState(body.messages));
   const out: Body = { model: body.model, max_tokens: requestedOutputTokens("openai.chat", body) ?? defaultMaxTokens, messages };
   if (system.length) out.system = system;
   if (typeof body.temperature === "number") out.temperature = Math.min(1, Math.max(0, body.temperature));

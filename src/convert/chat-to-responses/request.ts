@@ -2,6 +2,7 @@
 // models only on the Responses API (gpt-5.x-codex). Stateless: store false, the whole conversation in input,
 // reasoning carried back in the items' encrypted_content (the chat form's gateway field `reasoning_opaque`,
 // "r." + the item's encrypted_content; "a." + a signature is Anthropic's, and never sent here).
+import { withoutClientState } from "../client-state";
 import { GatewayError } from "../../core";
 import { requestedOutputTokens } from "../../protocols";
 import type { BackendProfile } from "../profile";
@@ -88,7 +89,7 @@ function toolChoice(choice: unknown): unknown {
 export function chatToResponsesRequest(body: Body, profile: BackendProfile, carryState = false): { body: Body; ctx: ChatToResponsesContext } {
   if (!Array.isArray(body.messages)) throw new GatewayError("invalid_request", "messages: field required", { param: "messages" });
   if (typeof body.n === "number" && body.n > 1) throw new GatewayError("invalid_request", "n > 1 is not supported by this backend", { param: "n" });
-  const { instructions, input } = inputItems(body.messages);
+  const { instructions, input } = inputItems(carryState ? body.messages : withoutClientState(body.messages));
   const out: Body = { model: body.model, input, stream: true, store: false, include: ["reasoning.encrypted_content"] };
   if (instructions) out.instructions = instructions;
   const tools = (Array.isArray(body.tools) ? body.tools : []).filter((t: Body) => t?.type === "function" && typeof t.function?.name === "string");

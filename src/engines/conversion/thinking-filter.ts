@@ -1,11 +1,12 @@
 import { LazyBody, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { stripGatewayThinking } from "../../convert";
 
-const MARK = Buffer.from(`"gw1.`);
+// the gateway's signatures (gw1: its own thinking; gw2: another API's state), and any escaped first character of a signature
+const MARKS = [Buffer.from("gw1."), Buffer.from("gw2."), Buffer.from(`"signature":"\\u`)];
 
 /**
- * On Anthropic pass-through routes: thinking blocks this gateway signed (for an earlier turn served by a
- * converted backend) are removed, since Anthropic would reject their signatures. A native byte search
+ * On Anthropic pass-through routes: thinking blocks this gateway signed (gw1 and gw2, for an earlier turn served by
+ * a converted backend) are removed, since a gateway signature is never sent to Anthropic. A native byte search
  * finds them, so bodies without any are never parsed.
  */
 export class ThinkingFilterEngine implements Engine {
@@ -22,5 +23,6 @@ export class ThinkingFilterEngine implements Engine {
 }
 
 function hasMark(bytes: Uint8Array): boolean {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(MARK) >= 0;
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return MARKS.some((m) => buf.indexOf(m) >= 0);
 }
