@@ -1,5 +1,5 @@
 // The start-up summary `serve` prints: endpoints, health routes, the limit store, upstream keys, and routes.
-import { describeRoutes, formatRoutes, upstreamKeyUse, type LiveConfig } from "../config";
+import { FLEET_WITHOUT_REDIS, describeRoutes, formatRoutes, upstreamKeyUse, type LiveConfig } from "../config";
 
 /** The start-up summary: where the config came from and what it routes. */
 export function summary(live: LiveConfig, url: string, admin: boolean, metrics: boolean): string[] {
@@ -10,6 +10,7 @@ export function summary(live: LiveConfig, url: string, admin: boolean, metrics: 
     `  health     /healthz  /readyz${metrics ? "  /metrics" : ""}${admin ? "  /admin" : ""}`,
     `  limits     ${limits}`,
   ];
+  if (config.server.config_db !== undefined && live.current.store && !(config.server.redis_url ?? process.env.REDIS_URL)) logger.warn(FLEET_WITHOUT_REDIS);
   const keys = upstreamKeyUse(config, process.env);
   if (keys.fallback.length) lines.push(`  OCTOLLM_API_KEY is sent by  ${keys.fallback.join("  ")}`);
   if (keys.empty.length)

@@ -21,3 +21,4 @@ export * from "./db";
 export { configSecrets } from "./secrets";
 export { describeRoutes, formatRoutes, type ModelRoute, type BackendRoute } from "./routes";
 export { configJsonSchema } from "./json-schema";
+export { FLEET_WITHOUT_REDIS } from "./warnings";

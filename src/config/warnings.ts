@@ -31,6 +31,10 @@ function* expressions(config: Config): Generator<[Path, string, ExprScope]> {
   }
 }
 
+/** Why a config-database fleet needs Redis. */
+export const FLEET_WITHOUT_REDIS =
+  "a config-database fleet without redis_url (or REDIS_URL) keeps its budgets and limits per instance: N instances admit up to N times each budget and limit; set server.redis_url";
+
 /** A warning: a dotted path into the config and what is wrong there. */
 export interface ConfigWarning {
   path: (string | number)[];
@@ -71,6 +75,7 @@ export function configWarnings(config: Config): ConfigWarning[] {
   for (const [name, b] of Object.entries(config.backends)) older(["backends", name], b);
   for (const [name, model] of Object.entries(config.models)) for (const [b, own] of Object.entries(model.backends)) older(["models", name, "backends", b], own);
   out.push(...unpricedWarnings(config), ...openPricedWarnings(config));
+  if (config.server.config_db !== undefined && config.server.redis_url === undefined) out.push({ path: ["server", "config_db"], message: FLEET_WITHOUT_REDIS });
   for (const [path, source, scope] of expressions(config)) for (const message of lintExpr(source, scope).warnings) out.push({ path, message });
   return out;
 }

@@ -145,3 +145,11 @@ orgs:
     operator.stop();
   }
 });
+
+test("#23.17: validate warns of a config-database fleet without Redis (budgets and limits per instance)", async () => {
+  const { loadConfigText } = await import("../../src/config");
+  const r = loadConfigText(`server: { config_db: "sqlite://fleet.db" }\n`, {});
+  expect(r.ok && r.warnings?.some((w) => w.message.includes("N instances admit up to N times"))).toBe(true);
+  const shared = loadConfigText(`server: { config_db: "sqlite://fleet.db", redis_url: "redis://127.0.0.1:6379" }\n`, {});
+  expect(shared.ok && (shared.warnings ?? []).some((w) => w.message.includes("N instances"))).toBe(false);
+});
