@@ -37,7 +37,7 @@ export const claudeCommand = defineCommand({
       process.exit(127);
     }
     const extra = passThrough(process.argv);
-    await launchWith("claude", args, (url, config) => runClient(claude, extra, claudeEnv(url, config)));
+    await launchWith("claude", args, (url, config) => runClient(claude, extra, claudeEnv(url, config), config));
   },
 });
 

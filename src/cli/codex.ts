@@ -44,6 +44,6 @@ export const codexCommand = defineCommand({
     }
     const extra = passThrough(process.argv);
     const key = (config: Config | undefined) => (config && firstKey(config)) ?? PLACEHOLDER_TOKEN;
-    await launchWith("codex", args, (url, config) => runClient(codex, codexArgs(url, extra), { [CODEX_KEY_VARIABLE]: key(config) }));
+    await launchWith("codex", args, (url, config) => runClient(codex, codexArgs(url, extra), { [CODEX_KEY_VARIABLE]: key(config) }, config));
   },
 });

@@ -1,9 +1,9 @@
 // What `octollm claude` and `octollm codex` share: finding the client's command, loading the config, and
 // running the client with the gateway started in this process on a free loopback port (or at --url).
-import { existsSync } from "node:fs";
+import { constants, existsSync, mkdtempSync, openSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { loadConfigFile, formatProblem, type Config } from "../config";
+import { configSecrets, loadConfigFile, formatProblem, type Config } from "../config";
 import { Logger } from "../core";
 import { GatewayStartError, createGateway } from "../gateway";
 
@@ -64,8 +64,14 @@ export async function launchWith(name: string, args: LaunchArgs, client: (url: s
     console.error(`octollm: no config at ${args.config}: pass one with -c (examples/config-mock.yaml runs offline), or --url of a running gateway`);
     process.exit(1);
   }
-  const logFile = args["log-file"] ?? join(tmpdir(), `octollm-${name}-${process.pid}.log`);
-  const sink = Bun.file(logFile).writer();
+  const logFile = args["log-file"] ?? join(mkdtempSync(join(tmpdir(), `octollm-${name}-`)), "gateway.log"); // a private (0700) directory
+  let sink: ReturnType<ReturnType<typeof Bun.file>["writer"]>;
+  try {
+    sink = Bun.file(openLogFile(logFile)).writer();
+  } catch (err) {
+    console.error(`octollm: cannot open the log file ${logFile}: ${(err as Error).message}`);
+    process.exit(1);
+  }
   const write = (line: string) => void sink.write(line);
   const logger = new Logger(write);
   logger.format = "json";
@@ -85,9 +91,25 @@ export async function launchWith(name: string, args: LaunchArgs, client: (url: s
   process.exit(code);
 }
 
+/** A log file opened for appending, readable by its owner only (0600), never through a symbolic link. */
+export function openLogFile(path: string): number {
+  return openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW, 0o600);
+}
+
+/** The gateway's own secrets, never handed to a client it launches (the client needs only what `extra` gives it). */
+const GATEWAY_SECRET_VARIABLES = ["OCTOLLM_ADMIN_KEY", "OCTOLLM_METRICS_KEY", "OCTOLLM_SIGNING_SECRET", "OCTOLLM_API_KEY"];
+
+/** A client's environment: this process's, without the gateway's secrets (named ones, and any holding a config secret), plus `extra`. */
+export function clientEnv(base: Record<string, string | undefined>, extra: Record<string, string>, config: Config | undefined): Record<string, string> {
+  const secrets = new Set(config ? configSecrets(config, base).filter((v) => v.length >= 8) : []);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(base)) if (v !== undefined && !GATEWAY_SECRET_VARIABLES.includes(k) && !secrets.has(v)) out[k] = v;
+  return { ...out, ...extra };
+}
+
 /** Runs a client command with extra environment; resolves with its exit code. Ctrl-C belongs to the client while it runs. */
-export async function runClient(command: string, args: string[], env: Record<string, string>): Promise<number> {
-  const child = Bun.spawn([command, ...args], { env: { ...process.env, ...env }, stdio: ["inherit", "inherit", "inherit"] });
+export async function runClient(command: string, args: string[], env: Record<string, string>, config?: Config): Promise<number> {
+  const child = Bun.spawn([command, ...args], { env: clientEnv(process.env, env, config), stdio: ["inherit", "inherit", "inherit"] });
   const ignore = () => {}; // the terminal sends SIGINT to both: the client decides what it means
   process.on("SIGINT", ignore);
   const forward = () => child.kill("SIGTERM");
