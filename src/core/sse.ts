@@ -34,13 +34,15 @@ export class SseEvent {
   }
 }
 
-/** Default bound of one event (or one line) the parser holds, in characters: 16 Mi. */
-export const MAX_SSE_EVENT_CHARS = 16 * 1024 * 1024;
+/** Default bound of one event (or one line) the parser holds, in UTF-8 bytes: 16 MiB. */
+export const MAX_SSE_EVENT_BYTES = 16 * 1024 * 1024;
+/** The same bound (older name: it is counted in bytes, so text of many-byte characters cannot pass it). */
+export const MAX_SSE_EVENT_CHARS = MAX_SSE_EVENT_BYTES;
 
 /** Raised when one SSE line or event grows past the parser's bound (an upstream that never ends a line). */
 export class SseEventTooLarge extends Error {
   constructor(readonly limit: number) {
-    super(`upstream stream event is larger than the limit of ${limit} characters`);
+    super(`upstream stream event is larger than the limit of ${limit} bytes`);
     this.name = "SseEventTooLarge";
   }
 }
@@ -51,14 +53,27 @@ export class SseParser {
   /** Pieces of a line still waiting for its end (kept apart, so a giant line is joined once, not rescanned per piece). */
   private pending: string[] = [];
   private pendingChars = 0;
+  private pendingBytes = 0;
   private dataChars = 0;
+  private dataBytes = 0;
   private event: string | undefined;
   private data: string[] = [];
   private id: string | undefined;
   private retry: number | undefined;
   private started = false;
 
-  constructor(private readonly maxEventChars = MAX_SSE_EVENT_CHARS) {}
+  constructor(private readonly maxEventChars = MAX_SSE_EVENT_BYTES) {}
+
+  /**
+   * True when what is held for one event is past the bound in UTF-8 bytes. Characters are counted as they come;
+   * bytes are summed exactly only once the characters could reach the bound (at most 3 bytes each).
+   */
+  private over(): boolean {
+    const chars = this.buf.length + this.pendingChars + this.dataChars;
+    if (chars > this.maxEventChars) return true;
+    if (chars * 3 <= this.maxEventChars) return false;
+    return Buffer.byteLength(this.buf) + this.pendingBytes + this.dataBytes > this.maxEventChars;
+  }
 
   /** Feeds a piece of text; returns the events it completed; throws SseEventTooLarge past the bound. */
   push(text: string): SseEvent[] {
@@ -70,7 +85,8 @@ export class SseParser {
       // no line ends here: hold the piece until one comes
       this.pending.push(text);
       this.pendingChars += text.length;
-      if (this.buf.length + this.pendingChars + this.dataChars > this.maxEventChars) throw new SseEventTooLarge(this.maxEventChars);
+      this.pendingBytes += Buffer.byteLength(text);
+      if (this.over()) throw new SseEventTooLarge(this.maxEventChars);
       return [];
     }
     this.buf += this.joinPending() + text;
@@ -100,7 +116,7 @@ export class SseParser {
       start = nl + (buf.charCodeAt(nl) === 13 && buf.charCodeAt(nl + 1) === 10 ? 2 : 1);
     }
     this.buf = start === 0 ? buf : buf.slice(start);
-    if (this.buf.length + this.dataChars > this.maxEventChars) throw new SseEventTooLarge(this.maxEventChars);
+    if (this.over()) throw new SseEventTooLarge(this.maxEventChars);
     return out;
   }
 
@@ -109,6 +125,7 @@ export class SseParser {
     const text = this.pending.join("");
     this.pending = [];
     this.pendingChars = 0;
+    this.pendingBytes = 0;
     return text;
   }
 
@@ -130,6 +147,7 @@ export class SseParser {
       this.event = undefined;
       this.data = [];
       this.dataChars = 0;
+      this.dataBytes = 0;
       this.retry = undefined;
       return;
     }
@@ -141,7 +159,8 @@ export class SseParser {
     if (field === "data") {
       this.data.push(value);
       this.dataChars += value.length + 1;
-      if (this.dataChars > this.maxEventChars) throw new SseEventTooLarge(this.maxEventChars);
+      this.dataBytes += Buffer.byteLength(value) + 1;
+      if (this.over()) throw new SseEventTooLarge(this.maxEventChars);
     } else if (field === "event") this.event = value;
     else if (field === "id") {
       if (!value.includes("\0")) this.id = value;

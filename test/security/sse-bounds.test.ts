@@ -31,6 +31,27 @@ describe("SseParser bounds", () => {
     }
   });
 
+  test("#23.22: the bound counts UTF-8 bytes: a line of 2- and 3-byte characters is refused at 16 MiB, not 16 Mi characters", () => {
+    for (const ch of ["é", "中", "😀"]) {
+      const parser = new SseParser();
+      const piece = ch.repeat(16384);
+      const pieceBytes = Buffer.byteLength(piece);
+      let bytes = 0;
+      let error: unknown;
+      try {
+        parser.push("data: ");
+        for (; bytes < MAX_SSE_EVENT_CHARS * 2; bytes += pieceBytes) parser.push(piece);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(SseEventTooLarge);
+      expect(bytes).toBeLessThanOrEqual(MAX_SSE_EVENT_CHARS);
+    }
+    // joined data lines of many-byte text count too
+    const parser = new SseParser(1000);
+    expect(() => parser.push(`data: ${"中".repeat(200)}\ndata: ${"中".repeat(200)}\n`)).toThrow(SseEventTooLarge);
+  });
+
   test("many data lines of one event count toward the bound", () => {
     const parser = new SseParser(1000);
     expect(() => parser.push("data: aaaaaaaaaa\n".repeat(200))).toThrow(SseEventTooLarge);

@@ -1,5 +1,6 @@
 // OpenAI Chat Completions request → Anthropic Messages request (docs/conversion.md).
 import { withoutClientState } from "../client-state";
+import { checkMessageShapes } from "../message-shapes";
 import { GatewayError } from "../../core";
 import { requestedOutputTokens } from "../../protocols";
 import { blocksText } from "../messages-from-chat/content";
@@ -152,6 +153,7 @@ export function chatFromMessagesRequest(
   carryState = false,
 ): { body: Body; ctx: ChatContext } {
   if (!Array.isArray(body.messages)) throw new GatewayError("invalid_request", "messages: field required", { param: "messages" });
+  checkMessageShapes(body.messages, ["system", "developer", "user", "assistant", "tool"]);
   if (typeof body.n === "number" && body.n > 1) throw new GatewayError("invalid_request", "n > 1 is not supported by this backend", { param: "n" });
   if (body.logprobs === true) throw new GatewayError("invalid_request", "logprobs are not supported by this backend", { param: "logprobs" });
   if (body.functions !== undefined || body.function_call !== undefined)

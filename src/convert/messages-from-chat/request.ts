@@ -3,6 +3,7 @@ import { GatewayError } from "../../core";
 import { sha256hex, ToolNames } from "../ids";
 import type { BackendProfile } from "../profile";
 import { convertMessages, type ChatMessage } from "./messages";
+import { checkMessageShapes } from "../message-shapes";
 
 /** What the response converters need to know about the request. */
 export interface MessagesContext {
@@ -161,6 +162,7 @@ export function strictSchema(schema: unknown): unknown {
 /** Converts the request body; throws invalid_request for what cannot be converted. */
 export function messagesFromChatRequest(body: Body, profile: BackendProfile, estimate: number): { body: Body; ctx: MessagesContext } {
   if (!Array.isArray(body.messages)) throw new GatewayError("invalid_request", "messages: field required", { param: "messages" });
+  checkMessageShapes(body.messages, ["user", "assistant", "system"]);
   if (Array.isArray(body.mcp_servers) && body.mcp_servers.length)
     throw new GatewayError("invalid_request", "mcp_servers cannot be used with this backend", { param: "mcp_servers" });
   const names = new ToolNames(profile.toolNameMax);
