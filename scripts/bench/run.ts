@@ -227,24 +227,33 @@ for (const store of ["memory", "Redis"]) {
   console.log(`limits on / off (${store} store): ${ratios.join(", ")}`);
 }
 
-const rss = await measureRss(binary, config, bodies);
-console.log(
-  `RSS after 10k requests: ${f(rss.after10k, 1)} MiB; after 100k: ${f(rss.after100k, 1)} MiB (growth ${f((rss.after100k / rss.after10k - 1) * 100, 1)}%)`,
-);
-const startup = await measureStartup(binary, dir);
-console.log(`start-up to first answered request: median ${f(startup.median, 1)} ms (min ${f(startup.min, 1)}, max ${f(startup.max, 1)}, ${startup.runs} runs)`);
-const soak = await soakHostile(binary, upstream.url, dir, quick ? 10_000 : 40_000);
-console.log(
-  `hostile soak, ${soak.requests} requests (1 in 4 hostile, 1 in 4 a stream dropped halfway): ok ${soak.ok}, refused ${soak.refused}, other ${soak.other}; ` +
-    `RSS ${soak.before.rssMiB} → ${soak.after.rssMiB} MiB, open files ${soak.before.openFiles} → ${soak.after.openFiles}`,
-);
-const reload = await reloadUnderLoad(binary, dir, quick ? 5 : 10);
-console.log(
-  `reload under load, ${reload.seconds} s, file rewritten in place ${reload.rewrites} times: ok ${reload.ok}, 404 ${reload.notFound}, other ${reload.other}; ` +
-    `RSS ${reload.before.rssMiB} → ${reload.after.rssMiB} MiB, open files ${reload.before.openFiles} → ${reload.after.openFiles}`,
-);
-await upstream.stop();
-for (const micro of ["rules.ts", "convert.ts"]) console.log((await $`${process.execPath} ${join(import.meta.dir, micro)}`.text()).trim());
+// with --only, just the scenarios (for an A/B of the request path); the soak, start-up and micro benchmarks run in a full run
+let rss: Awaited<ReturnType<typeof measureRss>> | undefined;
+let startup: Awaited<ReturnType<typeof measureStartup>> | undefined;
+let soak: Awaited<ReturnType<typeof soakHostile>> | undefined;
+let reload: Awaited<ReturnType<typeof reloadUnderLoad>> | undefined;
+if (!only) {
+  rss = await measureRss(binary, config, bodies);
+  console.log(
+    `RSS after 10k requests: ${f(rss.after10k, 1)} MiB; after 100k: ${f(rss.after100k, 1)} MiB (growth ${f((rss.after100k / rss.after10k - 1) * 100, 1)}%)`,
+  );
+  startup = await measureStartup(binary, dir);
+  console.log(
+    `start-up to first answered request: median ${f(startup.median, 1)} ms (min ${f(startup.min, 1)}, max ${f(startup.max, 1)}, ${startup.runs} runs)`,
+  );
+  soak = await soakHostile(binary, upstream.url, dir, quick ? 10_000 : 40_000);
+  console.log(
+    `hostile soak, ${soak.requests} requests (1 in 4 hostile, 1 in 4 a stream dropped halfway): ok ${soak.ok}, refused ${soak.refused}, other ${soak.other}; ` +
+      `RSS ${soak.before.rssMiB} → ${soak.after.rssMiB} MiB, open files ${soak.before.openFiles} → ${soak.after.openFiles}`,
+  );
+  reload = await reloadUnderLoad(binary, dir, quick ? 5 : 10);
+  console.log(
+    `reload under load, ${reload.seconds} s, file rewritten in place ${reload.rewrites} times: ok ${reload.ok}, 404 ${reload.notFound}, other ${reload.other}; ` +
+      `RSS ${reload.before.rssMiB} → ${reload.after.rssMiB} MiB, open files ${reload.before.openFiles} → ${reload.after.openFiles}`,
+  );
+  await upstream.stop();
+  for (const micro of ["rules.ts", "convert.ts"]) console.log((await $`${process.execPath} ${join(import.meta.dir, micro)}`.text()).trim());
+} else await upstream.stop();
 if (!only || "moderation".includes(only)) console.log((await $`${process.execPath} ${join(import.meta.dir, "moderation.ts")} ${binary}`.text()).trim());
 
 const out = join(root, ".bench");

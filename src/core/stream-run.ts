@@ -292,7 +292,7 @@ class PipelineRun {
     const early = !told && (outcome.cancelled || outcome.error !== undefined || this.cutBy || !usage) && this.parts.meter?.cutShort;
     if (early) usage = this.parts.meter!.cutShort!(usage);
     const result: StreamOutcome = { bytes: this.bytes, ...outcome, usage, firstByteAt: this.firstByteAt, ...(early && usage ? { usageEstimated: true } : {}) };
-    if (this.parts.meter?.reasoningSeen) result.reasoningSeen = true;
+    if (early && this.parts.meter?.reasoningSeen) result.reasoningSeen = true; // looked for only when it matters
     const responseId = this.parts.meter?.responseId;
     if (responseId) result.responseId = responseId;
     for (const fn of this.parts.observers) fn(result);

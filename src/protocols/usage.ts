@@ -92,10 +92,6 @@ export class StreamUsage {
   private tailBytes = 0;
   private fed = 0;
   private dropped = false; // bytes between head and tail were let go
-  /** True once the answer's end went by (its usage may still follow). */
-  answerEnded = false;
-  /** True when the stream carried reasoning (it may have reasoned out of sight as well). */
-  reasoningSeen = false;
 
   /** `inputEstimate`: the request's estimated input tokens, for a stream cut short before it told its usage. */
   constructor(private readonly inputEstimate?: () => number) {}
@@ -103,8 +99,6 @@ export class StreamUsage {
   /** Sees one chunk. */
   feed(chunk: Uint8Array): void {
     this.fed += chunk.byteLength;
-    if (!this.reasoningSeen) this.reasoningSeen = REASONING.some((p) => find(chunk, p) >= 0);
-    if (!this.answerEnded) this.answerEnded = ANSWER_END.some((p) => find(chunk, p) >= 0);
     if (this.headBytes < HEAD_BYTES) {
       this.head.push(chunk);
       this.headBytes += chunk.byteLength;
@@ -118,8 +112,25 @@ export class StreamUsage {
     }
   }
 
+  /** True once the answer's end went by (its usage may still follow): read from the last bytes kept, when asked. */
+  get answerEnded(): boolean {
+    return this.fed > 0 && this.keptHas(ANSWER_END);
+  }
+
+  /** True when the bytes kept (the stream's first and last) carried reasoning: it may have reasoned out of sight as well. */
+  get reasoningSeen(): boolean {
+    return this.fed > 0 && this.keptHas(REASONING);
+  }
+
+  /** True when the first or the last bytes kept hold one of the patterns (searched only when asked: at a stream's end). */
+  private keptHas(patterns: string[]): boolean {
+    const parts = [joined(this.head), ...(this.tail.length ? [joined(this.tail)] : [])];
+    return patterns.some((p) => parts.some((b) => find(b, p) >= 0));
+  }
+
   /** The id of a Responses answer, from its first event (`response.created`), when this stream is one. */
   get responseId(): string | undefined {
+    if (!this.head.length || find(this.head[0]!, "response.") < 0) return undefined; // not a Responses stream: nothing joined
     const head = joined(this.head);
     const at = find(head, `"response.created"`);
     if (at < 0) return undefined;
