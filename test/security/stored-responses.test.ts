@@ -21,7 +21,9 @@ const upstreams = [0, 1].map((k) =>
     return { body: JSON.stringify({ id, object: "response", status: "completed", output: [], usage: { input_tokens: 300_000, output_tokens: 10 } }) };
   }),
 );
-afterAll(() => upstreams.forEach((u) => u.stop()));
+afterAll(() => {
+  for (const u of upstreams) u.stop();
+});
 
 const config = (prefix: string) => `
 server: { redis_url: "${REDIS_URL}", redis_key_prefix: "${prefix}" }
