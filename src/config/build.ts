@@ -20,21 +20,11 @@ import {
   type FailoverOptions,
   type RuleConfig,
 } from "../engines";
-import {
-  Budgets,
-  Limiter,
-  MemoryLimitStore,
-  MemoryResponseOwners,
-  RedisLimitStore,
-  RedisResponseOwners,
-  type ResponseOwners,
-  type LimitStore,
-  type ModelLimits,
-  type ModerationPolicy,
-} from "../engines";
+import { Budgets, Limiter, type ResponseOwners, type LimitStore, type ModelLimits, type ModerationPolicy } from "../engines";
 import { effectiveModeration, moderationPolicy } from "./moderation";
 import { defaultPoolWeight } from "./pool-name";
-import { backendApis, conversionEngine } from "./build-conversion";
+import { conversionEngine } from "./build-conversion";
+import { limitStoreFor, responseOwnersFor, soleResponsesModel, storesResponses } from "./build-stores";
 import { allBudgetScopes, hasBudgets, modelBudgets, pricingOf } from "./build-spend";
 import { resolveBackend } from "./resolve";
 import type { BackendConfig, Config, ModelConfig } from "./schema";
@@ -161,18 +151,6 @@ export function hasLimits(config: Config): boolean {
   );
 }
 
-/** Where the owners of stored responses are kept: Redis when the gateway has one (every instance agrees), else memory. */
-export function responseOwnersFor(config: Config, env: Record<string, string | undefined>, logger: Logger = log): ResponseOwners {
-  const url = config.server.redis_url ?? env.REDIS_URL;
-  return url ? new RedisResponseOwners(url, config.server.redis_key_prefix, undefined, logger) : new MemoryResponseOwners();
-}
-
-/** The counters a config's limits use: Redis (server.redis_url, else env REDIS_URL) or this process's memory. */
-export function limitStoreFor(config: Config, env: Record<string, string | undefined>): LimitStore {
-  const url = config.server.redis_url ?? env.REDIS_URL;
-  return url ? new RedisLimitStore(url, config.server.redis_key_prefix) : new MemoryLimitStore();
-}
-
 function modelLimits(config: Config, model: string, limiter: Limiter): ModelLimits {
   const def = config.models[model]!;
   return {
@@ -289,19 +267,4 @@ export function buildGateway(
     identify: (headers) => keys.identify(headers),
     budgetStatus: (caller) => (budgets ? budgets.status(allBudgetScopes(config, caller)) : Promise.resolve([])),
   };
-}
-
-/** The one model (not a pattern) whose backends may store responses (they speak the Responses API), if exactly one. */
-function soleResponsesModel(config: Config): string | undefined {
-  const storing = Object.entries(config.models).filter(([name, model]) => !name.includes("*") && storesResponses(config, model));
-  return storing.length === 1 ? storing[0]![0] : undefined;
-}
-
-/** True when some backend of a model may store responses (it speaks the Responses API, passed through). */
-function storesResponses(config: Config, model: Config["models"][string]): boolean {
-  return Object.values(model.backends).some((own) => {
-    const b = resolveBackend(own, config.backends);
-    const apis = backendApis(b);
-    return (b.provider ?? "http") === "http" && (apis === undefined || apis.includes("openai-responses"));
-  });
 }

@@ -4,6 +4,7 @@ import { crossChecks } from "./checks";
 import { BudgetSchema, PriceSchema, SECRET_TYPE_MESSAGE, httpUrl, secret } from "./schema-fields";
 import { ModerationSchema } from "./schema-moderation";
 import { ServerSchema } from "./schema-server";
+import { WebSearchSchema } from "./schema-web-search";
 
 export { ADMIN_KEY_MIN, ServerSchema } from "./schema-server";
 export { SECRET_TYPE_MESSAGE, isHttpUrl } from "./schema-fields";
@@ -85,38 +86,7 @@ export const ProfileSchema = v.strictObject({
       v.description("api: anthropic-messages: a json_schema response_format as Anthropic's output_config.format (default) or as a tool the model must call"),
     ),
   ),
-  web_search: v.optional(
-    v.pipe(
-      v.strictObject({
-        provider: v.pipe(v.picklist(["brave", "tavily", "searxng", "exa"]), v.description("The search API")),
-        url: v.optional(httpUrl("The search endpoint (default: the provider's public API; required for searxng)")),
-        api_key: secret("The search service's key (not needed by searxng)"),
-        max_results: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(20), v.description("Results per search (default 5)"))),
-        timeout_ms: v.optional(
-          v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(120_000), v.description("Time allowed for one search (default 10000)")),
-        ),
-        max_searches_per_request: v.optional(
-          v.pipe(
-            v.number(),
-            v.integer(),
-            v.minValue(1),
-            v.maxValue(100),
-            v.description("Most searches one client request runs, whatever max_uses says (default 10)"),
-          ),
-        ),
-        max_searches_per_turn: v.optional(
-          v.pipe(
-            v.number(),
-            v.integer(),
-            v.minValue(1),
-            v.maxValue(20),
-            v.description("Most searches one model turn runs (default 5); the rest are answered max_uses_exceeded"),
-          ),
-        ),
-      }),
-      v.description("api: openai-chat: a search service, so that the gateway runs Anthropic's web_search server tool for the model"),
-    ),
-  ),
+  web_search: v.optional(WebSearchSchema),
   length_finish: v.optional(
     v.pipe(
       v.picklist(["incomplete", "completed"]),

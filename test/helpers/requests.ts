@@ -42,3 +42,17 @@ export async function until<T>(check: () => T | Promise<T>, timeoutMs = 2000, ev
   }
   return last;
 }
+
+/** Reads a streamed answer until `until` is in it (or it ends), then hangs up as a client that leaves would; returns what it read. */
+export async function readUntil(res: Response, until: string): Promise<string> {
+  const reader = res.body!.getReader();
+  let text = "";
+  const dec = new TextDecoder();
+  while (!text.includes(until)) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += dec.decode(value, { stream: true });
+  }
+  await reader.cancel();
+  return text;
+}

@@ -5,6 +5,7 @@ import { afterAll, expect, test } from "bun:test";
 import { RedisClient } from "bun";
 import { chunk, d } from "../fixtures/openai-streams";
 import { createLoggedGateway } from "../helpers/gateway";
+import { readUntil } from "../helpers/requests";
 import { ANTHROPIC_CHUNKS, startMockUpstream } from "../helpers/mock-upstream";
 import { responsesSse } from "../helpers/responses-upstream";
 
@@ -51,18 +52,6 @@ orgs:
     budgets: { usd_total: 100 }
     models: { m: , o4-mini: , via-claude: }
 `;
-
-async function readUntil(res: Response, until: string): Promise<void> {
-  const reader = res.body!.getReader();
-  let text = "";
-  const dec = new TextDecoder();
-  while (!text.includes(until)) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += dec.decode(value, { stream: true });
-  }
-  await reader.cancel();
-}
 
 test("two instances on one Redis budget: Redis holds exactly the sum of cost_usd both access logs recorded", async () => {
   const a = await createLoggedGateway(config);

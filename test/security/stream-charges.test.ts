@@ -8,6 +8,7 @@ import { afterAll, expect, test } from "bun:test";
 import { chunk, d } from "../fixtures/openai-streams";
 import { freshSqlitePath } from "../helpers/databases";
 import { createLoggedGateway } from "../helpers/gateway";
+import { readUntil } from "../helpers/requests";
 import { startMockUpstream } from "../helpers/mock-upstream";
 import { responsesSse } from "../helpers/responses-upstream";
 import { openDatabase } from "../../src/config";
@@ -63,20 +64,6 @@ const spent = async () => {
   return ((await r.json()) as any).budgets[0].spent as number;
 };
 const chat = (extra: object = {}) => ({ model: "m", stream: true, max_tokens: 4000, messages: [{ role: "user", content: "hi" }], ...extra });
-
-/** Reads a streamed answer until `until` is in it, then hangs up. */
-async function readUntil(res: Response, until: string): Promise<string> {
-  const reader = res.body!.getReader();
-  let text = "";
-  const dec = new TextDecoder();
-  while (!text.includes(until)) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += dec.decode(value, { stream: true });
-  }
-  await reader.cancel();
-  return text;
-}
 
 test("a budgeted chat stream without include_usage asks for it upstream, hides it from the client, and is charged exactly", async () => {
   const before = upstream.seen.length;
