@@ -6,7 +6,7 @@ export function summary(live: LiveConfig, url: string, admin: boolean, metrics: 
   const { config, logger } = live;
   const limits = live.current.store ? ((config.server.redis_url ?? process.env.REDIS_URL) ? "Redis (shared)" : "in memory") : "none configured";
   const lines = [
-    `  endpoints  ${url}v1/chat/completions  ${url}v1/messages  ${url}v1/models`,
+    `  endpoints  ${url}v1/chat/completions  ${url}v1/responses  ${url}v1/messages  ${url}v1/models`,
     `  health     /healthz  /readyz${metrics ? "  /metrics" : ""}${admin ? "  /admin" : ""}`,
     `  limits     ${limits}`,
   ];

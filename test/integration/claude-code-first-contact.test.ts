@@ -19,8 +19,9 @@ const text = (t: string) => ({ chunks: [chunk({ role: "assistant", content: t })
 const upstream = startMockUpstream((req, body) => {
   if ((req.headers.authorization ?? "").includes("refused"))
     return { status: 401, body: `{"error":{"message":"Incorrect API key provided: sk-refu***","type":"invalid_request_error"}}` };
-  if (req.headers["x-claude-code-agent-id"]) return text("Explored: the repository has 3 files.");
   const last = body?.messages?.at(-1);
+  // the subagent's own request (its headers stay behind on a converted route: it is known by the prompt it was given)
+  if (last?.role === "user" && JSON.stringify(last.content).includes("List the files in this directory.")) return text("Explored: the repository has 3 files.");
   if (last?.role === "tool") return text(`The explorer says: ${String(last.content).slice(0, 200)}`);
   const asked = JSON.stringify(body?.messages ?? []);
   if (asked.includes("EXPLORE-THIS") && body?.tools?.some((t: any) => t.function?.name === "Agent")) {

@@ -1,4 +1,5 @@
 import { LazyBody, streamFailure, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
+import { convertedHeaders } from "./converted-headers";
 import { ChatFromMessagesStream, chatFromMessagesRequest, chatFromMessagesError, chatFromMessagesResponse, type StructuredOutput } from "../../convert";
 import { openaiErrorDetail } from "../../protocols/openai";
 import { converterStage, type StreamConverter } from "./event-stream";
@@ -29,8 +30,7 @@ export class ChatFromMessagesEngine implements Engine {
     const { body, ctx } = convertRequest(() =>
       chatFromMessagesRequest(req.body.json(), this.opts.defaultMaxTokens || 8192, this.opts.structuredOutput, this.opts.carryState),
     );
-    const headers = new Headers(req.headers);
-    headers.delete("accept-encoding");
+    const headers = convertedHeaders(req.headers, "anthropic");
     const res = await this.next.process({ ...req, format: "anthropic.messages", path: withoutQuery(req.path), headers, body: LazyBody.fromValue(body) });
     if (res.status >= 400) {
       const mapped = chatFromMessagesError(await readErrorBody(res), res.status);

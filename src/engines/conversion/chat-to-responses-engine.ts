@@ -1,6 +1,7 @@
 // Serves OpenAI Chat Completions from an OpenAI Responses backend (models served only there, gpt-5.x-codex):
 // the request, the answer (streamed or whole) and errors are converted; other requests pass through.
 import { LazyBody, streamFailure, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { convertedHeaders } from "./converted-headers";
 import { ChatFromResponsesStream, chatFromResponse, chatToResponsesRequest, makeProfile, type BackendProfile } from "../../convert";
 import { meteredStream } from "../../protocols";
 import { openaiErrorDetail } from "../../protocols/openai";
@@ -24,8 +25,7 @@ export class ChatToResponsesEngine implements Engine {
   async process(req: LLMRequest): Promise<LLMResponse> {
     if (req.format !== "openai.chat") return this.next.process(req);
     const { body, ctx } = convertRequest(() => chatToResponsesRequest(req.body.json(), this.profile, this.carryState));
-    const headers = new Headers(req.headers);
-    headers.delete("accept-encoding");
+    const headers = convertedHeaders(req.headers, "openai");
     const res = await this.next.process({ ...req, format: "openai.responses", path: withoutQuery(req.path), headers, body: LazyBody.fromValue(body) });
     if (res.status >= 400) return res; // Responses errors are in OpenAI's shape already
     const machine = new ChatFromResponsesStream(ctx);

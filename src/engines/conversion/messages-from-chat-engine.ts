@@ -1,4 +1,5 @@
 import { LazyBody, streamFailure, type Engine, type LLMRequest, type LLMResponse, type SseEvent } from "../../core";
+import { convertedHeaders } from "./converted-headers";
 import {
   MessagesFromChatStream,
   messagesFromChatResponse,
@@ -49,8 +50,7 @@ export class MessagesFromChatEngine implements Engine {
     const converted = convertRequest(() => messagesFromChatRequest(body, this.profile, estimateInputTokens(body)));
     const ctx: MessagesContext = { ...converted.ctx, requestId: req.ctx.requestId };
     if (body.max_tokens === 0) return answer(emptyMessage(ctx), ctx.stream); // a cache pre-warm: backends refuse 0
-    const headers = new Headers(req.headers);
-    for (const h of ["anthropic-version", "anthropic-beta", "accept-encoding"]) headers.delete(h);
+    const headers = convertedHeaders(req.headers, "openai");
     const upstreamReq = { ...req, format: "openai.chat" as const, path: withoutQuery(req.path), headers, body: LazyBody.fromValue(converted.body) };
     if (ctx.webSearch && this.search) return this.withWebSearch(upstreamReq, converted.body, ctx, this.search);
     const res = await this.next.process(upstreamReq);

@@ -1,6 +1,7 @@
 // Serves the OpenAI Responses API (Codex, the SDK's responses.*) from an OpenAI Chat Completions backend:
 // the request, the answer (streamed or whole) and errors are converted; other requests pass through.
 import { GatewayError, LazyBody, SseParser, streamFailure, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import { convertedHeaders } from "./converted-headers";
 import {
   ResponsesFromChatStream,
   chunkFailure,
@@ -18,9 +19,6 @@ import { completionChunks } from "./chat-events";
 import { converterStage, type StreamConverter } from "./event-stream";
 import { RETRY_HEADERS, SSE_HEADERS, jsonAnswer, readAll, readErrorBody } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
-
-/** Headers of Codex's that mean nothing to another API (one carries local workspace paths): not forwarded. */
-const CLIENT_ONLY = ["session-id", "thread-id", "originator", "x-client-request-id", "accept-encoding", "openai-beta"];
 
 type Body = Record<string, any>;
 
@@ -46,9 +44,7 @@ export class ResponsesFromChatEngine implements Engine {
     const body = req.body.json<Body>();
     const converted = convertRequest(() => responsesToChatRequest(body, this.profile, () => responsesEstimate(body)));
     const ctx: ResponsesContext = { ...converted.ctx, requestId: req.ctx.requestId };
-    const headers = new Headers(req.headers);
-    for (const h of CLIENT_ONLY) headers.delete(h);
-    for (const h of [...headers.keys()]) if (h.startsWith("x-codex-")) headers.delete(h);
+    const headers = convertedHeaders(req.headers, "openai"); // Codex's session, thread and x-codex-* headers stay behind
     const res = await this.next.process({ ...req, format: "openai.chat", path: "/v1/chat/completions", headers, body: LazyBody.fromValue(converted.body) });
     if (res.status >= 400) return errorAnswer(res, ctx);
     const machine = new ResponsesFromChatStream(ctx, this.profile);
