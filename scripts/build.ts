@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 // Builds the single-file executable: dist/octollm for this machine, and with --all also
-// linux-arm64, darwin-arm64, darwin-x64 and windows-x64. Cross targets take Bun's runtime from the
+// linux-arm64, darwin-arm64, darwin-x64 and windows-x64 (--dist DIR: into DIR instead of dist/; the tests build
+// into a temporary folder they remove). Cross targets take Bun's runtime from the
 // npm registry (@oven/bun-* packages, via `npm pack`), so nothing is downloaded from anywhere else.
 import { $ } from "bun";
 import { existsSync, mkdirSync } from "node:fs";
@@ -10,7 +11,8 @@ const root = resolve(import.meta.dir, "..");
 const entry = join(root, "src/cli/main.ts");
 // threads started with new Worker(new URL(...)) are entry points of their own, embedded beside the main one
 const workers = [join(root, "src/gateway/ledger-writer-worker.ts")];
-const dist = join(root, "dist");
+const distAt = process.argv.indexOf("--dist");
+const dist = distAt > 0 ? resolve(process.argv[distAt + 1]!) : join(root, "dist");
 const vendor = join(root, "vendor");
 const version = Bun.version;
 

@@ -2,14 +2,16 @@
 // A release in dist/release/: the executable for linux x64 and arm64, darwin x64 and arm64 and windows x64
 // (Bun runtimes from the npm registry), the library as an npm package (bundled JavaScript with .d.ts type
 // declarations and the `octollm` command), install.sh, and SHA256SUMS over all of it.
-// Usage: bun scripts/release.ts [--host-only]   (--host-only: just this machine's executable; for tests)
+// Usage: bun scripts/release.ts [--host-only] [--dist DIR]   (--host-only: just this machine's executable; --dist:
+// build into DIR instead of dist/; both for tests)
 import { $ } from "bun";
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import pkg from "../package.json" with { type: "json" };
 
 const root = resolve(import.meta.dir, "..");
-const dist = join(root, "dist");
+const distAt = process.argv.indexOf("--dist");
+const dist = distAt > 0 ? resolve(process.argv[distAt + 1]!) : join(root, "dist");
 const out = join(dist, "release");
 const hostOnly = process.argv.includes("--host-only");
 const HOST = `${process.platform}-${process.arch}`;
@@ -19,7 +21,7 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 // executables
-await $`${process.execPath} ${join(root, "scripts/build.ts")} ${hostOnly ? [] : ["--all"]}`.cwd(root);
+await $`${process.execPath} ${join(root, "scripts/build.ts")} ${hostOnly ? [] : ["--all"]} --dist ${dist}`.cwd(root);
 for (const target of hostOnly ? [HOST] : TARGETS) {
   const built = target === HOST ? join(dist, "octollm") : join(dist, `octollm-${target}${target.startsWith("windows") ? ".exe" : ""}`);
   const name = `octollm-${pkg.version}-${target}${target.startsWith("windows") ? ".exe" : ""}`;
@@ -37,7 +39,7 @@ await $`${process.execPath} build ${join(root, "src/index.ts")} --target=bun --f
 await $`${process.execPath} build ${join(root, "src/cli/main.ts")} --target=bun --format=esm ${external} --outfile ${join(npm, "dist/cli.js")}`
   .cwd(root)
   .quiet();
-await $`${join(root, "node_modules/.bin/tsc")} -p ${join(root, "tsconfig.lib.json")}`.cwd(root);
+await $`${join(root, "node_modules/.bin/tsc")} -p ${join(root, "tsconfig.lib.json")} --outDir ${join(npm, "dist")}`.cwd(root);
 writeFileSync(
   join(npm, "package.json"),
   JSON.stringify(

@@ -1,15 +1,20 @@
-// Builds dist/octollm once per test run and starts it as a child process.
+// Builds the executable once per test run, into a temporary folder removed when the run ends (the tree is left
+// as it was), and starts it as a child process.
 import { $ } from "bun";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dir, "../..");
+const dist = mkdtempSync(join(tmpdir(), "octollm-dist-"));
+process.on("exit", () => rmSync(dist, { recursive: true, force: true }));
 /** Path of the compiled executable. */
-export const BINARY = join(root, "dist/octollm");
+export const BINARY = join(dist, "octollm");
 let built: Promise<void> | undefined;
 
 /** Compiles the binary from the current sources (once per process). */
 export function buildBinary(): Promise<void> {
-  built ??= $`${process.execPath} ${join(root, "scripts/build.ts")}`
+  built ??= $`${process.execPath} ${join(root, "scripts/build.ts")} --dist ${dist}`
     .cwd(root)
     .quiet()
     .then(() => {});

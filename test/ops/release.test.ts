@@ -2,18 +2,20 @@
 // the npm package (bundled JavaScript, type declarations, the octollm command) installed into a new project.
 import { $ } from "bun";
 import { beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 
 const root = resolve(import.meta.dir, "../..");
-const release = join(root, "dist/release");
+const dist = mkdtempSync(join(tmpdir(), "octollm-release-")); // not dist/: the tree is left as it was
+process.on("exit", () => rmSync(dist, { recursive: true, force: true }));
+const release = join(dist, "release");
 const HOST = `${process.platform}-${process.arch}`;
 const binary = `octollm-${pkg.version}-${HOST}`;
 
 beforeAll(async () => {
-  await $`${process.execPath} ${join(root, "scripts/release.ts")} --host-only`.cwd(root).quiet();
+  await $`${process.execPath} ${join(root, "scripts/release.ts")} --host-only --dist ${dist}`.cwd(root).quiet();
 }, 120_000);
 
 /** Serves a directory on 127.0.0.1; `override` replaces some files' contents. */
