@@ -62,6 +62,14 @@ export class GatewayError extends Error {
   }
 }
 
+/** An upstream that could not be reached at all (connection refused or reset, DNS, TLS): no answer came. */
+export class UpstreamUnreachable extends GatewayError {
+  constructor(message: string, cause: unknown) {
+    super("upstream_unavailable", message, { cause });
+    this.name = "UpstreamUnreachable";
+  }
+}
+
 /** Turns anything thrown into a GatewayError (unknown throwables become api_error). */
 export function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;

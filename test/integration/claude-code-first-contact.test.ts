@@ -43,7 +43,7 @@ let server: ReturnType<Gateway["listen"]>;
 const logs: any[] = [];
 beforeAll(async () => {
   const loaded = loadConfigText(
-    `models:\n  claude-*:\n    backends:\n      "default:1": { base_url: "${upstream.url}", api_key: sk-good-upstream, model: any-openai-model, convert_to_messages: from_chat }\n  refused-*:\n    backends:\n      "default:1": { base_url: "${upstream.url}", api_key: sk-refused-upstream, convert_to_messages: from_chat }\n`,
+    `models:\n  claude-*:\n    backends:\n      "default:1": { base_url: "${upstream.url}", api_key: sk-good-upstream, model: any-openai-model, convert_to_messages: from_chat }\n  refused-*:\n    backends:\n      "default:1": { base_url: "${upstream.url}", api_key: sk-refused-upstream, convert_to_messages: from_chat }\n  dead-*:\n    backends:\n      "default:1": { base_url: "http://127.0.0.1:9", convert_to_messages: from_chat }\n`,
     {},
   );
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
@@ -102,6 +102,16 @@ test("an upstream that refuses the gateway's key ends a run in well under 30 s, 
   const said = r.out + r.err;
   expect(said).toContain("Incorrect API key provided");
   expect(said).not.toContain("/login");
+}, 60_000);
+
+test("#24.3: a backend no one can reach: Claude Code asks once, not for minutes, and shows which backend and why", async () => {
+  logs.length = 0;
+  const r = await runClaude(["-p", "say hi", "--model", "dead-model"], gatewayEnv());
+  expect(r.code).not.toBe(0);
+  expect(r.out + r.err).toContain("no backend of this model could be reached (tried default:1");
+  await Bun.sleep(100);
+  gw.accessLog.flush();
+  expect(logs.filter((l) => l.msg === "access" && l.path === "/v1/messages" && l.model === "dead-model").length).toBe(1); // no retries
 }, 60_000);
 
 test("octollm claude -c config -- -p runs Claude Code through its own gateway and leaves no process behind", async () => {

@@ -96,11 +96,16 @@ describe("bad input", () => {
 });
 
 describe("bad upstreams", () => {
-  test("dead upstream → 502 for OpenAI callers, 500 api_error for Anthropic callers", async () => {
+  test("dead upstream → 502 in both shapes, naming the backend and the connect error, and x-should-retry: false (#24.3)", async () => {
     const body = JSON.stringify({ model: "dead", messages: [] });
-    const o = await expectOpenAIError(await oa(body), 502, "server_error");
+    const or = await oa(body);
+    expect(or.headers.get("x-should-retry")).toBe("false");
+    const o = await expectOpenAIError(or, 502, "server_error");
+    expect(o.error.message).toContain("no backend of this model could be reached (tried default:1");
     expect(o.error.message).toContain("upstream unavailable");
-    await expectAnthropicError(await an(body), 500, "api_error");
+    const ar = await an(body);
+    expect(ar.headers.get("x-should-retry")).toBe("false");
+    await expectAnthropicError(ar, 502, "api_error");
   });
   test("upstream errors before the first byte pass through with status and body", async () => {
     scriptFor = {

@@ -1,5 +1,5 @@
 import { FAILOVER_DEFAULTS } from "./defaults";
-import { GatewayError, type Engine, type LLMRequest, type LLMResponse, type Price } from "../../core";
+import { GatewayError, UpstreamUnreachable, type Engine, type LLMRequest, type LLMResponse, type Price } from "../../core";
 import { CircuitBreaker } from "./circuit-breaker";
 import { SmoothWeightedRoundRobin } from "./smooth-wrr";
 import { rendezvousOrder } from "./affinity";
@@ -53,6 +53,17 @@ function refusedKey(backend: string, status: number, res: LLMResponse): RefusedK
   }
   const message = `backend ${backend} refused the gateway's upstream credentials (upstream ${status})${quoted}; fix that backend's api_key in the gateway config`;
   return new RefusedKey("api_error", message, { status: 502, headers: { "x-should-retry": "false" } });
+}
+
+/**
+ * Every backend tried was unreachable (connection refused, reset, DNS): a 502 in either shape that names them and the
+ * last connect error, with x-should-retry: false, so that the SDKs (and Claude Code) stop at once instead of retrying
+ * for minutes what the gateway's own failover already retried.
+ */
+function unreachable(req: LLMRequest, last: GatewayError): GatewayError {
+  const tried = req.ctx.upstream.errors.map((e) => `${e.backend} (${e.kind})`).join(", ");
+  const message = `no backend of this model could be reached (tried ${tried}): ${last.message}`;
+  return new GatewayError("upstream_unavailable", message, { status: 502, code: "upstream_unreachable", headers: { "x-should-retry": "false" }, cause: last });
 }
 
 /** Lets go of an answer that will not be sent. */
@@ -168,6 +179,7 @@ export class BalancerEngine implements Engine {
       if (performance.now() - started > this.failover.budgetMs) break;
     }
     if (lastResponse) return lastResponse;
+    if (lastError instanceof UpstreamUnreachable) throw unreachable(req, lastError);
     if (!lastError && req.ctx.keyRejected)
       throw new GatewayError("authentication", "invalid API key: this model has no backend that takes the client's own key", { code: "invalid_api_key" });
     throw lastError ?? new GatewayError("overloaded", "no backend with a positive weight");

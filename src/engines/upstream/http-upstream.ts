@@ -1,4 +1,15 @@
-import { GatewayError, LazyBody, log, responseItemPath, type Logger, type ApiFormat, type Engine, type LLMRequest, type LLMResponse } from "../../core";
+import {
+  GatewayError,
+  UpstreamUnreachable,
+  LazyBody,
+  log,
+  responseItemPath,
+  type Logger,
+  type ApiFormat,
+  type Engine,
+  type LLMRequest,
+  type LLMResponse,
+} from "../../core";
 import { estimateInputTokens } from "../../convert";
 import { meteredStream } from "../../protocols";
 import { ConnectFailed, ConnectProbe } from "./connect-probe";
@@ -191,8 +202,8 @@ function fetchError(err: unknown, deadline: Deadline, clientSignal: AbortSignal)
   if (deadline.fired === "first_byte") return new GatewayError("timeout", `upstream sent no response within ${deadline.ms} ms`, { cause: err });
   if (deadline.fired === "idle") return new GatewayError("timeout", `upstream response stalled for ${deadline.ms} ms`, { cause: err });
   if (clientSignal.aborted) return clientGone(err);
-  if (err instanceof ConnectFailed) return new GatewayError("upstream_unavailable", `upstream unavailable: ${err.message}`, { cause: err });
-  return new GatewayError("upstream_unavailable", `upstream unavailable: ${(err as Error)?.message ?? err}`, { cause: err });
+  if (err instanceof ConnectFailed) return new UpstreamUnreachable(`upstream unavailable: ${err.message}`, err);
+  return new UpstreamUnreachable(`upstream unavailable: ${(err as Error)?.message ?? err}`, err);
 }
 
 /** For a Responses item request, the part of its path after /v1/responses (the id, and /cancel or /input_items). */

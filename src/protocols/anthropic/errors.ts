@@ -14,9 +14,12 @@ const TYPES: Record<ErrorKind, string> = {
   overloaded: "overloaded_error",
 };
 
-/** The status an Anthropic client should see: it knows no 502, so "upstream unavailable" is a 500 api_error. */
+/**
+ * The status an Anthropic client should see: "upstream unavailable" is a 500 api_error (Anthropic's API lists no
+ * 502), except when no backend could be reached at all: that 502 says so plainly, with x-should-retry: false.
+ */
 export function anthropicErrorStatus(err: GatewayError): number {
-  return err.kind === "upstream_unavailable" && err.status === 502 ? 500 : err.status;
+  return err.kind === "upstream_unavailable" && err.status === 502 && err.code !== "upstream_unreachable" ? 500 : err.status;
 }
 
 /** The `error` object of an Anthropic error: {type, message}. */
