@@ -2,10 +2,22 @@
 // Runs `bun test` (arguments passed through), streams its output unchanged, then prints one closing line
 // "N passed, N failed[, N skipped]" from bun's own summary counters, and keeps bun's exit code.
 // bun's JUnit report leaves out files that fail to load, so the console summary is the source; JUnit is a cross-check.
-export {};
+// Test files that need Redis or PostgreSQL are skipped, with one line that says so, when those do not answer
+// (outside CI: see test-services.ts).
+import { resolve } from "node:path";
+import { serviceArgs } from "./test-services";
 
+let services: Awaited<ReturnType<typeof serviceArgs>>;
+try {
+  services = await serviceArgs(resolve(import.meta.dir, ".."));
+} catch (err) {
+  console.error(`test-summary: ${(err as Error).message}`);
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
+if (services.note) console.error(services.note);
 const junit = `${process.env.TMPDIR ?? "/tmp"}/bun-junit-${process.pid}.xml`;
-const proc = Bun.spawn([process.execPath, "test", "--reporter=junit", `--reporter-outfile=${junit}`, ...process.argv.slice(2)], {
+const proc = Bun.spawn([process.execPath, "test", "--reporter=junit", `--reporter-outfile=${junit}`, ...services.args, ...process.argv.slice(2)], {
   stdout: "pipe",
   stderr: "pipe",
   env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
@@ -42,5 +54,6 @@ if (pass === null && fail === null) {
 // bun counts a file that fails to load as 1 fail and 1 error; do not add them
 const failed = Math.max(fail ?? 0, error ?? 0);
 const skipped = (skip ?? 0) + (todo ?? 0);
+if (services.note) console.error(`\n${services.note}`); // said again at the end, where it is read
 console.log(`\n${pass ?? 0} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(code !== 0 ? code : failed > 0 ? 1 : 0);

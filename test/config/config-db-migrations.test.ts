@@ -1,5 +1,6 @@
 // Config database schema upgrades: a database made by an older octollm (schema 1) is migrated in place at
 // start, and then keeps what the newer schema stores (an org's budgets), on SQLite and PostgreSQL.
+// needs: postgres (npm test skips this file when it is not reachable, outside CI)
 import { expect, test } from "bun:test";
 import { migrate, openDatabase, readConfig, replaceConfig, SCHEMA_VERSION, writeConfig } from "../../src/config";
 import { freshPostgres, freshSqlitePath } from "../helpers/databases";

@@ -1,6 +1,7 @@
 // Budget slices over the real Redis: requests admitted from an instance's slice without a round trip, settled
 // there, and given back, so that Redis ends holding exactly what was spent; two instances never admit past a
 // deny limit; a slice of a window that ended goes back to that window.
+// needs: redis (npm test skips this file when it is not reachable, outside CI)
 import { afterAll, expect, test } from "bun:test";
 import { RedisClient } from "bun";
 import { randomUUID } from "node:crypto";

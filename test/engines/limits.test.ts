@@ -1,5 +1,6 @@
 // Limit stores: window math with a fake clock, exact admission under concurrency, leases that expire;
 // the same suite on the in-memory store and on the real Redis at 127.0.0.1:6379.
+// needs: redis (npm test skips this file when it is not reachable, outside CI)
 import { afterAll, describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
 import { MemoryLimitStore, RedisLimitStore, rateLimitError, take, windowOf, type LimitStore } from "../../src/engines";

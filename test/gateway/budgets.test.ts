@@ -1,5 +1,6 @@
 // Spend budgets (#17.3): deny and warn, per org, org × model and API key, per day and in total, settled to the real
 // cost; in memory and shared through Redis by two gateways under 200 parallel requests.
+// needs: redis (npm test skips this file when it is not reachable, outside CI)
 import { afterAll, expect, test } from "bun:test";
 import { createLoggedGateway } from "../helpers/gateway";
 import { startMockUpstream } from "../helpers/mock-upstream";

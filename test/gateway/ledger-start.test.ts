@@ -2,6 +2,7 @@
 // cannot be reached at start does not stop the gateway (rows wait and are written once it answers), and its
 // message names the usage ledger, not the config database. With usage_db set, the in-flight streams gauge still
 // counts a live stream (the ledger used to replace the metrics as the access log's only observer).
+// needs: postgres (npm test skips this file when it is not reachable, outside CI)
 import { afterAll, expect, test } from "bun:test";
 import { createLoggedGateway } from "../helpers/gateway";
 import { freshPostgres, freshSqlitePath } from "../helpers/databases";

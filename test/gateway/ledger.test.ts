@@ -1,6 +1,7 @@
 // The usage ledger (#17.4-5): every request's row in SQLite or PostgreSQL, written in batches off the request
 // path; the rows equal the access log; a database that goes down holds traffic up for nothing and is caught up
 // with when it returns; `octollm usage` reports from the daily rollups.
+// needs: postgres (npm test skips this file when it is not reachable, outside CI)
 import { afterAll, expect, test } from "bun:test";
 import { formatReport, usageReport } from "../../src/cli/usage";
 import { openDatabase } from "../../src/config";

@@ -1,6 +1,7 @@
 // Two gateway processes (the compiled binary) share one org budget through the real Redis, under 200 parallel
 // requests: the bound the docs state, tested from the access logs of both, and Redis left holding exactly what
 // was spent once both have stopped (their slices given back).
+// needs: redis (npm test skips this file when it is not reachable, outside CI)
 import { afterAll, expect, test } from "bun:test";
 import { RedisClient } from "bun";
 import { mkdtempSync, writeFileSync } from "node:fs";

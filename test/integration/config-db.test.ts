@@ -1,6 +1,7 @@
 // Configuration from a database, on the real PostgreSQL at 127.0.0.1:5432 and on SQLite: import/export round
 // trip, a fleet of two gateway processes following admin API writes within a second, bad changes refused,
 // and the database missing at start or going away later.
+// needs: postgres (npm test skips this file when it is not reachable, outside CI)
 import { $ } from "bun";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";

@@ -1,5 +1,6 @@
 // A Redis of our own (started here, on a free port) stopped and restarted under traffic: the behaviour the
 // config names while it is down, and recovery afterwards; and two gateway processes sharing one limit.
+// needs: redis (npm test skips this file when it is not reachable, outside CI)
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

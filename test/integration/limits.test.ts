@@ -1,4 +1,5 @@
 // Rate limits end to end through the server, on the in-memory store and on the real Redis.
+// needs: redis (npm test skips this file when it is not reachable, outside CI)
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
 import { startGateway, type TestGateway } from "../helpers/gateway";

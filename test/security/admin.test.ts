@@ -1,5 +1,6 @@
 // #12.8, #12.11, #12.18: the admin API under guessing, concurrent writes on PostgreSQL, malformed paths;
 // and the same minimum length for the admin key from the environment as from the config.
+// needs: postgres (npm test skips this file when it is not reachable, outside CI)
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join, resolve } from "node:path";
 import { DbConfigSource, openDatabase, replaceConfig, writeConfig } from "../../src/config";

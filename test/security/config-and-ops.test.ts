@@ -92,9 +92,9 @@ models:
       if (!r.ok) return;
       expect(upstreamKeyUse(r.config, env)).toEqual({ empty: ["deepseek/default:1"], fallback: ["plain/default:1"] });
       const { buildGateway } = await import("../../src/config");
-      const { startServer } = await import("../../src/server");
+      const { AccessLog, startServer } = await import("../../src/server");
       const gw = buildGateway(r.config, env);
-      const server = startServer(() => gw, { host: "127.0.0.1", port: 0, maxBodyBytes: 1 << 20 });
+      const server = startServer(() => gw, { host: "127.0.0.1", port: 0, maxBodyBytes: 1 << 20, accessLog: new AccessLog({ write() {} }) });
       try {
         for (const model of ["deepseek", "plain"]) {
           await fetch(`http://127.0.0.1:${server.port}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model, messages: [] }) });

@@ -1,6 +1,7 @@
 // #23.4: one request must not stop the ledger. A client's model name with NUL or a lone surrogate is cleaned before
 // any store sees it, and a batch the database refuses for its content is written row by row: the bad row is dropped
 // and counted, the rows after it are written, nothing is retried forever.
+// needs: postgres (npm test skips this file when it is not reachable, outside CI)
 import { expect, test } from "bun:test";
 import { openDatabase } from "../../src/config";
 import { UsageLedger } from "../../src/gateway/ledger";

@@ -2,12 +2,12 @@
 import { afterAll, expect, test } from "bun:test";
 import { connect, type Socket } from "node:net";
 import { buildGateway, loadConfigText } from "../../src/config";
-import { startServer } from "../../src/server";
+import { AccessLog, startServer } from "../../src/server";
 
 const r = loadConfigText(`models:\n  m:\n    backends:\n      default:1: { provider: mock }\n`);
 if (!r.ok) throw new Error("bad config");
 const gw = buildGateway(r.config);
-const server = startServer(() => gw, { host: "127.0.0.1", port: 0, maxBodyBytes: 1 << 20, bodyTimeoutMs: 300 });
+const server = startServer(() => gw, { host: "127.0.0.1", port: 0, maxBodyBytes: 1 << 20, bodyTimeoutMs: 300, accessLog: new AccessLog({ write() {} }) });
 afterAll(() => server.stop(true));
 
 /** Opens a raw connection, lets `drive` write to it, and resolves with what the server answered (`drive`'s cleanup runs at the end). */

@@ -3,6 +3,7 @@
 // with 404 response_not_found (read, list, cancel, delete, previous_response_id) before the upstream is asked; the
 // owners live in Redis when there is one, so a second instance agrees; item requests go to the backend that made the
 // response; a continuation reserves the stored tokens it is billed again.
+// needs: redis (npm test skips this file when it is not reachable, outside CI)
 import { afterAll, expect, test } from "bun:test";
 import { createLoggedGateway } from "../helpers/gateway";
 import { startMockUpstream } from "../helpers/mock-upstream";

@@ -1,6 +1,7 @@
 // #23.1 on Redis with two instances: the same streams (budgeted without include_usage, hang-ups after the end and
 // mid-answer, Responses, converted, free polls and counts) spread over two gateways sharing one budget in Redis.
 // Once both have stopped (their slices given back), Redis holds exactly what the two access logs charged.
+// needs: redis (npm test skips this file when it is not reachable, outside CI)
 import { afterAll, expect, test } from "bun:test";
 import { RedisClient } from "bun";
 import { chunk, d } from "../fixtures/openai-streams";

@@ -1,4 +1,5 @@
 // #12.1: token fields reach the token reservation only as checked integers, on the memory store and on Redis.
+// needs: redis (npm test skips this file when it is not reachable, outside CI)
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
 import { LazyBody } from "../../src/core";
