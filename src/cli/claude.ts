@@ -9,9 +9,15 @@ import { LAUNCH_ARGS, findCommand, firstKey, launchWith, loadOrExit, passThrough
 /** The token Claude Code sends when the gateway has no keys (it needs one to start without a login). */
 export const PLACEHOLDER_TOKEN = "octollm-local";
 
+/** What keeps Claude Code from calling home, and nothing more. */
+const QUIET = { DISABLE_TELEMETRY: "1", DISABLE_ERROR_REPORTING: "1", DISABLE_AUTOUPDATER: "1", DISABLE_BUG_COMMAND: "1" };
+
 /** The environment that points Claude Code at a gateway. */
 export function claudeEnv(baseUrl: string, config: Config | undefined): Record<string, string> {
-  const env: Record<string, string> = { ANTHROPIC_BASE_URL: baseUrl.replace(/\/+$/, ""), CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" };
+  // no telemetry, error reports, update checks or bug reports (all of which leave the machine), named one by one: the
+  // broader CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC would also stop the gateway model discovery a user may turn on
+  // (CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY=1 asks the gateway's /v1/models for the /model picker)
+  const env: Record<string, string> = { ANTHROPIC_BASE_URL: baseUrl.replace(/\/+$/, ""), ...QUIET };
   const clientAuth = config && Object.values(config.models).some((m) => Object.values(m.backends).some((b) => b.auth === "client"));
   if (!clientAuth) env.ANTHROPIC_AUTH_TOKEN = (config && firstKey(config)) ?? PLACEHOLDER_TOKEN; // else Claude Code's own login goes through
   return env;

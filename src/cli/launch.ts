@@ -3,7 +3,7 @@
 import { constants, existsSync, mkdtempSync, openSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { configSecrets, loadConfigFile, formatProblem, type Config } from "../config";
+import { configSecrets, loadConfigFile, formatProblem, upstreamKeyUse, type Config } from "../config";
 import { Logger } from "../core";
 import { GatewayStartError, createGateway } from "../gateway";
 
@@ -85,6 +85,8 @@ export async function launchWith(name: string, args: LaunchArgs, client: (url: s
   }
   const server = gateway.listen("127.0.0.1", 0);
   console.error(`octollm: gateway on ${server.url.href} (${args.config}); log lines go to ${logFile}`);
+  const empty = upstreamKeyUse(gateway.live.config, process.env).empty; // said on the terminal, as serve says it
+  if (empty.length) console.error(`octollm: warning: these backends' api_key resolved empty, so they send no key: ${empty.join(", ")}`);
   const code = await client(server.url.href, gateway.live.config);
   await gateway.shutdown(1000);
   await sink.end();

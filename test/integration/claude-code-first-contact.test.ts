@@ -146,6 +146,29 @@ test("octollm claude -c config -- -p runs Claude Code through its own gateway an
   expect(lines.some((l) => l.path === "/v1/messages" && l.status === 200)).toBe(true);
 }, 120_000);
 
+test("#24.5: through octollm claude, CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY=1 reaches the gateway's /v1/models; empty api_key warnings show", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "octollm-launch-"));
+  const config = join(dir, "config.yaml");
+  writeFileSync(
+    config,
+    `models:\n  claude-*:\n    backends:\n      "default:1": { base_url: "${upstream.url}", api_key: "\${UNSET_KEY_FOR_TEST:-}", convert_to_messages: from_chat }\n`,
+  );
+  const log = join(dir, "gw.log");
+  // the user's environment: discovery on, and nothing else (the launcher sets what keeps Claude Code quiet)
+  const r = await runClaude(
+    ["claude", "-c", config, "--log-file", log, "--", "-p", "say hi"],
+    { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "", CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY: "1" },
+    [process.execPath, join(root, "src/cli/main.ts")],
+  );
+  expect(r.code).toBe(0);
+  expect(r.err).toContain("api_key resolved empty");
+  const lines = (await Bun.file(log).text())
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+  expect(lines.some((l) => l.msg === "access" && l.method === "GET" && l.path === "/v1/models")).toBe(true);
+}, 60_000);
+
 test("octollm claude says how to install Claude Code when it is missing", async () => {
   const r = await runClaude(["claude", "-c", "nope.yaml"], { OCTOLLM_CLAUDE_BIN: "/nonexistent/claude" }, [process.execPath, join(root, "src/cli/main.ts")]);
   expect(r.code).toBe(127);
