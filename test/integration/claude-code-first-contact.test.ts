@@ -169,6 +169,34 @@ test("#24.5: through octollm claude, CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY=
   expect(lines.some((l) => l.msg === "access" && l.method === "GET" && l.path === "/v1/models")).toBe(true);
 }, 60_000);
 
+test("#24.5: a session resumes through the gateway with octollm claude -c … -- --resume <id>, its history sent again", async () => {
+  const home = mkdtempSync(join(tmpdir(), "octollm-resume-"));
+  const config = join(home, "config.yaml");
+  writeFileSync(
+    config,
+    `models:\n  claude-*:\n    backends:\n      "default:1": { base_url: "${upstream.url}", api_key: sk-good-upstream, convert_to_messages: from_chat }\n`,
+  );
+  // the same home and working directory for both runs, as a user's terminal has
+  const run = async (args: string[]) => {
+    const p = Bun.spawn([process.execPath, join(root, "src/cli/main.ts"), "claude", "-c", config, "--log-file", join(home, "gw.log"), "--", ...args], {
+      cwd: home,
+      env: { PATH: process.env.PATH!, HOME: home },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [out, code] = await Promise.all([new Response(p.stdout).text(), p.exited]);
+    return { out, code };
+  };
+  const first = await run(["-p", "remember the word PELICAN", "--output-format", "json"]);
+  expect(first.code).toBe(0);
+  const id = JSON.parse(first.out).session_id as string;
+  const before = upstream.seen.length;
+  const second = await run(["-p", "--resume", id, "which word did I ask you to remember?"]);
+  expect(second.code).toBe(0);
+  const resumed = upstream.seen.slice(before).map((r) => new TextDecoder().decode(r.body));
+  expect(resumed.some((b) => b.includes("PELICAN") && b.includes("which word did I ask you to remember?"))).toBe(true);
+}, 90_000);
+
 test("octollm claude says how to install Claude Code when it is missing", async () => {
   const r = await runClaude(["claude", "-c", "nope.yaml"], { OCTOLLM_CLAUDE_BIN: "/nonexistent/claude" }, [process.execPath, join(root, "src/cli/main.ts")]);
   expect(r.code).toBe(127);
