@@ -5,6 +5,14 @@
 import type { LLMRequest } from "../../core";
 import { responseIdOf, responseNotFound, type ResponseOwners } from "../responses";
 
+/** True when a request reads or continues a stored response (checked without waiting: most requests do not). */
+export function namesStoredResponse(req: LLMRequest): boolean {
+  if (req.format === "openai.responses.item") return true;
+  if (req.format !== "openai.responses" && req.format !== "openai.responses.compact") return false;
+  const prev = req.body.field("previous_response_id");
+  return prev !== undefined && prev !== null;
+}
+
 /** The stored response's tokens (0 when the request names none); throws 404 for an unknown or another org's id. */
 export async function storedResponse(req: LLMRequest, owners: ResponseOwners, model: string): Promise<number> {
   let id: string | undefined;
