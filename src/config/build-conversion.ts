@@ -3,6 +3,7 @@
 import type { ApiFormat, Engine } from "../core";
 import type { BackendProfile } from "../convert";
 import {
+  AddedStreamUsageRemoved,
   ApiSwitchEngine,
   ChatFromMessagesEngine,
   ChatToResponsesEngine,
@@ -84,13 +85,16 @@ export function conversionEngine(b: BackendConfig, upstream: Engine, affinity: R
       carryState,
     });
   const passAnthropic = b.provider === "mock" ? upstream : new ThinkingFilterEngine(upstream);
+  // a chat backend that refuses stream_options gets none the gateway added
+  const passChat = b.profile?.stream_usage === false ? new AddedStreamUsageRemoved(upstream) : upstream;
   if (apis === undefined) {
     // today's behaviour: every request in its own API; a mock answers chat for Responses clients
     if (b.provider !== "mock") {
       const stored = new ResponsesAffinityEngine(upstream, affinity);
-      return new ApiSwitchEngine({ ...same(passAnthropic), "openai.responses": stored, "openai.responses.item": stored, ...responsesExtras(upstream) }, [
-        "any",
-      ]);
+      return new ApiSwitchEngine(
+        { ...same(passAnthropic), "openai.chat": passChat, "openai.responses": stored, "openai.responses.item": stored, ...responsesExtras(upstream) },
+        ["any"],
+      );
     }
     const responses = new ResponsesFromChatEngine(upstream, profile);
     return new ApiSwitchEngine(
@@ -115,7 +119,7 @@ export function conversionEngine(b: BackendConfig, upstream: Engine, affinity: R
       searchConfig(b.profile?.web_search),
     );
   // OpenAI chat clients
-  if (speaks("openai-chat")) routes["openai.chat"] = upstream;
+  if (speaks("openai-chat")) routes["openai.chat"] = passChat;
   else routes["openai.chat"] = target === "anthropic-messages" ? toMessages() : toResponses(false);
   // Responses clients
   if (speaks("openai-responses")) {

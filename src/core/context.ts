@@ -88,6 +88,8 @@ export interface RequestContext {
   readonly tags: string[];
   /** Written by the model when the answer ends (generating requests only). */
   charge?: ChargeFacts;
+  /** Written by the model: it added `stream_options.include_usage` to a chat stream (its client did not ask). */
+  streamUsageAdded?: boolean;
   /** Written by the gateway's web-search loop: the searches this request ran (each one is paid). */
   webSearches?: number;
 }

@@ -142,3 +142,24 @@ test("the budget spent equals the sum of cost_usd in the access log and the ledg
   expect(Number(row.cost)).toBeCloseTo(logged, 9);
   expect(estimates.map((r) => r.estimate)).toEqual(["reasoning_reserved", "stream_text", "reasoning_reserved"]); // flagged with their rule
 });
+
+test("a backend whose profile says stream_usage: false gets no include_usage the gateway added; its stream is estimated", async () => {
+  const { gw: strict, lines: strictLines } = await createLoggedGateway(`
+backends:
+  old: { base_url: "${upstream.url}", api: openai-chat, price: { input: 1, output: 10 }, profile: { stream_usage: false } }
+models:
+  m: { backends: { "default:1": { use: old } } }
+orgs:
+  acme: { api_keys: { alice: key-acme-alice }, budgets: { usd_per_day: 100 }, models: { m: } }
+`);
+  const before = upstream.seen.length;
+  const r = await strict.fetch(
+    new Request("http://gw/v1/chat/completions", { method: "POST", headers: { authorization: "Bearer key-acme-alice" }, body: JSON.stringify(chat()) }),
+  );
+  await r.text();
+  expect(JSON.parse(new TextDecoder().decode(upstream.seen[before]!.body)).stream_options).toBeUndefined();
+  await Bun.sleep(20);
+  strict.accessLog.flush();
+  expect(strictLines.filter((l) => l.msg === "access").at(-1).estimate).toBe("stream_text");
+  await strict.shutdown();
+});

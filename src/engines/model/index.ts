@@ -3,3 +3,4 @@ export { ModelEngine, type ModelEngineOptions } from "./model-engine";
 export { reserveTokens, type ModelLimits } from "./limits";
 export type { ModelBudgets } from "./budgets";
 export { AccessPolicy, type Access } from "./access";
+export { AddedStreamUsageRemoved } from "./stream-usage";

@@ -91,6 +91,7 @@ export class ModelEngine implements Engine {
       // a stream whose cost must be known asks its upstream for its usage, which the client does not see unless it asked
       const asking = budget || held.length ? askingStreamUsage(req) : undefined;
       const sent = asking ?? req;
+      if (asking) req.ctx.streamUsageAdded = true;
       let res = await (policy ? moderated(sent, target, policy) : target.process(sent));
       if (asking && res.stream) res = { ...res, stream: res.stream.through(new UsageChunkFilter()) };
       const hold = budget;

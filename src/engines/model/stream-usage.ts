@@ -1,7 +1,7 @@
 // A chat stream whose cost must be known (budgets, token limits) asks its upstream for its usage even when the
 // client did not (`stream_options.include_usage`, which the OpenAI SDK leaves off), and the usage chunk the client
 // did not ask for is taken out again: the client's bytes stay what it would have got, the gateway learns the usage.
-import type { LLMRequest, StreamStage, TokenUsage } from "../../core";
+import { LazyBody, type Engine, type LLMRequest, type LLMResponse, type StreamStage, type TokenUsage } from "../../core";
 import { findUsage, tokenUsage } from "../../protocols";
 
 /** The request asking for its stream's usage, or undefined when it is not a chat stream or already asks. */
@@ -72,4 +72,20 @@ function blockEnd(text: string): number {
   const crlf = text.indexOf("\r\n\r\n");
   if (lf < 0 && crlf < 0) return -1;
   return lf >= 0 && (crlf < 0 || lf < crlf) ? lf + 2 : crlf + 4;
+}
+
+/**
+ * In front of a chat backend that refuses `stream_options` (profile `stream_usage: false`): the include_usage the
+ * model added is taken out again (a client's own is left as it sent it); such a stream is charged by estimate.
+ */
+export class AddedStreamUsageRemoved implements Engine {
+  constructor(private readonly next: Engine) {}
+
+  process(req: LLMRequest): Promise<LLMResponse> {
+    if (!req.ctx.streamUsageAdded || req.format !== "openai.chat") return this.next.process(req);
+    const { stream_options: options, ...rest } = req.body.json<Record<string, any>>();
+    const { include_usage: _, ...others } = options && typeof options === "object" ? options : {};
+    const body = Object.keys(others).length ? { ...rest, stream_options: others } : rest;
+    return this.next.process({ ...req, body: LazyBody.fromValue(body) });
+  }
 }
