@@ -147,19 +147,6 @@ export function scanTopLevel(buf: Uint8Array, key: string): string | undefined |
 }
 
 /**
- * The raw JSON text of the value of the last `"key":` in the bytes, at any depth (a quote inside a JSON
- * string is escaped, so the pattern only matches real keys); undefined when there is none. For keys that
- * sit at the end of a document, like an answer's `usage`, this is much cheaper than a scan from the start.
- */
-export function lastKeyValue(buf: Uint8Array, key: string): string | undefined {
-  const at: number = Buffer.prototype.lastIndexOf.call(buf, `"${key}":`); // native search, no Buffer view to make
-  if (at < 0) return undefined;
-  const start = skipSpace(buf, at + key.length + 3);
-  const end = skipValue(buf, start);
-  return end > start ? decoder.decode(buf.subarray(start, end)) : undefined;
-}
-
-/**
  * The bytes of every string value written right after `"key":` anywhere in the bytes (their text, escapes
  * included), found by a native search rather than a parse: what a stream's events carried for that key.
  */

@@ -88,7 +88,7 @@ class PipelineRun {
 
   /** The reader went away; once the answer had ended, its usage may still follow: the source is read on for it (bounded). */
   cancel(reason: unknown): Promise<void> {
-    if (this.parts.meter?.answerEnded && !this.complete && !this.ended) {
+    if (!this.complete && !this.ended && this.parts.meter?.answerEnded) {
       this.gone = true;
       void this.readOnForUsage(reason);
       return Promise.resolve();

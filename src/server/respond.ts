@@ -135,7 +135,7 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
   }
   const isSse = (headers.get("content-type") ?? "").startsWith("text/event-stream");
   const observers = x.log.observers;
-  for (const o of observers) o.streamStarted?.();
+  for (const obs of observers) obs.streamStarted?.();
   const errorTail: ErrorTail | undefined =
     isSse && !headers.has("content-encoding")
       ? (err, atBoundary) => encoder.encode((atBoundary ? "" : "\n\n") + renderErrorEvent(x.protocol, streamFailure(err)))
@@ -143,7 +143,7 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
   const run = res.stream
     .withErrorTail(errorTail)
     .onEnd((o) => {
-      for (const o of observers) o.streamEnded?.();
+      for (const obs of observers) obs.streamEnded?.();
       const outcome = o.cancelled ? "client_closed" : o.error ? "upstream_failed" : "ok";
       const ttft = isSse && o.firstByteAt !== undefined ? { ttft_ms: Math.round((o.firstByteAt - x.ctx.startedAt) * 10) / 10 } : {};
       const extra: Partial<AccessRecord> = { outcome, ...ttft, ...(o.error ? { error: String((o.error as Error)?.message ?? o.error) } : {}) };

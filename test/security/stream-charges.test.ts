@@ -163,3 +163,21 @@ orgs:
   expect(strictLines.filter((l) => l.msg === "access").at(-1).estimate).toBe("stream_text");
   await strict.shutdown();
 });
+
+test("the usage-chunk filter gives the same bytes however the stream is split, and keeps the usage", async () => {
+  const { UsageChunkFilter } = await import("../../src/engines/model/stream-usage");
+  const usageChunk = d({ id: "c1", object: "chat.completion.chunk", choices: [], usage: USAGE });
+  for (const eol of ["\n", "\r\n"]) {
+    const fix = (s: string) => s.replaceAll("\n", eol);
+    const wire = fix([...visible, usageChunk, "data: [DONE]\n\n"].join(""));
+    const want = fix([...visible, "data: [DONE]\n\n"].join(""));
+    for (const size of [1, 7, 64, wire.length]) {
+      const filter = new UsageChunkFilter();
+      let out = "";
+      for (let i = 0; i < wire.length; i += size) out += filter.push(wire.slice(i, i + size));
+      out += filter.end();
+      expect([eol, size, out]).toEqual([eol, size, want]);
+      expect(filter.usage).toEqual({ input: 100, output: 2000 });
+    }
+  }
+});

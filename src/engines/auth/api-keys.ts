@@ -103,7 +103,7 @@ export class AuthEngine implements Engine {
     req.ctx.caller = found?.caller;
     // every header that carries a gateway key goes, however it was sent (twice, in two headers, a revoked sk-octo- key):
     // what is left is the client's own credential, for auth: client backends only
-    const carriers = GATEWAY_KEY_CARRIERS.filter((h) => this.keys.holdsGatewayKey(req.headers.get(h)));
+    const carriers = GATEWAY_KEY_CARRIERS.filter((h) => h !== found?.header && this.keys.holdsGatewayKey(req.headers.get(h))); // found's goes anyway
     if (!found && !req.headers.has("x-octollm-key") && !carriers.length) return this.next.process(req);
     const headers = new Headers(req.headers);
     headers.delete("x-octollm-key");

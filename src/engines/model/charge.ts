@@ -21,9 +21,8 @@ const REASONING_MODEL = /(^|\/)(o[1-9]|gpt-[5-9]|gpt-\d\d|codex|deepseek-r|deeps
 export function couldReason(req: LLMRequest, end: AnswerEnd): boolean {
   if (end.reasoningSeen) return true;
   const body = req.body.json<Record<string, any>>();
-  const effort = body.reasoning_effort ?? body.reasoning?.effort;
-  if (typeof effort === "string" && effort !== "none") return true;
-  if (body.reasoning && typeof body.reasoning === "object" && body.reasoning.effort !== "none") return true;
+  if (typeof body.reasoning_effort === "string" && body.reasoning_effort !== "none") return true; // chat
+  if (body.reasoning && typeof body.reasoning === "object" && body.reasoning.effort !== "none") return true; // Responses
   const thinking = body.thinking?.type;
   if (thinking === "enabled" || thinking === "adaptive") return true;
   return [req.ctx.route.model, req.ctx.upstream.model].some((m) => typeof m === "string" && REASONING_MODEL.test(m));

@@ -3,7 +3,7 @@ import type { BudgetHold } from "../spend/budgets";
 import { admitBudgets, type ModelBudgets } from "./budgets";
 import { chargeOf, type AnswerEnd } from "./charge";
 import { askingStreamUsage, UsageChunkFilter } from "./stream-usage";
-import { namesStoredResponse, storedResponse } from "./stored-response";
+import { storedResponse, storedResponseId } from "./stored-response";
 import type { ResponseOwners } from "../responses";
 import { invalidKey } from "../auth";
 import { rateLimitError, type Admission, type LimitInfo } from "../limits";
@@ -53,7 +53,8 @@ export class ModelEngine implements Engine {
     const { opts } = this;
     if (req.ctx.keyRejected && !opts.clientAuth) throw invalidKey(); // a wrong key never gets anonymous service
     opts.access.check(req.ctx.caller, opts.name);
-    const storedTokens = opts.responses && namesStoredResponse(req) ? await storedResponse(req, opts.responses, opts.name) : 0;
+    const storedId = opts.responses && storedResponseId(req);
+    const storedTokens = storedId ? await storedResponse(req, storedId, opts.responses!, opts.name) : 0;
     const lim = opts.limits;
     const held: Admission[] = [];
     let info: LimitInfo = {};

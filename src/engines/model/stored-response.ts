@@ -5,24 +5,17 @@
 import type { LLMRequest } from "../../core";
 import { responseIdOf, responseNotFound, type ResponseOwners } from "../responses";
 
-/** True when a request reads or continues a stored response (checked without waiting: most requests do not). */
-export function namesStoredResponse(req: LLMRequest): boolean {
-  if (req.format === "openai.responses.item") return true;
-  if (req.format !== "openai.responses" && req.format !== "openai.responses.compact") return false;
+/** The stored response a request reads or continues, if any (found without waiting: most requests name none). */
+export function storedResponseId(req: LLMRequest): string | undefined {
+  if (req.format === "openai.responses.item") return responseIdOf(req.path) ?? "?";
+  if (req.format !== "openai.responses" && req.format !== "openai.responses.compact") return undefined;
   const prev = req.body.field("previous_response_id");
-  return prev !== undefined && prev !== null;
+  if (prev === undefined || prev === null) return undefined;
+  return typeof prev === "string" ? prev.slice(0, 256) : "?";
 }
 
-/** The stored response's tokens (0 when the request names none); throws 404 for an unknown or another org's id. */
-export async function storedResponse(req: LLMRequest, owners: ResponseOwners, model: string): Promise<number> {
-  let id: string | undefined;
-  if (req.format === "openai.responses.item") id = responseIdOf(req.path) ?? "?";
-  else if (req.format === "openai.responses" || req.format === "openai.responses.compact") {
-    const prev = req.body.field("previous_response_id");
-    if (prev === undefined || prev === null) return 0;
-    id = typeof prev === "string" ? prev.slice(0, 256) : "?";
-  }
-  if (id === undefined) return 0;
+/** The stored response's tokens; throws 404 for an unknown or another org's id. */
+export async function storedResponse(req: LLMRequest, id: string, owners: ResponseOwners, model: string): Promise<number> {
   const origin = await owners.get(id);
   if (!origin || origin.org !== (req.ctx.caller?.org ?? "")) throw responseNotFound(id); // never reveal another tenant's response
   if (origin.model === model && origin.backend !== undefined) req.ctx.route.backend = origin.backend;

@@ -25,15 +25,21 @@ export class UsageChunkFilter implements StreamStage {
   readonly done = false;
 
   push(text: string): string {
-    this.held += text;
+    const held = this.held + text;
+    let start = 0;
     let out = "";
-    for (;;) {
-      const end = blockEnd(this.held);
-      if (end < 0) break;
-      const block = this.held.slice(0, end);
-      this.held = this.held.slice(end);
-      out += this.keep(block) ? block : "";
+    if (held.indexOf(`"usage"`) < 0) {
+      start = lastBlockEnd(held); // no usage here: every whole block goes on as one piece
+      out = held.slice(0, start);
+    } else {
+      const crlf = held.indexOf("\r") >= 0;
+      for (let end = blockEnd(held, start, crlf); end >= 0; end = blockEnd(held, start, crlf)) {
+        const block = held.slice(start, end);
+        if (this.keep(block)) out += block;
+        start = end;
+      }
     }
+    this.held = start ? held.slice(start) : held;
     if (this.held.length > MAX_HELD) {
       out += this.held;
       this.held = "";
@@ -66,12 +72,19 @@ export class UsageChunkFilter implements StreamStage {
   }
 }
 
-/** The index just past the blank line that ends the first event block of `text`, or -1. */
-function blockEnd(text: string): number {
-  const lf = text.indexOf("\n\n");
-  const crlf = text.indexOf("\r\n\r\n");
-  if (lf < 0 && crlf < 0) return -1;
-  return lf >= 0 && (crlf < 0 || lf < crlf) ? lf + 2 : crlf + 4;
+/** The index just past the blank line that ends the first event block of `text` from `from`, or -1. */
+function blockEnd(text: string, from: number, crlf: boolean): number {
+  const lf = text.indexOf("\n\n", from);
+  const crlfAt = crlf ? text.indexOf("\r\n\r\n", from) : -1;
+  if (lf < 0 && crlfAt < 0) return -1;
+  return lf >= 0 && (crlfAt < 0 || lf < crlfAt) ? lf + 2 : crlfAt + 4;
+}
+
+/** The index just past the last blank line of `text` (0 when it has none): where its whole blocks end. */
+function lastBlockEnd(text: string): number {
+  const lf = text.lastIndexOf("\n\n");
+  const crlf = text.lastIndexOf("\r\n\r\n");
+  return Math.max(lf < 0 ? 0 : lf + 2, crlf < 0 ? 0 : crlf + 4);
 }
 
 /**
