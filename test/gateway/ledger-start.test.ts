@@ -4,7 +4,7 @@
 // counts a live stream (the ledger used to replace the metrics as the access log's only observer).
 // needs: postgres (npm test skips this file when it is not reachable, outside CI)
 import { afterAll, expect, test } from "bun:test";
-import { createLoggedGateway } from "../helpers/gateway";
+import { createLoggedGateway, mockLedgerGateway } from "../helpers/gateway";
 import { freshPostgres, freshSqlitePath } from "../helpers/databases";
 import { startTcpProxy } from "../helpers/tcp-proxy";
 import { openDatabase } from "../../src/config";
@@ -19,13 +19,7 @@ test("a ledger database down at start: the gateway starts and serves, and the ro
   proxy.stop(); // down before the gateway starts
   const url = pg.url.replace("127.0.0.1:5432", `127.0.0.1:${proxy.port}`);
   try {
-    const { gw } = await createLoggedGateway(`
-server: { usage_db: "${url}" }
-backends:
-  mock: { provider: mock }
-models:
-  m: { backends: { "default:1": { use: mock } } }
-`);
+    const { gw } = await mockLedgerGateway(url);
     for (let i = 0; i < 3; i++) {
       const r = await gw.fetch(
         new Request("http://gw/v1/chat/completions", { method: "POST", body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }) }),

@@ -6,9 +6,11 @@ import { join, resolve } from "node:path";
 /** The CLI installed by npm ci. */
 export const CLAUDE_BIN = join(resolve(import.meta.dir, "../.."), "node_modules/.bin/claude");
 
-/** Runs `cmd args` (default: claude) with a fresh HOME and no model variables; its output, exit code and time. */
-export async function runClaude(args: string[], env: Record<string, string> = {}, cmd = [CLAUDE_BIN]) {
-  const home = mkdtempSync(join(tmpdir(), "octollm-cc-home-"));
+/**
+ * Runs `cmd args` (default: claude) with no model variables, in `home` (its HOME and working directory; default: a
+ * fresh one, so sessions of two runs meet only when they share it); its output, exit code and time.
+ */
+export async function runClaude(args: string[], env: Record<string, string> = {}, cmd = [CLAUDE_BIN], home = mkdtempSync(join(tmpdir(), "octollm-cc-home-"))) {
   const started = performance.now();
   const proc = Bun.spawn([...cmd, ...args], {
     cwd: home,

@@ -68,3 +68,26 @@ export async function createLoggedGateway(yaml: string, env: Record<string, stri
   const gw = await createGateway({ source: { config: loaded.config }, env, accessLog: { sink: { write } } });
   return { gw, lines };
 }
+
+/** A gateway whose two models are served by converting: `on-chat` (an OpenAI chat backend), `on-claude` (an Anthropic one). */
+export function convertingGateway(upstreamUrl: string, chatExtra = "") {
+  return createLoggedGateway(`
+backends:
+  chat: { base_url: "${upstreamUrl}", api: openai-chat${chatExtra ? `, ${chatExtra}` : ""} }
+  claude: { base_url: "${upstreamUrl}", api: anthropic-messages }
+models:
+  on-chat: { backends: { "default:1": { use: chat } } }
+  on-claude: { backends: { "default:1": { use: claude } } }
+`);
+}
+
+/** A gateway with one model `m` on the built-in mock, its usage ledger in `usageDb`. */
+export function mockLedgerGateway(usageDb: string) {
+  return createLoggedGateway(`
+server: { usage_db: "${usageDb}" }
+backends:
+  mock: { provider: mock }
+models:
+  m: { backends: { "default:1": { use: mock } } }
+`);
+}

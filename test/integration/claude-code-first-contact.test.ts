@@ -11,6 +11,20 @@ import { runClaude } from "../helpers/claude-cli";
 import { startMockUpstream } from "../helpers/mock-upstream";
 
 const root = resolve(import.meta.dir, "../..");
+
+/** The launcher, as a user runs it from a clone: `bun src/cli/main.ts claude …`. */
+const LAUNCHER = [process.execPath, join(root, "src/cli/main.ts")];
+
+/** A config file in a new folder whose claude-* model is the scripted backend, sending `apiKey`; its folder and path. */
+function launcherConfig(apiKey = "sk-good-upstream"): { dir: string; config: string } {
+  const dir = mkdtempSync(join(tmpdir(), "octollm-launch-"));
+  const config = join(dir, "config.yaml");
+  writeFileSync(
+    config,
+    `models:\n  claude-*:\n    backends:\n      "default:1": { base_url: "${upstream.url}", api_key: "${apiKey}", convert_to_messages: from_chat }\n`,
+  );
+  return { dir, config };
+}
 const chunk = (delta: object, finish: string | null = null) =>
   `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 const text = (t: string) => ({ chunks: [chunk({ role: "assistant", content: t }), chunk({}, "stop"), "data: [DONE]\n\n"] });
@@ -115,16 +129,8 @@ test("#24.3: a backend no one can reach: Claude Code asks once, not for minutes,
 }, 60_000);
 
 test("octollm claude -c config -- -p runs Claude Code through its own gateway and leaves no process behind", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "octollm-launch-"));
-  const config = join(dir, "config.yaml");
-  writeFileSync(
-    config,
-    `models:\n  claude-*:\n    backends:\n      "default:1": { base_url: "${upstream.url}", api_key: sk-good-upstream, convert_to_messages: from_chat }\n`,
-  );
-  const r = await runClaude(["claude", "-c", config, "--log-file", join(dir, "gw.log"), "--", "-p", "say hi"], {}, [
-    process.execPath,
-    join(root, "src/cli/main.ts"),
-  ]);
+  const { dir, config } = launcherConfig();
+  const r = await runClaude(["claude", "-c", config, "--log-file", join(dir, "gw.log"), "--", "-p", "say hi"], {}, LAUNCHER);
   expect({ code: r.code, out: r.out.trim() }).toEqual({ code: 0, out: "hello from the pattern model" });
   const url = /gateway on (http:\/\/127\.0\.0\.1:\d+)/.exec(r.err)?.[1];
   expect(url).toBeDefined();
@@ -147,19 +153,11 @@ test("octollm claude -c config -- -p runs Claude Code through its own gateway an
 }, 120_000);
 
 test("#24.5: through octollm claude, CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY=1 reaches the gateway's /v1/models; empty api_key warnings show", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "octollm-launch-"));
-  const config = join(dir, "config.yaml");
-  writeFileSync(
-    config,
-    `models:\n  claude-*:\n    backends:\n      "default:1": { base_url: "${upstream.url}", api_key: "\${UNSET_KEY_FOR_TEST:-}", convert_to_messages: from_chat }\n`,
-  );
+  const { dir, config } = launcherConfig("${UNSET_KEY_FOR_TEST:-}");
   const log = join(dir, "gw.log");
   // the user's environment: discovery on, and nothing else (the launcher sets what keeps Claude Code quiet)
-  const r = await runClaude(
-    ["claude", "-c", config, "--log-file", log, "--", "-p", "say hi"],
-    { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "", CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY: "1" },
-    [process.execPath, join(root, "src/cli/main.ts")],
-  );
+  const env = { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "", CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY: "1" };
+  const r = await runClaude(["claude", "-c", config, "--log-file", log, "--", "-p", "say hi"], env, LAUNCHER);
   expect(r.code).toBe(0);
   expect(r.err).toContain("api_key resolved empty");
   const lines = (await Bun.file(log).text())
@@ -170,23 +168,9 @@ test("#24.5: through octollm claude, CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY=
 }, 60_000);
 
 test("#24.5: a session resumes through the gateway with octollm claude -c … -- --resume <id>, its history sent again", async () => {
-  const home = mkdtempSync(join(tmpdir(), "octollm-resume-"));
-  const config = join(home, "config.yaml");
-  writeFileSync(
-    config,
-    `models:\n  claude-*:\n    backends:\n      "default:1": { base_url: "${upstream.url}", api_key: sk-good-upstream, convert_to_messages: from_chat }\n`,
-  );
+  const { dir, config } = launcherConfig();
   // the same home and working directory for both runs, as a user's terminal has
-  const run = async (args: string[]) => {
-    const p = Bun.spawn([process.execPath, join(root, "src/cli/main.ts"), "claude", "-c", config, "--log-file", join(home, "gw.log"), "--", ...args], {
-      cwd: home,
-      env: { PATH: process.env.PATH!, HOME: home },
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const [out, code] = await Promise.all([new Response(p.stdout).text(), p.exited]);
-    return { out, code };
-  };
+  const run = (args: string[]) => runClaude(["claude", "-c", config, "--log-file", join(dir, "gw.log"), "--", ...args], {}, LAUNCHER, dir);
   const first = await run(["-p", "remember the word PELICAN", "--output-format", "json"]);
   expect(first.code).toBe(0);
   const id = JSON.parse(first.out).session_id as string;
@@ -198,7 +182,7 @@ test("#24.5: a session resumes through the gateway with octollm claude -c … --
 }, 90_000);
 
 test("octollm claude says how to install Claude Code when it is missing", async () => {
-  const r = await runClaude(["claude", "-c", "nope.yaml"], { OCTOLLM_CLAUDE_BIN: "/nonexistent/claude" }, [process.execPath, join(root, "src/cli/main.ts")]);
+  const r = await runClaude(["claude", "-c", "nope.yaml"], { OCTOLLM_CLAUDE_BIN: "/nonexistent/claude" }, LAUNCHER);
   expect(r.code).toBe(127);
   expect(r.err).toContain("npm install -g @anthropic-ai/claude-code");
 }, 30_000);

@@ -2,19 +2,12 @@
 // Code's and the SDKs' own headers (anthropic-dangerous-direct-browser-access, anthropic-beta, x-stainless-*,
 // x-claude-code-*, Codex's session and x-codex-* headers) stay behind; the backend's extra_headers still go.
 import { afterAll, expect, test } from "bun:test";
-import { createLoggedGateway } from "../helpers/gateway";
-import { ANTHROPIC_BODY, OPENAI_BODY, startMockUpstream } from "../helpers/mock-upstream";
+import { convertingGateway } from "../helpers/gateway";
+import { startMockUpstream } from "../helpers/mock-upstream";
 
-const upstream = startMockUpstream((req) => ({ body: req.path.includes("/messages") ? ANTHROPIC_BODY : OPENAI_BODY }));
+const upstream = startMockUpstream(); // whole canned answers in the protocol each path names
 afterAll(() => upstream.stop());
-const { gw } = await createLoggedGateway(`
-backends:
-  chat: { base_url: "${upstream.url}", api: openai-chat, extra_headers: { x-tenant: blue } }
-  claude: { base_url: "${upstream.url}", api: anthropic-messages }
-models:
-  on-chat: { backends: { "default:1": { use: chat } } }
-  on-claude: { backends: { "default:1": { use: claude } } }
-`);
+const { gw } = await convertingGateway(upstream.url, "extra_headers: { x-tenant: blue }");
 afterAll(() => gw.shutdown());
 
 const clientHeaders = {

@@ -7,7 +7,7 @@ import { openDatabase } from "../../src/config";
 import { UsageLedger } from "../../src/gateway/ledger";
 import { storeText } from "../../src/core";
 import { freshPostgres, freshSqlitePath } from "../helpers/databases";
-import { createLoggedGateway } from "../helpers/gateway";
+import { mockLedgerGateway } from "../helpers/gateway";
 
 test("storeText removes NUL, mends lone surrogates and bounds the length", () => {
   expect(storeText("a\u0000b")).toBe("ab");
@@ -29,13 +29,7 @@ const rows = async (url: string) => {
 test("PostgreSQL: a NUL in an anonymous model name is logged, and the rows after it are written", async () => {
   const pg = await freshPostgres();
   try {
-    const { gw } = await createLoggedGateway(`
-server: { usage_db: "${pg.url}" }
-backends:
-  mock: { provider: mock }
-models:
-  m: { backends: { "default:1": { use: mock } } }
-`);
+    const { gw } = await mockLedgerGateway(pg.url);
     for (const model of ["bad\u0000name\ud800", "m", "m"]) {
       const r = await gw.fetch(
         new Request("http://gw/v1/chat/completions", { method: "POST", body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }) }),

@@ -1,19 +1,12 @@
 // #23.22: a converted route refuses a message that is not an object with a role it knows (400 naming it), as the
 // upstream API would, instead of dropping it and serving the rest.
 import { afterAll, expect, test } from "bun:test";
-import { createLoggedGateway } from "../helpers/gateway";
+import { convertingGateway } from "../helpers/gateway";
 import { startMockUpstream } from "../helpers/mock-upstream";
 
 const upstream = startMockUpstream();
 afterAll(() => upstream.stop());
-const { gw } = await createLoggedGateway(`
-backends:
-  chat: { base_url: "${upstream.url}", api: openai-chat }
-  claude: { base_url: "${upstream.url}", api: anthropic-messages }
-models:
-  on-chat: { backends: { "default:1": { use: chat } } }
-  on-claude: { backends: { "default:1": { use: claude } } }
-`);
+const { gw } = await convertingGateway(upstream.url);
 afterAll(() => gw.shutdown());
 
 test("messages: [null], [1], [{}] and an unknown role get 400 naming the message, on both converted directions", async () => {
