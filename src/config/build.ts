@@ -210,6 +210,7 @@ export function buildGateway(
   const f = config.server.failover;
   const failover: FailoverOptions = { maxAttempts: f.max_attempts, budgetMs: f.budget_ms };
   const models = new Map<string, ModelEngine>();
+  let clientKeys = false; // some model has auth: client backends: a key the gateway does not know may be a client's own
   for (const [name, model] of Object.entries(config.models)) {
     const affinity = model.affinity === "session" ? sessionKeyOf : undefined;
     const backends = new Map<string, Backend>();
@@ -234,6 +235,8 @@ export function buildGateway(
       const rules = def.models[name]?.rules ?? [];
       if (rules.length) orgRules.set(org, compileRules(rules, backends, failover, `${name}:${org}`, logger, affinity));
     }
+    const modelClientAuth = [...backends.values()].some((b) => b.clientAuth);
+    clientKeys ||= modelClientAuth;
     models.set(
       name,
       new ModelEngine({
@@ -246,7 +249,7 @@ export function buildGateway(
         moderation: moderationFor(config, name),
         budgets: budgets && modelBudgets(config, name, budgets, backends, (b, asked) => resolveBackend(model.backends[b]!, config.backends).model ?? asked),
         maxOutputReservation: config.server.max_output_reservation,
-        clientAuth: [...backends.values()].some((b) => b.clientAuth),
+        clientAuth: modelClientAuth,
         responses: storesResponses(config, model) ? responses : undefined,
       }),
     );
@@ -254,11 +257,7 @@ export function buildGateway(
   const keys = new ApiKeys(Object.fromEntries(Object.entries(config.users).map(([org, def]) => [org, def.api_keys])));
   const usable = (caller: Caller | undefined) => [...models].filter(([, m]) => m.access.allows(caller)).map(([n]) => n);
   return {
-    root: new AuthEngine(
-      new ModelRouterEngine(models, usable),
-      keys,
-      Object.values(config.models).some((m) => Object.values(m.backends).some((b) => resolveBackend(b, config.backends).auth === "client")),
-    ),
+    root: new AuthEngine(new ModelRouterEngine(models, usable), keys, clientKeys),
     store,
     models: [...models.keys()],
     listModels: (headers) => modelListing(config, usable(keys.identify(headers))),
