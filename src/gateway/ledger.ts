@@ -145,8 +145,7 @@ export class UsageLedger implements RequestObserver {
       } catch (err) {
         // a database that answers refused the batch for its content: write it row by row and drop the bad rows
         if (!(await this.writer.ping())) return this.waiting(err);
-        const bad = await this.writeOneByOne(batch);
-        if (bad === undefined) return this.waiting(err);
+        if (!(await this.writeOneByOne(batch))) return this.waiting(err);
       }
       this.queue.splice(0, batch.length);
     }
@@ -162,10 +161,9 @@ export class UsageLedger implements RequestObserver {
 
   /**
    * Writes a refused batch one row at a time; a row the database refuses while it answers is dropped and counted
-   * (`rejected`), never retried forever. Undefined when the database stopped answering (the batch waits).
+   * (`rejected`), never retried forever. False when the database stopped answering (the rest of the batch waits).
    */
-  private async writeOneByOne(batch: Row[]): Promise<number | undefined> {
-    let bad = 0;
+  private async writeOneByOne(batch: Row[]): Promise<boolean> {
     for (const [i, row] of batch.entries()) {
       try {
         await this.writer.insert([row]);
@@ -173,9 +171,8 @@ export class UsageLedger implements RequestObserver {
       } catch (err) {
         if (!(await this.writer.ping())) {
           this.queue.splice(0, i); // the rows written so far are not written again
-          return undefined;
+          return false;
         }
-        bad++;
         this.rejected++;
         (this.opts.logger ?? log).warn("usage ledger: a row the database refused was dropped", {
           request_id: row[1],
@@ -183,7 +180,7 @@ export class UsageLedger implements RequestObserver {
         });
       }
     }
-    return bad;
+    return true;
   }
 
   /** Deletes raw rows past the retention, at most 5 000 per run, at most once a minute (the rollups stay). */
