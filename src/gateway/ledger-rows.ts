@@ -72,8 +72,8 @@ const ROWS_PER_STATEMENT = 50; // one statement inserts this many rows (700 para
 /** Writes batches of rows and their rollups to a SQLite file: prepared statements, one transaction per batch. */
 export function sqliteInserter(path: string): Inserter {
   const db = new Database(path);
+  db.run("PRAGMA busy_timeout = 5000"); // first: switching to WAL waits for another connection's lock instead of failing
   db.run("PRAGMA journal_mode = WAL");
-  db.run("PRAGMA busy_timeout = 5000");
   db.run("PRAGMA synchronous = NORMAL"); // with WAL: a power cut may lose the last batches, never corrupts
   const values = (n: number) => Array.from({ length: n }, () => `(${COLUMNS.map(() => "?").join(", ")})`).join(", ");
   const insertRows = (n: number) => db.prepare(`INSERT INTO usage_requests (${COLUMNS.join(", ")}) VALUES ${values(n)}`);

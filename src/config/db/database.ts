@@ -58,8 +58,8 @@ export async function openDatabase(url: string, what = "config database"): Promi
   }
   try {
     if (kind === "sqlite") {
+      await sql.unsafe(`PRAGMA busy_timeout = 5000`); // first: switching to WAL waits for a writer's lock instead of failing
       await sql.unsafe(`PRAGMA journal_mode = WAL`);
-      await sql.unsafe(`PRAGMA busy_timeout = 5000`);
       await sql.unsafe(`PRAGMA foreign_keys = ON`);
     } else {
       await sql.unsafe(`SELECT 1`);
