@@ -28,16 +28,11 @@ export class UsageChunkFilter implements StreamStage {
     const held = this.held + text;
     let start = 0;
     let out = "";
-    if (held.indexOf(`"usage"`) < 0) {
-      start = lastBlockEnd(held); // no usage here: every whole block goes on as one piece
-      out = held.slice(0, start);
-    } else {
-      const crlf = held.indexOf("\r") >= 0;
-      for (let end = blockEnd(held, start, crlf); end >= 0; end = blockEnd(held, start, crlf)) {
-        const block = held.slice(start, end);
-        if (this.keep(block)) out += block;
-        start = end;
-      }
+    const crlf = held.indexOf("\r") >= 0;
+    for (let end = blockEnd(held, start, crlf); end >= 0; end = blockEnd(held, start, crlf)) {
+      const block = held.slice(start, end);
+      if (this.keep(block)) out += block;
+      start = end;
     }
     this.held = start ? held.slice(start) : held;
     if (this.held.length > MAX_HELD) {
@@ -78,13 +73,6 @@ function blockEnd(text: string, from: number, crlf: boolean): number {
   const crlfAt = crlf ? text.indexOf("\r\n\r\n", from) : -1;
   if (lf < 0 && crlfAt < 0) return -1;
   return lf >= 0 && (crlfAt < 0 || lf < crlfAt) ? lf + 2 : crlfAt + 4;
-}
-
-/** The index just past the last blank line of `text` (0 when it has none): where its whole blocks end. */
-function lastBlockEnd(text: string): number {
-  const lf = text.lastIndexOf("\n\n");
-  const crlf = text.lastIndexOf("\r\n\r\n");
-  return Math.max(lf < 0 ? 0 : lf + 2, crlf < 0 ? 0 : crlf + 4);
 }
 
 /**
