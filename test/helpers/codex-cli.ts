@@ -63,3 +63,10 @@ export async function runCodex(baseUrl: string, model: string, prompt: string, f
     .map((l) => JSON.parse(l));
   return { code, events, err, work };
 }
+
+/** The pinned Codex's bundled model catalog (`codex debug models --bundled`, offline). */
+export function bundledModels(): { slug: string; priority: number; visibility: string; tool_mode?: string | null }[] {
+  const home = mkdtempSync(join(tmpdir(), "octollm-codex-catalog-"));
+  const r = Bun.spawnSync([CODEX_BIN, "debug", "models", "--bundled"], { env: { PATH: process.env.PATH!, HOME: home, CODEX_HOME: home }, stderr: "ignore" });
+  return JSON.parse(r.stdout.toString()).models;
+}

@@ -7,45 +7,9 @@ import { join } from "node:path";
 import { startGateway, type TestGateway } from "../helpers/gateway";
 import { runCodex } from "../helpers/codex-cli";
 import { startMockUpstream } from "../helpers/mock-upstream";
-import { chunk, d } from "../fixtures/openai-streams";
+import { anthropicText, anthropicToolUse, chatCall as call, chatAndClaudeConfig, chatSay as say } from "../helpers/scripted-turns";
 
-const usage = (p: number, c: number) => d({ id: "c1", choices: [], usage: { prompt_tokens: p, completion_tokens: c, total_tokens: p + c } });
-const call = (id: string, name: string, args: object) => [
-  chunk({ tool_calls: [{ index: 0, id, type: "function", function: { name, arguments: JSON.stringify(args) } }] }),
-  chunk({}, "tool_calls"),
-  usage(1000, 20),
-  "data: [DONE]\n\n",
-];
-const say = (text: string) => [chunk({ role: "assistant", content: text }), chunk({}, "stop"), usage(1200, 10), "data: [DONE]\n\n"];
 const PATCH = "*** Begin Patch\n*** Add File: hello.txt\n+hello\n*** End Patch\n";
-
-const ev = (e: object & { type: string }) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
-function anthropicToolUse(id: string, name: string, input: object): string[] {
-  return [
-    ev({
-      type: "message_start",
-      message: { id: "msg_a", type: "message", role: "assistant", model: "m", content: [], usage: { input_tokens: 900, output_tokens: 1 } },
-    } as any),
-    ev({ type: "content_block_start", index: 0, content_block: { type: "tool_use", id, name, input: {} } } as any),
-    ev({ type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: JSON.stringify(input) } } as any),
-    ev({ type: "content_block_stop", index: 0 } as any),
-    ev({ type: "message_delta", delta: { stop_reason: "tool_use", stop_sequence: null }, usage: { output_tokens: 12 } } as any),
-    ev({ type: "message_stop" }),
-  ];
-}
-function anthropicText(text: string): string[] {
-  return [
-    ev({
-      type: "message_start",
-      message: { id: "msg_b", type: "message", role: "assistant", model: "m", content: [], usage: { input_tokens: 950, output_tokens: 1 } },
-    } as any),
-    ev({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } } as any),
-    ev({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text } } as any),
-    ev({ type: "content_block_stop", index: 0 } as any),
-    ev({ type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 8 } } as any),
-    ev({ type: "message_stop" }),
-  ];
-}
 
 // The scripted model. Chat: first a patch, then a shell command reading notes.txt, then the answer.
 // Anthropic: a shell command, then the answer.
@@ -66,14 +30,7 @@ const upstream = startMockUpstream((req, body) => {
 
 let gw: TestGateway;
 beforeAll(() => {
-  gw = startGateway(`
-backends:
-  chat: { base_url: "${upstream.url}", api: openai-chat, model: deepseek-v4, profile: { ping_interval_ms: 0 } }
-  claude: { base_url: "${upstream.url}", api: anthropic-messages, model: claude-sonnet-4-5, profile: { ping_interval_ms: 0 } }
-models:
-  gpt-5.5: { backends: { "default:1": { use: chat } } }
-  gpt-5.4: { backends: { "default:1": { use: claude } } }
-`);
+  gw = startGateway(chatAndClaudeConfig(upstream.url, "gpt-5.5", "gpt-5.4"));
 });
 afterAll(() => {
   gw.stop();
