@@ -78,7 +78,7 @@ export function upstreamKeyUse(config: Config, env: Record<string, string | unde
 export function buildBackend(b: BackendConfig, env: Record<string, string | undefined> = process.env, maxResponseBytes?: number, logger: Logger = log): Engine {
   if (b.provider === "mock") {
     const m = b.mock ?? {};
-    return new MockEngine({ text: m.text, chunks: m.chunks, latencyMs: m.latency_ms, chunkDelayMs: m.chunk_delay_ms });
+    return new MockEngine({ text: m.text, chunks: m.chunks, latencyMs: m.latency_ms, chunkDelayMs: m.chunk_delay_ms, agent: m.agent });
   }
   return new HttpUpstreamEngine({
     baseUrl: b.base_url!,

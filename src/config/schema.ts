@@ -36,6 +36,9 @@ export const MockSchema = v.strictObject({
   ),
   latency_ms: ms("Delay before the answer starts"),
   chunk_delay_ms: ms("Delay between stream chunks"),
+  agent: v.optional(
+    v.pipe(v.boolean(), v.description("Agent mode (default true): call the client's own tool (shell, read, write, subagent) when the user asks for it")),
+  ),
 });
 
 /** A JSON rewrite: remove_keys first, then set_keys, then set_keys_by_expr. */

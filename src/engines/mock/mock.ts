@@ -3,6 +3,7 @@ import { anthropicEvents, anthropicMessage, openaiChunks, openaiCompletion, type
 import { estimateInputTokens } from "../../convert";
 import { meteredStream } from "../../protocols";
 import { estimateTokens, lastUserText, splitPieces } from "./text";
+import { agentTurn } from "./agent";
 
 /** Settings of the built-in mock backend. */
 export interface MockOptions {
@@ -14,6 +15,8 @@ export interface MockOptions {
   latencyMs?: number;
   /** Delay between stream chunks, in ms. */
   chunkDelayMs?: number;
+  /** Agent mode (default on): call the client's own tool when the user asks for what a tool does. */
+  agent?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -33,15 +36,22 @@ export class MockEngine implements Engine {
     if (req.format === "anthropic.count_tokens") return json({ input_tokens: inputTokens });
 
     if (this.opts.latencyMs) await sleep(this.opts.latencyMs);
-    const text = this.opts.text ?? greeting(lastUserText(body.messages));
     const anthropic = req.format === "anthropic.messages";
+    const turn = this.opts.agent === false ? undefined : agentTurn(body, anthropic);
+    const text = turn && "text" in turn ? turn.text : (this.opts.text ?? greeting(lastUserText(body.messages)));
+    const n = (++counter).toString(36);
+    const call =
+      turn && "call" in turn
+        ? { id: `${anthropic ? "toolu" : "call"}_mock_${n}`, name: turn.call.name, arguments: JSON.stringify(turn.call.input) }
+        : undefined;
     const reply: MockReply = {
-      id: `${anthropic ? "msg" : "chatcmpl"}_mock_${(++counter).toString(36)}`,
+      id: `${anthropic ? "msg" : "chatcmpl"}_mock_${n}`,
       model,
       text,
       pieces: splitPieces(text, this.opts.chunks ?? 8),
       inputTokens,
-      outputTokens: estimateTokens(text),
+      outputTokens: estimateTokens(call ? call.arguments : text),
+      call,
     };
     if (body.stream !== true) return json(anthropic ? anthropicMessage(reply) : openaiCompletion(reply));
     const includeUsage = (body.stream_options as Record<string, unknown> | undefined)?.include_usage === true;

@@ -9,6 +9,8 @@ export interface MockReply {
   pieces: string[];
   inputTokens: number;
   outputTokens: number;
+  /** A tool call made instead of text (agent mode): its id, the tool's name and its arguments as JSON text. */
+  call?: { id: string; name: string; arguments: string };
 }
 
 const sse = (data: unknown, event?: string) => formatSse({ event, data: JSON.stringify(data) });
@@ -20,7 +22,14 @@ export function openaiCompletion(r: MockReply): object {
     object: "chat.completion",
     created: Math.floor(Date.now() / 1000),
     model: r.model,
-    choices: [{ index: 0, message: { role: "assistant", content: r.text, refusal: null }, logprobs: null, finish_reason: "stop" }],
+    choices: [
+      {
+        index: 0,
+        message: r.call ? chatToolMessage(r.call) : { role: "assistant", content: r.text, refusal: null },
+        logprobs: null,
+        finish_reason: r.call ? "tool_calls" : "stop",
+      },
+    ],
     usage: { prompt_tokens: r.inputTokens, completion_tokens: r.outputTokens, total_tokens: r.inputTokens + r.outputTokens },
   };
 }
@@ -36,9 +45,10 @@ export function openaiChunks(r: MockReply, includeUsage: boolean): string[] {
       model: r.model,
       choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
     });
-  const out = [chunk({ role: "assistant", content: "" }, null)];
-  for (const p of r.pieces) out.push(chunk({ content: p }, null));
-  out.push(chunk({}, "stop"));
+  const out = [chunk({ role: "assistant", content: r.call ? null : "" }, null)];
+  if (r.call) out.push(chunk({ tool_calls: chatToolMessage(r.call).tool_calls.map((c, index) => ({ index, ...c })) }, null));
+  else for (const p of r.pieces) out.push(chunk({ content: p }, null));
+  out.push(chunk({}, r.call ? "tool_calls" : "stop"));
   if (includeUsage) {
     out.push(
       sse({
@@ -62,8 +72,8 @@ export function anthropicMessage(r: MockReply): object {
     type: "message",
     role: "assistant",
     model: r.model,
-    content: [{ type: "text", text: r.text }],
-    stop_reason: "end_turn",
+    content: [r.call ? anthropicToolUse(r.call) : { type: "text", text: r.text }],
+    stop_reason: r.call ? "tool_use" : "end_turn",
     stop_sequence: null,
     usage: { input_tokens: r.inputTokens, output_tokens: r.outputTokens },
   };
@@ -88,14 +98,28 @@ export function anthropicEvents(r: MockReply): string[] {
       },
       "message_start",
     ),
-    sse({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }, "content_block_start"),
+    sse(
+      { type: "content_block_start", index: 0, content_block: r.call ? { ...anthropicToolUse(r.call), input: {} } : { type: "text", text: "" } },
+      "content_block_start",
+    ),
     sse({ type: "ping" }, "ping"),
   ];
-  for (const p of r.pieces) out.push(sse({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: p } }, "content_block_delta"));
+  const delta = (d: object) => out.push(sse({ type: "content_block_delta", index: 0, delta: d }, "content_block_delta"));
+  if (r.call) delta({ type: "input_json_delta", partial_json: r.call.arguments });
+  else for (const p of r.pieces) delta({ type: "text_delta", text: p });
+  const stop = r.call ? "tool_use" : "end_turn";
   out.push(
     sse({ type: "content_block_stop", index: 0 }, "content_block_stop"),
-    sse({ type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: r.outputTokens } }, "message_delta"),
+    sse({ type: "message_delta", delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: r.outputTokens } }, "message_delta"),
     sse({ type: "message_stop" }, "message_stop"),
   );
   return out;
+}
+
+function chatToolMessage(call: NonNullable<MockReply["call"]>) {
+  return { role: "assistant", content: null, tool_calls: [{ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }] };
+}
+
+function anthropicToolUse(call: NonNullable<MockReply["call"]>) {
+  return { type: "tool_use", id: call.id, name: call.name, input: JSON.parse(call.arguments) as object };
 }

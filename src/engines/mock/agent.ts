@@ -1,0 +1,120 @@
+// The mock's agent mode: when the client sent tools and the user asked for something a tool does ("list the
+// files", "create hello.txt", "read notes.txt", "run `git status`", "use a subagent …"), the mock calls the
+// client's own tool for it (Claude Code's Bash/Read/Write/Agent, Codex's exec_command/apply_patch or its
+// code-mode functions__exec); once the tool's result comes back, it answers with what the tool returned.
+import { contentText } from "./text";
+
+type Body = Record<string, unknown>;
+
+/** A tool call the mock makes: the tool's name as the client declared it, and its arguments. */
+export interface MockToolCall {
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/** What the mock agent does this turn: call a tool, or say a text. */
+export type AgentTurn = { call: MockToolCall } | { text: string };
+
+type Intent = { kind: "shell"; command: string } | { kind: "write"; path: string } | { kind: "read"; path: string } | { kind: "delegate"; task: string };
+
+const FILE_TEXT = "Hello from the OctoLLM mock agent.\n";
+const RESULT_MAX = 2000;
+
+/** The agent's turn for a chat or Anthropic request, or undefined when the plain mock reply fits. */
+export function agentTurn(body: Body, anthropic: boolean): AgentTurn | undefined {
+  const tools = toolNames(body.tools, anthropic);
+  if (tools.size === 0 || !Array.isArray(body.messages)) return undefined;
+  const last = (body.messages as Body[]).findLast((m) => m?.role !== "system");
+  const result = last && toolResultText(last, anthropic);
+  if (result !== undefined) return { text: resultAnswer(result) };
+  if (last?.role !== "user") return undefined;
+  const intent = intentOf(askedText(last.content));
+  const call = intent && callFor(intent, tools, workingDirectory(body));
+  return call ? { call } : undefined;
+}
+
+function toolNames(tools: unknown, anthropic: boolean): Set<string> {
+  const names = new Set<string>();
+  for (const t of Array.isArray(tools) ? (tools as Body[]) : []) {
+    const name = anthropic ? t?.name : (t?.function as Body | undefined)?.name;
+    if (typeof name === "string") names.add(name);
+  }
+  return names;
+}
+
+/** The text of a tool result when the message is one (chat `tool` message, Anthropic `tool_result` block). */
+function toolResultText(m: Body, anthropic: boolean): string | undefined {
+  if (!anthropic) return m.role === "tool" ? contentText(m.content) : undefined;
+  if (m.role !== "user" || !Array.isArray(m.content)) return undefined;
+  const block = (m.content as Body[]).find((b) => b?.type === "tool_result");
+  return block ? contentText(block.content) : undefined;
+}
+
+/** The user's own words: the text parts of their message, without the context a client adds (`<system-reminder>`). */
+function askedText(content: unknown): string {
+  if (!Array.isArray(content)) return contentText(content);
+  return (content as Body[])
+    .filter((p) => typeof p?.text === "string" && !/^\s*<(system-reminder|environment_context)>/.test(p.text as string))
+    .map((p) => p.text as string)
+    .join("\n");
+}
+
+const FILE = "`?([\\w./-]*\\w\\.\\w+)`?";
+
+/** What the words ask for, most specific first. */
+export function intentOf(words: string): Intent | undefined {
+  const w = words.trim();
+  if (/\b(sub-?agent|delegate)\b/i.test(w)) {
+    const task = w.replace(/^.*?\b(sub-?agent|delegate)\b\s*(to\s+)?/is, "").trim();
+    return { kind: "delegate", task: task || "List the files in the working directory." };
+  }
+  const write = new RegExp(`\\b(create|write|make|add)\\b(?:\\s+a)?(?:\\s+(?:new\\s+)?file)?(?:\\s+(?:called|named))?\\s+${FILE}`, "i").exec(w);
+  if (write) return { kind: "write", path: write[2]! };
+  const read = new RegExp(`\\b(read|cat|open|show me)\\s+${FILE}`, "i").exec(w);
+  if (read) return { kind: "read", path: read[2]! };
+  const run = /\brun\s+`([^`]+)`/i.exec(w);
+  if (run) return { kind: "shell", command: run[1]! };
+  if (/\b(list|show)\b[^.?!\n]*\bfiles\b|^ls\b/i.test(w)) return { kind: "shell", command: "ls -la" };
+  return undefined;
+}
+
+/** The working directory the client named in its instructions (Claude Code's environment, Codex's `<cwd>`). */
+function workingDirectory(body: Body): string | undefined {
+  const text = `${contentText(body.system)}\n${(body.messages as Body[]).map((m) => contentText(m?.content)).join("\n")}`;
+  return /Primary working directory: (\S+)/.exec(text)?.[1] ?? /<cwd>([^<]+)<\/cwd>/.exec(text)?.[1];
+}
+
+const absolute = (path: string, cwd: string | undefined) => (path.startsWith("/") || !cwd ? path : `${cwd.replace(/\/+$/, "")}/${path}`);
+const quoted = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+const patchAdding = (path: string) => `*** Begin Patch\n*** Add File: ${path}\n${FILE_TEXT.replace(/^/gm, "+").replace(/\+$/, "")}*** End Patch\n`;
+
+/** Code-mode JavaScript (Codex's functions__exec) that runs one nested tool and shows its result (or `done`). */
+const script = (call: string, done?: string) =>
+  done ? `await ${call};\ntext(${JSON.stringify(done)});` : `const r = await ${call};\ntext(typeof r === "string" ? r : (r?.output ?? JSON.stringify(r)));`;
+
+/** The client's tool that does what was asked, with arguments in that tool's own shape. */
+function callFor(intent: Intent, tools: Set<string>, cwd: string | undefined): MockToolCall | undefined {
+  if (intent.kind === "delegate") {
+    const name = ["Agent", "Task"].find((t) => tools.has(t));
+    return name ? { name, input: { description: "Mock subagent task", prompt: intent.task, subagent_type: "general-purpose" } } : undefined;
+  }
+  if (intent.kind === "write") {
+    if (tools.has("Write")) return { name: "Write", input: { file_path: absolute(intent.path, cwd), content: FILE_TEXT } };
+    if (tools.has("apply_patch")) return { name: "apply_patch", input: { input: patchAdding(intent.path) } };
+    if (tools.has("functions__exec"))
+      return { name: "functions__exec", input: { input: script(`tools.apply_patch(${JSON.stringify(patchAdding(intent.path))})`, `Created ${intent.path}`) } };
+    return undefined;
+  }
+  if (intent.kind === "read" && tools.has("Read")) return { name: "Read", input: { file_path: absolute(intent.path, cwd) } };
+  const command = intent.kind === "read" ? `cat ${quoted(intent.path)}` : intent.command;
+  if (tools.has("Bash")) return { name: "Bash", input: { command, description: `Run ${command}` } };
+  if (tools.has("exec_command")) return { name: "exec_command", input: { cmd: command } };
+  if (tools.has("functions__exec")) return { name: "functions__exec", input: { input: script(`tools.exec_command({ cmd: ${JSON.stringify(command)} })`) } };
+  if (tools.has("shell")) return { name: "shell", input: { command: ["bash", "-lc", command] } };
+  return undefined;
+}
+
+function resultAnswer(result: string): string {
+  const shown = result.length > RESULT_MAX ? `${result.slice(0, RESULT_MAX)}\n…` : result;
+  return `The tool returned:\n\n\`\`\`\n${shown.trimEnd()}\n\`\`\`\n\n(This is the OctoLLM mock backend in agent mode: it calls the tool you asked for and shows what came back.)`;
+}
