@@ -22,10 +22,43 @@ export function codexOverrides(baseUrl: string): string[] {
   ];
 }
 
-/** The arguments for codex: a subcommand the user gave (exec, resume, …) first, then the overrides, then the rest. */
-export function codexArgs(baseUrl: string, extra: string[]): string[] {
-  const sub = extra[0] && !extra[0].startsWith("-") && ["exec", "e", "resume", "review", "apply"].includes(extra[0]) ? [extra[0]] : [];
-  return [...sub, ...codexOverrides(baseUrl), ...extra.slice(sub.length)];
+const SUBCOMMANDS = ["exec", "e", "resume", "fork", "review", "apply"];
+/** Subcommands that open the terminal UI (as `codex` alone does), where the background-server and migration notices apply. */
+const INTERACTIVE = ["resume", "fork"];
+
+/** Whether codex with these arguments opens its terminal UI. */
+export function opensUi(extra: string[]): boolean {
+  return !(extra[0] && SUBCOMMANDS.includes(extra[0]) && !INTERACTIVE.includes(extra[0]));
+}
+
+/**
+ * The arguments for codex: a subcommand the user gave (exec, resume, …) first, then the overrides, then the rest.
+ * The terminal UI also gets `--no-daemon` (the overrides need Codex's embedded mode; said explicitly, it does not
+ * warn "Running without the shared background server") and every model migration marked as seen, so a model
+ * name chosen for the gateway is not met by a "Try new model" prompt that would rewrite ~/.codex/config.toml.
+ */
+export function codexArgs(baseUrl: string, extra: string[], migrations: Record<string, string> = {}): string[] {
+  const sub = extra[0] && SUBCOMMANDS.includes(extra[0]) ? [extra[0]] : [];
+  const rest = extra.slice(sub.length);
+  const interactive = opensUi(extra);
+  const ui: string[] = [];
+  if (interactive && !rest.includes("--no-daemon")) ui.push("--no-daemon");
+  const seen = Object.entries(migrations).map(([from, to]) => `${JSON.stringify(from)}=${JSON.stringify(to)}`);
+  if (interactive && seen.length) ui.push("-c", `notice.model_migrations={${seen.join(",")}}`);
+  return [...sub, ...codexOverrides(baseUrl), ...ui, ...rest];
+}
+
+/** The model migrations in the installed Codex's bundled catalog (old name → suggested name); none when it cannot say. */
+export function bundledMigrations(codex: string, env: Record<string, string | undefined> = process.env): Record<string, string> {
+  try {
+    const r = Bun.spawnSync([codex, "debug", "models", "--bundled"], { env, stdin: "ignore", stdout: "pipe", stderr: "ignore", timeout: 10_000 });
+    const catalog = JSON.parse(r.stdout.toString()) as { models?: { slug?: unknown; upgrade?: { model?: unknown } | null }[] };
+    const out: Record<string, string> = {};
+    for (const m of catalog.models ?? []) if (typeof m.slug === "string" && typeof m.upgrade?.model === "string") out[m.slug] = m.upgrade.model;
+    return out;
+  } catch {
+    return {};
+  }
 }
 
 const NOT_INSTALLED = `Codex is not installed (no "codex" command on PATH).
@@ -44,6 +77,7 @@ export const codexCommand = defineCommand({
     }
     const extra = passThrough(process.argv);
     const key = (config: Config | undefined) => (config && firstKey(config)) ?? PLACEHOLDER_TOKEN;
-    await launchWith("codex", args, (url, config) => runClient(codex, codexArgs(url, extra), { [CODEX_KEY_VARIABLE]: key(config) }, config));
+    const migrations = opensUi(extra) ? bundledMigrations(codex) : {};
+    await launchWith("codex", args, (url, config) => runClient(codex, codexArgs(url, extra, migrations), { [CODEX_KEY_VARIABLE]: key(config) }, config));
   },
 });
