@@ -299,7 +299,7 @@ describe("server tools", () => {
         ],
       });
     expect(run).toThrow(
-      "tools[1]: web_search_20250305 is a server tool that runs only at Anthropic, not on this backend; give the backend a search service (profile.web_search)",
+      "Web search is not available on this model's backend. tools[1]: web_search_20250305 is a server tool that runs only at Anthropic, not on this backend; give the backend a search service (profile.web_search)",
     );
     for (const type of ["web_fetch_20250910", "code_execution_20250825", "mcp_toolset", "bash_code_execution_20250825"]) {
       expect(() => conv({ tools: [{ type, name: "x" }] })).toThrow(`tools[0]: ${type} is a server tool that runs only at Anthropic`);

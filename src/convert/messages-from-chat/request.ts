@@ -51,8 +51,11 @@ function serverTool(t: Body, i: number, profile: BackendProfile): { fn?: ChatMes
     const maxUses = Number.isInteger(t.max_uses) && t.max_uses > 0 ? t.max_uses : undefined;
     return { fn, webSearch: { name, maxUses, allowedDomains: domains(t.allowed_domains), blockedDomains: domains(t.blocked_domains) } };
   }
-  const fix = t.type.startsWith("web_search") ? "; give the backend a search service (profile.web_search) to have the gateway run it" : "";
-  throw new GatewayError("invalid_request", `tools[${i}]: ${t.type} is a server tool that runs only at Anthropic, not on this backend${fix}`, {
+  // Claude Code's WebSearch shows its user only "Did 0 searches": this message reaches the user through the model
+  const message = t.type.startsWith("web_search")
+    ? `Web search is not available on this model's backend. tools[${i}]: ${t.type} is a server tool that runs only at Anthropic, not on this backend; give the backend a search service (profile.web_search) to have the gateway run it`
+    : `tools[${i}]: ${t.type} is a server tool that runs only at Anthropic, not on this backend`;
+  throw new GatewayError("invalid_request", message, {
     param: `tools[${i}]`,
   });
 }
