@@ -1,6 +1,7 @@
 // One usage count per answer (#13.3): the tokens a stream or a whole answer reports are what the limits settle,
 // what the access log writes and what the metrics count, on pass-through and converted routes alike.
 import { afterAll, expect, test } from "bun:test";
+import { estimateInputTokensFromBytes } from "../../src/convert";
 import { loadConfigText } from "../../src/config";
 import { createGateway } from "../../src/gateway";
 import { startMockUpstream } from "../helpers/mock-upstream";
@@ -55,9 +56,11 @@ models:
     const answer = await fetchLogged(path, { model, max_tokens: 50, stream, messages: [{ role: "user", content: "hi" }] });
     expect(answer.tokens).toBeGreaterThan(0);
     counted[model]! += answer.tokens;
-    // a probe that reserves nothing (no text, max_tokens 0) sees exactly what the limits settled so far
-    const probe = await fetchLogged(path, { model, max_tokens: 0, messages: [] });
-    expect(Number(probe.r.headers.get("x-ratelimit-remaining-tokens"))).toBe(1_000_000 - counted[model]!);
+    // a probe that asks for no output (max_tokens 0) sees what the limits settled so far, less its own input estimate
+    const probeBody = { model, max_tokens: 0, messages: [] };
+    const probe = await fetchLogged(path, probeBody);
+    const ownInput = estimateInputTokensFromBytes(new TextEncoder().encode(JSON.stringify(probeBody)));
+    expect(Number(probe.r.headers.get("x-ratelimit-remaining-tokens"))).toBe(1_000_000 - counted[model]! - ownInput);
     counted[model]! += probe.tokens;
   }
   const metrics = await (await gw.fetch(new Request("http://gw/metrics"))).text();

@@ -1,7 +1,7 @@
 // The limits side of a model: which limits apply to a caller, the token reservation, and settling
 // each admitted request when its answer ends.
 import type { Caller, LLMRequest, LLMResponse } from "../../core";
-import { estimateInputTokens } from "../../convert";
+import { estimateInputTokensFromBytes } from "../../convert";
 import { bodyUsage, requestedChoices, requestedOutputTokens } from "../../protocols";
 import type { AnswerEnd } from "./charge";
 import { type Limiter, limitHeaders, type Admission, type LimitInfo, type Limits } from "../limits";
@@ -33,14 +33,21 @@ export interface TokenReservation {
  * Estimated input tokens plus the requested output cap for each answer asked for: what a request reserves against
  * token limits (the cap bounded) and budgets (the cap in full: a burst must not spend far past a deny budget).
  * `storedInput`: the tokens of the stored response a request continues. The handler checked the token fields, so
- * these are non-negative integers.
+ * these are non-negative integers. The input is estimated from the body's bytes (see count-tokens-bytes.ts).
  */
 export function reserveTokens(req: LLMRequest, cap: number, storedInput = 0): TokenReservation {
-  const body = req.body.json<Record<string, any>>();
+  const field = (key: string) => req.body.field(key);
+  // the fields a reservation reads, one by one: a large body is not parsed for them
+  const body = {
+    max_tokens: field("max_tokens"),
+    max_completion_tokens: field("max_completion_tokens"),
+    max_output_tokens: field("max_output_tokens"),
+    n: field("n"),
+  };
   const asked = requestedOutputTokens(req.format, body);
   const n = requestedChoices(req.format, body);
   return {
-    input: estimateInputTokens(body) + storedInput, // a continued conversation's stored context is billed again
+    input: estimateInputTokensFromBytes(req.body.bytesOut()) + storedInput, // a continued conversation's stored context is billed again
     output: Math.min(asked ?? cap, cap) * n,
     budgetOutput: (asked ?? Math.max(cap, UNCAPPED_OUTPUT_RESERVATION)) * n,
   };

@@ -7,9 +7,8 @@ import { findUsage, tokenUsage } from "../../protocols";
 /** The request asking for its stream's usage, or undefined when it is not a chat stream or already asks. */
 export function askingStreamUsage(req: LLMRequest): LLMRequest | undefined {
   if (req.format !== "openai.chat") return undefined;
-  const body = req.body.json<Record<string, any>>();
-  if (body.stream !== true) return undefined;
-  const options = body.stream_options;
+  if (req.body.field("stream") !== true) return undefined; // read field by field: a large body is not parsed here
+  const options = req.body.field("stream_options") as Record<string, unknown> | null | undefined;
   if (options && typeof options === "object" && options.include_usage === true) return undefined;
   const next = { ...(options && typeof options === "object" && !Array.isArray(options) ? options : {}), include_usage: true };
   return { ...req, body: req.body.withField("stream_options", next) };
