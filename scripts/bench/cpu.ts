@@ -2,11 +2,13 @@
 // CPU a request costs the gateway process, read from its own /proc/<pid>/stat over N requests (loopback, c=8),
 // on a scripted chat upstream in this process. With --base <commit>, the same run for that commit's tree (a
 // temporary git worktree sharing node_modules), alternating rounds, and the ratio of the medians.
-// Usage: bun scripts/bench/cpu.ts [--scenario small|big|team|bigteam] [--n 2000] [--rounds 3] [--base <commit>]
-// Scenarios: a small chat or a ~200 KB conversation, anonymous or "team" (an org key, org and key limits, a
-// price, a daily budget and a SQLite ledger). The source tree runs under Bun, as the compiled binary does.
+// Usage: bun scripts/bench/cpu.ts [--size small|big] [--path anon|key|limits|budget|team] [--n 2000] [--rounds 3]
+//        [--base <commit>] [--stages]
+// Sizes: a small chat or a ~200 KB conversation. Paths, each adding to the one before: anonymous; an org key;
+// org and key limits; a price and a daily budget; a SQLite usage ledger (the team path). --stages measures every
+// path in turn, so each stage's cost is the difference. The source tree runs under Bun, as the binary does.
 import { $ } from "bun";
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -15,12 +17,13 @@ const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1]! : dflt;
 };
-const scenario = arg("scenario", "bigteam");
+const PATHS = ["anon", "key", "limits", "budget", "team"];
+const size = arg("size", "big");
 const N = Number(arg("n", "2000"));
 const ROUNDS = Number(arg("rounds", "3"));
 const base = arg("base", "");
-const team = scenario.includes("team");
-const big = scenario.startsWith("big");
+const WARMUP = Number(arg("warmup", "4000"));
+const big = size === "big";
 
 const ANSWER = JSON.stringify({
   id: "x",
@@ -51,26 +54,46 @@ const body = JSON.stringify({
   messages: big ? conversation(200 * 1024) : [{ role: "user", content: "Hello, how are you today? Tell me a story." }],
 });
 
-/** µs of gateway CPU per request for the tree at `tree`. */
-async function measure(tree: string): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), "octollm-cpu-"));
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const orgs = `orgs:
+/** CPU µs of each thread of a process (name:tid → µs), or the change since `since`. */
+function threadTimes(pid: number, since?: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8").split(") ");
+    const name = `${f[0]!.split(" (")[1]}:${tid}`;
+    const rest = f[1]!.split(" ");
+    out[name] = (Number(rest[11]) + Number(rest[12])) * 10_000 - (since?.[name] ?? 0);
+  }
+  return out;
+}
+
+/** The config of a path: each one adds its stage to the one before. */
+function config(path: string, port: number, dir: string): string {
+  const at = PATHS.indexOf(path);
+  if (at < 0) throw new Error(`--path is one of ${PATHS.join(", ")}`);
+  const has = (stage: string) => at >= PATHS.indexOf(stage);
+  const big = "100000000";
+  const limits = has("limits")
+    ? { key: `\n    key_limits: { rpm: ${big}, tpm: ${big}000 }`, org: `{ org_limits: { rpm: ${big}, tpm: ${big}000 } }` }
+    : { key: "", org: "" };
+  const org = `orgs:
   acme:
-    api_keys: { k1: sk-bench-team-key-1 }
-    key_limits: { rpm: 100000000, tpm: 100000000000 }
-    budgets: { usd_per_day: 1000000 }
-    models: { bench: { org_limits: { rpm: 100000000, tpm: 100000000000 } } }
+    api_keys: { k1: sk-bench-team-key-1 }${limits.key}${has("budget") ? "\n    budgets: { usd_per_day: 1000000 }" : ""}
+    models: { bench: ${limits.org} }
 `;
-  writeFileSync(
-    join(dir, "config.yaml"),
-    `server: { host: 127.0.0.1, port: ${port}${team ? `, usage_db: ${join(dir, "ledger.db")}` : ""} }
+  return `server: { host: 127.0.0.1, port: ${port}${has("team") ? `, usage_db: ${join(dir, "ledger.db")}` : ""} }
 backends:
-  up: { base_url: "http://127.0.0.1:${upstream.port}"${team ? ", price: { input: 3, output: 15 }" : ""} }
+  up: { base_url: "http://127.0.0.1:${upstream.port}"${has("budget") ? ", price: { input: 3, output: 15 }" : ""} }
 models:
   bench: { backends: { "default:1": { use: up } } }
-${team ? orgs : ""}`,
-  );
+${has("key") ? org : ""}`;
+}
+
+/** µs of gateway CPU per request for the tree at `tree` on `path`: the whole process's, and its main thread's. */
+async function measure(tree: string, path: string): Promise<{ all: number; main: number }> {
+  const dir = mkdtempSync(join(tmpdir(), "octollm-cpu-"));
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const team = path !== "anon";
+  writeFileSync(join(dir, "config.yaml"), config(path, port, dir));
   const proc = Bun.spawn([process.execPath, join(tree, "src/cli/main.ts"), "serve", "-c", join(dir, "config.yaml")], {
     cwd: tree,
     stdout: "ignore",
@@ -88,10 +111,12 @@ ${team ? orgs : ""}`,
       break;
     await Bun.sleep(100);
   }
-  const cpu = () => {
-    const f = readFileSync(`/proc/${proc.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  const ticks = (stat: string) => {
+    const f = readFileSync(stat, "utf8").split(") ")[1]!.split(" ");
     return (Number(f[11]) + Number(f[12])) * (1_000_000 / 100); // utime + stime, in clock ticks of 10 ms
   };
+  // the whole process (every thread: the ledger's writer, Bun's own), and its main thread (the request path)
+  const cpu = () => [ticks(`/proc/${proc.pid}/stat`), ticks(`/proc/${proc.pid}/task/${proc.pid}/stat`)] as const;
   const run = async (n: number) => {
     let sent = 0;
     const worker = async () => {
@@ -104,10 +129,13 @@ ${team ? orgs : ""}`,
     await Promise.all(Array.from({ length: 8 }, worker));
   };
   try {
-    await run(400); // warm-up
+    await run(WARMUP); // warm-up: until the JIT has compiled the hot paths (its threads count in the process)
+    const threadsBefore = threadTimes(proc.pid);
     const before = cpu();
     await run(N);
-    return (cpu() - before) / N;
+    const after = cpu();
+    if (process.env.BENCH_THREADS) console.error(threadTimes(proc.pid, threadsBefore));
+    return { all: (after[0] - before[0]) / N, main: (after[1] - before[1]) / N };
   } finally {
     proc.kill();
     await proc.exited;
@@ -122,18 +150,36 @@ async function worktree(commit: string): Promise<string> {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+type Run = { all: number; main: number };
+const fmt = (rs: Run[]) =>
+  `${Math.round(median(rs.map((r) => r.all)))} µs, main thread ${Math.round(median(rs.map((r) => r.main)))} µs (runs ${rs.map((r) => Math.round(r.all)).join(", ")})`;
 const baseTree = base ? await worktree(base) : undefined;
-const here: number[] = [];
-const there: number[] = [];
 try {
-  for (let r = 0; r < ROUNDS; r++) {
-    if (baseTree) there.push(await measure(baseTree));
-    here.push(await measure(root));
+  if (process.argv.includes("--stages")) {
+    // every path in each round, so the stages are compared under the same machine load
+    const runs = new Map(PATHS.map((p) => [p, [] as Run[]]));
+    for (let r = 0; r < ROUNDS; r++) for (const p of PATHS) runs.get(p)!.push(await measure(root, p));
+    console.log(`${size} body, ${N} requests a run, c=8, median of ${ROUNDS}:`);
+    PATHS.forEach((p, i) => {
+      const of = (q: string, k: keyof Run) => median(runs.get(q)!.map((r) => r[k]));
+      const step = i
+        ? ` (+${Math.round(of(p, "all") - of(PATHS[i - 1]!, "all"))} µs, main thread +${Math.round(of(p, "main") - of(PATHS[i - 1]!, "main"))} µs)`
+        : "";
+      console.log(`  ${p.padEnd(7)} ${fmt(runs.get(p)!)}${step}`);
+    });
+  } else {
+    const path = arg("path", "team");
+    const here: Run[] = [];
+    const there: Run[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      if (baseTree) there.push(await measure(baseTree, path));
+      here.push(await measure(root, path));
+    }
+    console.log(`${size} body, ${path} path, ${N} requests a run, c=8: this tree ${fmt(here)}`);
+    const ratio = median(here.map((r) => r.all)) / median(there.map((r) => r.all));
+    if (base) console.log(`base ${base}: ${fmt(there)}; ratio this/base ${ratio.toFixed(2)}`);
   }
 } finally {
   upstream.stop(true);
   if (baseTree) await $`git worktree remove --force ${baseTree}`.cwd(root).quiet().nothrow();
 }
-const fmt = (xs: number[]) => `${Math.round(median(xs))} µs (runs ${xs.map(Math.round).join(", ")})`;
-console.log(`${scenario}, ${N} requests a run, c=8: this tree ${fmt(here)}`);
-if (base) console.log(`base ${base}: ${fmt(there)}; ratio this/base ${(median(here) / median(there)).toFixed(2)}`);
