@@ -3,6 +3,8 @@
 // in the same run, driven by wrk. Prints RPS, p50/p99, added latency and the gateway/bare ratio per scenario,
 // then RSS after 10k and 100k requests and the binary's start-up time to its first answered request.
 // Usage: bun scripts/bench/run.ts [--seconds 4] [--rounds 2] [--quick] [--rebuild] [--only <scenario name part>]
+//        [--compare <commit>]: also builds that commit's binary (in a temporary worktree) and runs it in every round
+//        beside this one, printing this/base requests a second per scenario with the spread over the rounds.
 import { $ } from "bun";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,6 +33,18 @@ if ((await $`which wrk`.quiet().nothrow()).exitCode !== 0) {
 }
 const binary = join(root, "dist/octollm");
 if (!existsSync(binary) || process.argv.includes("--rebuild")) await $`${process.execPath} ${join(root, "scripts/build.ts")}`.cwd(root);
+const compareAt = process.argv.indexOf("--compare");
+const baseBinary = compareAt > 0 ? await buildBase(process.argv[compareAt + 1]!) : undefined;
+
+/** Builds a commit's binary in a temporary worktree (sharing node_modules); its path. */
+async function buildBase(commit: string): Promise<string> {
+  const tree = mkdtempSync(join(tmpdir(), "octollm-bench-base-"));
+  await $`git worktree add --detach ${tree} ${commit}`.cwd(root).quiet();
+  await $`ln -s ${join(root, "node_modules")} ${join(tree, "node_modules")}`;
+  await $`${process.execPath} ${join(tree, "scripts/build.ts")}`.cwd(tree).quiet();
+  process.on("exit", () => Bun.spawnSync(["git", "worktree", "remove", "--force", tree], { cwd: root }));
+  return join(tree, "dist/octollm");
+}
 
 // request bodies
 const small = { model: "bench", messages: [{ role: "user", content: "Hello, how are you today? Tell me a story." }], max_tokens: 256 };
@@ -96,7 +110,7 @@ interface Scenario {
   gwBody?: string;
   redis?: boolean;
   /** A gateway of its own: with spend features (prices, Redis budgets, the ledger), or the same org without them. */
-  gwProc?: "spend" | "nospend";
+  gwProc?: "spend" | "nospend" | "team";
 }
 const SCENARIOS: Scenario[] = [
   { name: "non-stream", path: "/v1/chat/completions", body: "small", conns: [1, 16, 64] },
@@ -125,6 +139,8 @@ const SCENARIOS: Scenario[] = [
   { name: "limits rpm+tpm, Redis", path: "/v1/chat/completions", body: "small", conns: [16, 64], gwBody: "limited", redis: true },
   { name: "spend off (same org)", path: "/v1/chat/completions", body: "small", conns: [16, 64], gwBody: "small", gwProc: "nospend" },
   { name: "spend: prices+budgets+ledger", path: "/v1/chat/completions", body: "small", conns: [16, 64], gwBody: "small", gwProc: "spend" },
+  { name: "team path", path: "/v1/chat/completions", body: "small", conns: [16], gwProc: "team" },
+  { name: "200 KB team path", path: "/v1/chat/completions", body: "big", conns: [16], gwProc: "team" },
 ];
 
 const config = join(dir, "bench.yaml");
@@ -154,12 +170,32 @@ writeFileSync(
   noSpendConfig,
   `server: { redis_url: "${redisUrl}" }\nmodels:\n  bench:\n    backends:\n      default:1: { base_url: "${upstream.url}" }\n` + spendOrg(""),
 );
+// the team path: an org key, org and key limits (memory), a price, a daily budget and a SQLite ledger
+const teamConfig = join(dir, "bench-team.yaml");
+writeFileSync(
+  teamConfig,
+  `server: { max_body_bytes: 8388608, usage_db: "${join(dir, "team-usage.db")}" }\n` +
+    `models:\n  bench:\n    backends:\n      default:1: { base_url: "${upstream.url}", price: { input: 1, output: 2 } }\n` +
+    "orgs:\n  acme:\n    api_keys: { alice: bench-key-acme-alice }\n    key_limits: { rpm: 100000000, tpm: 100000000000 }\n" +
+    "    budgets: { usd_per_day: 1000000 }\n    models: { bench: { org_limits: { rpm: 100000000, tpm: 100000000000 } } }\n",
+);
 const bare = await startServerProc([process.execPath, join(import.meta.dir, "bare-proxy.ts"), "0", upstream.url]);
 const bareJs = await startServerProc([process.execPath, join(import.meta.dir, "bare-proxy.ts"), "0", upstream.url, "js"]);
-const gateway = await startServerProc([binary, "serve", "-c", config, "--port", "0"], "stderr", { REDIS_URL: "" });
-const gatewayRedis = await startServerProc([binary, "serve", "-c", redisConfig, "--port", "0"], "stderr");
-const gatewaySpend = await startServerProc([binary, "serve", "-c", spendConfig, "--port", "0"], "stderr");
-const gatewayNoSpend = await startServerProc([binary, "serve", "-c", noSpendConfig, "--port", "0"], "stderr");
+/** One binary's gateways: plain, on Redis, with spend features and the same org without them. */
+async function startGateways(bin: string) {
+  const serve = (cfg: string, env?: Record<string, string>) => startServerProc([bin, "serve", "-c", cfg, "--port", "0"], "stderr", env);
+  return {
+    plain: await serve(config, { REDIS_URL: "" }),
+    redis: await serve(redisConfig),
+    spend: await serve(spendConfig),
+    nospend: await serve(noSpendConfig),
+    team: await serve(teamConfig, { REDIS_URL: "" }),
+  };
+}
+const gateways = await startGateways(binary);
+const baseGateways = baseBinary ? await startGateways(baseBinary) : undefined;
+type Gateways = typeof gateways;
+const pick = (set: Gateways, s: Scenario) => (s.gwProc ? set[s.gwProc] : s.redis ? set.redis : set.plain);
 
 const avg = (rs: LoadResult[]): LoadResult => ({
   rps: rs.reduce((s, r) => s + r.rps, 0) / rs.length,
@@ -180,7 +216,8 @@ for (const s of SCENARIOS.filter((x) => !only || x.name.includes(only) || x.name
   const bodyFile = join(dir, `${s.body}.json`);
   const gwFile = join(dir, `${s.gwBody ?? s.body}.json`);
   const gwPath = s.gwPath ?? s.path;
-  const gw = s.gwProc === "spend" ? gatewaySpend : s.gwProc === "nospend" ? gatewayNoSpend : s.redis ? gatewayRedis : gateway;
+  const gw = pick(gateways, s);
+  const baseGw = baseGateways && pick(baseGateways, s);
   const auth: Record<string, string> = s.gwProc ? { authorization: "Bearer bench-key-acme-alice" } : {};
   for (const c of s.conns) {
     await runWrk(gw.url + gwPath, gwFile, c, 1, dir, undefined, auth); // warm-up
@@ -188,10 +225,13 @@ for (const s of SCENARIOS.filter((x) => !only || x.name.includes(only) || x.name
     const direct = await runWrk(upstream.url + s.path, bodyFile, c, SECONDS, dir);
     const b: LoadResult[] = [],
       j: LoadResult[] = [],
-      g: LoadResult[] = [];
+      g: LoadResult[] = [],
+      base: LoadResult[] = [];
+    if (baseGw) await runWrk(baseGw.url + gwPath, gwFile, c, 1, dir, undefined, auth); // warm-up
     for (let r = 0; r < ROUNDS; r++) {
       b.push(await runWrk(bare.url + s.path, bodyFile, c, SECONDS, dir, bare.proc.pid));
       j.push(await runWrk(bareJs.url + s.path, bodyFile, c, SECONDS, dir, bareJs.proc.pid));
+      if (baseGw) base.push(await runWrk(baseGw.url + gwPath, gwFile, c, SECONDS, dir, baseGw.proc.pid, auth));
       g.push(await runWrk(gw.url + gwPath, gwFile, c, SECONDS, dir, gw.proc.pid, auth));
     }
     const B = avg(b),
@@ -210,12 +250,17 @@ for (const s of SCENARIOS.filter((x) => !only || x.name.includes(only) || x.name
         `${f(B.cpuUs, 1)}/${f(G.cpuUs, 1)}`.padStart(20) +
         `  ${B.errors + G.errors + direct.errors}`,
     );
+    if (base.length) {
+      const ratios = g.map((x, r) => x.rps / base[r]!.rps);
+      const A = avg(base);
+      (rows.at(-1) as Record<string, unknown>).base = { result: A, ratios };
+      console.log(
+        `${"".padEnd(22)}     this/base rps ${f(G.rps / A.rps)} (rounds ${f(Math.min(...ratios))}–${f(Math.max(...ratios))}), cpu µs/req base/this ${f(A.cpuUs, 1)}/${f(G.cpuUs, 1)}`,
+      );
+    }
   }
 }
-await gateway.stop();
-await gatewayRedis.stop();
-await gatewaySpend.stop();
-await gatewayNoSpend.stop();
+for (const set of [gateways, baseGateways]) for (const proc of set ? Object.values(set) : []) await proc.stop();
 await bare.stop();
 await bareJs.stop();
 const rowsBy = (name: string) => rows.filter((r: any) => r.scenario === name) as any[];

@@ -64,7 +64,11 @@ for (const [name, yaml] of STAGES) {
 }
 
 async function run(gw: Gateway, i: number, n: number): Promise<number> {
-  const headers: Record<string, string> = { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...(i >= 2 ? { authorization: "Bearer sk-bench-stage-key" } : {}) };
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(body)),
+    ...(i >= 2 ? { authorization: "Bearer sk-bench-stage-key" } : {}),
+  };
   const started = performance.now();
   for (let k = 0; k < n; k++) {
     const r = await gw.fetch(new Request("http://gw/v1/chat/completions", { method: "POST", headers, body }));
