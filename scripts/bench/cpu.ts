@@ -7,6 +7,7 @@
 // Sizes: a small chat or a ~200 KB conversation. Paths, each adding to the one before: anonymous; an org key;
 // org and key limits; a price and a daily budget; a SQLite usage ledger (the team path). --stages measures every
 // path in turn, so each stage's cost is the difference. The source tree runs under Bun, as the binary does.
+// BENCH_ONE_STRING=1: the big body is one long string instead of a conversation (what its structure costs).
 import { $ } from "bun";
 import { mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,7 +52,11 @@ function conversation(bytes: number): object[] {
 const body = JSON.stringify({
   model: "bench",
   max_tokens: 256,
-  messages: big ? conversation(200 * 1024) : [{ role: "user", content: "Hello, how are you today? Tell me a story." }],
+  messages: process.env.BENCH_ONE_STRING
+    ? [{ role: "user", content: "Lorem ipsum dolor sit amet. ".repeat(7400) }]
+    : big
+      ? conversation(200 * 1024)
+      : [{ role: "user", content: "Hello, how are you today? Tell me a story." }],
 });
 
 /** CPU µs of each thread of a process (name:tid → µs), or the change since `since`. */
