@@ -1,6 +1,6 @@
 // Which APIs a backend speaks (`api`, or the older convert_to_* keys) and the engines that serve every
 // client API on it: passed through when the backend speaks it, converted otherwise (docs/conversion.md).
-import type { ApiFormat, Engine } from "../core";
+import type { Api, ApiFormat, Engine } from "../core";
 import type { BackendProfile } from "../convert";
 import {
   AddedStreamUsageRemoved,
@@ -19,7 +19,6 @@ import {
 import type { BackendConfig, ProfileConfig } from "./schema";
 
 /** An upstream API. */
-export type Api = "openai-chat" | "anthropic-messages" | "openai-responses";
 
 /** The APIs a backend speaks, in preference order; undefined: whatever the client speaks (no conversion). */
 export function backendApis(b: BackendConfig): Api[] | undefined {

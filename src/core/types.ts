@@ -20,12 +20,33 @@ export function generatesTokens(format: ApiFormat): boolean {
   return GENERATING.has(format);
 }
 
-/** The wire protocol family of a format. */
+/** The APIs the gateway speaks, by the names a backend's `api:` takes in the config. */
+export type Api = "openai-chat" | "openai-responses" | "anthropic-messages";
+
+/** The wire protocol family of an API: its error shapes and its auth headers. */
 export type Protocol = "openai" | "anthropic";
+
+/** Each format's API: a Record, so a new format does not compile until it names its API (no prefix tests). */
+const API_OF: Readonly<Record<ApiFormat, Api>> = {
+  "openai.chat": "openai-chat",
+  "openai.responses": "openai-responses",
+  "openai.responses.input_tokens": "openai-responses",
+  "openai.responses.compact": "openai-responses",
+  "openai.responses.item": "openai-responses",
+  "anthropic.messages": "anthropic-messages",
+  "anthropic.count_tokens": "anthropic-messages",
+};
+
+const PROTOCOL_OF: Readonly<Record<Api, Protocol>> = { "openai-chat": "openai", "openai-responses": "openai", "anthropic-messages": "anthropic" };
+
+/** The API a format belongs to. */
+export function apiOf(format: ApiFormat): Api {
+  return API_OF[format];
+}
 
 /** Maps a format to its protocol family. */
 export function protocolOf(format: ApiFormat): Protocol {
-  return format.startsWith("openai.") ? "openai" : "anthropic";
+  return PROTOCOL_OF[API_OF[format]];
 }
 
 /** Tokens of one answer: input (cache reads and writes included) and output. */

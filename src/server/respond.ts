@@ -6,6 +6,7 @@ import {
   type ErrorTail,
   type GatewayError,
   streamFailure,
+  apiOf,
   type LLMResponse,
   type Protocol,
   type ContextView,
@@ -99,7 +100,7 @@ function shouldRetry(status: number): boolean {
 /** An error as a response in the caller's protocol shape. */
 export function errorResponse(x: Exchange, given: GatewayError): Response {
   // Codex on the Responses API stops only at usage_limit_reached; it sleeps out any other 429's retry-after
-  const err = x.format?.startsWith("openai.responses") ? openai.asUsageLimit(given) : given;
+  const err = x.format && apiOf(x.format) === "openai-responses" ? openai.asUsageLimit(given) : given;
   const { status, body } = renderError(x.protocol, err, x.ctx.requestId);
   const headers = gatewayHeaders(new Headers({ "content-type": "application/json" }), x.ctx);
   if (x.protocol === "anthropic") headers.set("request-id", x.ctx.requestId);

@@ -4,6 +4,7 @@ import {
   LazyBody,
   log,
   responseItemPath,
+  protocolOf,
   type Logger,
   type ApiFormat,
   type Engine,
@@ -146,7 +147,7 @@ export class HttpUpstreamEngine implements Engine {
     h.set("content-type", "application/json");
     h.set("accept-encoding", "identity"); // usage is read from answers: they must come as plain bytes
     const key = this.opts.clientAuth ? undefined : this.opts.apiKey;
-    const anthropic = req.format.startsWith("anthropic.");
+    const anthropic = protocolOf(req.format) === "anthropic";
     if (anthropic && !h.has("anthropic-version")) h.set("anthropic-version", "2023-06-01");
     if (this.opts.clientAuth) {
       for (const name of CLIENT_CREDENTIAL_HEADERS) {
