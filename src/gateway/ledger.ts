@@ -4,7 +4,7 @@
 import type { SQL } from "bun";
 import { log, storeText, type Logger } from "../core";
 import { openDatabase, type ConfigDatabase } from "../config";
-import type { AccessRecord, RequestObserver } from "../server";
+import type { AccessRecord, RequestObserver } from "../core";
 import type { Row } from "./ledger-rows";
 import { LedgerWriter } from "./ledger-writer";
 

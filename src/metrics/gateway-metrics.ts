@@ -1,7 +1,7 @@
 // The gateway's Prometheus metrics, fed by each request's access record. Every label value is bounded:
 // models, backends and orgs are those of the config (anything else is "(other)"), statuses are HTTP codes,
 // kinds come from fixed sets. No key, user text or raw path ever becomes a label.
-import type { AccessRecord, RequestObserver } from "../server";
+import type { AccessRecord, RequestObserver } from "../core";
 import { Counter, Gauge, Histogram, Registry, type HistogramSeries } from "./registry";
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];

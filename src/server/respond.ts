@@ -7,13 +7,14 @@ import {
   type GatewayError,
   streamFailure,
   apiOf,
+  type AccessRecord,
   type LLMResponse,
   type Protocol,
   type ContextView,
   type RequestContext,
 } from "../core";
 import { bodyUsage, openai, renderError, renderErrorEvent, type TokenUsage } from "../protocols";
-import type { AccessLog, AccessRecord } from "./access-log";
+import type { AccessLog } from "./access-log";
 
 const encoder = new TextEncoder();
 
