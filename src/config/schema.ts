@@ -278,8 +278,6 @@ export type BackendConfig = v.InferOutput<typeof BackendSchema>;
 export type ModelBackendConfig = v.InferOutput<typeof ModelBackendSchema>;
 /** A backend profile as written in the config. */
 export type ProfileConfig = v.InferOutput<typeof ProfileSchema>;
-/** A rule as written in the config. */
-export type RuleConfigOutput = v.InferOutput<typeof RuleSchema>;
 /** Moderation settings as written in the config. */
 export type ModerationConfig = v.InferOutput<typeof ModerationSchema>;
 /** A model as written in the config. */

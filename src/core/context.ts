@@ -1,6 +1,8 @@
 // What engines learn about a request as it passes, in parts that each have one writer: auth writes the
 // caller, the router the route, the balancer and the upstream engine the upstream part, the limits their
 // part, moderation its decisions. Readers (the access log, metrics, response headers) only read.
+import type { Price } from "./price";
+import type { TokenUsage } from "./types";
 
 /** An authenticated caller: the organisation and the user its key belongs to. */
 export interface Caller {
@@ -19,9 +21,6 @@ export interface RouteFacts {
 }
 
 /** Written by the balancer and the upstream engine: where the request went and what came back. */
-import type { Price } from "./price";
-import type { TokenUsage } from "./types";
-
 export interface UpstreamFacts {
   /** The backend that served (or last tried) the request. */
   backend?: string;
