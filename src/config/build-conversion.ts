@@ -6,7 +6,7 @@ import {
   AddedStreamUsageRemoved,
   ApiSwitchEngine,
   ChatFromMessagesEngine,
-  ChatToResponsesEngine,
+  ChatFromResponsesEngine,
   MessagesFromChatEngine,
   NoStoredResponsesEngine,
   MemoryResponseOwners,
@@ -105,7 +105,7 @@ export function conversionEngine(b: BackendConfig, upstream: Engine, affinity: R
   const speaks = (api: Api) => apis.includes(api);
   const target = apis[0]!; // a request in an API the backend does not speak is converted to the first listed
   // the chat form in front of a Responses backend: reasoning efforts as reasoning_effort, reasoning state kept
-  const toResponses = (carryState: boolean) => new ChatToResponsesEngine(upstream, profile, carryState);
+  const toResponses = (carryState: boolean) => new ChatFromResponsesEngine(upstream, profile, carryState);
   const overResponses = { ...profile, reasoningParam: "reasoning_effort" as const, reasoningState: true };
   // Anthropic clients
   if (speaks("anthropic-messages")) routes["anthropic.messages"] = routes["anthropic.count_tokens"] = passAnthropic;

@@ -8,4 +8,4 @@ export { isContextOverflow, readContextOverflow, claudeContextMessage } from "./
 export { resultBlock, resultText, resultBlockText, type SearchResult } from "./web-search";
 export * from "./chat-from-messages";
 export * from "./responses-from-chat";
-export * from "./chat-to-responses";
+export * from "./chat-from-responses";

@@ -1,7 +1,7 @@
 // Responses ⇄ chat converters on their own: the stream machine over every recorded vendor stream, split
 // anywhere (property: same bytes out, the Responses grammar holds); freeform-input recovery; request refusals.
 import { describe, expect, test } from "bun:test";
-import { ResponsesFromChatStream, ResponsesTools, makeProfile, responsesToChatRequest, unwrapCustomInput } from "../../src/convert";
+import { ResponsesFromChatStream, ResponsesTools, makeProfile, responsesFromChatRequest, unwrapCustomInput } from "../../src/convert";
 import { StreamPipeline } from "../../src/core";
 import { converterStage } from "../../src/engines";
 import * as F from "../fixtures/openai-streams";
@@ -103,7 +103,7 @@ describe("freeform input recovered from what a chat model wrote", () => {
 });
 
 describe("Responses request refusals", () => {
-  const conv = (body: object) => responsesToChatRequest({ model: "m", input: "x", ...body }, makeProfile(), () => 1);
+  const conv = (body: object) => responsesFromChatRequest({ model: "m", input: "x", ...body }, makeProfile(), () => 1);
   test("wrong shapes and what needs a store or a file store", () => {
     expect(() => conv({ input: 5 })).toThrow("input must be a string or a list of items");
     expect(() => conv({ model: undefined })).toThrow("model: field required");
@@ -113,7 +113,7 @@ describe("Responses request refusals", () => {
     expect(() => conv({ tools: [{ type: "web_search" }], tool_choice: { type: "web_search_preview" } })).toThrow("tool_choice web_search_preview");
   });
   test("profile: store_true ignore serves store: true; hosted_tools reject refuses web_search naming it", () => {
-    const withProfile = (body: object, p: object) => responsesToChatRequest({ model: "m", input: "x", ...body }, makeProfile(p), () => 1);
+    const withProfile = (body: object, p: object) => responsesFromChatRequest({ model: "m", input: "x", ...body }, makeProfile(p), () => 1);
     expect(withProfile({ store: true }, { storeTrue: "ignore" }).body.messages).toEqual([{ role: "user", content: "x" }]);
     expect(() => withProfile({ tools: [{ type: "function", name: "f", parameters: {} }, { type: "web_search" }] }, { hostedTools: "reject" })).toThrow(
       "tools[1] (web_search) is a tool only OpenAI runs",

@@ -1,5 +1,5 @@
 // Serving the OpenAI Responses API from an OpenAI Chat Completions backend.
-export { responsesToChatRequest, type ResponsesContext } from "./request";
+export { responsesFromChatRequest, type ResponsesContext } from "./request";
 export { ResponsesFromChatStream, chunkFailure, type ResponsesFailure } from "./stream";
 export { ResponsesTools, unwrapCustomInput, type ToolMeaning } from "./tools";
 export { responsesUsage, type ResponsesUsage } from "./usage";

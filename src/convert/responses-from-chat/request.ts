@@ -189,7 +189,11 @@ class MessageBuilder {
 }
 
 /** Converts a Responses request body; throws invalid_request for what cannot be converted. */
-export function responsesToChatRequest(body: Body, profile: BackendProfile, estimate: () => number): { body: Body; ctx: ResponsesContext; dropped: string[] } {
+export function responsesFromChatRequest(
+  body: Body,
+  profile: BackendProfile,
+  estimate: () => number,
+): { body: Body; ctx: ResponsesContext; dropped: string[] } {
   if (typeof body.model !== "string" || !body.model)
     throw new GatewayError("invalid_request", "model: field required", { param: "model", code: "missing_required_parameter" });
   if (typeof body.input !== "string" && !Array.isArray(body.input))

@@ -5,4 +5,4 @@ export { ThinkingFilterEngine } from "./thinking-filter";
 export { ChatFromMessagesEngine, type ChatFromMessagesOptions } from "./chat-from-messages-engine";
 export { ApiSwitchEngine } from "./api-switch";
 export { ResponsesFromChatEngine } from "./responses-from-chat-engine";
-export { ChatToResponsesEngine } from "./chat-to-responses-engine";
+export { ChatFromResponsesEngine } from "./chat-from-responses-engine";

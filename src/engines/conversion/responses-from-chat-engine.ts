@@ -8,7 +8,7 @@ import {
   estimateInputTokens,
   isContextOverflow,
   makeProfile,
-  responsesToChatRequest,
+  responsesFromChatRequest,
   type BackendProfile,
   type ResponsesContext,
   type ResponsesFailure,
@@ -42,7 +42,7 @@ export class ResponsesFromChatEngine implements Engine {
     }
     if (req.format !== "openai.responses") return this.next.process(req);
     const body = req.body.json<Body>();
-    const converted = convertRequest(() => responsesToChatRequest(body, this.profile, () => responsesEstimate(body)));
+    const converted = convertRequest(() => responsesFromChatRequest(body, this.profile, () => responsesEstimate(body)));
     const ctx: ResponsesContext = { ...converted.ctx, requestId: req.ctx.requestId };
     const headers = convertedHeaders(req.headers, "openai"); // Codex's session, thread and x-codex-* headers stay behind
     const res = await this.next.process({ ...req, format: "openai.chat", path: "/v1/chat/completions", headers, body: LazyBody.fromValue(converted.body) });

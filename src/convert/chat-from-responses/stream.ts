@@ -3,7 +3,7 @@
 // gives the finish reason and usage. A reasoning item's encrypted_content rides in the gateway field
 // `reasoning_opaque`, so that an Anthropic client's thinking signature can carry it to the next turn.
 import type { SseEvent } from "../../core";
-import type { ChatToResponsesContext } from "./request";
+import type { ChatFromResponsesContext } from "./request";
 
 type Body = Record<string, any>;
 
@@ -39,7 +39,7 @@ export class ChatFromResponsesStream {
   private finished = false;
   private calls = 0;
 
-  constructor(private readonly ctx: ChatToResponsesContext) {}
+  constructor(private readonly ctx: ChatFromResponsesContext) {}
 
   /** True once the stream has ended. */
   get done(): boolean {
@@ -135,7 +135,7 @@ export class ChatFromResponsesStream {
 }
 
 /** A whole (non-stream) Response object as a chat completion. */
-export function chatFromResponse(r: Body, ctx: ChatToResponsesContext): Body {
+export function chatFromResponsesResponse(r: Body, ctx: ChatFromResponsesContext): Body {
   const message: Body = { role: "assistant", content: null, refusal: null };
   const texts: string[] = [];
   const reasoning: string[] = [];

@@ -10,7 +10,7 @@ import type { BackendProfile } from "../profile";
 type Body = Record<string, any>;
 
 /** What the answer converters need to know about the request. */
-export interface ChatToResponsesContext {
+export interface ChatFromResponsesContext {
   requestedModel: string;
   stream: boolean;
   includeUsage: boolean;
@@ -86,7 +86,7 @@ function toolChoice(choice: unknown): unknown {
 }
 
 /** Converts the chat request body for a Responses backend. */
-export function chatToResponsesRequest(body: Body, profile: BackendProfile, carryState = false): { body: Body; ctx: ChatToResponsesContext } {
+export function chatFromResponsesRequest(body: Body, profile: BackendProfile, carryState = false): { body: Body; ctx: ChatFromResponsesContext } {
   if (!Array.isArray(body.messages)) throw new GatewayError("invalid_request", "messages: field required", { param: "messages" });
   if (typeof body.n === "number" && body.n > 1) throw new GatewayError("invalid_request", "n > 1 is not supported by this backend", { param: "n" });
   const { instructions, input } = inputItems(carryState ? body.messages : withoutClientState(body.messages));

@@ -2,7 +2,7 @@
 // the request, the answer (streamed or whole) and errors are converted; other requests pass through.
 import { LazyBody, streamFailure, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { convertedHeaders } from "./converted-headers";
-import { ChatFromResponsesStream, chatFromResponse, chatToResponsesRequest, makeProfile, type BackendProfile } from "../../convert";
+import { ChatFromResponsesStream, chatFromResponsesResponse, chatFromResponsesRequest, makeProfile, type BackendProfile } from "../../convert";
 import { meteredStream } from "../../protocols";
 import { openaiErrorDetail } from "../../protocols/openai";
 import { converterStage, type StreamConverter } from "./event-stream";
@@ -11,7 +11,7 @@ import { SSE_HEADERS, jsonAnswer, readAll, withoutQuery } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
 
 /** The chat engine over a Responses backend; `carryState` passes reasoning state on to a converter above it. */
-export class ChatToResponsesEngine implements Engine {
+export class ChatFromResponsesEngine implements Engine {
   private readonly profile: BackendProfile;
 
   constructor(
@@ -24,7 +24,7 @@ export class ChatToResponsesEngine implements Engine {
 
   async process(req: LLMRequest): Promise<LLMResponse> {
     if (req.format !== "openai.chat") return this.next.process(req);
-    const { body, ctx } = convertRequest(() => chatToResponsesRequest(req.body.json(), this.profile, this.carryState));
+    const { body, ctx } = convertRequest(() => chatFromResponsesRequest(req.body.json(), this.profile, this.carryState));
     const headers = convertedHeaders(req.headers, "openai");
     const res = await this.next.process({ ...req, format: "openai.responses", path: withoutQuery(req.path), headers, body: LazyBody.fromValue(body) });
     if (res.status >= 400) return res; // Responses errors are in OpenAI's shape already
@@ -44,7 +44,7 @@ export class ChatToResponsesEngine implements Engine {
       return jsonAnswer(200, await convertAnswer(async () => eventsToCompletion(await readAll({ ...res, stream: converted }), ctx.requestedModel)));
     }
     const text = await readAll(res);
-    const completion = convertAnswer(() => chatFromResponse(JSON.parse(text), ctx));
+    const completion = convertAnswer(() => chatFromResponsesResponse(JSON.parse(text), ctx));
     if (!ctx.stream) return jsonAnswer(200, completion);
     return { status: 200, headers: new Headers(SSE_HEADERS), stream: meteredStream(new Response(completionChunks(completion)).body!) }; // a backend that did not stream
   }
