@@ -35,6 +35,8 @@ describe("what the words ask for", () => {
     ["write a new file called src/a.ts", { kind: "write", path: "src/a.ts" }],
     ["read notes.txt", { kind: "read", path: "notes.txt" }],
     ["use a subagent to list the files", { kind: "delegate", task: "list the files" }],
+    ["add error handling to server.ts", undefined], // never a Write over an existing file
+    ["write tests for app.py", undefined],
     ["hello there", undefined],
     ["what files matter most?", undefined],
   ])("%s", (words, intent) => {

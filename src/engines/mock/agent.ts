@@ -68,8 +68,11 @@ export function intentOf(words: string): Intent | undefined {
     const task = w.replace(/^.*?\b(sub-?agent|delegate)\b\s*(to\s+)?/is, "").trim();
     return { kind: "delegate", task: task || "List the files in the working directory." };
   }
-  const write = new RegExp(`\\b(create|write|make|add)\\b(?:\\s+a)?(?:\\s+(?:new\\s+)?file)?(?:\\s+(?:called|named))?\\s+${FILE}`, "i").exec(w);
-  if (write) return { kind: "write", path: write[2]! };
+  // only a new file: "add error handling to server.ts" must not become a Write over the user's server.ts
+  const create = new RegExp(`\\bcreate\\b(?:\\s+an?)?(?:\\s+(?:new\\s+)?file)?(?:\\s+(?:called|named))?\\s+${FILE}`, "i").exec(w);
+  const newFile = new RegExp(`\\b(?:write|make|add)\\s+an?\\s+new\\s+file(?:\\s+(?:called|named))?\\s+${FILE}`, "i").exec(w);
+  const write = create ?? newFile;
+  if (write) return { kind: "write", path: write[1]! };
   const read = new RegExp(`\\b(read|cat|open|show me)\\s+${FILE}`, "i").exec(w);
   if (read) return { kind: "read", path: read[2]! };
   const run = /\brun\s+`([^`]+)`/i.exec(w);
