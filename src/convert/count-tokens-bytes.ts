@@ -92,12 +92,12 @@ export function estimateInputTokensFromBytes(buf: Uint8Array): number {
       if (start <= 0 || seen.has(start)) continue;
       const end = stringEnd(buf, start - 1);
       if (end < 0) break;
+      at = end; // the next marker is looked for past this string: a string full of markers is read once, not once per marker
       const tokens = payloadTokens(buf, start, end);
       if (tokens < 0) continue;
       seen.add(start);
       counted -= end - start;
       extra += tokens;
-      at = end;
     }
   }
   return counted + extra > 0 ? Math.max(1, Math.ceil(counted / BYTES_PER_TOKEN) + extra) : 0;

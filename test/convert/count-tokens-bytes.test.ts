@@ -67,6 +67,12 @@ describe("payloads", () => {
   });
 });
 
+test("a text full of payload markers is counted in full, and read once (not once per marker)", () => {
+  const text = ";base64,".repeat(250_000) + '"data": "'.repeat(10); // 2 MB of markers in one string
+  const n = estimateInputTokensFromBytes(bytes({ model: "m", messages: [{ role: "user", content: text }] }));
+  expect(n).toBeGreaterThan(2_000_000 / 3.5);
+});
+
 test("any bytes: cut anywhere, malformed or empty, a count and no exception", () => {
   const body = bytes({
     model: "m",
