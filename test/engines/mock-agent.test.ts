@@ -44,6 +44,11 @@ describe("what the words ask for", () => {
   });
 });
 
+test("a huge message is read only for its first 2 000 characters (the patterns never see a whole document)", () => {
+  expect(intentOf(`${"list show read create ".repeat(100_000)}`)).toBeUndefined();
+  expect(intentOf(`list the files ${"x".repeat(1_000_000)}`)).toEqual({ kind: "shell", command: "ls -la" });
+});
+
 describe("Anthropic clients (Claude Code's tools)", () => {
   test("the user's words, not the client's reminder, pick the tool: Write with an absolute path, whole answer", async () => {
     const r = await messages({ messages: [{ role: "user", content: [REMINDER, { type: "text", text: "create hello.txt" }] }] });

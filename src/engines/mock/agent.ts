@@ -18,6 +18,8 @@ export type AgentTurn = { call: MockToolCall } | { text: string };
 type Intent = { kind: "shell"; command: string } | { kind: "write"; path: string } | { kind: "read"; path: string } | { kind: "delegate"; task: string };
 
 const FILE_TEXT = "Hello from the OctoLLM mock agent.\n";
+/** The most characters of the user's words the intent patterns read. */
+const MAX_ASK = 2000;
 const RESULT_MAX = 2000;
 
 /** The agent's turn for a chat or Anthropic request, or undefined when the plain mock reply fits. */
@@ -63,7 +65,7 @@ const FILE = "`?([\\w./-]*\\w\\.\\w+)`?";
 
 /** What the words ask for, most specific first. */
 export function intentOf(words: string): Intent | undefined {
-  const w = words.trim();
+  const w = words.trim().slice(0, MAX_ASK); // a command is short; the patterns below never see a whole document
   if (/\b(sub-?agent|delegate)\b/i.test(w)) {
     const task = w.replace(/^.*?\b(sub-?agent|delegate)\b\s*(to\s+)?/is, "").trim();
     return { kind: "delegate", task: task || "List the files in the working directory." };
