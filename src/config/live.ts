@@ -49,8 +49,8 @@ export class LiveConfig {
   version: number;
   /** Reloads that were refused (bad config, or a source that could not be read). */
   failedReloads = 0;
-  /** Called with each config swapped in (after the first). */
-  onSwap?: (config: Config) => void;
+  /** Told of each config swapped in (after the first), in order: a list, so that adding one never drops another. */
+  readonly swapObservers: ((config: Config) => void)[] = [];
 
   constructor(
     readonly loader: ConfigLoader,
@@ -122,7 +122,7 @@ export class LiveConfig {
     }
     this.config = result.config;
     this.version = result.version ?? this.version + 1;
-    this.onSwap?.(result.config);
+    for (const observe of this.swapObservers) observe(result.config);
     this.logger.info("config reloaded", { reason, version: this.version, models: this.built.models });
     return true;
   }

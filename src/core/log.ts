@@ -25,20 +25,43 @@ export function escapeControls(text: string): string {
   return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
+/** The most secrets a logger hides (a config reloaded many times with new keys must not grow it without bound). */
+const MAX_SECRETS = 10_000;
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** Writes log lines; `log` is the process's instance. */
 export class Logger {
   level: LogLevel = "info";
   format: LogFormat = process.stderr.isTTY ? "text" : "json";
+  /** The secrets to hide, longest first (so a secret containing another is hidden whole). */
   private secrets: string[] = [];
+  /** The same secrets in the order they were given, oldest first (the bound evicts from the front). */
+  private given = new Set<string>();
 
   /** Where lines go (stderr by default; tests catch them here). */
   constructor(public sink: (line: string) => void = (line) => process.stderr.write(line)) {}
 
   /** Values that must never appear in a line (API keys, upstream keys, admin key): replaced by ***. */
   setSecrets(values: Iterable<string | undefined>): void {
-    this.secrets = [...new Set([...values].filter((v): v is string => typeof v === "string" && v.length >= 6))].sort((a, b) => b.length - a.length);
+    this.given = new Set();
+    this.addSecrets(values);
+  }
+
+  /**
+   * Adds secrets to those already hidden (a reloaded config's): a key rotated out stays hidden, since a request
+   * still running on the old config may log it. At most MAX_SECRETS are kept; past that the oldest go.
+   */
+  addSecrets(values: Iterable<string | undefined>): void {
+    for (const v of values) {
+      if (typeof v !== "string" || v.length < 6) continue;
+      this.given.delete(v);
+      this.given.add(v);
+    }
+    for (const oldest of this.given) {
+      if (this.given.size <= MAX_SECRETS) break;
+      this.given.delete(oldest);
+    }
+    this.secrets = [...this.given].sort((a, b) => b.length - a.length);
   }
 
   /** `text` with secrets, URL passwords and bearer tokens hidden. */

@@ -85,7 +85,7 @@ export class Gateway {
     }
     this.env = init.env ?? process.env;
     const logger = live.logger;
-    live.onSwap = (config) => logger.setSecrets(configSecrets(config, init.env));
+    live.swapObservers.push((config) => logger.addSecrets(configSecrets(config, init.env))); // rotated-out keys stay hidden
     logger.setSecrets(configSecrets(live.config, init.env));
     this.accessLog = new AccessLog(init.accessLog?.sink, settings.access_log, [], init.accessLog?.format ?? "json");
     this.metrics = settings.metrics ? new GatewayMetrics(metricsSources(live)) : undefined;

@@ -57,6 +57,31 @@ describe("configs that validate can serve", () => {
 });
 
 describe("secrets", () => {
+  test("a key that a reload brings in is hidden in the gateway's log from then on, and the first config's still is", async () => {
+    const { createGateway } = await import("../../src/gateway");
+    const dir = mkdtempSync(join(tmpdir(), "octollm-reload-secret-"));
+    const file = join(dir, "config.yaml");
+    const withKey = (key: string) => `models:\n  m:\n    backends:\n      "default:1": { base_url: "http://127.0.0.1:9", api_key: "${key}" }\n`;
+    writeFileSync(file, withKey("sk-first-secret-0001"));
+    const lines: string[] = [];
+    const logger = new Logger((line) => void lines.push(line));
+    const gw = await createGateway({ source: { file, watch: false }, env: {}, logger, accessLog: { sink: { write: () => {} } } });
+    try {
+      writeFileSync(file, withKey("sk-second-secret-0002"));
+      expect(await gw.reload("test")).toBe(true);
+      logger.error("upstream echoed", { body: "sk-second-secret-0002 and sk-first-secret-0001" });
+      const said = lines.join("");
+      expect(said).toContain("upstream echoed");
+      expect(said).not.toContain("sk-second-secret-0002");
+      expect(said).not.toContain("sk-first-secret-0001"); // rotated out, still hidden: a request on the old config may log it
+      const bounded = new Logger(() => {});
+      bounded.addSecrets(Array.from({ length: 10_005 }, (_, i) => `secret-${i}`));
+      expect(bounded.redact("secret-10004 secret-4")).toBe("*** secret-4"); // the oldest went past the bound
+    } finally {
+      await gw.shutdown(0);
+    }
+  });
+
   test("database URLs: password in user info (even with an unencoded @) and in the query", () => {
     expect(redactUrl("postgres://u:p@ss@db:5432/x")).toBe("postgres://u:***@db:5432/x");
     expect(redactUrl("postgres://u@db/x?sslmode=require&password=hunter2")).toBe("postgres://u@db/x?sslmode=require&password=***");
