@@ -1,5 +1,6 @@
 // The process's log (stderr): JSON lines, or readable text in a terminal; a level threshold; and every line
 // passes through redaction, so a key, a password in a URL or a bearer token never reaches the log.
+import { MIN_SECRET_LENGTH, SecretIndex } from "./secret-index";
 
 /** Log levels, least to most severe. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -25,6 +26,8 @@ export function escapeControls(text: string): string {
   return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
+/** Past this many secrets a line is searched for all of them at once (measured crossover: ~3.5 µs a line per 100). */
+const INDEX_FROM = 128;
 /** The most secrets a logger hides (a config reloaded many times with new keys must not grow it without bound). */
 const MAX_SECRETS = 10_000;
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -37,6 +40,8 @@ export class Logger {
   private secrets: string[] = [];
   /** The same secrets in the order they were given, oldest first (the bound evicts from the front). */
   private given = new Set<string>();
+  /** With many secrets, an index that finds them all in one pass over a line. */
+  private index: SecretIndex | undefined;
 
   /** Where lines go (stderr by default; tests catch them here). */
   constructor(public sink: (line: string) => void = (line) => process.stderr.write(line)) {}
@@ -53,7 +58,7 @@ export class Logger {
    */
   addSecrets(values: Iterable<string | undefined>): void {
     for (const v of values) {
-      if (typeof v !== "string" || v.length < 6) continue;
+      if (typeof v !== "string" || v.length < MIN_SECRET_LENGTH) continue;
       this.given.delete(v);
       this.given.add(v);
     }
@@ -62,12 +67,14 @@ export class Logger {
       this.given.delete(oldest);
     }
     this.secrets = [...this.given].sort((a, b) => b.length - a.length);
+    this.index = this.secrets.length > INDEX_FROM ? new SecretIndex(this.secrets) : undefined;
   }
 
   /** `text` with secrets, URL passwords and bearer tokens hidden. */
   redact(text: string): string {
     let out = text;
-    for (const s of this.secrets) if (out.includes(s)) out = out.replaceAll(s, "***");
+    if (this.index) out = this.index.redact(out);
+    else for (const s of this.secrets) if (out.includes(s)) out = out.replaceAll(s, "***");
     if (out.includes("://")) out = redactUrls(out);
     return out.includes("earer") ? out.replace(/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{6,}/gi, "$1***") : out;
   }
