@@ -6,9 +6,11 @@
 // `data`, `file_data`: a data URL or bare base64) counts as an image, or as a document's three, not as its
 // bytes; the same bytes under any other key (a text) count in full, so text dressed as base64 is not cheaper.
 
+import { isSpace, skipString } from "../core";
+import { IMAGE_TOKENS } from "./count-tokens";
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const IMAGE_TOKENS = 1600;
 const DOCUMENT_TOKENS = 3 * IMAGE_TOKENS;
 const BYTES_PER_TOKEN = 3.5;
 /** Strings shorter than this are never taken for a payload. */
@@ -21,20 +23,12 @@ function isBase64(b: number): boolean {
 }
 
 /** Index of the closing quote of the string whose opening quote is at `open`, or -1. */
-function stringEnd(buf: Uint8Array, open: number): number {
-  let i = open + 1;
-  for (;;) {
-    const q = buf.indexOf(QUOTE, i);
-    if (q < 0) return -1;
-    let bs = 0;
-    for (let j = q - 1; buf[j] === BACKSLASH; j--) bs++;
-    if ((bs & 1) === 0) return q;
-    i = q + 1;
-  }
-}
+const stringEnd = (buf: Uint8Array, open: number): number => {
+  const past = skipString(buf, open);
+  return past < 0 ? -1 : past - 1;
+};
 
 const PAYLOAD_KEYS = new Set(["url", "image_url", "data", "file_data"]);
-const isSpace = (b: number | undefined) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
 /** The object key whose value is the string opening at `open` (`"key": "…"`), or undefined (an array item). */
 function keyBefore(buf: Uint8Array, open: number): string | undefined {

@@ -5,7 +5,8 @@
 
 type Body = Record<string, any>;
 
-const IMAGE_TOKENS = 1600;
+/** What one image counts, in tokens. */
+export const IMAGE_TOKENS = 1600;
 const MESSAGE_OVERHEAD = 3;
 
 function blockChars(b: unknown): { chars: number; images: number } {

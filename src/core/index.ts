@@ -3,7 +3,7 @@ export * from "./types";
 export * from "./context";
 export * from "./errors";
 export { LazyBody } from "./body";
-export { scanTopLevel, indexTopLevel, looksLikeJsonObject, lastKeyValueAt, stringValueBytes, type TopLevelIndex } from "./json-scan";
+export { scanTopLevel, indexTopLevel, looksLikeJsonObject, lastKeyValueAt, stringValueBytes, skipString, isSpace, type TopLevelIndex } from "./json-scan";
 export { SseEvent, SseParser, SseEventTooLarge, MAX_SSE_EVENT_CHARS, MAX_SSE_EVENT_BYTES, sseDecoder, sseEncoder, formatSse } from "./sse";
 export {
   StreamPipeline,

@@ -11,12 +11,13 @@ const COLON = 0x3a,
   COMMA = 0x2c;
 const decoder = new TextDecoder();
 
-function isSpace(b: number): boolean {
+/** JSON whitespace (a byte past the end is not). */
+export function isSpace(b: number | undefined): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 
 /** Index just past the closing quote of the string that starts at `open` (a quote), or -1. */
-function skipString(buf: Uint8Array, open: number): number {
+export function skipString(buf: Uint8Array, open: number): number {
   const n = buf.length;
   let i = open + 1;
   // short strings (keys, ids) byte by byte; long ones (text) by a native search for the next quote
