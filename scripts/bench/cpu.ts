@@ -12,6 +12,7 @@ import { $ } from "bun";
 import { mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { chatBody } from "./chat-body";
 
 const root = resolve(import.meta.dir, "../..");
 const arg = (name: string, dflt: string) => {
@@ -43,21 +44,7 @@ const upstream = Bun.serve({
   },
 });
 
-function conversation(bytes: number): object[] {
-  const messages: object[] = [{ role: "system", content: "You are a helpful assistant." }];
-  for (let i = 0; JSON.stringify(messages).length < bytes; i++)
-    messages.push({ role: i % 2 ? "assistant" : "user", content: "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(20) });
-  return messages;
-}
-const body = JSON.stringify({
-  model: "bench",
-  max_tokens: 256,
-  messages: process.env.BENCH_ONE_STRING
-    ? [{ role: "user", content: "Lorem ipsum dolor sit amet. ".repeat(7400) }]
-    : big
-      ? conversation(200 * 1024)
-      : [{ role: "user", content: "Hello, how are you today? Tell me a story." }],
-});
+const body = chatBody(big);
 
 /** CPU µs of each thread of a process (name:tid → µs), or the change since `since`. */
 function threadTimes(pid: number, since?: Record<string, number>): Record<string, number> {

@@ -8,6 +8,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { chatBody } from "./chat-body";
 import { loadConfigText } from "../../src/config";
 import { createGateway, type Gateway } from "../../src/gateway";
 
@@ -44,17 +45,7 @@ models:
 ${has(2) ? org : ""}`;
 });
 
-function conversation(bytes: number): object[] {
-  const messages: object[] = [{ role: "system", content: "You are a helpful assistant." }];
-  for (let i = 0; JSON.stringify(messages).length < bytes; i++)
-    messages.push({ role: i % 2 ? "assistant" : "user", content: "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(20) });
-  return messages;
-}
-const body = JSON.stringify({
-  model: "bench",
-  max_tokens: 256,
-  messages: size === "big" ? conversation(200 * 1024) : [{ role: "user", content: "Hello, how are you today? Tell me a story." }],
-});
+const body = chatBody(size === "big");
 
 const gateways: Gateway[] = [];
 for (const [name, yaml] of STAGES) {
