@@ -25,7 +25,7 @@ export { StreamPipeline, type StreamStage, type StageFailure, type StreamOutcome
 /** The gateway's one error type (rendered in the caller's protocol), and what a stream failure means. */
 export { GatewayError, StreamIdleTimeout, type ErrorKind, type GatewayErrorOptions } from "./core";
 /** Server-sent events: a parser that is correct across any chunk split, and a writer. */
-export { SseEvent, SseParser, sseDecoder, sseEncoder, formatSse } from "./core";
+export { SseEvent, SseParser, formatSse } from "./core";
 /** The process logger (redacts secrets) and its levels. */
 export { log, Logger, type LogLevel, type LogFormat } from "./core";
 
@@ -45,7 +45,7 @@ export { MessagesFromChatEngine, ChatFromMessagesEngine, ThinkingFilterEngine, t
 /** Rate limits: the limiter, and its counters in memory or in Redis. */
 export { Limiter, MemoryLimitStore, RedisLimitStore, type Limits, type LimitStore, type LimiterOptions } from "./engines";
 /** Content moderation: an engine around any other, and the two service clients. */
-export { ModerationEngine, OpenAIModerator, WebhookModerator, type ModerationPolicy, type Moderator, type Verdict } from "./engines";
+export { OpenAIModerator, WebhookModerator, type ModerationPolicy, type Moderator, type Verdict } from "./engines";
 
 // --- configuration ---
 /** Loading and validating a config (every problem with its line and column), and building engines from it. */

@@ -20,7 +20,7 @@ export interface RouteFacts {
   backend?: string;
 }
 
-/** Written by the balancer and the upstream engine: where the request went and what came back. */
+/** Written by the balancer (and the model name by the upstream engine): where the request went and what came back. */
 export interface UpstreamFacts {
   /** The backend that served (or last tried) the request. */
   backend?: string;
@@ -28,7 +28,7 @@ export interface UpstreamFacts {
   attempts: number;
   /** Attempts that failed: the backend and a bounded kind (`http_503`, `timeout`, `upstream_unavailable`). */
   errors: { backend: string; kind: string }[];
-  /** The HTTP status the upstream answered on the last attempt (before any conversion changed it). */
+  /** The status the upstream answered on the last attempt, before any conversion changed it (recorded by the balancer from the answer's `upstreamStatus`). */
   status?: number;
   /** The model name the last attempt sent upstream (after rewrites). */
   model?: string;

@@ -37,6 +37,8 @@ export interface GatewayErrorOptions {
   /** More fields of the OpenAI error object (e.g. `resets_at`). */
   extra?: Record<string, unknown>;
   cause?: unknown;
+  /** The status the upstream answered with, when this error stands for an upstream's answer (a redirect, a refused key). */
+  upstreamStatus?: number;
 }
 
 /** The one error type of the gateway; the server renders it in the caller's protocol. */
@@ -48,6 +50,7 @@ export class GatewayError extends Error {
   readonly code?: string;
   readonly extra?: Record<string, unknown>;
   readonly headers?: Record<string, string>;
+  readonly upstreamStatus?: number;
 
   constructor(kind: ErrorKind, message: string, opts: GatewayErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -58,6 +61,7 @@ export class GatewayError extends Error {
     this.param = opts.param;
     this.code = opts.code;
     this.headers = opts.headers;
+    this.upstreamStatus = opts.upstreamStatus;
     this.extra = opts.extra;
   }
 }

@@ -4,7 +4,7 @@ export * from "./context";
 export * from "./errors";
 export { LazyBody } from "./body";
 export { scanTopLevel, indexTopLevel, looksLikeJsonObject, lastKeyValueAt, stringValueBytes, skipString, isSpace, type TopLevelIndex } from "./json-scan";
-export { SseEvent, SseParser, SseEventTooLarge, MAX_SSE_EVENT_CHARS, MAX_SSE_EVENT_BYTES, sseDecoder, sseEncoder, formatSse } from "./sse";
+export { SseEvent, SseParser, SseEventTooLarge, MAX_SSE_EVENT_CHARS, MAX_SSE_EVENT_BYTES, formatSse } from "./sse";
 export {
   StreamPipeline,
   type StreamStage,

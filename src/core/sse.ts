@@ -1,5 +1,5 @@
 // Server-sent events: a parser that is correct across any chunk boundary (LF, CRLF or CR line ends,
-// multi-line data, comments, BOM) and a writer. Both are TransformStreams, for pipeThrough.
+// multi-line data, comments, BOM) and a writer of one event's wire text.
 
 /** One server-sent event; `data` is the joined data lines, parsed as JSON on demand. */
 export class SseEvent {
@@ -168,21 +168,6 @@ export class SseParser {
   }
 }
 
-/** Bytes → SseEvent stream. */
-export function sseDecoder(): TransformStream<Uint8Array, SseEvent> {
-  const decoder = new TextDecoder();
-  const parser = new SseParser();
-  return new TransformStream({
-    transform(chunk, ctrl) {
-      for (const ev of parser.push(decoder.decode(chunk, { stream: true }))) ctrl.enqueue(ev);
-    },
-    flush(ctrl) {
-      for (const ev of parser.push(decoder.decode())) ctrl.enqueue(ev);
-      for (const ev of parser.end()) ctrl.enqueue(ev);
-    },
-  });
-}
-
 /** Serializes one event to its wire text (multi-line data becomes several data lines). */
 export function formatSse(ev: { event?: string; data: string; id?: string; retry?: number }): string {
   let out = "";
@@ -197,14 +182,4 @@ export function formatSse(ev: { event?: string; data: string; id?: string; retry
           .map((l) => `data: ${l}\n`)
           .join("");
   return out + "\n";
-}
-
-/** SseEvent stream → bytes, one write per event so each is flushed as it comes. */
-export function sseEncoder(): TransformStream<SseEvent, Uint8Array> {
-  const encoder = new TextEncoder();
-  return new TransformStream({
-    transform(ev, ctrl) {
-      ctrl.enqueue(encoder.encode(formatSse(ev)));
-    },
-  });
 }

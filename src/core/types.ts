@@ -80,6 +80,8 @@ export interface LLMResponse {
   body?: LazyBody;
   /** A streamed answer: the upstream bytes and the stages engines added; whoever sends the answer runs it. */
   stream?: StreamPipeline;
+  /** The status the upstream itself answered with, kept by converters that map it to another (undefined: `status` is it). */
+  upstreamStatus?: number;
 }
 
 /** The one interface every building block implements; engines nest by holding the next engine. */

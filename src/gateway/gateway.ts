@@ -123,11 +123,6 @@ export class Gateway {
     return this.live.reload(reason);
   }
 
-  /**
-   * Stops: no new connections, answers in flight may finish for `graceMs` (default server.shutdown_grace_ms),
-   * then the rest are closed; the access log is flushed, the limit store and the database closed. True when
-   * everything finished within the grace period.
-   */
   /** Starts the usage ledger when server.usage_db names a database (a failure to open it stops the start). */
   async openLedger(): Promise<void> {
     const s = this.live.config.server;
@@ -155,6 +150,11 @@ export class Gateway {
     );
   }
 
+  /**
+   * Stops: no new connections, answers in flight may finish for `graceMs` (default server.shutdown_grace_ms),
+   * then the rest are closed; the access log is flushed, the limit store and the database closed. True when
+   * everything finished within the grace period.
+   */
   async shutdown(graceMs = this.live.config.server.shutdown_grace_ms): Promise<boolean> {
     this.stopping = true;
     this.stopWatching();

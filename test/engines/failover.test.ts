@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { GatewayError, engineFn, type Engine, type LLMRequest } from "../../src/core";
+import { GatewayError, LazyBody, engineFn, type Engine, type LLMRequest } from "../../src/core";
 import { BalancerEngine, CircuitBreaker, type Backend } from "../../src/engines";
 import { llmRequest } from "../helpers/requests";
 
@@ -45,6 +45,26 @@ describe("failover", () => {
     expect(calls.length).toBe(2);
     const e = new BalancerEngine([{ backend: { name: "a", engine: down("a", []) }, weight: 1 }]);
     await expect(e.process(req())).rejects.toThrow("refused");
+  });
+  test("the upstream's own status travels on the answer: a 401 mapped to a 500 by a converter is a refused key, and is logged as 401", async () => {
+    const calls: string[] = [];
+    const mapped = engineFn(async () => {
+      calls.push("mapped");
+      return { status: 500, upstreamStatus: 401, headers: new Headers(), body: LazyBody.fromValue({ error: { message: "bad key" } }) };
+    });
+    const b = new BalancerEngine([
+      { backend: { name: "mapped", engine: mapped }, weight: 1000 },
+      { backend: { name: "good", engine: ok("good", calls) }, weight: 1 },
+    ]);
+    const r = req();
+    expect((await b.process(r)).headers.get("x-from")).toBe("good");
+    expect(calls).toEqual(["mapped", "good"]);
+    expect(r.ctx.upstream.errors).toEqual([{ backend: "mapped", kind: "http_401" }]);
+    // a backend that is not HTTP (no upstreamStatus): its answer's status is the upstream's
+    const only = new BalancerEngine([{ backend: { name: "plain", engine: status("plain", 403, []) }, weight: 1 }]);
+    const r2 = req();
+    await expect(only.process(r2)).rejects.toThrow("backend plain refused the gateway's upstream credentials (upstream 403)");
+    expect(r2.ctx.upstream.status).toBe(403);
   });
   test("a 400 is the client's problem: no retry", async () => {
     const calls: string[] = [];

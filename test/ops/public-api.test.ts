@@ -11,7 +11,6 @@ test("the public names a library user composes with are exported, internals are 
     "BalancerEngine",
     "RewriteEngine",
     "MessagesFromChatEngine",
-    "ModerationEngine",
     "loadConfigText",
     "startServer",
     "chatCompletionsHandler",

@@ -52,7 +52,7 @@ function refusedKey(backend: string, status: number, res: LLMResponse): RefusedK
     // not JSON: the status says enough
   }
   const message = `backend ${backend} refused the gateway's upstream credentials (upstream ${status})${quoted}; fix that backend's api_key in the gateway config`;
-  return new RefusedKey("api_error", message, { status: 502, headers: { "x-should-retry": "false" } });
+  return new RefusedKey("api_error", message, { status: 502, upstreamStatus: status, headers: { "x-should-retry": "false" } });
 }
 
 /**
@@ -131,7 +131,7 @@ export class BalancerEngine implements Engine {
     up.backend = backend.name;
     up.price = backend.price;
     up.attempts = 1;
-    return backend.engine.process(req);
+    return recordStatus(backend.engine.process(req), up);
   }
 
   async process(req: LLMRequest): Promise<LLMResponse> {
@@ -158,10 +158,11 @@ export class BalancerEngine implements Engine {
       up.status = undefined;
       try {
         const res = await backend.engine.process(req);
-        if (!backend.clientAuth && (up.status === 401 || up.status === 403)) throw refusedKey(backend.name, up.status, res);
-        const retryable = RETRYABLE_STATUS.has(res.status);
         // the upstream's own status, not the one a converter mapped it to (an upstream 401 is not a 500)
-        if (retryable || res.status >= 500) up.errors.push({ backend: backend.name, kind: `http_${up.status ?? res.status}` });
+        const status = (up.status = res.upstreamStatus ?? res.status);
+        if (!backend.clientAuth && (status === 401 || status === 403)) throw refusedKey(backend.name, status, res);
+        const retryable = RETRYABLE_STATUS.has(res.status);
+        if (retryable || res.status >= 500) up.errors.push({ backend: backend.name, kind: `http_${status}` });
         if (!retryable) {
           backend.breaker!.success();
           if (lastResponse) discard(lastResponse);
@@ -171,8 +172,9 @@ export class BalancerEngine implements Engine {
         if (lastResponse) discard(lastResponse);
         lastResponse = res;
       } catch (err) {
+        if (err instanceof GatewayError && err.upstreamStatus !== undefined) up.status = err.upstreamStatus;
         if (!(retryableError(err) || err instanceof RefusedKey) || req.signal.aborted) throw err;
-        up.errors.push({ backend: backend.name, kind: err instanceof RefusedKey ? `http_${up.status}` : (err as GatewayError).kind });
+        up.errors.push({ backend: backend.name, kind: err instanceof RefusedKey ? `http_${err.upstreamStatus}` : (err as GatewayError).kind });
         backend.breaker!.failure();
         lastError = err;
       }
@@ -183,5 +185,17 @@ export class BalancerEngine implements Engine {
     if (!lastError && req.ctx.keyRejected)
       throw new GatewayError("authentication", "invalid API key: this model has no backend that takes the client's own key", { code: "invalid_api_key" });
     throw lastError ?? new GatewayError("overloaded", "no backend with a positive weight");
+  }
+}
+
+/** The answer, its upstream's own status recorded for the access log (of an answer, or of an error that stands for one). */
+async function recordStatus(answer: Promise<LLMResponse>, up: { status?: number }): Promise<LLMResponse> {
+  try {
+    const res = await answer;
+    up.status = res.upstreamStatus ?? res.status;
+    return res;
+  } catch (err) {
+    if (err instanceof GatewayError && err.upstreamStatus !== undefined) up.status = err.upstreamStatus;
+    throw err;
   }
 }

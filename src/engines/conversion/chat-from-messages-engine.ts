@@ -3,7 +3,7 @@ import { convertedHeaders } from "./converted-headers";
 import { ChatFromMessagesStream, chatFromMessagesRequest, chatFromMessagesError, chatFromMessagesResponse, type StructuredOutput } from "../../convert";
 import { openaiErrorDetail } from "../../protocols/openai";
 import { converterStage, type StreamConverter } from "./event-stream";
-import { RETRY_HEADERS, SSE_HEADERS, jsonAnswer, readAll, readErrorBody, withoutQuery } from "./read-all";
+import { convertedError, SSE_HEADERS, jsonAnswer, readAll, readErrorBody, withoutQuery } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
 
 /** Options of the reverse converter. */
@@ -34,12 +34,7 @@ export class ChatFromMessagesEngine implements Engine {
     const res = await this.next.process({ ...req, format: "anthropic.messages", path: withoutQuery(req.path), headers, body: LazyBody.fromValue(body) });
     if (res.status >= 400) {
       const mapped = chatFromMessagesError(await readErrorBody(res), res.status);
-      const out = jsonAnswer(mapped.status, { error: mapped.openai });
-      for (const h of RETRY_HEADERS) {
-        const value = res.headers.get(h);
-        if (value) out.headers.set(h, value);
-      }
-      return out;
+      return convertedError(jsonAnswer(mapped.status, { error: mapped.openai }), res);
     }
     if (res.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
       const machine = new ChatFromMessagesStream(ctx);

@@ -18,7 +18,7 @@ import { converterStage, type StreamConverter } from "./event-stream";
 import { aggregate, eventsToMessage, messageEvents } from "./message-events";
 import { WebSearchLoop } from "./web-search-loop";
 import type { SearchConfig } from "../web-search";
-import { RETRY_HEADERS, SSE_HEADERS, jsonAnswer, readAll, readErrorBody, withoutQuery } from "./read-all";
+import { convertedError, SSE_HEADERS, jsonAnswer, readAll, readErrorBody, withoutQuery } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
 
 /**
@@ -67,7 +67,7 @@ export class MessagesFromChatEngine implements Engine {
     } catch {
       return jsonAnswer(500, errorBody("api_error", `upstream sent a body that is not JSON: ${text.slice(0, 500)}`, ctx.requestId));
     }
-    if (parsed?.error && !Array.isArray(parsed.choices)) return this.mappedError(parsed, inBandErrorStatus(parsed), ctx, res.headers); // an error sent as a 200
+    if (parsed?.error && !Array.isArray(parsed.choices)) return this.mappedError(parsed, inBandErrorStatus(parsed), ctx, res); // an error sent as a 200
     return answer(
       convertAnswer(() => messagesFromChatResponse(parsed, ctx, this.profile)),
       ctx.stream,
@@ -118,18 +118,14 @@ export class MessagesFromChatEngine implements Engine {
 
   /** An upstream error as an Anthropic error answer (kept as a response, so the balancer can still fail over on 429/5xx). */
   private async errorAnswer(res: LLMResponse, ctx: MessagesContext): Promise<LLMResponse> {
-    return this.mappedError(await readErrorBody(res), res.status, ctx, res.headers);
+    return this.mappedError(await readErrorBody(res), res.status, ctx, res);
   }
 
-  private mappedError(parsed: Record<string, any> | string, status: number, ctx: MessagesContext, upstream: Headers): LLMResponse {
+  private mappedError(parsed: Record<string, any> | string, status: number, ctx: MessagesContext, upstream: LLMResponse): LLMResponse {
     const mapped = messagesFromChatError(parsed, status, ctx.maxTokens, ctx.inputEstimate);
     const out = jsonAnswer(mapped.status, errorBody(mapped.anthropic.type, mapped.anthropic.message, ctx.requestId));
     for (const [k, v] of Object.entries(mapped.headers ?? {})) out.headers.set(k, v);
-    for (const h of RETRY_HEADERS) {
-      const value = upstream.get(h);
-      if (value) out.headers.set(h, value);
-    }
-    return out;
+    return convertedError(out, upstream);
   }
 }
 

@@ -15,7 +15,16 @@ export function withoutQuery(path: string): string {
 }
 
 /** The upstream's retry advice, kept on a converted error answer (the SDKs read both). */
-export const RETRY_HEADERS = ["retry-after", "x-should-retry", "retry-after-ms"];
+const RETRY_HEADERS = ["retry-after", "x-should-retry", "retry-after-ms"];
+
+/** A converted error answer that keeps what the upstream's said beyond its body: its own status and its retry advice. */
+export function convertedError(out: LLMResponse, upstream: LLMResponse): LLMResponse {
+  for (const h of RETRY_HEADERS) {
+    const value = upstream.headers.get(h);
+    if (value) out.headers.set(h, value);
+  }
+  return { ...out, upstreamStatus: upstream.upstreamStatus ?? upstream.status };
+}
 
 /** Headers of a converted event stream. */
 export const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };

@@ -17,7 +17,7 @@ import { meteredStream } from "../../protocols";
 import { openaiErrorDetail } from "../../protocols/openai";
 import { completionChunks } from "./chat-events";
 import { converterStage, type StreamConverter } from "./event-stream";
-import { RETRY_HEADERS, SSE_HEADERS, jsonAnswer, readAll, readErrorBody } from "./read-all";
+import { convertedError, SSE_HEADERS, jsonAnswer, readAll, readErrorBody } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
 
 type Body = Record<string, any>;
@@ -150,11 +150,7 @@ async function errorAnswer(res: LLMResponse, ctx: ResponsesContext): Promise<LLM
     const status = s === 503 || s === 529 ? 503 : s === 504 || s === 408 ? 504 : 500; // Codex retries these (never server_is_overloaded: fatal to it)
     out = jsonAnswer(status, { error: { message: `upstream: ${message}`, type: "server_error", param: null, code: null } });
   }
-  for (const h of RETRY_HEADERS) {
-    const value = res.headers.get(h);
-    if (value) out.headers.set(h, value);
-  }
-  return withRequestId(out, ctx);
+  return withRequestId(convertedError(out, res), ctx);
 }
 
 function withRequestId(res: LLMResponse, ctx: ResponsesContext): LLMResponse {

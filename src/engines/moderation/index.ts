@@ -1,5 +1,5 @@
 // Content moderation through external services, on input and on (streamed) output.
-export { ModerationEngine, moderated, type ModerationPolicy } from "./moderation-engine";
+export { moderated, type ModerationPolicy } from "./moderation-engine";
 export { OpenAIModerator, WebhookModerator, ModerationUnavailable, type Moderator, type Verdict, type ModerationSubject, type Direction } from "./moderator";
 export { ModerationStage, type StreamModerationOptions, type WindowOutcome } from "./stream";
 export { requestText, requestPieces, answerText, eventText } from "./text";

@@ -185,15 +185,3 @@ function moderateStreamAnswer(req: LLMRequest, res: LLMResponse, policy: Moderat
   headers.delete("content-length");
   return { ...res, headers, stream: res.stream!.through(stage) };
 }
-
-/** Moderates the input and output of the engine it wraps. */
-export class ModerationEngine implements Engine {
-  constructor(
-    private readonly next: Engine,
-    private readonly policy: ModerationPolicy,
-  ) {}
-
-  process(req: LLMRequest): Promise<LLMResponse> {
-    return moderated(req, this.next, this.policy);
-  }
-}

@@ -106,19 +106,23 @@ export class HttpUpstreamEngine implements Engine {
         proxy: this.opts.httpProxy,
       });
       this.probe?.markOk();
-      req.ctx.upstream.status = res.status;
       if (res.status >= 300 && res.status < 400) throw redirected(res, this.opts.logger ?? log);
       const headers = clientResponseHeaders(res.headers);
       if (!res.body || !(res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
         // a whole answer (JSON, or an error): read it bounded, under the idle deadline
         const max = this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         const bytes = res.body ? await readAnswer(res.body, res.headers.get("content-length"), max, deadline, this.opts.idleTimeoutMs ?? 0) : new Uint8Array(0);
-        return { status: res.status, headers, body: LazyBody.fromBytes(res.status >= 400 ? this.withoutSecrets(bytes) : bytes) };
+        return { status: res.status, upstreamStatus: res.status, headers, body: LazyBody.fromBytes(res.status >= 400 ? this.withoutSecrets(bytes) : bytes) };
       }
       deadline.clear();
       streaming = true;
       const inputEstimate = () => estimateInputTokens(req.body.json<Record<string, unknown>>() ?? {}); // only for a stream cut short
-      return { status: res.status, headers, stream: meteredStream(res.body, inputEstimate).idleTimeout(this.opts.idleTimeoutMs).onEnd(release) };
+      return {
+        status: res.status,
+        upstreamStatus: res.status,
+        headers,
+        stream: meteredStream(res.body, inputEstimate).idleTimeout(this.opts.idleTimeoutMs).onEnd(release),
+      };
     } catch (err) {
       throw fetchError(err, deadline, req.signal);
     } finally {
@@ -190,7 +194,10 @@ function redirected(res: Response, logger: Logger): GatewayError {
     // a malformed location: logged as none
   }
   logger.warn("upstream answered a redirect, which is not followed", { status: res.status, location_host: host.slice(0, 255) });
-  return new GatewayError("upstream_unavailable", `upstream answered ${res.status} (a redirect, which the gateway does not follow)`, { status: 502 });
+  return new GatewayError("upstream_unavailable", `upstream answered ${res.status} (a redirect, which the gateway does not follow)`, {
+    status: 502,
+    upstreamStatus: res.status,
+  });
 }
 
 function clientGone(cause?: unknown): GatewayError {
