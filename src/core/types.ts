@@ -37,6 +37,9 @@ const API_OF: Readonly<Record<ApiFormat, Api>> = {
   "anthropic.count_tokens": "anthropic-messages",
 };
 
+/** Every request format, in one list (for tests and tables that must cover them all). */
+export const API_FORMATS = Object.keys(API_OF) as readonly ApiFormat[];
+
 const PROTOCOL_OF: Readonly<Record<Api, Protocol>> = { "openai-chat": "openai", "openai-responses": "openai", "anthropic-messages": "anthropic" };
 
 /** The API a format belongs to. */

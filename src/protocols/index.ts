@@ -1,21 +1,28 @@
-// Protocol shapes, chosen by the caller's protocol family.
+// Facts about the wire formats: one codec per API (protocols/<api>/codec.ts, found with codecOf), the usage
+// fields, and the token-field checks.
 import type { GatewayError, Protocol } from "../core";
-import { anthropicErrorBody, anthropicErrorEvent, anthropicErrorStatus } from "./anthropic";
-import { openaiErrorBody, openaiErrorEvent, openaiErrorStatus } from "./openai";
+import { anthropicMessages } from "./anthropic-messages/codec";
+import type { ApiCodec } from "./codec";
+import { openaiChat } from "./openai-chat/codec";
 
-export * as anthropic from "./anthropic";
+export * as anthropic from "./anthropic-messages";
 export * as openai from "./openai";
+export type { ApiCodec, StreamEnding, UpstreamAuth } from "./codec";
+export { codecFor, codecOf } from "./codecs";
+
+/** The codec that speaks for a protocol family where no API is known (a path that is not an LLM route). */
+export function familyCodec(protocol: Protocol): ApiCodec {
+  return protocol === "anthropic" ? anthropicMessages : openaiChat;
+}
 
 /** A gateway error as the caller's protocol wants it: status and JSON body. */
 export function renderError(protocol: Protocol, err: GatewayError, requestId: string): { status: number; body: object } {
-  return protocol === "anthropic"
-    ? { status: anthropicErrorStatus(err), body: anthropicErrorBody(err, requestId) }
-    : { status: openaiErrorStatus(err), body: openaiErrorBody(err) };
+  return familyCodec(protocol).errorAnswer(err, requestId);
 }
 
 /** A gateway error as one in-stream SSE event of the caller's protocol. */
 export function renderErrorEvent(protocol: Protocol, err: GatewayError): string {
-  return protocol === "anthropic" ? anthropicErrorEvent(err) : openaiErrorEvent(err);
+  return familyCodec(protocol).errorEvent(err);
 }
 export { tokenUsage, bodyUsage, chatCacheCounts, findUsage, StreamUsage, meteredStream, type TokenUsage } from "./usage";
 export { checkTokenFields, requestedOutputTokens, requestedChoices, MAX_TOKEN_FIELD } from "./token-fields";

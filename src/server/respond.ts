@@ -6,14 +6,13 @@ import {
   type ErrorTail,
   type GatewayError,
   streamFailure,
-  apiOf,
   type AccessRecord,
   type LLMResponse,
   type Protocol,
   type ContextView,
   type RequestContext,
 } from "../core";
-import { bodyUsage, openai, renderError, renderErrorEvent, type TokenUsage } from "../protocols";
+import { bodyUsage, codecOf, familyCodec, type ApiCodec, type TokenUsage } from "../protocols";
 import type { AccessLog } from "./access-log";
 
 const encoder = new TextEncoder();
@@ -99,10 +98,8 @@ function shouldRetry(status: number): boolean {
 }
 
 /** An error as a response in the caller's protocol shape. */
-export function errorResponse(x: Exchange, given: GatewayError): Response {
-  // Codex on the Responses API stops only at usage_limit_reached; it sleeps out any other 429's retry-after
-  const err = x.format && apiOf(x.format) === "openai-responses" ? openai.asUsageLimit(given) : given;
-  const { status, body } = renderError(x.protocol, err, x.ctx.requestId);
+export function errorResponse(x: Exchange, err: GatewayError): Response {
+  const { status, body } = codecOfExchange(x).errorAnswer(err, x.ctx.requestId);
   const headers = gatewayHeaders(new Headers({ "content-type": "application/json" }), x.ctx);
   if (x.protocol === "anthropic") headers.set("request-id", x.ctx.requestId);
   headers.set("x-should-retry", shouldRetry(status) ? "true" : "false"); // the Anthropic and OpenAI SDKs obey it
@@ -140,7 +137,7 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
   for (const obs of observers) obs.streamStarted?.();
   const errorTail: ErrorTail | undefined =
     isSse && !headers.has("content-encoding")
-      ? (err, atBoundary) => encoder.encode((atBoundary ? "" : "\n\n") + renderErrorEvent(x.protocol, streamFailure(err)))
+      ? (err, atBoundary) => encoder.encode((atBoundary ? "" : "\n\n") + codecOfExchange(x).errorEvent(streamFailure(err)))
       : undefined;
   const run = res.stream
     .withErrorTail(errorTail)
@@ -169,4 +166,9 @@ function errorMessageOf(bytes: Uint8Array): string {
     // not JSON, or cut at 4 KB
   }
   return text.slice(0, 300);
+}
+
+/** The codec of the exchange's API (the protocol family's, on a path that is not an LLM route). */
+function codecOfExchange(x: Exchange): ApiCodec {
+  return x.format ? codecOf(x.format) : familyCodec(x.protocol);
 }

@@ -1,7 +1,6 @@
 // The HTTP server: the only code that touches Bun.serve, Request and Response.
 import { GatewayError, type Engine, type ModelListing, type Protocol } from "../core";
-import { anthropicModelList } from "../protocols/anthropic";
-import { openaiModelList } from "../protocols/openai";
+import { familyCodec } from "../protocols";
 import { AccessLog } from "./access-log";
 import { keyCheck } from "./key-check";
 import { llmHandler, methodNotAllowed, newExchange, type HandlerOptions } from "./handler";
@@ -80,7 +79,7 @@ export function gatewayRoutes(state: () => GatewayState, opts: Omit<ServerOption
     const x = newExchange(req, protocol, log);
     if (req.method !== "GET") return errorResponse(x, methodNotAllowed(req.method, "GET"));
     const listed = state().listModels(req.headers);
-    const body = protocol === "anthropic" ? anthropicModelList(listed, startedAt) : openaiModelList(listed, startedAt);
+    const body = familyCodec(protocol).modelList(listed, startedAt);
     return jsonResponse(x, body);
   };
 

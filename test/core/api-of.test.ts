@@ -1,18 +1,10 @@
 // Every request format names its API and protocol family in one table (no prefix tests), so a new format
 // (Gemini's, say) cannot be taken for Anthropic's by its spelling.
 import { expect, test } from "bun:test";
-import { apiOf, protocolOf, type ApiFormat } from "../../src/core";
+import { API_FORMATS, apiOf, protocolOf, type ApiFormat } from "../../src/core";
 
 test("each format's API and protocol family", () => {
-  const formats: ApiFormat[] = [
-    "openai.chat",
-    "openai.responses",
-    "openai.responses.input_tokens",
-    "openai.responses.compact",
-    "openai.responses.item",
-    "anthropic.messages",
-    "anthropic.count_tokens",
-  ];
+  const formats = API_FORMATS;
   expect(formats.map((f) => [f, apiOf(f), protocolOf(f)])).toEqual([
     ["openai.chat", "openai-chat", "openai"],
     ["openai.responses", "openai-responses", "openai"],

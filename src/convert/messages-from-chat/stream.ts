@@ -1,7 +1,7 @@
 // OpenAI chat.completion.chunk stream → Anthropic Messages SSE (docs/conversion.md): a state machine whose
 // output always obeys the Anthropic event grammar. Tool calls are buffered and emitted whole by default.
 import type { SseEvent } from "../../core";
-import { anthropicEvent as ev } from "../../protocols/anthropic";
+import { anthropicEvent as ev } from "../../protocols/anthropic-messages";
 import { parseToolArguments, randomBase62, signThinking, signThinkingState, toAnthropicToolId } from "../ids";
 import type { BackendProfile } from "../profile";
 import { inBandErrorStatus, messagesFromChatError } from "./errors";

@@ -2,7 +2,7 @@
 // that streamed a non-streaming request), and a whole message sent to a streaming client.
 import { GatewayError, type StreamPipeline } from "../../core";
 import type { MessagesContext } from "../../convert";
-import { anthropicEvent as ev } from "../../protocols/anthropic";
+import { anthropicEvent as ev } from "../../protocols/anthropic-messages";
 import { readTextBounded } from "../upstream";
 
 /** Runs a stream through the state machine and rebuilds the whole message from its events. */

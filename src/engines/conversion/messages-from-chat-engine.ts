@@ -13,7 +13,7 @@ import {
   type MessagesContext,
 } from "../../convert";
 import { meteredStream } from "../../protocols";
-import { anthropicErrorDetail } from "../../protocols/anthropic";
+import { anthropicErrorDetail } from "../../protocols/anthropic-messages";
 import { converterStage, type StreamConverter } from "./event-stream";
 import { aggregate, eventsToMessage, messageEvents } from "./message-events";
 import { WebSearchLoop } from "./web-search-loop";

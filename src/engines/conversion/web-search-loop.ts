@@ -13,7 +13,7 @@ import {
   type MessagesContext,
   type SearchResult,
 } from "../../convert";
-import { anthropicEvent as ev } from "../../protocols/anthropic";
+import { anthropicEvent as ev } from "../../protocols/anthropic-messages";
 import { SearchUnavailable, webSearch, type SearchConfig } from "../web-search";
 import { converterStage, type StreamConverter } from "./event-stream";
 import { messageEvents } from "./message-events";

@@ -1,8 +1,7 @@
 // Content moderation around the rest of the pipeline: the request's text is checked before the upstream
 // is called, the answer's text before the client sees it (a whole answer at once, a stream in windows).
-import { GatewayError, LazyBody, protocolOf, withoutCompression, type Engine, type LLMRequest, type LLMResponse, type ModerationRecord } from "../../core";
-import { renderErrorEvent } from "../../protocols";
-import { replacedAnswer } from "./endings";
+import { GatewayError, LazyBody, withoutCompression, type Engine, type LLMRequest, type LLMResponse, type ModerationRecord } from "../../core";
+import { codecOf } from "../../protocols";
 import type { Direction, Moderator, Verdict } from "./moderator";
 import { ModerationStage, type WindowOutcome } from "./stream";
 import { AllowedTexts, inputWindows } from "./input-windows";
@@ -153,16 +152,16 @@ async function moderateWholeAnswer(
   if (decision === "allow") return res;
   if (decision === "fail") throw checks.unavailable();
   if (output.onFlag === "error") throw checks.flagged("Output");
-  return { ...res, body: LazyBody.fromValue(replacedAnswer(req.format, body, output.replacement)) };
+  return { ...res, body: LazyBody.fromValue(codecOf(req.format).replacedAnswer(body, output.replacement)) };
 }
 
 function moderateStreamAnswer(req: LLMRequest, res: LLMResponse, policy: ModerationPolicy, output: NonNullable<ModerationPolicy["output"]>): LLMResponse {
   if (!(res.headers.get("content-type") ?? "").startsWith("text/event-stream")) return res;
-  const protocol = protocolOf(req.format);
+  const codec = codecOf(req.format);
   const checks = new Checks(policy, req, "output");
   const check = async (text: string): Promise<WindowOutcome> => {
     const decision = text.trim() ? await checks.run(text) : "allow";
-    if (decision === "fail") return { kind: "fail", errorEvent: renderErrorEvent(protocol, checks.unavailable()) };
+    if (decision === "fail") return { kind: "fail", errorEvent: codec.errorEvent(checks.unavailable()) };
     return { kind: decision };
   };
   const stage = new ModerationStage({
@@ -177,7 +176,7 @@ function moderateStreamAnswer(req: LLMRequest, res: LLMResponse, policy: Moderat
         ? { replacement: output.replacement }
         : {
             get errorEvent() {
-              return renderErrorEvent(protocol, checks.flagged("Output"));
+              return codec.errorEvent(checks.flagged("Output"));
             },
           },
   });

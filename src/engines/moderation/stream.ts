@@ -5,8 +5,7 @@
 // the client never receives text that failed a check. On a flag the upstream is cancelled and the stream
 // ends cleanly in the caller's protocol. It is a stage of the answer's stream pipeline.
 import { SseParser, formatSse, type ApiFormat, type SseEvent, type StageFailure, type StreamStage } from "../../core";
-import { positionFor, type Position } from "./endings";
-import { eventText } from "./text";
+import { codecOf, type ApiCodec, type StreamEnding } from "../../protocols";
 
 /** What a check of one window decided: allow; flag (end with the replacement); fail (end with an error). */
 export type WindowOutcome = { kind: "allow" } | { kind: "flag" } | { kind: "fail"; errorEvent: string };
@@ -41,7 +40,8 @@ type Step = { out: string; over: boolean };
 /** The output moderation of an SSE stream (either protocol), as a pipeline stage. */
 export class ModerationStage implements StreamStage {
   private readonly parser = new SseParser();
-  private readonly position: Position;
+  private readonly codec: ApiCodec;
+  private readonly position: StreamEnding;
   private held: Held[] = [];
   private heldChars = 0;
   private heldPieces = 0; // events with text among the held ones
@@ -49,7 +49,8 @@ export class ModerationStage implements StreamStage {
   private over = false;
 
   constructor(private readonly opts: StreamModerationOptions) {
-    this.position = positionFor(opts.format, opts.model);
+    this.codec = codecOf(opts.format);
+    this.position = this.codec.streamEnding(opts.model);
   }
 
   get done(): boolean {
@@ -96,7 +97,7 @@ export class ModerationStage implements StreamStage {
       parsed = undefined;
     }
     this.position.seen(parsed);
-    const text = parsed ? eventText(this.opts.format, parsed) : "";
+    const text = parsed ? this.codec.eventText(parsed) : "";
     this.held.push({ event, parsed, text });
     this.heldChars += text.length;
     if (text) this.heldPieces++;

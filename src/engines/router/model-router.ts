@@ -1,4 +1,5 @@
 import { GatewayError, type Caller, type Engine, type LLMRequest, type LLMResponse, type ModelListing } from "../../core";
+import { codecOf } from "../../protocols";
 import { ModelNames, isPattern } from "./model-names";
 
 /** A model engine that says who may use it (the ModelEngine does). */
@@ -33,7 +34,7 @@ export class ModelRouterEngine implements Engine {
   }
 
   async process(req: LLMRequest): Promise<LLMResponse> {
-    const model = req.body.field("model");
+    const model = codecOf(req.format).model(req.body, req.path);
     if (model === undefined || model === null || model === "") {
       throw new GatewayError("invalid_request", "model: field required", { param: "model", code: "model_not_found" });
     }

@@ -4,7 +4,6 @@ import {
   LazyBody,
   log,
   responseItemPath,
-  protocolOf,
   type Logger,
   type ApiFormat,
   type Engine,
@@ -12,7 +11,7 @@ import {
   type LLMResponse,
 } from "../../core";
 import { estimateInputTokens } from "../../convert";
-import { meteredStream } from "../../protocols";
+import { codecOf, meteredStream } from "../../protocols";
 import { ConnectFailed, ConnectProbe } from "./connect-probe";
 import { DEFAULT_MAX_RESPONSE_BYTES, readAnswer } from "./answer-body";
 import { Deadline } from "./deadline";
@@ -92,7 +91,7 @@ export class HttpUpstreamEngine implements Engine {
     let streaming = false;
     try {
       deadline.arm(this.opts.firstByteTimeoutMs ?? 0, "first_byte");
-      const model = req.body.field("model");
+      const model = codecOf(req.format).model(req.body, req.path);
       req.ctx.upstream.model = typeof model === "string" ? model.slice(0, 200) : undefined;
       if (this.probe && !this.probe.fresh) await this.probe.check(); // no await on the hot path while the origin answers
       const method = req.method ?? "POST";
@@ -150,18 +149,13 @@ export class HttpUpstreamEngine implements Engine {
     const h = upstreamRequestHeaders(req.headers);
     h.set("content-type", "application/json");
     h.set("accept-encoding", "identity"); // usage is read from answers: they must come as plain bytes
-    const key = this.opts.clientAuth ? undefined : this.opts.apiKey;
-    const anthropic = protocolOf(req.format) === "anthropic";
-    if (anthropic && !h.has("anthropic-version")) h.set("anthropic-version", "2023-06-01");
     if (this.opts.clientAuth) {
       for (const name of CLIENT_CREDENTIAL_HEADERS) {
         const value = req.headers.get(name); // the gateway's own key was removed by auth: this is the client's
         if (value) h.set(name, value);
       }
-    } else if (key) {
-      if (anthropic && !this.opts.anthropicApiKeyAsBearer) h.set("x-api-key", key);
-      else h.set("authorization", `Bearer ${key}`);
     }
+    codecOf(req.format).upstreamHeaders(h, { key: this.opts.clientAuth ? undefined : this.opts.apiKey, bearer: this.opts.anthropicApiKeyAsBearer });
     const extra = this.opts.extraHeaders;
     if (extra) for (const name in extra) h.set(name, extra[name]!);
     return h;

@@ -1,61 +1,11 @@
-// Moderation of Responses answers: the text a request, an answer or a stream event carries, and how a flagged
-// answer ends. A stream is closed from where the client stands: sequence numbers go on from the last event it
-// got, an item it saw open is closed as incomplete, the replacement is one more message item, and the stream
-// ends with response.incomplete (content_filter); an error ends it with response.failed.
+// How a Responses answer ends early (moderation flagged it). A whole Response is ended as incomplete
+// (content_filter) with the replacement as its one message. A stream is closed from where the client stands:
+// sequence numbers go on from the last event it got, an item it saw open is closed as incomplete, the
+// replacement is one more message item, and the stream ends with response.incomplete; an error ends it with
+// response.failed.
+import type { StreamEnding } from "../codec";
 
 type Body = Record<string, any>;
-
-function partsText(content: unknown, out: string[]): void {
-  if (typeof content === "string") {
-    if (content) out.push(content);
-    return;
-  }
-  for (const p of Array.isArray(content) ? content : []) if (typeof p?.text === "string" && p.text) out.push(p.text);
-}
-
-/** A Responses request's text: head (tools, instructions, output schema), then one piece per input item. */
-export function responsesRequestPieces(body: Body): string[] {
-  const head: string[] = [];
-  if (Array.isArray(body.tools) && body.tools.length) head.push(JSON.stringify(body.tools));
-  if (typeof body.instructions === "string" && body.instructions) head.push(body.instructions);
-  if (body.text?.format?.schema !== undefined) head.push(JSON.stringify(body.text.format.schema));
-  const pieces = head.length ? [head.join("\n")] : [];
-  const items = typeof body.input === "string" ? [{ content: body.input }] : Array.isArray(body.input) ? body.input : [];
-  for (const item of items as Body[]) {
-    const out: string[] = [];
-    partsText(item?.content, out);
-    partsText(item?.summary, out);
-    partsText(item?.output, out);
-    for (const k of ["arguments", "input"]) if (typeof item?.[k] === "string" && item[k]) out.push(item[k]);
-    if (out.length) pieces.push(out.join("\n"));
-  }
-  return pieces;
-}
-
-/** The text of a whole Response: messages, reasoning summaries, tool arguments and inputs. */
-export function responsesAnswerText(body: Body): string {
-  const out: string[] = [];
-  for (const item of Array.isArray(body.output) ? (body.output as Body[]) : []) {
-    partsText(item?.content, out);
-    partsText(item?.summary, out);
-    for (const k of ["arguments", "input"]) if (typeof item?.[k] === "string" && item[k]) out.push(item[k]);
-  }
-  return out.join("\n");
-}
-
-const TEXT_EVENTS = new Set([
-  "response.output_text.delta",
-  "response.refusal.delta",
-  "response.reasoning_summary_text.delta",
-  "response.reasoning_text.delta",
-  "response.function_call_arguments.delta",
-  "response.custom_tool_call_input.delta",
-]);
-
-/** The text one Responses stream event adds. */
-export function responsesEventText(event: Body): string {
-  return TEXT_EVENTS.has(event?.type) && typeof event.delta === "string" ? event.delta : "";
-}
 
 /** A whole Response with its output replaced by `replacement`, ended as incomplete (content_filter). */
 export function replacedResponse(body: Body, replacement: string): Body {
@@ -68,7 +18,7 @@ function message(id: string, text: string, status: string): Body {
 }
 
 /** Follows the Responses events handed to the client, to close the stream from where it stands. */
-export class ResponsesPosition {
+export class ResponsesStreamEnding implements StreamEnding {
   /** Nothing of an unsent event matters here (the response id comes from response.created, which is always sent first). */
   seen(): void {}
 

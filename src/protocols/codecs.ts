@@ -1,0 +1,22 @@
+// The codec of every API, by name: a Record, so an API added to `Api` does not compile until it has one.
+import { apiOf, type Api, type ApiFormat } from "../core";
+import { anthropicMessages } from "./anthropic-messages/codec";
+import type { ApiCodec } from "./codec";
+import { openaiChat } from "./openai-chat/codec";
+import { openaiResponses } from "./openai-responses/codec";
+
+const CODECS: Readonly<Record<Api, ApiCodec>> = {
+  "openai-chat": openaiChat,
+  "openai-responses": openaiResponses,
+  "anthropic-messages": anthropicMessages,
+};
+
+/** The codec of an API. */
+export function codecFor(api: Api): ApiCodec {
+  return CODECS[api];
+}
+
+/** The codec of the API a request format belongs to. */
+export function codecOf(format: ApiFormat): ApiCodec {
+  return CODECS[apiOf(format)];
+}

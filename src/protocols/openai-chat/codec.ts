@@ -1,0 +1,55 @@
+// OpenAI Chat Completions: /v1/chat/completions.
+import type { ApiFormat, GatewayError, LazyBody } from "../../core";
+import type { ApiCodec, UpstreamAuth } from "../codec";
+import { MAX_CHOICES, MAX_TOKEN_FIELD, checkCount } from "../counts";
+import { deltaText, messagePieces, toolsText } from "../message-text";
+import { openaiErrorBody, openaiErrorEvent, openaiErrorStatus, openaiModelList } from "../openai";
+import { ChatStreamEnding, replacedChatAnswer } from "./ending";
+
+type Body = Record<string, any>;
+
+/** The OpenAI family's way of sending the operator's key: a bearer token. */
+export function bearerAuth(headers: Headers, auth: UpstreamAuth): void {
+  if (auth.key) headers.set("authorization", `Bearer ${auth.key}`);
+}
+
+/** The OpenAI family's errors: the status OpenAI clients know and `{"error":{…}}`. */
+export const openaiErrors = {
+  errorAnswer: (err: GatewayError) => ({ status: openaiErrorStatus(err), body: openaiErrorBody(err) }),
+  errorEvent: openaiErrorEvent,
+  modelList: openaiModelList,
+};
+
+/** The chat codec. */
+export const openaiChat: ApiCodec = {
+  api: "openai-chat",
+  family: "openai",
+  ...openaiErrors,
+  model: (body: LazyBody) => body.field("model"),
+  checkTokenFields(_format: ApiFormat, body: LazyBody): void {
+    checkCount(body.field("max_tokens"), "max_tokens", 0, MAX_TOKEN_FIELD);
+    checkCount(body.field("max_completion_tokens"), "max_completion_tokens", 0, MAX_TOKEN_FIELD);
+    checkCount(body.field("n"), "n", 1, MAX_CHOICES);
+  },
+  outputCap: (_format: ApiFormat, body: Body) => body.max_completion_tokens ?? body.max_tokens ?? undefined,
+  choices: (body: Body) => (typeof body.n === "number" ? body.n : 1),
+  upstreamHeaders: bearerAuth,
+  requestPieces(body: Body): string[] {
+    const head: string[] = [];
+    toolsText(body.tools, head);
+    toolsText(body.functions, head);
+    return messagePieces(head, body);
+  },
+  answerText(body: Body): string {
+    const out: string[] = [];
+    for (const c of Array.isArray(body.choices) ? body.choices : []) deltaText(c?.message, out);
+    return out.join("\n");
+  },
+  eventText(event: Body): string {
+    const out: string[] = [];
+    for (const c of Array.isArray(event?.choices) ? event.choices : []) deltaText(c?.delta, out);
+    return out.join("");
+  },
+  replacedAnswer: replacedChatAnswer,
+  streamEnding: (model: string) => new ChatStreamEnding(model),
+};
