@@ -4,16 +4,26 @@ import { indexTopLevel, type TopLevelIndex } from "./json-scan";
 
 const encoder = new TextEncoder();
 
+/** A value none of whose parts can be changed through it (`any` stays `any`: an untyped read is the caller's own). */
+export type DeepReadonly<T> = 0 extends 1 & T
+  ? T
+  : T extends (infer U)[]
+    ? readonly DeepReadonly<U>[]
+    : T extends (...args: never) => unknown
+      ? T
+      : T extends object
+        ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+        : T;
+
 /**
- * A JSON body that keeps the bytes it came as. It parses on first access and caches the value;
- * only a body whose value was replaced or marked dirty is serialized again, so a request that
- * no engine changed reaches the upstream as the very bytes the client sent.
+ * A JSON body that keeps the bytes it came as. It parses on first access and caches the value. A body is a value:
+ * an engine that changes a request makes a new body (`fromValue`, `withField`), so a request that no engine
+ * changed reaches the upstream as the very bytes the client sent.
  */
 export class LazyBody {
   private bytes: Uint8Array | undefined;
   private value: unknown;
   private parsed = false;
-  private dirty = false;
   private index: TopLevelIndex | null | undefined;
 
   private constructor(bytes: Uint8Array | undefined, value: unknown, parsed: boolean) {
@@ -29,18 +39,11 @@ export class LazyBody {
 
   /** A body built in code; it is serialized when its bytes are first asked for. */
   static fromValue(value: unknown): LazyBody {
-    const body = new LazyBody(undefined, value, true);
-    body.dirty = true;
-    return body;
-  }
-
-  /** True once the value was changed, so the original bytes are stale. */
-  get isDirty(): boolean {
-    return this.dirty;
+    return new LazyBody(undefined, value, true);
   }
 
   /** The parsed value (parsed once); malformed JSON throws an invalid_request GatewayError. */
-  json<T = any>(): T {
+  json<T = any>(): DeepReadonly<T> {
     if (!this.parsed) {
       try {
         this.value = JSON.parse(new TextDecoder().decode(this.bytes));
@@ -49,28 +52,12 @@ export class LazyBody {
       }
       this.parsed = true;
     }
-    return this.value as T;
+    return this.value as DeepReadonly<T>;
   }
 
-  /** Replaces the value; the bytes are rebuilt on the next `bytes()`. */
-  set(value: unknown): void {
-    this.value = value;
-    this.parsed = true;
-    this.dirty = true;
-  }
-
-  /** Declares that the value returned by `json()` was changed in place. */
-  markDirty(): void {
-    this.json();
-    this.dirty = true;
-  }
-
-  /** The bytes to send: the originals, or the serialized value once it changed. */
+  /** The bytes to send: the originals, or the value built in code, serialized once. */
   bytesOut(): Uint8Array {
-    if (this.dirty || !this.bytes) {
-      this.bytes = encoder.encode(JSON.stringify(this.value));
-      this.dirty = false;
-    }
+    this.bytes ??= encoder.encode(JSON.stringify(this.value));
     return this.bytes;
   }
 
@@ -107,7 +94,7 @@ export class LazyBody {
    */
   withField(key: string, value: unknown): LazyBody {
     const raw = encoder.encode(JSON.stringify(value));
-    if (!this.parsed && !this.dirty) {
+    if (!this.parsed) {
       this.index ??= indexTopLevel(this.bytes!);
       const at = this.index?.fields.get(key);
       const bytes = this.bytes!;

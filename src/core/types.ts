@@ -63,28 +63,28 @@ export interface TokenUsage {
 
 /** A request as engines see it: format, headers, lazy body, and a signal that fires when the client goes away. */
 export interface LLMRequest {
-  format: ApiFormat;
+  readonly format: ApiFormat;
   /** Path and query the client used, e.g. "/v1/messages?beta=true". */
-  path: string;
+  readonly path: string;
   /** The client's request headers (engines must not forward credentials). */
-  headers: Headers;
-  body: LazyBody;
-  signal: AbortSignal;
-  ctx: RequestContext;
+  readonly headers: Headers;
+  readonly body: LazyBody;
+  readonly signal: AbortSignal;
+  readonly ctx: RequestContext;
   /** The HTTP method, when not POST (the Responses item endpoints). */
-  method?: "GET" | "DELETE" | "POST";
+  readonly method?: "GET" | "DELETE" | "POST";
 }
 
 /** A response: status, headers, and a JSON body, a raw byte stream, or nothing. */
 export interface LLMResponse {
-  status: number;
-  headers: Headers;
+  readonly status: number;
+  readonly headers: Headers;
   /** A parsed-on-demand JSON body (for non-streaming answers built or changed by an engine). */
-  body?: LazyBody;
+  readonly body?: LazyBody;
   /** A streamed answer: the upstream bytes and the stages engines added; whoever sends the answer runs it. */
-  stream?: StreamPipeline;
+  readonly stream?: StreamPipeline;
   /** The status the upstream itself answered with, kept by converters that map it to another (undefined: `status` is it). */
-  upstreamStatus?: number;
+  readonly upstreamStatus?: number;
 }
 
 /** The one interface every building block implements; engines nest by holding the next engine. */

@@ -63,22 +63,17 @@ describe("scanTopLevel", () => {
 });
 
 describe("LazyBody", () => {
-  test("forwards the original bytes until the value changes", () => {
+  test("forwards the original bytes; a changed body is a new one", () => {
     const original = enc(`{ "model" : "m",  "n": 1.50 }`);
     const body = LazyBody.fromBytes(original);
     expect(body.field("model")).toBe("m");
     expect(body.bytesOut()).toBe(original);
-    body.json().n = 2;
-    expect(body.bytesOut()).toBe(original); // not marked dirty yet
-    body.markDirty();
-    expect(new TextDecoder().decode(body.bytesOut())).toBe(`{"model":"m","n":2}`);
-  });
-
-  test("set() replaces the value; fromValue serializes on demand", () => {
-    const body = LazyBody.fromBytes(enc(`{"a":1}`));
-    body.set({ b: 2 });
-    expect(body.isDirty).toBe(true);
-    expect(new TextDecoder().decode(body.bytesOut())).toBe(`{"b":2}`);
+    const changed = body.withField("n", 2);
+    expect(body.bytesOut()).toBe(original); // the body it came from is not changed
+    expect(new TextDecoder().decode(changed.bytesOut())).toBe(`{ "model" : "m",  "n": 2 }`);
+    expect(body.json()).toEqual({ model: "m", n: 1.5 });
+    const whole = body.withField("stream", true); // parsed now: the new body is built from the value
+    expect(JSON.parse(new TextDecoder().decode(whole.bytesOut()))).toEqual({ model: "m", n: 1.5, stream: true });
     expect(LazyBody.fromValue({ c: 3 }).size).toBe(7);
   });
 

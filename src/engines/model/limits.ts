@@ -75,13 +75,15 @@ export function settleOnEnd(
   const headers = Object.entries(limitHeaders(info));
   const res: LLMResponse = { ...given, headers: headers.length ? new Headers(given.headers) : given.headers };
   for (const [k, v] of headers) res.headers.set(k, v);
-  if (res.stream) {
-    const renew =
-      limiter && held.some((a) => a.leases.length) ? setInterval(() => held.forEach((a) => void limiter.renew(a)), limiter.leaseTtlMs / 3) : undefined;
-    res.stream = res.stream.onEnd((outcome) => {
-      if (renew) clearInterval(renew);
-      ended(res.status >= 400 ? undefined : outcome);
-    });
-  } else ended(res.status >= 400 ? undefined : { usage: res.body ? bodyUsage(res.body.bytesOut()) : undefined });
-  return res;
+  if (!res.stream) {
+    ended(res.status >= 400 ? undefined : { usage: res.body ? bodyUsage(res.body.bytesOut()) : undefined });
+    return res;
+  }
+  const renew =
+    limiter && held.some((a) => a.leases.length) ? setInterval(() => held.forEach((a) => void limiter.renew(a)), limiter.leaseTtlMs / 3) : undefined;
+  const stream = res.stream.onEnd((outcome) => {
+    if (renew) clearInterval(renew);
+    ended(res.status >= 400 ? undefined : outcome);
+  });
+  return { ...res, stream };
 }
