@@ -4,11 +4,14 @@ export * from "./context";
 export * from "./errors";
 export { LazyBody } from "./body";
 export { scanTopLevel, indexTopLevel, looksLikeJsonObject, lastKeyValueAt, stringValueBytes, skipString, isSpace, type TopLevelIndex } from "./json-scan";
-export { SseEvent, SseParser, SseEventTooLarge, MAX_SSE_EVENT_CHARS, MAX_SSE_EVENT_BYTES, formatSse } from "./sse";
+export { SseEvent, SseParser, SseEventTooLarge, MAX_SSE_EVENT_CHARS, MAX_SSE_EVENT_BYTES, formatSse, splitSse } from "./sse";
 export {
   StreamPipeline,
   type StreamStage,
   type StageFailure,
+  type StageOutput,
+  type TextStage,
+  type EventStage,
   type StreamOutcome,
   type UsageMeter,
   type ErrorTail,

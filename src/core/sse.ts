@@ -5,6 +5,8 @@
 export class SseEvent {
   private parsed: unknown;
   private hasParsed = false;
+  /** The event's wire text as the gateway wrote it (kept while the event is unchanged, so it is not written again). */
+  raw: string | undefined;
 
   constructor(
     /** The `event:` field, when present. */
@@ -31,6 +33,7 @@ export class SseEvent {
     this.parsed = value;
     this.hasParsed = true;
     this.data = JSON.stringify(value);
+    this.raw = undefined;
   }
 }
 
@@ -49,6 +52,8 @@ export class SseEventTooLarge extends Error {
 
 /** Incremental SSE parser: feed it text, collect whole events. Linear in its input, bounded per event. */
 export class SseParser {
+  /** Parsers made so far in this process (a test counts the decoders a stream needs). */
+  static made = 0;
   private buf = "";
   /** Pieces of a line still waiting for its end (kept apart, so a giant line is joined once, not rescanned per piece). */
   private pending: string[] = [];
@@ -62,7 +67,9 @@ export class SseParser {
   private retry: number | undefined;
   private started = false;
 
-  constructor(private readonly maxEventChars = MAX_SSE_EVENT_BYTES) {}
+  constructor(private readonly maxEventChars = MAX_SSE_EVENT_BYTES) {
+    SseParser.made++;
+  }
 
   /**
    * True when what is held for one event is past the bound in UTF-8 bytes. Characters are counted as they come;
@@ -168,8 +175,41 @@ export class SseParser {
   }
 }
 
-/** Serializes one event to its wire text (multi-line data becomes several data lines). */
-export function formatSse(ev: { event?: string; data: string; id?: string; retry?: number }): string {
+/**
+ * The events of text the gateway wrote itself (a converter's output): whole events, each one optional `event:`
+ * line and one `data:` line, ended by a blank line, or a `:` comment. No parser is needed: the text is split at
+ * its blank lines, each event keeps its text as `raw`, and its JSON is parsed only if a later stage reads it.
+ */
+export function splitSse(text: string): SseEvent[] {
+  const out: SseEvent[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf("\n\n", start);
+    end = end < 0 ? text.length : end + 2;
+    let at = start;
+    let event: string | undefined;
+    if (text.startsWith("event: ", at)) {
+      const nl = text.indexOf("\n", at);
+      event = text.slice(at + 7, nl);
+      at = nl + 1;
+    }
+    if (text.startsWith("data: ", at)) {
+      const e = new SseEvent(event, text.slice(at + 6, text.charCodeAt(end - 2) === 10 ? end - 2 : end));
+      e.raw = text.slice(start, end);
+      out.push(e);
+    } else if (text.charCodeAt(at) === 58 /* : */) {
+      const e = new SseEvent(undefined, ""); // a comment (a keep-alive): passed on as it is
+      e.raw = text.slice(start, end);
+      out.push(e);
+    }
+    start = end;
+  }
+  return out;
+}
+
+/** Serializes one event to its wire text (multi-line data becomes several data lines); an unchanged event's own text. */
+export function formatSse(ev: { event?: string; data: string; id?: string; retry?: number; raw?: string }): string {
+  if (ev.raw !== undefined) return ev.raw;
   let out = "";
   if (ev.event !== undefined) out += `event: ${ev.event}\n`;
   if (ev.id !== undefined) out += `id: ${ev.id}\n`;

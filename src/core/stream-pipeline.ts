@@ -4,6 +4,7 @@
 // Engines build it up: each derives a new pipeline from the one it got (nothing is changed in place),
 // and whoever sends the answer runs it once. The bytes then cross JavaScript once, through every stage.
 import { runPipeline } from "./stream-run";
+import type { SseEvent } from "./sse";
 import type { TokenUsage } from "./types";
 
 /** How a stream ended, told to every observer. */
@@ -26,19 +27,20 @@ export interface StreamOutcome {
   firstByteAt?: number;
 }
 
+/** What a stage hands on: wire text, or events (the next stage that reads events takes them as they are). */
+export type StageOutput = string | readonly SseEvent[];
+
 /** How a stage ends a failed source: its output, and whether that output answers the failure in the client's protocol. */
 export interface StageFailure {
-  out: string;
+  out: StageOutput;
   /** True: the stream ends cleanly with `out`; false: the failure goes on to the next stage (or the error tail). */
   answered: boolean;
 }
 
-/** One step of the pipeline: text in (the decoded source or an earlier stage's output), text out. */
-export interface StreamStage {
-  /** Output for a piece of input ("" for none). A promise holds the source unread until it settles. */
-  push(text: string): string | Promise<string>;
+/** What every stage has besides the way it takes its input. */
+interface StageParts {
   /** Output when the input ends. */
-  end(): string | Promise<string>;
+  end(): StageOutput | Promise<StageOutput>;
   /** Output when the source fails. */
   fail(error: unknown): StageFailure | Promise<StageFailure>;
   /** True once this stage's output is complete; the stages after it are ended. */
@@ -53,8 +55,29 @@ export interface StreamStage {
   /** How long the stage may keep held input waiting for more (0: it holds nothing now); then `flush` is called. */
   holdingMs?(): number;
   /** Output of what the stage holds, when it waited `holdingMs` for more input in vain. */
-  flush?(): Promise<string>;
+  flush?(): Promise<StageOutput>;
+  /** "sse": the text this stage writes is whole events of the gateway's own making (split without a parser). */
+  readonly writes?: "sse";
+  /** A short name for debug logs (pipeline.describe()). */
+  readonly name?: string;
 }
+
+/** A stage that reads the wire text (the decoded source, or an earlier stage's output as text). */
+export interface TextStage extends StageParts {
+  readonly reads?: "text";
+  /** Output for a piece of input ("" for none). A promise holds the source unread until it settles. */
+  push(text: string): StageOutput | Promise<StageOutput>;
+}
+
+/** A stage that reads events: the source is decoded once, and the events pass from one such stage to the next as they are. */
+export interface EventStage extends StageParts {
+  readonly reads: "events";
+  /** Output for some events (none: "" or []). A promise holds the source unread until it settles. */
+  push(events: readonly SseEvent[]): StageOutput | Promise<StageOutput>;
+}
+
+/** One step of the pipeline: text or events in, text or events out. */
+export type StreamStage = TextStage | EventStage;
 
 /** Finds token usage in the output bytes as they pass. */
 export interface UsageMeter {
@@ -142,6 +165,13 @@ export class StreamPipeline {
   /** Runs the pipeline and returns its readable side. */
   readable(): ReadableStream<Uint8Array> {
     return this.run().readable;
+  }
+
+  /** The stages in order, for debug logs: "source → rewrite → convert → moderate", "(bytes as they come)" without stages. */
+  describe(): string {
+    const stages = this.parts.stages;
+    if (stages.length === 0) return "source → client (bytes as they come)";
+    return ["source", ...stages.map((s, i) => `${s.name ?? `stage ${i + 1}`} (${s.reads ?? "text"})`), "client"].join(" → ");
   }
 
   /** Lets go of an answer that will not be read: cancels the source and tells the observers. */

@@ -1,5 +1,6 @@
 // Turns engine responses and gateway errors into HTTP responses, and logs each request once.
 import {
+  log,
   costUsd,
   generatesTokens,
   type ApiFormat,
@@ -139,6 +140,7 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
     isSse && !headers.has("content-encoding")
       ? (err, atBoundary) => encoder.encode((atBoundary ? "" : "\n\n") + codecOfExchange(x).errorEvent(streamFailure(err)))
       : undefined;
+  if (log.enabled("debug")) log.debug("stream pipeline", { request_id: x.ctx.requestId, stages: res.stream.describe() });
   const run = res.stream
     .withErrorTail(errorTail)
     .onEnd((o) => {

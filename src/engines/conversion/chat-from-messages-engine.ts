@@ -50,7 +50,11 @@ export class ChatFromMessagesEngine implements Engine {
           return machine.usage; // the upstream's own, also when the client did not ask to see it
         },
       };
-      return { status: 200, headers: new Headers(SSE_HEADERS), stream: res.stream.through(converterStage(conv, this.opts.pingIntervalMs ?? 15_000)) };
+      return {
+        status: 200,
+        headers: new Headers(SSE_HEADERS),
+        stream: res.stream.through(converterStage(conv, this.opts.pingIntervalMs ?? 15_000, "convert anthropic-messages → chat")),
+      };
     }
     const text = await readAll(res);
     return jsonAnswer(

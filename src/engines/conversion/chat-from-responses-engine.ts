@@ -39,7 +39,7 @@ export class ChatFromResponsesEngine implements Engine {
       },
     };
     if (res.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
-      const converted = res.stream.through(converterStage(conv, ctx.stream ? this.profile.pingIntervalMs : 0));
+      const converted = res.stream.through(converterStage(conv, ctx.stream ? this.profile.pingIntervalMs : 0, "convert openai-responses → chat"));
       if (ctx.stream) return { status: 200, headers: new Headers(SSE_HEADERS), stream: converted };
       return jsonAnswer(200, await convertAnswer(async () => eventsToCompletion(await readAll({ ...res, stream: converted }), ctx.requestedModel)));
     }

@@ -1,6 +1,6 @@
-// An SSE converter as a pipeline stage: upstream text in, converted event text out, one write for all the
-// events a read brings; keep-alive pings when the upstream is quiet.
-import { SseParser, type SseEvent, type StreamStage, type TokenUsage } from "../../core";
+// An SSE converter as a pipeline stage: upstream events in (decoded once, by the pipeline), converted event text
+// out, one write for all the events a read brings; keep-alive pings when the upstream is quiet.
+import type { EventStage, SseEvent, TokenUsage } from "../../core";
 
 /** A stream converter: text out for each upstream event, at the end, on failure, and for a ping. */
 export interface StreamConverter {
@@ -13,23 +13,21 @@ export interface StreamConverter {
   readonly usage?: TokenUsage;
 }
 
-/** The pipeline stage that runs `conv` over an SSE stream (pings after `pingMs` of silence; 0: none). */
-export function converterStage(conv: StreamConverter, pingMs: number): StreamStage {
-  const parser = new SseParser();
-  const feed = (events: SseEvent[]) => {
-    let out = "";
-    for (const e of events) {
-      out += conv.push(e);
-      if (conv.done) break;
-    }
-    return out;
-  };
+/** The pipeline stage that runs `conv` over an SSE stream (pings after `pingMs` of silence; 0: none); `name` for debug logs. */
+export function converterStage(conv: StreamConverter, pingMs: number, name = "convert"): EventStage {
   return {
-    push: (text) => feed(parser.push(text)),
-    end: () => {
-      const out = feed(parser.end());
-      return conv.done ? out : out + conv.end();
+    reads: "events",
+    writes: "sse",
+    name,
+    push: (events) => {
+      let out = "";
+      for (const e of events) {
+        out += conv.push(e);
+        if (conv.done) break;
+      }
+      return out;
     },
+    end: () => (conv.done ? "" : conv.end()),
     fail: (err) => ({ out: conv.fail(err), answered: true }),
     get done() {
       return conv.done;

@@ -21,6 +21,9 @@ import type { SearchConfig } from "../web-search";
 import { convertedError, SSE_HEADERS, jsonAnswer, readAll, readErrorBody, withoutQuery } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
 
+/** The converter stage's name in debug logs. */
+const NAME = "convert chat → anthropic-messages";
+
 /**
  * Serves Anthropic Messages (and count_tokens, estimated locally) from an OpenAI Chat Completions backend:
  * requests, answers, streams and errors are converted; OpenAI requests pass through untouched.
@@ -57,8 +60,9 @@ export class MessagesFromChatEngine implements Engine {
     if (res.status >= 400) return this.errorAnswer(res, ctx);
     if (res.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
       const conv = this.streamConverter(ctx);
-      if (ctx.stream) return { status: 200, headers: new Headers(SSE_HEADERS), stream: res.stream.through(converterStage(conv, this.profile.pingIntervalMs)) };
-      return jsonAnswer(200, await convertAnswer(() => aggregate(res.stream!.through(converterStage(conv, 0)), ctx))); // a backend that streamed anyway
+      if (ctx.stream)
+        return { status: 200, headers: new Headers(SSE_HEADERS), stream: res.stream.through(converterStage(conv, this.profile.pingIntervalMs, NAME)) };
+      return jsonAnswer(200, await convertAnswer(() => aggregate(res.stream!.through(converterStage(conv, 0, NAME)), ctx))); // a backend that streamed anyway
     }
     const text = await readAll(res);
     let parsed: Record<string, any>;

@@ -20,6 +20,9 @@ import { converterStage, type StreamConverter } from "./event-stream";
 import { convertedError, SSE_HEADERS, jsonAnswer, readAll, readErrorBody } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
 
+/** The converter stage's name in debug logs. */
+const NAME = "convert chat → openai-responses";
+
 type Body = Record<string, any>;
 
 /** The Responses engine over a chat backend (an Anthropic backend behind a chat converter works the same). */
@@ -52,11 +55,11 @@ export class ResponsesFromChatEngine implements Engine {
     const sse = res.stream && (res.headers.get("content-type") ?? "").startsWith("text/event-stream");
     if (ctx.stream && sse)
       return withRequestId(
-        { status: 200, headers: new Headers(SSE_HEADERS), stream: res.stream!.through(converterStage(conv, this.profile.pingIntervalMs)) },
+        { status: 200, headers: new Headers(SSE_HEADERS), stream: res.stream!.through(converterStage(conv, this.profile.pingIntervalMs, NAME)) },
         ctx,
       );
     let events: string;
-    if (sse) events = await readAll({ ...res, stream: res.stream!.through(converterStage(conv, 0)) });
+    if (sse) events = await readAll({ ...res, stream: res.stream!.through(converterStage(conv, 0, NAME)) });
     else {
       const text = await readAll(res);
       events = convertAnswer(() => feedWhole(machine, text));

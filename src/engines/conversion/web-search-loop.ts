@@ -241,7 +241,9 @@ async function* convertedEvents(
   wholeAnswer: (res: LLMResponse) => Promise<ReadableStream<Uint8Array>>,
 ): AsyncGenerator<SseEvent & { raw: string }> {
   const parser = new SseParser();
-  const source = res.stream ? res.stream.through(converterStage(conv, pingMs)).readable() : await wholeAnswer(res);
+  const source = res.stream
+    ? res.stream.through(converterStage(conv, pingMs, "convert chat → anthropic-messages (web search turn)")).readable()
+    : await wholeAnswer(res);
   const reader = source.getReader();
   const decoder = new TextDecoder();
   try {

@@ -1,7 +1,7 @@
 // A chat stream whose cost must be known (budgets, token limits) asks its upstream for its usage even when the
 // client did not (`stream_options.include_usage`, which the OpenAI SDK leaves off), and the usage chunk the client
 // did not ask for is taken out again: the client's bytes stay what it would have got, the gateway learns the usage.
-import { LazyBody, type Engine, type LLMRequest, type LLMResponse, type StreamStage, type TokenUsage } from "../../core";
+import { LazyBody, type Engine, type LLMRequest, type LLMResponse, type TextStage, type TokenUsage } from "../../core";
 import { findUsage, tokenUsage } from "../../protocols";
 
 /** The request asking for its stream's usage, or undefined when it is not a chat stream or already asks. */
@@ -18,7 +18,8 @@ export function askingStreamUsage(req: LLMRequest): LLMRequest | undefined {
 const MAX_HELD = 1 << 20;
 
 /** A stage that removes the usage-only chunk (`"choices":[]` with `usage`) from a chat stream, and knows its usage. */
-export class UsageChunkFilter implements StreamStage {
+export class UsageChunkFilter implements TextStage {
+  readonly name = "take out the usage chunk";
   private held = "";
   usage: TokenUsage | undefined;
   readonly done = false;

@@ -4,7 +4,7 @@
 // under check the upstream is not read (TCP backpressure), so at most one window is ever held back and
 // the client never receives text that failed a check. On a flag the upstream is cancelled and the stream
 // ends cleanly in the caller's protocol. It is a stage of the answer's stream pipeline.
-import { SseParser, formatSse, type ApiFormat, type SseEvent, type StageFailure, type StreamStage } from "../../core";
+import { splitSse, type ApiFormat, type EventStage, type SseEvent, type StageFailure } from "../../core";
 import { codecOf, type ApiCodec, type StreamEnding } from "../../protocols";
 
 /** What a check of one window decided: allow; flag (end with the replacement); fail (end with an error). */
@@ -35,11 +35,12 @@ interface Held {
   parsed: Record<string, any> | undefined;
   text: string;
 }
-type Step = { out: string; over: boolean };
+type Step = { out: SseEvent[]; over: boolean };
 
-/** The output moderation of an SSE stream (either protocol), as a pipeline stage. */
-export class ModerationStage implements StreamStage {
-  private readonly parser = new SseParser();
+/** The output moderation of an SSE stream (any API), as a pipeline stage that reads events. */
+export class ModerationStage implements EventStage {
+  readonly reads = "events";
+  readonly name = "moderate";
   private readonly codec: ApiCodec;
   private readonly position: StreamEnding;
   private held: Held[] = [];
@@ -60,12 +61,12 @@ export class ModerationStage implements StreamStage {
   /** A flagged stream stops the upstream: nothing more of it is wanted. */
   readonly cancelSource = true;
 
-  async push(text: string): Promise<string> {
-    return this.settle(await this.takeAll(this.parser.push(text), false));
+  async push(events: readonly SseEvent[]): Promise<SseEvent[]> {
+    return this.settle(await this.takeAll(events, false));
   }
 
-  async end(): Promise<string> {
-    return this.settle(await this.takeAll(this.parser.end(), true));
+  async end(): Promise<SseEvent[]> {
+    return this.settle(await this.takeAll([], true));
   }
 
   /** The upstream failed: what is held is checked first, then the failure goes on (unless the check ended the stream). */
@@ -80,11 +81,11 @@ export class ModerationStage implements StreamStage {
   }
 
   /** Held too long: check what there is. */
-  async flush(): Promise<string> {
+  async flush(): Promise<SseEvent[]> {
     return this.settle(await this.checkHeld());
   }
 
-  private settle(step: Step): string {
+  private settle(step: Step): SseEvent[] {
     if (step.over) this.over = true;
     return step.out;
   }
@@ -103,11 +104,11 @@ export class ModerationStage implements StreamStage {
     if (text) this.heldPieces++;
   }
 
-  private release(): string {
-    let out = "";
+  private release(): SseEvent[] {
+    const out: SseEvent[] = [];
     for (const h of this.held) {
       this.position.sent(h.parsed, h.text);
-      out += formatSse(h.event);
+      out.push(h.event);
     }
     this.held = [];
     this.heldChars = 0;
@@ -124,25 +125,27 @@ export class ModerationStage implements StreamStage {
     if (outcome.kind === "allow") return { out: this.release(), over: false };
     this.held = [];
     this.heldChars = 0;
-    if (outcome.kind === "fail") return { out: this.position.failure(outcome.errorEvent), over: true };
+    if (outcome.kind === "fail") return { out: splitSse(this.position.failure(outcome.errorEvent)), over: true };
     const onFlag = this.opts.onFlag;
-    return { out: "errorEvent" in onFlag ? this.position.failure(onFlag.errorEvent) : this.position.ending(onFlag.replacement), over: true };
+    const ending = "errorEvent" in onFlag ? this.position.failure(onFlag.errorEvent) : this.position.ending(onFlag.replacement);
+    return { out: splitSse(ending), over: true };
   }
 
   /** Takes events one at a time, so windows close at the same events however the bytes were split. */
-  private async takeAll(events: SseEvent[], atEnd: boolean): Promise<Step> {
-    let out = "";
+  private async takeAll(events: readonly SseEvent[], atEnd: boolean): Promise<Step> {
+    const out: SseEvent[] = [];
     const { windowChars, windowChunks } = this.opts;
     for (const event of events) {
       this.hold(event);
       if (this.heldChars === 0 || this.heldChars >= windowChars || (windowChunks > 0 && this.heldPieces >= windowChunks)) {
         const r = await this.checkHeld();
-        out += r.out;
+        out.push(...r.out);
         if (r.over) return { out, over: true };
       }
     }
     if (!atEnd) return { out, over: false };
     const r = await this.checkHeld();
-    return { out: out + r.out, over: true };
+    out.push(...r.out);
+    return { out, over: true };
   }
 }

@@ -1,16 +1,4 @@
-import {
-  LazyBody,
-  SseParser,
-  formatSse,
-  log,
-  type Logger,
-  type SseEvent,
-  type StreamStage,
-  withoutCompression,
-  type Engine,
-  type LLMRequest,
-  type LLMResponse,
-} from "../../core";
+import { LazyBody, log, type EventStage, type Logger, withoutCompression, type Engine, type LLMRequest, type LLMResponse } from "../../core";
 import { RewritePolicy, type RewritePolicyConfig } from "./policy";
 
 /** The three policies of a rewrite engine (each optional). */
@@ -81,28 +69,25 @@ export class RewriteEngine implements Engine {
     return { ...res, headers, body };
   }
 
-  /** The chunk rewrite as a pipeline stage: every `data:` JSON event rewritten, the rest passed on as it is. */
-  private rewriteStage(req: LLMRequest): StreamStage {
+  /** The chunk rewrite as a pipeline stage: every JSON event rewritten (its JSON parsed once, shared with the stages after), the rest passed on as it is. */
+  private rewriteStage(req: LLMRequest): EventStage {
     const policy = this.chunk!;
     const onError = warnOnce(this.logger, policy, "stream chunk");
-    const parser = new SseParser();
-    const rewrite = (events: SseEvent[]) => {
-      let out = "";
-      for (const ev of events) {
-        if (ev.data.charCodeAt(0) === 123 /* { */) {
+    return {
+      reads: "events",
+      name: "rewrite",
+      push: (events) => {
+        for (const ev of events) {
+          if (ev.data.charCodeAt(0) !== 123 /* { */) continue;
           try {
             ev.setJson(policy.apply(ev.json(), (current) => ({ RawReq: req.body.json(), Resp: current }), onError));
           } catch {
             // not JSON after all: pass it on unchanged
           }
         }
-        out += formatSse(ev);
-      }
-      return out;
-    };
-    return {
-      push: (text) => rewrite(parser.push(text)),
-      end: () => rewrite(parser.end()),
+        return events;
+      },
+      end: () => "",
       fail: () => ({ out: "", answered: false }),
       done: false,
     };
