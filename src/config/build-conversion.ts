@@ -72,9 +72,9 @@ function searchConfig(ws: ProfileConfig["web_search"]): SearchConfig | undefined
   );
 }
 
-/** The engine that serves every client API on `upstream`, a backend speaking `apis` (a mock speaks them all). */
+/** The engine that serves every client API on `upstream`, a backend speaking `apis` (the mock speaks chat: the rest is converted). */
 export function conversionEngine(b: BackendConfig, upstream: Engine, affinity: ResponseOwners = new MemoryResponseOwners()): Engine {
-  const apis = backendApis(b);
+  const apis = b.provider === "mock" ? (["openai-chat"] as Api[]) : backendApis(b); // the mock answers in the hub's form; conversion does the rest
   const profile = profileFromConfig(b.profile);
   const toMessages = (carryState = false) =>
     new ChatFromMessagesEngine(upstream, {
@@ -83,21 +83,14 @@ export function conversionEngine(b: BackendConfig, upstream: Engine, affinity: R
       structuredOutput: b.profile?.structured_output,
       carryState,
     });
-  const passAnthropic = b.provider === "mock" ? upstream : new ThinkingFilterEngine(upstream);
+  const passAnthropic = new ThinkingFilterEngine(upstream);
   // a chat backend that refuses stream_options gets none the gateway added
   const passChat = b.profile?.stream_usage === false ? new AddedStreamUsageRemoved(upstream) : upstream;
   if (apis === undefined) {
-    // today's behaviour: every request in its own API; a mock answers chat for Responses clients
-    if (b.provider !== "mock") {
-      const stored = new ResponsesAffinityEngine(upstream, affinity);
-      return new ApiSwitchEngine(
-        { ...same(passAnthropic), "openai.chat": passChat, "openai.responses": stored, "openai.responses.item": stored, ...responsesExtras(upstream) },
-        ["any"],
-      );
-    }
-    const responses = new ResponsesFromChatEngine(upstream, profile);
+    // no api given: every request in its own API
+    const stored = new ResponsesAffinityEngine(upstream, affinity);
     return new ApiSwitchEngine(
-      { ...same(upstream), "openai.responses": responses, "openai.responses.item": new NoStoredResponsesEngine(), ...responsesExtras(responses) },
+      { ...same(passAnthropic), "openai.chat": passChat, "openai.responses": stored, "openai.responses.item": stored, ...responsesExtras(upstream) },
       ["any"],
     );
   }

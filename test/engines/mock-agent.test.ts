@@ -56,7 +56,7 @@ describe("Anthropic clients (Claude Code's tools)", () => {
     expect(r.content).toEqual([
       {
         type: "tool_use",
-        id: expect.stringMatching(/^toolu_mock_/),
+        id: expect.stringMatching(/^call_mock_/), // the mock speaks chat; its ids reach Anthropic clients as a chat backend's do
         name: "Write",
         input: { file_path: "/home/u/proj/hello.txt", content: expect.any(String) },
       },

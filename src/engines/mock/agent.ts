@@ -22,12 +22,12 @@ const FILE_TEXT = "Hello from the OctoLLM mock agent.\n";
 const MAX_ASK = 2000;
 const RESULT_MAX = 2000;
 
-/** The agent's turn for a chat or Anthropic request, or undefined when the plain mock reply fits. */
-export function agentTurn(body: Body, anthropic: boolean): AgentTurn | undefined {
-  const tools = toolNames(body.tools, anthropic);
+/** The agent's turn for a chat request, or undefined when the plain mock reply fits. */
+export function agentTurn(body: Body): AgentTurn | undefined {
+  const tools = toolNames(body.tools);
   if (tools.size === 0 || !Array.isArray(body.messages)) return undefined;
   const last = (body.messages as Body[]).findLast((m) => m?.role !== "system");
-  const result = last && toolResultText(last, anthropic);
+  const result = last?.role === "tool" ? contentText(last.content) : undefined;
   if (result !== undefined) return { text: resultAnswer(result) };
   if (last?.role !== "user") return undefined;
   const intent = intentOf(askedText(last.content));
@@ -35,21 +35,13 @@ export function agentTurn(body: Body, anthropic: boolean): AgentTurn | undefined
   return call ? { call } : undefined;
 }
 
-function toolNames(tools: unknown, anthropic: boolean): Set<string> {
+function toolNames(tools: unknown): Set<string> {
   const names = new Set<string>();
   for (const t of Array.isArray(tools) ? (tools as Body[]) : []) {
-    const name = anthropic ? t?.name : (t?.function as Body | undefined)?.name;
+    const name = (t?.function as Body | undefined)?.name;
     if (typeof name === "string") names.add(name);
   }
   return names;
-}
-
-/** The text of a tool result when the message is one (chat `tool` message, Anthropic `tool_result` block). */
-function toolResultText(m: Body, anthropic: boolean): string | undefined {
-  if (!anthropic) return m.role === "tool" ? contentText(m.content) : undefined;
-  if (m.role !== "user" || !Array.isArray(m.content)) return undefined;
-  const block = (m.content as Body[]).find((b) => b?.type === "tool_result");
-  return block ? contentText(block.content) : undefined;
 }
 
 /** The user's own words: the text parts of their message, without the context a client adds (`<system-reminder>`). */

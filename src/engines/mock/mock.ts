@@ -1,5 +1,5 @@
 import { GatewayError, LazyBody, type Engine, type LLMRequest, type LLMResponse } from "../../core";
-import { anthropicEvents, anthropicMessage, openaiChunks, openaiCompletion, type MockReply } from "./replies";
+import { openaiChunks, openaiCompletion, type MockReply } from "./replies";
 import { estimateInputTokens } from "../../convert";
 import { meteredStream } from "../../protocols";
 import { estimateTokens, lastUserText, splitPieces } from "./text";
@@ -23,7 +23,10 @@ const encoder = new TextEncoder();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let counter = 0;
 
-/** A backend inside the gateway that answers OpenAI chat and Anthropic messages, streaming or not, with no network. */
+/**
+ * A backend inside the gateway that answers chat completions, streaming or not, with no network. It speaks the
+ * hub's form only: the gateway converts every other API to it, as for any chat backend.
+ */
 export class MockEngine implements Engine {
   constructor(private readonly opts: MockOptions = {}) {}
 
@@ -33,19 +36,15 @@ export class MockEngine implements Engine {
     if (!Array.isArray(body.messages)) throw new GatewayError("invalid_request", "messages: expected an array", { param: "messages" });
     const model = String(body.model ?? "mock");
     const inputTokens = estimateInputTokens(body);
-    if (req.format === "anthropic.count_tokens") return json({ input_tokens: inputTokens });
-
+    if (req.format !== "openai.chat")
+      throw new GatewayError("invalid_request", `the mock backend answers chat completions (${req.format} is converted to them)`);
     if (this.opts.latencyMs) await sleep(this.opts.latencyMs);
-    const anthropic = req.format === "anthropic.messages";
-    const turn = this.opts.agent === false ? undefined : agentTurn(body, anthropic);
+    const turn = this.opts.agent === false ? undefined : agentTurn(body);
     const text = turn && "text" in turn ? turn.text : (this.opts.text ?? greeting(lastUserText(body.messages)));
     const n = (++counter).toString(36);
-    const call =
-      turn && "call" in turn
-        ? { id: `${anthropic ? "toolu" : "call"}_mock_${n}`, name: turn.call.name, arguments: JSON.stringify(turn.call.input) }
-        : undefined;
+    const call = turn && "call" in turn ? { id: `call_mock_${n}`, name: turn.call.name, arguments: JSON.stringify(turn.call.input) } : undefined;
     const reply: MockReply = {
-      id: `${anthropic ? "msg" : "chatcmpl"}_mock_${n}`,
+      id: `chatcmpl_mock_${n}`,
       model,
       text,
       pieces: splitPieces(text, this.opts.chunks ?? 8),
@@ -53,9 +52,9 @@ export class MockEngine implements Engine {
       outputTokens: estimateTokens(call ? call.arguments : text),
       call,
     };
-    if (body.stream !== true) return json(anthropic ? anthropicMessage(reply) : openaiCompletion(reply));
+    if (body.stream !== true) return json(openaiCompletion(reply));
     const includeUsage = (body.stream_options as Record<string, unknown> | undefined)?.include_usage === true;
-    const events = anthropic ? anthropicEvents(reply) : openaiChunks(reply, includeUsage);
+    const events = openaiChunks(reply, includeUsage);
     return { status: 200, headers: sseHeaders(), stream: meteredStream(eventStream(events, this.opts.chunkDelayMs ?? 0, req.signal)) };
   }
 }

@@ -13,7 +13,7 @@ export interface MockReply {
   call?: { id: string; name: string; arguments: string };
 }
 
-const sse = (data: unknown, event?: string) => formatSse({ event, data: JSON.stringify(data) });
+const sse = (data: unknown) => formatSse({ data: JSON.stringify(data) });
 
 /** OpenAI chat.completion object. */
 export function openaiCompletion(r: MockReply): object {
@@ -65,61 +65,6 @@ export function openaiChunks(r: MockReply, includeUsage: boolean): string[] {
   return out;
 }
 
-/** Anthropic message object. */
-export function anthropicMessage(r: MockReply): object {
-  return {
-    id: r.id,
-    type: "message",
-    role: "assistant",
-    model: r.model,
-    content: [r.call ? anthropicToolUse(r.call) : { type: "text", text: r.text }],
-    stop_reason: r.call ? "tool_use" : "end_turn",
-    stop_sequence: null,
-    usage: { input_tokens: r.inputTokens, output_tokens: r.outputTokens },
-  };
-}
-
-/** Anthropic stream events in the order the Messages API sends them. */
-export function anthropicEvents(r: MockReply): string[] {
-  const out = [
-    sse(
-      {
-        type: "message_start",
-        message: {
-          id: r.id,
-          type: "message",
-          role: "assistant",
-          model: r.model,
-          content: [],
-          stop_reason: null,
-          stop_sequence: null,
-          usage: { input_tokens: r.inputTokens, output_tokens: 1 },
-        },
-      },
-      "message_start",
-    ),
-    sse(
-      { type: "content_block_start", index: 0, content_block: r.call ? { ...anthropicToolUse(r.call), input: {} } : { type: "text", text: "" } },
-      "content_block_start",
-    ),
-    sse({ type: "ping" }, "ping"),
-  ];
-  const delta = (d: object) => out.push(sse({ type: "content_block_delta", index: 0, delta: d }, "content_block_delta"));
-  if (r.call) delta({ type: "input_json_delta", partial_json: r.call.arguments });
-  else for (const p of r.pieces) delta({ type: "text_delta", text: p });
-  const stop = r.call ? "tool_use" : "end_turn";
-  out.push(
-    sse({ type: "content_block_stop", index: 0 }, "content_block_stop"),
-    sse({ type: "message_delta", delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: r.outputTokens } }, "message_delta"),
-    sse({ type: "message_stop" }, "message_stop"),
-  );
-  return out;
-}
-
 function chatToolMessage(call: NonNullable<MockReply["call"]>) {
   return { role: "assistant", content: null, tool_calls: [{ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }] };
-}
-
-function anthropicToolUse(call: NonNullable<MockReply["call"]>) {
-  return { type: "tool_use", id: call.id, name: call.name, input: JSON.parse(call.arguments) as object };
 }
