@@ -35,6 +35,8 @@ export interface ApiCodec {
   readonly family: Protocol;
   /** The model a request names (in the body for every API so far; a path-addressed API reads `path`). */
   model(body: LazyBody, path: string): unknown;
+  /** The request's body and path naming `model` instead (a backend's upstream model name); the request given is not changed. */
+  withModel(req: { body: LazyBody; path: string }, model: string): { body: LazyBody; path: string };
   /** Refuses (400) a request whose token fields are not integers within bounds; reads only those fields. */
   checkTokenFields(format: ApiFormat, body: LazyBody): void;
   /** The output cap a checked request asks for: undefined when it sets none, 0 for the endpoints that only count. */
@@ -59,4 +61,9 @@ export interface ApiCodec {
   replacedAnswer(body: Body, replacement: string): Body;
   /** A tracker of a stream the client reads, to end it early from where it stands. */
   streamEnding(model: string): StreamEnding;
+}
+
+/** A request naming `model` in its body's `model` field (every API but a path-addressed one). */
+export function modelInBody(req: { body: LazyBody; path: string }, model: string): { body: LazyBody; path: string } {
+  return { body: req.body.withField("model", model), path: req.path };
 }

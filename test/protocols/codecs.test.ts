@@ -73,3 +73,13 @@ describe("one codec per API", () => {
     expect(codecOf("anthropic.messages").replacedAnswer({ content: [{ type: "text", text: "x" }] }, "no").stop_reason).toBe("refusal");
   });
 });
+
+test("a backend's upstream model name goes where the API names its model, the request given unchanged", () => {
+  for (const f of API_FORMATS) {
+    const req = { body: LazyBody.fromBytes(new TextEncoder().encode('{"model":"asked","x":1}')), path: "/v1/x?y=1" };
+    const out = codecOf(f).withModel(req, "upstream-name");
+    expect(out.body.json()).toEqual({ model: "upstream-name", x: 1 });
+    expect(out.path).toBe("/v1/x?y=1");
+    expect(req.body.field("model")).toBe("asked");
+  }
+});

@@ -1,6 +1,7 @@
 import type { Engine, LLMRequest, LLMResponse } from "../../core";
+import { codecOf } from "../../protocols";
 
-/** Sends every request upstream under one model name (a backend's `model:`); the request it was given is not changed. */
+/** Sends every request upstream under one model name (a backend's `model:`), where the request's API names it; the request given is not changed. */
 export class UpstreamModelEngine implements Engine {
   constructor(
     private readonly next: Engine,
@@ -8,6 +9,6 @@ export class UpstreamModelEngine implements Engine {
   ) {}
 
   process(req: LLMRequest): Promise<LLMResponse> {
-    return this.next.process({ ...req, body: req.body.withField("model", this.model) });
+    return this.next.process({ ...req, ...codecOf(req.format).withModel(req, this.model) });
   }
 }

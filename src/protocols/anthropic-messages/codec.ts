@@ -1,6 +1,6 @@
 // Anthropic Messages: /v1/messages and /v1/messages/count_tokens.
 import { GatewayError, type ApiFormat, type LazyBody } from "../../core";
-import type { ApiCodec, UpstreamAuth } from "../codec";
+import { modelInBody, type ApiCodec, type UpstreamAuth } from "../codec";
 import { MAX_TOKEN_FIELD, checkCount, checkThinkingBudget } from "../counts";
 import { contentText, messagePieces, toolsText } from "../message-text";
 import { MessagesStreamEnding, replacedMessage } from "./ending";
@@ -14,6 +14,7 @@ export const anthropicMessages: ApiCodec = {
   api: "anthropic-messages",
   family: "anthropic",
   model: (body: LazyBody) => body.field("model"),
+  withModel: modelInBody,
   checkTokenFields(format: ApiFormat, body: LazyBody): void {
     if (format === "anthropic.messages") {
       const max = body.field("max_tokens");

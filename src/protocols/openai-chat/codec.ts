@@ -1,24 +1,12 @@
 // OpenAI Chat Completions: /v1/chat/completions.
-import type { ApiFormat, GatewayError, LazyBody } from "../../core";
-import type { ApiCodec, UpstreamAuth } from "../codec";
+import type { ApiFormat, LazyBody } from "../../core";
+import { modelInBody, type ApiCodec } from "../codec";
 import { MAX_CHOICES, MAX_TOKEN_FIELD, checkCount } from "../counts";
 import { deltaText, messagePieces, toolsText } from "../message-text";
-import { openaiErrorBody, openaiErrorEvent, openaiErrorStatus, openaiModelList } from "../openai";
+import { bearerAuth, openaiErrors } from "../openai";
 import { ChatStreamEnding, replacedChatAnswer } from "./ending";
 
 type Body = Record<string, any>;
-
-/** The OpenAI family's way of sending the operator's key: a bearer token. */
-export function bearerAuth(headers: Headers, auth: UpstreamAuth): void {
-  if (auth.key) headers.set("authorization", `Bearer ${auth.key}`);
-}
-
-/** The OpenAI family's errors: the status OpenAI clients know and `{"error":{…}}`. */
-export const openaiErrors = {
-  errorAnswer: (err: GatewayError) => ({ status: openaiErrorStatus(err), body: openaiErrorBody(err) }),
-  errorEvent: openaiErrorEvent,
-  modelList: openaiModelList,
-};
 
 /** The chat codec. */
 export const openaiChat: ApiCodec = {
@@ -26,6 +14,7 @@ export const openaiChat: ApiCodec = {
   family: "openai",
   ...openaiErrors,
   model: (body: LazyBody) => body.field("model"),
+  withModel: modelInBody,
   checkTokenFields(_format: ApiFormat, body: LazyBody): void {
     checkCount(body.field("max_tokens"), "max_tokens", 0, MAX_TOKEN_FIELD);
     checkCount(body.field("max_completion_tokens"), "max_completion_tokens", 0, MAX_TOKEN_FIELD);

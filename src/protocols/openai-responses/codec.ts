@@ -1,9 +1,8 @@
 // OpenAI Responses: /v1/responses, its input_tokens and compact endpoints, and the stored-response reads.
 import { GatewayError, type ApiFormat, type LazyBody } from "../../core";
-import type { ApiCodec } from "../codec";
+import { modelInBody, type ApiCodec } from "../codec";
 import { MAX_TOKEN_FIELD, checkCount, checkThinkingBudget } from "../counts";
-import { asUsageLimit } from "../openai";
-import { bearerAuth, openaiErrors } from "../openai-chat/codec";
+import { asUsageLimit, bearerAuth, openaiErrors } from "../openai";
 import { ResponsesStreamEnding, replacedResponse } from "./ending";
 import { responsesAnswerText, responsesEventText, responsesRequestPieces } from "./text";
 
@@ -17,6 +16,7 @@ export const openaiResponses: ApiCodec = {
   // Codex on the Responses API stops only at usage_limit_reached; it sleeps out any other 429's retry-after
   errorAnswer: (err: GatewayError) => openaiErrors.errorAnswer(asUsageLimit(err)),
   model: (body: LazyBody) => body.field("model"),
+  withModel: modelInBody,
   checkTokenFields(format: ApiFormat, body: LazyBody): void {
     if (format !== "openai.responses") {
       checkThinkingBudget(body);
