@@ -14,7 +14,7 @@ import {
   ResponsesAffinityEngine,
   ResponsesFromChatEngine,
   ThinkingFilterEngine,
-  type SearchConfig,
+  searchConfig,
 } from "../engines";
 import type { BackendConfig, ProfileConfig } from "./schema";
 
@@ -53,21 +53,6 @@ export function profileFromConfig(p: ProfileConfig = {}): Partial<BackendProfile
   };
   for (const k of Object.keys(out) as (keyof BackendProfile)[]) if (out[k] === undefined) delete out[k];
   return out;
-}
-
-/** The search service of a profile's web_search, in the engine's terms. */
-function searchConfig(ws: ProfileConfig["web_search"]): SearchConfig | undefined {
-  return (
-    ws && {
-      provider: ws.provider,
-      url: ws.url,
-      apiKey: ws.api_key,
-      maxResults: ws.max_results,
-      timeoutMs: ws.timeout_ms,
-      maxPerRequest: ws.max_searches_per_request,
-      maxPerTurn: ws.max_searches_per_turn,
-    }
-  );
 }
 
 /** What the engines of one backend are built from. */

@@ -7,7 +7,7 @@ import {
   BalancerEngine,
   CircuitBreaker,
   HttpUpstreamEngine,
-  MockEngine,
+  mockEngine,
   ModelEngine,
   ModelRouterEngine,
   isPattern,
@@ -21,7 +21,7 @@ import {
   type RuleConfig,
 } from "../engines";
 import { Budgets, Limiter, type ResponseOwners, type LimitStore, type ModelLimits, type ModerationPolicy } from "../engines";
-import { effectiveModeration, moderationPolicy } from "./moderation";
+import { effectiveModeration, moderationPolicy } from "../engines";
 import { defaultPoolWeight } from "./pool-name";
 import { conversionEngine } from "./build-conversion";
 import { limitStoreFor, responseOwnersFor, soleResponsesModel, storesResponses } from "./build-stores";
@@ -76,10 +76,7 @@ export function upstreamKeyUse(config: Config, env: Record<string, string | unde
 
 /** Builds the upstream engine for one backend definition (without rewrites); `maxResponseBytes` bounds whole answers. */
 export function buildBackend(b: BackendConfig, env: Record<string, string | undefined> = process.env, maxResponseBytes?: number, logger: Logger = log): Engine {
-  if (b.provider === "mock") {
-    const m = b.mock ?? {};
-    return new MockEngine({ text: m.text, chunks: m.chunks, latencyMs: m.latency_ms, chunkDelayMs: m.chunk_delay_ms, agent: m.agent });
-  }
+  if (b.provider === "mock") return mockEngine(b.mock);
   return new HttpUpstreamEngine({
     baseUrl: b.base_url!,
     paths: {

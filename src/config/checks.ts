@@ -3,7 +3,7 @@
 import { compileExpr, ExprCompileError, lintExpr, type ExprScope } from "../expr";
 import { FEATURE_NAMES, RULE_DATA_NAMES } from "../engines/rules";
 import { parsePath } from "../engines/rewrite";
-import { effectiveModeration, moderationProblems } from "./moderation";
+import { effectiveModeration, moderationProblems } from "../engines";
 import { isMalformedPoolName, defaultPoolWeight } from "./pool-name";
 import { resolveBackend } from "./resolve";
 import type { BackendConfig, ModelBackendConfig, ModerationConfig } from "./schema";

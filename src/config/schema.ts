@@ -2,13 +2,14 @@
 import * as v from "valibot";
 import { crossChecks } from "./checks";
 import { BudgetSchema, PriceSchema, SECRET_TYPE_MESSAGE, httpUrl, secret } from "./schema-fields";
-import { ModerationSchema } from "./schema-moderation";
+import { ModerationSchema } from "../engines/moderation/config";
 import { ServerSchema } from "./schema-server";
-import { WebSearchSchema } from "./schema-web-search";
+import { WebSearchSchema } from "../engines/web-search/config";
+import { MockSchema } from "../engines/mock/config";
 
 export { ADMIN_KEY_MIN, ServerSchema } from "./schema-server";
 export { SECRET_TYPE_MESSAGE, isHttpUrl } from "./schema-fields";
-export { ModerationSchema } from "./schema-moderation";
+export { ModerationSchema } from "../engines/moderation/config";
 
 /** An HTTP header name (RFC 9110 token). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -27,19 +28,6 @@ const headers = (what: string) =>
 
 const path = (what: string) => v.optional(v.pipe(v.string(), v.startsWith("/", "must start with /"), v.description(`Upstream path for ${what}`)));
 const ms = (what: string) => v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description(what)));
-
-/** Settings of the built-in mock backend. */
-export const MockSchema = v.strictObject({
-  text: v.optional(v.pipe(v.string(), v.description("Fixed reply text (default: a greeting that echoes the last user message)"))),
-  chunks: v.optional(
-    v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000), v.description("About how many stream chunks carry the text (default 8)")),
-  ),
-  latency_ms: ms("Delay before the answer starts"),
-  chunk_delay_ms: ms("Delay between stream chunks"),
-  agent: v.optional(
-    v.pipe(v.boolean(), v.description("Agent mode (default true): call the client's own tool (shell, read, write, subagent) when the user asks for it")),
-  ),
-});
 
 /** A JSON rewrite: remove_keys first, then set_keys, then set_keys_by_expr. */
 export const RewriteSchema = v.strictObject({
@@ -279,6 +267,6 @@ export type ModelBackendConfig = v.InferOutput<typeof ModelBackendSchema>;
 /** A backend profile as written in the config. */
 export type ProfileConfig = v.InferOutput<typeof ProfileSchema>;
 /** Moderation settings as written in the config. */
-export type ModerationConfig = v.InferOutput<typeof ModerationSchema>;
+export type { ModerationConfig } from "../engines/moderation/config";
 /** A model as written in the config. */
 export type ModelConfig = v.InferOutput<typeof ModelSchema>;

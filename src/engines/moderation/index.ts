@@ -4,3 +4,4 @@ export { OpenAIModerator, WebhookModerator, ModerationUnavailable, type Moderato
 export { ModerationStage, type StreamModerationOptions, type WindowOutcome } from "./stream";
 export { requestText, requestPieces, answerText, eventText } from "./text";
 export { inputWindows, AllowedTexts } from "./input-windows";
+export { ModerationSchema, MODERATION_DEFAULTS, effectiveModeration, moderationProblems, moderationPolicy, type ModerationConfig } from "./config";

@@ -1,6 +1,8 @@
-// The search service a chat backend uses to run Anthropic's web_search server tool, and its bounds.
+// `profile.web_search`: the search service a chat backend uses to run Anthropic's web_search server tool, and its
+// bounds; its schema, and the service settings it makes.
 import * as v from "valibot";
-import { httpUrl, secret } from "./schema-fields";
+import { httpUrl, secret } from "../../core/config-fields";
+import type { SearchConfig } from "./search-service";
 
 /** `profile.web_search`: the search API, its key and the bounds on what one request may search. */
 export const WebSearchSchema = v.pipe(
@@ -31,3 +33,18 @@ export const WebSearchSchema = v.pipe(
   }),
   v.description("api: openai-chat: a search service, so that the gateway runs Anthropic's web_search server tool for the model"),
 );
+
+/** The search service of a profile's web_search, in the engine's terms (undefined: none). */
+export function searchConfig(ws: v.InferOutput<typeof WebSearchSchema> | undefined): SearchConfig | undefined {
+  return (
+    ws && {
+      provider: ws.provider,
+      url: ws.url,
+      apiKey: ws.api_key,
+      maxResults: ws.max_results,
+      timeoutMs: ws.timeout_ms,
+      maxPerRequest: ws.max_searches_per_request,
+      maxPerTurn: ws.max_searches_per_turn,
+    }
+  );
+}
