@@ -21,7 +21,17 @@ export {
   type ModelListing,
 } from "./core";
 /** A streamed answer: the upstream bytes, the stages engines add (conversion, moderation, rewrites), observers; run once. */
-export { StreamPipeline, type StreamStage, type StageFailure, type StreamOutcome, type UsageMeter, type RunningStream } from "./core";
+export {
+  StreamPipeline,
+  type StreamStage,
+  type TextStage,
+  type EventStage,
+  type StageOutput,
+  type StageFailure,
+  type StreamOutcome,
+  type UsageMeter,
+  type RunningStream,
+} from "./core";
 /** The gateway's one error type (rendered in the caller's protocol), and what a stream failure means. */
 export { GatewayError, StreamIdleTimeout, type ErrorKind, type GatewayErrorOptions } from "./core";
 /** Server-sent events: a parser that is correct across any chunk split, and a writer. */
