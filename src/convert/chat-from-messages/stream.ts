@@ -4,22 +4,24 @@ import { tokenUsage } from "../../protocols/usage";
 import { chatFromMessagesError } from "./errors";
 import type { ChatContext } from "./request";
 import { mapChatUsage, mapFinishReason } from "./response";
+import { HUB_DONE, HubChunkWriter, type HubDelta, type HubFinishReason } from "../../protocols/openai-chat/hub";
 
 type Body = Record<string, any>;
 
 /** Converts one Anthropic stream; `push` and `end` return the OpenAI SSE text to send. */
 export class ChatFromMessagesStream {
-  private id = "chatcmpl-";
-  private readonly created = Math.floor(Date.now() / 1000);
+  private readonly out: HubChunkWriter;
   private upstreamUsage: Body = {};
   private usageTold = false; // message_delta came: the usage is the upstream's own, whole
-  private finish: string | undefined;
+  private finish: HubFinishReason | undefined;
   private toolOrdinal = -1;
   private blockTool = new Map<number, number>(); // Anthropic block index → OpenAI tool index
   private answerBlock: number | undefined; // the block of the structured-output tool: its input streams as content
   private finished = false;
 
-  constructor(private readonly ctx: ChatContext) {}
+  constructor(private readonly ctx: ChatContext) {
+    this.out = new HubChunkWriter("chatcmpl-", Math.floor(Date.now() / 1000), ctx.requestedModel, ctx.includeUsage);
+  }
 
   /** The answer's exact usage, once the upstream told it (whether or not the client asked to see it). */
   get usage(): TokenUsage | undefined {
@@ -31,16 +33,8 @@ export class ChatFromMessagesStream {
     return this.finished;
   }
 
-  private chunk(delta: Body, finish: string | null = null): string {
-    const c: Body = {
-      id: this.id,
-      object: "chat.completion.chunk",
-      created: this.created,
-      model: this.ctx.requestedModel,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    };
-    if (this.ctx.includeUsage) c.usage = null;
-    return `data: ${JSON.stringify(c)}\n\n`;
+  private chunk(delta: HubDelta, finish: HubFinishReason | null = null): string {
+    return this.out.chunk(delta, finish);
   }
 
   /** Handles one Anthropic event. */
@@ -54,7 +48,7 @@ export class ChatFromMessagesStream {
     }
     switch (d?.type ?? e.event) {
       case "message_start":
-        this.id = `chatcmpl-${d.message?.id ?? ""}`;
+        this.out.id = `chatcmpl-${d.message?.id ?? ""}`;
         this.upstreamUsage = { ...d.message?.usage };
         return this.chunk({ role: "assistant", content: "" });
       case "ping":
@@ -76,7 +70,7 @@ export class ChatFromMessagesStream {
         if (delta.type === "signature_delta" && delta.signature && this.ctx.carryState) return this.chunk({ reasoning_opaque: `a.${delta.signature}` });
         if (delta.type === "input_json_delta" && delta.partial_json && d.index === this.answerBlock) return this.chunk({ content: delta.partial_json });
         if (delta.type === "input_json_delta" && delta.partial_json && this.blockTool.has(d.index)) {
-          return this.chunk({ tool_calls: [{ index: this.blockTool.get(d.index), function: { arguments: delta.partial_json } }] });
+          return this.chunk({ tool_calls: [{ index: this.blockTool.get(d.index)!, function: { arguments: delta.partial_json } }] });
         }
         return "";
       }
@@ -96,11 +90,7 @@ export class ChatFromMessagesStream {
 
   private close(): string {
     this.finished = true;
-    let out = "";
-    if (this.ctx.includeUsage) {
-      out += `data: ${JSON.stringify({ id: this.id, object: "chat.completion.chunk", created: this.created, model: this.ctx.requestedModel, choices: [], usage: mapChatUsage(this.upstreamUsage) })}\n\n`;
-    }
-    return out + "data: [DONE]\n\n";
+    return (this.ctx.includeUsage ? this.out.usage(mapChatUsage(this.upstreamUsage)) : "") + HUB_DONE;
   }
 
   /** The upstream ended: without message_stop that is a truncated answer, reported as an error. */

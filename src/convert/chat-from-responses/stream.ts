@@ -3,18 +3,28 @@
 // gives the finish reason and usage. A reasoning item's encrypted_content rides in the gateway field
 // `reasoning_opaque`, so that an Anthropic client's thinking signature can carry it to the next turn.
 import type { SseEvent } from "../../core";
+import {
+  HUB_DONE,
+  HubChunkWriter,
+  type HubCompletion,
+  type HubDelta,
+  type HubFinishReason,
+  type HubMessage,
+  type HubToolCall,
+  type HubUsage,
+} from "../../protocols/openai-chat/hub";
 import type { ChatFromResponsesContext } from "./request";
 
 type Body = Record<string, any>;
 
 /** Chat usage for a Responses usage object (prompt_tokens counts cached tokens in both). */
-export function chatUsageOf(u: Body | undefined): Body | undefined {
+export function chatUsageOf(u: Body | undefined): HubUsage | undefined {
   if (!u || typeof u !== "object") return undefined;
   const input = Number(u.input_tokens ?? 0),
     output = Number(u.output_tokens ?? 0);
-  const usage: Body = { prompt_tokens: input, completion_tokens: output, total_tokens: input + output };
-  usage.prompt_tokens_details = { cached_tokens: Number(u.input_tokens_details?.cached_tokens ?? 0) };
-  if (u.input_tokens_details?.cache_write_tokens) usage.prompt_tokens_details.cache_write_tokens = u.input_tokens_details.cache_write_tokens;
+  const details: NonNullable<HubUsage["prompt_tokens_details"]> = { cached_tokens: Number(u.input_tokens_details?.cached_tokens ?? 0) };
+  const usage: HubUsage = { prompt_tokens: input, completion_tokens: output, total_tokens: input + output, prompt_tokens_details: details };
+  if (u.input_tokens_details?.cache_write_tokens) details.cache_write_tokens = u.input_tokens_details.cache_write_tokens;
   if (u.output_tokens_details?.reasoning_tokens !== undefined) usage.completion_tokens_details = { reasoning_tokens: u.output_tokens_details.reasoning_tokens };
   return usage;
 }
@@ -33,27 +43,28 @@ export function chatErrorOf(error: Body | undefined): Body {
 
 /** Converts one Responses stream; `push` and `end` return the chat SSE text to send. */
 export class ChatFromResponsesStream {
-  private id = "chatcmpl-";
-  private readonly created = Math.floor(Date.now() / 1000);
+  private readonly out: HubChunkWriter;
   private started = false;
   private finished = false;
   private calls = 0;
 
-  constructor(private readonly ctx: ChatFromResponsesContext) {}
+  constructor(private readonly ctx: ChatFromResponsesContext) {
+    this.out = new HubChunkWriter("chatcmpl-", Math.floor(Date.now() / 1000), ctx.requestedModel);
+  }
 
   /** True once the stream has ended. */
   get done(): boolean {
     return this.finished;
   }
 
-  private chunk(delta: Body, finish: string | null = null): string {
-    return `data: ${JSON.stringify({ id: this.id, object: "chat.completion.chunk", created: this.created, model: this.ctx.requestedModel, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+  private chunk(delta: HubDelta, finish: HubFinishReason | null = null): string {
+    return this.out.chunk(delta, finish);
   }
 
   private start(id?: unknown): string {
     if (this.started) return "";
     this.started = true;
-    if (typeof id === "string") this.id = `chatcmpl-${id}`;
+    if (typeof id === "string") this.out.id = `chatcmpl-${id}`;
     return this.chunk({ role: "assistant", content: "" });
   }
 
@@ -103,21 +114,18 @@ export class ChatFromResponsesStream {
     const call = {
       index: this.calls++,
       id: String(item.call_id ?? item.id ?? ""),
-      type: "function",
+      type: "function" as const,
       function: { name: String(item.name ?? ""), arguments: args },
     };
     return this.chunk({ tool_calls: [call] });
   }
 
   private terminal(r: Body): string {
-    let finish = this.calls > 0 ? "tool_calls" : "stop";
+    let finish: HubFinishReason = this.calls > 0 ? "tool_calls" : "stop";
     if (r.status === "incomplete") finish = r.incomplete_details?.reason === "content_filter" ? "content_filter" : "length";
-    let out = this.chunk({}, finish);
     const usage = chatUsageOf(r.usage);
-    if (usage)
-      out += `data: ${JSON.stringify({ id: this.id, object: "chat.completion.chunk", created: this.created, model: this.ctx.requestedModel, choices: [], usage })}\n\n`;
     this.finished = true;
-    return out + "data: [DONE]\n\n";
+    return this.chunk({}, finish) + (usage ? this.out.usage(usage) : "") + HUB_DONE;
   }
 
   /** The upstream ended without a terminal event: a truncated answer, reported as an error. */
@@ -135,11 +143,11 @@ export class ChatFromResponsesStream {
 }
 
 /** A whole (non-stream) Response object as a chat completion. */
-export function chatFromResponsesResponse(r: Body, ctx: ChatFromResponsesContext): Body {
-  const message: Body = { role: "assistant", content: null, refusal: null };
+export function chatFromResponsesResponse(r: Body, ctx: ChatFromResponsesContext): HubCompletion {
+  const message: HubMessage = { role: "assistant", content: null, refusal: null };
   const texts: string[] = [];
   const reasoning: string[] = [];
-  const calls: Body[] = [];
+  const calls: HubToolCall[] = [];
   for (const item of Array.isArray(r.output) ? (r.output as Body[]) : []) {
     if (item.type === "message") for (const p of item.content ?? []) if (typeof p?.text === "string") texts.push(p.text);
     if (item.type === "reasoning") {
@@ -152,7 +160,7 @@ export function chatFromResponsesResponse(r: Body, ctx: ChatFromResponsesContext
   message.content = texts.join("") || (calls.length ? null : "");
   if (reasoning.length) message.reasoning_content = reasoning.join("\n\n");
   if (calls.length) message.tool_calls = calls;
-  const finish =
+  const finish: HubFinishReason =
     r.status === "incomplete" ? (r.incomplete_details?.reason === "content_filter" ? "content_filter" : "length") : calls.length ? "tool_calls" : "stop";
   return {
     id: `chatcmpl-${r.id ?? ""}`,

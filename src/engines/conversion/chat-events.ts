@@ -1,16 +1,26 @@
 // Whole chat completions ⇄ their chunk streams: a converted stream read back into one completion (for a
 // non-streaming client), and a whole completion sent to a streaming client.
 import { GatewayError, SseParser } from "../../core";
+import {
+  HUB_DONE,
+  HubChunkWriter,
+  type HubCompletion,
+  type HubDelta,
+  type HubFinishReason,
+  type HubMessage,
+  type HubToolCall,
+  type HubUsage,
+} from "../../protocols/openai-chat/hub";
 
 type Body = Record<string, any>;
 
 /** The completion a text of chat chunks carries; an error chunk throws (as the upstream's error). */
-export function eventsToCompletion(text: string, model: string): Body {
-  const message: Body = { role: "assistant", content: "", refusal: null };
-  const calls: Body[] = [];
+export function eventsToCompletion(text: string, model: string): HubCompletion {
+  const message: HubMessage = { role: "assistant", content: "", refusal: null };
+  const calls: HubToolCall[] = [];
   let id = "chatcmpl-";
-  let finish: string | null = null;
-  let usage: Body | undefined;
+  let finish: HubFinishReason | null = null;
+  let usage: HubUsage | undefined;
   for (const e of new SseParser().push(`${text}\n\n`)) {
     if (e.data === "[DONE]") continue;
     const c = e.json<Body>();
@@ -20,7 +30,7 @@ export function eventsToCompletion(text: string, model: string): Body {
     const choice = c?.choices?.[0];
     if (!choice) continue;
     const d = choice.delta ?? {};
-    if (typeof d.content === "string") message.content += d.content;
+    if (typeof d.content === "string") message.content += d.content; // the hub's own chunks: the gateway's converter wrote them
     if (typeof d.reasoning_content === "string") message.reasoning_content = (message.reasoning_content ?? "") + d.reasoning_content;
     if (typeof d.reasoning_opaque === "string") message.reasoning_opaque = d.reasoning_opaque;
     for (const tc of Array.isArray(d.tool_calls) ? d.tool_calls : []) {
@@ -46,14 +56,12 @@ export function eventsToCompletion(text: string, model: string): Body {
 
 /** A whole completion as the chunk stream that carries it. */
 export function completionChunks(c: Body): string {
-  const head = { id: c.id, object: "chat.completion.chunk", created: c.created, model: c.model };
+  const out = new HubChunkWriter(c.id, c.created, c.model);
   const choice = c.choices?.[0] ?? {};
   const m: Body = choice.message ?? {};
-  const delta: Body = { role: "assistant", content: m.content ?? "" };
-  for (const k of ["reasoning_content", "reasoning_opaque"]) if (m[k] !== undefined) delta[k] = m[k];
-  if (m.tool_calls) delta.tool_calls = m.tool_calls.map((tc: Body, index: number) => ({ index, ...tc }));
-  const chunk = (d: Body, finish: string | null) =>
-    `data: ${JSON.stringify({ ...head, choices: [{ index: 0, delta: d, logprobs: null, finish_reason: finish }] })}\n\n`;
-  const usage = c.usage ? `data: ${JSON.stringify({ ...head, choices: [], usage: c.usage })}\n\n` : "";
-  return chunk(delta, null) + chunk({}, choice.finish_reason ?? "stop") + usage + "data: [DONE]\n\n";
+  const delta: HubDelta = { role: "assistant", content: m.content ?? "" };
+  if (m.reasoning_content !== undefined) delta.reasoning_content = m.reasoning_content;
+  if (m.reasoning_opaque !== undefined) delta.reasoning_opaque = m.reasoning_opaque;
+  if (m.tool_calls) delta.tool_calls = m.tool_calls.map((tc: HubToolCall, index: number) => ({ index, ...tc }));
+  return out.chunk(delta) + out.chunk({}, choice.finish_reason ?? "stop") + (c.usage ? out.usage(c.usage) : "") + HUB_DONE;
 }

@@ -1,5 +1,5 @@
-// The mock's answers in each protocol's exact shapes, whole or as SSE event texts.
-import { formatSse } from "../../core";
+// The mock's answers in the hub's form (chat completions), whole or as SSE event texts.
+import { HUB_DONE, HubChunkWriter, type HubCompletion, type HubMessage, type HubToolCall } from "../../protocols/openai-chat/hub";
 
 /** What a mock reply says and counts. */
 export interface MockReply {
@@ -13,10 +13,8 @@ export interface MockReply {
   call?: { id: string; name: string; arguments: string };
 }
 
-const sse = (data: unknown) => formatSse({ data: JSON.stringify(data) });
-
 /** OpenAI chat.completion object. */
-export function openaiCompletion(r: MockReply): object {
+export function openaiCompletion(r: MockReply): HubCompletion {
   return {
     id: r.id,
     object: "chat.completion",
@@ -36,35 +34,16 @@ export function openaiCompletion(r: MockReply): object {
 
 /** OpenAI chat.completion.chunk events, ending with `[DONE]`; a usage chunk when asked for. */
 export function openaiChunks(r: MockReply, includeUsage: boolean): string[] {
-  const created = Math.floor(Date.now() / 1000);
-  const chunk = (delta: object, finish: string | null) =>
-    sse({
-      id: r.id,
-      object: "chat.completion.chunk",
-      created,
-      model: r.model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    });
-  const out = [chunk({ role: "assistant", content: r.call ? null : "" }, null)];
-  if (r.call) out.push(chunk({ tool_calls: chatToolMessage(r.call).tool_calls.map((c, index) => ({ index, ...c })) }, null));
-  else for (const p of r.pieces) out.push(chunk({ content: p }, null));
-  out.push(chunk({}, r.call ? "tool_calls" : "stop"));
-  if (includeUsage) {
-    out.push(
-      sse({
-        id: r.id,
-        object: "chat.completion.chunk",
-        created,
-        model: r.model,
-        choices: [],
-        usage: { prompt_tokens: r.inputTokens, completion_tokens: r.outputTokens, total_tokens: r.inputTokens + r.outputTokens },
-      }),
-    );
-  }
-  out.push("data: [DONE]\n\n");
-  return out;
+  const out = new HubChunkWriter(r.id, Math.floor(Date.now() / 1000), r.model);
+  const events = [out.chunk({ role: "assistant", content: r.call ? null : "" })];
+  if (r.call) events.push(out.chunk({ tool_calls: chatToolMessage(r.call).tool_calls.map((c, index) => ({ index, ...c })) }));
+  else for (const p of r.pieces) events.push(out.chunk({ content: p }));
+  events.push(out.chunk({}, r.call ? "tool_calls" : "stop"));
+  if (includeUsage) events.push(out.usage({ prompt_tokens: r.inputTokens, completion_tokens: r.outputTokens, total_tokens: r.inputTokens + r.outputTokens }));
+  events.push(HUB_DONE);
+  return events;
 }
 
-function chatToolMessage(call: NonNullable<MockReply["call"]>) {
+function chatToolMessage(call: NonNullable<MockReply["call"]>): HubMessage & { tool_calls: HubToolCall[] } {
   return { role: "assistant", content: null, tool_calls: [{ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }] };
 }

@@ -1,6 +1,7 @@
 // How a chat answer ends early (moderation flagged it): a whole answer becomes one message with finish_reason
 // content_filter; a stream that already started gets one more chunk with the replacement and that finish reason.
 import type { StreamEnding } from "../codec";
+import { HUB_DONE, HubChunkWriter, type HubDelta } from "./hub";
 
 type Body = Record<string, any>;
 
@@ -15,7 +16,7 @@ export function replacedChatAnswer(body: Body, replacement: string): Body {
 /** Follows the chunks handed to the client, to close the stream as one more chunk of the same completion. */
 export class ChatStreamEnding implements StreamEnding {
   private started = false; // a chunk went out
-  private chunkFields: Body = {};
+  private writer: HubChunkWriter | undefined; // the upstream's chunk identity (id, created, model), once one came
 
   constructor(private readonly model: string) {}
 
@@ -26,19 +27,22 @@ export class ChatStreamEnding implements StreamEnding {
 
   /** Remembers the chunk identity (id, created, model) from any upstream chunk, sent or not. */
   seen(event: Body | undefined): void {
-    if (!this.chunkFields.id && typeof event?.id === "string") {
-      this.chunkFields = { id: event.id, object: "chat.completion.chunk", created: event.created, model: event.model };
+    if (!this.writer && typeof event?.id === "string") {
+      // the closing chunk is one more of the upstream's: its id, created and model as they came (none left out that was there)
+      this.writer = new HubChunkWriter(
+        event.id,
+        typeof event.created === "number" ? event.created : undefined,
+        typeof event.model === "string" ? event.model : this.model,
+      );
     }
   }
 
   /** One chunk with the replacement and finish_reason content_filter, then [DONE]. */
   ending(replacement: string): string {
-    const fields = this.chunkFields.id
-      ? this.chunkFields
-      : { id: `chatcmpl-${crypto.randomUUID()}`, object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model: this.model };
-    const delta: Body = this.started ? {} : { role: "assistant" };
+    const out = this.writer ?? new HubChunkWriter(`chatcmpl-${crypto.randomUUID()}`, Math.floor(Date.now() / 1000), this.model);
+    const delta: HubDelta = this.started ? {} : { role: "assistant" };
     if (replacement) delta.content = replacement;
-    return `data: ${JSON.stringify({ ...fields, choices: [{ index: 0, delta, logprobs: null, finish_reason: "content_filter" }] })}\n\ndata: [DONE]\n\n`;
+    return out.chunk(delta, "content_filter") + HUB_DONE;
   }
 
   /** How an error ends the stream: with the error event itself. */

@@ -1,0 +1,114 @@
+// The hub: the chat form every conversion goes through (docs/conversion.md), as types: the answers and stream
+// chunks a converter builds from a backend's, and their parts. A converter that builds a hub value builds one of
+// these; what comes from outside (a client's request, an upstream's answer) is read defensively as plain JSON
+// first. The gateway's own field `reasoning_opaque` carries another API's reasoning state between converters and
+// never reaches a real chat backend or a client.
+
+/** A call of one of the request's tools. */
+export interface HubToolCall {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+}
+
+/** An answer's message. */
+export interface HubMessage {
+  role: "assistant";
+  content: string | null;
+  refusal?: string | null;
+  tool_calls?: HubToolCall[];
+  /** Visible reasoning (DeepSeek's field; the gateway's name for any API's thinking text). */
+  reasoning_content?: string;
+  /** Another API's reasoning state: `a.<signature>` (Anthropic) or `r.<encrypted_content>` (Responses). */
+  reasoning_opaque?: string;
+}
+
+/** Why an answer stopped. */
+export type HubFinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "function_call";
+
+/** Tokens of an answer; the cache counts are part of `prompt_tokens`. */
+export interface HubUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  /** Read from a prompt cache, and written to one (the gateway's field, priced at the cache-write rate; chat clients ignore it). */
+  prompt_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number };
+  completion_tokens_details?: { reasoning_tokens?: number };
+}
+
+/** A whole answer. */
+export interface HubCompletion {
+  id: string;
+  object: "chat.completion";
+  created: number;
+  model: string;
+  choices: { index: number; message: HubMessage; logprobs: null; finish_reason: HubFinishReason }[];
+  usage?: HubUsage;
+}
+
+/** A piece of a tool call in a stream: the first names it, the rest add to its arguments. */
+export interface HubToolCallDelta {
+  index: number;
+  id?: string;
+  type?: "function";
+  function: { name?: string; arguments: string };
+}
+
+/** What one chunk adds to the answer. */
+export interface HubDelta {
+  role?: "assistant";
+  content?: string | null;
+  refusal?: string;
+  reasoning_content?: string;
+  reasoning_opaque?: string;
+  tool_calls?: HubToolCallDelta[];
+}
+
+/** One chunk of a streamed answer; the last may carry only the usage (`choices: []`). */
+export interface HubChunk {
+  id: string;
+  object: "chat.completion.chunk";
+  /** Seconds since the epoch (left out only where the gateway closes an upstream's stream that left it out). */
+  created: number | undefined;
+  model: string;
+  choices: { index: number; delta: HubDelta; logprobs: null; finish_reason: HubFinishReason | null }[];
+  /** null on every chunk but the last when the client asked for the usage (as OpenAI sends it). */
+  usage?: HubUsage | null;
+}
+
+/** A chunk as its stream event. */
+export function hubChunkEvent(chunk: HubChunk): string {
+  return `data: ${JSON.stringify(chunk)}\n\n`;
+}
+
+/** Writes the chunks of one streamed answer: its id (settable until the first chunk is written), creation time and model. */
+export class HubChunkWriter {
+  constructor(
+    public id: string,
+    readonly created: number | undefined,
+    readonly model: string,
+    /** Write `usage: null` on every chunk (a client that asked for the usage sees it so until the last). */
+    private readonly usageNull = false,
+  ) {}
+
+  /** A chunk of `delta`, with the finish reason on the last. */
+  chunk(delta: HubDelta, finish: HubFinishReason | null = null): string {
+    const c: HubChunk = {
+      id: this.id,
+      object: "chat.completion.chunk",
+      created: this.created,
+      model: this.model,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    };
+    if (this.usageNull) c.usage = null;
+    return hubChunkEvent(c);
+  }
+
+  /** The usage-only chunk (`choices: []`) that ends an answer whose client asked for the usage. */
+  usage(usage: HubUsage): string {
+    return hubChunkEvent({ id: this.id, object: "chat.completion.chunk", created: this.created, model: this.model, choices: [], usage });
+  }
+}
+
+/** The event that ends a chat stream. */
+export const HUB_DONE = "data: [DONE]\n\n";
