@@ -1,8 +1,9 @@
 // Anthropic request → OpenAI request (docs/conversion.md).
 import { describe, expect, test } from "bun:test";
-import { makeProfile, messagesFromChatRequest, type BackendProfile } from "../../src/convert";
+import { makeProfile, messagesFromChatRequest, type BackendProfile, type MessagesContext } from "../../src/convert";
 
-const conv = (body: Record<string, any>, profile: Partial<BackendProfile> = {}) =>
+// the hub request read as plain JSON, as a backend receives it (the tests look into it freely)
+const conv = (body: Record<string, any>, profile: Partial<BackendProfile> = {}): { body: any; ctx: MessagesContext } =>
   messagesFromChatRequest({ model: "claude-x", max_tokens: 100, messages: [{ role: "user", content: "hi" }], ...body }, makeProfile(profile), 10);
 const msgs = (body: Record<string, any>, profile: Partial<BackendProfile> = {}) => conv(body, profile).body.messages;
 const png = { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBOR" } };

@@ -103,7 +103,7 @@ describe("freeform input recovered from what a chat model wrote", () => {
 });
 
 describe("Responses request refusals", () => {
-  const conv = (body: object) => responsesFromChatRequest({ model: "m", input: "x", ...body }, makeProfile(), () => 1);
+  const conv = (body: object): { body: any } => responsesFromChatRequest({ model: "m", input: "x", ...body }, makeProfile(), () => 1); // the hub request as plain JSON
   test("wrong shapes and what needs a store or a file store", () => {
     expect(() => conv({ input: 5 })).toThrow("input must be a string or a list of items");
     expect(() => conv({ model: undefined })).toThrow("model: field required");

@@ -1,12 +1,10 @@
 // Anthropic content blocks → OpenAI message parts (docs/conversion.md).
 import { GatewayError } from "../../core";
 import type { BackendProfile } from "../profile";
+import type { HubPart } from "../../protocols/openai-chat/hub";
 
-/** An OpenAI user-message content part. */
-export type OpenAIPart =
-  | { type: "text"; text: string; cache_control?: unknown }
-  | { type: "image_url"; image_url: { url: string } }
-  | { type: "file"; file: { filename: string; file_data: string } };
+/** An OpenAI user-message content part (the hub's). */
+export type OpenAIPart = HubPart;
 
 type Block = Record<string, any>;
 

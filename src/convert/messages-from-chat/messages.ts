@@ -2,10 +2,11 @@
 import { isGatewaySignature, thinkingState, type ToolNames } from "../ids";
 import { resultBlockText } from "../web-search";
 import type { BackendProfile } from "../profile";
+import type { HubRequestMessage, HubToolCall } from "../../protocols/openai-chat/hub";
 import { blocksText, cachedText, toolResultContent, userBlockParts, type OpenAIPart } from "./content";
 
-/** An OpenAI chat message (loosely typed: the converters build them field by field). */
-export type ChatMessage = Record<string, any>;
+/** A message of a request in the hub's form. */
+export type ChatMessage = HubRequestMessage;
 type Block = Record<string, any>;
 
 const BILLING = "x-anthropic-billing-header:";
@@ -49,7 +50,7 @@ function assistantMessage(content: unknown, profile: BackendProfile, names: Tool
   const texts: string[] = [];
   const thinking: string[] = [];
   let state: string | undefined; // a Responses backend's reasoning state, from this gateway's gw2 signature
-  const calls: ChatMessage[] = [];
+  const calls: HubToolCall[] = [];
   for (const b of content as Block[]) {
     if (b?.type === "text" && typeof b.text === "string" && b.text.trim()) texts.push(b.text);
     else if (b?.type === "tool_use") {
@@ -116,7 +117,7 @@ export function repairToolPairs(list: ChatMessage[]): ChatMessage[] {
   };
   for (const m of list) {
     if (m.role === "tool") {
-      const i = open.indexOf(m.tool_call_id);
+      const i = open.indexOf(m.tool_call_id ?? "");
       if (i >= 0) {
         open.splice(i, 1);
         out.push(m);
@@ -125,7 +126,7 @@ export function repairToolPairs(list: ChatMessage[]): ChatMessage[] {
     }
     closeOpen();
     out.push(m);
-    if (m.role === "assistant" && m.tool_calls) open = m.tool_calls.map((c: ChatMessage) => c.id);
+    if (m.role === "assistant" && m.tool_calls) open = m.tool_calls.map((c) => c.id);
   }
   closeOpen();
   return out;

@@ -2,7 +2,8 @@
 import { GatewayError } from "../../core";
 import { sha256hex, ToolNames } from "../ids";
 import type { BackendProfile } from "../profile";
-import { convertMessages, type ChatMessage } from "./messages";
+import { convertMessages } from "./messages";
+import type { HubRequest, HubTool } from "../../protocols/openai-chat/hub";
 import { checkMessageShapes } from "../message-shapes";
 
 /** What the response converters need to know about the request. */
@@ -39,12 +40,12 @@ const domains = (v: unknown) => (Array.isArray(v) ? v.filter((d): d is string =>
  * A server tool: web_search becomes a function the gateway answers (with profile.web_search), tool search is
  * left out (every deferred tool is sent instead); any other is refused, naming it: it runs only at Anthropic.
  */
-function serverTool(t: Body, i: number, profile: BackendProfile): { fn?: ChatMessage; webSearch?: WebSearchTool } {
+function serverTool(t: Body, i: number, profile: BackendProfile): { fn?: HubTool; webSearch?: WebSearchTool } {
   if (t.type.startsWith("tool_search_tool")) return {};
   if (t.type.startsWith("web_search") && profile.webSearch) {
     const name = typeof t.name === "string" && t.name ? t.name : "web_search";
     const parameters = { type: "object", properties: { query: { type: "string", description: "The search query" } }, required: ["query"] };
-    const fn = {
+    const fn: HubTool = {
       type: "function",
       function: { name, description: "Search the web. Results come back as a numbered list of title, URL and excerpt.", parameters },
     };
@@ -61,9 +62,9 @@ function serverTool(t: Body, i: number, profile: BackendProfile): { fn?: ChatMes
 }
 
 /** Tools → OpenAI functions; server tools as serverTool says. */
-function convertTools(tools: unknown, names: ToolNames, profile: BackendProfile, found: { webSearch?: WebSearchTool }): ChatMessage[] {
+function convertTools(tools: unknown, names: ToolNames, profile: BackendProfile, found: { webSearch?: WebSearchTool }): HubTool[] {
   if (!Array.isArray(tools)) return [];
-  const out: ChatMessage[] = [];
+  const out: HubTool[] = [];
   for (const [i, t] of (tools as Body[]).entries()) {
     if (typeof t?.type === "string" && t.type !== "custom" && SERVER_TOOL.test(t.type)) {
       const { fn, webSearch } = serverTool(t, i, profile);
@@ -75,7 +76,7 @@ function convertTools(tools: unknown, names: ToolNames, profile: BackendProfile,
       // Anthropic-defined client tools (bash_*, text_editor_*, computer_*, memory_*): their schema lives at Anthropic
       throw new GatewayError("invalid_request", `tool type ${t.type} has no schema this backend could use; define it as a custom tool`, { param: "tools" });
     }
-    const fn: Body = { name: names.toUpstream(String(t.name)), description: t.description ?? "", parameters: sanitizeSchema(t.input_schema) };
+    const fn: HubTool["function"] = { name: names.toUpstream(String(t.name)), description: t.description ?? "", parameters: sanitizeSchema(t.input_schema) };
     if (t.strict === true) fn.strict = true;
     out.push({ type: "function", function: fn });
   }
@@ -163,14 +164,14 @@ export function strictSchema(schema: unknown): unknown {
 }
 
 /** Converts the request body; throws invalid_request for what cannot be converted. */
-export function messagesFromChatRequest(body: Body, profile: BackendProfile, estimate: number): { body: Body; ctx: MessagesContext } {
+export function messagesFromChatRequest(body: Body, profile: BackendProfile, estimate: number): { body: HubRequest; ctx: MessagesContext } {
   if (!Array.isArray(body.messages)) throw new GatewayError("invalid_request", "messages: field required", { param: "messages" });
   checkMessageShapes(body.messages, ["user", "assistant", "system"]);
   if (Array.isArray(body.mcp_servers) && body.mcp_servers.length)
     throw new GatewayError("invalid_request", "mcp_servers cannot be used with this backend", { param: "mcp_servers" });
   const names = new ToolNames(profile.toolNameMax);
   const stop = Array.isArray(body.stop_sequences) ? body.stop_sequences.filter((s: unknown) => typeof s === "string").slice(0, profile.maxStop) : [];
-  const out: Body = { model: String(body.model ?? "").replace(/\[1m\]$/, ""), messages: convertMessages(body.system, body.messages, profile, names) };
+  const out: HubRequest = { model: String(body.model ?? "").replace(/\[1m\]$/, ""), messages: convertMessages(body.system, body.messages, profile, names) };
   if (typeof body.max_tokens === "number") {
     out[profile.maxTokensField] = profile.maxOutputTokens > 0 ? Math.min(body.max_tokens, profile.maxOutputTokens) : body.max_tokens;
   }
@@ -205,7 +206,7 @@ export function messagesFromChatRequest(body: Body, profile: BackendProfile, est
       stop,
       stream: body.stream === true,
       inputEstimate: estimate,
-      maxTokens: out[profile.maxTokensField],
+      maxTokens: out[profile.maxTokensField] as number | undefined,
       ...server,
     },
   };

@@ -6,6 +6,7 @@ import { thinkingState } from "../ids";
 import { emitReasoning, mergeUsers, repairToolPairs, type ChatMessage } from "../messages-from-chat";
 import type { BackendProfile } from "../profile";
 import { ResponsesTools, chatToolChoice, chatTools } from "./tools";
+import type { HubPart, HubRequest } from "../../protocols/openai-chat/hub";
 
 type Body = Record<string, any>;
 
@@ -50,9 +51,9 @@ function partsText(content: unknown): string {
 }
 
 /** User-side parts → chat parts (text, images, PDF files). */
-function userParts(content: unknown, at: string, profile: BackendProfile): Body[] {
+function userParts(content: unknown, at: string, profile: BackendProfile): HubPart[] {
   if (typeof content === "string") return content.trim() ? [{ type: "text", text: content }] : [];
-  const out: Body[] = [];
+  const out: HubPart[] = [];
   (Array.isArray(content) ? content : []).forEach((p: Body, j: number) => {
     const param = `${at}.content[${j}]`;
     if ((p?.type === "input_text" || p?.type === "output_text" || p?.type === "text") && typeof p.text === "string") {
@@ -193,7 +194,7 @@ export function responsesFromChatRequest(
   body: Body,
   profile: BackendProfile,
   estimate: () => number,
-): { body: Body; ctx: ResponsesContext; dropped: string[] } {
+): { body: HubRequest; ctx: ResponsesContext; dropped: string[] } {
   if (typeof body.model !== "string" || !body.model)
     throw new GatewayError("invalid_request", "model: field required", { param: "model", code: "missing_required_parameter" });
   if (typeof body.input !== "string" && !Array.isArray(body.input))
@@ -224,7 +225,7 @@ export function responsesFromChatRequest(
   b.flush();
   const messages = mergeUsers(repairToolPairs(b.out));
   if (system.length) messages.unshift({ role: "system", content: system.join("\n\n") });
-  const out: Body = { model: body.model, messages, stream: true };
+  const out: HubRequest = { model: body.model, messages, stream: true };
   if (profile.streamUsage) out.stream_options = { include_usage: true };
   const { choice, tools: allowed } = chatToolChoice(body.tool_choice, tools, functions);
   if (allowed.length) {

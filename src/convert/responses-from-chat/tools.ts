@@ -4,6 +4,7 @@
 import { GatewayError } from "../../core";
 import { ToolNames } from "../ids";
 import { sanitizeSchema } from "../messages-from-chat";
+import type { HubTool } from "../../protocols/openai-chat/hub";
 
 type Body = Record<string, any>;
 
@@ -67,9 +68,9 @@ function wrappedDescription(t: Body): string {
 }
 
 /** Responses tools as chat functions; hosted ones are left out (listed in `dropped`). */
-export function chatTools(tools: unknown, map: ResponsesTools, dropped: string[]): Body[] {
-  const out: Body[] = [];
-  const fn = (name: string, description: unknown, parameters: Body, extra: Body = {}) => {
+export function chatTools(tools: unknown, map: ResponsesTools, dropped: string[]): HubTool[] {
+  const out: HubTool[] = [];
+  const fn = (name: string, description: unknown, parameters: Body, extra: { strict?: boolean } = {}) => {
     if (!out.some((t) => t.function.name === name))
       out.push({ type: "function", function: { name, description: String(description ?? ""), parameters, ...extra } }); // once each
   };
@@ -95,7 +96,7 @@ export function chatTools(tools: unknown, map: ResponsesTools, dropped: string[]
 }
 
 /** Responses tool_choice → chat tool_choice (and the tools it allows). */
-export function chatToolChoice(choice: unknown, map: ResponsesTools, tools: Body[]): { choice?: unknown; tools: Body[] } {
+export function chatToolChoice(choice: unknown, map: ResponsesTools, tools: HubTool[]): { choice?: unknown; tools: HubTool[] } {
   if (choice === undefined || choice === null) return { tools };
   if (choice === "auto" || choice === "none" || choice === "required") return { choice, tools };
   const c = choice as Body;

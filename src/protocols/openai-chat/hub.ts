@@ -1,8 +1,70 @@
-// The hub: the chat form every conversion goes through (docs/conversion.md), as types: the answers and stream
-// chunks a converter builds from a backend's, and their parts. A converter that builds a hub value builds one of
-// these; what comes from outside (a client's request, an upstream's answer) is read defensively as plain JSON
-// first. The gateway's own field `reasoning_opaque` carries another API's reasoning state between converters and
+// The hub: the chat form every conversion goes through (docs/conversion.md), as types: the requests a converter
+// builds from a client's (Anthropic, Responses), the answers and stream chunks it builds from a backend's, and
+// their parts. A converter that builds a hub value builds one of these; what comes from outside (a client's
+// request, an upstream's answer, also a chat client's own request) is read defensively as plain JSON first. The gateway's own field `reasoning_opaque` carries another API's reasoning state between converters and
 // never reaches a real chat backend or a client.
+
+/** Who speaks a message of a request. */
+export type HubRole = "system" | "developer" | "user" | "assistant" | "tool";
+
+/** A text part (with Anthropic's cache mark, for backends that take it through). */
+export interface HubTextPart {
+  type: "text";
+  text: string;
+  cache_control?: unknown;
+}
+
+/** An image, as a URL or a data: URL. */
+export interface HubImagePart {
+  type: "image_url";
+  image_url: { url: string; detail?: string };
+}
+
+/** A file (a PDF) as a data: URL. */
+export interface HubFilePart {
+  type: "file";
+  file: { filename?: string; file_data: string };
+}
+
+/** One part of a request message's content. */
+export type HubPart = HubTextPart | HubImagePart | HubFilePart;
+
+/** One message of a request; a profile may name its reasoning field differently (`reasoning`), so others ride along. */
+export interface HubRequestMessage {
+  role: HubRole;
+  content?: string | HubPart[] | null;
+  name?: string;
+  tool_calls?: HubToolCall[];
+  /** The call a tool message answers. */
+  tool_call_id?: string;
+  refusal?: string | null;
+  reasoning_content?: string;
+  reasoning_opaque?: string;
+  [field: string]: unknown;
+}
+
+/** A tool the model may call. */
+export interface HubTool {
+  type: "function";
+  function: { name: string; description?: string; parameters?: unknown; strict?: boolean };
+}
+
+/** A request in the hub's form; the vendor fields a backend's profile asks for (`thinking`, `chat_template_kwargs`, `top_k`, …) ride along. */
+export interface HubRequest {
+  model: string;
+  messages: HubRequestMessage[];
+  stream?: boolean;
+  stream_options?: { include_usage: boolean };
+  temperature?: number;
+  top_p?: number;
+  stop?: string[];
+  tools?: HubTool[];
+  tool_choice?: unknown;
+  parallel_tool_calls?: boolean;
+  response_format?: { type: "json_object" } | { type: "json_schema"; json_schema: { name: string; schema: unknown; strict?: boolean; description?: string } };
+  reasoning_effort?: string;
+  [vendor: string]: unknown;
+}
 
 /** A call of one of the request's tools. */
 export interface HubToolCall {
