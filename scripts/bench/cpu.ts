@@ -83,25 +83,33 @@ ${has("key") ? org : ""}`;
 /** µs of gateway CPU per request for the tree at `tree` on `path`: the whole process's, and its main thread's. */
 async function measure(tree: string, path: string): Promise<{ all: number; main: number }> {
   const dir = mkdtempSync(join(tmpdir(), "octollm-cpu-"));
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() }); // a free port, not a random guess
+  const port = probe.port!;
+  probe.stop(true);
   const team = path !== "anon";
   writeFileSync(join(dir, "config.yaml"), config(path, port, dir));
   const proc = Bun.spawn([process.execPath, join(tree, "src/cli/main.ts"), "serve", "-c", join(dir, "config.yaml")], {
     cwd: tree,
     stdout: "ignore",
-    stderr: "ignore",
+    stderr: "pipe",
   });
+  let errTail = ""; // the gateway's stderr, read as it comes (a pipe left unread would stall it), its end kept
+  void (async () => {
+    for await (const piece of proc.stderr) errTail = (errTail + new TextDecoder().decode(piece)).slice(-2000);
+  })();
   const url = `http://127.0.0.1:${port}/v1/chat/completions`;
   const headers: Record<string, string> = { "content-type": "application/json", ...(team ? { authorization: "Bearer sk-bench-team-key-1" } : {}) };
-  for (let t = 0; t < 100; t++) {
-    if (
-      await fetch(`http://127.0.0.1:${port}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    await Bun.sleep(100);
+  let up = false;
+  for (let t = 0; t < 300 && !up; t++) {
+    up = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (!up) await Bun.sleep(100);
+  }
+  if (!up) {
+    proc.kill();
+    throw new Error(`the gateway of ${tree} did not start on port ${port}: ${errTail}`);
   }
   const ticks = (stat: string) => {
     const f = readFileSync(stat, "utf8").split(") ")[1]!.split(" ");
