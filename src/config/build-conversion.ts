@@ -14,9 +14,10 @@ import {
   ResponsesAffinityEngine,
   ResponsesFromChatEngine,
   ThinkingFilterEngine,
+  profileFromConfig,
   searchConfig,
 } from "../engines";
-import type { BackendConfig, ProfileConfig } from "./schema";
+import type { BackendConfig } from "./schema";
 
 /** The APIs a backend speaks, in preference order; undefined: whatever the client speaks (no conversion). */
 export function backendApis(b: BackendConfig): Api[] | undefined {
@@ -24,35 +25,6 @@ export function backendApis(b: BackendConfig): Api[] | undefined {
   if (b.convert_to_messages === "from_chat") return ["openai-chat"];
   if (b.convert_to_chat === "from_messages") return ["anthropic-messages"];
   return undefined;
-}
-
-/** A profile from config keys (snake_case) to the converters' fields. */
-export function profileFromConfig(p: ProfileConfig = {}): Partial<BackendProfile> {
-  const out: Partial<BackendProfile> = {
-    maxTokensField: p.max_tokens_field,
-    maxOutputTokens: p.max_output_tokens,
-    streamUsage: p.stream_usage,
-    reasoningParam: p.reasoning_param,
-    reasoningHistory: p.reasoning_history,
-    thinkTags: p.think_tags,
-    vision: p.vision,
-    pdf: p.pdf,
-    toolNameMax: p.tool_name_max,
-    assistantNullContent: p.assistant_null_content,
-    parallelToolCallsParam: p.parallel_tool_calls_param,
-    topK: p.top_k,
-    fixedTemperature: p.fixed_temperature,
-    maxStop: p.max_stop,
-    safetyIdentifier: p.safety_identifier,
-    toolStreaming: p.tool_streaming,
-    pingIntervalMs: p.ping_interval_ms,
-    passCacheControl: p.pass_cache_control,
-    lengthFinish: p.length_finish,
-    storeTrue: p.store_true,
-    hostedTools: p.hosted_tools,
-  };
-  for (const k of Object.keys(out) as (keyof BackendProfile)[]) if (out[k] === undefined) delete out[k];
-  return out;
 }
 
 /** What the engines of one backend are built from. */

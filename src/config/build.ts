@@ -13,9 +13,8 @@ import {
   isPattern,
   sessionKeyOf,
   UpstreamModelEngine,
-  RewriteEngine,
+  withRewrites,
   Rule,
-  mergePolicies,
   type Backend,
   type FailoverOptions,
   type RuleConfig,
@@ -110,14 +109,6 @@ function backendEngine(
   let engine = withRewrites(buildBackend(b, env, maxResponseBytes, logger), model, b, logger);
   if (b.model) engine = new UpstreamModelEngine(engine, b.model); // outside the rewrites: they see, and may change, the upstream name
   return conversionEngine(b, engine, stored);
-}
-
-/** The upstream engine wrapped in the merged model + backend rewrites, when there are any. */
-function withRewrites(engine: Engine, model: ModelConfig, b: BackendConfig, logger: Logger): Engine {
-  const request = mergePolicies(model.request_rewrites, b.request_rewrites);
-  const response = mergePolicies(model.response_rewrites, b.response_rewrites);
-  const streamChunk = mergePolicies(model.stream_chunk_rewrites, b.stream_chunk_rewrites);
-  return request || response || streamChunk ? new RewriteEngine(engine, { request, response, streamChunk, logger }) : engine;
 }
 
 function compileRules(

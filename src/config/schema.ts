@@ -4,12 +4,14 @@ import { crossChecks } from "./checks";
 import { BudgetSchema, PriceSchema, SECRET_TYPE_MESSAGE, httpUrl, secret } from "./schema-fields";
 import { ModerationSchema } from "../engines/moderation/config";
 import { ServerSchema } from "./schema-server";
-import { WebSearchSchema } from "../engines/web-search/config";
+import { ProfileSchema } from "../engines/conversion/config";
+import { REWRITE_FIELDS } from "../engines/rewrite/config";
 import { MockSchema } from "../engines/mock/config";
 
 export { ADMIN_KEY_MIN, ServerSchema } from "./schema-server";
 export { SECRET_TYPE_MESSAGE, isHttpUrl } from "./schema-fields";
 export { ModerationSchema } from "../engines/moderation/config";
+export { ProfileSchema } from "../engines/conversion/config";
 
 /** An HTTP header name (RFC 9110 token). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -28,76 +30,6 @@ const headers = (what: string) =>
 
 const path = (what: string) => v.optional(v.pipe(v.string(), v.startsWith("/", "must start with /"), v.description(`Upstream path for ${what}`)));
 const ms = (what: string) => v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description(what)));
-
-/** A JSON rewrite: remove_keys first, then set_keys, then set_keys_by_expr. */
-export const RewriteSchema = v.strictObject({
-  set_keys: v.optional(v.pipe(v.record(v.string(), v.unknown()), v.description("Path → value to set (dotted paths, numeric array indexes)"))),
-  set_keys_by_expr: v.optional(
-    v.pipe(v.record(v.string(), v.string()), v.description("Path → expression whose value is set (sees RawReq, and Resp for responses)")),
-  ),
-  remove_keys: v.optional(v.pipe(v.array(v.string()), v.description("Paths to remove"))),
-});
-
-const rewrites = {
-  request_rewrites: v.optional(v.pipe(RewriteSchema, v.description("Rewrites of the request body"))),
-  response_rewrites: v.optional(v.pipe(RewriteSchema, v.description("Rewrites of a whole (non-stream) JSON response"))),
-  stream_chunk_rewrites: v.optional(v.pipe(RewriteSchema, v.description("Rewrites of each JSON event of a stream"))),
-};
-
-const flag = (what: string) => v.optional(v.pipe(v.boolean(), v.description(what)));
-
-/** How an OpenAI-compatible backend differs from the reference (used when converting to it). */
-export const ProfileSchema = v.strictObject({
-  max_tokens_field: v.optional(v.pipe(v.picklist(["max_tokens", "max_completion_tokens"]), v.description("Field for the output cap (default max_tokens)"))),
-  max_output_tokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Clamp max_tokens to this (0: no clamp)"))),
-  stream_usage: flag("Send stream_options.include_usage (default true)"),
-  reasoning_param: v.optional(
-    v.pipe(
-      v.picklist(["reasoning_effort", "openrouter", "thinking_object", "enable_thinking", "chat_template_kwargs", "none"]),
-      v.description("How to switch reasoning on (default reasoning_effort)"),
-    ),
-  ),
-  reasoning_history: v.optional(
-    v.pipe(v.picklist(["drop", "reasoning_content", "reasoning"]), v.description("Where earlier thinking goes in assistant messages (default drop)")),
-  ),
-  think_tags: flag("The backend writes <think>…</think> inside content"),
-  vision: flag("Images are accepted (default true)"),
-  pdf: flag("PDF files are accepted (default false)"),
-  tool_name_max: v.optional(v.pipe(v.number(), v.integer(), v.minValue(16), v.maxValue(256), v.description("Longest tool name (default 64)"))),
-  assistant_null_content: flag('content: null next to tool_calls (default true; false sends "")'),
-  parallel_tool_calls_param: flag("parallel_tool_calls is accepted (default true)"),
-  top_k: flag("top_k is accepted (default false)"),
-  fixed_temperature: flag("Drop temperature and top_p (models that accept only their default)"),
-  max_stop: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Most stop sequences accepted (default 4)"))),
-  safety_identifier: flag("Send a hash of metadata.user_id as safety_identifier (OpenAI)"),
-  tool_streaming: v.optional(v.pipe(v.picklist(["buffered", "live"]), v.description("Tool calls in converted streams: emitted whole (default) or live"))),
-  structured_output: v.optional(
-    v.pipe(
-      v.picklist(["output_config", "tool"]),
-      v.description("api: anthropic-messages: a json_schema response_format as Anthropic's output_config.format (default) or as a tool the model must call"),
-    ),
-  ),
-  web_search: v.optional(WebSearchSchema),
-  length_finish: v.optional(
-    v.pipe(
-      v.picklist(["incomplete", "completed"]),
-      v.description("Responses clients: a length stop ends with response.incomplete (default) or response.completed"),
-    ),
-  ),
-  store_true: v.optional(
-    v.pipe(v.picklist(["reject", "ignore"]), v.description("Responses clients on a converted backend: store: true refused (default) or served as if false")),
-  ),
-  hosted_tools: v.optional(
-    v.pipe(
-      v.picklist(["drop", "reject"]),
-      v.description("Responses clients on a converted backend: OpenAI-hosted tools (web_search, …) dropped (default) or refused"),
-    ),
-  ),
-  pass_cache_control: flag("Keep Anthropic cache_control on converted system and content parts (OpenRouter; default false)"),
-  ping_interval_ms: v.optional(
-    v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Keep-alive ping on converted streams after this much silence (default 15000; 0: none)")),
-  ),
-});
 
 const APIS = ["openai-chat", "anthropic-messages", "openai-responses"] as const;
 
@@ -139,7 +71,7 @@ const backendFields = {
   convert_to_messages: v.optional(v.pipe(v.literal("from_chat"), v.description("The older spelling of api: openai-chat"))),
   convert_to_chat: v.optional(v.pipe(v.literal("from_messages"), v.description("The older spelling of api: anthropic-messages"))),
   profile: v.optional(ProfileSchema),
-  ...rewrites,
+  ...REWRITE_FIELDS,
 };
 
 /** A reusable upstream definition under `backends`. */
@@ -212,7 +144,7 @@ export const ModelSchema = v.strictObject({
     v.pipe(LimitsSchema, v.description("Limits for each org on this model (anonymous callers share one bucket), unless the org sets org_limits")),
   ),
   moderation: v.optional(ModerationSchema),
-  ...rewrites,
+  ...REWRITE_FIELDS,
   backends: v.pipe(v.record(v.string(), ModelBackendSchema), v.description("Named backends; names default:<weight>[:label] form the default pool")),
 });
 
@@ -265,7 +197,7 @@ export type BackendConfig = v.InferOutput<typeof BackendSchema>;
 /** A model's backend as written in the config. */
 export type ModelBackendConfig = v.InferOutput<typeof ModelBackendSchema>;
 /** A backend profile as written in the config. */
-export type ProfileConfig = v.InferOutput<typeof ProfileSchema>;
+export type { ProfileConfig } from "../engines/conversion/config";
 /** Moderation settings as written in the config. */
 export type { ModerationConfig } from "../engines/moderation/config";
 /** A model as written in the config. */

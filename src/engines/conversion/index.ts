@@ -6,3 +6,4 @@ export { ChatFromMessagesEngine, type ChatFromMessagesOptions } from "./chat-fro
 export { ApiSwitchEngine } from "./api-switch";
 export { ResponsesFromChatEngine } from "./responses-from-chat-engine";
 export { ChatFromResponsesEngine } from "./chat-from-responses-engine";
+export { ProfileSchema, profileFromConfig, type ProfileConfig } from "./config";
