@@ -1,5 +1,6 @@
 // The config schema (valibot). Field names are the YAML's snake_case; every field says what it is.
 import * as v from "valibot";
+import { API_NAMES } from "../core";
 import { crossChecks } from "./checks";
 import { BudgetSchema, PriceSchema, SECRET_TYPE_MESSAGE, httpUrl, secret } from "./schema-fields";
 import { ModerationSchema } from "../engines/moderation/config";
@@ -31,7 +32,7 @@ const headers = (what: string) =>
 const path = (what: string) => v.optional(v.pipe(v.string(), v.startsWith("/", "must start with /"), v.description(`Upstream path for ${what}`)));
 const ms = (what: string) => v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description(what)));
 
-const APIS = ["openai-chat", "anthropic-messages", "openai-responses"] as const;
+const APIS = API_NAMES;
 
 const backendFields = {
   provider: v.optional(

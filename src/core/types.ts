@@ -21,7 +21,10 @@ export function generatesTokens(format: ApiFormat): boolean {
 }
 
 /** The APIs the gateway speaks, by the names a backend's `api:` takes in the config. */
-export type Api = "openai-chat" | "openai-responses" | "anthropic-messages";
+export const API_NAMES = ["openai-chat", "anthropic-messages", "openai-responses"] as const;
+
+/** One of API_NAMES. */
+export type Api = (typeof API_NAMES)[number];
 
 /** The wire protocol family of an API: its error shapes and its auth headers. */
 export type Protocol = "openai" | "anthropic";

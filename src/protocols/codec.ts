@@ -33,6 +33,8 @@ export interface ApiCodec {
   readonly api: Api;
   /** The family whose error shapes and credential headers the API shares. */
   readonly family: Protocol;
+  /** The paths its clients call, and the request format each one is (served by the gateway's LLM handler). */
+  readonly routes: Readonly<Record<string, ApiFormat>>;
   /** The model a request names (in the body for every API so far; a path-addressed API reads `path`). */
   model(body: LazyBody, path: string): unknown;
   /** The request's body and path naming `model` instead (a backend's upstream model name); the request given is not changed. */

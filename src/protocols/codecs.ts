@@ -1,5 +1,5 @@
 // The codec of every API, by name: a Record, so an API added to `Api` does not compile until it has one.
-import { apiOf, type Api, type ApiFormat } from "../core";
+import { API_NAMES, apiOf, type Api, type ApiFormat } from "../core";
 import { anthropicMessages } from "./anthropic-messages/codec";
 import type { ApiCodec } from "./codec";
 import { openaiChat } from "./openai-chat/codec";
@@ -19,4 +19,9 @@ export function codecFor(api: Api): ApiCodec {
 /** The codec of the API a request format belongs to. */
 export function codecOf(format: ApiFormat): ApiCodec {
   return CODECS[apiOf(format)];
+}
+
+/** Every codec, in the order of API_NAMES. */
+export function allCodecs(): ApiCodec[] {
+  return API_NAMES.map((api) => CODECS[api]);
 }

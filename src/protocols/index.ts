@@ -8,7 +8,7 @@ import { openaiChat } from "./openai-chat/codec";
 export * as anthropic from "./anthropic-messages";
 export * as openai from "./openai";
 export type { ApiCodec, StreamEnding, UpstreamAuth } from "./codec";
-export { codecFor, codecOf } from "./codecs";
+export { allCodecs, codecFor, codecOf } from "./codecs";
 
 /** The codec that speaks for a protocol family where no API is known (a path that is not an LLM route). */
 export function familyCodec(protocol: Protocol): ApiCodec {

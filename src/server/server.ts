@@ -1,6 +1,6 @@
 // The HTTP server: the only code that touches Bun.serve, Request and Response.
 import { GatewayError, type Engine, type ModelListing, type Protocol } from "../core";
-import { familyCodec } from "../protocols";
+import { allCodecs, familyCodec } from "../protocols";
 import { AccessLog } from "./access-log";
 import { keyCheck } from "./key-check";
 import { llmHandler, methodNotAllowed, newExchange, type HandlerOptions } from "./handler";
@@ -93,13 +93,9 @@ export function gatewayRoutes(state: () => GatewayState, opts: Omit<ServerOption
     );
   };
   const routes: Record<string, Route> = {
-    "/v1/chat/completions": llmHandler("openai.chat", root, handlerOpts),
-    "/v1/responses": llmHandler("openai.responses", root, handlerOpts),
-    "/v1/responses/input_tokens": llmHandler("openai.responses.input_tokens", root, handlerOpts),
-    "/v1/responses/compact": llmHandler("openai.responses.compact", root, handlerOpts),
+    // every API's client paths, from its codec
+    ...Object.fromEntries(allCodecs().flatMap((c) => Object.entries(c.routes).map(([path, format]) => [path, llmHandler(format, root, handlerOpts)]))),
     "/v1/responses/*": responsesItemHandler(root, (id, headers) => state().responseModel?.(id, headers), log),
-    "/v1/messages": llmHandler("anthropic.messages", root, handlerOpts),
-    "/v1/messages/count_tokens": llmHandler("anthropic.count_tokens", root, handlerOpts),
     "/v1/models": models,
     "/": info,
     "/healthz": info,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { API_FORMATS, apiOf, protocolOf, GatewayError, LazyBody, type Api, type ApiFormat } from "../../src/core";
-import { codecFor, codecOf, familyCodec } from "../../src/protocols";
+import { API_FORMATS, API_NAMES, apiOf, protocolOf, GatewayError, LazyBody, type Api, type ApiFormat } from "../../src/core";
+import { allCodecs, codecFor, codecOf, familyCodec } from "../../src/protocols";
 
 const FORMATS = API_FORMATS;
 const APIS: Api[] = ["openai-chat", "openai-responses", "anthropic-messages"];
@@ -82,4 +82,11 @@ test("a backend's upstream model name goes where the API names its model, the re
     expect(out.path).toBe("/v1/x?y=1");
     expect(req.body.field("model")).toBe("asked");
   }
+});
+
+test("every request format is served at one client path, named by its API's codec (the stored-response reads have their own route)", () => {
+  const served = allCodecs().flatMap((c) => Object.values(c.routes).map((f) => [f, c.api]));
+  expect(served.map(([f]) => f).sort()).toEqual(API_FORMATS.filter((f) => f !== "openai.responses.item").sort());
+  for (const [format, api] of served) expect(apiOf(format as ApiFormat)).toBe(api as Api);
+  expect(allCodecs().map((c) => c.api)).toEqual([...API_NAMES]);
 });

@@ -13,6 +13,7 @@ type Body = Record<string, any>;
 export const anthropicMessages: ApiCodec = {
   api: "anthropic-messages",
   family: "anthropic",
+  routes: { "/v1/messages": "anthropic.messages", "/v1/messages/count_tokens": "anthropic.count_tokens" },
   model: (body: LazyBody) => body.field("model"),
   withModel: modelInBody,
   checkTokenFields(format: ApiFormat, body: LazyBody): void {

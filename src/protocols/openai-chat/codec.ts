@@ -12,6 +12,7 @@ type Body = Record<string, any>;
 export const openaiChat: ApiCodec = {
   api: "openai-chat",
   family: "openai",
+  routes: { "/v1/chat/completions": "openai.chat" },
   ...openaiErrors,
   model: (body: LazyBody) => body.field("model"),
   withModel: modelInBody,

@@ -12,6 +12,11 @@ type Body = Record<string, any>;
 export const openaiResponses: ApiCodec = {
   api: "openai-responses",
   family: "openai",
+  routes: {
+    "/v1/responses": "openai.responses",
+    "/v1/responses/input_tokens": "openai.responses.input_tokens",
+    "/v1/responses/compact": "openai.responses.compact",
+  },
   ...openaiErrors,
   // Codex on the Responses API stops only at usage_limit_reached; it sleeps out any other 429's retry-after
   errorAnswer: (err: GatewayError) => openaiErrors.errorAnswer(asUsageLimit(err)),
