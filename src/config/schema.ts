@@ -7,12 +7,16 @@ import { ModerationSchema } from "../engines/moderation/config";
 import { ServerSchema } from "./schema-server";
 import { ProfileSchema } from "../engines/conversion/config";
 import { REWRITE_FIELDS } from "../engines/rewrite/config";
+import { LimitsSchema } from "../engines/limits/config";
+import { RuleSchema } from "../engines/rules/config";
 import { MockSchema } from "../engines/mock/config";
 
 export { ADMIN_KEY_MIN, ServerSchema } from "./schema-server";
 export { SECRET_TYPE_MESSAGE, isHttpUrl } from "./schema-fields";
 export { ModerationSchema } from "../engines/moderation/config";
 export { ProfileSchema } from "../engines/conversion/config";
+export { LimitsSchema } from "../engines/limits/config";
+export { RuleSchema, RuleLimitsSchema, DenySchema } from "../engines/rules/config";
 
 /** An HTTP header name (RFC 9110 token). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -82,45 +86,6 @@ export const BackendSchema = v.strictObject(backendFields);
 export const ModelBackendSchema = v.strictObject({
   use: v.optional(v.pipe(v.string(), v.description("Name of a global backend to inherit from"))),
   ...backendFields,
-});
-
-const positive = (what: string) => v.optional(v.pipe(v.number(), v.integer(), v.minValue(1, "must be a positive integer"), v.description(what)));
-const limitFields = {
-  rpm: positive("Requests per minute"),
-  tpm: positive("Tokens per minute (input + output)"),
-  rpd: positive("Requests per day (UTC)"),
-  tpd: positive("Tokens per day (UTC)"),
-  concurrency: positive("Requests in flight at once"),
-};
-
-/** Rate limits of one dimension (org × model, API key). */
-export const LimitsSchema = v.strictObject(limitFields);
-
-/** A rule's limits: when exceeded the rule is skipped, unless deny_when_exceeding. */
-export const RuleLimitsSchema = v.strictObject({
-  ...limitFields,
-  deny_when_exceeding: v.optional(v.pipe(v.boolean(), v.description("Refuse with 429 instead of skipping the rule"))),
-});
-
-/** A rule's deny action. */
-export const DenySchema = v.strictObject({
-  reason_text: v.optional(v.pipe(v.string(), v.description("Error message returned to the client"))),
-  http_status_code: v.optional(v.pipe(v.number(), v.integer(), v.minValue(400), v.maxValue(599), v.description("HTTP status (default 400)"))),
-  type: v.optional(v.pipe(v.string(), v.description("Error type in the body (default: derived from the status)"))),
-  param: v.optional(v.pipe(v.string(), v.description("OpenAI error param"))),
-  code: v.optional(v.pipe(v.string(), v.description("OpenAI error code"))),
-});
-
-/** A routing rule: first match wins. */
-export const RuleSchema = v.strictObject({
-  name: v.pipe(v.string(), v.minLength(1), v.description("Rule name (logs)")),
-  match: v.optional(v.pipe(v.string(), v.description("Expression over RawReq, Features, Headers, Org, User, Model (default: true)"))),
-  deny: v.optional(DenySchema),
-  forward_weights: v.optional(
-    v.pipe(v.record(v.string(), v.pipe(v.number(), v.minValue(0))), v.description("Backend name → weight, among the model's backends")),
-  ),
-  add_tags: v.optional(v.pipe(v.array(v.string()), v.description("Tags for later engines and the access log"))),
-  rule_limits: v.optional(RuleLimitsSchema),
 });
 
 /** An exposed model. */

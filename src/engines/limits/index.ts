@@ -4,3 +4,4 @@ export { MemoryLimitStore } from "./memory-store";
 export { RedisLimitStore } from "./redis-store";
 export { Limiter, NO_ADMISSION, type Limits, type Admission, type AdmitResult, type LimitInfo, type LimiterOptions } from "./limiter";
 export { limitHeaders, rateLimitError } from "./headers";
+export { LimitsSchema, LIMIT_FIELDS } from "./config";
