@@ -2,7 +2,7 @@
 // metrics, failover defaults, and the stores the gateway uses.
 import * as v from "valibot";
 import { FAILOVER_DEFAULTS } from "../engines/balancer/defaults";
-import { SECRET_TYPE_MESSAGE } from "./schema-fields";
+import { SECRET_TYPE_MESSAGE } from "../core/config-fields";
 
 /** Fewest characters of an admin key, from the config or from OCTOLLM_ADMIN_KEY. */
 export const ADMIN_KEY_MIN = 16;

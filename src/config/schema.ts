@@ -2,7 +2,8 @@
 import * as v from "valibot";
 import { API_NAMES } from "../core";
 import { crossChecks } from "./checks";
-import { BudgetSchema, PriceSchema, SECRET_TYPE_MESSAGE, httpUrl, secret } from "./schema-fields";
+import { SECRET_TYPE_MESSAGE, httpUrl, secret } from "../core/config-fields";
+import { BudgetSchema, PriceSchema } from "../engines/spend/config";
 import { ModerationSchema } from "../engines/moderation/config";
 import { ServerSchema } from "./schema-server";
 import { ProfileSchema } from "../engines/conversion/config";
@@ -12,7 +13,7 @@ import { RuleSchema } from "../engines/rules/config";
 import { MockSchema } from "../engines/mock/config";
 
 export { ADMIN_KEY_MIN, ServerSchema } from "./schema-server";
-export { SECRET_TYPE_MESSAGE, isHttpUrl } from "./schema-fields";
+export { SECRET_TYPE_MESSAGE, isHttpUrl } from "../core/config-fields";
 export { ModerationSchema } from "../engines/moderation/config";
 export { ProfileSchema } from "../engines/conversion/config";
 export { LimitsSchema } from "../engines/limits/config";

@@ -2,3 +2,4 @@
 export { backendPricing, catalogPrice, configuredPrice, type PriceConfig } from "./catalog";
 export { Budgets, microUsd, type Budget, type BudgetScope, type BudgetHold } from "./budgets";
 export { giveBackSlices } from "./slices";
+export { PriceSchema, BudgetSchema } from "./config";

@@ -1,7 +1,5 @@
-// Field builders the config schema files share.
+// The spend keys of the config: a backend's price and an org's or key's budgets; their schemas.
 import * as v from "valibot";
-
-export { SECRET_TYPE_MESSAGE, httpUrl, isHttpUrl, secret } from "../core/config-fields";
 
 const usdPerMillion = (what: string) => v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(100_000), v.description(what));
 
