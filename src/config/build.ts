@@ -6,7 +6,7 @@ import {
   AuthEngine,
   BalancerEngine,
   CircuitBreaker,
-  HttpUpstreamEngine,
+  httpUpstream,
   mockEngine,
   ModelEngine,
   ModelRouterEngine,
@@ -28,8 +28,7 @@ import { allBudgetScopes, hasBudgets, modelBudgets, pricingOf } from "./build-sp
 import { resolveBackend } from "./resolve";
 import type { BackendConfig, Config, ModelConfig } from "./schema";
 
-/** Defaults for upstream timeouts, in ms. */
-export const TIMEOUT_DEFAULTS = { connect: 10_000, firstByte: 600_000, idle: 300_000 } as const;
+export { TIMEOUT_DEFAULTS } from "../engines";
 
 /** What a config builds: the root engine, and the model list a caller may see. */
 export interface BuiltGateway {
@@ -76,25 +75,7 @@ export function upstreamKeyUse(config: Config, env: Record<string, string | unde
 /** Builds the upstream engine for one backend definition (without rewrites); `maxResponseBytes` bounds whole answers. */
 export function buildBackend(b: BackendConfig, env: Record<string, string | undefined> = process.env, maxResponseBytes?: number, logger: Logger = log): Engine {
   if (b.provider === "mock") return mockEngine(b.mock);
-  return new HttpUpstreamEngine({
-    baseUrl: b.base_url!,
-    paths: {
-      "openai.chat": b.url_path_chat,
-      "openai.responses": b.url_path_responses,
-      "anthropic.messages": b.url_path_messages,
-      "anthropic.count_tokens": b.url_path_count_tokens,
-    },
-    apiKey: upstreamKey(b, env),
-    anthropicApiKeyAsBearer: b.anthropic_api_key_as_bearer,
-    extraHeaders: b.extra_headers,
-    httpProxy: b.http_proxy,
-    connectTimeoutMs: b.connect_timeout_ms ?? TIMEOUT_DEFAULTS.connect,
-    firstByteTimeoutMs: b.first_byte_timeout_ms ?? TIMEOUT_DEFAULTS.firstByte,
-    idleTimeoutMs: b.idle_timeout_ms ?? TIMEOUT_DEFAULTS.idle,
-    maxResponseBytes,
-    logger,
-    clientAuth: b.auth === "client",
-  });
+  return httpUpstream(b, upstreamKey(b, env), maxResponseBytes, logger);
 }
 
 /** A backend's full engine: rewrites around the upstream (so they see the upstream's shapes), conversion around that. */

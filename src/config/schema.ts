@@ -2,8 +2,9 @@
 import * as v from "valibot";
 import { API_NAMES } from "../core";
 import { crossChecks } from "./checks";
-import { SECRET_TYPE_MESSAGE, httpUrl, secret } from "../core/config-fields";
+import { SECRET_TYPE_MESSAGE } from "../core/config-fields";
 import { BudgetSchema, PriceSchema } from "../engines/spend/config";
+import { UPSTREAM_FIELDS } from "../engines/upstream/config";
 import { ModerationSchema } from "../engines/moderation/config";
 import { ServerSchema } from "./schema-server";
 import { ProfileSchema } from "../engines/conversion/config";
@@ -19,34 +20,13 @@ export { ProfileSchema } from "../engines/conversion/config";
 export { LimitsSchema } from "../engines/limits/config";
 export { RuleSchema, RuleLimitsSchema, DenySchema } from "../engines/rules/config";
 
-/** An HTTP header name (RFC 9110 token). */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** A header value: no CR, LF or NUL (they would split or cut the request). */
-const HEADER_VALUE = /^[^\r\n\0]*$/;
-const headers = (what: string) =>
-  v.optional(
-    v.pipe(
-      v.record(
-        v.pipe(v.string(), v.regex(HEADER_NAME, "must be a valid header name (letters, digits and !#$%&'*+.^_`|~-, no spaces)")),
-        v.pipe(v.string(), v.regex(HEADER_VALUE, "a header value may not hold CR, LF or NUL")),
-      ),
-      v.description(what),
-    ),
-  );
-
-const path = (what: string) => v.optional(v.pipe(v.string(), v.startsWith("/", "must start with /"), v.description(`Upstream path for ${what}`)));
-const ms = (what: string) => v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description(what)));
-
 const APIS = API_NAMES;
 
 const backendFields = {
   provider: v.optional(
     v.pipe(v.picklist(["http", "mock"]), v.description("http (default): an OpenAI/Anthropic-compatible API; mock: the built-in offline backend")),
   ),
-  base_url: httpUrl("Base URL that the url_path_* paths are appended to (http:// or https://)"),
-  url_path_chat: path("OpenAI chat completions (default /v1/chat/completions)"),
-  url_path_messages: path("Anthropic messages (default /v1/messages)"),
-  url_path_responses: path("OpenAI Responses (default /v1/responses)"),
+  ...UPSTREAM_FIELDS,
   price: v.optional(v.pipe(PriceSchema, v.description("What this backend charges, USD per million tokens (default: the model catalog's price)"))),
   api: v.optional(
     v.pipe(
@@ -54,25 +34,9 @@ const backendFields = {
       v.description("The API(s) the upstream speaks, in preference order: requests in one of them pass through, others are converted"),
     ),
   ),
-  url_path_count_tokens: path("Anthropic count_tokens (default /v1/messages/count_tokens)"),
-  api_key: secret("Upstream API key (written but empty, e.g. ${KEY:-}: no key; not written: env OCTOLLM_API_KEY)"),
   model: v.optional(
     v.pipe(v.string(), v.minLength(1), v.maxLength(256), v.description("The model name sent upstream (default: the name the client asked for)")),
   ),
-  auth: v.optional(
-    v.pipe(
-      v.picklist(["gateway", "client"]),
-      v.description("gateway (default): send this backend's api_key; client: forward the client's own Authorization / x-api-key to this backend only"),
-    ),
-  ),
-  anthropic_api_key_as_bearer: v.optional(
-    v.pipe(v.boolean(), v.description("Send the key to Anthropic-format endpoints as Authorization: Bearer instead of x-api-key")),
-  ),
-  extra_headers: headers("Headers added to every upstream request"),
-  http_proxy: httpUrl("HTTP(S) proxy for upstream requests (http:// or https://)"),
-  connect_timeout_ms: ms("TCP connect deadline for an origin with no recent answer (default 10000; 0: none)"),
-  first_byte_timeout_ms: ms("Deadline for the upstream's response headers (default 600000; 0: none)"),
-  idle_timeout_ms: ms("Longest silence between two response chunks (default 300000; 0: none)"),
   mock: v.optional(MockSchema),
   convert_to_messages: v.optional(v.pipe(v.literal("from_chat"), v.description("The older spelling of api: openai-chat"))),
   convert_to_chat: v.optional(v.pipe(v.literal("from_messages"), v.description("The older spelling of api: anthropic-messages"))),

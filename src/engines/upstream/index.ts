@@ -3,3 +3,4 @@ export { HttpUpstreamEngine, DEFAULT_PATHS, type HttpUpstreamOptions } from "./h
 export { upstreamRequestHeaders, clientResponseHeaders } from "./headers";
 export { ConnectProbe, ConnectFailed } from "./connect-probe";
 export { readTextBounded, DEFAULT_MAX_RESPONSE_BYTES } from "./answer-body";
+export { UPSTREAM_FIELDS, TIMEOUT_DEFAULTS, httpUpstream, type UpstreamConfig } from "./config";
