@@ -102,12 +102,12 @@ export class SseParser {
     const hasCR = buf.indexOf("\r") >= 0;
     let start = 0;
     for (;;) {
-      // fast path for the common event, a lone `data: ` line and a blank line: no line-by-line state
-      if (!hasCR && this.data.length === 0 && this.event === undefined && buf.startsWith("data: ", start)) {
-        const nl = buf.indexOf("\n", start + 6);
-        if (nl >= 0 && buf.charCodeAt(nl + 1) === 10) {
-          out.push(new SseEvent(undefined, buf.slice(start + 6, nl), this.id, undefined));
-          start = nl + 2;
+      // fast paths for the common events, a lone `data: ` line (chat) or an `event: ` line and a `data: ` line
+      // (Anthropic, Responses), then a blank line: no line-by-line state
+      if (!hasCR && this.data.length === 0 && this.event === undefined && this.retry === undefined) {
+        const next = this.whole(buf, start, out);
+        if (next > start) {
+          start = next;
           continue;
         }
       }
@@ -125,6 +125,23 @@ export class SseParser {
     this.buf = start === 0 ? buf : buf.slice(start);
     if (this.over()) throw new SseEventTooLarge(this.maxEventChars);
     return out;
+  }
+
+  /** The end of a whole common event at `start` (pushed to `out`), or `start` when the text there is not one. */
+  private whole(buf: string, start: number, out: SseEvent[]): number {
+    let event: string | undefined;
+    let at = start;
+    if (buf.startsWith("event: ", at)) {
+      const nl = buf.indexOf("\n", at + 7);
+      if (nl < 0) return start;
+      event = buf.slice(at + 7, nl);
+      at = nl + 1;
+    }
+    if (!buf.startsWith("data: ", at)) return start;
+    const nl = buf.indexOf("\n", at + 6);
+    if (nl < 0 || buf.charCodeAt(nl + 1) !== 10) return start;
+    out.push(new SseEvent(event, buf.slice(at + 6, nl), this.id, undefined));
+    return nl + 2;
   }
 
   private joinPending(): string {

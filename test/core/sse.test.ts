@@ -46,6 +46,31 @@ describe("SseParser", () => {
     expect(parseAll([...SAMPLE])).toEqual(whole);
   });
 
+  test("property: the fast paths (whole events in one piece) give what the line-by-line path gives", () => {
+    const r = rng(11);
+    const withRetry = (pieces: string[]) => {
+      const p = new SseParser();
+      const out: SseEvent[] = [];
+      for (const piece of pieces) out.push(...p.push(piece));
+      out.push(...p.end());
+      return out.map((e) => ({ event: e.event, data: e.data, id: e.id, retry: e.retry }));
+    };
+    for (let round = 0; round < 400; round++) {
+      let text = "";
+      for (let i = 0, n = 1 + Math.floor(r() * 10); i < n; i++) {
+        const x = r();
+        if (x < 0.1) text += `: note ${i}\n`;
+        if (x > 0.9) text += `id: ${i}\n`;
+        if (r() < 0.15) text += `retry: ${i * 100}\n`;
+        if (r() < 0.5) text += r() < 0.2 ? `event:${i}\n` : `event: e:${i}\n`;
+        const lines = r() < 0.8 ? 1 : 2;
+        for (let l = 0; l < lines; l++) text += r() < 0.1 ? `data:${i}\n` : `data: {"i":${i},"l":${l}}\n`;
+        text += "\n";
+      }
+      expect(withRetry([text])).toEqual(withRetry([...text])); // whole (fast paths) against one character at a time (never fast)
+    }
+  });
+
   test("a last event without a blank line is still delivered; a BOM is skipped", () => {
     expect(parseAll(["\ufeffdata: a\n\ndata: tail"])).toEqual([
       { event: undefined, data: "a", id: undefined },
