@@ -1,23 +1,63 @@
 // Server-sent events: a parser that is correct across any chunk boundary (LF, CRLF or CR line ends,
 // multi-line data, comments, BOM) and a writer of one event's wire text.
 
-/** One server-sent event; `data` is the joined data lines, parsed as JSON on demand. */
+/**
+ * One server-sent event: `data` is the joined data lines, parsed as JSON on demand; an event the gateway makes from
+ * a value (`ofValue`) writes its JSON only when something reads `data` (the next stage that reads events takes the
+ * value as it is).
+ */
 export class SseEvent {
   private parsed: unknown;
   private hasParsed = false;
+  private text: string | undefined;
   /** The event's wire text as the gateway wrote it (kept while the event is unchanged, so it is not written again). */
   raw: string | undefined;
 
   constructor(
     /** The `event:` field, when present. */
     public event: string | undefined,
-    /** The `data:` lines joined with "\n". */
-    public data: string,
+    /** The `data:` lines joined with "\n" (undefined: an event made from a value, see ofValue). */
+    data: string | undefined,
     /** The `id:` field, when present. */
     public id?: string,
     /** The `retry:` field, when present. */
     public retry?: number,
-  ) {}
+  ) {
+    this.text = data;
+  }
+
+  /** A comment (`: text`, a keep-alive): no data; passed on as its own text. */
+  static comment(text: string): SseEvent {
+    const e = new SseEvent(undefined, "");
+    e.raw = `: ${text}\n\n`;
+    return e;
+  }
+
+  /** An event whose data is `value` as JSON, written only if read. */
+  static ofValue(value: unknown, event?: string): SseEvent {
+    const e = new SseEvent(event, undefined);
+    e.parsed = value;
+    e.hasParsed = true;
+    e.fromValue = true;
+    return e;
+  }
+
+  /** True when `data` is (or will be) the JSON of a value the gateway set: one line, written without looking for line ends. */
+  get isValue(): boolean {
+    return this.fromValue;
+  }
+  private fromValue = false;
+
+  /** The data lines joined with "\n" (an event made from a value writes its JSON now, once). */
+  get data(): string {
+    this.text ??= JSON.stringify(this.parsed);
+    return this.text;
+  }
+
+  /** True for the `[DONE]` that ends a chat stream (an event made from a value never is: its JSON is not written to tell). */
+  get isDone(): boolean {
+    return this.text === "[DONE]";
+  }
 
   /** `data` parsed as JSON (cached); throws on invalid JSON. */
   json<T = any>(): T {
@@ -28,11 +68,12 @@ export class SseEvent {
     return this.parsed as T;
   }
 
-  /** Replaces the JSON value; `data` is re-serialized. */
+  /** Replaces the JSON value; `data` is written anew when read. */
   setJson(value: unknown): void {
     this.parsed = value;
     this.hasParsed = true;
-    this.data = JSON.stringify(value);
+    this.text = undefined;
+    this.fromValue = true;
     this.raw = undefined;
   }
 }
@@ -227,6 +268,10 @@ export function splitSse(text: string): SseEvent[] {
 /** Serializes one event to its wire text (multi-line data becomes several data lines); an unchanged event's own text. */
 export function formatSse(ev: { event?: string; data: string; id?: string; retry?: number; raw?: string }): string {
   if (ev.raw !== undefined) return ev.raw;
+  if (ev instanceof SseEvent && ev.isValue && ev.id === undefined && ev.retry === undefined) {
+    const data = ev.data; // JSON.stringify writes one line
+    return ev.event === undefined ? `data: ${data}\n\n` : `event: ${ev.event}\ndata: ${data}\n\n`;
+  }
   let out = "";
   if (ev.event !== undefined) out += `event: ${ev.event}\n`;
   if (ev.id !== undefined) out += `id: ${ev.id}\n`;

@@ -1,7 +1,7 @@
 // OpenAI client → Anthropic backend (docs/conversion.md).
 import { describe, expect, test } from "bun:test";
 import { ChatFromMessagesStream, chatFromMessagesRequest, chatFromMessagesError, chatFromMessagesResponse } from "../../src/convert";
-import { SseParser } from "../../src/core";
+import { SseParser, formatSse, type SseEvent } from "../../src/core";
 
 const conv = (body: Record<string, any>) => chatFromMessagesRequest({ model: "claude-x", messages: [{ role: "user", content: "hi" }], ...body });
 
@@ -126,8 +126,9 @@ describe("response and stream", () => {
     const m = new ChatFromMessagesStream(c);
     const p = new SseParser();
     let out = "";
-    for (const e of p.push(events.join(""))) out += m.push(e);
-    return out + m.end();
+    const text = (events: readonly SseEvent[]) => events.map((e) => formatSse(e)).join(""); // the events as the client gets them
+    for (const e of p.push(events.join(""))) out += text(m.push(e));
+    return out + text(m.end());
   };
   const ev = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
   const TOOL_STREAM = [

@@ -2,7 +2,7 @@
 // client's API and output moderation read the same events (one SSE parser per stream), and the client gets a
 // well-formed stream that went through all three. A pass-through stream is not decoded at all.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { SseParser, StreamPipeline, splitSse, type EventStage } from "../../src/core";
+import { SseEvent, SseParser, StreamPipeline, splitSse, type EventStage } from "../../src/core";
 import { checkAnthropicStream } from "../helpers/anthropic-grammar";
 import { startGateway, type TestGateway } from "../helpers/gateway";
 import { startMockModeration } from "../helpers/mock-moderation";
@@ -110,5 +110,46 @@ describe("the pipeline's stages", () => {
     expect(evs.map((e) => e.raw).join("")).toBe(text);
     evs[0]!.setJson({ x: 2 });
     expect(evs[0]!.raw).toBeUndefined(); // a changed event is written anew
+  });
+});
+
+describe("between two converters", () => {
+  test("an Anthropic stream converted for a Responses client: the hub's chunks reach the second converter as values, and the client's stream is whole", async () => {
+    const up = startMockUpstream(() => ({
+      chunks: [
+        `event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"up","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}\n\n`,
+        `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n`,
+        ...["one ", "two ", "three"].map(
+          (t) => `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"${t}"}}\n\n`,
+        ),
+        `event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n`,
+        `event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":3}}\n\n`,
+        `event: message_stop\ndata: {"type":"message_stop"}\n\n`,
+      ],
+    }));
+    const two = startGateway(`
+models:
+  claude: { backends: { "default:1": { base_url: "${up.url}", api: anthropic-messages } } }
+`);
+    const seen: SseEvent[] = [];
+    const ofValue = SseEvent.ofValue;
+    SseEvent.ofValue = (value: unknown, event?: string) => {
+      const e = ofValue(value, event);
+      seen.push(e);
+      return e;
+    };
+    try {
+      const before = SseParser.made;
+      const res = await postJson(two.url, "/v1/responses", { model: "claude", input: "go", stream: true });
+      const raw = await res.text();
+      expect(SseParser.made - before).toBe(1); // the upstream's bytes only; the hub's chunks are never parsed
+      expect(seen.length).toBeGreaterThanOrEqual(5); // the chat chunks the first converter made, as values
+      expect(raw).toContain('"type":"response.completed"');
+      expect(raw).toContain('"delta":"two "');
+    } finally {
+      SseEvent.ofValue = ofValue;
+      two.stop();
+      up.stop();
+    }
   });
 });

@@ -1,14 +1,16 @@
 // Anthropic Messages SSE → OpenAI chat.completion.chunk stream (docs/conversion.md).
-import type { SseEvent, TokenUsage } from "../../core";
+import { SseEvent, type TokenUsage } from "../../core";
 import { tokenUsage } from "../../protocols/usage";
 import { chatFromMessagesError } from "./errors";
 import type { ChatContext } from "./request";
 import { mapChatUsage, mapFinishReason } from "./response";
-import { HUB_DONE, HubChunkWriter, type HubDelta, type HubFinishReason } from "../../protocols/openai-chat/hub";
+import { HubChunkWriter, hubDoneEvent, hubErrorEvent, type HubDelta, type HubFinishReason } from "../../protocols/openai-chat/hub";
 
 type Body = Record<string, any>;
 
-/** Converts one Anthropic stream; `push` and `end` return the OpenAI SSE text to send. */
+const NONE: readonly SseEvent[] = [];
+
+/** Converts one Anthropic stream; `push` and `end` return the chat chunk events to send (carrying their values). */
 export class ChatFromMessagesStream {
   private readonly out: HubChunkWriter;
   private upstreamUsage: Body = {};
@@ -33,18 +35,18 @@ export class ChatFromMessagesStream {
     return this.finished;
   }
 
-  private chunk(delta: HubDelta, finish: HubFinishReason | null = null): string {
-    return this.out.chunk(delta, finish);
+  private chunk(delta: HubDelta, finish: HubFinishReason | null = null): readonly SseEvent[] {
+    return [this.out.event(delta, finish)];
   }
 
   /** Handles one Anthropic event. */
-  push(e: SseEvent): string {
-    if (this.finished) return "";
+  push(e: SseEvent): readonly SseEvent[] {
+    if (this.finished) return NONE;
     let d: Body;
     try {
       d = e.json();
     } catch {
-      return "";
+      return NONE;
     }
     switch (d?.type ?? e.event) {
       case "message_start":
@@ -52,13 +54,13 @@ export class ChatFromMessagesStream {
         this.upstreamUsage = { ...d.message?.usage };
         return this.chunk({ role: "assistant", content: "" });
       case "ping":
-        return ": ping\n\n";
+        return [SseEvent.comment("ping")];
       case "content_block_start": {
         const b = d.content_block ?? {};
-        if (b.type !== "tool_use") return "";
+        if (b.type !== "tool_use") return NONE;
         if (b.name === this.ctx.outputTool) {
           this.answerBlock = d.index;
-          return "";
+          return NONE;
         }
         this.blockTool.set(d.index, ++this.toolOrdinal);
         return this.chunk({ tool_calls: [{ index: this.toolOrdinal, id: b.id, type: "function", function: { name: b.name, arguments: "" } }] });
@@ -72,7 +74,7 @@ export class ChatFromMessagesStream {
         if (delta.type === "input_json_delta" && delta.partial_json && this.blockTool.has(d.index)) {
           return this.chunk({ tool_calls: [{ index: this.blockTool.get(d.index)!, function: { arguments: delta.partial_json } }] });
         }
-        return "";
+        return NONE;
       }
       case "message_delta":
         Object.assign(this.upstreamUsage, d.usage);
@@ -84,25 +86,25 @@ export class ChatFromMessagesStream {
       case "error":
         return this.error(chatFromMessagesError(d, 0).openai);
       default:
-        return "";
+        return NONE;
     }
   }
 
-  private close(): string {
+  private close(): readonly SseEvent[] {
     this.finished = true;
-    return (this.ctx.includeUsage ? this.out.usage(mapChatUsage(this.upstreamUsage)) : "") + HUB_DONE;
+    return this.ctx.includeUsage ? [this.out.usageEvent(mapChatUsage(this.upstreamUsage)), hubDoneEvent()] : [hubDoneEvent()];
   }
 
   /** The upstream ended: without message_stop that is a truncated answer, reported as an error. */
-  end(): string {
-    if (this.finished) return "";
+  end(): readonly SseEvent[] {
+    if (this.finished) return NONE;
     return this.error({ message: "upstream stream ended unexpectedly", type: "server_error", param: null, code: null });
   }
 
   /** An in-stream error (no [DONE] after it). */
-  error(err: Body): string {
-    if (this.finished) return "";
+  error(err: Body): readonly SseEvent[] {
+    if (this.finished) return NONE;
     this.finished = true;
-    return `data: ${JSON.stringify({ error: err })}\n\n`;
+    return [hubErrorEvent(err)];
   }
 }

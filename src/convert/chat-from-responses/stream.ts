@@ -4,8 +4,9 @@
 // `reasoning_opaque`, so that an Anthropic client's thinking signature can carry it to the next turn.
 import type { SseEvent } from "../../core";
 import {
-  HUB_DONE,
   HubChunkWriter,
+  hubDoneEvent,
+  hubErrorEvent,
   type HubCompletion,
   type HubDelta,
   type HubFinishReason,
@@ -41,7 +42,7 @@ export function chatErrorOf(error: Body | undefined): Body {
   };
 }
 
-/** Converts one Responses stream; `push` and `end` return the chat SSE text to send. */
+/** Converts one Responses stream; `push` and `end` return the chat chunk events to send (carrying their values). */
 export class ChatFromResponsesStream {
   private readonly out: HubChunkWriter;
   private started = false;
@@ -57,59 +58,59 @@ export class ChatFromResponsesStream {
     return this.finished;
   }
 
-  private chunk(delta: HubDelta, finish: HubFinishReason | null = null): string {
-    return this.out.chunk(delta, finish);
+  private chunk(delta: HubDelta, finish: HubFinishReason | null = null): SseEvent[] {
+    return [this.out.event(delta, finish)];
   }
 
-  private start(id?: unknown): string {
-    if (this.started) return "";
+  private start(id?: unknown): SseEvent[] {
+    if (this.started) return [];
     this.started = true;
     if (typeof id === "string") this.out.id = `chatcmpl-${id}`;
     return this.chunk({ role: "assistant", content: "" });
   }
 
   /** Handles one upstream event. */
-  push(e: SseEvent): string {
-    if (this.finished || e.data === "[DONE]") return "";
+  push(e: SseEvent): readonly SseEvent[] {
+    if (this.finished || e.isDone) return [];
     let d: Body;
     try {
       d = e.json();
     } catch {
-      return "";
+      return [];
     }
     const type = String(d?.type ?? e.event ?? "");
     if (type === "response.created") return this.start(d.response?.id);
     const out = this.start();
     switch (type) {
       case "response.output_text.delta":
-        return typeof d.delta === "string" && d.delta ? out + this.chunk({ content: d.delta }) : out;
+        return typeof d.delta === "string" && d.delta ? [...out, ...this.chunk({ content: d.delta })] : out;
       case "response.refusal.delta":
-        return typeof d.delta === "string" && d.delta ? out + this.chunk({ refusal: d.delta }) : out;
+        return typeof d.delta === "string" && d.delta ? [...out, ...this.chunk({ refusal: d.delta })] : out;
       case "response.reasoning_summary_text.delta":
       case "response.reasoning_text.delta":
-        return typeof d.delta === "string" && d.delta ? out + this.chunk({ reasoning_content: d.delta }) : out;
+        return typeof d.delta === "string" && d.delta ? [...out, ...this.chunk({ reasoning_content: d.delta })] : out;
       case "response.reasoning_summary_part.added":
-        return d.summary_index > 0 ? out + this.chunk({ reasoning_content: "\n\n" }) : out;
+        return d.summary_index > 0 ? [...out, ...this.chunk({ reasoning_content: "\n\n" })] : out;
       case "response.output_item.done":
-        return out + this.itemDone(d.item ?? {});
+        return [...out, ...this.itemDone(d.item ?? {})];
       case "response.completed":
       case "response.incomplete":
-        return out + this.terminal(d.response ?? {});
+        return [...out, ...this.terminal(d.response ?? {})];
       case "response.failed":
-        return out + this.error(chatErrorOf(d.response?.error));
+        return [...out, ...this.error(chatErrorOf(d.response?.error))];
       case "error":
-        return out + this.error(chatErrorOf(d.error ?? d));
+        return [...out, ...this.error(chatErrorOf(d.error ?? d))];
       default:
         return out;
     }
   }
 
-  private itemDone(item: Body): string {
+  private itemDone(item: Body): SseEvent[] {
     if (item.type === "reasoning") {
       const state = this.ctx.carryState && typeof item.encrypted_content === "string" && item.encrypted_content;
-      return state ? this.chunk({ reasoning_opaque: `r.${item.encrypted_content}` }) : "";
+      return state ? this.chunk({ reasoning_opaque: `r.${item.encrypted_content}` }) : [];
     }
-    if (item.type !== "function_call" && item.type !== "custom_tool_call") return "";
+    if (item.type !== "function_call" && item.type !== "custom_tool_call") return [];
     const args = item.type === "function_call" ? String(item.arguments ?? "{}") : JSON.stringify({ input: String(item.input ?? "") });
     const call = {
       index: this.calls++,
@@ -120,25 +121,25 @@ export class ChatFromResponsesStream {
     return this.chunk({ tool_calls: [call] });
   }
 
-  private terminal(r: Body): string {
+  private terminal(r: Body): SseEvent[] {
     let finish: HubFinishReason = this.calls > 0 ? "tool_calls" : "stop";
     if (r.status === "incomplete") finish = r.incomplete_details?.reason === "content_filter" ? "content_filter" : "length";
     const usage = chatUsageOf(r.usage);
     this.finished = true;
-    return this.chunk({}, finish) + (usage ? this.out.usage(usage) : "") + HUB_DONE;
+    return [...this.chunk({}, finish), ...(usage ? [this.out.usageEvent(usage)] : []), hubDoneEvent()];
   }
 
   /** The upstream ended without a terminal event: a truncated answer, reported as an error. */
-  end(): string {
-    if (this.finished) return "";
-    return this.start() + this.error({ message: "upstream stream ended unexpectedly", type: "server_error", code: null });
+  end(): readonly SseEvent[] {
+    if (this.finished) return [];
+    return [...this.start(), ...this.error({ message: "upstream stream ended unexpectedly", type: "server_error", code: null })];
   }
 
   /** An in-stream error (no [DONE] after it). */
-  error(err: Body): string {
-    if (this.finished) return "";
+  error(err: Body): SseEvent[] {
+    if (this.finished) return [];
     this.finished = true;
-    return `data: ${JSON.stringify({ error: err })}\n\n`;
+    return [hubErrorEvent(err)];
   }
 }
 

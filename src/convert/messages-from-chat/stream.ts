@@ -64,7 +64,7 @@ export class MessagesFromChatStream {
   /** Handles one upstream SSE event. */
   push(e: SseEvent): string {
     if (this.finished) return "";
-    if (e.data === "[DONE]") {
+    if (e.isDone) {
       this.sawDone = true;
       return this.finish();
     }

@@ -111,7 +111,7 @@ export class ResponsesFromChatStream {
   /** Handles one upstream chunk. */
   push(e: SseEvent): string {
     if (this.finished) return "";
-    if (e.data === "[DONE]") return this.end();
+    if (e.isDone) return this.end();
     let chunk: Body;
     try {
       chunk = e.json();

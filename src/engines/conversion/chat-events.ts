@@ -22,7 +22,7 @@ export function eventsToCompletion(text: string, model: string): HubCompletion {
   let finish: HubFinishReason | null = null;
   let usage: HubUsage | undefined;
   for (const e of new SseParser().push(`${text}\n\n`)) {
-    if (e.data === "[DONE]") continue;
+    if (e.isDone) continue;
     const c = e.json<Body>();
     if (c?.error) throw new GatewayError("upstream_unavailable", String(c.error.message ?? "upstream failed"), { status: 502, code: c.error.code });
     if (typeof c?.id === "string") id = c.id;

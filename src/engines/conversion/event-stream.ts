@@ -1,12 +1,12 @@
 // An SSE converter as a pipeline stage: upstream events in (decoded once, by the pipeline), converted event text
 // out, one write for all the events a read brings; keep-alive pings when the upstream is quiet.
-import type { EventStage, SseEvent, TokenUsage } from "../../core";
+import { splitSse, type EventStage, type SseEvent, type StageOutput, type TokenUsage } from "../../core";
 
-/** A stream converter: text out for each upstream event, at the end, on failure, and for a ping. */
+/** A stream converter: output for each upstream event, at the end, on failure (text it wrote, or events carrying their values), and a ping. */
 export interface StreamConverter {
-  push(e: SseEvent): string;
-  end(): string;
-  fail(err: unknown): string;
+  push(e: SseEvent): StageOutput;
+  end(): StageOutput;
+  fail(err: unknown): StageOutput;
   ping(): string;
   readonly done: boolean;
   /** The answer's usage, once the converter knows it exactly. */
@@ -20,12 +20,16 @@ export function converterStage(conv: StreamConverter, pingMs: number, name = "co
     writes: "sse",
     name,
     push: (events) => {
-      let out = "";
+      let text = "";
+      let out: SseEvent[] | undefined; // once the converter hands events, what it wrote as text joins them (split, no parser)
       for (const e of events) {
-        out += conv.push(e);
+        const o = conv.push(e);
+        if (typeof o !== "string") (out ??= text ? splitSse(text) : []).push(...o);
+        else if (out) out.push(...splitSse(o));
+        else text += o;
         if (conv.done) break;
       }
-      return out;
+      return out ?? text;
     },
     end: () => (conv.done ? "" : conv.end()),
     fail: (err) => ({ out: conv.fail(err), answered: true }),

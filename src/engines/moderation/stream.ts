@@ -93,7 +93,7 @@ export class ModerationStage implements EventStage {
   private hold(event: SseEvent): void {
     let parsed: Record<string, any> | undefined;
     try {
-      parsed = event.data === "[DONE]" ? undefined : event.json();
+      parsed = event.isDone ? undefined : event.json();
     } catch {
       parsed = undefined;
     }

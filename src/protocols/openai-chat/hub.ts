@@ -1,8 +1,10 @@
 // The hub: the chat form every conversion goes through (docs/conversion.md), as types: the requests a converter
 // builds from a client's (Anthropic, Responses), the answers and stream chunks it builds from a backend's, and
 // their parts. A converter that builds a hub value builds one of these; what comes from outside (a client's
-// request, an upstream's answer, also a chat client's own request) is read defensively as plain JSON first. The gateway's own field `reasoning_opaque` carries another API's reasoning state between converters and
-// never reaches a real chat backend or a client.
+// request, an upstream's answer, also a chat client's own request) is read defensively as plain JSON first.
+// The gateway's own field `reasoning_opaque` carries another API's reasoning state between converters and never
+// reaches a real chat backend or a client. Between two converters, chunks travel as events carrying their values.
+import { SseEvent } from "../../core";
 
 /** Who speaks a message of a request. */
 export type HubRole = "system" | "developer" | "user" | "assistant" | "tool";
@@ -155,6 +157,25 @@ export class HubChunkWriter {
 
   /** A chunk of `delta`, with the finish reason on the last. */
   chunk(delta: HubDelta, finish: HubFinishReason | null = null): string {
+    return hubChunkEvent(this.deltaChunk(delta, finish));
+  }
+
+  /** The usage-only chunk (`choices: []`) that ends an answer whose client asked for the usage. */
+  usage(usage: HubUsage): string {
+    return hubChunkEvent(this.usageChunk(usage));
+  }
+
+  /** A chunk of `delta` as an event carrying the value: a converter after this one reads it without parsing it. */
+  event(delta: HubDelta, finish: HubFinishReason | null = null): SseEvent {
+    return SseEvent.ofValue(this.deltaChunk(delta, finish));
+  }
+
+  /** The usage-only chunk as an event carrying the value. */
+  usageEvent(usage: HubUsage): SseEvent {
+    return SseEvent.ofValue(this.usageChunk(usage));
+  }
+
+  private deltaChunk(delta: HubDelta, finish: HubFinishReason | null): HubChunk {
     const c: HubChunk = {
       id: this.id,
       object: "chat.completion.chunk",
@@ -163,13 +184,22 @@ export class HubChunkWriter {
       choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
     };
     if (this.usageNull) c.usage = null;
-    return hubChunkEvent(c);
+    return c;
   }
 
-  /** The usage-only chunk (`choices: []`) that ends an answer whose client asked for the usage. */
-  usage(usage: HubUsage): string {
-    return hubChunkEvent({ id: this.id, object: "chat.completion.chunk", created: this.created, model: this.model, choices: [], usage });
+  private usageChunk(usage: HubUsage): HubChunk {
+    return { id: this.id, object: "chat.completion.chunk", created: this.created, model: this.model, choices: [], usage };
   }
+}
+
+/** The `[DONE]` event that ends a chat stream. */
+export function hubDoneEvent(): SseEvent {
+  return new SseEvent(undefined, "[DONE]");
+}
+
+/** An in-stream error in the chat form (`{"error": …}`; no `[DONE]` after it). */
+export function hubErrorEvent(error: object): SseEvent {
+  return SseEvent.ofValue({ error });
 }
 
 /** The event that ends a chat stream. */
