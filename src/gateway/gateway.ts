@@ -87,7 +87,7 @@ export class Gateway {
     const logger = live.logger;
     live.swapObservers.push((config) => logger.addSecrets(configSecrets(config, init.env))); // rotated-out keys stay hidden
     logger.setSecrets(configSecrets(live.config, init.env));
-    this.accessLog = new AccessLog(init.accessLog?.sink, settings.access_log, [], init.accessLog?.format ?? "json");
+    this.accessLog = new AccessLog(init.accessLog?.sink, settings.access_log, [], init.accessLog?.format ?? "json", logger);
     this.metrics = settings.metrics ? new GatewayMetrics(metricsSources(live)) : undefined;
     if (this.metrics) this.accessLog.observers.push(this.metrics);
     if (this.metrics) this.adminThrottle.onFailure = () => this.metrics!.adminAuthFailures.inc();

@@ -1,5 +1,5 @@
 // One JSON line per request, buffered and flushed off the hot path.
-import { log, type AccessRecord, type LogFormat, type RequestObserver } from "../core";
+import { log, type AccessRecord, type LogFormat, type Logger, type RequestObserver } from "../core";
 
 /** Where access lines go: a sink that takes whole lines. */
 export interface LineSink {
@@ -18,6 +18,8 @@ export class AccessLog {
     readonly observers: RequestObserver[] = [],
     /** JSON lines, or readable text (a terminal); secrets are redacted either way. */
     public format: LogFormat = "json",
+    /** The process's log, for debug lines about a request (the one `serve` sets the level of). */
+    readonly logger: Logger = log,
   ) {}
 
   /** Queues one record (and tells the observers). */

@@ -1,6 +1,5 @@
 // Turns engine responses and gateway errors into HTTP responses, and logs each request once.
 import {
-  log,
   costUsd,
   generatesTokens,
   type ApiFormat,
@@ -140,7 +139,8 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
     isSse && !headers.has("content-encoding")
       ? (err, atBoundary) => encoder.encode((atBoundary ? "" : "\n\n") + codecOfExchange(x).errorEvent(streamFailure(err)))
       : undefined;
-  if (log.enabled("debug")) log.debug("stream pipeline", { request_id: x.ctx.requestId, stages: res.stream.describe() });
+  const logger = x.log.logger;
+  if (logger.enabled("debug")) logger.debug("stream pipeline", { request_id: x.ctx.requestId, stages: res.stream.describe() });
   const run = res.stream
     .withErrorTail(errorTail)
     .onEnd((o) => {

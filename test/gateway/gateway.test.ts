@@ -4,6 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Logger } from "../../src/core";
 import { loadConfigText } from "../../src/config";
 import { GatewayStartError, createGateway } from "../../src/gateway";
 
@@ -14,6 +15,20 @@ const lines: string[] = [];
 const accessLog = { sink: { write: (t: string) => lines.push(...t.split("\n").filter(Boolean)) } };
 
 describe("a gateway without a port", () => {
+  test("at debug level the gateway's own log lists each stream's stages (the logger the gateway was given, as serve's)", async () => {
+    const loaded = loadConfigText(MOCK);
+    if (!loaded.ok) throw new Error("bad config");
+    const said: string[] = [];
+    const logger = new Logger((line) => void said.push(line));
+    logger.format = "json";
+    logger.level = "debug";
+    const gw = await createGateway({ source: { config: loaded.config }, accessLog, logger });
+    const body = JSON.stringify({ model: "m", max_tokens: 20, stream: true, messages: [{ role: "user", content: "hi" }] });
+    await (await gw.fetch(new Request("http://gateway.test/v1/messages", { method: "POST", body }))).text();
+    const line = said.map((l) => JSON.parse(l)).find((l) => l.msg === "stream pipeline");
+    expect(line?.stages).toBe("source → convert chat → anthropic-messages (events) → client");
+    await gw.shutdown();
+  });
   test("from a config value: LLM routes, health, models, metrics and unknown routes", async () => {
     const loaded = loadConfigText(MOCK.replace("access_log: false", "access_log: true"));
     if (!loaded.ok) throw new Error("bad config");
