@@ -18,6 +18,7 @@ export {
   type RunningStream,
   type PipelineParts,
 } from "./stream-pipeline";
+export { joinOutputs } from "./stream-stages";
 export { concatBytes } from "./bytes";
 export { log, Logger, escapeControls, redactUrls, SECRET_PARAMS, type LogLevel, type LogFormat } from "./log";
 export { costUsd, type Price, type Rate } from "./price";

@@ -9,6 +9,7 @@
 export class SseEvent {
   private parsed: unknown;
   private hasParsed = false;
+  private fromValue = false;
   private text: string | undefined;
   /** The event's wire text as the gateway wrote it (kept while the event is unchanged, so it is not written again). */
   raw: string | undefined;
@@ -46,7 +47,6 @@ export class SseEvent {
   get isValue(): boolean {
     return this.fromValue;
   }
-  private fromValue = false;
 
   /** The data lines joined with "\n" (an event made from a value writes its JSON now, once). */
   get data(): string {

@@ -68,7 +68,7 @@ export class StageChain {
           pieces.push(f.out);
           answered = f.answered;
         }
-        chunk = joined(pieces);
+        chunk = joinOutputs(pieces);
       }
     } catch {
       // a stage failed while ending: what it made so far is lost; the error tail still ends the stream
@@ -125,7 +125,7 @@ export class StageChain {
     for (; k < this.stages.length; k++) {
       const stage = this.stages[k]!;
       const fed = this.parsers[k] || !isEmpty(chunk) ? await this.feed(k, chunk, true) : "";
-      chunk = stage.done ? fed : joined([fed, await stage.end()]);
+      chunk = stage.done ? fed : joinOutputs([fed, await stage.end()]);
     }
     return chunk;
   }
@@ -148,7 +148,7 @@ function asText(chunk: StageOutput): string {
 }
 
 /** Pieces of output as one: text stays text, and any events make the whole events (text the gateway wrote is split). */
-function joined(pieces: StageOutput[]): StageOutput {
+export function joinOutputs(pieces: StageOutput[]): StageOutput {
   const parts = pieces.filter((p) => p.length > 0);
   if (parts.length <= 1) return parts[0] ?? "";
   if (parts.every((p) => typeof p === "string")) return (parts as string[]).join("");

@@ -1,6 +1,6 @@
 // An SSE converter as a pipeline stage: upstream events in (decoded once, by the pipeline), converted event text
 // out, one write for all the events a read brings; keep-alive pings when the upstream is quiet.
-import { splitSse, type EventStage, type SseEvent, type StageOutput, type TokenUsage } from "../../core";
+import { joinOutputs, type EventStage, type SseEvent, type StageOutput, type TokenUsage } from "../../core";
 
 /** A stream converter: output for each upstream event, at the end, on failure (text it wrote, or events carrying their values), and a ping. */
 export interface StreamConverter {
@@ -20,16 +20,13 @@ export function converterStage(conv: StreamConverter, pingMs: number, name = "co
     writes: "sse",
     name,
     push: (events) => {
-      let text = "";
-      let out: SseEvent[] | undefined; // once the converter hands events, what it wrote as text joins them (split, no parser)
+      if (events.length === 1) return conv.push(events[0]!); // the usual read: one event
+      const outs: StageOutput[] = [];
       for (const e of events) {
-        const o = conv.push(e);
-        if (typeof o !== "string") (out ??= text ? splitSse(text) : []).push(...o);
-        else if (out) out.push(...splitSse(o));
-        else text += o;
+        outs.push(conv.push(e));
         if (conv.done) break;
       }
-      return out ?? text;
+      return joinOutputs(outs);
     },
     end: () => (conv.done ? "" : conv.end()),
     fail: (err) => ({ out: conv.fail(err), answered: true }),
