@@ -157,9 +157,8 @@ export class BalancerEngine implements Engine {
       up.attempts = attempt;
       up.status = undefined;
       try {
-        const res = await backend.engine.process(req);
-        // the upstream's own status, not the one a converter mapped it to (an upstream 401 is not a 500)
-        const status = (up.status = res.upstreamStatus ?? res.status);
+        const res = await recordStatus(backend.engine.process(req), up);
+        const status = up.status!; // the upstream's own, not the one a converter mapped it to (an upstream 401 is not a 500)
         if (!backend.clientAuth && (status === 401 || status === 403)) throw refusedKey(backend.name, status, res);
         const retryable = RETRYABLE_STATUS.has(res.status);
         if (retryable || res.status >= 500) up.errors.push({ backend: backend.name, kind: `http_${status}` });
@@ -172,7 +171,6 @@ export class BalancerEngine implements Engine {
         if (lastResponse) discard(lastResponse);
         lastResponse = res;
       } catch (err) {
-        if (err instanceof GatewayError && err.upstreamStatus !== undefined) up.status = err.upstreamStatus;
         if (!(retryableError(err) || err instanceof RefusedKey) || req.signal.aborted) throw err;
         up.errors.push({ backend: backend.name, kind: err instanceof RefusedKey ? `http_${err.upstreamStatus}` : (err as GatewayError).kind });
         backend.breaker!.failure();
