@@ -50,8 +50,17 @@ export { ModelRouterEngine, AuthEngine, ApiKeys, ModelEngine, AccessPolicy, type
 /** Rules (filtrex expressions over the request) and JSON rewrites of requests, answers and stream chunks. */
 export { Rule, type RuleConfig, type DenyConfig } from "./engines";
 export { RewriteEngine, RewritePolicy, type RewriteOptions, type RewritePolicyConfig } from "./engines";
-/** Protocol conversion: Anthropic clients on OpenAI-compatible backends, OpenAI clients on Anthropic backends. */
-export { MessagesFromChatEngine, ChatFromMessagesEngine, ThinkingFilterEngine, type ChatFromMessagesOptions } from "./engines";
+/** Protocol conversion: a client of any API on a backend of any other (ConversionEngine), and its pairs by name. */
+export {
+  ConversionEngine,
+  MessagesFromChatEngine,
+  ChatFromMessagesEngine,
+  ResponsesFromChatEngine,
+  ChatFromResponsesEngine,
+  ThinkingFilterEngine,
+  type ConversionOptions,
+  type ChatFromMessagesOptions,
+} from "./engines";
 /** Rate limits: the limiter, and its counters in memory or in Redis. */
 export { Limiter, MemoryLimitStore, RedisLimitStore, type Limits, type LimitStore, type LimiterOptions } from "./engines";
 /** Content moderation: an engine around any other, and the two service clients. */

@@ -11,6 +11,7 @@ test("the public names a library user composes with are exported, internals are 
     "BalancerEngine",
     "RewriteEngine",
     "MessagesFromChatEngine",
+    "ConversionEngine",
     "loadConfigText",
     "startServer",
     "chatCompletionsHandler",

@@ -1,9 +1,9 @@
 // Protocol conversion engines.
-export { MessagesFromChatEngine } from "./messages-from-chat-engine";
+export { ConversionEngine, type ConversionOptions } from "./conversion-engine";
+export { ChatFromMessagesEngine, ChatFromResponsesEngine, MessagesFromChatEngine, ResponsesFromChatEngine, type ChatFromMessagesOptions } from "./named";
+export type { BackendHalf, ClientHalf, HalfOptions, HubCall } from "./halves/types";
+export { HALVES, type ApiHalves } from "./halves/registry";
 export { converterStage, type StreamConverter } from "./event-stream";
 export { ThinkingFilterEngine } from "./thinking-filter";
-export { ChatFromMessagesEngine, type ChatFromMessagesOptions } from "./chat-from-messages-engine";
 export { ApiSwitchEngine } from "./api-switch";
-export { ResponsesFromChatEngine } from "./responses-from-chat-engine";
-export { ChatFromResponsesEngine } from "./chat-from-responses-engine";
 export { ProfileSchema, profileFromConfig, type ProfileConfig } from "./config";
