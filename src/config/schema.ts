@@ -1,6 +1,5 @@
 // The config schema (valibot). Field names are the YAML's snake_case; every field says what it is.
 import * as v from "valibot";
-import { API_NAMES } from "../core";
 import { crossChecks } from "./checks";
 import { SECRET_TYPE_MESSAGE } from "../core/config-fields";
 import { BudgetSchema, PriceSchema } from "../engines/spend/config";
@@ -10,6 +9,7 @@ import { ServerSchema } from "./schema-server";
 import { ProfileSchema } from "../engines/conversion/config";
 import { REWRITE_FIELDS } from "../engines/rewrite/config";
 import { LimitsSchema } from "../engines/limits/config";
+import { BACKEND_APIS } from "../engines/conversion/halves/registry";
 import { RuleSchema } from "../engines/rules/config";
 import { MockSchema } from "../engines/mock/config";
 
@@ -20,7 +20,7 @@ export { ProfileSchema } from "../engines/conversion/config";
 export { LimitsSchema } from "../engines/limits/config";
 export { RuleSchema, RuleLimitsSchema, DenySchema } from "../engines/rules/config";
 
-const APIS = API_NAMES;
+const APIS = BACKEND_APIS; // the APIs a backend may speak (Gemini clients are served; Gemini backends are not yet)
 
 const backendFields = {
   provider: v.optional(

@@ -9,3 +9,4 @@ export { resultBlock, resultText, resultBlockText, type SearchResult } from "./w
 export * from "./chat-from-messages";
 export * from "./responses-from-chat";
 export * from "./chat-from-responses";
+export * from "./gemini-from-chat";

@@ -11,9 +11,22 @@ export type ApiFormat =
   /** GET / DELETE /v1/responses/{id}, POST …/cancel, GET …/input_items (the path says which). */
   | "openai.responses.item"
   | "anthropic.messages"
-  | "anthropic.count_tokens";
+  | "anthropic.count_tokens"
+  /** POST /{v}/models/{name}:generateContent (the model is in the path). */
+  | "gemini.generate"
+  /** POST /{v}/models/{name}:streamGenerateContent. */
+  | "gemini.stream"
+  /** POST /{v}/models/{name}:countTokens. */
+  | "gemini.count_tokens";
 
-const GENERATING: ReadonlySet<ApiFormat> = new Set(["openai.chat", "openai.responses", "openai.responses.compact", "anthropic.messages"]);
+const GENERATING: ReadonlySet<ApiFormat> = new Set([
+  "openai.chat",
+  "openai.responses",
+  "openai.responses.compact",
+  "anthropic.messages",
+  "gemini.generate",
+  "gemini.stream",
+]);
 
 /** True for the formats whose answers generate (and bill) tokens; token counts and stored-response reads do not. */
 export function generatesTokens(format: ApiFormat): boolean {
@@ -21,13 +34,13 @@ export function generatesTokens(format: ApiFormat): boolean {
 }
 
 /** The APIs the gateway speaks, by the names a backend's `api:` takes in the config. */
-export const API_NAMES = ["openai-chat", "anthropic-messages", "openai-responses"] as const;
+export const API_NAMES = ["openai-chat", "anthropic-messages", "openai-responses", "google-gemini"] as const;
 
 /** One of API_NAMES. */
 export type Api = (typeof API_NAMES)[number];
 
 /** The wire protocol family of an API: its error shapes and its auth headers. */
-export type Protocol = "openai" | "anthropic";
+export type Protocol = "openai" | "anthropic" | "google";
 
 /** Each format's API: a Record, so a new format does not compile until it names its API (no prefix tests). */
 const API_OF: Readonly<Record<ApiFormat, Api>> = {
@@ -38,12 +51,20 @@ const API_OF: Readonly<Record<ApiFormat, Api>> = {
   "openai.responses.item": "openai-responses",
   "anthropic.messages": "anthropic-messages",
   "anthropic.count_tokens": "anthropic-messages",
+  "gemini.generate": "google-gemini",
+  "gemini.stream": "google-gemini",
+  "gemini.count_tokens": "google-gemini",
 };
 
 /** Every request format, in one list (for tests and tables that must cover them all). */
 export const API_FORMATS = Object.keys(API_OF) as readonly ApiFormat[];
 
-const PROTOCOL_OF: Readonly<Record<Api, Protocol>> = { "openai-chat": "openai", "openai-responses": "openai", "anthropic-messages": "anthropic" };
+const PROTOCOL_OF: Readonly<Record<Api, Protocol>> = {
+  "openai-chat": "openai",
+  "openai-responses": "openai",
+  "anthropic-messages": "anthropic",
+  "google-gemini": "google",
+};
 
 /** The API a format belongs to. */
 export function apiOf(format: ApiFormat): Api {

@@ -33,9 +33,13 @@ export interface ApiCodec {
   readonly api: Api;
   /** The family whose error shapes and credential headers the API shares. */
   readonly family: Protocol;
-  /** The paths its clients call, and the request format each one is (served by the gateway's LLM handler). */
+  /** The paths its clients call, and the request format each one is (served by the gateway's LLM handler); a path ending in "/*" is a prefix whose format `formatOf` reads. */
   readonly routes: Readonly<Record<string, ApiFormat>>;
-  /** The model a request names (in the body for every API so far; a path-addressed API reads `path`). */
+  /** The format of a request on one of its prefix routes (the path names the method), undefined when none is served there. */
+  formatOf?(path: string): ApiFormat | undefined;
+  /** The headers and path with this API's own key carriers moved where the gateway looks for keys (x-api-key); the key never stays in the path. */
+  clientAuth?(headers: Headers, path: string): { headers: Headers; path: string };
+  /** The model a request names (in the body, or in the path for Gemini). */
   model(body: LazyBody, path: string): unknown;
   /** The request's body and path naming `model` instead (a backend's upstream model name); the request given is not changed. */
   withModel(req: { body: LazyBody; path: string }, model: string): { body: LazyBody; path: string };

@@ -2,6 +2,7 @@
 import { API_NAMES, apiOf, type Api, type ApiFormat } from "../core";
 import { anthropicMessages } from "./anthropic-messages/codec";
 import type { ApiCodec } from "./codec";
+import { googleGemini } from "./google-gemini/codec";
 import { openaiChat } from "./openai-chat/codec";
 import { openaiResponses } from "./openai-responses/codec";
 
@@ -9,6 +10,7 @@ const CODECS: Readonly<Record<Api, ApiCodec>> = {
   "openai-chat": openaiChat,
   "openai-responses": openaiResponses,
   "anthropic-messages": anthropicMessages,
+  "google-gemini": googleGemini,
 };
 
 /** The codec of an API. */

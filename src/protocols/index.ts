@@ -3,17 +3,21 @@
 import type { GatewayError, Protocol } from "../core";
 import { anthropicMessages } from "./anthropic-messages/codec";
 import type { ApiCodec } from "./codec";
+import { googleGemini } from "./google-gemini/codec";
 import { openaiChat } from "./openai-chat/codec";
 
 export * as anthropic from "./anthropic-messages";
 export * as openai from "./openai";
+export * as gemini from "./google-gemini";
 export type { ApiCodec, StreamEnding, UpstreamAuth } from "./codec";
 export { allCodecs, codecFor, codecOf } from "./codecs";
 
 /** The codec that speaks for a protocol family where no API is known (a path that is not an LLM route). */
 export function familyCodec(protocol: Protocol): ApiCodec {
-  return protocol === "anthropic" ? anthropicMessages : openaiChat;
+  return FAMILY_CODECS[protocol];
 }
+
+const FAMILY_CODECS: Readonly<Record<Protocol, ApiCodec>> = { openai: openaiChat, anthropic: anthropicMessages, google: googleGemini };
 
 /** A gateway error as the caller's protocol wants it: status and JSON body. */
 export function renderError(protocol: Protocol, err: GatewayError, requestId: string): { status: number; body: object } {

@@ -31,6 +31,8 @@ export function tokenUsage(u: Body | null | undefined): TokenUsage | undefined {
     const cache = chatCacheCounts(u);
     return withCache({ input: prompt ?? 0, output: completion ?? 0 }, cache.read, cache.write);
   }
+  const gemini = geminiUsage(u);
+  if (gemini) return gemini;
   const parts = [num(u.input_tokens), num(u.cache_read_input_tokens), num(u.cache_creation_input_tokens)];
   const output = num(u.output_tokens);
   if (parts.every((p) => p === undefined) && output === undefined) return undefined;
@@ -38,6 +40,15 @@ export function tokenUsage(u: Body | null | undefined): TokenUsage | undefined {
   if (u.input_tokens_details)
     return withCache({ input, output: output ?? 0 }, num(u.input_tokens_details.cached_tokens), num(u.input_tokens_details.cache_write_tokens)); // Responses: input counts the cache
   return withCache({ input, output: output ?? 0 }, parts[1], parts[2]);
+}
+
+/** Gemini's usageMetadata: the prompt counts its cache reads and tool-use prompt; thoughts are output too. */
+function geminiUsage(u: Body): TokenUsage | undefined {
+  const prompt = num(u.promptTokenCount),
+    candidates = num(u.candidatesTokenCount);
+  if (prompt === undefined && candidates === undefined) return undefined;
+  const input = (prompt ?? 0) + (num(u.toolUsePromptTokenCount) ?? 0);
+  return withCache({ input, output: (candidates ?? 0) + (num(u.thoughtsTokenCount) ?? 0) }, num(u.cachedContentTokenCount), undefined);
 }
 
 /** Usage with its cache counts, when there are any (never more than the input). */
@@ -50,13 +61,13 @@ function withCache(u: TokenUsage, read: number | undefined, write: number | unde
 let lastRead: { bytes: Uint8Array; usage: TokenUsage | undefined } | undefined;
 
 /**
- * The usage of a whole JSON answer: its root object's `usage`, found from its end without parsing the rest of it
+ * The usage of a whole JSON answer: its root object's `usage` (Gemini's `usageMetadata`), found from its end without parsing the rest of it
  * (a vendor's `choices[0].usage` when the root has none). The last answer's is remembered: the budget settlement
  * and the access log both ask for the same bytes.
  */
 export function bodyUsage(bytes: Uint8Array): TokenUsage | undefined {
   if (lastRead?.bytes === bytes) return lastRead.usage;
-  const raw = lastKeyValueAt(bytes, "usage", 1);
+  const raw = lastKeyValueAt(bytes, "usage", 1) ?? lastKeyValueAt(bytes, "usageMetadata", 1); // Gemini's answers name it so
   const usage = raw ? parsedUsage(raw) : vendorUsage(bytes);
   lastRead = { bytes, usage };
   return usage;

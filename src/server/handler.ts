@@ -13,7 +13,7 @@ import {
   type Protocol,
   type RequestContext,
 } from "../core";
-import { checkTokenFields } from "../protocols";
+import { checkTokenFields, codecOf } from "../protocols";
 import { AccessLog } from "./access-log";
 import { readBody } from "./body-reader";
 import { nextRequestId } from "./request-id";
@@ -75,9 +75,12 @@ export function llmHandler(format: ApiFormat, engine: Engine | (() => Engine), o
   const bodyTimeoutMs = opts.bodyTimeoutMs ?? 30_000;
   const current = typeof engine === "function" ? engine : () => engine;
   const protocol = protocolOf(format);
+  const clientAuth = codecOf(format).clientAuth;
   return async (req, server) => {
     const x = newExchange(req, protocol, log);
     x.format = format;
+    let headers = req.headers;
+    if (clientAuth) ({ headers, path: x.path } = clientAuth(req.headers, x.path)); // before anything logs the path
     if (req.method !== "POST") return errorResponse(x, methodNotAllowed(req.method, "POST"));
     server?.timeout(req, 0); // LLM calls may be silent for minutes; never cut them
     try {
@@ -88,7 +91,7 @@ export function llmHandler(format: ApiFormat, engine: Engine | (() => Engine), o
       body.checkKeys();
       if (bytes.byteLength <= jsonCheckMaxBytes) body.json(); // cached; the original bytes are still what is forwarded
       checkTokenFields(format, body);
-      const res = await current().process({ format, path: x.path, headers: req.headers, body, signal: req.signal, ctx: x.ctx });
+      const res = await current().process({ format, path: x.path, headers, body, signal: req.signal, ctx: x.ctx });
       return await engineResponse(x, res);
     } catch (err) {
       return errorResponse(x, toGatewayError(err));

@@ -1,9 +1,10 @@
 // The HTTP server: the only code that touches Bun.serve, Request and Response.
-import { GatewayError, type Engine, type ModelListing, type Protocol } from "../core";
-import { allCodecs, familyCodec } from "../protocols";
+import { GatewayError, type ApiFormat, type Engine, type ModelListing, type Protocol } from "../core";
+import { allCodecs, familyCodec, type ApiCodec } from "../protocols";
+import { GEMINI_VERSIONS } from "../protocols/google-gemini";
 import { AccessLog } from "./access-log";
 import { keyCheck } from "./key-check";
-import { llmHandler, methodNotAllowed, newExchange, type HandlerOptions } from "./handler";
+import { llmHandler, methodNotAllowed, newExchange, pathOf, type HandlerOptions } from "./handler";
 import { errorResponse, jsonResponse } from "./respond";
 import { responsesItemHandler } from "./responses-items";
 
@@ -67,6 +68,22 @@ export function gatewayRoutes(state: () => GatewayState, opts: Omit<ServerOption
     accessLog: log,
   };
   const root = () => state().root;
+  /** A codec's route: one format's handler, or on a prefix route the handler of the format the path names. */
+  const codecRoute = (codec: ApiCodec, path: string, format: ApiFormat): Route => {
+    if (!path.endsWith("/*") || !codec.formatOf) return llmHandler(format, root, handlerOpts);
+    const handlers = new Map<ApiFormat, Route>();
+    return (req, server) => {
+      const named = codec.formatOf!(pathOf(req.url));
+      if (!named)
+        return errorResponse(
+          newExchange(req, codec.family, log),
+          new GatewayError("not_found", `no method served at ${pathOf(req.url).split("?")[0]!.slice(0, 200)}`),
+        );
+      let handler = handlers.get(named);
+      if (!handler) handlers.set(named, (handler = llmHandler(named, root, handlerOpts)));
+      return handler(req, server);
+    };
+  };
 
   const info = (req: Request) => {
     const x = newExchange(req, guessProtocol(req), log);
@@ -94,7 +111,8 @@ export function gatewayRoutes(state: () => GatewayState, opts: Omit<ServerOption
   };
   const routes: Record<string, Route> = {
     // every API's client paths, from its codec
-    ...Object.fromEntries(allCodecs().flatMap((c) => Object.entries(c.routes).map(([path, format]) => [path, llmHandler(format, root, handlerOpts)]))),
+    ...Object.fromEntries(allCodecs().flatMap((c) => Object.entries(c.routes).map(([path, format]) => [path, codecRoute(c, path, format)]))),
+    ...Object.fromEntries(GEMINI_VERSIONS.map((v) => [`/${v}/models`, models])),
     "/v1/responses/*": responsesItemHandler(root, (id, headers) => state().responseModel?.(id, headers), log),
     "/v1/models": models,
     "/": info,
@@ -162,5 +180,14 @@ export function startServer(state: () => GatewayState, opts: ServerOptions): Ser
 
 /** The protocol of a request that is not on an LLM route: Anthropic when it says so, else OpenAI. */
 function guessProtocol(req: Request): Protocol {
-  return req.headers.has("anthropic-version") || req.url.includes("/v1/messages") ? "anthropic" : "openai";
+  if (req.headers.has("anthropic-version") || req.url.includes("/v1/messages")) return "anthropic";
+  return isGeminiCaller(req) ? "google" : "openai";
+}
+
+/** A Gemini client: its paths (v1beta, v1alpha, a method after ":"), its headers (the SDK's, even empty), or its query keys. */
+function isGeminiCaller(req: Request): boolean {
+  const path = pathOf(req.url);
+  if (/^\/(v1beta|v1alpha)\//.test(path) || /^\/v1\/models\/[^?]*:/.test(path)) return true;
+  if (req.headers.has("x-goog-api-key") || req.headers.has("x-goog-api-client")) return true;
+  return /[?&](key|pageSize|pageToken)=/.test(path);
 }

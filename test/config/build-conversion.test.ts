@@ -16,6 +16,7 @@ const MAIN_FORMAT: Record<Api, ApiFormat> = {
   "openai-chat": "openai.chat",
   "anthropic-messages": "anthropic.messages",
   "openai-responses": "openai.responses",
+  "google-gemini": "gemini.generate",
 };
 const BACKENDS: (Api[] | undefined)[] = [
   undefined,

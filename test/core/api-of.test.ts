@@ -13,7 +13,10 @@ test("each format's API and protocol family", () => {
     ["openai.responses.item", "openai-responses", "openai"],
     ["anthropic.messages", "anthropic-messages", "anthropic"],
     ["anthropic.count_tokens", "anthropic-messages", "anthropic"],
+    ["gemini.generate", "google-gemini", "google"],
+    ["gemini.stream", "google-gemini", "google"],
+    ["gemini.count_tokens", "google-gemini", "google"],
   ]);
-  expect(() => apiOf("gemini.generate" as ApiFormat)).not.toThrow();
-  expect(apiOf("gemini.generate" as ApiFormat)).toBeUndefined(); // not "anthropic-messages" by a prefix test
+  expect(() => apiOf("vertex.predict" as ApiFormat)).not.toThrow();
+  expect(apiOf("vertex.predict" as ApiFormat)).toBeUndefined(); // an unknown format is no API's, by no prefix test
 });

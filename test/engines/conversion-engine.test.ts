@@ -3,7 +3,7 @@
 // errors in the client's shape with the backend's status and retry advice.
 import { describe, expect, test } from "bun:test";
 import { API_NAMES, LazyBody, SseParser, StreamPipeline, engineFn, type Api, type ApiFormat, type LLMRequest, type LLMResponse } from "../../src/core";
-import { ConversionEngine } from "../../src/engines";
+import { BACKEND_APIS, ConversionEngine } from "../../src/engines";
 import { ANTHROPIC_BODY, ANTHROPIC_CHUNKS, OPENAI_BODY, OPENAI_CHUNKS } from "../helpers/mock-upstream";
 import { llmRequest } from "../helpers/requests";
 import { responsesSse } from "../helpers/responses-upstream";
@@ -20,7 +20,9 @@ const RESPONSES_BODY = JSON.stringify({
 });
 
 /** What a backend of each API sends: a whole answer, its stream, and a rate-limit error. */
-const BACKEND: Record<Api, { format: ApiFormat; whole: string; stream: string; error: object }> = {
+type BackendApi = Exclude<Api, "google-gemini">; // the APIs with a backend half
+
+const BACKEND: Record<BackendApi, { format: ApiFormat; whole: string; stream: string; error: object }> = {
   "openai-chat": {
     format: "openai.chat",
     whole: OPENAI_BODY,
@@ -41,20 +43,25 @@ const BACKEND: Record<Api, { format: ApiFormat; whole: string; stream: string; e
   },
 };
 
-/** A client request of each API. */
-const CLIENT: Record<Api, { format: ApiFormat; body: (stream: boolean) => object }> = {
-  "openai-chat": { format: "openai.chat", body: (stream) => ({ model: "m", stream, messages: [{ role: "user", content: "hi" }] }) },
-  "anthropic-messages": {
+/** A client request of each API, streamed or not. */
+const CLIENT: Record<Api, (stream: boolean) => { format: ApiFormat; body: object; path?: string }> = {
+  "openai-chat": (stream) => ({ format: "openai.chat", body: { model: "m", stream, messages: [{ role: "user", content: "hi" }] } }),
+  "anthropic-messages": (stream) => ({
     format: "anthropic.messages",
-    body: (stream) => ({ model: "m", stream, max_tokens: 50, messages: [{ role: "user", content: "hi" }] }),
-  },
-  "openai-responses": { format: "openai.responses", body: (stream) => ({ model: "m", stream, store: false, input: "hi" }) },
+    body: { model: "m", stream, max_tokens: 50, messages: [{ role: "user", content: "hi" }] },
+  }),
+  "openai-responses": (stream) => ({ format: "openai.responses", body: { model: "m", stream, store: false, input: "hi" } }),
+  "google-gemini": (stream) => ({
+    format: stream ? "gemini.stream" : "gemini.generate",
+    path: stream ? "/v1beta/models/m:streamGenerateContent?alt=sse" : "/v1beta/models/m:generateContent",
+    body: { contents: [{ role: "user", parts: [{ text: "hi" }] }] },
+  }),
 };
 
 type Mode = "as asked" | "always" | "never";
 
 /** A backend of `api` that streams as `mode` says; records whether it streamed. */
-function backend(api: Api, mode: Mode, seen: { streamed?: boolean; format?: ApiFormat }) {
+function backend(api: BackendApi, mode: Mode, seen: { streamed?: boolean; format?: ApiFormat }) {
   return engineFn(async (req: LLMRequest): Promise<LLMResponse> => {
     const asked = req.body.json<{ stream?: boolean }>()?.stream === true;
     const streamed = mode === "always" || (mode === "as asked" && asked);
@@ -72,6 +79,7 @@ async function clientText(api: Api, res: LLMResponse): Promise<string> {
     const j = res.body.json<any>();
     if (api === "openai-chat") return j.choices[0].message.content;
     if (api === "anthropic-messages") return j.content.map((c: any) => c.text ?? "").join("");
+    if (api === "google-gemini") return j.candidates[0].content.parts.map((p: any) => p.text ?? "").join("");
     return j.output
       .flatMap((o: any) => o.content ?? [])
       .map((c: any) => c.text ?? "")
@@ -84,12 +92,13 @@ async function clientText(api: Api, res: LLMResponse): Promise<string> {
     const j = e.json<any>();
     if (api === "openai-chat") out += j.choices?.[0]?.delta?.content ?? "";
     else if (api === "anthropic-messages") out += j.type === "content_block_delta" ? (j.delta.text ?? "") : "";
+    else if (api === "google-gemini") out += (j.candidates?.[0]?.content?.parts ?? []).map((p: any) => p.text ?? "").join("");
     else out += j.type === "response.output_text.delta" ? j.delta : "";
   }
   return out;
 }
 
-const PAIRS = API_NAMES.flatMap((client) => API_NAMES.filter((b) => b !== client).map((b) => [client, b] as const));
+const PAIRS = API_NAMES.flatMap((client) => (BACKEND_APIS as BackendApi[]).filter((b) => b !== client).map((b) => [client, b] as const));
 
 describe("ConversionEngine: every pair of APIs", () => {
   for (const [client, backendApi] of PAIRS) {
@@ -98,7 +107,7 @@ describe("ConversionEngine: every pair of APIs", () => {
         test(`${client} client on a ${backendApi} backend that streams ${mode}, client stream: ${stream}`, async () => {
           const seen: { streamed?: boolean; format?: ApiFormat } = {};
           const engine = new ConversionEngine(backend(backendApi, mode, seen), client, backendApi);
-          const res = await engine.process(llmRequest({ format: CLIENT[client].format, body: CLIENT[client].body(stream) }));
+          const res = await engine.process(llmRequest(CLIENT[client](stream)));
           expect(res.status).toBe(200);
           expect(seen.format).toBe(BACKEND[backendApi].format);
           expect(res.stream !== undefined).toBe(stream);
@@ -115,14 +124,13 @@ describe("ConversionEngine: every pair of APIs", () => {
         headers: new Headers({ "content-type": "application/json", "retry-after": "7" }),
         body: LazyBody.fromValue(BACKEND[backendApi].error),
       }));
-      const res = await new ConversionEngine(upstream, client, backendApi).process(
-        llmRequest({ format: CLIENT[client].format, body: CLIENT[client].body(false) }),
-      );
+      const res = await new ConversionEngine(upstream, client, backendApi).process(llmRequest(CLIENT[client](false)));
       expect(res.status).toBe(429);
       expect(res.upstreamStatus).toBe(429);
       expect(res.headers.get("retry-after")).toBe("7");
       const body = res.body!.json<any>();
       if (client === "anthropic-messages") expect(body.type).toBe("error");
+      if (client === "google-gemini") expect(body.error.status).toBe("RESOURCE_EXHAUSTED");
       expect(body.error.message).toContain("slow down");
     });
   }
@@ -130,6 +138,7 @@ describe("ConversionEngine: every pair of APIs", () => {
   test("an API and itself is no conversion", () => {
     const upstream = engineFn(async () => ({ status: 200, headers: new Headers() }));
     for (const api of API_NAMES) expect(() => new ConversionEngine(upstream, api, api)).toThrow("without conversion");
+    expect(() => new ConversionEngine(upstream, "openai-chat", "google-gemini")).toThrow("not supported yet");
   });
 
   test("requests of another API pass through untouched", async () => {

@@ -3,19 +3,45 @@ import { API_FORMATS, API_NAMES, apiOf, protocolOf, GatewayError, LazyBody, type
 import { allCodecs, codecFor, codecOf, familyCodec } from "../../src/protocols";
 
 const FORMATS = API_FORMATS;
-const APIS: Api[] = ["openai-chat", "openai-responses", "anthropic-messages"];
+const APIS: Api[] = ["openai-chat", "openai-responses", "anthropic-messages", "google-gemini"];
+const GEMINI_FORMATS: ApiFormat[] = ["gemini.generate", "gemini.stream", "gemini.count_tokens"];
+const IN_BODY = FORMATS.filter((f) => !GEMINI_FORMATS.includes(f));
 const body = (v: object) => LazyBody.fromBytes(new TextEncoder().encode(JSON.stringify(v)));
 
 describe("one codec per API", () => {
   test("every format's codec is its API's, and names it", () => {
-    expect(FORMATS.length).toBe(7);
+    expect(FORMATS.length).toBe(10);
     for (const f of FORMATS) expect([codecOf(f), codecOf(f).family]).toEqual([codecFor(apiOf(f)), protocolOf(f)]);
     for (const api of APIS) expect(codecFor(api).api).toBe(api);
-    expect(new Set(APIS.map(codecFor)).size).toBe(3);
+    expect(new Set(APIS.map(codecFor)).size).toBe(4);
   });
 
-  test("the model is read where the API keeps it (the body, for these three)", () => {
-    for (const f of FORMATS) expect(codecOf(f).model(body({ model: "m-1", messages: [] }), "/v1/x")).toBe("m-1");
+  test("the model is read where the API keeps it: the body, or Gemini's path (the method after the last colon)", () => {
+    for (const f of IN_BODY) expect(codecOf(f).model(body({ model: "m-1", messages: [] }), "/v1/x")).toBe("m-1");
+    const gemini = codecFor("google-gemini");
+    const model = (path: string) => gemini.model(body({ model: "not-this" }), path);
+    expect(model("/v1beta/models/gemini-3.1-pro-preview:streamGenerateContent?alt=sse")).toBe("gemini-3.1-pro-preview");
+    expect(model("/v1/models/qwen3:32b:generateContent")).toBe("qwen3:32b");
+    expect(model("/v1alpha/models/org%2Fmodel@v2:countTokens")).toBe("org/model@v2");
+    expect(() => model("/v1beta/models/m:embedContent")).toThrow("not served");
+    expect(() => model("/v1beta/models/:generateContent")).toThrow("1 to 256 characters");
+    expect(() => model("/v1beta/models/a%0Ab:generateContent")).toThrow("control characters");
+    expect(() => model("/v1beta/models/%E0%A4:generateContent")).toThrow("percent-encoding");
+    expect(gemini.formatOf!("/v1beta/models/m:streamGenerateContent?alt=sse")).toBe("gemini.stream");
+    expect(gemini.formatOf!("/v1beta/models/m:predict")).toBeUndefined();
+  });
+
+  test("a Gemini client's key moves to x-api-key and leaves the path; an empty one is no key", () => {
+    const auth = codecFor("google-gemini").clientAuth!;
+    const viaQuery = auth(new Headers(), "/v1beta/models/m:streamGenerateContent?key=sk-secret&alt=sse");
+    expect(viaQuery.path).toBe("/v1beta/models/m:streamGenerateContent?alt=sse");
+    expect(viaQuery.headers.get("x-api-key")).toBe("sk-secret");
+    const viaHeader = auth(new Headers({ "x-goog-api-key": "sk-h" }), "/v1beta/models/m:generateContent");
+    expect([viaHeader.headers.get("x-api-key"), viaHeader.headers.has("x-goog-api-key")]).toEqual(["sk-h", false]);
+    const empty = auth(new Headers({ "x-goog-api-key": "" }), "/v1beta/models/m:generateContent");
+    expect([empty.headers.has("x-api-key"), empty.headers.has("x-goog-api-key")]).toEqual([false, false]);
+    const both = auth(new Headers({ "x-goog-api-key": "sk-g", authorization: "Bearer sk-b" }), "/v1/models/m:generateContent?key=sk-q");
+    expect([both.headers.has("x-api-key"), both.headers.get("authorization"), both.path]).toEqual([false, "Bearer sk-b", "/v1/models/m:generateContent"]);
   });
 
   test("the operator's key goes where each API wants it, and never when the client's own travels", () => {
@@ -30,6 +56,7 @@ describe("one codec per API", () => {
     expect(h("openai.responses", "k", true)).toEqual({ authorization: "Bearer k" });
     expect(h("openai.chat", undefined)).toEqual({});
     expect(h("anthropic.messages", undefined)).toEqual({ "anthropic-version": "2023-06-01" });
+    expect(h("gemini.generate", "k")).toEqual({ "x-goog-api-key": "k" });
   });
 
   test("errors in each API's shape; a Responses client is told a hard 429 is a usage limit (Codex stops only on that)", () => {
@@ -45,6 +72,19 @@ describe("one codec per API", () => {
     expect(codecOf("openai.chat").errorEvent(new GatewayError("timeout", "slow"))).toStartWith('data: {"error":');
     expect(familyCodec("anthropic")).toBe(codecFor("anthropic-messages"));
     expect(familyCodec("openai")).toBe(codecFor("openai-chat"));
+    expect(familyCodec("google")).toBe(codecFor("google-gemini"));
+    const quota = codecOf("gemini.generate").errorAnswer(limit, "req-3") as any;
+    expect(quota.status).toBe(429);
+    expect(quota.body.error.status).toBe("RESOURCE_EXHAUSTED");
+    const types = quota.body.error.details.map((d: any) => d["@type"].split(".").pop());
+    expect(types).toEqual(["QuotaFailure", "RetryInfo", "RequestInfo"]);
+    expect(quota.body.error.details[0].violations[0].quotaId).toContain("PerDay"); // Gemini CLI stops on it instead of retrying 10 times
+    expect(codecOf("gemini.generate").errorAnswer(new GatewayError("overloaded", "busy"), "r").body).toMatchObject({
+      error: { code: 503, status: "UNAVAILABLE" },
+    });
+    expect(codecOf("gemini.stream").errorEvent(new GatewayError("timeout", "slow"))).toMatch(
+      /^data: \{"error":\{"code":504,.*"status":"DEADLINE_EXCEEDED".*\r\n\r\n$/,
+    );
   });
 
   test("output caps and choices per endpoint", () => {
@@ -75,18 +115,26 @@ describe("one codec per API", () => {
 });
 
 test("a backend's upstream model name goes where the API names its model, the request given unchanged", () => {
-  for (const f of API_FORMATS) {
+  for (const f of IN_BODY) {
     const req = { body: LazyBody.fromBytes(new TextEncoder().encode('{"model":"asked","x":1}')), path: "/v1/x?y=1" };
     const out = codecOf(f).withModel(req, "upstream-name");
     expect(out.body.json()).toEqual({ model: "upstream-name", x: 1 });
     expect(out.path).toBe("/v1/x?y=1");
     expect(req.body.field("model")).toBe("asked");
   }
+  const req = { body: body({ contents: [] }), path: "/v1beta/models/asked:streamGenerateContent?alt=sse" };
+  const out = codecOf("gemini.stream").withModel(req, "org/upstream-name");
+  expect([out.path, out.body]).toEqual(["/v1beta/models/org/upstream-name:streamGenerateContent?alt=sse", req.body]);
 });
 
 test("every request format is served at one client path, named by its API's codec (the stored-response reads have their own route)", () => {
-  const served = allCodecs().flatMap((c) => Object.values(c.routes).map((f) => [f, c.api]));
-  expect(served.map(([f]) => f).sort()).toEqual(API_FORMATS.filter((f) => f !== "openai.responses.item").sort());
+  const METHODS = ["generateContent", "streamGenerateContent", "countTokens"];
+  const served = allCodecs().flatMap((c) =>
+    Object.entries(c.routes).flatMap(([path, f]) =>
+      path.endsWith("/*") ? METHODS.map((m) => [c.formatOf!(`${path.slice(0, -1)}m:${m}`)!, c.api]) : [[f, c.api]],
+    ),
+  );
+  expect([...new Set(served.map(([f]) => f))].sort()).toEqual(API_FORMATS.filter((f) => f !== "openai.responses.item").sort());
   for (const [format, api] of served) expect(apiOf(format as ApiFormat)).toBe(api as Api);
   expect(allCodecs().map((c) => c.api)).toEqual([...API_NAMES]);
 });

@@ -40,6 +40,15 @@ test("a whole answer's usage is its root's, not an echoed metadata.usage", () =>
   expect(bodyUsage(enc.encode(`{"choices":[{"usage":{"prompt_tokens":4,"completion_tokens":2}}]}`))).toEqual({ input: 4, output: 2 });
 });
 
+test("a Gemini answer's usage is its root usageMetadata (thoughts and tool-use prompts counted), never a part's echo", () => {
+  const answer = {
+    candidates: [{ content: { role: "model", parts: [{ text: '"usageMetadata":{"promptTokenCount":1}' }] }, finishReason: "STOP" }],
+    usageMetadata: { promptTokenCount: 100, cachedContentTokenCount: 60, candidatesTokenCount: 7, thoughtsTokenCount: 20, toolUsePromptTokenCount: 3 },
+    modelVersion: "m",
+  };
+  expect(bodyUsage(enc.encode(JSON.stringify(answer)))).toEqual({ input: 103, output: 27, cacheRead: 60 });
+});
+
 test("a stream's terminal event longer than the tail kept still gives its response.usage, not the echoed metadata", () => {
   for (const size of [10, 40_000, 300_000]) {
     const sse = responsesSse([{ type: "message", text: "x".repeat(size) }], { input_tokens: 1_000_000, output_tokens: 500_000 }, "completed", echoed);

@@ -6,6 +6,7 @@ import { randomBase62, signThinkingState } from "../ids";
 import { reasoningOf } from "../messages-from-chat";
 import type { BackendProfile } from "../profile";
 import { findUsage } from "../../protocols";
+import { chunkJson } from "../../protocols/openai-chat/hub";
 import type { ResponsesContext } from "./request";
 import { toolCallItem } from "./tool-items";
 import { responsesUsage, type ResponsesUsage } from "./usage";
@@ -112,12 +113,8 @@ export class ResponsesFromChatStream {
   push(e: SseEvent): string {
     if (this.finished) return "";
     if (e.isDone) return this.end();
-    let chunk: Body;
-    try {
-      chunk = e.json();
-    } catch {
-      return "";
-    }
+    const chunk = chunkJson(e);
+    if (!chunk) return ""; // a comment or keep-alive
     let out = this.start();
     if (chunk?.error) return out + this.fail(chunkFailure(chunk.error));
     const usage = findUsage(chunk);

@@ -44,6 +44,7 @@ export class ConversionEngine implements Engine {
     opts: ConversionOptions = {},
   ) {
     if (client === backend) throw new Error(`a ${client} backend serves ${client} clients without conversion`);
+    if (backend !== "openai-chat" && !HALVES[backend].backend) throw new Error(`${backend} backends are not supported yet`);
     const half: HalfOptions = { profile: makeProfile(opts.profile), search: opts.search, structuredOutput: opts.structuredOutput };
     this.profile = half.profile;
     this.backend = HALVES[backend].backend?.(half);
@@ -53,7 +54,7 @@ export class ConversionEngine implements Engine {
   async process(req: LLMRequest): Promise<LLMResponse> {
     const own = this.client.own?.(req);
     if (own) return own;
-    if (req.format !== this.client.format) return this.next.process(req);
+    if (!this.client.formats.includes(req.format)) return this.next.process(req);
     const { body, state, answer } = convertRequest(() => this.client.request(req));
     if (answer) return this.finish(answer, state);
     const call = (hub: Body) => this.hub(req, hub);
@@ -81,7 +82,7 @@ export class ConversionEngine implements Engine {
     const b = this.backend;
     const path = withoutQuery(req.path);
     if (!b) return this.next.process({ ...req, format: "openai.chat", path, headers: convertedHeaders(req.headers, "openai"), body: LazyBody.fromValue(hub) });
-    const carry = this.client.format !== "openai.chat"; // state for the client half, never for a chat client
+    const carry = this.client.api !== "openai-chat"; // state for the client half, never for a chat client
     const { body, ctx } = convertRequest(() => b.request(hub, carry));
     const res = await this.next.process({ ...req, format: b.format, path, headers: convertedHeaders(req.headers, b.family), body: LazyBody.fromValue(body) });
     if (res.status >= 400) return b.error(res);

@@ -5,7 +5,7 @@
 import type { Protocol } from "../../core";
 
 const GENERIC = ["content-type", "accept", "user-agent", "authorization", "x-api-key", "traceparent", "tracestate", "baggage"];
-const OWN: Record<Protocol, string[]> = { anthropic: ["anthropic-version", "anthropic-beta"], openai: [] };
+const OWN: Record<Protocol, string[]> = { anthropic: ["anthropic-version", "anthropic-beta"], openai: [], google: [] };
 
 /** The client's headers that may go to an upstream speaking `target` (a new Headers; the given one is not changed). */
 export function convertedHeaders(client: Headers, target: Protocol): Headers {

@@ -2,7 +2,7 @@
 export { ConversionEngine, type ConversionOptions } from "./conversion-engine";
 export { ChatFromMessagesEngine, ChatFromResponsesEngine, MessagesFromChatEngine, ResponsesFromChatEngine, type ChatFromMessagesOptions } from "./named";
 export type { BackendHalf, ClientHalf, HalfOptions, HubCall } from "./halves/types";
-export { HALVES, type ApiHalves } from "./halves/registry";
+export { BACKEND_APIS, HALVES, type ApiHalves } from "./halves/registry";
 export { converterStage, type StreamConverter } from "./event-stream";
 export { ThinkingFilterEngine } from "./thinking-filter";
 export { ApiSwitchEngine } from "./api-switch";

@@ -26,6 +26,10 @@ export const DEFAULT_PATHS: Record<ApiFormat, string> = {
   "openai.responses.item": "/v1/responses",
   "anthropic.messages": "/v1/messages",
   "anthropic.count_tokens": "/v1/messages/count_tokens",
+  // Gemini names the model in the path: {model} is the request's (the backend's model name, once set)
+  "gemini.generate": "/v1beta/models/{model}:generateContent",
+  "gemini.stream": "/v1beta/models/{model}:streamGenerateContent",
+  "gemini.count_tokens": "/v1beta/models/{model}:countTokens",
 };
 
 /** Settings of an HTTP upstream. */
@@ -73,6 +77,9 @@ export class HttpUpstreamEngine implements Engine {
       "openai.responses.compact": base + (opts.paths?.["openai.responses"] ? `${opts.paths["openai.responses"]}/compact` : path("openai.responses.compact")),
       "anthropic.messages": base + path("anthropic.messages"),
       "anthropic.count_tokens": base + path("anthropic.count_tokens"),
+      "gemini.generate": base + path("gemini.generate"),
+      "gemini.stream": base + path("gemini.stream"),
+      "gemini.count_tokens": base + path("gemini.count_tokens"),
     };
     if (opts.connectTimeoutMs) {
       const target = new URL(opts.httpProxy ?? base);
@@ -95,7 +102,8 @@ export class HttpUpstreamEngine implements Engine {
       req.ctx.upstream.model = typeof model === "string" ? model.slice(0, 200) : undefined;
       if (this.probe && !this.probe.fresh) await this.probe.check(); // no await on the hot path while the origin answers
       const method = req.method ?? "POST";
-      const res = await fetch(withQuery(this.urls[req.format] + itemSuffix(req), req.path), {
+      const url = this.urls[req.format].replace("{model}", () => String(model ?? ""));
+      const res = await fetch(withQuery(url + itemSuffix(req), req.path), {
         method,
         headers: this.headersFor(req),
         body: method === "POST" && req.format !== "openai.responses.item" ? req.body.bytesOut() : undefined,

@@ -204,3 +204,12 @@ export function hubErrorEvent(error: object): SseEvent {
 
 /** The event that ends a chat stream. */
 export const HUB_DONE = "data: [DONE]\n\n";
+
+/** The JSON of a hub chunk event; undefined for a comment or anything that is not JSON. */
+export function chunkJson(e: SseEvent): Record<string, any> | undefined {
+  try {
+    return e.json();
+  } catch {
+    return undefined;
+  }
+}

@@ -13,7 +13,8 @@ interface ChatState {
 
 /** The chat client half. */
 export const chatClient: ClientHalf<ChatState> = {
-  format: "openai.chat",
+  api: "openai-chat",
+  formats: ["openai.chat"],
   name: "chat",
   request(req) {
     const body = req.body.json<Record<string, any>>();

@@ -29,7 +29,8 @@ export function messagesClient(opts: HalfOptions): ClientHalf<MessagesContext> {
   const profile: BackendProfile = { ...opts.profile, webSearch: opts.search !== undefined };
   const converter = (ctx: MessagesContext) => streamConverter(new MessagesFromChatStream(ctx, profile));
   return {
-    format: "anthropic.messages",
+    api: "anthropic-messages",
+    formats: ["anthropic.messages"],
     name: "convert chat → anthropic-messages",
     own: (req) =>
       req.format === "anthropic.count_tokens" ? jsonAnswer(200, { input_tokens: convertRequest(() => estimateInputTokens(req.body.json())) }) : undefined,

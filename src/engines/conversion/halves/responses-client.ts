@@ -1,7 +1,7 @@
 // OpenAI Responses clients (Codex, the SDK's responses.*) served from the hub: requests, answers, streams and
 // errors converted (convert/responses-from-chat); input_tokens estimated locally; compaction refused. A whole
 // answer goes through the same state machine as a stream, so both end in the same Response object.
-import { GatewayError, SseParser, streamFailure, type LLMResponse } from "../../../core";
+import { GatewayError, streamFailure, type LLMResponse } from "../../../core";
 import {
   ResponsesFromChatStream,
   chunkFailure,
@@ -10,12 +10,11 @@ import {
   type ResponsesContext,
   type ResponsesFailure,
 } from "../../../convert";
-import { meteredStream } from "../../../protocols";
 import { openaiErrorDetail } from "../../../protocols/openai";
-import { completionChunks } from "../chat-events";
 import type { StreamConverter } from "../event-stream";
-import { SSE_HEADERS, jsonAnswer, readAll } from "../read-all";
-import { convertAnswer, convertRequest } from "../shape-errors";
+import { jsonAnswer } from "../read-all";
+import { convertRequest } from "../shape-errors";
+import { wholeThroughMachine } from "./answer-machine";
 import { failedAnswer, responsesError } from "./responses-errors";
 import type { ClientHalf, HalfOptions } from "./types";
 
@@ -33,7 +32,8 @@ const COMPACT_REFUSED =
 /** The Responses client half. */
 export function responsesClient(opts: HalfOptions): ClientHalf<ResponsesState> {
   return {
-    format: "openai.responses",
+    api: "openai-responses",
+    formats: ["openai.responses"],
     name: "convert chat → openai-responses",
     own(req) {
       if (req.format === "openai.responses.input_tokens")
@@ -50,12 +50,14 @@ export function responsesClient(opts: HalfOptions): ClientHalf<ResponsesState> {
     streams: (state) => state.ctx.stream,
     error: (res) => responsesError(res),
     converter: (state) => streamConverter(state.machine),
-    async whole(res, state) {
-      const text = await readAll(res);
-      const events = convertAnswer(() => feedWhole(state.machine, text));
-      if (state.ctx.stream) return { status: 200, headers: new Headers(SSE_HEADERS), stream: meteredStream(new Response(events).body!) }; // a backend that did not stream
-      return finalAnswer(state.machine);
-    },
+    whole: (res, state) =>
+      wholeThroughMachine(
+        res,
+        state.machine,
+        state.ctx.stream,
+        (e) => state.machine.fail(chunkFailure(e)),
+        () => finalAnswer(state.machine),
+      ),
     gathered: (_events, state) => finalAnswer(state.machine),
     finish(res, state) {
       if (state.ctx.requestId) res.headers.set("x-request-id", state.ctx.requestId);
@@ -101,16 +103,4 @@ function streamConverter(machine: ResponsesFromChatStream): StreamConverter {
         : undefined;
     },
   };
-}
-
-/** A whole chat completion (a backend that did not stream) through the stream converter, as its chunks; the events. */
-function feedWhole(machine: ResponsesFromChatStream, text: string): string {
-  const j = JSON.parse(text);
-  if (j?.error && !Array.isArray(j.choices)) return machine.fail(chunkFailure(j.error));
-  return (
-    new SseParser()
-      .push(completionChunks(j))
-      .map((e) => machine.push(e))
-      .join("") + machine.end()
-  );
 }

@@ -1,7 +1,7 @@
 // A conversion in two halves that meet at the hub (the chat form, protocols/openai-chat/hub.ts): each API writes
 // a client half (its clients served from the hub) and a backend half (the hub served from a backend of it), and
 // the ConversionEngine runs one of each, so every pair of APIs is the same engine (conversion-engine.ts).
-import type { ApiFormat, LLMRequest, LLMResponse, Protocol } from "../../../core";
+import type { Api, ApiFormat, LLMRequest, LLMResponse, Protocol } from "../../../core";
 import type { BackendProfile } from "../../../convert";
 import type { SearchConfig } from "../../web-search";
 import type { StreamConverter } from "../event-stream";
@@ -23,8 +23,10 @@ export interface HalfOptions {
 
 /** One API's clients served from the hub; `C` is one exchange's own state. */
 export interface ClientHalf<C> {
-  /** The request format this half converts; the API's other formats go to `own`, any other passes on. */
-  readonly format: ApiFormat;
+  /** The API whose clients it serves. */
+  readonly api: Api;
+  /** The request formats this half converts; the API's other formats go to `own`, any other passes on. */
+  readonly formats: readonly ApiFormat[];
   /** The stage's name in debug logs. */
   readonly name: string;
   /** Answers one of the API's other formats locally (token counts), or undefined when it is not one of them. */

@@ -1,0 +1,4 @@
+// Serving Gemini clients (generateContent) from the hub.
+export { geminiToHubRequest, type GeminiContext } from "./request";
+export { GeminiFromChatStream, usageMetadata, type GeminiFailure, type GeminiFraming } from "./stream";
+export { geminiErrorFromHub } from "./errors";

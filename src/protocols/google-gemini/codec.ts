@@ -1,0 +1,50 @@
+// The Gemini API (generateContent): POST /{v}/models/{name}:{generateContent|streamGenerateContent|countTokens},
+// the model named in the path, google.rpc.Status errors, the key in x-goog-api-key.
+import type { ApiFormat, GatewayError, LazyBody } from "../../core";
+import type { ApiCodec, UpstreamAuth } from "../codec";
+import { MAX_CHOICES, MAX_TOKEN_FIELD, checkCount } from "../counts";
+import { GeminiStreamEnding, replacedGeminiAnswer } from "./ending";
+import { geminiErrorBody, geminiErrorEvent, geminiErrorStatus } from "./errors";
+import { geminiModelList } from "./models";
+import { GEMINI_VERSIONS, geminiCall, geminiClientAuth, geminiFormat, withPathModel } from "./path";
+import { geminiAnswerText, geminiRequestPieces } from "./text";
+
+type Body = Record<string, any>;
+
+/** A request's generationConfig, when it is an object. */
+function generationConfig(body: { field(key: string): unknown } | Body): Body | undefined {
+  const g = "field" in body && typeof body.field === "function" ? body.field("generationConfig") : (body as Body).generationConfig;
+  return g && typeof g === "object" && !Array.isArray(g) ? (g as Body) : undefined;
+}
+
+/** The Gemini codec. */
+export const googleGemini: ApiCodec = {
+  api: "google-gemini",
+  family: "google",
+  routes: Object.fromEntries(GEMINI_VERSIONS.map((v) => [`/${v}/models/*`, "gemini.generate" as ApiFormat])),
+  formatOf: geminiFormat,
+  clientAuth: geminiClientAuth,
+  model: (_body: LazyBody, path: string) => geminiCall(path).model,
+  withModel: (req, model) => ({ body: req.body, path: withPathModel(req.path, model) }),
+  checkTokenFields(_format: ApiFormat, body: LazyBody): void {
+    const g = generationConfig(body);
+    if (!g) return;
+    checkCount(g.maxOutputTokens, "generationConfig.maxOutputTokens", 0, MAX_TOKEN_FIELD);
+    checkCount(g.candidateCount, "generationConfig.candidateCount", 1, MAX_CHOICES);
+    const thinking = g.thinkingConfig;
+    if (thinking && typeof thinking === "object") checkCount(thinking.thinkingBudget, "generationConfig.thinkingConfig.thinkingBudget", -1, MAX_TOKEN_FIELD);
+  },
+  outputCap: (format: ApiFormat, body: Body) => (format === "gemini.count_tokens" ? 0 : (generationConfig(body)?.maxOutputTokens ?? undefined)),
+  choices: (body: Body) => generationConfig(body)?.candidateCount ?? 1,
+  errorAnswer: (err: GatewayError, requestId: string) => ({ status: geminiErrorStatus(err), body: geminiErrorBody(err, requestId) }),
+  errorEvent: geminiErrorEvent,
+  modelList: geminiModelList,
+  upstreamHeaders(headers: Headers, auth: UpstreamAuth): void {
+    if (auth.key) headers.set("x-goog-api-key", auth.key);
+  },
+  requestPieces: geminiRequestPieces,
+  answerText: (body: Body) => geminiAnswerText(body),
+  eventText: (event: Body) => geminiAnswerText(event, ""),
+  replacedAnswer: replacedGeminiAnswer,
+  streamEnding: (model: string) => new GeminiStreamEnding(model),
+};
