@@ -2,6 +2,8 @@
 // each API's shapes (chat and Anthropic, whole and streamed); a tool result gets an answer quoting it.
 import { afterAll, describe, expect, test } from "bun:test";
 import { intentOf } from "../../src/engines/mock/agent";
+import { MockEngine } from "../../src/engines";
+import { llmRequest } from "../helpers/requests";
 import { startGateway } from "../helpers/gateway";
 
 const gw = startGateway(`
@@ -120,5 +122,35 @@ describe("chat clients (Codex's tools, converted)", () => {
     const off = await chat({ model: "off", tools: chatTools("exec_command"), messages: [{ role: "user", content: "list the files" }] });
     for (const r of [noTool, noTools, off])
       expect(r.choices[0]).toMatchObject({ finish_reason: "stop", message: { content: expect.stringContaining("You said: list the files") } });
+  });
+});
+
+describe("the mock answers JSON when JSON is asked for", () => {
+  const ask = async (response_format: object) => {
+    const res = await new MockEngine({ agent: false }).process(
+      llmRequest({ format: "openai.chat", body: { model: "m", messages: [{ role: "user", content: "route me" }], response_format } }),
+    );
+    return JSON.parse(res.body!.json<any>().choices[0].message.content);
+  };
+
+  test("a JSON schema gets a value that fits it (Gemini CLI's router schema, upper-case types converted)", async () => {
+    const schema = {
+      type: "object",
+      properties: {
+        reasoning: { type: "string" },
+        model_choice: { type: "string", enum: ["flash", "pro"] },
+        n: { type: "integer", minimum: 2 },
+        tags: { type: "array", items: { type: "string" }, minItems: 1 },
+      },
+      required: ["reasoning", "model_choice"],
+    };
+    const v = await ask({ type: "json_schema", json_schema: { name: "r", schema } });
+    expect(v.model_choice).toBe("flash");
+    expect(typeof v.reasoning).toBe("string");
+    expect([v.n, v.tags.length]).toEqual([2, 1]);
+  });
+
+  test("plain JSON mode gets an object", async () => {
+    expect(typeof (await ask({ type: "json_object" })).text).toBe("string");
   });
 });

@@ -4,6 +4,7 @@ import { estimateInputTokens } from "../../convert";
 import { meteredStream } from "../../protocols";
 import { estimateTokens, lastUserText, splitPieces } from "./text";
 import { agentTurn } from "./agent";
+import { formattedText } from "./json-answer";
 
 /** Settings of the built-in mock backend. */
 export interface MockOptions {
@@ -40,7 +41,8 @@ export class MockEngine implements Engine {
       throw new GatewayError("invalid_request", `the mock backend answers chat completions (${req.format} is converted to them)`);
     if (this.opts.latencyMs) await sleep(this.opts.latencyMs);
     const turn = this.opts.agent === false ? undefined : agentTurn(body);
-    const text = turn && "text" in turn ? turn.text : (this.opts.text ?? greeting(lastUserText(body.messages)));
+    const said = turn && "text" in turn ? turn.text : (this.opts.text ?? greeting(lastUserText(body.messages)));
+    const text = turn && "call" in turn ? said : formattedText(body.response_format, said); // JSON when JSON was asked for
     const n = (++counter).toString(36);
     const call = turn && "call" in turn ? { id: `call_mock_${n}`, name: turn.call.name, arguments: JSON.stringify(turn.call.input) } : undefined;
     const reply: MockReply = {

@@ -1,0 +1,74 @@
+// The real Gemini CLI (0.61.0) through the gateway: on the built-in mock (examples/config-mock.yaml, no key, no
+// network), and on a scripted chat backend that drives one tool loop: the CLI writes hello.txt with its own
+// write_file tool, the result goes back paired to the call's id, and the CLI's token stats are the backend's.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { startGateway, type TestGateway } from "../helpers/gateway";
+import { runGeminiCli } from "../helpers/gemini-cli";
+import { startMockUpstream } from "../helpers/mock-upstream";
+
+const chunk = (delta: object, finish: string | null = null) =>
+  `data: ${JSON.stringify({ id: "chatcmpl-g", object: "chat.completion.chunk", created: 1, model: "up", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+const usage = (prompt: number, completion: number) =>
+  `data: ${JSON.stringify({ id: "chatcmpl-g", object: "chat.completion.chunk", created: 1, model: "up", choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } })}\n\n`;
+
+let upstream: ReturnType<typeof startMockUpstream>;
+let gw: TestGateway;
+let mock: TestGateway;
+
+beforeAll(() => {
+  upstream = startMockUpstream((_req, json) => {
+    const done = (json?.messages ?? []).some((m: any) => m.role === "tool");
+    if (done) return { chunks: [chunk({ role: "assistant", content: "Created hello.txt." }), chunk({}, "stop"), usage(1200, 5), "data: [DONE]\n\n"] };
+    const call = {
+      index: 0,
+      id: "call_write_1",
+      type: "function",
+      function: { name: "write_file", arguments: JSON.stringify({ file_path: "hello.txt", content: "hi\n" }) },
+    };
+    return { chunks: [chunk({ role: "assistant", content: null, tool_calls: [call] }), chunk({}, "tool_calls"), usage(1000, 20), "data: [DONE]\n\n"] };
+  });
+  gw = startGateway(`
+backends:
+  chat: { base_url: "${upstream.url}", api: openai-chat, api_key: sk-up }
+models:
+  gemini-*: { backends: { "default:1": { use: chat } } }
+`);
+  mock = startGateway(readFileSync(resolve(import.meta.dir, "../../examples/config-mock.yaml"), "utf8"));
+});
+
+afterAll(() => {
+  gw.stop();
+  mock.stop();
+  upstream.stop();
+});
+
+test("Gemini CLI on the mock example answers offline, with its default model (its router asks for JSON first)", async () => {
+  const r = await runGeminiCli(mock.url, undefined, "say hi");
+  expect(r.code).toBe(0);
+  expect(r.json?.response).toContain("Hello from OctoLLM");
+  const models = r.json?.stats.models ?? {};
+  expect(Object.keys(models).length).toBe(2); // the router's call and the main turn, each once: no retries
+  for (const m of Object.values(models) as any[]) expect([m.api.totalRequests, m.api.totalErrors]).toEqual([1, 0]);
+}, 120_000);
+
+test("Gemini CLI writes a file through a tool loop on a chat backend; ids pair, usage is the backend's", async () => {
+  const before = upstream.seen.length;
+  const r = await runGeminiCli(gw.url, "gemini-3.1-pro-preview", "Create hello.txt containing hi", ["--yolo"]);
+  expect(r.code).toBe(0);
+  expect(r.json?.response).toBe("Created hello.txt.");
+  expect(existsSync(join(r.work, "hello.txt"))).toBe(true);
+  expect(readFileSync(join(r.work, "hello.txt"), "utf8")).toBe("hi\n");
+  const sent = upstream.seen.slice(before).map((s) => JSON.parse(new TextDecoder().decode(s.body)));
+  expect(sent.length).toBe(2); // -m names the model: no router call
+  expect(sent[0].tools.map((t: any) => t.function.name)).toContain("write_file");
+  expect(sent[0].messages[0].role).toBe("system");
+  const second = sent[1].messages;
+  const assistant = second.find((m: any) => m.role === "assistant");
+  expect(assistant.tool_calls[0]).toMatchObject({ id: "call_write_1", function: { name: "write_file" } });
+  const result = second.find((m: any) => m.role === "tool");
+  expect(result.tool_call_id).toBe("call_write_1");
+  const tokens = r.json?.stats.models["gemini-3.1-pro-preview"].tokens;
+  expect([tokens.prompt, tokens.candidates]).toEqual([1000 + 1200, 20 + 5]); // the CLI sums each answer's usageMetadata: the backend's own counts
+}, 120_000);
