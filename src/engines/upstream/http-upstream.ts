@@ -63,6 +63,8 @@ export interface HttpUpstreamOptions {
 /** Sends requests to an OpenAI- or Anthropic-compatible HTTP API and returns its answer as it comes. */
 export class HttpUpstreamEngine implements Engine {
   private readonly urls: Record<ApiFormat, string>;
+  /** The formats whose URL names the model (`{model}`, Gemini's paths). */
+  private readonly modelInPath: Partial<Record<ApiFormat, boolean>> = {};
   private readonly probe?: ConnectProbe;
 
   constructor(private readonly opts: HttpUpstreamOptions) {
@@ -81,6 +83,7 @@ export class HttpUpstreamEngine implements Engine {
       "gemini.stream": base + path("gemini.stream"),
       "gemini.count_tokens": base + path("gemini.count_tokens"),
     };
+    for (const [format, url] of Object.entries(this.urls)) if (url.includes("{model}")) this.modelInPath[format as ApiFormat] = true;
     if (opts.connectTimeoutMs) {
       const target = new URL(opts.httpProxy ?? base);
       const port = Number(target.port) || (target.protocol === "https:" ? 443 : 80);
@@ -102,7 +105,7 @@ export class HttpUpstreamEngine implements Engine {
       req.ctx.upstream.model = typeof model === "string" ? model.slice(0, 200) : undefined;
       if (this.probe && !this.probe.fresh) await this.probe.check(); // no await on the hot path while the origin answers
       const method = req.method ?? "POST";
-      const url = this.urls[req.format].replace("{model}", () => String(model ?? ""));
+      const url = this.modelInPath[req.format] ? this.urls[req.format].replace("{model}", () => String(model ?? "")) : this.urls[req.format];
       const res = await fetch(withQuery(url + itemSuffix(req), req.path), {
         method,
         headers: this.headersFor(req),
