@@ -1,6 +1,6 @@
 // Which APIs a backend speaks (`api`, or the older convert_to_* keys) and the engines that serve every
 // client API on it: passed through when the backend speaks it, converted otherwise (docs/conversion.md).
-import { GatewayError, engineFn, type Api, type ApiFormat, type Engine } from "../core";
+import type { Api, ApiFormat, Engine } from "../core";
 import {
   AddedStreamUsageRemoved,
   ApiSwitchEngine,
@@ -43,12 +43,6 @@ interface ApiConversion {
 /** Every API's row: a Record, so a new API does not compile until it says how it passes and which formats convert. */
 const GEMINI_FORMATS: ApiFormat[] = ["gemini.generate", "gemini.stream", "gemini.count_tokens"];
 
-/** What a Gemini client gets from a backend without `api:` (it could speak anything; the gateway cannot pass Gemini to it). */
-const geminiNeedsApi = engineFn(() => {
-  const message = "this model's backend does not name its API: set api: (openai-chat, anthropic-messages or openai-responses) on it to serve Gemini clients";
-  return Promise.reject(new GatewayError("invalid_request", message, { status: 400 }));
-});
-
 /** input_tokens and compact go where Responses requests go. */
 const RESPONSES_EXTRAS: ApiFormat[] = ["openai.responses.input_tokens", "openai.responses.compact"];
 
@@ -71,8 +65,7 @@ const CONVERSIONS: Readonly<Record<Api, ApiConversion>> = {
     also: () => ({ "openai.responses.item": new NoStoredResponsesEngine() }),
   },
   "google-gemini": {
-    // Gemini backends are not built yet: a Gemini client is served only by converting to the backend's api
-    pass: () => Object.fromEntries(GEMINI_FORMATS.map((f) => [f, geminiNeedsApi])),
+    pass: ({ upstream }) => both(GEMINI_FORMATS, upstream),
     formats: GEMINI_FORMATS,
   },
 };

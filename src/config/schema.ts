@@ -20,7 +20,7 @@ export { ProfileSchema } from "../engines/conversion/config";
 export { LimitsSchema } from "../engines/limits/config";
 export { RuleSchema, RuleLimitsSchema, DenySchema } from "../engines/rules/config";
 
-const APIS = BACKEND_APIS; // the APIs a backend may speak (Gemini clients are served; Gemini backends are not yet)
+const APIS = BACKEND_APIS; // the APIs a backend may speak
 
 const backendFields = {
   provider: v.optional(
@@ -30,8 +30,10 @@ const backendFields = {
   price: v.optional(v.pipe(PriceSchema, v.description("What this backend charges, USD per million tokens (default: the model catalog's price)"))),
   api: v.optional(
     v.pipe(
-      v.union([v.picklist(APIS), v.pipe(v.array(v.picklist(APIS)), v.minLength(1), v.maxLength(3))]),
-      v.description("The API(s) the upstream speaks, in preference order: requests in one of them pass through, others are converted"),
+      v.union([v.picklist(APIS), v.pipe(v.array(v.picklist(APIS)), v.minLength(1), v.maxLength(4))]),
+      v.description(
+        "The API(s) the upstream speaks (openai-chat, anthropic-messages, openai-responses, google-gemini), in preference order: requests in one of them pass through, others are converted",
+      ),
     ),
   ),
   model: v.optional(

@@ -10,3 +10,4 @@ export * from "./chat-from-messages";
 export * from "./responses-from-chat";
 export * from "./chat-from-responses";
 export * from "./gemini-from-chat";
+export * from "./chat-from-gemini";

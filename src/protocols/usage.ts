@@ -11,7 +11,7 @@ const num = (v: unknown) => (typeof v === "number" && v >= 0 && v < 2 ** 40 ? Ma
 
 /** The usage object an OpenAI body or chunk carries, wherever the vendor put it. */
 export function findUsage(obj: Body | undefined): Body | undefined {
-  return obj?.usage ?? obj?.choices?.[0]?.usage ?? obj?.x_groq?.usage ?? obj?.response?.usage ?? undefined; // the last: Responses' terminal event
+  return obj?.usage ?? obj?.choices?.[0]?.usage ?? obj?.x_groq?.usage ?? obj?.response?.usage ?? obj?.usageMetadata ?? undefined; // Responses' terminal event, Gemini's events
 }
 
 /** The prompt-cache counts of a chat usage object, wherever the vendor put them (OpenAI, DeepSeek, Kimi, OpenRouter). */
@@ -197,8 +197,8 @@ const REASONING = [
   `"type":"redacted_thinking"`,
   `"type":"response.reasoning`,
 ];
-// the answer's end: a chat finish reason, Anthropic's stop reason, a Responses item done (the terminal event with usage follows)
-const ANSWER_END = [`"finish_reason":"`, `"stop_reason":"`, `"type":"response.output_item.done"`];
+// the answer's end: a chat finish reason, Anthropic's stop reason, a Responses item done (the terminal event with usage follows), Gemini's finish
+const ANSWER_END = [`"finish_reason":"`, `"stop_reason":"`, `"type":"response.output_item.done"`, `"finishReason":"`];
 
 // the keys whose string values are generated text: Responses events carry it in `delta` (their .done events and
 // the terminal one repeat it under other keys); chat and Anthropic chunks carry it only in their deltas
@@ -258,9 +258,11 @@ function longEventUsage(buf: Uint8Array): TokenUsage | undefined {
 
 /** The last event whose data carries a usage object (not null). */
 function lastUsage(buf: Uint8Array): Body | undefined {
-  for (let at = findLast(buf, `"usage"`), tries = 0; at >= 0 && tries < 8; at = at > 0 ? findLast(buf, `"usage"`, at - 1) : -1, tries++) {
-    const d = dataAt(buf, at);
-    if (d && tokenUsage(d.type === "message_start" ? d.message?.usage : findUsage(d))) return d;
+  for (const key of [`"usage"`, `"usageMetadata"`]) {
+    for (let at = findLast(buf, key), tries = 0; at >= 0 && tries < 8; at = at > 0 ? findLast(buf, key, at - 1) : -1, tries++) {
+      const d = dataAt(buf, at);
+      if (d && tokenUsage(d.type === "message_start" ? d.message?.usage : findUsage(d))) return d;
+    }
   }
   return undefined;
 }

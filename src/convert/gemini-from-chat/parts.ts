@@ -21,7 +21,9 @@ export function userPart(p: Body, field: string, profile: BackendProfile): HubPa
   if (p.inlineData && typeof p.inlineData === "object") return inlinePart(p.inlineData, `${field}.inlineData`, profile);
   if (p.fileData && typeof p.fileData === "object") return [filePart(p.fileData, `${field}.fileData`)];
   if (p.executableCode || p.codeExecutionResult || p.toolCall || p.toolResponse) return [{ type: "text", text: JSON.stringify(p) }];
-  if (p.thoughtSignature !== undefined || Object.keys(p).every((k) => k === "videoMetadata" || k === "mediaResolution" || k === "partMetadata")) return [];
+  const keys = Object.keys(p); // a part holding only a signature or metadata carries nothing to read
+  if (p.thoughtSignature !== undefined || (keys.length > 0 && keys.every((k) => k === "videoMetadata" || k === "mediaResolution" || k === "partMetadata")))
+    return [];
   throw partError(`${field}.data`, "required oneof field 'data' must have one initialized field");
 }
 

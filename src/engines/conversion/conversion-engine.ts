@@ -84,7 +84,14 @@ export class ConversionEngine implements Engine {
     if (!b) return this.next.process({ ...req, format: "openai.chat", path, headers: convertedHeaders(req.headers, "openai"), body: LazyBody.fromValue(hub) });
     const carry = this.client.api !== "openai-chat"; // state for the client half, never for a chat client
     const { body, ctx } = convertRequest(() => b.request(hub, carry));
-    const res = await this.next.process({ ...req, format: b.format, path, headers: convertedHeaders(req.headers, b.family), body: LazyBody.fromValue(body) });
+    const to = b.path?.(hub) ?? path;
+    const res = await this.next.process({
+      ...req,
+      format: b.format,
+      path: to,
+      headers: convertedHeaders(req.headers, b.family),
+      body: LazyBody.fromValue(body),
+    });
     if (res.status >= 400) return b.error(res);
     const streams = hub.stream === true;
     if (isSse(res)) {

@@ -59,6 +59,8 @@ export interface BackendHalf<C extends { requestedModel: string }> {
   readonly name: string;
   /** The profile client halves above see: what the hub in front of this backend accepts. */
   hubProfile(profile: BackendProfile): BackendProfile;
+  /** The upstream path of the backend's request, when the API names its model there (Gemini); else the client's path, without its query. */
+  path?(hub: Body): string;
   /** The backend's request for a hub request; `carryState` when a client half sits above (state for it, never for a client). */
   request(body: Body, carryState: boolean): { body: Body; ctx: C };
   /** The backend's error answer as the hub's (OpenAI's shape), keeping its status and retry advice. */

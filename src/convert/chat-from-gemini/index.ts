@@ -1,0 +1,5 @@
+// Serving the hub from a Gemini backend (generateContent).
+export { hubToGeminiRequest, SKIP_SIGNATURE, type GeminiBackendContext } from "./request";
+export { ChatFromGeminiStream, hubUsageOf } from "./stream";
+export { hubErrorOfGemini } from "./errors";
+export { geminiSchema } from "./parts";

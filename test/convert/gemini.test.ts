@@ -1,0 +1,215 @@
+// The Gemini adapters: a Gemini request read into the hub, and the hub written as a Gemini request, field by field;
+// a round trip of a tool loop keeps call ids paired and puts a signature on the current turn's first call.
+import { describe, expect, test } from "bun:test";
+import { geminiSchema, geminiToHubRequest, hubErrorOfGemini, hubToGeminiRequest, makeProfile, SKIP_SIGNATURE } from "../../src/convert";
+
+const profile = makeProfile();
+
+describe("Gemini request → hub", () => {
+  const loop = {
+    systemInstruction: { role: "user", parts: [{ text: "You are a CLI." }, { text: "Be brief." }] },
+    contents: [
+      { role: "user", parts: [{ text: "Create hello.txt" }] },
+      {
+        role: "model",
+        parts: [
+          { text: "Thinking it over", thought: true },
+          { text: "I will write it." },
+          { functionCall: { id: "c1", name: "write_file", args: { path: "hello.txt" } }, thoughtSignature: "sig" },
+          { functionCall: { name: "read_file", args: {} } },
+        ],
+      },
+      {
+        role: "user",
+        parts: [
+          { functionResponse: { name: "read_file", response: { output: "ok" } } },
+          { functionResponse: { id: "c1", name: "write_file", response: { error: "disk full" } } },
+        ],
+      },
+    ],
+    tools: [
+      {
+        functionDeclarations: [
+          { name: "write_file", parameters: { type: "OBJECT", properties: { path: { type: "STRING", nullable: true } }, required: ["path"] } },
+          { name: "read_file" },
+        ],
+      },
+    ],
+    toolConfig: { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["write_file"] } },
+    generationConfig: { temperature: 0.5, maxOutputTokens: 100, stopSequences: ["X"], thinkingConfig: { thinkingBudget: 20000, includeThoughts: true } },
+  };
+
+  test("a tool loop: system, calls with ids (a made one where none came), results paired by id or name", () => {
+    const { body, ctx } = geminiToHubRequest(loop, "gemini-x", true, profile);
+    expect(body.messages[0]).toEqual({ role: "system", content: "You are a CLI.\n\nBe brief." });
+    const assistant = body.messages[2]!;
+    expect(assistant.content).toBe("I will write it.");
+    expect(assistant.reasoning_content).toBe("Thinking it over");
+    expect(assistant.tool_calls!.map((c) => c.id)).toEqual(["c1", "gc_1_3"]);
+    expect(body.messages.slice(3)).toEqual([
+      { role: "tool", tool_call_id: "gc_1_3", content: "ok" },
+      { role: "tool", tool_call_id: "c1", content: "Error: disk full" },
+    ]);
+    expect(body.tools!.map((t) => t.function.name)).toEqual(["write_file"]); // allowedFunctionNames filters
+    expect(body.tools![0]!.function.parameters).toEqual({ type: "object", properties: { path: { type: ["string", "null"] } }, required: ["path"] });
+    expect(body.tool_choice).toEqual({ type: "function", function: { name: "write_file" } });
+    expect([body.temperature, body.max_tokens, body.stop, body.reasoning_effort, body.stream]).toEqual([0.5, 100, ["X"], "high", true]);
+    expect(ctx.includeThoughts).toBe(true);
+  });
+
+  test("Google-only tools, several candidates, cached content and bad parts are refused with the field named", () => {
+    const base = { contents: [{ role: "user", parts: [{ text: "hi" }] }] };
+    expect(() => geminiToHubRequest({ ...base, tools: [{ googleSearch: {} }] }, "m", false, profile)).toThrow("tools[0].googleSearch");
+    expect(() => geminiToHubRequest({ ...base, generationConfig: { candidateCount: 2 } }, "m", false, profile)).toThrow("candidateCount");
+    expect(() => geminiToHubRequest({ ...base, cachedContent: "cachedContents/x" }, "m", false, profile)).toThrow("cachedContent");
+    expect(() => geminiToHubRequest({ contents: [] }, "m", false, profile)).toThrow("contents is not specified");
+    expect(() => geminiToHubRequest({ contents: [{ role: "bot", parts: [{ text: "x" }] }] }, "m", false, profile)).toThrow("valid role");
+    expect(() => geminiToHubRequest({ contents: [{ parts: [{ inlineData: { mimeType: "image/png", data: "not base64!" } }] }] }, "m", false, profile)).toThrow(
+      "base64",
+    );
+    expect(() => geminiToHubRequest({ contents: [{ parts: [{ fileData: { fileUri: "gs://b/x.png" } }] }] }, "m", false, profile)).toThrow("fileUri");
+    expect(() => geminiToHubRequest({ contents: [{ parts: [{}] }] }, "m", false, profile)).toThrow("oneof");
+  });
+
+  test("images, text data and JSON mode", () => {
+    const { body } = geminiToHubRequest(
+      {
+        contents: [
+          {
+            parts: [
+              { inlineData: { mimeType: "image/png", data: "iVBORw0KGgo=" } },
+              { inlineData: { mimeType: "text/plain", data: Buffer.from("notes").toString("base64") } },
+            ],
+          },
+        ],
+        generationConfig: { responseMimeType: "application/json" },
+      },
+      "m",
+      false,
+      profile,
+    );
+    expect(body.messages[0]!.content).toEqual([
+      { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } },
+      { type: "text", text: "notes" },
+    ]);
+    expect(body.response_format).toEqual({ type: "json_object" });
+  });
+});
+
+describe("hub → Gemini request", () => {
+  const hub = {
+    model: "gemini-3.1-pro-preview",
+    stream: true,
+    messages: [
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "old question" },
+      { role: "assistant", content: null, tool_calls: [{ id: "t0", type: "function", function: { name: "ls", arguments: "{}" } }] },
+      { role: "tool", tool_call_id: "t0", content: "a.txt" },
+      { role: "assistant", content: "done" },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "now write" },
+          { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } },
+        ],
+      },
+      {
+        role: "assistant",
+        content: "writing",
+        tool_calls: [
+          { id: "t1", type: "function", function: { name: "write", arguments: '{"p":1}' } },
+          { id: "t2", type: "function", function: { name: "ls", arguments: "{}" } },
+        ],
+      },
+      { role: "tool", tool_call_id: "t1", content: "ok" },
+      { role: "tool", tool_call_id: "t2", content: "a.txt b.txt" },
+    ],
+    tools: [
+      {
+        type: "function",
+        function: { name: "write", parameters: { $schema: "x", type: "object", properties: { p: { $ref: "#/$defs/P" } }, $defs: { P: { type: "integer" } } } },
+      },
+    ],
+    tool_choice: "required",
+    max_tokens: 1000,
+    reasoning_effort: "high",
+  };
+
+  test("system instruction, contents with results as one user content, signatures on the current turn only", () => {
+    const { body } = hubToGeminiRequest(hub, profile);
+    expect(body.systemInstruction).toEqual({ parts: [{ text: "Be brief." }] });
+    const roles = body.contents.map((c: any) => c.role);
+    expect(roles).toEqual(["user", "model", "user", "model", "user", "model", "user"]);
+    expect(body.contents[1].parts[0].thoughtSignature).toBeUndefined(); // an earlier turn is not validated
+    expect(body.contents[5].parts).toEqual([
+      { text: "writing" },
+      { functionCall: { id: "t1", name: "write", args: { p: 1 } }, thoughtSignature: SKIP_SIGNATURE },
+      { functionCall: { id: "t2", name: "ls", args: {} } },
+    ]);
+    expect(body.contents[6].parts).toEqual([
+      { functionResponse: { id: "t1", name: "write", response: { output: "ok" } } },
+      { functionResponse: { id: "t2", name: "ls", response: { output: "a.txt b.txt" } } },
+    ]);
+    expect(body.contents[4].parts[1]).toEqual({ inlineData: { mimeType: "image/png", data: "AAAA" } });
+    expect(body.tools[0].functionDeclarations[0].parametersJsonSchema).toEqual({ type: "object", properties: { p: { type: "integer" } } });
+    expect(body.toolConfig).toEqual({ functionCallingConfig: { mode: "ANY" } });
+    expect(body.generationConfig).toEqual({ maxOutputTokens: 1000, thinkingConfig: { thinkingLevel: "HIGH", includeThoughts: true } });
+  });
+
+  test("Gemini 2.5 names get a thinking budget below the output cap; a recursive $ref keeps its definitions", () => {
+    const { body } = hubToGeminiRequest({ ...hub, model: "gemini-2.5-flash", max_tokens: 5000 }, profile);
+    expect(body.generationConfig.thinkingConfig).toEqual({ thinkingBudget: 4999, includeThoughts: true });
+    const tree = {
+      type: "object",
+      properties: { child: { $ref: "#/$defs/Node" } },
+      $defs: { Node: { type: "object", properties: { child: { $ref: "#/$defs/Node" } } } },
+    };
+    const out = geminiSchema(tree);
+    expect(out.$defs).toEqual(tree.$defs);
+    expect(JSON.stringify(out)).toContain('"$ref":"#/$defs/Node"');
+  });
+
+  test("tool arguments that are not a JSON object are refused", () => {
+    const bad = {
+      model: "m",
+      messages: [{ role: "assistant", content: null, tool_calls: [{ id: "x", type: "function", function: { name: "f", arguments: "[1]" } }] }],
+    };
+    expect(() => hubToGeminiRequest(bad, profile)).toThrow("JSON object");
+  });
+
+  test("Gemini errors: a bad key is 401, a daily quota is insufficient_quota, RetryInfo is retry-after", () => {
+    const key = hubErrorOfGemini(
+      {
+        error: {
+          code: 400,
+          message: "API key not valid",
+          status: "INVALID_ARGUMENT",
+          details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "API_KEY_INVALID" }],
+        },
+      },
+      400,
+    );
+    expect(key.status).toBe(401);
+    const quota = hubErrorOfGemini(
+      [
+        {
+          error: {
+            code: 429,
+            message: "quota",
+            details: [
+              { "@type": "type.googleapis.com/google.rpc.QuotaFailure", violations: [{ quotaId: "GenerateRequestsPerDayPerProjectPerModel" }] },
+              { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "34s" },
+            ],
+          },
+        },
+      ],
+      429,
+    );
+    expect([quota.status, quota.body.error.code, quota.headers["retry-after"]]).toEqual([429, "insufficient_quota", "34"]);
+    const long = hubErrorOfGemini(
+      { error: { code: 400, message: "The input token count (2000000) exceeds the maximum number of tokens allowed (1048576)." } },
+      400,
+    );
+    expect(long.body.error.code).toBe("context_length_exceeded");
+  });
+});

@@ -1,0 +1,157 @@
+// Gemini as a backend (api: google-gemini), on a scripted Gemini upstream: Anthropic and OpenAI SDK clients
+// converted to it (text, streams, a tool loop with its ids and the signature Gemini 3 checks), Gemini clients
+// passed through byte for byte with the operator's key, and usage read from usageMetadata.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import Anthropic from "@anthropic-ai/sdk";
+import { GoogleGenAI } from "@google/genai";
+import OpenAI from "openai";
+import { startGateway, type TestGateway } from "../helpers/gateway";
+
+interface Seen {
+  path: string;
+  headers: Record<string, string>;
+  text: string;
+  json: any;
+}
+
+const seen: Seen[] = [];
+const event = (e: object) => `data: ${JSON.stringify(e)}\r\n\r\n`;
+const usage = { promptTokenCount: 40, cachedContentTokenCount: 10, candidatesTokenCount: 6, thoughtsTokenCount: 4, totalTokenCount: 50 };
+
+/** What the scripted Gemini answers: a call to the first declared tool until a result came, else text. */
+function answer(json: any): object[] {
+  const tools = json?.tools?.[0]?.functionDeclarations ?? [];
+  const answered = JSON.stringify(json?.contents ?? []).includes("functionResponse");
+  if (tools.length && !answered) {
+    const call = { functionCall: { id: "g-call-1", name: tools[0].name, args: { path: "notes.txt" } }, thoughtSignature: "c2lnLTE=" };
+    return [
+      {
+        candidates: [{ content: { role: "model", parts: [{ text: "checking", thought: true }, call] }, finishReason: "STOP", index: 0 }],
+        usageMetadata: usage,
+        responseId: "r1",
+      },
+    ];
+  }
+  return [
+    { candidates: [{ content: { role: "model", parts: [{ text: "Hello " }] }, index: 0 }], responseId: "r2" },
+    { candidates: [{ content: { role: "model", parts: [{ text: "from Gemini" }] }, finishReason: "STOP", index: 0 }], usageMetadata: usage, responseId: "r2" },
+  ];
+}
+
+const upstream = Bun.serve({
+  hostname: "127.0.0.1",
+  port: 0,
+  async fetch(req) {
+    const url = new URL(req.url);
+    const text = await req.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {}
+    seen.push({ path: url.pathname + url.search, headers: Object.fromEntries(req.headers), text, json });
+    if (url.pathname.endsWith(":countTokens")) return Response.json({ totalTokens: 42 });
+    const events = answer(json);
+    if (url.pathname.endsWith(":streamGenerateContent")) return new Response(events.map(event).join(""), { headers: { "content-type": "text/event-stream" } });
+    const parts = events.flatMap((e: any) => e.candidates[0].content.parts);
+    return Response.json({ ...events.at(-1), candidates: [{ ...(events.at(-1) as any).candidates[0], content: { role: "model", parts } }] });
+  },
+});
+
+let gw: TestGateway;
+beforeAll(() => {
+  gw = startGateway(`
+backends:
+  google: { base_url: "http://127.0.0.1:${upstream.port}", api: google-gemini, api_key: sk-goog-operator }
+models:
+  claude-on-gemini: { backends: { "default:1": { use: google, model: gemini-3.1-pro-preview } } }
+  gemini-3-flash-preview: { backends: { "default:1": { use: google } } }
+`);
+});
+afterAll(() => {
+  gw.stop();
+  upstream.stop(true);
+});
+
+describe("Anthropic and OpenAI clients on a Gemini backend", () => {
+  test("Anthropic SDK: text, streamed, usage with the cache; the request goes to the backend's model with the operator's key", async () => {
+    const before = seen.length;
+    const client = new Anthropic({ baseURL: gw.url, apiKey: "client-key" });
+    const stream = client.messages.stream({ model: "claude-on-gemini", max_tokens: 200, messages: [{ role: "user", content: "hi" }] });
+    const msg = await stream.finalMessage();
+    expect(msg.content).toMatchObject([{ type: "text", text: "Hello from Gemini" }]);
+    expect(msg.usage).toMatchObject({ input_tokens: 30, cache_read_input_tokens: 10, output_tokens: 10 });
+    const sent = seen[before]!;
+    expect(sent.path).toBe("/v1beta/models/gemini-3.1-pro-preview:streamGenerateContent?alt=sse");
+    expect(sent.headers["x-goog-api-key"]).toBe("sk-goog-operator");
+    expect(sent.headers.authorization).toBeUndefined();
+    expect(sent.headers["x-api-key"]).toBeUndefined();
+    expect(sent.json.contents).toEqual([{ role: "user", parts: [{ text: "hi" }] }]);
+    expect(sent.json.generationConfig.maxOutputTokens).toBe(200);
+  });
+
+  test("a tool loop through Claude's shape: the call's id comes back paired, the current turn's call signed", async () => {
+    const client = new Anthropic({ baseURL: gw.url, apiKey: "client-key" });
+    const tools = [{ name: "read_file", description: "reads", input_schema: { type: "object" as const, properties: { path: { type: "string" } } } }];
+    const first = await client.messages.create({ model: "claude-on-gemini", max_tokens: 200, tools, messages: [{ role: "user", content: "read notes" }] });
+    const call = first.content.find((b) => b.type === "tool_use")!;
+    expect(call).toMatchObject({ type: "tool_use", id: "g-call-1", name: "read_file", input: { path: "notes.txt" } });
+    expect(first.stop_reason).toBe("tool_use");
+    const before = seen.length;
+    const second = await client.messages.create({
+      model: "claude-on-gemini",
+      max_tokens: 200,
+      tools,
+      messages: [
+        { role: "user", content: "read notes" },
+        { role: "assistant", content: first.content },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: call.id, content: "the notes" }] },
+      ],
+    });
+    expect(second.content.find((b) => b.type === "text")).toMatchObject({ text: "Hello from Gemini" });
+    const contents = seen[before]!.json.contents;
+    const model = contents.find((c: any) => c.role === "model");
+    const fc = model.parts.find((p: any) => p.functionCall);
+    expect(fc.functionCall).toEqual({ id: "g-call-1", name: "read_file", args: { path: "notes.txt" } });
+    expect(typeof fc.thoughtSignature).toBe("string");
+    expect(contents.at(-1).parts).toEqual([{ functionResponse: { id: "g-call-1", name: "read_file", response: { output: "the notes" } } }]);
+  });
+
+  test("OpenAI SDK chat, whole: the stream read into one completion", async () => {
+    const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: "client-key" });
+    const res = await client.chat.completions.create({ model: "claude-on-gemini", messages: [{ role: "user", content: "hi" }] });
+    expect(res.choices[0]!.message.content).toBe("Hello from Gemini");
+    expect(res.usage).toMatchObject({ prompt_tokens: 40, completion_tokens: 10 });
+  });
+});
+
+describe("Gemini clients on a Gemini backend: passed through", () => {
+  test("generateContent: the client's bytes to the model's path with the operator's key, the answer as the upstream sent it", async () => {
+    const before = seen.length;
+    const ai = new GoogleGenAI({ apiKey: "client-google-key", httpOptions: { baseUrl: gw.url, apiVersion: "v1beta" } });
+    const res = await ai.models.generateContent({ model: "gemini-3-flash-preview", contents: "hi" });
+    expect(res.text).toBe("Hello from Gemini");
+    const sent = seen[before]!;
+    expect(sent.path).toBe("/v1beta/models/gemini-3-flash-preview:generateContent");
+    expect(sent.headers["x-goog-api-key"]).toBe("sk-goog-operator");
+    expect(JSON.stringify(sent.headers)).not.toContain("client-google-key");
+    expect(sent.json).toEqual({ contents: [{ parts: [{ text: "hi" }], role: "user" }] });
+    const line = gw.logs.at(-1);
+    expect([line.tokens_in, line.tokens_out]).toEqual([40, 10]);
+  });
+
+  test("streamGenerateContent passes as SSE; its usage is read from usageMetadata", async () => {
+    const ai = new GoogleGenAI({ apiKey: "k", httpOptions: { baseUrl: gw.url, apiVersion: "v1beta" } });
+    let text = "";
+    for await (const c of await ai.models.generateContentStream({ model: "gemini-3-flash-preview", contents: "hi" })) text += c.text ?? "";
+    expect(text).toBe("Hello from Gemini");
+    expect(seen.at(-1)!.path).toBe("/v1beta/models/gemini-3-flash-preview:streamGenerateContent?alt=sse");
+    await Bun.sleep(20);
+    const line = gw.logs.at(-1);
+    expect([line.tokens_in, line.tokens_out, line.usage_estimated]).toEqual([40, 10, undefined]);
+  });
+
+  test("countTokens passes to the upstream", async () => {
+    const ai = new GoogleGenAI({ apiKey: "k", httpOptions: { baseUrl: gw.url, apiVersion: "v1beta" } });
+    expect((await ai.models.countTokens({ model: "gemini-3-flash-preview", contents: "hi" })).totalTokens).toBe(42);
+  });
+});
