@@ -1,7 +1,16 @@
 // The Gemini adapters: a Gemini request read into the hub, and the hub written as a Gemini request, field by field;
 // a round trip of a tool loop keeps call ids paired and puts a signature on the current turn's first call.
 import { describe, expect, test } from "bun:test";
-import { geminiSchema, geminiToHubRequest, hubErrorOfGemini, hubToGeminiRequest, makeProfile, SKIP_SIGNATURE } from "../../src/convert";
+import {
+  decodeGeminiState,
+  encodeGeminiState,
+  geminiSchema,
+  geminiToHubRequest,
+  hubErrorOfGemini,
+  hubToGeminiRequest,
+  makeProfile,
+  SKIP_SIGNATURE,
+} from "../../src/convert";
 
 const profile = makeProfile();
 
@@ -211,5 +220,40 @@ describe("hub → Gemini request", () => {
       400,
     );
     expect(long.body.error.code).toBe("context_length_exceeded");
+  });
+});
+
+describe("the model's signatures across turns (g. state)", () => {
+  test("kept by position, validator-skip values never stored, put back on the parts they came on", () => {
+    const state = encodeGeminiState({ c: { "1": "sig-call-2" }, x: "sig-text", h: SKIP_SIGNATURE })!;
+    expect(state).toStartWith("g.");
+    expect(decodeGeminiState(state)).toEqual({ c: { "1": "sig-call-2" }, x: "sig-text", h: undefined });
+    expect(decodeGeminiState("r.other-api-state")).toBeUndefined();
+    expect(decodeGeminiState("g.not-json")).toBeUndefined();
+    const hub = {
+      model: "gemini-3-pro",
+      messages: [
+        { role: "user", content: "go" },
+        {
+          role: "assistant",
+          content: "doing",
+          reasoning_opaque: encodeGeminiState({ c: { "1": "sig-call-2" }, x: "sig-text", h: "sig-thought" }),
+          reasoning_content: "plan",
+          tool_calls: [
+            { id: "a", type: "function", function: { name: "f", arguments: "{}" } },
+            { id: "b", type: "function", function: { name: "g", arguments: "{}" } },
+          ],
+        },
+        { role: "tool", tool_call_id: "a", content: "1" },
+        { role: "tool", tool_call_id: "b", content: "2" },
+      ],
+    };
+    const parts = hubToGeminiRequest(hub, profile).body.contents[1].parts;
+    expect(parts).toEqual([
+      { text: "plan", thought: true, thoughtSignature: "sig-thought" },
+      { text: "doing", thoughtSignature: "sig-text" },
+      { functionCall: { id: "a", name: "f", args: {} }, thoughtSignature: SKIP_SIGNATURE }, // the first call had none: the current turn needs one
+      { functionCall: { id: "b", name: "g", args: {} }, thoughtSignature: "sig-call-2" },
+    ]);
   });
 });

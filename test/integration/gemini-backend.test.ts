@@ -89,7 +89,7 @@ describe("Anthropic and OpenAI clients on a Gemini backend", () => {
     expect(sent.json.generationConfig.maxOutputTokens).toBe(200);
   });
 
-  test("a tool loop through Claude's shape: the call's id comes back paired, the current turn's call signed", async () => {
+  test("a tool loop through Claude's shape: the call's id comes back paired, and the model's own signature on it", async () => {
     const client = new Anthropic({ baseURL: gw.url, apiKey: "client-key" });
     const tools = [{ name: "read_file", description: "reads", input_schema: { type: "object" as const, properties: { path: { type: "string" } } } }];
     const first = await client.messages.create({ model: "claude-on-gemini", max_tokens: 200, tools, messages: [{ role: "user", content: "read notes" }] });
@@ -112,7 +112,9 @@ describe("Anthropic and OpenAI clients on a Gemini backend", () => {
     const model = contents.find((c: any) => c.role === "model");
     const fc = model.parts.find((p: any) => p.functionCall);
     expect(fc.functionCall).toEqual({ id: "g-call-1", name: "read_file", args: { path: "notes.txt" } });
-    expect(typeof fc.thoughtSignature).toBe("string");
+    expect(fc.thoughtSignature).toBe("c2lnLTE="); // carried in Claude's thinking block signature, back where the model put it
+    const signed = first.content.filter((b) => b.type === "thinking" || b.type === "redacted_thinking");
+    expect(JSON.stringify(signed)).not.toContain("c2lnLTE="); // never shown as it is: signed by the gateway
     expect(contents.at(-1).parts).toEqual([{ functionResponse: { id: "g-call-1", name: "read_file", response: { output: "the notes" } } }]);
   });
 

@@ -3,3 +3,4 @@ export { hubToGeminiRequest, SKIP_SIGNATURE, type GeminiBackendContext } from ".
 export { ChatFromGeminiStream, hubUsageOf } from "./stream";
 export { hubErrorOfGemini } from "./errors";
 export { geminiSchema } from "./parts";
+export { decodeGeminiState, encodeGeminiState, type GeminiState } from "./state";

@@ -8,6 +8,7 @@ import { GatewayError } from "../../core";
 import { ToolNames } from "../ids";
 import type { BackendProfile } from "../profile";
 import { geminiParts, geminiSchema } from "./parts";
+import { decodeGeminiState } from "./state";
 
 type Body = Record<string, any>;
 
@@ -16,6 +17,8 @@ export interface GeminiBackendContext {
   requestedModel: string;
   stream: boolean;
   toolNames: ToolNames;
+  /** Pass the model's thought signatures on as `reasoning_opaque`: only for the gateway's own client halves, never a client. */
+  carryState?: boolean;
 }
 
 /** The value Google accepts in place of a thought signature the caller does not have. */
@@ -25,7 +28,7 @@ const EFFORT_LEVEL: Record<string, string> = { none: "MINIMAL", minimal: "MINIMA
 const EFFORT_BUDGET: Record<string, number> = { none: 0, minimal: 512, low: 1024, medium: 8192, high: 24576, xhigh: 24576, max: 24576 };
 
 /** The Gemini request for a hub request, and the context its answer is read with. */
-export function hubToGeminiRequest(body: Body, profile: BackendProfile): { body: Body; ctx: GeminiBackendContext } {
+export function hubToGeminiRequest(body: Body, profile: BackendProfile, carryState = false): { body: Body; ctx: GeminiBackendContext } {
   if (!Array.isArray(body.messages)) throw new GatewayError("invalid_request", "messages: field required", { param: "messages" });
   if (typeof body.n === "number" && body.n > 1) throw new GatewayError("invalid_request", "n > 1 is not supported by this backend", { param: "n" });
   const names = new ToolNames(profile.toolNameMax);
@@ -41,7 +44,7 @@ export function hubToGeminiRequest(body: Body, profile: BackendProfile): { body:
   if (system.length) out.systemInstruction = { parts: [{ text: system.join("\n\n") }] };
   tools(body, names, out);
   out.generationConfig = generation(body, profile, model);
-  return { body: out, ctx: { requestedModel: model, stream: body.stream === true, toolNames: names } };
+  return { body: out, ctx: { requestedModel: model, stream: body.stream === true, toolNames: names, carryState } };
 }
 
 function textOf(content: unknown): string {
@@ -76,11 +79,13 @@ function contents(messages: Body[], names: ToolNames): Body[] {
   return out;
 }
 
-/** An assistant message as model parts: its text, then its calls. */
+/** An assistant message as model parts: a thought carrying its signature, its text, then its calls (signed as the model signed them). */
 function modelParts(m: Body, names: ToolNames, calls: Map<string, string>): Body[] {
   const parts: Body[] = [];
+  const state = decodeGeminiState(m.reasoning_opaque);
+  if (state?.h) parts.push({ text: textOf(m.reasoning_content) || ".", thought: true, thoughtSignature: state.h });
   const text = textOf(m.content);
-  if (text.trim()) parts.push({ text });
+  if (text.trim()) parts.push(state?.x ? { text, thoughtSignature: state.x } : { text });
   for (const tc of Array.isArray(m.tool_calls) ? m.tool_calls : []) {
     let args: unknown;
     try {
@@ -92,7 +97,10 @@ function modelParts(m: Body, names: ToolNames, calls: Map<string, string>): Body
       throw new GatewayError("invalid_request", "a tool call's arguments must be a JSON object", { param: "messages" });
     const name = names.toUpstream(String(tc.function?.name ?? ""));
     calls.set(String(tc.id ?? ""), name);
-    parts.push({ functionCall: { id: String(tc.id ?? ""), name, args } });
+    const sig = state?.c?.[String(parts.filter((p) => p.functionCall).length)];
+    parts.push(
+      sig ? { functionCall: { id: String(tc.id ?? ""), name, args }, thoughtSignature: sig } : { functionCall: { id: String(tc.id ?? ""), name, args } },
+    );
   }
   return parts;
 }

@@ -5,6 +5,7 @@ import type { SseEvent } from "../../core";
 import { hubDoneEvent, hubErrorEvent, HubChunkWriter, chunkJson, type HubDelta, type HubFinishReason, type HubUsage } from "../../protocols/openai-chat/hub";
 import { randomBase62 } from "../ids";
 import type { GeminiBackendContext } from "./request";
+import { encodeGeminiState, realSignature, type GeminiState } from "./state";
 
 type Body = Record<string, any>;
 
@@ -43,6 +44,7 @@ export class ChatFromGeminiStream {
   private calls = 0;
   private finish: string | undefined;
   private usage: Body | undefined;
+  private readonly state: GeminiState = { c: {} };
 
   constructor(private readonly ctx: GeminiBackendContext) {
     this.out = new HubChunkWriter(`chatcmpl-${randomBase62(24)}`, Math.floor(Date.now() / 1000), ctx.requestedModel);
@@ -81,6 +83,7 @@ export class ChatFromGeminiStream {
 
   private part(p: Body): SseEvent[] {
     if (!p || typeof p !== "object") return [];
+    this.keepSignature(p);
     if (p.thought === true) return typeof p.text === "string" && p.text ? this.chunk({ reasoning_content: p.text }) : [];
     if (typeof p.text === "string") return p.text ? this.chunk({ content: p.text }) : [];
     if (p.functionCall && typeof p.functionCall === "object") {
@@ -105,8 +108,23 @@ export class ChatFromGeminiStream {
     if (this.finish === "MAX_TOKENS" || this.finish === "CONTINUATION") finish = "length";
     else if (FILTERED.has(this.finish)) finish = "content_filter";
     const usage = hubUsageOf(this.usage);
+    const state = this.ctx.carryState ? encodeGeminiState(this.state) : undefined; // for a client half above; a chat client has no slot
     this.finished = true;
-    return [...this.start(), ...this.chunk({}, finish), ...(usage ? [this.out.usageEvent(usage)] : []), hubDoneEvent()];
+    return [
+      ...this.start(),
+      ...(state ? this.chunk({ reasoning_opaque: state }) : []),
+      ...this.chunk({}, finish),
+      ...(usage ? [this.out.usageEvent(usage)] : []),
+      hubDoneEvent(),
+    ];
+  }
+
+  /** Keeps a part's thought signature by the part's place: the k-th call, the first text part, a thought part. */
+  private keepSignature(p: Body): void {
+    if (!realSignature(p.thoughtSignature)) return;
+    if (p.functionCall) this.state.c![String(this.calls)] = p.thoughtSignature;
+    else if (p.thought === true) this.state.h ??= p.thoughtSignature;
+    else this.state.x ??= p.thoughtSignature;
   }
 
   /** An in-stream error (no [DONE] after it). */

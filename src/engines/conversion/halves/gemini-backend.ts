@@ -15,9 +15,10 @@ export function geminiBackend(opts: HalfOptions): BackendHalf<GeminiBackendConte
     format: "gemini.stream",
     family: "google",
     name: "convert google-gemini → chat",
-    hubProfile: (profile) => ({ ...profile, reasoningParam: "reasoning_effort" }),
+    // the chat form in front of a Gemini backend: efforts as reasoning_effort, the model's signatures kept across turns
+    hubProfile: (profile) => ({ ...profile, reasoningParam: "reasoning_effort", reasoningState: true }),
     path: (hub) => `/v1beta/models/${String(hub.model ?? "")}:streamGenerateContent?alt=sse`,
-    request: (body) => hubToGeminiRequest(body, opts.profile),
+    request: (body, carryState) => hubToGeminiRequest(body, opts.profile, carryState),
     async error(res) {
       const mapped = hubErrorOfGemini(await readErrorBody(res), res.status);
       const out = jsonAnswer(mapped.status, mapped.body);
