@@ -45,6 +45,8 @@ export interface ApiCodec {
   withModel(req: { body: LazyBody; path: string }, model: string): { body: LazyBody; path: string };
   /** Refuses (400) a request whose token fields are not integers within bounds; reads only those fields. */
   checkTokenFields(format: ApiFormat, body: LazyBody): void;
+  /** The top-level fields `outputCap` and `choices` read (a reservation reads only these, not the whole body). */
+  readonly capFields: readonly string[];
   /** The output cap a checked request asks for: undefined when it sets none, 0 for the endpoints that only count. */
   outputCap(format: ApiFormat, body: Body): number | undefined;
   /** How many answers a checked request asks for. */

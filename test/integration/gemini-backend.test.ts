@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runClaude } from "../helpers/claude-cli";
 import { startGateway, type TestGateway } from "../helpers/gateway";
 
 interface Seen {
@@ -18,8 +21,29 @@ const seen: Seen[] = [];
 const event = (e: object) => `data: ${JSON.stringify(e)}\r\n\r\n`;
 const usage = { promptTokenCount: 40, cachedContentTokenCount: 10, candidatesTokenCount: 6, thoughtsTokenCount: 4, totalTokenCount: 50 };
 
+/** Claude Code's turn: a Read of notes.txt in its working directory, then the file's text quoted. */
+function claudeCodeTurn(json: any): object[] | undefined {
+  const names = (json?.tools?.[0]?.functionDeclarations ?? []).map((d: any) => d.name);
+  if (!names.includes("Read")) return undefined;
+  const result = (json.contents as any[]).flatMap((c) => c.parts).find((p: any) => p.functionResponse);
+  if (result) {
+    const said = String(result.functionResponse.response.output).match(/secret word is (\w+)/)?.[1] ?? "nothing";
+    return [
+      {
+        candidates: [{ content: { role: "model", parts: [{ text: `The notes say the word is ${said}.` }] }, finishReason: "STOP", index: 0 }],
+        usageMetadata: usage,
+      },
+    ];
+  }
+  const cwd = JSON.stringify(json.systemInstruction ?? "").match(/Primary working directory: ([^\s\\]+)/)?.[1] ?? "/tmp";
+  const call = { functionCall: { id: "read-1", name: "Read", args: { file_path: `${cwd}/notes.txt` } }, thoughtSignature: "c2lnLTI=" };
+  return [{ candidates: [{ content: { role: "model", parts: [call] }, finishReason: "STOP", index: 0 }], usageMetadata: usage }];
+}
+
 /** What the scripted Gemini answers: a call to the first declared tool until a result came, else text. */
 function answer(json: any): object[] {
+  const cc = claudeCodeTurn(json);
+  if (cc) return cc;
   const tools = json?.tools?.[0]?.functionDeclarations ?? [];
   const answered = JSON.stringify(json?.contents ?? []).includes("functionResponse");
   if (tools.length && !answered) {
@@ -125,6 +149,25 @@ describe("Anthropic and OpenAI clients on a Gemini backend", () => {
     expect(res.usage).toMatchObject({ prompt_tokens: 40, completion_tokens: 10 });
   });
 });
+
+test("Claude Code reads a file with its Read tool on a Gemini backend", async () => {
+  const before = seen.length;
+  const home = (await runClaude(["--version"])).home;
+  writeFileSync(join(home, "notes.txt"), "The secret word is pelican.\n");
+  const r = await runClaude(
+    ["-p", "What does notes.txt say?", "--model", "claude-on-gemini"],
+    { ANTHROPIC_BASE_URL: gw.url, ANTHROPIC_AUTH_TOKEN: "any" },
+    undefined,
+    home,
+  );
+  expect(r.code).toBe(0);
+  expect(r.out).toContain("pelican");
+  const turns = seen.slice(before).filter((s) => s.json?.tools);
+  expect(turns.length).toBeGreaterThanOrEqual(2);
+  const last = turns.at(-1)!.json.contents;
+  const call = last.flatMap((c: any) => c.parts).find((p: any) => p.functionCall?.id === "read-1");
+  expect(call.thoughtSignature).toBe("c2lnLTI="); // the model's own signature, back through Claude Code's thinking block
+}, 120_000);
 
 describe("Gemini clients on a Gemini backend: passed through", () => {
   test("generateContent: the client's bytes to the model's path with the operator's key, the answer as the upstream sent it", async () => {

@@ -2,7 +2,7 @@
 // each admitted request when its answer ends.
 import type { Caller, LLMRequest, LLMResponse } from "../../core";
 import { estimateInputTokensFromBytes } from "../../convert";
-import { bodyUsage, requestedChoices, requestedOutputTokens } from "../../protocols";
+import { bodyUsage, codecOf, requestedChoices, requestedOutputTokens } from "../../protocols";
 import type { AnswerEnd } from "./charge";
 import { type Limiter, limitHeaders, type Admission, type LimitInfo, type Limits } from "../limits";
 
@@ -36,14 +36,9 @@ export interface TokenReservation {
  * these are non-negative integers. The input is estimated from the body's bytes (see count-tokens-bytes.ts).
  */
 export function reserveTokens(req: LLMRequest, cap: number, storedInput = 0): TokenReservation {
-  const field = (key: string) => req.body.field(key);
-  // the fields a reservation reads, one by one: a large body is not parsed for them
-  const body = {
-    max_tokens: field("max_tokens"),
-    max_completion_tokens: field("max_completion_tokens"),
-    max_output_tokens: field("max_output_tokens"),
-    n: field("n"),
-  };
+  // the fields a reservation reads (its API's codec names them), one by one: a large body is not parsed for them
+  const body: Record<string, unknown> = {};
+  for (const key of codecOf(req.format).capFields) body[key] = req.body.field(key);
   const asked = requestedOutputTokens(req.format, body);
   const n = requestedChoices(req.format, body);
   return {

@@ -24,6 +24,7 @@ export const anthropicMessages: ApiCodec = {
     }
     checkThinkingBudget(body);
   },
+  capFields: ["max_tokens"],
   outputCap: (format: ApiFormat, body: Body) => (format === "anthropic.messages" ? (body.max_tokens ?? undefined) : 0),
   choices: () => 1,
   errorAnswer: (err: GatewayError, requestId: string) => ({ status: anthropicErrorStatus(err), body: anthropicErrorBody(err, requestId) }),

@@ -34,6 +34,7 @@ export const googleGemini: ApiCodec = {
     const thinking = g.thinkingConfig;
     if (thinking && typeof thinking === "object") checkCount(thinking.thinkingBudget, "generationConfig.thinkingConfig.thinkingBudget", -1, MAX_TOKEN_FIELD);
   },
+  capFields: ["generationConfig"],
   outputCap: (format: ApiFormat, body: Body) => (format === "gemini.count_tokens" ? 0 : (generationConfig(body)?.maxOutputTokens ?? undefined)),
   choices: (body: Body) => generationConfig(body)?.candidateCount ?? 1,
   errorAnswer: (err: GatewayError, requestId: string) => ({ status: geminiErrorStatus(err), body: geminiErrorBody(err, requestId) }),

@@ -21,6 +21,7 @@ export const openaiChat: ApiCodec = {
     checkCount(body.field("max_completion_tokens"), "max_completion_tokens", 0, MAX_TOKEN_FIELD);
     checkCount(body.field("n"), "n", 1, MAX_CHOICES);
   },
+  capFields: ["max_tokens", "max_completion_tokens", "n"],
   outputCap: (_format: ApiFormat, body: Body) => body.max_completion_tokens ?? body.max_tokens ?? undefined,
   choices: (body: Body) => (typeof body.n === "number" ? body.n : 1),
   upstreamHeaders: bearerAuth,

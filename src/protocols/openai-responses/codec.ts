@@ -37,6 +37,7 @@ export const openaiResponses: ApiCodec = {
         { param: "background", code: "unsupported_parameter" },
       );
   },
+  capFields: ["max_output_tokens"],
   outputCap(format: ApiFormat, body: Body): number | undefined {
     if (format === "openai.responses") return body.max_output_tokens ?? undefined;
     return format === "openai.responses.compact" ? undefined : 0; // a compaction writes a summary of no stated size
