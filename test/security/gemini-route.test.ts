@@ -96,3 +96,41 @@ test("an output cap the budget cannot cover is refused before the upstream, as a
   expect(quota.violations[0].quotaId).toContain("PerDay"); // Gemini CLI stops instead of retrying ten times
   expect(upstream.seen.length).toBe(before);
 });
+
+test("a model name that would point the operator's key at another upstream URL is refused, on every client API", async () => {
+  const hits: string[] = [];
+  const google = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: (r) => {
+      hits.push(new URL(r.url).pathname);
+      return new Response("{}");
+    },
+  });
+  const { gw: g } = await createLoggedGateway(`
+backends:
+  google: { base_url: "http://127.0.0.1:${google.port}", api: google-gemini, api_key: sk-operator }
+models:
+  "claude-*": { backends: { "default:1": { use: google } } }
+  "gemini-*": { backends: { "default:1": { use: google } } }
+`);
+  try {
+    const anthropic = await g.fetch(
+      new Request("http://gw/v1/messages", {
+        method: "POST",
+        headers: { "anthropic-version": "2023-06-01" },
+        body: JSON.stringify({ model: "claude-x/../../../v1beta/files", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }),
+      }),
+    );
+    expect(anthropic.status).toBe(400);
+    for (const name of ["gemini-x%2F..%2F..%2Ffiles", "gemini-x%3Fkey%3Dsteal", "gemini-x%23frag"]) {
+      const r = await g.fetch(new Request(`http://gw/v1beta/models/${name}:generateContent`, { method: "POST", body: JSON.stringify(hi) }));
+      expect(r.status).toBe(400);
+      expect(((await r.json()) as any).error.status).toBe("INVALID_ARGUMENT");
+    }
+    expect(hits).toEqual([]);
+  } finally {
+    await g.shutdown();
+    google.stop(true);
+  }
+});

@@ -1,4 +1,4 @@
 // The Gemini API's wire facts: paths, errors, model lists.
 export { googleGemini } from "./codec";
-export { GEMINI_VERSIONS, geminiCall, geminiFormat, type GeminiCall } from "./path";
+export { GEMINI_VERSIONS, geminiCall, geminiFormat, pathModel, type GeminiCall } from "./path";
 export { geminiErrorBody, geminiErrorEvent, rpcStatus } from "./errors";

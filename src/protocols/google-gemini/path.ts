@@ -43,16 +43,14 @@ export function geminiCall(path: string): GeminiCall {
   }
   if (!model || model.length > MAX_NAME || /[\x00-\x1f\x7f]/.test(model))
     throw new GatewayError("invalid_request", "the model name in the path must be 1 to 256 characters without control characters", { param: "model" });
-  return { version: m[1]!, model, format, method };
+  return { version: m[1]!, model: pathModel(model), format, method };
 }
 
-/** The request format of a Gemini path, or undefined when it is not a served call (the route answers 404 then). */
+/** The request format a Gemini path's method names (the text after its last ":"), or undefined when none is served there; the name is checked later. */
 export function geminiFormat(path: string): ApiFormat | undefined {
-  try {
-    return geminiCall(path).format;
-  } catch {
-    return undefined;
-  }
+  const bare = path.split("?")[0]!;
+  if (!/^\/(v1beta|v1|v1alpha)\/models\/./.test(bare)) return undefined;
+  return METHODS[bare.slice(bare.lastIndexOf(":") + 1)];
 }
 
 /** The path with the model name replaced (the backend's name), slashes kept literally; the query is kept. */
@@ -60,7 +58,18 @@ export function withPathModel(path: string, model: string): string {
   const q = path.indexOf("?");
   const bare = q < 0 ? path : path.slice(0, q);
   const call = geminiCall(bare);
-  return `/${call.version}/models/${model}:${call.method}${q < 0 ? "" : path.slice(q)}`;
+  return `/${call.version}/models/${pathModel(model)}:${call.method}${q < 0 ? "" : path.slice(q)}`;
+}
+
+/**
+ * A model name that may stand in an upstream Gemini path as it is: letters, digits and `._@:/-` (tuned models
+ * have slashes), no `..` segment. Anything else (a client's `../../files`, a `?` or `#`) would point the
+ * operator's key at another URL: a 400.
+ */
+export function pathModel(model: string): string {
+  if (!/^[A-Za-z0-9._@:/-]{1,256}$/.test(model) || model.split("/").some((seg) => seg === ".." || seg === "."))
+    throw new GatewayError("invalid_request", `the model name ${JSON.stringify(model.slice(0, 64))} cannot name a Gemini model`, { param: "model" });
+  return model;
 }
 
 /**

@@ -3,6 +3,7 @@
 // answers and errors back as chat's (convert/chat-from-gemini).
 import { formatSse, streamFailure, type SseEvent } from "../../../core";
 import { ChatFromGeminiStream, hubErrorOfGemini, hubToGeminiRequest, type GeminiBackendContext } from "../../../convert";
+import { pathModel } from "../../../protocols/google-gemini";
 import { openaiErrorDetail } from "../../../protocols/openai";
 import { eventsToCompletion } from "../chat-events";
 import type { StreamConverter } from "../event-stream";
@@ -17,7 +18,7 @@ export function geminiBackend(opts: HalfOptions): BackendHalf<GeminiBackendConte
     name: "convert google-gemini → chat",
     // the chat form in front of a Gemini backend: efforts as reasoning_effort, the model's signatures kept across turns
     hubProfile: (profile) => ({ ...profile, reasoningParam: "reasoning_effort", reasoningState: true }),
-    path: (hub) => `/v1beta/models/${String(hub.model ?? "")}:streamGenerateContent?alt=sse`,
+    path: (hub) => `/v1beta/models/${pathModel(String(hub.model ?? ""))}:streamGenerateContent?alt=sse`, // a name that cannot reach another URL
     request: (body, carryState) => hubToGeminiRequest(body, opts.profile, carryState),
     async error(res) {
       const mapped = hubErrorOfGemini(await readErrorBody(res), res.status);
