@@ -86,7 +86,9 @@ beforeAll(() => {
   gw = startGateway(`
 backends:
   google: { base_url: "http://127.0.0.1:${upstream.port}", api: google-gemini, api_key: sk-goog-operator }
+  own-key: { base_url: "http://127.0.0.1:${upstream.port}", api: google-gemini, auth: client, url_path_gemini: "/proxy/{version}/models/{model}:{method}" }
 models:
+  gemini-own-key: { backends: { "default:1": { use: own-key } } }
   claude-on-gemini: { backends: { "default:1": { use: google, model: gemini-3.1-pro-preview } } }
   gemini-3-flash-preview: { backends: { "default:1": { use: google } } }
 `);
@@ -193,6 +195,14 @@ describe("Gemini clients on a Gemini backend: passed through", () => {
     await Bun.sleep(20);
     const line = gw.logs.at(-1);
     expect([line.tokens_in, line.tokens_out, line.usage_estimated]).toEqual([40, 10, undefined]);
+  });
+
+  test("auth: client sends the client's own Google key as x-goog-api-key; url_path_gemini places the call", async () => {
+    const ai = new GoogleGenAI({ apiKey: "client-own-google-key", httpOptions: { baseUrl: gw.url, apiVersion: "v1beta" } });
+    expect((await ai.models.generateContent({ model: "gemini-own-key", contents: "hi" })).text).toBe("Hello from Gemini");
+    const sent = seen.at(-1)!;
+    expect(sent.path).toBe("/proxy/v1beta/models/gemini-own-key:generateContent");
+    expect([sent.headers["x-goog-api-key"], sent.headers["x-api-key"]]).toEqual(["client-own-google-key", undefined]);
   });
 
   test("countTokens passes to the upstream", async () => {

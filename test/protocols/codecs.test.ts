@@ -57,6 +57,9 @@ describe("one codec per API", () => {
     expect(h("openai.chat", undefined)).toEqual({});
     expect(h("anthropic.messages", undefined)).toEqual({ "anthropic-version": "2023-06-01" });
     expect(h("gemini.generate", "k")).toEqual({ "x-goog-api-key": "k" });
+    const own = new Headers({ "x-api-key": "client-google-key" }); // auth: client forwarded it
+    codecOf("gemini.stream").upstreamHeaders(own, { key: undefined });
+    expect(Object.fromEntries(own)).toEqual({ "x-goog-api-key": "client-google-key" });
   });
 
   test("errors in each API's shape; a Responses client is told a hard 429 is a usage limit (Codex stops only on that)", () => {

@@ -2,7 +2,7 @@
 // and the upstream engine they make.
 import * as v from "valibot";
 import { httpUrl, secret } from "../../core/config-fields";
-import type { Logger } from "../../core";
+import type { ApiFormat, Logger } from "../../core";
 import { HttpUpstreamEngine } from "./http-upstream";
 
 /** An HTTP header name (RFC 9110 token). */
@@ -30,6 +30,16 @@ export const UPSTREAM_FIELDS = {
   url_path_messages: path("Anthropic messages (default /v1/messages)"),
   url_path_responses: path("OpenAI Responses (default /v1/responses)"),
   url_path_count_tokens: path("Anthropic count_tokens (default /v1/messages/count_tokens)"),
+  url_path_gemini: v.optional(
+    v.pipe(
+      v.string(),
+      v.startsWith("/", "must start with /"),
+      v.check((t) => t.includes("{model}") && t.includes("{method}"), "must hold {model} and {method}"),
+      v.description(
+        "Upstream path template for Gemini calls: {model}, {method} and {version} (v1beta) are filled in (default /{version}/models/{model}:{method})",
+      ),
+    ),
+  ),
   api_key: secret("Upstream API key (written but empty, e.g. ${KEY:-}: no key; not written: env OCTOLLM_API_KEY)"),
   auth: v.optional(
     v.pipe(
@@ -50,6 +60,13 @@ export const UPSTREAM_FIELDS = {
 /** An HTTP backend's keys as the config holds them. */
 export type UpstreamConfig = { [K in keyof typeof UPSTREAM_FIELDS]?: v.InferOutput<(typeof UPSTREAM_FIELDS)[K]> };
 
+/** The Gemini formats' paths from a url_path_gemini template (none: the defaults). */
+function geminiPaths(template: string | undefined): Partial<Record<ApiFormat, string>> {
+  if (!template) return {};
+  const at = (method: string) => template.replaceAll("{version}", "v1beta").replaceAll("{method}", method); // {model} is filled per request
+  return { "gemini.generate": at("generateContent"), "gemini.stream": at("streamGenerateContent"), "gemini.count_tokens": at("countTokens") };
+}
+
 /** Defaults for upstream timeouts, in ms. */
 export const TIMEOUT_DEFAULTS = { connect: 10_000, firstByte: 600_000, idle: 300_000 } as const;
 
@@ -62,6 +79,7 @@ export function httpUpstream(b: UpstreamConfig, apiKey: string | undefined, maxR
       "openai.responses": b.url_path_responses,
       "anthropic.messages": b.url_path_messages,
       "anthropic.count_tokens": b.url_path_count_tokens,
+      ...geminiPaths(b.url_path_gemini),
     },
     apiKey,
     anthropicApiKeyAsBearer: b.anthropic_api_key_as_bearer,

@@ -41,7 +41,12 @@ export const googleGemini: ApiCodec = {
   errorEvent: geminiErrorEvent,
   modelList: geminiModelList,
   upstreamHeaders(headers: Headers, auth: UpstreamAuth): void {
-    if (auth.key) headers.set("x-goog-api-key", auth.key);
+    if (auth.key) return void headers.set("x-goog-api-key", auth.key);
+    const own = headers.get("x-api-key"); // auth: client: the client's own Google key, where Google reads it
+    if (own) {
+      headers.delete("x-api-key");
+      headers.set("x-goog-api-key", own);
+    }
   },
   requestPieces: geminiRequestPieces,
   answerText: (body: Body) => geminiAnswerText(body),
