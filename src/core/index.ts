@@ -4,7 +4,8 @@ export * from "./context";
 export * from "./errors";
 export { LazyBody } from "./body";
 export { scanTopLevel, indexTopLevel, looksLikeJsonObject, lastKeyValueAt, stringValueBytes, skipString, isSpace, type TopLevelIndex } from "./json-scan";
-export { SseEvent, SseParser, SseEventTooLarge, MAX_SSE_EVENT_CHARS, MAX_SSE_EVENT_BYTES, formatSse, splitSse } from "./sse";
+export { SseEvent, SseParser, SseEventTooLarge, MAX_SSE_EVENT_CHARS, MAX_SSE_EVENT_BYTES, formatSse } from "./sse";
+export { splitSse } from "./sse-split";
 export {
   StreamPipeline,
   type StreamStage,

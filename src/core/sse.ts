@@ -233,38 +233,6 @@ export class SseParser {
   }
 }
 
-/**
- * The events of text the gateway wrote itself (a converter's output): whole events, each one optional `event:`
- * line and one `data:` line, ended by a blank line, or a `:` comment. No parser is needed: the text is split at
- * its blank lines, each event keeps its text as `raw`, and its JSON is parsed only if a later stage reads it.
- */
-export function splitSse(text: string): SseEvent[] {
-  const out: SseEvent[] = [];
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf("\n\n", start);
-    end = end < 0 ? text.length : end + 2;
-    let at = start;
-    let event: string | undefined;
-    if (text.startsWith("event: ", at)) {
-      const nl = text.indexOf("\n", at);
-      event = text.slice(at + 7, nl);
-      at = nl + 1;
-    }
-    if (text.startsWith("data: ", at)) {
-      const e = new SseEvent(event, text.slice(at + 6, text.charCodeAt(end - 2) === 10 ? end - 2 : end));
-      e.raw = text.slice(start, end);
-      out.push(e);
-    } else if (text.charCodeAt(at) === 58 /* : */) {
-      const e = new SseEvent(undefined, ""); // a comment (a keep-alive): passed on as it is
-      e.raw = text.slice(start, end);
-      out.push(e);
-    }
-    start = end;
-  }
-  return out;
-}
-
 /** Serializes one event to its wire text (multi-line data becomes several data lines); an unchanged event's own text. */
 export function formatSse(ev: { event?: string; data: string; id?: string; retry?: number; raw?: string }): string {
   if (ev.raw !== undefined) return ev.raw;

@@ -7,7 +7,8 @@
 // stage reads the source), or as the events an earlier stage handed on (their JSON parsed at most once, shared),
 // or split without a parser from text the gateway wrote itself (a converter's output). Text goes out as it came;
 // events are written back to text once, at the end of the chain (an unchanged event as its own text).
-import { SseParser, formatSse, splitSse, type SseEvent } from "./sse";
+import { SseParser, formatSse, type SseEvent } from "./sse";
+import { splitSse } from "./sse-split";
 import type { StageOutput, StreamStage } from "./stream-pipeline";
 import type { TokenUsage } from "./types";
 

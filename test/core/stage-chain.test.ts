@@ -94,6 +94,23 @@ describe("the stage chain, decoded once", () => {
     }
   });
 
+  test("Gemini's framing splits too: \\r\\n\\r\\n between data lines, bare line breaks as keep-alives, mixed with \\n\\n", () => {
+    const r = rng(11);
+    for (let round = 0; round < 200; round++) {
+      const parts = Array.from({ length: 1 + Math.floor(r() * 8) }, (_, i) => {
+        const data = JSON.stringify({ i, t: "x\r\ny".repeat(Math.floor(r() * 3)) });
+        const pick = r();
+        return pick < 0.45 ? `data: ${data}\r\n\r\n` : pick < 0.9 ? `data: ${data}\n\n` : "\r\n";
+      });
+      const text = parts.join("");
+      const split = splitSse(text);
+      expect(split.map((e) => e.raw).join("")).toBe(text);
+      expect(split.filter((e) => e.data).map((e) => JSON.parse(e.data).i)).toEqual(
+        parts.flatMap((p) => (p.startsWith("data: ") ? [JSON.parse(p.slice(6)).i] : [])),
+      );
+    }
+  });
+
   test("a failure answered by an event stage in text it wrote reaches the next event stage as events", async () => {
     let pulls = 0;
     const failing = new ReadableStream<Uint8Array>(

@@ -1,6 +1,6 @@
 // Content moderation around the rest of the pipeline: the request's text is checked before the upstream
 // is called, the answer's text before the client sees it (a whole answer at once, a stream in windows).
-import { GatewayError, LazyBody, withoutCompression, type Engine, type LLMRequest, type LLMResponse, type ModerationRecord } from "../../core";
+import { GatewayError, LazyBody, withoutCompression, type ApiFormat, type Engine, type LLMRequest, type LLMResponse, type ModerationRecord } from "../../core";
 import { codecOf } from "../../protocols";
 import type { Direction, Moderator, Verdict } from "./moderator";
 import { ModerationStage, type WindowOutcome } from "./stream";
@@ -26,7 +26,19 @@ export interface ModerationPolicy {
   output?: { windowChars: number; windowChunks?: number; holdMs: number; onFlag: "replace" | "error"; replacement: string };
 }
 
-const MODERATED = new Set(["openai.chat", "openai.responses", "anthropic.messages"]);
+/** Which formats are moderated: the ones that generate text. A Record, so a new format does not compile until it says. */
+const MODERATED: Readonly<Record<ApiFormat, boolean>> = {
+  "openai.chat": true,
+  "openai.responses": true,
+  "anthropic.messages": true,
+  "gemini.generate": true,
+  "gemini.stream": true,
+  "openai.responses.compact": false, // Codex's own summary of its history: the history was checked when it was sent
+  "openai.responses.input_tokens": false,
+  "openai.responses.item": false,
+  "anthropic.count_tokens": false,
+  "gemini.count_tokens": false,
+};
 
 /** One direction's checks of one request, recorded in the request context as they happen. */
 class Checks {
@@ -93,7 +105,7 @@ class Checks {
 
 /** Runs `next` under the policy (a library user wraps any engine with ModerationEngine instead). */
 export async function moderated(req: LLMRequest, next: Engine, policy: ModerationPolicy): Promise<LLMResponse> {
-  if (!MODERATED.has(req.format)) return next.process(req);
+  if (!MODERATED[req.format]) return next.process(req);
   if (policy.input) await checkInput(req, policy, policy.input);
   if (!policy.output) return next.process(req);
   req = withoutCompression(req); // the answer must be readable here
