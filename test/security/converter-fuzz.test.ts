@@ -5,29 +5,7 @@ import { startGateway, type TestGateway } from "../helpers/gateway";
 import { checkAnthropicStream } from "../helpers/anthropic-grammar";
 import { ANTHROPIC_BODY, ANTHROPIC_CHUNKS, OPENAI_BODY, OPENAI_CHUNKS } from "../helpers/mock-upstream";
 import { startMockModeration } from "../helpers/mock-moderation";
-import { rng } from "../helpers/random";
-
-const ODD: unknown[] = [null, 0, -1, 1.5, "", "x", true, [], {}, [null], { type: null }, [{}], Number.POSITIVE_INFINITY]; // 1e400 in JSON text
-
-/** A copy of `value` with one node (chosen at random, at any depth) replaced by an odd value. */
-function mutate(value: unknown, r: () => number): unknown {
-  const copy = JSON.parse(JSON.stringify(value));
-  const nodes: { parent: any; key: string | number }[] = [];
-  const walk = (v: any) => {
-    if (v && typeof v === "object")
-      for (const k of Object.keys(v)) {
-        nodes.push({ parent: v, key: Array.isArray(v) ? Number(k) : k });
-        walk(v[k]);
-      }
-  };
-  walk(copy);
-  const n = 1 + Math.floor(r() * 2);
-  for (let i = 0; i < n && nodes.length; i++) {
-    const at = nodes[Math.floor(r() * nodes.length)]!;
-    at.parent[at.key] = ODD[Math.floor(r() * ODD.length)];
-  }
-  return copy;
-}
+import { mutate, rng } from "../helpers/random";
 
 const CHAT_REQUEST = {
   model: "to-anthropic",
