@@ -56,3 +56,24 @@ export async function readUntil(res: Response, until: string): Promise<string> {
   await reader.cancel();
   return text;
 }
+
+/** A chat request with a system message, an image, one tool call and its result (the fuzzers' starting point). */
+export function chatToolLoop(model: string) {
+  return {
+    model,
+    max_tokens: 50,
+    messages: [
+      { role: "system", content: "be brief" },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "hi" },
+          { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } },
+        ],
+      },
+      { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: '{"a":1}' } }] },
+      { role: "tool", tool_call_id: "c1", content: "ok" },
+    ],
+    tools: [{ type: "function", function: { name: "f", description: "d", parameters: { type: "object", properties: {} } } }],
+  };
+}

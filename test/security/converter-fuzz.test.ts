@@ -6,25 +6,9 @@ import { checkAnthropicStream } from "../helpers/anthropic-grammar";
 import { ANTHROPIC_BODY, ANTHROPIC_CHUNKS, OPENAI_BODY, OPENAI_CHUNKS } from "../helpers/mock-upstream";
 import { startMockModeration } from "../helpers/mock-moderation";
 import { mutate, rng } from "../helpers/random";
+import { chatToolLoop } from "../helpers/requests";
 
-const CHAT_REQUEST = {
-  model: "to-anthropic",
-  max_tokens: 50,
-  messages: [
-    { role: "system", content: "be brief" },
-    {
-      role: "user",
-      content: [
-        { type: "text", text: "hi" },
-        { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } },
-      ],
-    },
-    { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: '{"a":1}' } }] },
-    { role: "tool", tool_call_id: "c1", content: "ok" },
-  ],
-  tools: [{ type: "function", function: { name: "f", description: "d", parameters: { type: "object", properties: {} } } }],
-  tool_choice: { type: "function", function: { name: "f" } },
-};
+const CHAT_REQUEST = { ...chatToolLoop("to-anthropic"), tool_choice: { type: "function", function: { name: "f" } } };
 const MESSAGES_REQUEST = {
   model: "to-openai",
   max_tokens: 50,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startGateway, type TestGateway } from "../helpers/gateway";
 import { OPENAI_BODY } from "../helpers/mock-upstream";
 import { mutate, rng } from "../helpers/random";
+import { chatToolLoop } from "../helpers/requests";
 
 const GEMINI_REQUEST = {
   systemInstruction: { parts: [{ text: "be brief" }] },
@@ -23,24 +24,7 @@ const GEMINI_REQUEST = {
   toolConfig: { functionCallingConfig: { mode: "AUTO" } },
   generationConfig: { temperature: 1, maxOutputTokens: 50, thinkingConfig: { includeThoughts: true, thinkingLevel: "HIGH" } },
 };
-const CHAT_REQUEST = {
-  model: "chat-on-gemini",
-  max_tokens: 50,
-  messages: [
-    { role: "system", content: "be brief" },
-    {
-      role: "user",
-      content: [
-        { type: "text", text: "hi" },
-        { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } },
-      ],
-    },
-    { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: '{"a":1}' } }] },
-    { role: "tool", tool_call_id: "c1", content: "ok" },
-  ],
-  tools: [{ type: "function", function: { name: "f", parameters: { type: "object", properties: { a: { type: "integer" } } } } }],
-  reasoning_effort: "high",
-};
+const CHAT_REQUEST = { ...chatToolLoop("chat-on-gemini"), reasoning_effort: "high" };
 const GEMINI_ANSWER = {
   candidates: [
     {
