@@ -55,6 +55,8 @@ export interface ApiCodec {
   errorAnswer(err: GatewayError, requestId: string): { status: number; body: object };
   /** A gateway error as one in-stream event of this API. */
   errorEvent(err: GatewayError): string;
+  /** One model in this API's shape, for GET on its model path (`/{v}/models/{name}`), when it has one. */
+  modelEntry?(model: ModelListing): object;
   /** GET /v1/models in this API's shape. */
   modelList(models: ModelListing[], createdAt: Date): object;
   /** Sets the headers an upstream request of this API needs, and the operator's key where this API wants it. */

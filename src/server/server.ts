@@ -1,10 +1,11 @@
 // The HTTP server: the only code that touches Bun.serve, Request and Response.
-import { GatewayError, type ApiFormat, type Engine, type ModelListing, type Protocol } from "../core";
-import { allCodecs, familyCodec, type ApiCodec } from "../protocols";
+import { GatewayError, type Engine, type ModelListing, type Protocol } from "../core";
+import { familyCodec } from "../protocols";
+import { codecRoutes } from "./codec-routes";
 import { GEMINI_VERSIONS } from "../protocols/google-gemini";
 import { AccessLog } from "./access-log";
 import { keyCheck } from "./key-check";
-import { llmHandler, methodNotAllowed, newExchange, pathOf, type HandlerOptions } from "./handler";
+import { methodNotAllowed, newExchange, pathOf, type HandlerOptions } from "./handler";
 import { errorResponse, jsonResponse } from "./respond";
 import { responsesItemHandler } from "./responses-items";
 
@@ -68,23 +69,6 @@ export function gatewayRoutes(state: () => GatewayState, opts: Omit<ServerOption
     accessLog: log,
   };
   const root = () => state().root;
-  /** A codec's route: one format's handler, or on a prefix route the handler of the format the path names. */
-  const codecRoute = (codec: ApiCodec, path: string, format: ApiFormat): Route => {
-    if (!path.endsWith("/*") || !codec.formatOf) return llmHandler(format, root, handlerOpts);
-    const handlers = new Map<ApiFormat, Route>();
-    return (req, server) => {
-      const named = codec.formatOf!(pathOf(req.url));
-      if (!named)
-        return errorResponse(
-          newExchange(req, codec.family, log),
-          new GatewayError("not_found", `no method served at ${pathOf(req.url).split("?")[0]!.slice(0, 200)}`),
-        );
-      let handler = handlers.get(named);
-      if (!handler) handlers.set(named, (handler = llmHandler(named, root, handlerOpts)));
-      return handler(req, server);
-    };
-  };
-
   const info = (req: Request) => {
     const x = newExchange(req, guessProtocol(req), log);
     if (req.method !== "GET" && req.method !== "HEAD") return errorResponse(x, methodNotAllowed(req.method, "GET, HEAD"));
@@ -111,7 +95,7 @@ export function gatewayRoutes(state: () => GatewayState, opts: Omit<ServerOption
   };
   const routes: Record<string, Route> = {
     // every API's client paths, from its codec
-    ...Object.fromEntries(allCodecs().flatMap((c) => Object.entries(c.routes).map(([path, format]) => [path, codecRoute(c, path, format)]))),
+    ...codecRoutes(state, handlerOpts, log),
     ...Object.fromEntries(GEMINI_VERSIONS.map((v) => [`/${v}/models`, models])),
     "/v1/responses/*": responsesItemHandler(root, (id, headers) => state().responseModel?.(id, headers), log),
     "/v1/models": models,

@@ -146,6 +146,12 @@ describe("@google/genai on converted backends", () => {
     const names: string[] = [];
     for await (const m of await client(gw).models.list()) names.push(m.name ?? "");
     expect(names).toEqual(["models/gemini-on-chat", "models/gemini-on-claude"]);
+    const one = await client(gw).models.get({ model: "gemini-on-claude" });
+    expect(one.name).toBe("models/gemini-on-claude");
+    const missing = await client(gw)
+      .models.get({ model: "no-such-model" })
+      .catch((e: unknown) => e);
+    expect((missing as ApiError).status).toBe(404);
   });
 
   test("an upstream 429 is RESOURCE_EXHAUSTED with RetryInfo; an unknown model is NOT_FOUND", async () => {

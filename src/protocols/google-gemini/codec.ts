@@ -5,7 +5,7 @@ import type { ApiCodec, UpstreamAuth } from "../codec";
 import { MAX_CHOICES, MAX_TOKEN_FIELD, checkCount } from "../counts";
 import { GeminiStreamEnding, replacedGeminiAnswer } from "./ending";
 import { geminiErrorBody, geminiErrorEvent, geminiErrorStatus } from "./errors";
-import { geminiModelList } from "./models";
+import { geminiModel, geminiModelList } from "./models";
 import { GEMINI_VERSIONS, geminiCall, geminiClientAuth, geminiFormat, withPathModel } from "./path";
 import { geminiAnswerText, geminiRequestPieces } from "./text";
 
@@ -40,6 +40,7 @@ export const googleGemini: ApiCodec = {
   errorAnswer: (err: GatewayError, requestId: string) => ({ status: geminiErrorStatus(err), body: geminiErrorBody(err, requestId) }),
   errorEvent: geminiErrorEvent,
   modelList: geminiModelList,
+  modelEntry: geminiModel,
   upstreamHeaders(headers: Headers, auth: UpstreamAuth): void {
     if (auth.key) return void headers.set("x-goog-api-key", auth.key);
     const own = headers.get("x-api-key"); // auth: client: the client's own Google key, where Google reads it

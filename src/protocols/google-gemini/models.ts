@@ -1,15 +1,18 @@
 import type { ModelListing } from "../../core";
 
-/** GET /{v}/models in Google's shape: each model with the methods the gateway serves for it. */
-export function geminiModelList(models: ModelListing[]): object {
+/** One model in Google's shape, with the methods the gateway serves for it. */
+export function geminiModel(m: ModelListing): object {
   return {
-    models: models.map((m) => ({
-      name: `models/${m.id}`,
-      baseModelId: m.id,
-      version: "gateway",
-      displayName: m.displayName,
-      description: "served by OctoLLM",
-      supportedGenerationMethods: ["generateContent", "streamGenerateContent", "countTokens"],
-    })),
+    name: `models/${m.id}`,
+    baseModelId: m.id,
+    version: "gateway",
+    displayName: m.displayName,
+    description: "served by OctoLLM",
+    supportedGenerationMethods: ["generateContent", "streamGenerateContent", "countTokens"],
   };
+}
+
+/** GET /{v}/models in Google's shape. */
+export function geminiModelList(models: ModelListing[]): object {
+  return { models: models.map(geminiModel) };
 }
