@@ -49,8 +49,11 @@ function answer(json: any): object[] {
   if (tools.length && !answered) {
     const call = { functionCall: { id: "g-call-1", name: tools[0].name, args: { path: "notes.txt" } }, thoughtSignature: "c2lnLTE=" };
     return [
+      // text between the thought and the call: the signatures arrive after the thought item ended
       {
-        candidates: [{ content: { role: "model", parts: [{ text: "checking", thought: true }, call] }, finishReason: "STOP", index: 0 }],
+        candidates: [
+          { content: { role: "model", parts: [{ text: "checking", thought: true }, { text: "Reading it." }, call] }, finishReason: "STOP", index: 0 },
+        ],
         usageMetadata: usage,
         responseId: "r1",
       },
@@ -142,6 +145,36 @@ describe("Anthropic and OpenAI clients on a Gemini backend", () => {
     const signed = first.content.filter((b) => b.type === "thinking" || b.type === "redacted_thinking");
     expect(JSON.stringify(signed)).not.toContain("c2lnLTE="); // never shown as it is: signed by the gateway
     expect(contents.at(-1).parts).toEqual([{ functionResponse: { id: "g-call-1", name: "read_file", response: { output: "the notes" } } }]);
+  });
+
+  test("a Responses client (Codex's API) carries the model's signature to its next turn in a reasoning item", async () => {
+    const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: "client-key" });
+    const tools = [{ type: "function" as const, name: "read_file", parameters: { type: "object", properties: { path: { type: "string" } } }, strict: false }];
+    const first = await client.responses.create({
+      model: "claude-on-gemini",
+      input: "read notes",
+      tools,
+      store: false,
+      include: ["reasoning.encrypted_content"],
+    });
+    const call = first.output.find((o) => o.type === "function_call")!;
+    const reasoning = first.output.filter((o) => o.type === "reasoning");
+    expect(reasoning.some((r: any) => typeof r.encrypted_content === "string")).toBe(true);
+    expect(JSON.stringify(first.output)).not.toContain("c2lnLTE="); // signed by the gateway, never shown as it is
+    const before = seen.length;
+    await client.responses.create({
+      model: "claude-on-gemini",
+      tools,
+      store: false,
+      include: ["reasoning.encrypted_content"],
+      input: [
+        { role: "user", content: "read notes" },
+        ...(first.output as any[]),
+        { type: "function_call_output", call_id: (call as any).call_id, output: "the notes" },
+      ],
+    });
+    const fc = seen[before]!.json.contents.flatMap((c: any) => c.parts).find((p: any) => p.functionCall);
+    expect(fc).toMatchObject({ functionCall: { id: "g-call-1", name: "read_file" }, thoughtSignature: "c2lnLTE=" });
   });
 
   test("OpenAI SDK chat, whole: the stream read into one completion", async () => {

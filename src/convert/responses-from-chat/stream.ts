@@ -124,7 +124,7 @@ export class ResponsesFromChatStream {
     const d: Body = choice.delta ?? choice.message ?? {};
     const reasoning = reasoningOf(d);
     if (reasoning) out += this.reasoning(reasoning);
-    if (typeof d.reasoning_opaque === "string" && this.open?.kind === "reasoning") this.open.state = d.reasoning_opaque;
+    if (typeof d.reasoning_opaque === "string" && d.reasoning_opaque) out += this.state(d.reasoning_opaque);
     if (typeof d.content === "string" && d.content) out += this.text(d.content);
     if (typeof d.refusal === "string" && d.refusal) out += this.text(d.refusal);
     if (Array.isArray(d.tool_calls)) this.bufferCalls(d.tool_calls);
@@ -154,6 +154,20 @@ export class ResponsesFromChatStream {
     }
     this.open!.text += text;
     return out + this.delta("response.reasoning_summary_text.delta", `"summary_index":0,"delta":${JSON.stringify(text)}`);
+  }
+
+  /** The backend's reasoning state: on the open reasoning item, else an item of its own (a Gemini step's signatures come at its end). */
+  private state(state: string): string {
+    if (this.open?.kind === "reasoning") {
+      this.open.state = state;
+      return "";
+    }
+    const out = this.close();
+    const index = this.items.length;
+    const item: Body = { id: `rs_${this.base}_${index}`, type: "reasoning", summary: [] };
+    if (this.ctx.includeEncrypted) item.encrypted_content = signThinkingState("", state); // back next turn, checked
+    this.items.push(item);
+    return out + this.ev("response.output_item.added", { output_index: index, item }) + this.ev("response.output_item.done", { output_index: index, item });
   }
 
   private text(text: string): string {
