@@ -8,6 +8,7 @@ import OpenAI from "openai";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runClaude } from "../helpers/claude-cli";
+import { runGeminiCli } from "../helpers/gemini-cli";
 import { startGateway, type TestGateway } from "../helpers/gateway";
 
 interface Seen {
@@ -237,6 +238,20 @@ describe("Gemini clients on a Gemini backend: passed through", () => {
     expect(sent.path).toBe("/proxy/v1beta/models/gemini-own-key:generateContent");
     expect([sent.headers["x-goog-api-key"], sent.headers["x-api-key"]]).toEqual(["client-own-google-key", undefined]);
   });
+
+  test("Gemini CLI on a Gemini backend: its calls pass through with the operator's key, its answer and stats are Google's", async () => {
+    const before = seen.length;
+    const r = await runGeminiCli(gw.url, "gemini-3-flash-preview", "say hi", [], "gemini-cli-own-key");
+    expect(r.code).toBe(0);
+    expect(r.json?.response).toBe("Hello from Gemini");
+    const calls = seen.slice(before); // the scripted model calls the CLI's first tool, then answers
+    expect(calls.map((c) => c.path)).toEqual(Array(2).fill("/v1beta/models/gemini-3-flash-preview:streamGenerateContent?alt=sse"));
+    for (const c of calls) expect([c.headers["x-goog-api-key"], JSON.stringify(c.headers).includes("gemini-cli-own-key")]).toEqual(["sk-goog-operator", false]);
+    const parts = calls[1]!.json.contents.flatMap((c: any) => c.parts);
+    expect(parts.find((p: any) => p.functionCall)).toMatchObject({ functionCall: { id: "g-call-1" }, thoughtSignature: "c2lnLTE=" }); // untouched
+    expect(parts.find((p: any) => p.functionResponse)?.functionResponse.id).toBe("g-call-1");
+    expect(r.json?.stats.models["gemini-3-flash-preview"].tokens.prompt).toBe(40 + 40);
+  }, 120_000);
 
   test("countTokens passes to the upstream", async () => {
     const ai = new GoogleGenAI({ apiKey: "k", httpOptions: { baseUrl: gw.url, apiVersion: "v1beta" } });
