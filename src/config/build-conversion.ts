@@ -5,6 +5,7 @@ import {
   AddedStreamUsageRemoved,
   ApiSwitchEngine,
   ConversionEngine,
+  GeminiStateFilterEngine,
   NoStoredResponsesEngine,
   MemoryResponseOwners,
   type ResponseOwners,
@@ -65,7 +66,7 @@ const CONVERSIONS: Readonly<Record<Api, ApiConversion>> = {
     also: () => ({ "openai.responses.item": new NoStoredResponsesEngine() }),
   },
   "google-gemini": {
-    pass: ({ upstream }) => both(GEMINI_FORMATS, upstream),
+    pass: ({ upstream }) => both(GEMINI_FORMATS, new GeminiStateFilterEngine(upstream)),
     formats: GEMINI_FORMATS,
   },
 };

@@ -52,6 +52,11 @@ export function signThinking(text: string): string {
   return SIGNATURE_PREFIX + createHmac("sha256", secret).update(text).digest("base64url").slice(0, 43);
 }
 
+/** The gateway's MAC of `data` (HMAC-SHA256 with OCTOLLM_SIGNING_SECRET), for states it hands to clients to carry. */
+export function gatewayMac(data: Uint8Array): Buffer {
+  return createHmac("sha256", secret).update(data).digest();
+}
+
 const STATE_PREFIX = "gw2.";
 
 /** True for a signature this gateway minted (any instance's; the prefix marks them). */

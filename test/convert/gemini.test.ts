@@ -9,6 +9,8 @@ import {
   hubErrorOfGemini,
   hubToGeminiRequest,
   makeProfile,
+  openState,
+  sealState,
   SKIP_SIGNATURE,
 } from "../../src/convert";
 
@@ -255,5 +257,19 @@ describe("the model's signatures across turns (g. state)", () => {
       { functionCall: { id: "a", name: "f", args: {} }, thoughtSignature: SKIP_SIGNATURE }, // the first call had none: the current turn needs one
       { functionCall: { id: "b", name: "g", args: {} }, thoughtSignature: "sig-call-2" },
     ]);
+  });
+});
+
+describe("the envelope another API's state rides in through a Gemini client", () => {
+  test("sealed and opened; canonical base64 (SDKs that decode and re-encode keep it); altered or foreign values are no state", () => {
+    const sig = sealState("a.EqQBCkYI", "I should read it.");
+    expect(sig).toStartWith("AGd3M");
+    expect(Buffer.from(sig, "base64").toString("base64")).toBe(sig);
+    expect(openState(sig)).toEqual({ state: "a.EqQBCkYI", text: "I should read it." });
+    expect(openState(sealState("r.enc"))).toEqual({ state: "r.enc" });
+    const raw = Buffer.from(sig, "base64");
+    raw[6] = raw[6]! ^ 1;
+    expect(openState(raw.toString("base64"))).toBeUndefined();
+    for (const other of [undefined, "", "CikBcsjaf", SKIP_SIGNATURE, "AGd3M", "AGd3Mxx"]) expect(openState(other)).toBeUndefined();
   });
 });

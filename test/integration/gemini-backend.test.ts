@@ -9,6 +9,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runClaude } from "../helpers/claude-cli";
 import { runGeminiCli } from "../helpers/gemini-cli";
+import { sealState } from "../../src/convert";
 import { startGateway, type TestGateway } from "../helpers/gateway";
 
 interface Seen {
@@ -252,6 +253,31 @@ describe("Gemini clients on a Gemini backend: passed through", () => {
     expect(parts.find((p: any) => p.functionResponse)?.functionResponse.id).toBe("g-call-1");
     expect(r.json?.stats.models["gemini-3-flash-preview"].tokens.prompt).toBe(40 + 40);
   }, 120_000);
+
+  test("the gateway's sealed signatures (from a turn on another backend) never reach Google: a call gets the skip value", async () => {
+    const sealed = sealState("a.sig-from-claude", "thinking");
+    const contents = [
+      { role: "user", parts: [{ text: "read notes" }] },
+      {
+        role: "model",
+        parts: [
+          { text: "Reading.", thoughtSignature: sealed },
+          { functionCall: { id: "x1", name: "read_file", args: {} }, thoughtSignature: sealed },
+        ],
+      },
+      { role: "model", parts: [{ text: "", thoughtSignature: sealed }] },
+      { role: "user", parts: [{ functionResponse: { id: "x1", name: "read_file", response: { output: "ok" } } }] },
+    ];
+    const res = await fetch(`${gw.url}/v1beta/models/gemini-3-flash-preview:generateContent`, { method: "POST", body: JSON.stringify({ contents }) });
+    expect(res.status).toBe(200);
+    const sent = seen.at(-1)!;
+    expect(sent.text).not.toContain("AGd3M");
+    expect(sent.json.contents[1].parts).toEqual([
+      { text: "Reading." },
+      { functionCall: { id: "x1", name: "read_file", args: {} }, thoughtSignature: "skip_thought_signature_validator" },
+    ]);
+    expect(sent.json.contents.length).toBe(3); // the model content that held only a sealed signature is gone
+  });
 
   test("countTokens passes to the upstream", async () => {
     const ai = new GoogleGenAI({ apiKey: "k", httpOptions: { baseUrl: gw.url, apiVersion: "v1beta" } });

@@ -3,6 +3,7 @@
 import { GatewayError } from "../../core";
 import type { HubPart, HubToolCall } from "../../protocols/openai-chat/hub";
 import type { BackendProfile } from "../profile";
+import { openState } from "./envelope";
 
 type Body = Record<string, any>;
 
@@ -52,13 +53,18 @@ function filePart(d: Body, field: string): HubPart {
   throw partError(`${field}.fileUri`, "only http(s) image URLs can be read here; files stored at Google live in the client's Google project");
 }
 
-/** A model content's parts: its text, thinking and calls; a call without an id gets one from its place (the same history, the same ids). */
-export function modelParts(parts: Body[], contentIndex: number): { text: string; reasoning: string; calls: HubToolCall[] } {
+/** A model content's parts: its text, thinking, calls and the gateway's state on them; a call without an id gets one from its place (the same history, the same ids). */
+export function modelParts(
+  parts: Body[],
+  contentIndex: number,
+): { text: string; reasoning: string; calls: HubToolCall[]; state?: { state: string; text?: string } } {
   let text = "";
+  let state: { state: string; text?: string } | undefined;
   const thoughts: string[] = [];
   const calls: HubToolCall[] = [];
   parts.forEach((p, i) => {
     if (!p || typeof p !== "object") return;
+    state ??= openState(p.thoughtSignature); // the first that is this gateway's and holds
     if (p.thought === true) {
       if (typeof p.text === "string" && p.text) thoughts.push(p.text);
     } else if (typeof p.text === "string") text += p.text;
@@ -69,7 +75,7 @@ export function modelParts(parts: Body[], contentIndex: number): { text: string;
     } else if (p.executableCode) text += `\n\`\`\`${String(p.executableCode.language ?? "").toLowerCase()}\n${p.executableCode.code ?? ""}\n\`\`\`\n`;
     else if (p.codeExecutionResult) text += `\nCode output (${p.codeExecutionResult.outcome ?? ""}):\n${p.codeExecutionResult.output ?? ""}\n`;
   });
-  return { text, reasoning: thoughts.join("\n\n"), calls };
+  return { text, reasoning: thoughts.join("\n\n"), calls, state };
 }
 
 /** A function result's content for a tool message. */

@@ -73,8 +73,12 @@ function contentMessages(contents: unknown, names: ToolNames, profile: BackendPr
       const calls = m.calls.map((call) => ({ ...call, function: { ...call.function, name: names.toUpstream(call.function.name) } }));
       const msg: HubRequestMessage = { role: "assistant", content: m.text || (calls.length ? null : "") };
       if (m.reasoning) msg.reasoning_content = m.reasoning;
+      if (m.state && profile.reasoningState) {
+        msg.reasoning_opaque = m.state.state; // another backend's reasoning state, carried by the client in a signature (only to a backend half that reads it)
+        if (m.state.text !== undefined) msg.reasoning_content = m.state.text; // the exact text the state is bound to
+      }
       if (calls.length) msg.tool_calls = calls;
-      if (m.text || calls.length || m.reasoning) out.push(msg);
+      if (m.text || calls.length || m.reasoning || msg.reasoning_opaque) out.push(msg);
       lastCalls = calls;
       return;
     }

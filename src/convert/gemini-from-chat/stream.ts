@@ -8,6 +8,7 @@ import { findUsage, tokenUsage } from "../../protocols";
 import { parseToolArguments, randomBase62 } from "../ids";
 import { reasoningOf } from "../messages-from-chat";
 import { chunkJson } from "../../protocols/openai-chat/hub";
+import { sealState } from "./envelope";
 import type { GeminiContext } from "./request";
 
 type Body = Record<string, any>;
@@ -34,6 +35,8 @@ export class GeminiFromChatStream {
   private pendingSpace = "";
   private readonly calls = new Map<number, { id: string; name: string; args: string }>();
   private readonly parts: Body[] = []; // every part sent, for `final`
+  private thinking = ""; // the reasoning text seen (an Anthropic state is bound to it)
+  private pendingState: string | undefined; // the backend's reasoning state, until a part carries it
   /** The whole answer once the stream ended (what a client that did not stream gets), or the failure. */
   final: Body | undefined;
   failure: GeminiFailure | undefined;
@@ -66,7 +69,9 @@ export class GeminiFromChatStream {
     const d: Body = choice.delta ?? choice.message ?? {};
     let out = "";
     const reasoning = reasoningOf(d);
+    if (reasoning) this.thinking += reasoning;
     if (reasoning && this.ctx.includeThoughts) out += this.part({ text: reasoning, thought: true });
+    if (typeof d.reasoning_opaque === "string" && d.reasoning_opaque) this.pendingState = d.reasoning_opaque;
     for (const text of [d.content, d.refusal]) if (typeof text === "string" && text) out += this.text(text);
     if (Array.isArray(d.tool_calls)) this.bufferCalls(d.tool_calls);
     if (typeof choice.finish_reason === "string" && choice.finish_reason) this.finish = choice.finish_reason;
@@ -81,6 +86,8 @@ export class GeminiFromChatStream {
       functionCall: { id: c.id, name: this.ctx.toolNames.fromUpstream(c.name), args: parseToolArguments(c.args) },
     }));
     if (!parts.length) parts.push({ text: "" });
+    const sig = this.takeSignature(); // state still unsent: on the first call, else on the empty text part
+    if (sig) parts[0]!.thoughtSignature = sig;
     const candidate: Body = { content: { role: "model", parts }, finishReason: FINISH[this.finish] ?? "OTHER", index: 0 };
     if (this.calls.size) candidate.finishMessage = "Model generated function call(s).";
     const event: Body = {
@@ -113,9 +120,18 @@ export class GeminiFromChatStream {
       this.pendingSpace += text; // no event carries only whitespace
       return "";
     }
-    const out = this.part({ text: this.pendingSpace + text });
+    const sig = this.takeSignature();
+    const out = this.part(sig ? { text: this.pendingSpace + text, thoughtSignature: sig } : { text: this.pendingSpace + text });
     this.pendingSpace = "";
     return out;
+  }
+
+  /** The backend's reasoning state not yet sent, sealed for the first non-thought part (Gemini CLI keeps only those). */
+  private takeSignature(): string | undefined {
+    const state = this.pendingState;
+    if (!state) return undefined;
+    this.pendingState = undefined;
+    return sealState(state, state.startsWith("a.") ? this.thinking : undefined); // an Anthropic signature is bound to its text
   }
 
   private part(part: Body): string {
@@ -157,8 +173,9 @@ export class GeminiFromChatStream {
       .map((p) => p.text as string)
       .join("");
     const out: Body[] = [];
+    const signature = this.parts.find((p) => typeof p.text === "string" && !p.thought && p.thoughtSignature)?.thoughtSignature;
     if (thought) out.push({ text: thought, thought: true });
-    if (text) out.push({ text });
+    if (text) out.push(signature ? { text, thoughtSignature: signature } : { text });
     out.push(...this.parts.filter((p) => p.functionCall));
     return out.length ? out : [{ text: "" }];
   }

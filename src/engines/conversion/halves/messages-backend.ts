@@ -13,7 +13,7 @@ export function messagesBackend(opts: HalfOptions): BackendHalf<ChatContext> {
     format: "anthropic.messages",
     family: "anthropic",
     name: "convert anthropic-messages → chat",
-    hubProfile: (profile) => profile,
+    hubProfile: (profile) => ({ ...profile, reasoningState: true }), // it reads Anthropic's own thinking back ("a." states)
     request: (body, carryState) => chatFromMessagesRequest(body, opts.profile.maxOutputTokens || 8192, opts.structuredOutput, carryState),
     async error(res) {
       const mapped = chatFromMessagesError(await readErrorBody(res), res.status);
