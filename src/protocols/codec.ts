@@ -39,6 +39,8 @@ export interface ApiCodec {
   formatOf?(path: string): ApiFormat | undefined;
   /** The headers and path with this API's own key carriers moved where the gateway looks for keys (x-api-key); the key never stays in the path. */
   clientAuth?(headers: Headers, path: string): { headers: Headers; path: string };
+  /** An upstream path template with the request's model and API version filled in (an API that names them in its path). */
+  fillPath?(template: string, path: string, model: string): string;
   /** The model a request names (in the body, or in the path for Gemini). */
   model(body: LazyBody, path: string): unknown;
   /** The request's body and path naming `model` instead (a backend's upstream model name); the request given is not changed. */

@@ -180,6 +180,30 @@ describe("hub → Gemini request", () => {
     expect(JSON.stringify(out)).toContain('"$ref":"#/$defs/Node"');
   });
 
+  test("a call left without a result is answered as interrupted, so Gemini gets as many responses as calls", () => {
+    const hub = {
+      model: "m",
+      messages: [
+        { role: "user", content: "go" },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            { id: "a", type: "function", function: { name: "f", arguments: "{}" } },
+            { id: "b", type: "function", function: { name: "g", arguments: "{}" } },
+          ],
+        },
+        { role: "tool", tool_call_id: "a", content: "1" },
+        { role: "user", content: "next" },
+      ],
+    };
+    const user = hubToGeminiRequest(hub, profile).body.contents[2];
+    expect(user.parts.slice(0, 2)).toEqual([
+      { functionResponse: { id: "a", name: "f", response: { output: "1" } } },
+      { functionResponse: { id: "b", name: "g", response: { output: "(no result: tool call was interrupted)" } } },
+    ]);
+  });
+
   test("tool arguments that are not a JSON object are refused", () => {
     const bad = {
       model: "m",

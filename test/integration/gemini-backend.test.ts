@@ -279,6 +279,12 @@ describe("Gemini clients on a Gemini backend: passed through", () => {
     expect(sent.json.contents.length).toBe(3); // the model content that held only a sealed signature is gone
   });
 
+  test("the client's API version is kept on pass-through (the SDK's default v1)", async () => {
+    const ai = new GoogleGenAI({ apiKey: "k", httpOptions: { baseUrl: gw.url } });
+    expect((await ai.models.generateContent({ model: "gemini-3-flash-preview", contents: "hi" })).text).toBe("Hello from Gemini");
+    expect(seen.at(-1)!.path).toBe("/v1/models/gemini-3-flash-preview:generateContent");
+  });
+
   test("countTokens passes to the upstream", async () => {
     const ai = new GoogleGenAI({ apiKey: "k", httpOptions: { baseUrl: gw.url, apiVersion: "v1beta" } });
     expect((await ai.models.countTokens({ model: "gemini-3-flash-preview", contents: "hi" })).totalTokens).toBe(42);

@@ -6,6 +6,7 @@
 // validator-skip value Google documents for that.
 import { GatewayError } from "../../core";
 import { ToolNames } from "../ids";
+import { repairToolPairs } from "../messages-from-chat";
 import type { BackendProfile } from "../profile";
 import { geminiParts, geminiSchema } from "./parts";
 import { decodeGeminiState } from "./state";
@@ -33,7 +34,8 @@ export function hubToGeminiRequest(body: Body, profile: BackendProfile, carrySta
   if (typeof body.n === "number" && body.n > 1) throw new GatewayError("invalid_request", "n > 1 is not supported by this backend", { param: "n" });
   const names = new ToolNames(profile.toolNameMax);
   const model = String(body.model ?? "");
-  const out: Body = { contents: contents(body.messages, names) };
+  // every call answered and every result paired before Gemini sees them: it wants as many responses as calls
+  const out: Body = { contents: contents(repairToolPairs(body.messages as never) as Body[], names) }; // a null message throws: a 400
   const system = body.messages
     .filter(
       (m: Body, i: number) =>

@@ -36,7 +36,7 @@ export const UPSTREAM_FIELDS = {
       v.startsWith("/", "must start with /"),
       v.check((t) => t.includes("{model}") && t.includes("{method}"), "must hold {model} and {method}"),
       v.description(
-        "Upstream path template for Gemini calls: {model}, {method} and {version} (v1beta) are filled in (default /{version}/models/{model}:{method})",
+        "Upstream path template for Gemini calls: {model}, {method} and {version} (the client's; v1beta on converted routes) are filled in (default /{version}/models/{model}:{method})",
       ),
     ),
   ),
@@ -63,7 +63,7 @@ export type UpstreamConfig = { [K in keyof typeof UPSTREAM_FIELDS]?: v.InferOutp
 /** The Gemini formats' paths from a url_path_gemini template (none: the defaults). */
 function geminiPaths(template: string | undefined): Partial<Record<ApiFormat, string>> {
   if (!template) return {};
-  const at = (method: string) => template.replaceAll("{version}", "v1beta").replaceAll("{method}", method); // {model} is filled per request
+  const at = (method: string) => template.replaceAll("{method}", method); // {model} and {version} are filled per request
   return { "gemini.generate": at("generateContent"), "gemini.stream": at("streamGenerateContent"), "gemini.count_tokens": at("countTokens") };
 }
 

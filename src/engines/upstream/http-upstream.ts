@@ -26,10 +26,10 @@ export const DEFAULT_PATHS: Record<ApiFormat, string> = {
   "openai.responses.item": "/v1/responses",
   "anthropic.messages": "/v1/messages",
   "anthropic.count_tokens": "/v1/messages/count_tokens",
-  // Gemini names the model in the path: {model} is the request's (the backend's model name, once set)
-  "gemini.generate": "/v1beta/models/{model}:generateContent",
-  "gemini.stream": "/v1beta/models/{model}:streamGenerateContent",
-  "gemini.count_tokens": "/v1beta/models/{model}:countTokens",
+  // Gemini names the model in the path: {model} is the request's (the backend's model name, once set), {version} the client's
+  "gemini.generate": "/{version}/models/{model}:generateContent",
+  "gemini.stream": "/{version}/models/{model}:streamGenerateContent",
+  "gemini.count_tokens": "/{version}/models/{model}:countTokens",
 };
 
 /** Settings of an HTTP upstream. */
@@ -63,8 +63,6 @@ export interface HttpUpstreamOptions {
 /** Sends requests to an OpenAI- or Anthropic-compatible HTTP API and returns its answer as it comes. */
 export class HttpUpstreamEngine implements Engine {
   private readonly urls: Record<ApiFormat, string>;
-  /** The formats whose URL names the model (`{model}`, Gemini's paths). */
-  private readonly modelInPath: Partial<Record<ApiFormat, boolean>> = {};
   private readonly probe?: ConnectProbe;
 
   constructor(private readonly opts: HttpUpstreamOptions) {
@@ -83,7 +81,6 @@ export class HttpUpstreamEngine implements Engine {
       "gemini.stream": base + path("gemini.stream"),
       "gemini.count_tokens": base + path("gemini.count_tokens"),
     };
-    for (const [format, url] of Object.entries(this.urls)) if (url.includes("{model}")) this.modelInPath[format as ApiFormat] = true;
     if (opts.connectTimeoutMs) {
       const target = new URL(opts.httpProxy ?? base);
       const port = Number(target.port) || (target.protocol === "https:" ? 443 : 80);
@@ -101,11 +98,13 @@ export class HttpUpstreamEngine implements Engine {
     let streaming = false;
     try {
       deadline.arm(this.opts.firstByteTimeoutMs ?? 0, "first_byte");
-      const model = codecOf(req.format).model(req.body, req.path);
+      const codec = codecOf(req.format);
+      const model = codec.model(req.body, req.path);
       req.ctx.upstream.model = typeof model === "string" ? model.slice(0, 200) : undefined;
       if (this.probe && !this.probe.fresh) await this.probe.check(); // no await on the hot path while the origin answers
       const method = req.method ?? "POST";
-      const url = this.modelInPath[req.format] ? this.urls[req.format].replace("{model}", () => String(model ?? "")) : this.urls[req.format];
+      const fill = codec.fillPath; // an API that names the model (and version) in its path fills the template
+      const url = fill ? fill(this.urls[req.format], req.path, String(model ?? "")) : this.urls[req.format];
       const res = await fetch(withQuery(url + itemSuffix(req), req.path), {
         method,
         headers: this.headersFor(req),

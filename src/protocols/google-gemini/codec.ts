@@ -6,7 +6,7 @@ import { MAX_CHOICES, MAX_TOKEN_FIELD, checkCount } from "../counts";
 import { GeminiStreamEnding, replacedGeminiAnswer } from "./ending";
 import { geminiErrorBody, geminiErrorEvent, geminiErrorStatus } from "./errors";
 import { geminiModel, geminiModelList } from "./models";
-import { GEMINI_VERSIONS, geminiCall, geminiClientAuth, geminiFormat, withPathModel } from "./path";
+import { fillGeminiPath, GEMINI_VERSIONS, geminiCall, geminiClientAuth, geminiFormat, withPathModel } from "./path";
 import { geminiAnswerText, geminiRequestPieces } from "./text";
 
 type Body = Record<string, any>;
@@ -26,6 +26,7 @@ export const googleGemini: ApiCodec = {
   clientAuth: geminiClientAuth,
   model: (_body: LazyBody, path: string) => geminiCall(path).model,
   withModel: (req, model) => ({ body: req.body, path: withPathModel(req.path, model) }),
+  fillPath: fillGeminiPath,
   checkTokenFields(_format: ApiFormat, body: LazyBody): void {
     const g = generationConfig(body);
     if (!g) return;

@@ -89,3 +89,9 @@ export function geminiClientAuth(headers: Headers, path: string): { headers: Hea
   const query = params.toString();
   return { headers: out, path: (q < 0 ? path : path.slice(0, q)) + (query ? `?${query}` : "") };
 }
+
+/** An upstream path template with {model} (checked) and {version} (the client's, else v1beta) filled in. */
+export function fillGeminiPath(template: string, path: string, model: string): string {
+  const version = /^\/(v1beta|v1|v1alpha)\//.exec(path)?.[1] ?? "v1beta";
+  return template.replaceAll("{model}", () => pathModel(model)).replaceAll("{version}", version);
+}
