@@ -9,6 +9,7 @@ import {
   hubErrorOfGemini,
   hubToGeminiRequest,
   makeProfile,
+  messagesFromChatError,
   openState,
   sealState,
   SKIP_SIGNATURE,
@@ -296,4 +297,25 @@ describe("the envelope another API's state rides in through a Gemini client", ()
     expect(openState(raw.toString("base64"))).toBeUndefined();
     for (const other of [undefined, "", "CikBcsjaf", SKIP_SIGNATURE, "AGd3M", "AGd3Mxx"]) expect(openState(other)).toBeUndefined();
   });
+});
+
+test("Gemini errors reach Claude Code in its own words: a context overflow with the numbers, overload as 529, a daily quota not retried", () => {
+  const anthropic = (body: object, status: number) => {
+    const hub = hubErrorOfGemini(body, status);
+    return messagesFromChatError(hub.body, hub.status);
+  };
+  const long = anthropic(
+    { error: { code: 400, message: "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).", status: "INVALID_ARGUMENT" } },
+    400,
+  );
+  expect([long.status, long.anthropic.message]).toEqual([400, "prompt is too long: 1200000 tokens > 1048576 maximum"]);
+  expect(anthropic({ error: { code: 503, message: "The model is overloaded.", status: "UNAVAILABLE" } }, 503)).toMatchObject({
+    status: 529,
+    anthropic: { type: "overloaded_error" },
+  });
+  const daily = anthropic(
+    { error: { code: 429, message: "quota", details: [{ "@type": "type.googleapis.com/google.rpc.QuotaFailure", violations: [{ quotaId: "X-PerDay" }] }] } },
+    429,
+  );
+  expect(daily.headers?.["x-should-retry"]).toBe("false");
 });
