@@ -83,6 +83,43 @@ describe("Gemini request → hub", () => {
     expect(() => geminiToHubRequest({ contents: [{ parts: [{}] }] }, "m", false, profile)).toThrow("oneof");
   });
 
+  test("a function result's images (Gemini 3 multimodal results) go to the user message after the results", () => {
+    const { body } = geminiToHubRequest(
+      {
+        contents: [
+          { role: "user", parts: [{ text: "look" }] },
+          { role: "model", parts: [{ functionCall: { id: "r1", name: "read_file", args: {} } }] },
+          {
+            role: "user",
+            parts: [
+              {
+                functionResponse: {
+                  id: "r1",
+                  name: "read_file",
+                  response: { output: "an image" },
+                  parts: [{ inlineData: { mimeType: "image/png", data: "AAAA" } }],
+                },
+              },
+            ],
+          },
+        ],
+      },
+      "m",
+      false,
+      profile,
+    );
+    expect(body.messages.slice(2)).toEqual([
+      { role: "tool", tool_call_id: "r1", content: "an image" },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "[output of tool r1]" },
+          { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } },
+        ],
+      },
+    ]);
+  });
+
   test("images, text data and JSON mode", () => {
     const { body } = geminiToHubRequest(
       {

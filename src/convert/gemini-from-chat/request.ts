@@ -92,6 +92,10 @@ function contentMessages(contents: unknown, names: ToolNames, profile: BackendPr
         const at = pairedCall(open, r, names);
         const id = at >= 0 ? open.splice(at, 1)[0]!.id : typeof r.id === "string" && r.id ? r.id : `gr_${ci}_${pi}`;
         out.push({ role: "tool", tool_call_id: id, content: resultContent(r) });
+        const media = (Array.isArray(r.parts) ? r.parts : []).flatMap((m: Body, mi: number) =>
+          userPart(m ?? {}, `contents[${ci}].parts[${pi}].functionResponse.parts[${mi}]`, profile),
+        );
+        if (media.length) userParts.push({ type: "text", text: `[output of tool ${id}]` }, ...media); // a result's images: in the user message after the results
       } else userParts.push(...userPart(p ?? {}, `contents[${ci}].parts[${pi}]`, profile));
     });
     lastCalls = [];
