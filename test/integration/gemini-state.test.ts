@@ -3,6 +3,7 @@
 // Anthropic as the thinking block it was, text and signature; a forged or altered envelope is ignored.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { startGateway, type TestGateway } from "../helpers/gateway";
+import { responsesSse } from "../helpers/responses-upstream";
 
 const ev = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 const seen: any[] = [];
@@ -39,24 +40,44 @@ const upstream = Bun.serve({
     return new Response([...events, ...end].join(""), { headers: { "content-type": "text/event-stream" } });
   },
 });
+const responsesSeen: any[] = [];
+const responses = Bun.serve({
+  hostname: "127.0.0.1",
+  port: 0,
+  async fetch(req) {
+    const body: any = await req.json();
+    responsesSeen.push(body);
+    const answered = JSON.stringify(body.input).includes("function_call_output");
+    const items = answered
+      ? [{ type: "message" as const, text: "Done." }]
+      : [
+          { type: "reasoning" as const, summary: "Read it first.", encrypted: "enc-openai-1" },
+          { type: "function_call" as const, call_id: "call_r1", name: "read_file", arguments: '{"path":"a.txt"}' },
+        ];
+    return new Response(responsesSse(items), { headers: { "content-type": "text/event-stream" } });
+  },
+});
 let gw: TestGateway;
 beforeAll(() => {
   gw = startGateway(`
 backends:
   claude: { base_url: "http://127.0.0.1:${upstream.port}", api: anthropic-messages, api_key: sk-ant }
+  codex: { base_url: "http://127.0.0.1:${responses.port}", api: openai-responses, api_key: sk-oa }
 models:
   gemini-on-claude: { backends: { "default:1": { use: claude } } }
+  gemini-on-codex: { backends: { "default:1": { use: codex } } }
 `);
 });
 afterAll(() => {
   gw.stop();
   upstream.stop(true);
+  responses.stop(true);
 });
 
 const tools = [{ functionDeclarations: [{ name: "read_file", parametersJsonSchema: { type: "object", properties: { path: { type: "string" } } } }] }];
 const generationConfig = { thinkingConfig: { includeThoughts: true, thinkingLevel: "HIGH" } };
-const stream = async (contents: object[]) => {
-  const res = await fetch(`${gw.url}/v1beta/models/gemini-on-claude:streamGenerateContent?alt=sse`, {
+const stream = async (contents: object[], model = "gemini-on-claude") => {
+  const res = await fetch(`${gw.url}/v1beta/models/${model}:streamGenerateContent?alt=sse`, {
     method: "POST",
     body: JSON.stringify({ contents, tools, generationConfig }),
   });
@@ -87,4 +108,19 @@ test("Claude's thinking signature survives a Gemini client's tool loop, sealed; 
   await stream([ask, { role: "model", parts: [{ ...call, thoughtSignature: raw.toString("base64") }] }, result]);
   const forged = seen.at(-1).messages.find((m: any) => m.role === "assistant");
   expect(forged.content.some((b: any) => b.type === "thinking")).toBe(false);
+});
+
+test("a Responses backend's encrypted reasoning survives a Gemini client's tool loop, back before its call", async () => {
+  const ask = { role: "user", parts: [{ text: "read a.txt" }] };
+  const parts = await stream([ask], "gemini-on-codex");
+  const call = parts.find((p: any) => p.functionCall);
+  expect(call.functionCall).toMatchObject({ id: "call_r1", name: "read_file" });
+  expect(call.thoughtSignature).toStartWith("AGd3M");
+  expect(JSON.stringify(parts)).not.toContain("enc-openai-1");
+  const result = { role: "user", parts: [{ functionResponse: { id: "call_r1", name: "read_file", response: { output: "hello" } } }] };
+  await stream([ask, { role: "model", parts: [call] }, result], "gemini-on-codex");
+  const input = responsesSeen.at(-1).input;
+  const at = input.findIndex((i: any) => i.type === "reasoning");
+  expect(input[at]).toMatchObject({ type: "reasoning", encrypted_content: "enc-openai-1" });
+  expect(input[at + 1]).toMatchObject({ type: "function_call", call_id: "call_r1" });
 });
