@@ -6,56 +6,58 @@ import { startGateway, type TestGateway } from "../helpers/gateway";
 import { responsesSse } from "../helpers/responses-upstream";
 
 const ev = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+
+/** A scripted SSE upstream on 127.0.0.1 that records each request body in `seen` and answers `answer(body)`. */
+function scripted(seen: any[], answer: (body: any) => string) {
+  return Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    async fetch(req) {
+      const body: any = await req.json();
+      seen.push(body);
+      return new Response(answer(body), { headers: { "content-type": "text/event-stream" } });
+    },
+  });
+}
+
 const seen: any[] = [];
-const upstream = Bun.serve({
-  hostname: "127.0.0.1",
-  port: 0,
-  async fetch(req) {
-    const body: any = await req.json();
-    seen.push(body);
-    const answered = JSON.stringify(body.messages).includes("tool_result");
-    const start = ev("message_start", {
-      message: { id: "msg_1", type: "message", role: "assistant", model: "claude", content: [], usage: { input_tokens: 10, output_tokens: 1 } },
-    });
-    const events = answered
-      ? [
-          start,
-          ev("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
-          ev("content_block_delta", { index: 0, delta: { type: "text_delta", text: "Done." } }),
-        ]
-      : [
-          start,
-          ev("content_block_start", { index: 0, content_block: { type: "thinking", thinking: "", signature: "" } }),
-          ev("content_block_delta", { index: 0, delta: { type: "thinking_delta", thinking: "I should read it." } }),
-          ev("content_block_delta", { index: 0, delta: { type: "signature_delta", signature: "sig-anthropic-1" } }),
-          ev("content_block_stop", { index: 0 }),
-          ev("content_block_start", { index: 1, content_block: { type: "tool_use", id: "toolu_1", name: "read_file", input: {} } }),
-          ev("content_block_delta", { index: 1, delta: { type: "input_json_delta", partial_json: '{"path":"a.txt"}' } }),
-        ];
-    const end = [
-      ev("content_block_stop", { index: answered ? 0 : 1 }),
-      ev("message_delta", { delta: { stop_reason: answered ? "end_turn" : "tool_use" }, usage: { output_tokens: 5 } }),
-      ev("message_stop", {}),
-    ];
-    return new Response([...events, ...end].join(""), { headers: { "content-type": "text/event-stream" } });
-  },
+const upstream = scripted(seen, (body) => {
+  const answered = JSON.stringify(body.messages).includes("tool_result");
+  const start = ev("message_start", {
+    message: { id: "msg_1", type: "message", role: "assistant", model: "claude", content: [], usage: { input_tokens: 10, output_tokens: 1 } },
+  });
+  const events = answered
+    ? [
+        start,
+        ev("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
+        ev("content_block_delta", { index: 0, delta: { type: "text_delta", text: "Done." } }),
+      ]
+    : [
+        start,
+        ev("content_block_start", { index: 0, content_block: { type: "thinking", thinking: "", signature: "" } }),
+        ev("content_block_delta", { index: 0, delta: { type: "thinking_delta", thinking: "I should read it." } }),
+        ev("content_block_delta", { index: 0, delta: { type: "signature_delta", signature: "sig-anthropic-1" } }),
+        ev("content_block_stop", { index: 0 }),
+        ev("content_block_start", { index: 1, content_block: { type: "tool_use", id: "toolu_1", name: "read_file", input: {} } }),
+        ev("content_block_delta", { index: 1, delta: { type: "input_json_delta", partial_json: '{"path":"a.txt"}' } }),
+      ];
+  const end = [
+    ev("content_block_stop", { index: answered ? 0 : 1 }),
+    ev("message_delta", { delta: { stop_reason: answered ? "end_turn" : "tool_use" }, usage: { output_tokens: 5 } }),
+    ev("message_stop", {}),
+  ];
+  return [...events, ...end].join("");
 });
 const responsesSeen: any[] = [];
-const responses = Bun.serve({
-  hostname: "127.0.0.1",
-  port: 0,
-  async fetch(req) {
-    const body: any = await req.json();
-    responsesSeen.push(body);
-    const answered = JSON.stringify(body.input).includes("function_call_output");
-    const items = answered
-      ? [{ type: "message" as const, text: "Done." }]
-      : [
-          { type: "reasoning" as const, summary: "Read it first.", encrypted: "enc-openai-1" },
-          { type: "function_call" as const, call_id: "call_r1", name: "read_file", arguments: '{"path":"a.txt"}' },
-        ];
-    return new Response(responsesSse(items), { headers: { "content-type": "text/event-stream" } });
-  },
+const responses = scripted(responsesSeen, (body) => {
+  const answered = JSON.stringify(body.input).includes("function_call_output");
+  const items = answered
+    ? [{ type: "message" as const, text: "Done." }]
+    : [
+        { type: "reasoning" as const, summary: "Read it first.", encrypted: "enc-openai-1" },
+        { type: "function_call" as const, call_id: "call_r1", name: "read_file", arguments: '{"path":"a.txt"}' },
+      ];
+  return responsesSse(items);
 });
 let gw: TestGateway;
 beforeAll(() => {
