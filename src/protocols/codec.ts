@@ -59,8 +59,8 @@ export interface ApiCodec {
   errorEvent(err: GatewayError): string;
   /** One model in this API's shape, for GET on its model path (`/{v}/models/{name}`), when it has one. */
   modelEntry?(model: ModelListing): object;
-  /** GET /v1/models in this API's shape. */
-  modelList(models: ModelListing[], createdAt: Date): object;
+  /** GET /v1/models in this API's shape (`query`: the request's, for an API that pages its list). */
+  modelList(models: ModelListing[], createdAt: Date, query?: URLSearchParams): object;
   /** Sets the headers an upstream request of this API needs, and the operator's key where this API wants it. */
   upstreamHeaders(headers: Headers, auth: UpstreamAuth): void;
   /** A request's text as pieces, in the order the model reads them (tools and system first, then one per message). */

@@ -80,7 +80,7 @@ export function gatewayRoutes(state: () => GatewayState, opts: Omit<ServerOption
     const x = newExchange(req, protocol, log);
     if (req.method !== "GET") return errorResponse(x, methodNotAllowed(req.method, "GET"));
     const listed = state().listModels(req.headers);
-    const body = familyCodec(protocol).modelList(listed, startedAt);
+    const body = familyCodec(protocol).modelList(listed, startedAt, new URL(req.url).searchParams);
     return jsonResponse(x, body);
   };
 

@@ -146,6 +146,10 @@ describe("@google/genai on converted backends", () => {
     const names: string[] = [];
     for await (const m of await client(gw).models.list()) names.push(m.name ?? "");
     expect(names).toEqual(["models/gemini-on-chat", "models/gemini-on-claude"]);
+    const page = (await (await fetch(`${gw.url}/v1beta/models?pageSize=1`)).json()) as any;
+    expect([page.models.map((m: any) => m.name), page.nextPageToken]).toEqual([["models/gemini-on-chat"], "1"]);
+    const next = (await (await fetch(`${gw.url}/v1beta/models?pageSize=1&pageToken=${page.nextPageToken}`)).json()) as any;
+    expect([next.models.map((m: any) => m.name), next.nextPageToken]).toEqual([["models/gemini-on-claude"], undefined]);
     const one = await client(gw).models.get({ model: "gemini-on-claude" });
     expect(one.name).toBe("models/gemini-on-claude");
     const missing = await client(gw)
