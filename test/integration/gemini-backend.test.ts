@@ -8,6 +8,7 @@ import OpenAI from "openai";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runClaude } from "../helpers/claude-cli";
+import { runCodex } from "../helpers/codex-cli";
 import { runGeminiCli } from "../helpers/gemini-cli";
 import { sealState } from "../../src/convert";
 import { startGateway, type TestGateway } from "../helpers/gateway";
@@ -40,6 +41,15 @@ function claudeCodeTurn(json: any): object[] | undefined {
   const cwd = JSON.stringify(json.systemInstruction ?? "").match(/Primary working directory: ([^\s\\]+)/)?.[1] ?? "/tmp";
   const call = { functionCall: { id: "read-1", name: "Read", args: { file_path: `${cwd}/notes.txt` } }, thoughtSignature: "c2lnLTI=" };
   return [{ candidates: [{ content: { role: "model", parts: [call] }, finishReason: "STOP", index: 0 }], usageMetadata: usage }];
+}
+
+/** Codex's turn (direct tools): a shell command reading notes.txt, then the answer quoting it. */
+function codexTurn(json: any): object[] {
+  const result = (json.contents as any[]).flatMap((c) => c.parts).find((p: any) => p.functionResponse);
+  const said = (parts: object[]) => [{ candidates: [{ content: { role: "model", parts }, finishReason: "STOP", index: 0 }], usageMetadata: usage }];
+  if (!result) return said([{ functionCall: { id: "cx-1", name: "exec_command", args: { cmd: "cat notes.txt" } }, thoughtSignature: "c2lnLTM=" }]);
+  const secret = /secret-[a-z]+/.exec(JSON.stringify(result.functionResponse.response))?.[0] ?? "nothing";
+  return said([{ text: `The notes say: ${secret}` }]);
 }
 
 /** What the scripted Gemini answers: a call to the first declared tool until a result came, else text. */
@@ -79,7 +89,7 @@ const upstream = Bun.serve({
     } catch {}
     seen.push({ path: url.pathname + url.search, headers: Object.fromEntries(req.headers), text, json });
     if (url.pathname.endsWith(":countTokens")) return Response.json({ totalTokens: 42 });
-    const events = answer(json);
+    const events = url.pathname.includes("/gemini-for-codex:") ? codexTurn(json) : answer(json);
     if (url.pathname.endsWith(":streamGenerateContent")) return new Response(events.map(event).join(""), { headers: { "content-type": "text/event-stream" } });
     const parts = events.flatMap((e: any) => e.candidates[0].content.parts);
     return Response.json({ ...events.at(-1), candidates: [{ ...(events.at(-1) as any).candidates[0], content: { role: "model", parts } }] });
@@ -94,6 +104,7 @@ backends:
   own-key: { base_url: "http://127.0.0.1:${upstream.port}", api: google-gemini, auth: client, url_path_gemini: "/proxy/{version}/models/{model}:{method}" }
 models:
   gemini-own-key: { backends: { "default:1": { use: own-key } } }
+  gpt-5.5: { backends: { "default:1": { use: google, model: gemini-for-codex } } }
   claude-on-gemini: { backends: { "default:1": { use: google, model: gemini-3.1-pro-preview } } }
   gemini-3-flash-preview: { backends: { "default:1": { use: google } } }
 `);
@@ -204,6 +215,19 @@ test("Claude Code reads a file with its Read tool on a Gemini backend", async ()
   const last = turns.at(-1)!.json.contents;
   const call = last.flatMap((c: any) => c.parts).find((p: any) => p.functionCall?.id === "read-1");
   expect(call.thoughtSignature).toBe("c2lnLTI="); // the model's own signature, back through Claude Code's thinking block
+}, 120_000);
+
+test("Codex runs a command on a Gemini backend and answers with what it read; the model's signature comes back", async () => {
+  const before = seen.length;
+  const r = await runCodex(`${gw.url}/v1`, "gpt-5.5", "What does notes.txt say?", { "notes.txt": "secret-pelican\n" });
+  expect({ code: r.code, tail: r.code === 0 ? "" : r.err.slice(-2000) }).toEqual({ code: 0, tail: "" });
+  const items = r.events.filter((e) => e.type === "item.completed").map((e) => e.item);
+  expect(items.some((i) => i.type === "command_execution" && String(i.aggregated_output).includes("secret-pelican"))).toBe(true);
+  expect(items.at(-1)).toMatchObject({ type: "agent_message", text: "The notes say: secret-pelican" });
+  const turns = seen.slice(before).filter((s) => s.path.includes("/gemini-for-codex:"));
+  expect(turns.length).toBe(2);
+  const call = turns[1]!.json.contents.flatMap((c: any) => c.parts).find((p: any) => p.functionCall);
+  expect(call).toMatchObject({ functionCall: { id: "cx-1", name: "exec_command" }, thoughtSignature: "c2lnLTM=" }); // through Codex's reasoning item
 }, 120_000);
 
 describe("Gemini clients on a Gemini backend: passed through", () => {
