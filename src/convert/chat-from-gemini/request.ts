@@ -5,6 +5,7 @@
 // of each step of the current turn carries a thought signature: where the gateway has none, it sends the
 // validator-skip value Google documents for that.
 import { GatewayError } from "../../core";
+import { SAME_FIELDS } from "../../protocols/google-gemini";
 import { ToolNames } from "../ids";
 import { repairToolPairs } from "../messages-from-chat";
 import type { BackendProfile } from "../profile";
@@ -151,12 +152,7 @@ function generation(body: Body, profile: BackendProfile, model: string): Body {
   if (typeof cap === "number") g.maxOutputTokens = profile.maxOutputTokens > 0 ? Math.min(cap, profile.maxOutputTokens) : cap;
   const stop = (Array.isArray(body.stop) ? body.stop : typeof body.stop === "string" ? [body.stop] : []).filter((s: unknown) => typeof s === "string");
   if (stop.length) g.stopSequences = stop.slice(0, Math.min(5, profile.maxStop));
-  for (const [from, to] of [
-    ["seed", "seed"],
-    ["presence_penalty", "presencePenalty"],
-    ["frequency_penalty", "frequencyPenalty"],
-  ] as const)
-    if (typeof body[from] === "number") g[to] = body[from];
+  for (const [chat, gemini] of SAME_FIELDS) if (typeof body[chat] === "number") g[gemini] = body[chat];
   const format = body.response_format;
   if (format?.type === "json_schema")
     Object.assign(g, { responseMimeType: "application/json", responseJsonSchema: geminiSchema(format.json_schema?.schema ?? {}) });

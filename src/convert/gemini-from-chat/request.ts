@@ -3,6 +3,7 @@
 // thinking. A field only Google can serve is refused with a 400 naming it; one with no meaning here is dropped.
 import { GatewayError } from "../../core";
 import type { HubPart, HubRequest, HubRequestMessage, HubTool, HubToolCall } from "../../protocols/openai-chat/hub";
+import { SAME_FIELDS } from "../../protocols/google-gemini";
 import { ToolNames } from "../ids";
 import { emitReasoning, mergeUsers, repairToolPairs } from "../messages-from-chat";
 import type { BackendProfile } from "../profile";
@@ -187,12 +188,7 @@ function generation(g: Body, profile: BackendProfile, out: HubRequest): void {
     const stop = g.stopSequences.filter((s: unknown) => typeof s === "string").slice(0, profile.maxStop);
     if (stop.length) out.stop = stop;
   }
-  for (const [from, to] of [
-    ["presencePenalty", "presence_penalty"],
-    ["frequencyPenalty", "frequency_penalty"],
-    ["seed", "seed"],
-  ] as const)
-    if (typeof g[from] === "number") out[to] = g[from];
+  for (const [chat, gemini] of SAME_FIELDS) if (typeof g[gemini] === "number") out[chat] = g[gemini];
   const schema = g.responseJsonSchema ?? g.responseSchema;
   if (g.responseMimeType === "application/json") {
     out.response_format = schema

@@ -11,9 +11,8 @@ import { geminiAnswerText, geminiRequestPieces } from "./text";
 
 type Body = Record<string, any>;
 
-/** A request's generationConfig, when it is an object. */
-function generationConfig(body: { field(key: string): unknown } | Body): Body | undefined {
-  const g = "field" in body && typeof body.field === "function" ? body.field("generationConfig") : (body as Body).generationConfig;
+/** A generationConfig value, when it is an object. */
+function generationConfig(g: unknown): Body | undefined {
   return g && typeof g === "object" && !Array.isArray(g) ? (g as Body) : undefined;
 }
 
@@ -28,7 +27,7 @@ export const googleGemini: ApiCodec = {
   withModel: (req, model) => ({ body: req.body, path: withPathModel(req.path, model) }),
   fillPath: fillGeminiPath,
   checkTokenFields(_format: ApiFormat, body: LazyBody): void {
-    const g = generationConfig(body);
+    const g = generationConfig(body.field("generationConfig"));
     if (!g) return;
     checkCount(g.maxOutputTokens, "generationConfig.maxOutputTokens", 0, MAX_TOKEN_FIELD);
     checkCount(g.candidateCount, "generationConfig.candidateCount", 1, MAX_CHOICES);
@@ -36,8 +35,9 @@ export const googleGemini: ApiCodec = {
     if (thinking && typeof thinking === "object") checkCount(thinking.thinkingBudget, "generationConfig.thinkingConfig.thinkingBudget", -1, MAX_TOKEN_FIELD);
   },
   capFields: ["generationConfig"],
-  outputCap: (format: ApiFormat, body: Body) => (format === "gemini.count_tokens" ? 0 : (generationConfig(body)?.maxOutputTokens ?? undefined)),
-  choices: (body: Body) => generationConfig(body)?.candidateCount ?? 1,
+  outputCap: (format: ApiFormat, body: Body) =>
+    format === "gemini.count_tokens" ? 0 : (generationConfig(body.generationConfig)?.maxOutputTokens ?? undefined),
+  choices: (body: Body) => generationConfig(body.generationConfig)?.candidateCount ?? 1,
   errorAnswer: (err: GatewayError, requestId: string) => ({ status: geminiErrorStatus(err), body: geminiErrorBody(err, requestId) }),
   errorEvent: geminiErrorEvent,
   modelList: geminiModelList,
