@@ -35,6 +35,10 @@ export interface ApiCodec {
   readonly family: Protocol;
   /** The paths its clients call, and the request format each one is (served by the gateway's LLM handler); a path ending in "/*" is a prefix whose format `formatOf` reads. */
   readonly routes: Readonly<Record<string, ApiFormat>>;
+  /** Paths of its own model list, beside the shared /v1/models. */
+  readonly listRoutes?: readonly string[];
+  /** Whether a request on a path no API owns (/v1/models, an unknown path) comes from this API's clients: its errors and model list take this API's shape. */
+  claims?(headers: Headers, path: string): boolean;
   /** The format of a request on one of its prefix routes (the path names the method), undefined when none is served there. */
   formatOf?(path: string): ApiFormat | undefined;
   /** The headers and path with this API's own key carriers moved where the gateway looks for keys (x-api-key); the key never stays in the path. */

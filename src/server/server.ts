@@ -1,8 +1,7 @@
 // The HTTP server: the only code that touches Bun.serve, Request and Response.
 import { GatewayError, type Engine, type ModelListing, type Protocol } from "../core";
-import { familyCodec } from "../protocols";
+import { allCodecs, familyCodec } from "../protocols";
 import { codecRoutes } from "./codec-routes";
-import { GEMINI_VERSIONS } from "../protocols/google-gemini";
 import { AccessLog } from "./access-log";
 import { keyCheck } from "./key-check";
 import { methodNotAllowed, newExchange, pathOf, type HandlerOptions } from "./handler";
@@ -96,7 +95,7 @@ export function gatewayRoutes(state: () => GatewayState, opts: Omit<ServerOption
   const routes: Record<string, Route> = {
     // every API's client paths, from its codec
     ...codecRoutes(state, handlerOpts, log),
-    ...Object.fromEntries(GEMINI_VERSIONS.map((v) => [`/${v}/models`, models])),
+    ...Object.fromEntries(allCodecs().flatMap((c) => (c.listRoutes ?? []).map((p) => [p, models]))),
     "/v1/responses/*": responsesItemHandler(root, (id, headers) => state().responseModel?.(id, headers), log),
     "/v1/models": models,
     "/": info,
@@ -162,16 +161,8 @@ export function startServer(state: () => GatewayState, opts: ServerOptions): Ser
   });
 }
 
-/** The protocol of a request that is not on an LLM route: Anthropic when it says so, else OpenAI. */
+/** The protocol of a request that is not on an LLM route: the family of the API whose clients it looks like, else OpenAI. */
 function guessProtocol(req: Request): Protocol {
-  if (req.headers.has("anthropic-version") || req.url.includes("/v1/messages")) return "anthropic";
-  return isGeminiCaller(req) ? "google" : "openai";
-}
-
-/** A Gemini client: its paths (v1beta, v1alpha, a method after ":"), its headers (the SDK's, even empty), or its query keys. */
-function isGeminiCaller(req: Request): boolean {
   const path = pathOf(req.url);
-  if (/^\/(v1beta|v1alpha)\//.test(path) || /^\/v1\/models\/[^?]*:/.test(path)) return true;
-  if (req.headers.has("x-goog-api-key") || req.headers.has("x-goog-api-client")) return true;
-  return /[?&](key|pageSize|pageToken)=/.test(path);
+  return allCodecs().find((c) => c.claims?.(req.headers, path))?.family ?? "openai";
 }

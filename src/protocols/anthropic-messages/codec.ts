@@ -14,6 +14,7 @@ export const anthropicMessages: ApiCodec = {
   api: "anthropic-messages",
   family: "anthropic",
   routes: { "/v1/messages": "anthropic.messages", "/v1/messages/count_tokens": "anthropic.count_tokens" },
+  claims: (headers: Headers, path: string) => headers.has("anthropic-version") || path.includes("/v1/messages"),
   model: (body: LazyBody) => body.field("model"),
   withModel: modelInBody,
   checkTokenFields(format: ApiFormat, body: LazyBody): void {

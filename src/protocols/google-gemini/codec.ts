@@ -6,7 +6,7 @@ import { MAX_CHOICES, MAX_TOKEN_FIELD, checkCount } from "../counts";
 import { GeminiStreamEnding, replacedGeminiAnswer } from "./ending";
 import { geminiErrorBody, geminiErrorEvent, geminiErrorStatus } from "./errors";
 import { geminiModel, geminiModelList } from "./models";
-import { fillGeminiPath, GEMINI_VERSIONS, geminiCall, geminiClientAuth, geminiFormat, withPathModel } from "./path";
+import { fillGeminiPath, GEMINI_VERSIONS, geminiCall, geminiClientAuth, geminiFormat, isGeminiCaller, withPathModel } from "./path";
 import { geminiAnswerText, geminiRequestPieces } from "./text";
 
 type Body = Record<string, any>;
@@ -21,6 +21,8 @@ export const googleGemini: ApiCodec = {
   api: "google-gemini",
   family: "google",
   routes: Object.fromEntries(GEMINI_VERSIONS.map((v) => [`/${v}/models/*`, "gemini.generate" as ApiFormat])),
+  listRoutes: ["/v1beta/models", "/v1alpha/models"],
+  claims: isGeminiCaller,
   formatOf: geminiFormat,
   clientAuth: geminiClientAuth,
   model: (_body: LazyBody, path: string) => geminiCall(path).model,

@@ -95,3 +95,10 @@ export function fillGeminiPath(template: string, path: string, model: string): s
   const version = /^\/(v1beta|v1|v1alpha)\//.exec(path)?.[1] ?? "v1beta";
   return template.replaceAll("{model}", () => pathModel(model)).replaceAll("{version}", version);
 }
+
+/** A Gemini client: its paths (v1beta, v1alpha, a method after ":"), its headers (the SDK's, even empty), or its query keys. */
+export function isGeminiCaller(headers: Headers, path: string): boolean {
+  if (/^\/(v1beta|v1alpha)\//.test(path) || /^\/v1\/models\/[^?]*:/.test(path)) return true;
+  if (headers.has("x-goog-api-key") || headers.has("x-goog-api-client")) return true;
+  return /[?&](key|pageSize|pageToken)=/.test(path);
+}
