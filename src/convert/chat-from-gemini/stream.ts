@@ -43,7 +43,7 @@ export class ChatFromGeminiStream {
   private finished = false;
   private calls = 0;
   private finish: string | undefined;
-  private usage: Body | undefined;
+  private usageMetadata: Body | undefined;
   private readonly state: GeminiState = { c: {} };
 
   constructor(private readonly ctx: GeminiBackendContext) {
@@ -69,7 +69,7 @@ export class ChatFromGeminiStream {
     if (ev.error)
       return this.error({ message: String(ev.error.message ?? "upstream error").slice(0, 2000), type: "server_error", code: ev.error.status ?? null });
     const out = this.start(ev.responseId);
-    if (ev.usageMetadata) this.usage = ev.usageMetadata;
+    if (ev.usageMetadata) this.usageMetadata = ev.usageMetadata;
     const cand = Array.isArray(ev.candidates) ? ev.candidates[0] : undefined;
     if (!cand && ev.promptFeedback?.blockReason) this.finish = "SAFETY";
     for (const p of Array.isArray(cand?.content?.parts) ? cand.content.parts : []) out.push(...this.part(p));
@@ -107,7 +107,7 @@ export class ChatFromGeminiStream {
     let finish: HubFinishReason = this.calls > 0 ? "tool_calls" : "stop";
     if (this.finish === "MAX_TOKENS" || this.finish === "CONTINUATION") finish = "length";
     else if (FILTERED.has(this.finish)) finish = "content_filter";
-    const usage = hubUsageOf(this.usage);
+    const usage = hubUsageOf(this.usageMetadata);
     const state = this.ctx.carryState ? encodeGeminiState(this.state) : undefined; // for a client half above; a chat client has no slot
     this.finished = true;
     return [

@@ -1,13 +1,12 @@
 // The hub served from a Gemini backend (generateContent): chat requests as Gemini requests, always streamed
 // (streamGenerateContent?alt=sse; a client that did not stream gets the stream read into one answer), its events,
 // answers and errors back as chat's (convert/chat-from-gemini).
-import { formatSse, streamFailure, type SseEvent } from "../../../core";
+import { formatSse } from "../../../core";
 import { ChatFromGeminiStream, hubErrorOfGemini, hubToGeminiRequest, type GeminiBackendContext } from "../../../convert";
 import { pathModel } from "../../../protocols/google-gemini";
-import { openaiErrorDetail } from "../../../protocols/openai";
 import { eventsToCompletion } from "../chat-events";
-import type { StreamConverter } from "../event-stream";
 import { convertedError, jsonAnswer, readErrorBody } from "../read-all";
+import { hubConverter } from "./hub-converter";
 import type { BackendHalf, HalfOptions } from "./types";
 
 /** The Gemini backend half. */
@@ -26,24 +25,12 @@ export function geminiBackend(opts: HalfOptions): BackendHalf<GeminiBackendConte
       for (const [k, v] of Object.entries(mapped.headers)) out.headers.set(k, v);
       return convertedError(out, res);
     },
-    converter: (state) => streamConverter(new ChatFromGeminiStream(state)),
+    converter: (state) => hubConverter(new ChatFromGeminiStream(state)),
     answer(parsed, state) {
       // an upstream that answered whole (or as one JSON array): through the same machine, read back as one completion
       const machine = new ChatFromGeminiStream(state);
       const events = [...(Array.isArray(parsed) ? parsed : [parsed]).flatMap((a) => machine.answer(a)), ...machine.end()];
       return eventsToCompletion(events.map((e) => formatSse(e)).join(""), state.requestedModel);
-    },
-  };
-}
-
-function streamConverter(machine: ChatFromGeminiStream): StreamConverter {
-  return {
-    push: (e: SseEvent) => machine.push(e),
-    end: () => machine.end(),
-    fail: (err) => machine.error(openaiErrorDetail(streamFailure(err))),
-    ping: () => (machine.done ? "" : ": ping\n\n"),
-    get done() {
-      return machine.done;
     },
   };
 }

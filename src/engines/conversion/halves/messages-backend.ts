@@ -1,10 +1,8 @@
 // The hub served from an Anthropic Messages backend: chat requests as Anthropic's, its answers, streams and
 // errors back as chat's (convert/chat-from-messages).
-import { streamFailure, type SseEvent } from "../../../core";
 import { ChatFromMessagesStream, chatFromMessagesError, chatFromMessagesRequest, chatFromMessagesResponse, type ChatContext } from "../../../convert";
-import { openaiErrorDetail } from "../../../protocols/openai";
-import type { StreamConverter } from "../event-stream";
 import { convertedError, jsonAnswer, readErrorBody } from "../read-all";
+import { hubConverter } from "./hub-converter";
 import type { BackendHalf, HalfOptions } from "./types";
 
 /** The Anthropic backend half. */
@@ -19,22 +17,7 @@ export function messagesBackend(opts: HalfOptions): BackendHalf<ChatContext> {
       const mapped = chatFromMessagesError(await readErrorBody(res), res.status);
       return convertedError(jsonAnswer(mapped.status, { error: mapped.openai }), res);
     },
-    converter: (state) => streamConverter(new ChatFromMessagesStream(state)),
+    converter: (state) => hubConverter(new ChatFromMessagesStream(state)),
     answer: (parsed, state) => chatFromMessagesResponse(parsed, state),
-  };
-}
-
-function streamConverter(machine: ChatFromMessagesStream): StreamConverter {
-  return {
-    push: (e: SseEvent) => machine.push(e),
-    end: () => machine.end(),
-    fail: (err) => machine.error(openaiErrorDetail(streamFailure(err))), // the same error as a passed-through stream's
-    ping: () => (machine.done ? "" : ": ping\n\n"),
-    get done() {
-      return machine.done;
-    },
-    get usage() {
-      return machine.usage; // the upstream's own, also when the client did not ask to see it
-    },
   };
 }

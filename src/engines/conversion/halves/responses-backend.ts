@@ -1,9 +1,7 @@
 // The hub served from an OpenAI Responses backend (models served only there, gpt-5.x-codex): chat requests as
 // Responses requests, its answers and streams back as chat's; its errors are in OpenAI's shape already.
-import { streamFailure } from "../../../core";
 import { ChatFromResponsesStream, chatFromResponsesRequest, chatFromResponsesResponse, type ChatFromResponsesContext } from "../../../convert";
-import { openaiErrorDetail } from "../../../protocols/openai";
-import type { StreamConverter } from "../event-stream";
+import { hubConverter } from "./hub-converter";
 import type { BackendHalf, HalfOptions } from "./types";
 
 /** The Responses backend half. */
@@ -16,19 +14,7 @@ export function responsesBackend(opts: HalfOptions): BackendHalf<ChatFromRespons
     hubProfile: (profile) => ({ ...profile, reasoningParam: "reasoning_effort", reasoningState: true }),
     request: (body, carryState) => chatFromResponsesRequest(body, opts.profile, carryState),
     error: async (res) => res,
-    converter: (state) => streamConverter(new ChatFromResponsesStream(state)),
+    converter: (state) => hubConverter(new ChatFromResponsesStream(state)),
     answer: (parsed, state) => chatFromResponsesResponse(parsed, state),
-  };
-}
-
-function streamConverter(machine: ChatFromResponsesStream): StreamConverter {
-  return {
-    push: (e) => machine.push(e),
-    end: () => machine.end(),
-    fail: (err) => machine.error(openaiErrorDetail(streamFailure(err))),
-    ping: () => (machine.done ? "" : ": ping\n\n"),
-    get done() {
-      return machine.done;
-    },
   };
 }
