@@ -131,6 +131,9 @@ function checkBackend(report: Report, at: Path, b: BackendConfig): void {
   if (apis && b.convert_to_chat && apis[0] !== "anthropic-messages")
     report([...at, "api"], "conflicts with convert_to_chat (which means api: anthropic-messages)", true);
   if (apis && new Set(apis).size !== apis.length) report([...at, "api"], "lists an API twice", true);
+  const param = b.profile?.reasoning_param;
+  if ((param === "thinking_level" || param === "thinking_budget") && !apis?.includes("google-gemini"))
+    report([...at, "profile", "reasoning_param"], `${param} is how a Gemini backend thinks: it needs api: google-gemini`, true);
   if (b.convert_to_messages && b.convert_to_chat)
     report(
       [...at, "convert_to_chat"],

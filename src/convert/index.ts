@@ -2,6 +2,7 @@
 export * from "./messages-from-chat";
 export { makeProfile, DEFAULT_PROFILE, type BackendProfile, type ReasoningParam } from "./profile";
 export { ToolNames, randomBase62, signThinking, isGatewaySignature, parseToolArguments, repairJson, toAnthropicToolId } from "./ids";
+export { EFFORTS, DEFAULT_EFFORTS, clampEffort } from "./efforts";
 export { estimateInputTokens } from "./count-tokens";
 export { estimateInputTokensFromBytes } from "./count-tokens-bytes";
 export { isContextOverflow, readContextOverflow, claudeContextMessage } from "./context-errors";

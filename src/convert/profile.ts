@@ -2,7 +2,15 @@
 // the converters instead of vendor branches in code (docs/conversion.md).
 
 /** Where a backend wants reasoning switched on. */
-export type ReasoningParam = "reasoning_effort" | "openrouter" | "thinking_object" | "enable_thinking" | "chat_template_kwargs" | "none";
+export type ReasoningParam =
+  | "reasoning_effort"
+  | "openrouter"
+  | "thinking_object"
+  | "enable_thinking"
+  | "chat_template_kwargs"
+  | "none"
+  | "thinking_level"
+  | "thinking_budget";
 
 /** What an OpenAI-compatible backend accepts and how it answers. */
 export interface BackendProfile {
@@ -11,6 +19,10 @@ export interface BackendProfile {
   maxOutputTokens: number;
   streamUsage: boolean;
   reasoningParam: ReasoningParam;
+  /** The efforts the backend accepts; an asked effort is clamped to them (undefined: the backend kind's default). */
+  reasoningEfforts?: readonly string[];
+  /** Gemini budgets: the smallest thinkingBudget sent (undefined: 128 for 2.5 Pro, which cannot stop thinking, else 0). */
+  thinkingBudgetMin?: number;
   reasoningHistory: "drop" | "reasoning_content" | "reasoning";
   thinkTags: boolean;
   vision: boolean;

@@ -11,6 +11,7 @@ import { repairToolPairs } from "../messages-from-chat";
 import type { BackendProfile } from "../profile";
 import { geminiParts, geminiSchema } from "./parts";
 import { decodeGeminiState } from "./state";
+import { thinkingConfig } from "./thinking";
 
 type Body = Record<string, any>;
 
@@ -25,9 +26,6 @@ export interface GeminiBackendContext {
 
 /** The value Google accepts in place of a thought signature the caller does not have. */
 export const SKIP_SIGNATURE = "skip_thought_signature_validator";
-
-const EFFORT_LEVEL: Record<string, string> = { none: "MINIMAL", minimal: "MINIMAL", low: "LOW", medium: "MEDIUM", high: "HIGH", xhigh: "HIGH", max: "HIGH" };
-const EFFORT_BUDGET: Record<string, number> = { none: 0, minimal: 512, low: 1024, medium: 8192, high: 24576, xhigh: 24576, max: 24576 };
 
 /** The Gemini request for a hub request, and the context its answer is read with. */
 export function hubToGeminiRequest(body: Body, profile: BackendProfile, carryState = false): { body: Body; ctx: GeminiBackendContext } {
@@ -157,15 +155,6 @@ function generation(body: Body, profile: BackendProfile, model: string): Body {
   if (format?.type === "json_schema")
     Object.assign(g, { responseMimeType: "application/json", responseJsonSchema: geminiSchema(format.json_schema?.schema ?? {}) });
   else if (format?.type === "json_object") g.responseMimeType = "application/json";
-  const effort = typeof body.reasoning_effort === "string" ? body.reasoning_effort : undefined;
-  if (effort) {
-    const level = /^gemini-([3-9]|\d\d)/.test(model);
-    const budget = Math.min(
-      EFFORT_BUDGET[effort] ?? 8192,
-      typeof g.maxOutputTokens === "number" ? Math.max(0, g.maxOutputTokens - 1) : Number.POSITIVE_INFINITY,
-    );
-    g.thinkingConfig = level ? { thinkingLevel: EFFORT_LEVEL[effort] ?? "MEDIUM" } : { thinkingBudget: budget };
-    if (effort !== "none") g.thinkingConfig.includeThoughts = true;
-  }
+  if (typeof body.reasoning_effort === "string") g.thinkingConfig = thinkingConfig(body.reasoning_effort, profile, model, g.maxOutputTokens);
   return g;
 }

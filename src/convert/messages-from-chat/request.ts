@@ -1,5 +1,6 @@
 // Anthropic Messages request → OpenAI Chat Completions request (docs/conversion.md).
 import { GatewayError } from "../../core";
+import { clampEffort, DEFAULT_EFFORTS } from "../efforts";
 import { sha256hex, ToolNames } from "../ids";
 import type { BackendProfile } from "../profile";
 import { convertMessages } from "./messages";
@@ -128,23 +129,24 @@ function applyReasoning(out: Body, body: Body, profile: BackendProfile): void {
 
 /** Writes a reasoning effort (undefined: reasoning off) the way the backend's profile says to. */
 export function emitReasoning(out: Body, effort: string | undefined, budget: number | undefined, profile: BackendProfile): void {
-  const e = effort === "xhigh" || effort === "max" ? "high" : effort === "minimal" ? "low" : effort;
+  const e = effort === undefined ? undefined : clampEffort(effort, profile.reasoningEfforts ?? DEFAULT_EFFORTS);
+  const on = e !== undefined && e !== "none";
   switch (profile.reasoningParam) {
     case "reasoning_effort":
       if (e) out.reasoning_effort = e;
       break;
     case "openrouter":
-      out.reasoning = e ? (budget ? { max_tokens: budget } : { effort: e }) : { enabled: false };
+      out.reasoning = on ? (budget ? { max_tokens: budget } : { effort: e }) : { enabled: false };
       break;
     case "thinking_object":
-      out.thinking = { type: e ? "enabled" : "disabled" };
+      out.thinking = { type: on ? "enabled" : "disabled" };
       break;
     case "enable_thinking":
-      out.enable_thinking = Boolean(e);
-      if (e && budget) out.thinking_budget = budget;
+      out.enable_thinking = on;
+      if (on && budget) out.thinking_budget = budget;
       break;
     case "chat_template_kwargs":
-      out.chat_template_kwargs = { enable_thinking: Boolean(e) };
+      out.chat_template_kwargs = { enable_thinking: on };
       break;
   }
 }

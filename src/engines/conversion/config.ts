@@ -1,7 +1,7 @@
 // A backend's `profile`: how an OpenAI-compatible backend differs from the reference, which the converters read;
 // its schema, and the converters' profile it makes.
 import * as v from "valibot";
-import type { BackendProfile } from "../../convert";
+import { EFFORTS, type BackendProfile } from "../../convert";
 import { WebSearchSchema } from "../web-search/config";
 
 const flag = (what: string) => v.optional(v.pipe(v.boolean(), v.description(what)));
@@ -13,8 +13,26 @@ export const ProfileSchema = v.strictObject({
   stream_usage: flag("Send stream_options.include_usage (default true)"),
   reasoning_param: v.optional(
     v.pipe(
-      v.picklist(["reasoning_effort", "openrouter", "thinking_object", "enable_thinking", "chat_template_kwargs", "none"]),
-      v.description("How to switch reasoning on (default reasoning_effort)"),
+      v.picklist(["reasoning_effort", "openrouter", "thinking_object", "enable_thinking", "chat_template_kwargs", "none", "thinking_level", "thinking_budget"]),
+      v.description(
+        "How to switch reasoning on (default reasoning_effort; thinking_level and thinking_budget: Gemini backends, chosen by model name when unset)",
+      ),
+    ),
+  ),
+  reasoning_efforts: v.optional(
+    v.pipe(
+      v.array(v.picklist(EFFORTS)),
+      v.minLength(1),
+      v.description("Reasoning efforts the backend accepts; an asked effort is clamped to them (default: none, low, medium, high; Gemini: by model)"),
+    ),
+  ),
+  thinking_budget_min: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(0),
+      v.maxValue(1_000_000),
+      v.description("Gemini thinkingBudget backends: the smallest budget sent (default 128 for gemini-2.5-pro, else 0)"),
     ),
   ),
   reasoning_history: v.optional(
@@ -69,6 +87,8 @@ export function profileFromConfig(p: ProfileConfig = {}): Partial<BackendProfile
     maxOutputTokens: p.max_output_tokens,
     streamUsage: p.stream_usage,
     reasoningParam: p.reasoning_param,
+    reasoningEfforts: p.reasoning_efforts,
+    thinkingBudgetMin: p.thinking_budget_min,
     reasoningHistory: p.reasoning_history,
     thinkTags: p.think_tags,
     vision: p.vision,

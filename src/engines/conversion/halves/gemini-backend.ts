@@ -2,7 +2,7 @@
 // (streamGenerateContent?alt=sse; a client that did not stream gets the stream read into one answer), its events,
 // answers and errors back as chat's (convert/chat-from-gemini).
 import { formatSse } from "../../../core";
-import { ChatFromGeminiStream, hubErrorOfGemini, hubToGeminiRequest, type GeminiBackendContext } from "../../../convert";
+import { ChatFromGeminiStream, EFFORTS, hubErrorOfGemini, hubToGeminiRequest, type GeminiBackendContext } from "../../../convert";
 import { pathModel } from "../../../protocols/google-gemini";
 import { eventsToCompletion } from "../chat-events";
 import { convertedError, jsonAnswer, readErrorBody } from "../read-all";
@@ -15,8 +15,9 @@ export function geminiBackend(opts: HalfOptions): BackendHalf<GeminiBackendConte
     format: "gemini.stream",
     family: "google",
     name: "convert google-gemini → chat",
-    // the chat form in front of a Gemini backend: efforts as reasoning_effort, the model's signatures kept across turns
-    hubProfile: (profile) => ({ ...profile, reasoningParam: "reasoning_effort", reasoningState: true }),
+    // the chat form in front of a Gemini backend: efforts as reasoning_effort, unclamped (the Gemini request clamps
+    // them by model), the model's signatures kept across turns
+    hubProfile: (profile) => ({ ...profile, reasoningParam: "reasoning_effort", reasoningEfforts: EFFORTS, reasoningState: true }),
     path: (hub) => `/v1beta/models/${pathModel(String(hub.model ?? ""))}:streamGenerateContent?alt=sse`, // a name that cannot reach another URL
     request: (body, carryState) => hubToGeminiRequest(body, opts.profile, carryState),
     async error(res) {
