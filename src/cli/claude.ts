@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { defineCommand } from "citty";
 import type { Config } from "../config";
-import { LAUNCH_ARGS, findCommand, firstKey, launchWith, loadOrExit, passThrough, runClient } from "./launch";
+import { LAUNCH_ARGS, findCommand, firstKey, launchWith, loadOrExit, passThrough, passesClientKey, runClient } from "./launch";
 
 /** The token Claude Code sends when the gateway has no keys (it needs one to start without a login). */
 export const PLACEHOLDER_TOKEN = "octollm-local";
@@ -18,8 +18,7 @@ export function claudeEnv(baseUrl: string, config: Config | undefined): Record<s
   // broader CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC would also stop the gateway model discovery a user may turn on
   // (CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY=1 asks the gateway's /v1/models for the /model picker)
   const env: Record<string, string> = { ANTHROPIC_BASE_URL: baseUrl.replace(/\/+$/, ""), ...QUIET };
-  const clientAuth = config && Object.values(config.models).some((m) => Object.values(m.backends).some((b) => b.auth === "client"));
-  if (!clientAuth) env.ANTHROPIC_AUTH_TOKEN = (config && firstKey(config)) ?? PLACEHOLDER_TOKEN; // else Claude Code's own login goes through
+  if (!passesClientKey(config)) env.ANTHROPIC_AUTH_TOKEN = (config && firstKey(config)) ?? PLACEHOLDER_TOKEN; // else Claude Code's own login goes through
   return env;
 }
 

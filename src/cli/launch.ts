@@ -43,6 +43,11 @@ export function firstKey(config: Config): string | undefined {
   return undefined;
 }
 
+/** Whether a model of the config passes the client's own key on (`auth: client`): then the client's own credential goes. */
+export function passesClientKey(config: Config | undefined): boolean {
+  return !!config && Object.values(config.models).some((m) => Object.values(m.backends).some((b) => b.auth === "client"));
+}
+
 /** The flags of a launcher command (octollm claude, octollm codex). */
 export const LAUNCH_ARGS = {
   config: { type: "string", alias: "c", description: "Config file (YAML)", default: "config.yaml" },

@@ -1,10 +1,11 @@
 #!/usr/bin/env bun
-// The octollm command line: serve, claude, codex, env, validate, config import/export, models, schema, --version, --help.
+// The octollm command line: serve, claude, codex, gemini, env, validate, config import/export, models, schema, --version, --help.
 import { defineCommand, runMain } from "citty";
 import pkg from "../../package.json" with { type: "json" };
 import { unknownFlag } from "./args";
 import { claudeCommand, envCommand } from "./claude";
 import { codexCommand } from "./codex";
+import { geminiCommand } from "./gemini";
 import { usageCommand } from "./usage";
 import { configCommand } from "./config";
 import { modelsCommand, schemaCommand } from "./info";
@@ -17,6 +18,7 @@ const main = defineCommand({
     serve: serveCommand,
     claude: claudeCommand,
     codex: codexCommand,
+    gemini: geminiCommand,
     env: envCommand,
     validate: validateCommand,
     config: configCommand,

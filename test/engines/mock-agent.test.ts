@@ -111,6 +111,27 @@ describe("chat clients (Codex's tools, converted)", () => {
     ]);
     expect(chunks.some((c) => c.choices[0]?.finish_reason === "tool_calls")).toBe(true);
   });
+  test("Gemini CLI's tools: write_file and read_file with absolute paths in its first workspace directory, run_shell_command", async () => {
+    const tools = chatTools("run_shell_command", "read_file", "write_file");
+    const context = "<session_context>\n- **Workspace Directories:**\n  - /home/u/proj\n</session_context>";
+    const call = async (ask: string) =>
+      (
+        await chat({
+          tools,
+          messages: [
+            { role: "user", content: context },
+            { role: "user", content: ask },
+          ],
+        })
+      ).choices[0].message.tool_calls[0].function;
+    expect(await call("create hello.txt")).toEqual({
+      name: "write_file",
+      arguments: JSON.stringify({ file_path: "/home/u/proj/hello.txt", content: "Hello from the OctoLLM mock agent.\n" }),
+    });
+    expect(await call("read notes.txt")).toEqual({ name: "read_file", arguments: '{"file_path":"/home/u/proj/notes.txt"}' });
+    expect(await call("list the files")).toEqual({ name: "run_shell_command", arguments: '{"command":"ls -la","description":"Run ls -la"}' });
+  });
+
   test("code mode: one functions__exec script calling tools.exec_command", async () => {
     const r = await chat({ tools: chatTools("functions__exec", "functions__wait"), messages: [{ role: "user", content: "read notes.txt" }] });
     const js = JSON.parse(r.choices[0].message.tool_calls[0].function.arguments).input;
@@ -148,6 +169,11 @@ describe("the mock answers JSON when JSON is asked for", () => {
     expect(v.model_choice).toBe("flash");
     expect(typeof v.reasoning).toBe("string");
     expect([v.n, v.tags.length]).toEqual([2, 1]);
+  });
+
+  test("a number with no minimum is 1 (Gemini CLI's numerical router refuses a complexity_score of 0), or a maximum below 1", async () => {
+    const schema = { type: "object", properties: { complexity_score: { type: "integer" }, neg: { type: "number", maximum: -3 } } };
+    expect(await ask({ type: "json_schema", json_schema: { name: "r", schema } })).toEqual({ complexity_score: 1, neg: -3 });
   });
 
   test("plain JSON mode gets an object", async () => {

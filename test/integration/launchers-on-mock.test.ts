@@ -1,9 +1,9 @@
-// `npm start`'s mock, with the real agents (#24): `octollm claude` and `octollm codex` on examples/config-mock.yaml,
-// offline, do tool work. Claude Code reads a file through a subagent and writes one with Write; Codex lists files
+// `npm start`'s mock, with the real agents (#24): `octollm claude`, `octollm codex` and `octollm gemini` on
+// examples/config-mock.yaml, offline, do tool work. Claude Code reads a file through a subagent and writes one with Write; Codex lists files
 // on its default (code-mode) model and adds a file with apply_patch on gpt-5.5; a Codex session resumes through
 // the launcher (`octollm codex -c … -- exec resume <id>`), the form docs/codex.md gives for Codex's resume hint.
 import { expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -11,10 +11,12 @@ const root = resolve(import.meta.dir, "../..");
 const MOCK = join(root, "examples/config-mock.yaml");
 
 /** A fresh home with a work folder holding notes.txt; the launcher `octollm <client> -c MOCK -- args` run there. */
-async function launch(client: "claude" | "codex", args: string[], dir = mkdtempSync(join(tmpdir(), `octollm-mock-${client}-`))) {
+async function launch(client: "claude" | "codex" | "gemini", args: string[], dir = mkdtempSync(join(tmpdir(), `octollm-mock-${client}-`))) {
   const home = join(dir, "home");
   const work = join(dir, "work");
   mkdirSync(join(home, ".codex"), { recursive: true });
+  mkdirSync(join(home, ".gemini"), { recursive: true });
+  writeFileSync(join(home, ".gemini", "settings.json"), '{"security": {"auth": {"selectedType": "oauth-personal"}}}'); // the user's own Google login
   mkdirSync(work, { recursive: true });
   writeFileSync(join(work, "notes.txt"), "secret-kraken\n");
   const proc = Bun.spawn([process.execPath, join(root, "src/cli/main.ts"), client, "-c", MOCK, "--log-file", join(dir, "gw.log"), "--", ...args], {
@@ -60,4 +62,20 @@ test("a Codex session resumes through the launcher, with its history", async () 
   expect(again.out).toContain(`"thread_id":"${id}"`);
   const input = (out: string) => JSON.parse(out.split("\n").find((l) => l.includes('"turn.completed"'))!).usage.input_tokens;
   expect(input(again.out)).toBeGreaterThan(input(first.out)); // the first turn went up again
+}, 120_000);
+
+test("Gemini CLI on the mock through its launcher: write_file creates hello.txt, read_file reads notes.txt; the user's ~/.gemini untouched", async () => {
+  const args = ["--skip-trust", "--yolo", "-o", "json", "-p"];
+  const write = await launch("gemini", [...args, "create hello.txt"]);
+  expect({ code: write.code, err: write.code === 0 ? "" : write.err.slice(-1500) }).toEqual({ code: 0, err: "" });
+  expect(readFileSync(join(write.work, "hello.txt"), "utf8")).toBe("Hello from the OctoLLM mock agent.\n");
+  expect(JSON.parse(write.out).stats.tools.byName.write_file.success).toBe(1);
+  expect(write.err).not.toContain("Routing"); // the router's classifier got JSON it accepts
+  const read = await launch("gemini", [...args, "read notes.txt"], write.dir);
+  expect({ code: read.code, response: JSON.parse(read.out).response }).toMatchObject({ code: 0, response: expect.stringContaining("secret-kraken") });
+  const userDir = join(write.dir, "home", ".gemini");
+  expect(readdirSync(userDir)).toEqual(["settings.json"]);
+  expect(readFileSync(join(userDir, "settings.json"), "utf8")).toBe('{"security": {"auth": {"selectedType": "oauth-personal"}}}');
+  const log = readFileSync(join(write.dir, "gw.log"), "utf8");
+  expect(log).toMatch(/"path":"\/v1beta\/models\/gemini-[\w.-]+:streamGenerateContent","protocol":"google","status":200/); // the model the CLI's router chose
 }, 120_000);

@@ -1,7 +1,7 @@
 // The mock's agent mode: when the client sent tools and the user asked for something a tool does ("list the
 // files", "create hello.txt", "read notes.txt", "run `git status`", "use a subagent …"), the mock calls the
 // client's own tool for it (Claude Code's Bash/Read/Write/Agent, Codex's exec_command/apply_patch or its
-// code-mode functions__exec); once the tool's result comes back, it answers with what the tool returned.
+// code-mode functions__exec, Gemini CLI's run_shell_command/read_file/write_file); once the tool's result comes back, it answers with what the tool returned.
 import { contentText } from "./text";
 
 type Body = Record<string, unknown>;
@@ -75,10 +75,14 @@ export function intentOf(words: string): Intent | undefined {
   return undefined;
 }
 
-/** The working directory the client named in its instructions (Claude Code's environment, Codex's `<cwd>`). */
+/** The working directory the client named in its instructions (Claude Code's environment, Codex's `<cwd>`, Gemini CLI's first workspace directory). */
 function workingDirectory(body: Body): string | undefined {
   const text = `${contentText(body.system)}\n${(body.messages as Body[]).map((m) => contentText(m?.content)).join("\n")}`;
-  return /Primary working directory: (\S+)/.exec(text)?.[1] ?? /<cwd>([^<]+)<\/cwd>/.exec(text)?.[1];
+  return (
+    /Primary working directory: (\S+)/.exec(text)?.[1] ??
+    /<cwd>([^<]+)<\/cwd>/.exec(text)?.[1] ??
+    /\*\*Workspace Directories:\*\*\s*\n\s*- (\S+)/.exec(text)?.[1]
+  );
 }
 
 const absolute = (path: string, cwd: string | undefined) => (path.startsWith("/") || !cwd ? path : `${cwd.replace(/\/+$/, "")}/${path}`);
@@ -97,15 +101,18 @@ function callFor(intent: Intent, tools: Set<string>, cwd: string | undefined): M
   }
   if (intent.kind === "write") {
     if (tools.has("Write")) return { name: "Write", input: { file_path: absolute(intent.path, cwd), content: FILE_TEXT } };
+    if (tools.has("write_file")) return { name: "write_file", input: { file_path: absolute(intent.path, cwd), content: FILE_TEXT } };
     if (tools.has("apply_patch")) return { name: "apply_patch", input: { input: patchAdding(intent.path) } };
     if (tools.has("functions__exec"))
       return { name: "functions__exec", input: { input: script(`tools.apply_patch(${JSON.stringify(patchAdding(intent.path))})`, `Created ${intent.path}`) } };
     return undefined;
   }
   if (intent.kind === "read" && tools.has("Read")) return { name: "Read", input: { file_path: absolute(intent.path, cwd) } };
+  if (intent.kind === "read" && tools.has("read_file")) return { name: "read_file", input: { file_path: absolute(intent.path, cwd) } };
   const command = intent.kind === "read" ? `cat ${quoted(intent.path)}` : intent.command;
   if (tools.has("Bash")) return { name: "Bash", input: { command, description: `Run ${command}` } };
   if (tools.has("exec_command")) return { name: "exec_command", input: { cmd: command } };
+  if (tools.has("run_shell_command")) return { name: "run_shell_command", input: { command, description: `Run ${command}` } };
   if (tools.has("functions__exec")) return { name: "functions__exec", input: { input: script(`tools.exec_command({ cmd: ${JSON.stringify(command)} })`) } };
   if (tools.has("shell")) return { name: "shell", input: { command: ["bash", "-lc", command] } };
   return undefined;

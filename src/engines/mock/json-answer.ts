@@ -2,7 +2,10 @@
 // clients that parse the answer (Gemini CLI's model router, structured-output apps) get JSON, not a greeting.
 type Body = Record<string, any>;
 
-/** A value fitting JSON Schema `schema`: the first enum value, `text` for strings, 0, false, [] and each property. */
+/**
+ * A value fitting JSON Schema `schema`: the first enum value, `text` for strings, false, [] and each property; a
+ * number is its minimum, else 1 (scores and counts often start there: Gemini CLI's router refuses a 0), else its maximum.
+ */
 export function sampleOf(schema: unknown, text: string, depth = 0): unknown {
   if (!schema || typeof schema !== "object" || depth > 16) return text;
   const s = schema as Body;
@@ -16,7 +19,8 @@ export function sampleOf(schema: unknown, text: string, depth = 0): unknown {
     return Object.fromEntries(Object.entries(props).map(([k, v]) => [k, sampleOf(v, text, depth + 1)]));
   }
   if (type === "array") return s.items && (s.minItems ?? 0) > 0 ? [sampleOf(s.items, text, depth + 1)] : [];
-  if (type === "integer" || type === "number") return typeof s.minimum === "number" ? s.minimum : 0;
+  if (type === "integer" || type === "number")
+    return typeof s.minimum === "number" ? s.minimum : typeof s.maximum === "number" && s.maximum < 1 ? s.maximum : 1;
   if (type === "boolean") return false;
   if (type === "null") return null;
   return text;
