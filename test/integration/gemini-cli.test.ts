@@ -72,3 +72,28 @@ test("Gemini CLI writes a file through a tool loop on a chat backend; ids pair, 
   const tokens = r.json?.stats.models["gemini-3.1-pro-preview"].tokens;
   expect([tokens.prompt, tokens.candidates]).toEqual([1000 + 1200, 20 + 5]); // the CLI sums each answer's usageMetadata: the backend's own counts
 }, 120_000);
+
+test("an org over its daily budget: the CLI gets RESOURCE_EXHAUSTED with a BudgetPerDay quota, makes exactly one request and stops", async () => {
+  const broke = startGateway(`
+backends:
+  chat: { base_url: "${upstream.url}", api: openai-chat, api_key: sk-up, price: { input: 1000, output: 1000 } }
+models:
+  gemini-*: { backends: { "default:1": { use: chat } } }
+orgs:
+  acme:
+    api_keys: { dev: sk-gemini-dev-0001 }
+    budgets: { usd_per_day: 0.01 }
+    models: { "gemini-*": }
+`);
+  try {
+    const before = upstream.seen.length;
+    const r = await runGeminiCli(broke.url, "gemini-3.1-pro-preview", "say hi", [], "sk-gemini-dev-0001");
+    expect(r.code).toBe(173); // the CLI's exit for a quota it will not retry
+    expect(upstream.seen.length).toBe(before); // refused before any upstream call
+    const calls = broke.logs.filter((l) => l.msg === "access" && String(l.path).includes(":streamGenerateContent"));
+    expect(calls.map((l) => [l.status, l.org])).toEqual([[429, "acme"]]); // one request: no retry of a budget
+    expect(`${r.out}${r.err}`).toContain("You have exhausted your daily quota on this model."); // what it read from the BudgetPerDay quota
+  } finally {
+    broke.stop();
+  }
+}, 120_000);
