@@ -7,6 +7,7 @@ import { SAME_FIELDS } from "../../protocols/google-gemini";
 import { ToolNames } from "../ids";
 import { emitReasoning, mergeUsers, repairToolPairs } from "../messages-from-chat";
 import type { BackendProfile } from "../profile";
+import type { SearchResult } from "../web-search";
 import { modelParts, partError, resultContent, userPart } from "./parts";
 import { jsonSchemaOf, toolParameters } from "./schema";
 
@@ -21,6 +22,10 @@ export interface GeminiContext {
   includeThoughts: boolean;
   toolNames: ToolNames;
   requestId?: string;
+  /** The request asked for Google Search, which the gateway runs on its search service (`profile.web_search`). */
+  googleSearch?: boolean;
+  /** What that search found: the answer's groundingMetadata. */
+  grounding?: { query: string; results: SearchResult[] };
 }
 
 const unsupported = (field: string, why: string) =>
@@ -41,11 +46,13 @@ export function geminiToHubRequest(body: Body, model: string, stream: boolean, p
     out.stream = true;
     if (profile.streamUsage) out.stream_options = { include_usage: true };
   }
-  tools(body, names, out);
+  const googleSearch = tools(body, names, out, profile.webSearch);
   generation(g, profile, out);
   const thinking = g.thinkingConfig && typeof g.thinkingConfig === "object" ? g.thinkingConfig : undefined;
   if (thinking) emitReasoning(out, thinkingEffort(thinking), undefined, profile);
-  return { body: out, ctx: { requestedModel: model, stream, includeThoughts: thinking?.includeThoughts === true, toolNames: names } };
+  const ctx: GeminiContext = { requestedModel: model, stream, includeThoughts: thinking?.includeThoughts === true, toolNames: names };
+  if (googleSearch) ctx.googleSearch = true;
+  return { body: out, ctx };
 }
 
 function systemText(sys: unknown): string {
@@ -141,14 +148,27 @@ const GOOGLE_TOOLS = [
   "enterpriseWebSearch",
 ];
 
-/** Function declarations as hub tools, and the calling mode as tool_choice. */
-function tools(body: Body, names: ToolNames, out: HubRequest): void {
+/**
+ * Function declarations as hub tools, and the calling mode as tool_choice; true when the request asks for Google
+ * Search and the gateway can run it (`search`: a search service is configured).
+ */
+function tools(body: Body, names: ToolNames, out: HubRequest, search: boolean): boolean {
   const list: HubTool[] = [];
   const seen = new Set<string>();
+  let googleSearch = false;
   (Array.isArray(body.tools) ? body.tools : []).forEach((t: Body, i: number) => {
     for (const key of Object.keys(t ?? {})) {
       if (key === "functionDeclarations") continue;
-      const why = GOOGLE_TOOLS.includes(key) ? "it runs only at Google" : "it is not a function declaration";
+      if (key === "googleSearch" && search) {
+        googleSearch = true;
+        continue;
+      }
+      const why =
+        key === "googleSearch"
+          ? "it runs at Google, or on a search service the backend's profile.web_search names"
+          : GOOGLE_TOOLS.includes(key)
+            ? "it runs only at Google"
+            : "it is not a function declaration";
       throw unsupported(`tools[${i}].${key}`, why);
     }
     for (const d of Array.isArray(t.functionDeclarations) ? t.functionDeclarations : []) {
@@ -164,11 +184,12 @@ function tools(body: Body, names: ToolNames, out: HubRequest): void {
   const cfg: Body = body.toolConfig?.functionCallingConfig ?? {};
   const allowed: string[] = Array.isArray(cfg.allowedFunctionNames) ? cfg.allowedFunctionNames.map((n: unknown) => names.toUpstream(String(n))) : [];
   const kept = allowed.length ? list.filter((t) => allowed.includes(t.function.name)) : list;
-  if (!kept.length) return;
+  if (!kept.length) return googleSearch;
   out.tools = kept;
   const mode = String(cfg.mode ?? "AUTO");
   if (mode === "NONE") out.tool_choice = "none";
   else if (mode === "ANY") out.tool_choice = allowed.length === 1 ? { type: "function", function: { name: allowed[0] } } : "required";
+  return googleSearch;
 }
 
 /** generationConfig as the hub's sampling, length and format fields. */

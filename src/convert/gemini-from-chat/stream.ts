@@ -10,6 +10,7 @@ import { reasoningOf } from "../messages-from-chat";
 import { chunkJson } from "../../protocols/openai-chat/hub";
 import { sealState } from "./envelope";
 import type { GeminiContext } from "./request";
+import { groundingMetadata } from "./grounding";
 
 type Body = Record<string, any>;
 
@@ -90,6 +91,8 @@ export class GeminiFromChatStream {
     if (sig) parts[0]!.thoughtSignature = sig;
     const candidate: Body = { content: { role: "model", parts }, finishReason: FINISH[this.finish] ?? "OTHER", index: 0 };
     if (this.calls.size) candidate.finishMessage = "Model generated function call(s).";
+    const g = this.ctx.grounding;
+    if (g) candidate.groundingMetadata = groundingMetadata(g.query, g.results);
     const event: Body = {
       candidates: [candidate],
       usageMetadata: usageMetadata(this.usage),

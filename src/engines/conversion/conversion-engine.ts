@@ -55,8 +55,9 @@ export class ConversionEngine implements Engine {
     const own = this.client.own?.(req);
     if (own) return own;
     if (!this.client.formats.includes(req.format)) return this.next.process(req);
-    const { body, state, answer } = convertRequest(() => this.client.request(req));
+    const { body: asked, state, answer } = convertRequest(() => this.client.request(req));
     if (answer) return this.finish(answer, state);
+    const body = this.client.prepare ? await this.client.prepare(asked, state, req) : asked;
     const call = (hub: Body) => this.hub(req, hub);
     const res = (await this.client.run?.(body, state, call, req)) ?? (await this.respond(await call(body), state));
     return this.finish(res, state);

@@ -1,9 +1,20 @@
 // Gemini clients (@google/genai, Gemini CLI) served from the hub: generateContent and streamGenerateContent
 // converted (convert/gemini-from-chat), countTokens estimated locally, errors as google.rpc.Status. A whole
 // answer goes through the same machine as a stream, so both end in the same answer object.
-import { streamFailure, type LLMRequest, type LLMResponse } from "../../../core";
-import { GeminiFromChatStream, estimateInputTokensFromBytes, geminiErrorFromHub, geminiToHubRequest, type GeminiContext } from "../../../convert";
+import { GatewayError, streamFailure, type LLMRequest, type LLMResponse } from "../../../core";
+import {
+  GeminiFromChatStream,
+  estimateInputTokensFromBytes,
+  geminiErrorFromHub,
+  geminiToHubRequest,
+  searchQuery,
+  withSearchFailure,
+  withSearchResults,
+  type GeminiContext,
+} from "../../../convert";
 import { geminiCall, geminiErrorBody, rpcStatus } from "../../../protocols/google-gemini";
+import type { HubRequest } from "../../../protocols/openai-chat/hub";
+import { SearchUnavailable, webSearch, type SearchConfig } from "../../web-search";
 import type { StreamConverter } from "../event-stream";
 import { convertedError, jsonAnswer, readErrorBody } from "../read-all";
 import { wholeThroughMachine } from "./answer-machine";
@@ -25,11 +36,13 @@ export function geminiClient(opts: HalfOptions): ClientHalf<GeminiState> {
     own: (req) => (req.format === "gemini.count_tokens" ? countTokens(req) : undefined),
     request(req) {
       const call = geminiCall(req.path);
-      const converted = geminiToHubRequest(req.body.json(), call.model, req.format === "gemini.stream", opts.profile);
+      const profile = { ...opts.profile, webSearch: opts.search !== undefined }; // googleSearch runs on the search service
+      const converted = geminiToHubRequest(req.body.json(), call.model, req.format === "gemini.stream", profile);
       const ctx: GeminiContext = { ...converted.ctx, requestId: req.ctx.requestId };
       const array = req.format === "gemini.stream" && !/[?&]alt=sse(&|$)/.test(req.path); // no alt=sse: one JSON array
       return { body: converted.body, state: { ctx, machine: new GeminiFromChatStream(ctx, array ? "array" : "sse"), array } };
     },
+    prepare: (body, state, req) => (state.ctx.googleSearch && opts.search ? searchFirst(body, state.ctx, opts.search, req) : Promise.resolve(body)),
     streams: (state) => state.ctx.stream,
     error: (res, state) => errorAnswer(res, state.ctx),
     converter: (state) => streamConverter(state.machine),
@@ -47,6 +60,24 @@ export function geminiClient(opts: HalfOptions): ClientHalf<GeminiState> {
       return res;
     },
   };
+}
+
+/**
+ * Google Search on the gateway's search service: the query searched, its results (or why there are none) put before
+ * the model, and kept for the answer's groundingMetadata.
+ */
+async function searchFirst(body: Record<string, any>, ctx: GeminiContext, search: SearchConfig, req: LLMRequest): Promise<Record<string, any>> {
+  const query = searchQuery(body as HubRequest);
+  if (!query) throw new GatewayError("invalid_request", "googleSearch needs a question in the last user turn", { code: "INVALID_ARGUMENT" });
+  req.ctx.webSearches = (req.ctx.webSearches ?? 0) + 1; // the access line's web_searches and octollm_web_searches_total
+  try {
+    const results = await webSearch(search, query, { signal: req.signal });
+    ctx.grounding = { query, results };
+    return withSearchResults(body as HubRequest, query, results);
+  } catch (err) {
+    const e = err instanceof SearchUnavailable ? err : new SearchUnavailable(String((err as Error)?.message ?? err));
+    return withSearchFailure(body as HubRequest, query, e.code, e.message);
+  }
 }
 
 /** countTokens: the byte-level estimate the limits use (images counted as images), in Gemini's shape. */

@@ -35,6 +35,8 @@ export interface ClientHalf<C> {
   request(req: LLMRequest): { body: Body; state: C; answer?: LLMResponse };
   /** Whether the client asked for a stream. */
   streams(state: C): boolean;
+  /** Work before the backend is asked (a search whose results the model reads); the hub request to send. */
+  prepare?(body: Body, state: C, req: LLMRequest): Promise<Body>;
   /** Runs the exchange with the backend itself (a loop of turns), or undefined for one plain call. */
   run?(body: Body, state: C, call: HubCall, req: LLMRequest): Promise<LLMResponse> | undefined;
   /** A hub error answer (OpenAI's shape, the upstream's status) as this API's. */
