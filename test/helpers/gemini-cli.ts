@@ -14,14 +14,24 @@ const SETTINGS = {
   telemetry: { enabled: false },
 };
 
-/** Runs `gemini -p <prompt> -o json` in a new work directory on `baseUrl` (no -m without a model: the CLI's own router picks); exit code, its JSON output, stderr and the work dir. */
-export async function runGeminiCli(baseUrl: string, model: string | undefined, prompt: string, args: string[] = [], key = "gemini-test-key") {
+/**
+ * Runs `gemini -p <prompt> -o json` in a new work directory on `baseUrl` (no -m without a model: the CLI's own router
+ * picks); exit code, its JSON output, stderr and the work dir. `general` settings override (maxAttempts is 1 unless given).
+ */
+export async function runGeminiCli(
+  baseUrl: string,
+  model: string | undefined,
+  prompt: string,
+  args: string[] = [],
+  key = "gemini-test-key",
+  general: Record<string, unknown> = {},
+) {
   const root = mkdtempSync(join(tmpdir(), "octollm-gemini-"));
   const home = join(root, "home");
   const work = join(root, "work");
   mkdirSync(join(home, ".gemini"), { recursive: true });
   mkdirSync(work);
-  writeFileSync(join(home, ".gemini", "settings.json"), JSON.stringify(SETTINGS));
+  writeFileSync(join(home, ".gemini", "settings.json"), JSON.stringify({ ...SETTINGS, general: { ...SETTINGS.general, ...general } }));
   const node = Bun.which("node") ?? "/usr/bin/node";
   const proc = Bun.spawn([node, GEMINI_CLI, "--skip-trust", ...(model ? ["-m", model] : []), "-o", "json", ...args, "-p", prompt], {
     cwd: work,

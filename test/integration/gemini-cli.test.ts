@@ -97,3 +97,48 @@ orgs:
     broke.stop();
   }
 }, 120_000);
+
+test("a key at its concurrency limit: the CLI gets RESOURCE_EXHAUSTED with a 1 s RetryInfo, waits at least that (its own backoff is longer), retries and succeeds", async () => {
+  let first = true;
+  const slow = startMockUpstream(() => {
+    const script = {
+      headerDelayMs: first ? 5000 : 0,
+      chunks: [chunk({ role: "assistant", content: "Hello after the wait." }), chunk({}, "stop"), usage(10, 4), "data: [DONE]\n\n"],
+    };
+    first = false;
+    return script;
+  });
+  const busy = startGateway(`
+backends:
+  chat: { base_url: "${slow.url}", api: openai-chat }
+models:
+  gemini-*: { backends: { "default:1": { use: chat } } }
+orgs:
+  acme:
+    api_keys: { dev: sk-gemini-dev-0002 }
+    key_limits: { concurrency: 1 }
+    models: { "gemini-*": }
+`);
+  try {
+    const url = `${busy.url}/v1beta/models/gemini-3-flash-preview:streamGenerateContent?alt=sse`;
+    const holder = fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-goog-api-key": "sk-gemini-dev-0002" },
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hold the slot" }] }] }),
+    }).then((r) => r.text());
+    const r = await runGeminiCli(busy.url, "gemini-3.1-pro-preview", "say hi", [], "sk-gemini-dev-0002", { maxAttempts: 10 });
+    await holder;
+    expect({ code: r.code, err: r.code === 0 ? "" : r.err.slice(-1500) }).toEqual({ code: 0, err: "" });
+    expect(r.json?.response).toBe("Hello after the wait.");
+    const cli = busy.logs.filter((l) => l.msg === "access" && String(l.path).includes("gemini-3.1-pro-preview"));
+    const statuses = cli.map((l) => l.status);
+    expect(statuses.at(-1)).toBe(200);
+    expect(statuses.slice(0, -1).length).toBeGreaterThan(0); // refused while the slot was held
+    expect(statuses.slice(0, -1).every((s) => s === 429)).toBe(true);
+    const times = cli.map((l) => Date.parse(l.ts));
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(900); // the RetryInfo wait, each time
+  } finally {
+    busy.stop();
+    slow.stop();
+  }
+}, 120_000);
