@@ -10,7 +10,7 @@ import { ToolNames } from "../ids";
 import { repairToolPairs } from "../messages-from-chat";
 import type { BackendProfile } from "../profile";
 import { geminiParts, geminiSchema } from "./parts";
-import { decodeGeminiState } from "./state";
+import { decodeGeminiState, splitSignedId } from "./state";
 import { thinkingConfig } from "./thinking";
 
 type Body = Record<string, any>;
@@ -22,6 +22,8 @@ export interface GeminiBackendContext {
   toolNames: ToolNames;
   /** Pass the model's thought signatures on as `reasoning_opaque`: only for the gateway's own client halves, never a client. */
   carryState?: boolean;
+  /** Write a call's signature into its id, for a chat client (profile.thought_signature_in_tool_id). */
+  signatureInId?: boolean;
 }
 
 /** The value Google accepts in place of a thought signature the caller does not have. */
@@ -45,7 +47,9 @@ export function hubToGeminiRequest(body: Body, profile: BackendProfile, carrySta
   if (system.length) out.systemInstruction = { parts: [{ text: system.join("\n\n") }] };
   tools(body, names, out);
   out.generationConfig = generation(body, profile, model);
-  return { body: out, ctx: { requestedModel: model, stream: body.stream === true, toolNames: names, carryState } };
+  const ctx: GeminiBackendContext = { requestedModel: model, stream: body.stream === true, toolNames: names, carryState };
+  if (!carryState && profile.thoughtSignatureInToolId) ctx.signatureInId = true;
+  return { body: out, ctx };
 }
 
 function textOf(content: unknown): string {
@@ -71,7 +75,7 @@ function contents(messages: Body[], names: ToolNames): Body[] {
     if (role === "system" || role === "developer") push("user", [{ text: `<system>\n${textOf(m.content)}\n</system>` }]);
     else if (role === "user") push("user", geminiParts(m.content));
     else if (role === "tool") {
-      const id = String(m.tool_call_id ?? "");
+      const id = splitSignedId(String(m.tool_call_id ?? "")).id;
       push("user", [{ functionResponse: { id, name: calls.get(id) ?? "unknown", response: { output: textOf(m.content) || "(no output)" } } }]);
     } else if (role === "assistant") push("model", modelParts(m, names, calls));
   }
@@ -97,11 +101,10 @@ function modelParts(m: Body, names: ToolNames, calls: Map<string, string>): Body
     if (!args || typeof args !== "object" || Array.isArray(args))
       throw new GatewayError("invalid_request", "a tool call's arguments must be a JSON object", { param: "messages" });
     const name = names.toUpstream(String(tc.function?.name ?? ""));
-    calls.set(String(tc.id ?? ""), name);
-    const sig = state?.c?.[String(parts.filter((p) => p.functionCall).length)];
-    parts.push(
-      sig ? { functionCall: { id: String(tc.id ?? ""), name, args }, thoughtSignature: sig } : { functionCall: { id: String(tc.id ?? ""), name, args } },
-    );
+    const signed = splitSignedId(String(tc.id ?? "")); // a signature a chat client kept in the id
+    calls.set(signed.id, name);
+    const sig = state?.c?.[String(parts.filter((p) => p.functionCall).length)] ?? signed.signature;
+    parts.push(sig ? { functionCall: { id: signed.id, name, args }, thoughtSignature: sig } : { functionCall: { id: signed.id, name, args } });
   }
   return parts;
 }

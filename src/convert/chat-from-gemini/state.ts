@@ -37,3 +37,19 @@ export function decodeGeminiState(value: unknown): GeminiState | undefined {
     return undefined;
   }
 }
+
+/** Between a call's id and the thought signature written into it (profile.thought_signature_in_tool_id). */
+const ID_MARK = "__gts_";
+
+/** A call id that carries the model's thought signature (its text as base64url: exact for any value), for a client with no other place to keep it. */
+export function idWithSignature(id: string, sig: string): string {
+  return `${id}${ID_MARK}${Buffer.from(sig, "utf8").toString("base64url")}`;
+}
+
+/** A call id as Gemini gave it, and the signature written into it (if any). */
+export function splitSignedId(id: string): { id: string; signature?: string } {
+  const at = id.lastIndexOf(ID_MARK);
+  if (at < 0) return { id };
+  const sig = Buffer.from(id.slice(at + ID_MARK.length), "base64url").toString("utf8");
+  return realSignature(sig) ? { id: id.slice(0, at), signature: sig } : { id: id.slice(0, at) };
+}

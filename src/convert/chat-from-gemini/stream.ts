@@ -5,7 +5,7 @@ import type { SseEvent } from "../../core";
 import { hubDoneEvent, hubErrorEvent, HubChunkWriter, chunkJson, type HubDelta, type HubFinishReason, type HubUsage } from "../../protocols/openai-chat/hub";
 import { randomBase62 } from "../ids";
 import type { GeminiBackendContext } from "./request";
-import { encodeGeminiState, realSignature, type GeminiState } from "./state";
+import { encodeGeminiState, idWithSignature, realSignature, type GeminiState } from "./state";
 
 type Body = Record<string, any>;
 
@@ -88,7 +88,8 @@ export class ChatFromGeminiStream {
     if (typeof p.text === "string") return p.text ? this.chunk({ content: p.text }) : [];
     if (p.functionCall && typeof p.functionCall === "object") {
       const fc = p.functionCall;
-      const id = typeof fc.id === "string" && fc.id ? fc.id : `call_${randomBase62(24)}`;
+      const given = typeof fc.id === "string" && fc.id ? fc.id : `call_${randomBase62(24)}`;
+      const id = this.ctx.signatureInId && realSignature(p.thoughtSignature) ? idWithSignature(given, p.thoughtSignature) : given;
       const name = this.ctx.toolNames.fromUpstream(String(fc.name ?? ""));
       return this.chunk({ tool_calls: [{ index: this.calls++, id, type: "function", function: { name, arguments: JSON.stringify(fc.args ?? {}) } }] });
     }

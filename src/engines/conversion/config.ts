@@ -26,6 +26,9 @@ export const ProfileSchema = v.strictObject({
       v.description("Reasoning efforts the backend accepts; an asked effort is clamped to them (default: none, low, medium, high; Gemini: by model)"),
     ),
   ),
+  thought_signature_in_tool_id: flag(
+    "Gemini backends: a chat client's tool call ids carry the model's thought signature, so its next turn sends it back (default false: the validator-skip value)",
+  ),
   thinking_budget_min: v.optional(
     v.pipe(
       v.number(),
@@ -89,6 +92,7 @@ export function profileFromConfig(p: ProfileConfig = {}): Partial<BackendProfile
     reasoningParam: p.reasoning_param,
     reasoningEfforts: p.reasoning_efforts,
     thinkingBudgetMin: p.thinking_budget_min,
+    thoughtSignatureInToolId: p.thought_signature_in_tool_id,
     reasoningHistory: p.reasoning_history,
     thinkTags: p.think_tags,
     vision: p.vision,
