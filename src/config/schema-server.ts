@@ -3,6 +3,7 @@
 import * as v from "valibot";
 import { FAILOVER_DEFAULTS } from "../engines/balancer/defaults";
 import { SECRET_TYPE_MESSAGE } from "../core/config-fields";
+import { OtelSchema } from "../otel/config";
 
 /** Fewest characters of an admin key, from the config or from OCTOLLM_ADMIN_KEY. */
 export const ADMIN_KEY_MIN = 16;
@@ -80,6 +81,9 @@ export const ServerSchema = v.strictObject({
       ),
     ),
     30_000,
+  ),
+  otel: v.optional(
+    v.pipe(OtelSchema, v.description("OpenTelemetry traces over OTLP/HTTP (GenAI conventions); the OTEL_* variables apply where this says nothing")),
   ),
   tls: v.optional(
     v.pipe(

@@ -2,6 +2,7 @@
 // caller, the router the route, the balancer and the upstream engine the upstream part, the limits their
 // part, moderation its decisions. Readers (the access log, metrics, response headers) only read.
 import type { Price } from "./price";
+import type { ApiFormat } from "./types";
 import type { TokenUsage } from "./types";
 
 /** An authenticated caller: the organisation and the user its key belongs to. */
@@ -68,6 +69,36 @@ export interface ModerationRecord {
   failed_open?: boolean;
 }
 
+/** One upstream attempt of a traced request: its CLIENT span, written by the upstream engine. */
+export interface AttemptSpan {
+  spanId: string;
+  /** Epoch milliseconds. */
+  startMs: number;
+  endMs?: number;
+  format: ApiFormat;
+  url: string;
+  backend?: string;
+  status?: number;
+  /** A bounded failure kind (`timeout`, `upstream_unavailable`, `http_503`). */
+  error?: string;
+}
+
+/** Written at arrival when tracing is on, and by the upstream engine for each attempt: the request's trace. */
+export interface TraceFacts {
+  traceId: string;
+  /** The gateway's SERVER span. */
+  spanId: string;
+  parentSpanId?: string;
+  sampled: boolean;
+  tracestate?: string;
+  /** Epoch milliseconds at arrival. */
+  startMs: number;
+  /** One per upstream attempt (sampled traces only). */
+  attempts: AttemptSpan[];
+  /** Attributes read from the request body (sampled traces only). */
+  request?: Record<string, string | number | boolean | readonly string[] | undefined>;
+}
+
 /** What engines learnt about a request, by owner; the access log and metrics read it. */
 export interface RequestContext {
   /** Gateway request id, also sent back in a response header. */
@@ -91,6 +122,8 @@ export interface RequestContext {
   streamUsageAdded?: boolean;
   /** Written by the gateway's web-search loop: the searches this request ran (each one is paid). */
   webSearches?: number;
+  /** The request's trace, when tracing is on (the upstream engine adds its attempts). */
+  trace?: TraceFacts;
 }
 
 /** A context as its readers see it: nothing in it can be changed through this type. */

@@ -25,6 +25,7 @@ import { UsageLedger } from "./ledger";
 import { adminUsageRoute, usageRoute } from "./usage-route";
 import { metricsSources, readiness } from "./status";
 import pkg from "../../package.json" with { type: "json" };
+import { exporterReadings, makeTracer, type Tracer } from "../otel";
 
 /** Where a gateway's config comes from. */
 export type GatewaySource =
@@ -60,6 +61,8 @@ export class GatewayStartError extends Error {
 export class Gateway {
   readonly accessLog: AccessLog;
   readonly metrics?: GatewayMetrics;
+  /** The tracer, when server.otel or the OTEL_* variables name a collector. */
+  readonly tracer?: Tracer;
   /** The usage ledger, when server.usage_db is set. */
   ledger?: UsageLedger;
   /** Answers one request by the gateway's routes; no port needed. */
@@ -91,6 +94,8 @@ export class Gateway {
     this.metrics = settings.metrics ? new GatewayMetrics(metricsSources(live)) : undefined;
     if (this.metrics) this.accessLog.observers.push(this.metrics);
     if (this.metrics) this.adminThrottle.onFailure = () => this.metrics!.adminAuthFailures.inc();
+    this.tracer = makeTracer(settings.otel, this.env, pkg.version, logger);
+    if (this.tracer && this.metrics) for (const r of exporterReadings(this.tracer.exporter)) this.metrics.addReading(...r);
     const dispatch = routeRequests(this.routes());
     this.fetch = (req) => dispatch(req);
   }
@@ -175,6 +180,7 @@ export class Gateway {
       }
     }
     this.accessLog.flush();
+    await this.tracer?.exporter.shutdown(Math.min(5000, Math.max(1000, graceMs)));
     await this.ledger?.close();
     const store = this.live.current.store;
     if (store) giveBackSlices(store);
@@ -194,6 +200,7 @@ export class Gateway {
       bodyTimeoutMs: settings.body_timeout_ms,
       metricsKey,
       accessLog: this.accessLog,
+      tracer: this.tracer,
       version: pkg.version,
       metrics: metrics && (() => metrics.render()),
       ready: () => this.ready(),

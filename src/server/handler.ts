@@ -14,6 +14,7 @@ import {
   type RequestContext,
 } from "../core";
 import { checkTokenFields, codecOf } from "../protocols";
+import type { Tracer } from "../otel";
 import { AccessLog } from "./access-log";
 import { readBody } from "./body-reader";
 import { nextRequestId } from "./request-id";
@@ -29,6 +30,8 @@ export interface HandlerOptions {
   bodyTimeoutMs?: number;
   /** Where access-log lines go (default: stdout). */
   accessLog?: AccessLog;
+  /** Traces each request (OpenTelemetry), when tracing is on. */
+  tracer?: Tracer;
 }
 
 /** A Bun.serve route handler. */
@@ -79,6 +82,10 @@ export function llmHandler(format: ApiFormat, engine: Engine | (() => Engine), o
   return async (req, server) => {
     const x = newExchange(req, protocol, log);
     x.format = format;
+    if (opts.tracer) {
+      x.tracer = opts.tracer;
+      x.ctx.trace = opts.tracer.begin(req.headers);
+    }
     let headers = req.headers;
     if (clientAuth) ({ headers, path: x.path } = clientAuth(req.headers, x.path)); // before anything logs the path
     if (req.method !== "POST") return errorResponse(x, methodNotAllowed(req.method, "POST"));
@@ -91,6 +98,7 @@ export function llmHandler(format: ApiFormat, engine: Engine | (() => Engine), o
       body.checkKeys();
       if (bytes.byteLength <= jsonCheckMaxBytes) body.json(); // cached; the original bytes are still what is forwarded
       checkTokenFields(format, body);
+      x.tracer?.request(x.ctx, format, body);
       const res = await current().process({ format, path: x.path, headers, body, signal: req.signal, ctx: x.ctx });
       return await engineResponse(x, res);
     } catch (err) {

@@ -13,6 +13,7 @@ import {
   type RequestContext,
 } from "../core";
 import { bodyUsage, codecOf, familyCodec, type ApiCodec, type TokenUsage } from "../protocols";
+import type { Tracer } from "../otel";
 import type { AccessLog } from "./access-log";
 
 const encoder = new TextEncoder();
@@ -30,6 +31,14 @@ export interface Exchange {
   /** The client's session and subagent ids, from Claude Code's headers (bounded, printable). */
   session?: string;
   agent?: string;
+  /** Makes the request's spans when it ends (tracing on). */
+  tracer?: Tracer;
+}
+
+/** Logs an ended exchange once: the access log (and its observers), then its trace. */
+function ended(x: Exchange, rec: AccessRecord): void {
+  x.log.write(rec);
+  x.tracer?.end(x, rec);
 }
 
 const msSince = (t: number) => Math.round((performance.now() - t) * 10) / 10;
@@ -106,14 +115,14 @@ export function errorResponse(x: Exchange, err: GatewayError): Response {
   if (err.headers) for (const [k, v] of Object.entries(err.headers)) headers.set(k, v);
   const text = JSON.stringify(body);
   const outcome = err.status === 499 ? "client_closed" : (x.ctx.upstream.status ?? 0) >= 400 ? "upstream_error" : "error";
-  x.log.write(record(x, status, text.length, { outcome, error: err.message.slice(0, 300) }));
+  ended(x, record(x, status, text.length, { outcome, error: err.message.slice(0, 300) }));
   return new Response(text, { status, headers });
 }
 
 /** A gateway-made JSON answer (model list, health); `null` body for HEAD. */
 export function jsonResponse(x: Exchange, body: object | null): Response {
   const text = body === null ? null : JSON.stringify(body);
-  x.log.write(record(x, 200, text?.length ?? 0, { outcome: "ok" }));
+  ended(x, record(x, 200, text?.length ?? 0, { outcome: "ok" }));
   return new Response(text, { headers: gatewayHeaders(new Headers({ "content-type": "application/json" }), x.ctx) });
 }
 
@@ -125,11 +134,11 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
     headers.delete("content-length");
     const extra: Partial<AccessRecord> =
       res.status < 400 ? { outcome: "ok" } : { outcome: (x.ctx.upstream.status ?? 0) >= 400 ? "upstream_error" : "error", error: errorMessageOf(bytes) };
-    x.log.write(record(x, res.status, bytes.byteLength, extra, res.status < 400 ? bodyUsage(bytes) : undefined));
+    ended(x, record(x, res.status, bytes.byteLength, extra, res.status < 400 ? bodyUsage(bytes) : undefined));
     return new Response(bytes, { status: res.status, headers });
   }
   if (!res.stream) {
-    x.log.write(record(x, res.status, 0, { outcome: "ok" }));
+    ended(x, record(x, res.status, 0, { outcome: "ok" }));
     return new Response(null, { status: res.status, headers });
   }
   const isSse = (headers.get("content-type") ?? "").startsWith("text/event-stream");
@@ -149,7 +158,7 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
       const ttft = isSse && o.firstByteAt !== undefined ? { ttft_ms: Math.round((o.firstByteAt - x.ctx.startedAt) * 10) / 10 } : {};
       const extra: Partial<AccessRecord> = { outcome, ...ttft, ...(o.error ? { error: String((o.error as Error)?.message ?? o.error) } : {}) };
       if (o.usageEstimated && res.status < 400 && !x.ctx.charge) extra.usage_estimated = true;
-      x.log.write(record(x, res.status, o.bytes, extra, res.status < 400 ? o.usage : undefined));
+      ended(x, record(x, res.status, o.bytes, extra, res.status < 400 ? o.usage : undefined));
     })
     .run();
   // a stream that is already complete (a short answer, an error) goes out as one body, not through JavaScript chunk by chunk

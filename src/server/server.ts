@@ -7,6 +7,7 @@ import { keyCheck } from "./key-check";
 import { methodNotAllowed, newExchange, pathOf, type HandlerOptions } from "./handler";
 import { errorResponse, jsonResponse } from "./respond";
 import { responsesItemHandler } from "./responses-items";
+import type { Tracer } from "../otel";
 
 /** What the server serves: the root engine and the model list, swappable as a whole. */
 export interface GatewayState {
@@ -31,6 +32,8 @@ export interface ServerOptions {
   /** When set, GET /metrics needs this key (Bearer or x-api-key). */
   metricsKey?: string;
   accessLog?: AccessLog;
+  /** Traces LLM requests (OpenTelemetry), when tracing is on. */
+  tracer?: Tracer;
   version?: string;
   /** The Prometheus text for GET /metrics (no route without it). */
   metrics?: () => string;
@@ -66,6 +69,7 @@ export function gatewayRoutes(state: () => GatewayState, opts: Omit<ServerOption
     jsonCheckMaxBytes: opts.jsonCheckMaxBytes,
     bodyTimeoutMs: opts.bodyTimeoutMs,
     accessLog: log,
+    tracer: opts.tracer,
   };
   const root = () => state().root;
   const info = (req: Request) => {

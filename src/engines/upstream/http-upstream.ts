@@ -9,8 +9,10 @@ import {
   type Engine,
   type LLMRequest,
   type LLMResponse,
+  type AttemptSpan,
 } from "../../core";
 import { estimateInputTokens } from "../../convert";
+import { endAttempt, startAttempt } from "../../otel";
 import { codecOf, meteredStream } from "../../protocols";
 import { ConnectFailed, ConnectProbe } from "./connect-probe";
 import { DEFAULT_MAX_RESPONSE_BYTES, readAnswer } from "./answer-body";
@@ -96,6 +98,7 @@ export class HttpUpstreamEngine implements Engine {
     const release = () => req.signal.removeEventListener("abort", onClientGone);
     const deadline = new Deadline(abort);
     let streaming = false;
+    let attempt: AttemptSpan | undefined;
     try {
       deadline.arm(this.opts.firstByteTimeoutMs ?? 0, "first_byte");
       const codec = codecOf(req.format);
@@ -105,9 +108,11 @@ export class HttpUpstreamEngine implements Engine {
       const method = req.method ?? "POST";
       const fill = codec.fillPath; // an API that names the model (and version) in its path fills the template
       const url = fill ? fill(this.urls[req.format], req.path, String(model ?? "")) : this.urls[req.format];
+      const trace = req.ctx.trace && startAttempt(req.ctx.trace, req.format, url, req.ctx.upstream.backend); // this attempt's CLIENT span
+      attempt = trace?.span;
       const res = await fetch(withQuery(url + itemSuffix(req), req.path), {
         method,
-        headers: this.headersFor(req),
+        headers: this.headersFor(req, trace?.header),
         body: method === "POST" && req.format !== "openai.responses.item" ? req.body.bytesOut() : undefined,
         signal: abort.signal,
         redirect: "manual", // a redirect would carry the key, extra headers and prompt to another host
@@ -115,12 +120,14 @@ export class HttpUpstreamEngine implements Engine {
         proxy: this.opts.httpProxy,
       });
       this.probe?.markOk();
+      if (attempt) attempt.status = res.status;
       if (res.status >= 300 && res.status < 400) throw redirected(res, this.opts.logger ?? log);
       const headers = clientResponseHeaders(res.headers);
       if (!res.body || !(res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
         // a whole answer (JSON, or an error): read it bounded, under the idle deadline
         const max = this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         const bytes = res.body ? await readAnswer(res.body, res.headers.get("content-length"), max, deadline, this.opts.idleTimeoutMs ?? 0) : new Uint8Array(0);
+        endAttempt(attempt);
         return { status: res.status, upstreamStatus: res.status, headers, body: LazyBody.fromBytes(res.status >= 400 ? this.withoutSecrets(bytes) : bytes) };
       }
       deadline.clear();
@@ -130,10 +137,17 @@ export class HttpUpstreamEngine implements Engine {
         status: res.status,
         upstreamStatus: res.status,
         headers,
-        stream: meteredStream(res.body, inputEstimate).idleTimeout(this.opts.idleTimeoutMs).onEnd(release),
+        stream: meteredStream(res.body, inputEstimate)
+          .idleTimeout(this.opts.idleTimeoutMs)
+          .onEnd((outcome) => {
+            release();
+            endAttempt(attempt, undefined, outcome.error ? "stream_failed" : undefined);
+          }),
       };
     } catch (err) {
-      throw fetchError(err, deadline, req.signal);
+      const e = fetchError(err, deadline, req.signal);
+      endAttempt(attempt, undefined, e.kind);
+      throw e;
     } finally {
       deadline.clear();
       if (!streaming) release();
@@ -155,8 +169,15 @@ export class HttpUpstreamEngine implements Engine {
     return changed ? new TextEncoder().encode(text) : bytes;
   }
 
-  private headersFor(req: LLMRequest): Headers {
+  /** The upstream request's headers; `traceparent` (tracing on) replaces the client's, which never goes on as it came. */
+  private headersFor(req: LLMRequest, traceparent?: string): Headers {
     const h = upstreamRequestHeaders(req.headers);
+    if (traceparent) {
+      h.set("traceparent", traceparent);
+      const state = req.ctx.trace?.tracestate;
+      if (state) h.set("tracestate", state);
+      else h.delete("tracestate");
+    }
     h.set("content-type", "application/json");
     h.set("accept-encoding", "identity"); // usage is read from answers: they must come as plain bytes
     if (this.opts.clientAuth) {
