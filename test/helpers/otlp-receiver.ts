@@ -35,7 +35,7 @@ export function startOtlpReceiver(answer: (n: number) => { status?: number; dela
     hostname: "127.0.0.1",
     port: 0,
     async fetch(req) {
-      const body = await req.json();
+      const body = (await req.json()) as any;
       posts.push({ headers: Object.fromEntries(req.headers) });
       const a = answer(posts.length);
       if (a.delayMs) await Bun.sleep(a.delayMs);

@@ -34,7 +34,7 @@ describe("traceparent", () => {
   test("property: whatever the header, the parse is undefined or ids of the right shape", () => {
     const rand = rng(11);
     for (let i = 0; i < 3000; i++) {
-      const p = parseTraceparent(mutate(VALID, rand), mutate("k=v", rand));
+      const p = parseTraceparent(String(mutate(VALID, rand)), String(mutate("k=v", rand)));
       if (!p) continue;
       expect(p.traceId).toMatch(/^[0-9a-f]{32}$/);
       expect(p.spanId).toMatch(/^[0-9a-f]{16}$/);
@@ -56,7 +56,7 @@ describe("traceparent", () => {
     const kept = ids.filter((id) => sampledByRatio(id, 0.25)).length / ids.length;
     expect(kept).toBeGreaterThan(0.22);
     expect(kept).toBeLessThan(0.28);
-    expect(ids.every((id) => sampledByRatio(id, 0.25) === sampledByRatio(id, 0.25))).toBe(true);
+    expect(ids.filter((id) => sampledByRatio(id, 0.25)).every((id) => sampledByRatio(id, 0.5))).toBe(true); // one threshold on the id: kept at 25 %, kept at 50 %
     expect(ids.some((id) => sampledByRatio(id, 0))).toBe(false);
     expect(ids.every((id) => sampledByRatio(id, 1))).toBe(true);
   });
@@ -68,7 +68,10 @@ describe("OTLP/JSON", () => {
     expect(unixNanos(1765000000123.25)).toBe("1765000000123250000");
     const attributes: Record<string, unknown> = { s: "x".repeat(100), i: 42, d: 0.5, b: true, a: ["p", "q"], none: undefined, inf: Number.POSITIVE_INFINITY };
     for (let i = 0; i < 200; i++) attributes[`k${i}`] = i;
-    const out: any = otlpSpan({ traceId: "t", spanId: "s", name: "chat m", kind: "client", startMs: 1, endMs: 2, attributes: attributes as never, error: "boom" }, 10);
+    const out: any = otlpSpan(
+      { traceId: "t", spanId: "s", name: "chat m", kind: "client", startMs: 1, endMs: 2, attributes: attributes as never, error: "boom" },
+      10,
+    );
     expect(out.kind).toBe(3);
     expect(out.attributes.length).toBe(128);
     expect(out.attributes.slice(0, 5)).toEqual([
@@ -112,7 +115,10 @@ describe("settings", () => {
     expect(otelSettings({ endpoint: "http://c", enabled: false }, {})).toBeUndefined();
     expect(otelSettings(undefined, {})).toBeUndefined();
     expect(otelSettings(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: "ftp://x", OTEL_TRACES_SAMPLER: "always_off" })).toBeUndefined();
-    expect(otelSettings(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: "http://x", OTEL_TRACES_SAMPLER: "always_off" })).toMatchObject({ ratio: 0, parentBased: false });
+    expect(otelSettings(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: "http://x", OTEL_TRACES_SAMPLER: "always_off" })).toMatchObject({
+      ratio: 0,
+      parentBased: false,
+    });
     expect(parseHeaderList("k=%zz,ok=1")).toEqual({ ok: "1" });
   });
 });
