@@ -48,6 +48,8 @@ export interface AccessRecord {
   upstream_status?: number;
   /** The model name sent upstream (after rewrites). */
   upstream_model?: string;
+  /** The API format sent upstream (`openai.chat`, `anthropic.messages`, …), when an upstream was asked. */
+  upstream_api?: string;
   /** ok; error (the gateway refused or failed); upstream_error (the upstream answered an error); client_closed; upstream_failed (mid-stream). */
   outcome?: "ok" | "error" | "upstream_error" | "client_closed" | "upstream_failed";
   error?: string;

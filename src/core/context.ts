@@ -33,6 +33,8 @@ export interface UpstreamFacts {
   status?: number;
   /** The model name the last attempt sent upstream (after rewrites). */
   model?: string;
+  /** The API format the last attempt spoke upstream (differs from the client's when converted). */
+  format?: ApiFormat;
   /** The price of the backend that served, for the upstream model name (written with `backend`). */
   price?: (upstreamModel: string) => Price | undefined;
 }

@@ -7,7 +7,7 @@ import type { ReadyReport } from "../server";
 /** What the metrics read from the live config. */
 export function metricsSources(live: LiveConfig): MetricsSources {
   let seen: Config | undefined;
-  let sets = { models: new Set<string>(), orgs: new Set<string>(), backends: new Set<string>() };
+  let sets = { models: new Set<string>(), orgs: new Set<string>(), backends: new Set<string>(), upstreamModels: new Set<string>() };
   const current = () => {
     if (seen !== live.config) {
       seen = live.config;
@@ -15,6 +15,10 @@ export function metricsSources(live: LiveConfig): MetricsSources {
         models: new Set(Object.keys(seen.models)),
         orgs: new Set(Object.keys(seen.users)),
         backends: new Set(Object.values(seen.models).flatMap((m) => Object.keys(m.backends))),
+        // the names a backend's `model:` sends upstream: the config's, so bounded
+        upstreamModels: new Set(
+          Object.values(seen.models).flatMap((m) => Object.values(m.backends).flatMap((b) => (typeof b.model === "string" ? [b.model] : []))),
+        ),
       };
     }
     return sets;
@@ -23,6 +27,7 @@ export function metricsSources(live: LiveConfig): MetricsSources {
     models: () => current().models,
     orgs: () => current().orgs,
     backends: () => current().backends,
+    upstreamModels: () => current().upstreamModels,
     configVersion: () => live.version,
     reloadFailures: () => live.failedReloads,
     version: pkg.version,

@@ -2,6 +2,7 @@
 // models, backends and orgs are those of the config (anything else is "(other)"), statuses are HTTP codes,
 // kinds come from fixed sets. No key, user text or raw path ever becomes a label.
 import type { AccessRecord, RequestObserver } from "../core";
+import { GenAiMetrics } from "./genai-metrics";
 import { Counter, Gauge, Histogram, Registry, type HistogramSeries } from "./registry";
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -13,6 +14,8 @@ export interface MetricsSources {
   models(): ReadonlySet<string>;
   orgs(): ReadonlySet<string>;
   backends(): ReadonlySet<string>;
+  /** The model names backends send upstream (their `model:`), for the GenAI response-model label. */
+  upstreamModels?(): ReadonlySet<string>;
   configVersion(): number;
   reloadFailures(): number;
   version: string;
@@ -78,6 +81,7 @@ export class GatewayMetrics implements RequestObserver {
     new Counter("octollm_admin_auth_failures_total", "Admin API requests refused for a missing or wrong admin key"),
   );
   private readonly inFlight = this.registry.add(new Gauge("octollm_streams_in_flight", "Streamed answers going out now"));
+  private readonly genai = new GenAiMetrics(this.registry);
   private readonly common = new Map<
     string,
     { requests: { n: number }; duration: HistogramSeries; ttft: HistogramSeries; tokensIn: { n: number }; tokensOut: { n: number }; cost: { n: number } }
@@ -157,6 +161,9 @@ export class GatewayMetrics implements RequestObserver {
       this.moderation.inc([model, m.direction, m.decision]);
       this.moderationTime.observe([m.direction], m.ms / 1000);
     }
+    const up = rec.upstream_model;
+    const responseModel = up === undefined ? "(none)" : up === served ? model : s.upstreamModels?.().has(up) || s.models().has(up) ? up : "(other)";
+    this.genai.observe(rec, model, responseModel);
   }
 
   /** The Prometheus text exposition. */

@@ -90,6 +90,7 @@ function record(x: Exchange, status: number, bytesOut: number, extra: Partial<Ac
   if (ctx.limits.rateLimited) rec.rate_limited = ctx.limits.rateLimited;
   if (up.status !== undefined) rec.upstream_status = up.status;
   if (up.model !== undefined) rec.upstream_model = up.model;
+  if (up.format !== undefined) rec.upstream_api = up.format;
   return Object.assign(rec, extra);
 }
 

@@ -280,3 +280,26 @@ describe("sampling, content, and a collector that is down", () => {
     }
   });
 });
+
+describe("GenAI metrics", () => {
+  test("/metrics has the GenAI client histograms with the conventions' buckets and bounded labels", async () => {
+    await post(main.url, "/v1/messages", { model: "claude-t", max_tokens: 64, stream: true, messages: [{ role: "user", content: "hi" }] }).then((r) =>
+      r.text(),
+    );
+    await post(
+      main.url,
+      "/v1/chat/completions",
+      { model: "locked", messages: [{ role: "user", content: "hi" }] },
+      { authorization: "Bearer sk-octo-wrong-000" },
+    );
+    const text = await (await fetch(`${main.url}/metrics`)).text();
+    const labels = 'gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="claude-t",gen_ai_response_model="up-model",error_type=""';
+    expect(text).toContain(`gen_ai_client_operation_duration_seconds_bucket{${labels},le="0.01"}`);
+    expect(text).toContain(`gen_ai_client_operation_duration_seconds_bucket{${labels},le="81.92"}`);
+    expect(text).toMatch(
+      new RegExp(`gen_ai_client_token_usage_bucket\\{${labels.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")},gen_ai_token_type="input",le="67108864"\\} [1-9]`),
+    );
+    expect(text).toContain(`gen_ai_client_operation_time_to_first_chunk_seconds_count{${labels}}`);
+    expect(text).not.toContain('gen_ai_request_model="locked"'); // refused before routing: no model, no GenAI operation
+  });
+});

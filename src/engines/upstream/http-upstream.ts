@@ -104,6 +104,7 @@ export class HttpUpstreamEngine implements Engine {
       const codec = codecOf(req.format);
       const model = codec.model(req.body, req.path);
       req.ctx.upstream.model = typeof model === "string" ? model.slice(0, 200) : undefined;
+      req.ctx.upstream.format = req.format;
       if (this.probe && !this.probe.fresh) await this.probe.check(); // no await on the hot path while the origin answers
       const method = req.method ?? "POST";
       const fill = codec.fillPath; // an API that names the model (and version) in its path fills the template
