@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import { defineCommand } from "citty";
 import type { Config } from "../config";
+import { claudeTraceEnv } from "./trace-env";
 import { LAUNCH_ARGS, findCommand, firstKey, launchWith, loadOrExit, passThrough, passesClientKey, runClient } from "./launch";
 
 /** The token Claude Code sends when the gateway has no keys (it needs one to start without a login). */
@@ -34,7 +35,13 @@ or, in a project:  npm install @anthropic-ai/claude-code  (octollm then finds no
 /** `octollm claude`: the gateway and Claude Code in one command. */
 export const claudeCommand = defineCommand({
   meta: { name: "claude", description: "Run Claude Code through the gateway (started here on a free loopback port, or --url)" },
-  args: LAUNCH_ARGS,
+  args: {
+    ...LAUNCH_ARGS,
+    trace: {
+      type: "boolean",
+      description: "Also Claude Code's own OpenTelemetry traces, to the gateway's collector (server.otel or OTEL_*): one trace with the gateway's spans",
+    },
+  },
   async run({ args }) {
     const claude = findClaude();
     if (!claude) {
@@ -42,7 +49,18 @@ export const claudeCommand = defineCommand({
       process.exit(127);
     }
     const extra = passThrough(process.argv);
-    await launchWith("claude", args, (url, config) => runClient(claude, extra, claudeEnv(url, config), config));
+    await launchWith("claude", args, (url, config) => {
+      let env = claudeEnv(url, config);
+      if (args.trace) {
+        try {
+          env = { ...env, ...claudeTraceEnv(config) };
+        } catch (err) {
+          console.error(`octollm claude: ${(err as Error).message}`);
+          return Promise.resolve(1);
+        }
+      }
+      return runClient(claude, extra, env, config);
+    });
   },
 });
 
