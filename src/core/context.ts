@@ -83,6 +83,9 @@ export interface AttemptSpan {
   status?: number;
   /** A bounded failure kind (`timeout`, `upstream_unavailable`, `http_503`). */
   error?: string;
+  /** The id the upstream gave its answer, and the reasons it finished. */
+  responseId?: string;
+  finishReasons?: string[];
 }
 
 /** Written at arrival when tracing is on, and by the upstream engine for each attempt: the request's trace. */

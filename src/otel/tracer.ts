@@ -21,12 +21,14 @@ export function startAttempt(trace: TraceFacts, format: ApiFormat, url: string, 
   return { header, span };
 }
 
-/** Ends an attempt's span (the first end counts). */
-export function endAttempt(span: AttemptSpan | undefined, status?: number, error?: string): void {
+/** Ends an attempt's span (the first end counts), with what the answer said of itself. */
+export function endAttempt(span: AttemptSpan | undefined, status?: number, error?: string, facts?: { id?: string; finishReasons: string[] }): void {
   if (!span || span.endMs !== undefined) return;
   span.endMs = epochMs();
   if (status !== undefined) span.status = status;
   if (error) span.error = error;
+  if (facts?.id) span.responseId = facts.id;
+  if (facts?.finishReasons.length) span.finishReasons = facts.finishReasons;
 }
 
 /** What the tracer needs of a finished exchange. */
@@ -92,6 +94,8 @@ export class Tracer {
         "gen_ai.provider.name": providerOf(last?.format),
         ...t.request,
         ...responseAttributes(rec, x.ctx),
+        "gen_ai.response.id": last?.responseId,
+        "gen_ai.response.finish_reasons": last?.finishReasons,
         "octollm.conversion": last && x.format && last.format !== x.format ? `${x.format}→${last.format}` : undefined,
         "http.request.method": rec.method,
         "url.path": rec.path,
@@ -127,6 +131,8 @@ export class Tracer {
         "server.address": host,
         "server.port": port,
         "http.response.status_code": a.status,
+        "gen_ai.response.id": a.responseId,
+        "gen_ai.response.finish_reasons": a.finishReasons,
         "error.type": a.error ?? (a.status !== undefined && a.status >= 400 ? String(a.status) : undefined),
         "octollm.backend": a.backend,
       },

@@ -28,5 +28,6 @@ export function renderError(protocol: Protocol, err: GatewayError, requestId: st
 export function renderErrorEvent(protocol: Protocol, err: GatewayError): string {
   return familyCodec(protocol).errorEvent(err);
 }
+export { answerFacts, type AnswerFacts } from "./answer-facts";
 export { tokenUsage, bodyUsage, chatCacheCounts, findUsage, StreamUsage, meteredStream, type TokenUsage } from "./usage";
 export { checkTokenFields, requestedOutputTokens, requestedChoices, MAX_TOKEN_FIELD } from "./token-fields";

@@ -2,6 +2,7 @@
 // `usage` key backwards from its end (never a nested or client-echoed one, such as `metadata.usage`); a stream by keeping only its first and last bytes as they pass (usage travels in
 // Anthropic's message_start and message_delta, and in OpenAI's last chunks) and reading them at the end.
 import { StreamPipeline, concatBytes, lastKeyValueAt, stringValueBytes, type TokenUsage } from "../core";
+import { answerFacts, type AnswerFacts } from "./answer-facts";
 
 export type { TokenUsage } from "../core";
 
@@ -137,6 +138,11 @@ export class StreamUsage {
   private keptHas(patterns: string[]): boolean {
     const parts = [joined(this.head), ...(this.tail.length ? [joined(this.tail)] : [])];
     return patterns.some((p) => parts.some((b) => find(b, p) >= 0));
+  }
+
+  /** The answer's id and finish reasons, from the first and last bytes kept (asked only for sampled traces). */
+  get facts(): AnswerFacts {
+    return answerFacts(joined(this.head), this.tail.length ? joined(this.tail) : joined(this.head));
   }
 
   /** The id of a Responses answer, from its first event (`response.created`), when this stream is one. */

@@ -98,6 +98,8 @@ describe("spans", () => {
       "gen_ai.usage.output_tokens": 4,
       "http.response.status_code": 200,
       "octollm.backend": "default:1",
+      "gen_ai.response.id": "chatcmpl-up1",
+      "gen_ai.response.finish_reasons": ["stop"],
     });
     expect(server.attrs["octollm.conversion"]).toBeUndefined();
     expect(clients.length).toBe(1);
@@ -122,6 +124,8 @@ describe("spans", () => {
       "gen_ai.request.model": "claude-t",
       "gen_ai.response.model": "up-model",
       "octollm.conversion": "anthropic.messages→openai.chat",
+      "gen_ai.response.id": "msg_chatcmpl-up2", // as the client got it: read from the answer's first bytes, after conversion
+      "gen_ai.response.finish_reasons": ["end_turn"],
     });
     expect(typeof server.attrs["octollm.ttft_ms"]).toBe("number");
     expect(clients.length).toBe(1);

@@ -10,10 +10,11 @@ import {
   type LLMRequest,
   type LLMResponse,
   type AttemptSpan,
+  StreamPipeline,
 } from "../../core";
 import { estimateInputTokens } from "../../convert";
 import { endAttempt, startAttempt } from "../../otel";
-import { codecOf, meteredStream } from "../../protocols";
+import { StreamUsage, answerFacts, codecOf } from "../../protocols";
 import { ConnectFailed, ConnectProbe } from "./connect-probe";
 import { DEFAULT_MAX_RESPONSE_BYTES, readAnswer } from "./answer-body";
 import { Deadline } from "./deadline";
@@ -128,21 +129,22 @@ export class HttpUpstreamEngine implements Engine {
         // a whole answer (JSON, or an error): read it bounded, under the idle deadline
         const max = this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         const bytes = res.body ? await readAnswer(res.body, res.headers.get("content-length"), max, deadline, this.opts.idleTimeoutMs ?? 0) : new Uint8Array(0);
-        endAttempt(attempt);
+        endAttempt(attempt, undefined, undefined, attempt && answerFacts(bytes, bytes));
         return { status: res.status, upstreamStatus: res.status, headers, body: LazyBody.fromBytes(res.status >= 400 ? this.withoutSecrets(bytes) : bytes) };
       }
       deadline.clear();
       streaming = true;
       const inputEstimate = () => estimateInputTokens(req.body.json<Record<string, unknown>>() ?? {}); // only for a stream cut short
+      const meter = new StreamUsage(inputEstimate);
       return {
         status: res.status,
         upstreamStatus: res.status,
         headers,
-        stream: meteredStream(res.body, inputEstimate)
+        stream: StreamPipeline.of(res.body, meter)
           .idleTimeout(this.opts.idleTimeoutMs)
           .onEnd((outcome) => {
             release();
-            endAttempt(attempt, undefined, outcome.error ? "stream_failed" : undefined);
+            endAttempt(attempt, undefined, outcome.error ? "stream_failed" : undefined, attempt && meter.facts);
           }),
       };
     } catch (err) {
