@@ -18,7 +18,7 @@ const KNOWN: Record<string, string[]> = {
   models: ["-c", "--config", "--json", "--no-json", "-h", "--help"],
   schema: ["-h", "--help"],
   claude: ["-c", "--config", "--url", "--log-file", "--trace", "--no-trace", "-h", "--help"],
-  codex: ["-c", "--config", "--url", "--log-file", "-h", "--help"],
+  codex: ["-c", "--config", "--url", "--log-file", "--trace", "--no-trace", "-h", "--help"],
   gemini: ["-c", "--config", "--url", "--log-file", "-h", "--help"],
   usage: ["--db", "--since", "--by", "--json", "--no-json", "-h", "--help"],
   env: ["-c", "--config", "--url", "--shell", "-h", "--help"],

@@ -4,6 +4,7 @@
 import { defineCommand } from "citty";
 import type { Config } from "../config";
 import { PLACEHOLDER_TOKEN } from "./claude";
+import { codexTraceArgs } from "./trace-env";
 import { LAUNCH_ARGS, findCommand, firstKey, launchWith, passThrough, runClient } from "./launch";
 
 /** The variable Codex reads the gateway key from (named in the provider's env_key). */
@@ -37,7 +38,7 @@ export function opensUi(extra: string[]): boolean {
  * warn "Running without the shared background server") and every model migration marked as seen, so a model
  * name chosen for the gateway is not met by a "Try new model" prompt that would rewrite ~/.codex/config.toml.
  */
-export function codexArgs(baseUrl: string, extra: string[], migrations: Record<string, string> = {}): string[] {
+export function codexArgs(baseUrl: string, extra: string[], migrations: Record<string, string> = {}, more: string[] = []): string[] {
   const sub = extra[0] && SUBCOMMANDS.includes(extra[0]) ? [extra[0]] : [];
   const rest = extra.slice(sub.length);
   const interactive = opensUi(extra);
@@ -45,7 +46,7 @@ export function codexArgs(baseUrl: string, extra: string[], migrations: Record<s
   if (interactive && !rest.includes("--no-daemon")) ui.push("--no-daemon");
   const seen = Object.entries(migrations).map(([from, to]) => `${JSON.stringify(from)}=${JSON.stringify(to)}`);
   if (interactive && seen.length) ui.push("-c", `notice.model_migrations={${seen.join(",")}}`);
-  return [...sub, ...codexOverrides(baseUrl), ...ui, ...rest];
+  return [...sub, ...codexOverrides(baseUrl), ...more, ...ui, ...rest];
 }
 
 /** The model migrations in the installed Codex's bundled catalog (old name → suggested name); none when it cannot say. */
@@ -68,7 +69,13 @@ or, in a project:  npm install @openai/codex  (octollm then finds node_modules/.
 /** `octollm codex`: the gateway and Codex in one command. */
 export const codexCommand = defineCommand({
   meta: { name: "codex", description: "Run the Codex CLI through the gateway (started here on a free loopback port, or --url)" },
-  args: LAUNCH_ARGS,
+  args: {
+    ...LAUNCH_ARGS,
+    trace: {
+      type: "boolean",
+      description: "Also Codex's own OpenTelemetry traces, to the gateway's collector (server.otel or OTEL_*): one trace with the gateway's spans",
+    },
+  },
   async run({ args }) {
     const codex = findCommand("codex", "OCTOLLM_CODEX_BIN");
     if (!codex) {
@@ -78,6 +85,17 @@ export const codexCommand = defineCommand({
     const extra = passThrough(process.argv);
     const key = (config: Config | undefined) => (config && firstKey(config)) ?? PLACEHOLDER_TOKEN;
     const migrations = opensUi(extra) ? bundledMigrations(codex) : {};
-    await launchWith("codex", args, (url, config) => runClient(codex, codexArgs(url, extra, migrations), { [CODEX_KEY_VARIABLE]: key(config) }, config));
+    await launchWith("codex", args, (url, config) => {
+      let trace: string[] = [];
+      if (args.trace) {
+        try {
+          trace = codexTraceArgs(config);
+        } catch (err) {
+          console.error(`octollm codex: ${(err as Error).message}`);
+          return Promise.resolve(1);
+        }
+      }
+      return runClient(codex, codexArgs(url, extra, migrations, trace), { [CODEX_KEY_VARIABLE]: key(config) }, config);
+    });
   },
 });

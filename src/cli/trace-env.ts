@@ -3,10 +3,28 @@
 import type { Config } from "../config";
 import { otelSettings } from "../otel";
 
-/** Claude Code 2.1's switches for traces and traceparent propagation (all of them are needed), and the exporter's variables. */
-export function claudeTraceEnv(config: Config | undefined, env: Record<string, string | undefined> = process.env): Record<string, string> {
+/** The collector's settings, or an error naming what is missing. */
+function collector(config: Config | undefined, env: Record<string, string | undefined>) {
   const s = otelSettings(config?.server.otel, env);
   if (!s) throw new Error("--trace needs a collector: server.otel.endpoint in the config, or OTEL_EXPORTER_OTLP_ENDPOINT");
+  return s;
+}
+
+/**
+ * Codex's `-c` override that exports its traces to the gateway's collector (OTLP/HTTP JSON, with its headers); Codex
+ * 0.171 then also sends its traceparent to the gateway.
+ */
+export function codexTraceArgs(config: Config | undefined, env: Record<string, string | undefined> = process.env): string[] {
+  const s = collector(config, env);
+  const headers = Object.entries(s.headers)
+    .map(([k, v]) => `${JSON.stringify(k)}=${JSON.stringify(v)}`)
+    .join(",");
+  return ["-c", `otel.trace_exporter={otlp-http={endpoint=${JSON.stringify(s.endpoint)},protocol="json",headers={${headers}}}}`];
+}
+
+/** Claude Code 2.1's switches for traces and traceparent propagation (all of them are needed), and the exporter's variables. */
+export function claudeTraceEnv(config: Config | undefined, env: Record<string, string | undefined> = process.env): Record<string, string> {
+  const s = collector(config, env);
   const headers = Object.entries(s.headers)
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
     .join(",");

@@ -1,4 +1,4 @@
-// `octollm claude --trace`: the real Claude Code (2.1.197) exports its own spans to the gateway's collector and sends
+// `octollm claude --trace` and `octollm codex --trace`: the real Claude Code (2.1.197) and Codex (0.171) exports its own spans to the gateway's collector and sends
 // its traceparent to the gateway, so its turn and the gateway's spans are one trace (on the mock backend: no upstream attempt, so no CLIENT span).
 import { afterAll, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -55,3 +55,43 @@ test("--trace without a collector says what is missing and runs nothing", async 
   expect(r.code).toBe(1);
   expect(r.err).toContain("--trace needs a collector");
 }, 60_000);
+
+test("octollm codex --trace: the real Codex (0.171) exports its spans to the same collector and the gateway's SERVER span is a child of one", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "octollm-codex-trace-"));
+  const home = join(dir, "home");
+  mkdirSync(join(home, ".codex"), { recursive: true });
+  const cfg = join(dir, "config.yaml");
+  writeFileSync(cfg, `server: { otel: { endpoint: "${rx.url}", headers: { x-collector-key: k1 } } }\n${mock}`);
+  const before = rx.spans.length;
+  const proc = Bun.spawn(
+    [
+      process.execPath,
+      join(root, "src/cli/main.ts"),
+      "codex",
+      "--trace",
+      "-c",
+      cfg,
+      "--log-file",
+      join(dir, "gw.log"),
+      "--",
+      "exec",
+      "--skip-git-repo-check",
+      "--ephemeral",
+      "say hi",
+    ],
+    { cwd: dir, stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH!, HOME: home, CODEX_HOME: join(home, ".codex") } },
+  );
+  const timer = setTimeout(() => proc.kill(), 90_000);
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  clearTimeout(timer);
+  expect({ code, err: code === 0 ? "" : err.slice(-1500) }).toEqual({ code: 0, err: "" });
+  expect(out).toContain("Hello from OctoLLM");
+  for (let i = 0; i < 100 && !rx.spans.slice(before).some((s) => s.service === "octollm"); i++) await Bun.sleep(50);
+  const mine = rx.spans.slice(before);
+  const codexIds = new Set(mine.filter((s) => s.service !== "octollm").map((s) => s.spanId));
+  expect(codexIds.size).toBeGreaterThan(0);
+  const server = mine.filter((s) => s.service === "octollm" && s.kind === 2);
+  expect(server.length).toBeGreaterThan(0);
+  expect(server.every((s) => s.parentSpanId && codexIds.has(s.parentSpanId))).toBe(true);
+  expect(rx.posts.some((p) => p.headers["x-collector-key"] === "k1")).toBe(true); // the configured headers reach the collector
+}, 120_000);

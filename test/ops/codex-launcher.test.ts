@@ -2,6 +2,7 @@
 // also --no-daemon and the catalog's model migrations marked as seen; exec and review get neither.
 import { expect, test } from "bun:test";
 import { bundledMigrations, codexArgs } from "../../src/cli/codex";
+import { codexTraceArgs } from "../../src/cli/trace-env";
 import { CODEX_BIN } from "../helpers/codex-cli";
 
 const URL = "http://127.0.0.1:9999";
@@ -30,4 +31,14 @@ test("exec and review take neither (no such flag there, and no prompt to hide)",
 test("the pinned Codex's catalog names gpt-5.5's suggested successor; a missing codex gives none", () => {
   expect(bundledMigrations(CODEX_BIN)["gpt-5.5"]).toBe("gpt-6-sol");
   expect(bundledMigrations("/nonexistent/codex")).toEqual({});
+});
+
+test("--trace: one -c override naming the collector (TOML strings quoted), after the provider overrides", () => {
+  const config = { server: { otel: { endpoint: "http://127.0.0.1:4318", headers: { 'x-"k"': "a=b" } } } } as never;
+  const trace = codexTraceArgs(config, {});
+  expect(trace).toEqual(["-c", 'otel.trace_exporter={otlp-http={endpoint="http://127.0.0.1:4318/v1/traces",protocol="json",headers={"x-\\"k\\""="a=b"}}}']);
+  const args = codexArgs(URL, ["exec", "hi"], {}, trace);
+  expect(args[0]).toBe("exec");
+  expect(args.slice(-3)).toEqual([...trace, "hi"]);
+  expect(() => codexTraceArgs(undefined, {})).toThrow("--trace needs a collector");
 });
