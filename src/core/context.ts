@@ -100,6 +100,10 @@ export interface TraceFacts {
   startMs: number;
   /** One per upstream attempt (sampled traces only). */
   attempts: AttemptSpan[];
+  /** A whole answer's id and finish reasons as the client received it (sampled traces only; a stream's come from its attempt). */
+  answer?: { id?: string; finishReasons: string[] };
+  /** The answer's text, when content is captured (sampled traces only). */
+  output?: { text: string };
   /** Attributes read from the request body (sampled traces only). */
   request?: Record<string, string | number | boolean | readonly string[] | undefined>;
 }

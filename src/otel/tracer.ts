@@ -1,7 +1,9 @@
 // The gateway's tracer: a trace for each LLM request (continuing the client's W3C parent), a CLIENT span for each
 // upstream attempt with the traceparent it carried, and at the end one SERVER span, all handed to the exporter.
 // Unsampled requests still propagate a traceparent; only sampled ones build attributes and spans.
-import type { AccessRecord, ApiFormat, AttemptSpan, ContextView, LazyBody, RequestContext, TraceFacts } from "../core";
+import type { AccessRecord, ApiFormat, AttemptSpan, ContextView, LazyBody, RequestContext, StreamPipeline, TraceFacts } from "../core";
+import { answerFacts, type ApiCodec } from "../protocols";
+import { answerTextOf, outputMessages, textCollector } from "./output-capture";
 import { operationOf, providerOf, requestAttributes, responseAttributes } from "./attributes";
 import type { OtelSettings } from "./config";
 import type { SpanExporter } from "./exporter";
@@ -69,6 +71,22 @@ export class Tracer {
     }
   }
 
+  /** Reads a whole answer as the client receives it (its id, finish reasons, and text when content is captured). */
+  captureAnswer(ctx: RequestContext, codec: ApiCodec, bytes: Uint8Array): void {
+    const t = ctx.trace;
+    if (!t?.sampled) return;
+    t.answer = answerFacts(bytes, bytes);
+    if (this.settings.captureContent) t.output = { text: answerTextOf(codec, bytes, this.settings.maxAttributeLength) };
+  }
+
+  /** The stream with a stage that keeps its text for the span, when this trace captures content (else the stream as it is). */
+  captureStream(ctx: RequestContext, codec: ApiCodec, stream: StreamPipeline): StreamPipeline {
+    const t = ctx.trace;
+    if (!t?.sampled || !this.settings.captureContent) return stream;
+    t.output = { text: "" };
+    return stream.through(textCollector(codec, this.settings.maxAttributeLength, t.output));
+  }
+
   /** The spans of a finished exchange, queued for export (sampled traces only). */
   end(x: TracedExchange, rec: AccessRecord): void {
     const t = x.ctx.trace;
@@ -94,8 +112,11 @@ export class Tracer {
         "gen_ai.provider.name": providerOf(last?.format),
         ...t.request,
         ...responseAttributes(rec, x.ctx),
-        "gen_ai.response.id": last?.responseId,
-        "gen_ai.response.finish_reasons": last?.finishReasons,
+        "gen_ai.response.id": t.answer ? t.answer.id : last?.responseId,
+        "gen_ai.response.finish_reasons": (t.answer ? t.answer.finishReasons : last?.finishReasons)?.length
+          ? (t.answer?.finishReasons ?? last?.finishReasons)
+          : undefined,
+        "gen_ai.output.messages": t.output && outputMessages(t.output.text, t.answer?.finishReasons ?? last?.finishReasons, this.settings.maxAttributeLength),
         "octollm.conversion": last && x.format && last.format !== x.format ? `${x.format}→${last.format}` : undefined,
         "http.request.method": rec.method,
         "url.path": rec.path,

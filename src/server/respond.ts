@@ -133,6 +133,7 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
   if (res.body) {
     const bytes = res.body.bytesOut();
     headers.delete("content-length");
+    if (x.tracer && res.status < 400) x.tracer.captureAnswer(x.ctx, codecOfExchange(x), bytes);
     const extra: Partial<AccessRecord> =
       res.status < 400 ? { outcome: "ok" } : { outcome: (x.ctx.upstream.status ?? 0) >= 400 ? "upstream_error" : "error", error: errorMessageOf(bytes) };
     ended(x, record(x, res.status, bytes.byteLength, extra, res.status < 400 ? bodyUsage(bytes) : undefined));
@@ -151,7 +152,8 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
       : undefined;
   const logger = x.log.logger;
   if (logger.enabled("debug")) logger.debug("stream pipeline", { request_id: x.ctx.requestId, stages: res.stream.describe() });
-  const run = res.stream
+  const stream = x.tracer && isSse ? x.tracer.captureStream(x.ctx, codecOfExchange(x), res.stream) : res.stream;
+  const run = stream
     .withErrorTail(errorTail)
     .onEnd((o) => {
       for (const obs of observers) obs.streamEnded?.();

@@ -234,7 +234,7 @@ describe("sampling, content, and a collector that is down", () => {
   });
 
   test("capture_content records the messages, system and tools, cut to max_attribute_length; off by default", async () => {
-    const g = await gateway(`{ endpoint: "${rx.url}", capture_content: true, max_attribute_length: 40 }`);
+    const g = await gateway(`{ endpoint: "${rx.url}", capture_content: true, max_attribute_length: 120 }`);
     try {
       const res = await post(g.url, "/v1/messages", {
         model: "claude-t",
@@ -246,8 +246,16 @@ describe("sampling, content, and a collector that is down", () => {
       await g.gw.tracer!.exporter.flush();
       const server = rx.spans.find((s) => s.attrs["octollm.request_id"] === res.headers.get("x-octollm-request-id"))!;
       expect(server.attrs["gen_ai.system_instructions"]).toBe('"be brief"');
-      expect(String(server.attrs["gen_ai.input.messages"]).length).toBe(40);
+      expect(String(server.attrs["gen_ai.input.messages"]).length).toBe(120);
       expect(String(server.attrs["gen_ai.tool.definitions"])).toStartWith('[{"name":"read"');
+      expect(JSON.parse(String(server.attrs["gen_ai.output.messages"]))).toEqual([
+        { role: "assistant", parts: [{ type: "text", content: "Hi from upstream é中" }], finish_reason: "end_turn" },
+      ]); // the whole answer's text, in the client's API
+      const streamed = await post(g.url, "/v1/chat/completions", { model: "gpt-t", stream: true, messages: [{ role: "user", content: "hi" }] });
+      await streamed.text();
+      await g.gw.tracer!.exporter.flush();
+      const s2 = rx.spans.find((s) => s.attrs["octollm.request_id"] === streamed.headers.get("x-octollm-request-id"))!;
+      expect(String(s2.attrs["gen_ai.output.messages"])).toContain('"content":"Hello"'); // a stream's text, gathered as it passed
     } finally {
       await g.stop();
     }
