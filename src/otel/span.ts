@@ -27,9 +27,13 @@ const KIND = { server: 2, client: 3 } as const;
 
 /** Epoch milliseconds as OTLP's unsigned nanoseconds, exact past 2^53. */
 export function unixNanos(ms: number): string {
-  const whole = Math.floor(ms);
-  const frac = Math.round((ms - whole) * 1e6);
-  return (BigInt(whole) * 1_000_000n + BigInt(frac)).toString();
+  let whole = Math.floor(ms);
+  let frac = Math.round((ms - whole) * 1e6);
+  if (frac >= 1e6) {
+    whole += 1;
+    frac -= 1e6;
+  }
+  return whole > 0 ? `${whole}${String(frac).padStart(6, "0")}` : String(frac); // digits joined: exact past 2^53, no BigInt
 }
 
 function cut(s: string, max: number): string {
