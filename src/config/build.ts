@@ -12,6 +12,7 @@ import {
   ModelRouterEngine,
   isPattern,
   sessionKeyOf,
+  parseSessionSource,
   UpstreamModelEngine,
   withRewrites,
   Rule,
@@ -181,7 +182,8 @@ export function buildGateway(
   const models = new Map<string, ModelEngine>();
   let clientKeys = false; // some model has auth: client backends: a key the gateway does not know may be a client's own
   for (const [name, model] of Object.entries(config.models)) {
-    const affinity = model.affinity === "session" ? sessionKeyOf : undefined;
+    const sources = model.affinity_keys?.map((k) => parseSessionSource(k)!); // validated by the schema
+    const affinity = model.affinity === "session" ? (req: LLMRequest) => sessionKeyOf(req, sources) : undefined;
     const backends = new Map<string, Backend>();
     for (const [backendName, own] of Object.entries(model.backends)) {
       const resolved = resolveBackend(own, config.backends);

@@ -12,6 +12,7 @@ import { LimitsSchema } from "../engines/limits/config";
 import { BACKEND_APIS } from "../engines/conversion/halves/registry";
 import { RuleSchema } from "../engines/rules/config";
 import { MockSchema } from "../engines/mock/config";
+import { parseSessionSource } from "../engines/balancer/affinity";
 
 export { ADMIN_KEY_MIN, ServerSchema } from "./schema-server";
 export { SECRET_TYPE_MESSAGE, isHttpUrl } from "../core/config-fields";
@@ -67,6 +68,20 @@ export const ModelSchema = v.strictObject({
   affinity: v.optional(
     v.pipe(v.picklist(["none", "session"]), v.description("session: keep one session's requests on one pool backend while it is healthy")),
     "none",
+  ),
+  affinity_keys: v.optional(
+    v.pipe(
+      v.array(
+        v.pipe(
+          v.string(),
+          v.check((s) => parseSessionSource(s) !== undefined, "must be header:<name> or field:<path> (dots between keys)"),
+        ),
+      ),
+      v.minLength(1),
+      v.description(
+        "Where affinity: session reads a request's session, first that names one wins (default: Claude Code's, Codex's and Gemini CLI's headers, then metadata.user_id, prompt_cache_key, user)",
+      ),
+    ),
   ),
   access: v.optional(
     v.pipe(v.picklist(["public", "internal", "private"]), v.description("public: anyone; internal: any valid key; private: orgs that list the model")),

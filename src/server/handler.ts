@@ -56,7 +56,8 @@ export function pathOf(url: string): string {
 /** The exchange record a handler keeps for the response and the access log. */
 export function newExchange(req: Request, protocol: Protocol, log: AccessLog): Exchange {
   const x: Exchange = { ctx: newContext(), protocol, method: req.method, path: pathOf(req.url), bytesIn: 0, log };
-  const session = attributionId(req.headers.get("x-claude-code-session-id"));
+  // the agent's session: Claude Code's header, else Codex's (its session and thread ids are the thread's)
+  const session = attributionId(req.headers.get("x-claude-code-session-id") ?? req.headers.get("session-id") ?? req.headers.get("thread-id"));
   const agent = attributionId(req.headers.get("x-claude-code-agent-id"));
   if (session) x.session = session;
   if (agent) x.agent = agent;

@@ -2,7 +2,7 @@
 // and a session fails over like any request when its backend does not answer.
 import { describe, expect, test } from "bun:test";
 import { LazyBody, engineFn, newRequestContext, type LLMRequest } from "../../src/core";
-import { BalancerEngine, rendezvousOrder, sessionKeyOf, type Backend } from "../../src/engines";
+import { BalancerEngine, parseSessionSource, rendezvousOrder, sessionKeyOf, type Backend } from "../../src/engines";
 import { llmRequest } from "../helpers/requests";
 
 const backend = (name: string, fail = false): Backend => ({
@@ -122,4 +122,54 @@ describe("BalancerEngine with affinity", () => {
     }
     expect(names).toEqual(["x", "y", "x", "y"]);
   });
+});
+
+describe("session keys for every agent", () => {
+  const r = (headers: Record<string, string>, body: object = {}) => ({ ...llmRequest({ format: "openai.chat", body }), headers: new Headers(headers) });
+  test("Codex's session and thread headers, Gemini CLI's user header, before the body's fields", () => {
+    expect(sessionKeyOf(r({ "session-id": "019a-thread", "thread-id": "t2" }, { prompt_cache_key: "p" }))).toBe("019a-thread");
+    expect(sessionKeyOf(r({ "thread-id": "t2" }))).toBe("t2");
+    expect(sessionKeyOf(r({ "x-gemini-api-privileged-user-id": "g-user" }, { user: "x" }))).toBe("g-user");
+    expect(sessionKeyOf(r({ "x-claude-code-session-id": "cc", "session-id": "cx" }))).toBe("cc");
+  });
+
+  test("configured sources: headers and dotted body paths, in order; numbers, objects and empty strings name no session", () => {
+    const sources = ["header:X-My-Session", "field:metadata.session.id", "field:conversation"].map((s) => parseSessionSource(s)!);
+    expect(sessionKeyOf(r({ "x-my-session": "h1" }, { conversation: "c" }), sources)).toBe("h1");
+    expect(sessionKeyOf(r({}, { metadata: { session: { id: "s-42" } }, conversation: "c" }), sources)).toBe("s-42");
+    expect(sessionKeyOf(r({}, { metadata: { session: { id: 42 } }, conversation: "c" }), sources)).toBe("c");
+    expect(sessionKeyOf(r({}, { metadata: { session: { id: {} } }, conversation: "c" }), sources)).toBe("c");
+    expect(sessionKeyOf(r({ "x-claude-code-session-id": "cc" }, { conversation: "" }), sources)).toBeUndefined(); // only what is configured
+    expect(sessionKeyOf(r({}, { conversation: "x".repeat(1000) }), sources)).toHaveLength(256);
+    for (const bad of ["", "header:", "field:", "field:a..b", "header:bad name", "cookie:x", "x-session"]) expect(parseSessionSource(bad)).toBeUndefined();
+  });
+});
+
+test("affinity_keys in the config: validated, and read by the model's balancer", async () => {
+  const { loadConfigText, buildGateway } = await import("../../src/config");
+  const yaml = (keys: string) =>
+    `models:\n  m:\n    affinity: session\n    affinity_keys: ${keys}\n    backends:\n      "default:1": { provider: mock }\n      "default:1:b": { provider: mock }\n`;
+  const bad = loadConfigText(yaml('["cookie:x"]'), {});
+  expect(bad.ok ? [] : bad.problems.map((p) => p.message)).toContain("must be header:<name> or field:<path> (dots between keys)");
+  const ok = loadConfigText(yaml('["header:x-conv"]'), {});
+  expect(ok.ok).toBe(true);
+  if (!ok.ok) return;
+  const gw = buildGateway(ok.config, {});
+  const servedBy = async (headers: Record<string, string>) => {
+    const served = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      const ctx = newRequestContext(`r${i}`, 0);
+      await gw.root.process({
+        ...llmRequest({ format: "openai.chat", body: { model: "m", messages: [{ role: "user", content: "hi" }] } }),
+        headers: new Headers(headers),
+        ctx,
+      });
+      served.add(String(ctx.upstream.backend));
+    }
+    return served;
+  };
+  const one = await servedBy({ "x-conv": "conv-7" });
+  expect(one.size).toBe(1); // one session, one backend
+  expect(["default:1", "default:1:b"]).toContain([...one][0]!);
+  expect((await servedBy({ "x-claude-code-session-id": "cc" })).size).toBe(2); // not a configured source: round-robin
 });

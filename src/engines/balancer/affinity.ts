@@ -7,22 +7,50 @@ import type { LLMRequest } from "../../core";
 /** Longest session key used (longer ones are cut: the hash does not need more). */
 const MAX_KEY = 256;
 
+/** Where a session key may be read: a request header, or a body field (a dotted path from the top level). */
+export type SessionSource = { header: string } | { field: string[] };
+
 /**
- * The session a request belongs to: Claude Code's x-claude-code-session-id, else Anthropic's metadata.user_id,
- * else OpenAI's prompt_cache_key or user. Undefined when it names none.
+ * The sources read by default, in order: Claude Code's session header, Codex's session and thread headers, Gemini
+ * CLI's user header (it sends no session of its own), then Anthropic's metadata.user_id and OpenAI's
+ * prompt_cache_key (Codex's thread id) and user.
  */
-export function sessionKeyOf(req: LLMRequest): string | undefined {
-  const header = req.headers.get("x-claude-code-session-id");
-  if (header) return header.slice(0, MAX_KEY);
-  try {
-    const metadata = req.body.field("metadata") as { user_id?: unknown } | null | undefined;
-    if (typeof metadata?.user_id === "string" && metadata.user_id) return metadata.user_id.slice(0, MAX_KEY);
-    for (const field of ["prompt_cache_key", "user"]) {
-      const v = req.body.field(field);
-      if (typeof v === "string" && v) return v.slice(0, MAX_KEY);
+export const DEFAULT_SESSION_SOURCES: readonly SessionSource[] = [
+  { header: "x-claude-code-session-id" },
+  { header: "session-id" },
+  { header: "thread-id" },
+  { header: "x-gemini-api-privileged-user-id" },
+  { field: ["metadata", "user_id"] },
+  { field: ["prompt_cache_key"] },
+  { field: ["user"] },
+];
+
+/** A source as the config writes it: `header:<name>` or `field:<path.with.dots>`; undefined for anything else. */
+export function parseSessionSource(text: string): SessionSource | undefined {
+  const m = /^(header|field):(.+)$/.exec(text.trim());
+  if (!m) return undefined;
+  if (m[1] === "header") return /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(m[2]!) ? { header: m[2]!.toLowerCase() } : undefined;
+  const path = m[2]!.split(".");
+  return path.every((p) => p.length > 0) ? { field: path } : undefined;
+}
+
+/** The value a source gives: a non-empty string, cut to MAX_KEY. */
+function read(req: LLMRequest, source: SessionSource): string | undefined {
+  if ("header" in source) return req.headers.get(source.header)?.slice(0, MAX_KEY) || undefined;
+  let v: unknown = req.body.field(source.field[0]!);
+  for (const key of source.field.slice(1)) v = v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>)[key] : undefined;
+  return typeof v === "string" && v ? v.slice(0, MAX_KEY) : undefined;
+}
+
+/** The session a request belongs to, from the first of `sources` that names one; undefined when none does. */
+export function sessionKeyOf(req: LLMRequest, sources: readonly SessionSource[] = DEFAULT_SESSION_SOURCES): string | undefined {
+  for (const source of sources) {
+    try {
+      const key = read(req, source);
+      if (key) return key;
+    } catch {
+      // a body the edge let through but whose field is malformed: this source names nothing
     }
-  } catch {
-    // a body the edge let through but whose field is malformed: no session, round-robin
   }
   return undefined;
 }

@@ -3,4 +3,4 @@ export { BalancerEngine, type Backend, type BalancerTarget, type FailoverOptions
 export { CircuitBreaker, type BreakerState } from "./circuit-breaker";
 export { SmoothWeightedRoundRobin, type Weighted } from "./smooth-wrr";
 export { FAILOVER_DEFAULTS } from "./defaults";
-export { sessionKeyOf, rendezvousOrder } from "./affinity";
+export { sessionKeyOf, rendezvousOrder, parseSessionSource, DEFAULT_SESSION_SOURCES, type SessionSource } from "./affinity";
