@@ -25,6 +25,9 @@ export interface AccessRecord {
   /** Tokens the answer reported (input includes cache reads and writes). */
   tokens_in?: number;
   tokens_out?: number;
+  /** Of tokens_in: read from the provider's prompt cache, and written to it (when the answer said). */
+  cache_read?: number;
+  cache_write?: number;
   /** What the answer cost, in USD, at the serving backend's price (absent when it is unpriced or reported no usage). */
   cost_usd?: number;
   /** The stream ended early: its tokens (and cost) are partly estimated (the output generated until then). */

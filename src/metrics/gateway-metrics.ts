@@ -52,6 +52,13 @@ export class GatewayMetrics implements RequestObserver {
       "org",
     ]),
   );
+  readonly cacheTokens = this.registry.add(
+    new Counter(
+      "octollm_cache_tokens_total",
+      "Input tokens by prompt-cache use (read, write, uncached), by model and backend: the cache-hit ratio is read / all",
+      ["model", "backend", "kind"],
+    ),
+  );
   readonly upstreamErrors = this.registry.add(
     new Counter("octollm_upstream_errors_total", "Upstream attempts that failed (unreachable, timed out, or answered 408/429/5xx)", [
       "model",
@@ -147,6 +154,13 @@ export class GatewayMetrics implements RequestObserver {
     if (rec.tokens_in) common.tokensIn.n += rec.tokens_in;
     if (rec.tokens_out) common.tokensOut.n += rec.tokens_out;
     if (rec.cost_usd) common.cost.n += rec.cost_usd;
+    if (rec.tokens_in) {
+      const read = rec.cache_read ?? 0;
+      const write = rec.cache_write ?? 0;
+      if (read) this.cacheTokens.inc([model, backend, "read"], read);
+      if (write) this.cacheTokens.inc([model, backend, "write"], write);
+      this.cacheTokens.inc([model, backend, "uncached"], Math.max(0, rec.tokens_in - read - write));
+    }
     for (const e of rec.upstream_errors ?? []) {
       this.upstreamErrors.inc([
         model,

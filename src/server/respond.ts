@@ -81,6 +81,9 @@ function record(x: Exchange, status: number, bytesOut: number, extra: Partial<Ac
     const price = ctx.upstream.price?.(ctx.upstream.model ?? ctx.route.model ?? "");
     if (price) rec.cost_usd = Math.round(costUsd(price, usage) * 1e9) / 1e9;
   }
+  const cached = charge ? charge.usage : usage;
+  if (cached?.cacheRead && rec.tokens_in !== undefined) rec.cache_read = cached.cacheRead;
+  if (cached?.cacheWrite && rec.tokens_in !== undefined) rec.cache_write = cached.cacheWrite;
   if (ctx.webSearches) rec.web_searches = ctx.webSearches;
   if (ctx.tags.length) rec.tags = [...ctx.tags];
   const up = ctx.upstream;
