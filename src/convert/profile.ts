@@ -21,6 +21,8 @@ export interface BackendProfile {
   reasoningParam: ReasoningParam;
   /** The efforts the backend accepts; an asked effort is clamped to them (undefined: the backend kind's default). */
   reasoningEfforts?: readonly string[];
+  /** Anthropic backends reached by converted clients: place prompt-cache breakpoints (default true). */
+  autoCache?: boolean;
   /** Gemini backends, chat clients: a call's thought signature travels in its id (else the next turn sends the skip value). */
   thoughtSignatureInToolId?: boolean;
   /** Gemini budgets: the smallest thinkingBudget sent (undefined: 128 for 2.5 Pro, which cannot stop thinking, else 0). */

@@ -260,8 +260,8 @@ describe("other backends", () => {
     expect(r.output_text).toBe("Bonjour");
     expect(seen().path).toBe("/v1/messages");
     const body = seenJson();
-    expect(body.system).toEqual([{ type: "text", text: "French." }]);
-    expect(body.messages).toEqual([{ role: "user", content: [{ type: "text", text: "hello" }] }]);
+    expect(body.system).toEqual([{ type: "text", text: "French.", cache_control: { type: "ephemeral" } }]); // breakpoints the client cannot mark
+    expect(body.messages).toEqual([{ role: "user", content: [{ type: "text", text: "hello", cache_control: { type: "ephemeral" } }] }]);
   });
 
   test("a backend that speaks Responses gets the client's bytes unchanged", async () => {

@@ -3,3 +3,4 @@ export { chatFromMessagesRequest, type ChatContext, type StructuredOutput } from
 export { chatFromMessagesResponse, mapChatUsage, mapFinishReason } from "./response";
 export { ChatFromMessagesStream } from "./stream";
 export { chatFromMessagesError, type MappedChatError } from "./errors";
+export { addCacheBreakpoints } from "./auto-cache";

@@ -4,6 +4,7 @@ import { checkMessageShapes } from "../message-shapes";
 import { GatewayError } from "../../core";
 import { requestedOutputTokens } from "../../protocols";
 import { blocksText } from "../messages-from-chat/content";
+import { addCacheBreakpoints } from "./auto-cache";
 
 type Body = Record<string, any>;
 
@@ -151,6 +152,7 @@ export function chatFromMessagesRequest(
   defaultMaxTokens = 8192,
   structured: StructuredOutput = "output_config",
   carryState = false,
+  autoCache = false,
 ): { body: Body; ctx: ChatContext } {
   if (!Array.isArray(body.messages)) throw new GatewayError("invalid_request", "messages: field required", { param: "messages" });
   checkMessageShapes(body.messages, ["system", "developer", "user", "assistant", "tool"]);
@@ -205,6 +207,7 @@ export function chatFromMessagesRequest(
   }
   const user = body.safety_identifier ?? body.user;
   if (typeof user === "string") out.metadata = { user_id: user };
+  if (autoCache) addCacheBreakpoints(out);
   return {
     body: out,
     ctx: {

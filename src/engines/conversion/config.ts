@@ -26,6 +26,9 @@ export const ProfileSchema = v.strictObject({
       v.description("Reasoning efforts the backend accepts; an asked effort is clamped to them (default: none, low, medium, high; Gemini: by model)"),
     ),
   ),
+  auto_cache: flag(
+    "Anthropic backends reached by chat, Responses or Gemini clients: mark prompt-cache breakpoints (last tool, system, last two user turns) when the request has none (default true)",
+  ),
   thought_signature_in_tool_id: flag(
     "Gemini backends: a chat client's tool call ids carry the model's thought signature, so its next turn sends it back (default false: the validator-skip value)",
   ),
@@ -93,6 +96,7 @@ export function profileFromConfig(p: ProfileConfig = {}): Partial<BackendProfile
     reasoningEfforts: p.reasoning_efforts,
     thinkingBudgetMin: p.thinking_budget_min,
     thoughtSignatureInToolId: p.thought_signature_in_tool_id,
+    autoCache: p.auto_cache,
     reasoningHistory: p.reasoning_history,
     thinkTags: p.think_tags,
     vision: p.vision,

@@ -12,7 +12,8 @@ export function messagesBackend(opts: HalfOptions): BackendHalf<ChatContext> {
     family: "anthropic",
     name: "convert anthropic-messages → chat",
     hubProfile: (profile) => ({ ...profile, reasoningState: true }), // it reads Anthropic's own thinking back ("a." states)
-    request: (body, carryState) => chatFromMessagesRequest(body, opts.profile.maxOutputTokens || 8192, opts.structuredOutput, carryState),
+    request: (body, carryState) =>
+      chatFromMessagesRequest(body, opts.profile.maxOutputTokens || 8192, opts.structuredOutput, carryState, opts.profile.autoCache !== false),
     async error(res) {
       const mapped = chatFromMessagesError(await readErrorBody(res), res.status);
       return convertedError(jsonAnswer(mapped.status, { error: mapped.openai }), res);
