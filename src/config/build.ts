@@ -54,8 +54,9 @@ export interface BuiltGateway {
  * The key a backend sends: its own `api_key`; one that is written but resolves empty (`${KEY:-}`) means no
  * key at all (never another vendor's); only a backend that does not mention `api_key` uses OCTOLLM_API_KEY.
  */
-export function upstreamKey(b: BackendConfig, env: Record<string, string | undefined>): string | undefined {
-  return b.api_key !== undefined ? b.api_key || undefined : env.OCTOLLM_API_KEY || undefined;
+export function upstreamKeys(b: BackendConfig, env: Record<string, string | undefined>): string[] {
+  if (b.api_key === undefined) return env.OCTOLLM_API_KEY ? [env.OCTOLLM_API_KEY] : [];
+  return (Array.isArray(b.api_key) ? b.api_key : [b.api_key]).filter((k) => k.length > 0); // ${KEY:-} entries resolved empty are left out
 }
 
 /** Which HTTP backends (model/backend) send no key because theirs resolved empty, and which send OCTOLLM_API_KEY. */
@@ -66,7 +67,7 @@ export function upstreamKeyUse(config: Config, env: Record<string, string | unde
     for (const [name, own] of Object.entries(def.backends)) {
       const b = resolveBackend(own, config.backends);
       if ((b.provider ?? "http") !== "http" || b.auth === "client") continue; // auth: client sends the client's own key
-      if (b.api_key === "") empty.push(`${model}/${name}`);
+      if (b.api_key !== undefined && !upstreamKeys(b, env).length) empty.push(`${model}/${name}`);
       else if (b.api_key === undefined && env.OCTOLLM_API_KEY) fallback.push(`${model}/${name}`);
     }
   }
@@ -76,7 +77,7 @@ export function upstreamKeyUse(config: Config, env: Record<string, string | unde
 /** Builds the upstream engine for one backend definition (without rewrites); `maxResponseBytes` bounds whole answers. */
 export function buildBackend(b: BackendConfig, env: Record<string, string | undefined> = process.env, maxResponseBytes?: number, logger: Logger = log): Engine {
   if (b.provider === "mock") return mockEngine(b.mock);
-  return httpUpstream(b, upstreamKey(b, env), maxResponseBytes, logger);
+  return httpUpstream(b, upstreamKeys(b, env), maxResponseBytes, logger);
 }
 
 /** A backend's full engine: rewrites around the upstream (so they see the upstream's shapes), conversion around that. */

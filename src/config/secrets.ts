@@ -6,8 +6,8 @@ const SECRET_HEADER = /auth|key|token|secret|cookie/i;
 /** Every key and token in a config (and the environment's fallback keys). */
 export function configSecrets(config: Config, env: Record<string, string | undefined> = process.env): string[] {
   const out: (string | undefined)[] = [env.OCTOLLM_API_KEY, env.OCTOLLM_ADMIN_KEY, config.server.admin_key];
-  const backend = (b: { api_key?: string; extra_headers?: Record<string, string> }) => {
-    out.push(b.api_key);
+  const backend = (b: { api_key?: string | string[]; extra_headers?: Record<string, string> }) => {
+    out.push(...(Array.isArray(b.api_key) ? b.api_key : [b.api_key]));
     for (const [name, value] of Object.entries(b.extra_headers ?? {})) if (SECRET_HEADER.test(name)) out.push(value);
   };
   Object.values(config.backends).forEach(backend);

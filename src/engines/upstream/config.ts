@@ -1,7 +1,7 @@
 // The keys of an HTTP backend (where it is, which paths, which key, which headers, how long to wait): their schema,
 // and the upstream engine they make.
 import * as v from "valibot";
-import { httpUrl, secret } from "../../core/config-fields";
+import { SECRET_TYPE_MESSAGE, httpUrl } from "../../core/config-fields";
 import type { ApiFormat, Logger } from "../../core";
 import { HttpUpstreamEngine } from "./http-upstream";
 
@@ -40,7 +40,17 @@ export const UPSTREAM_FIELDS = {
       ),
     ),
   ),
-  api_key: secret("Upstream API key (written but empty, e.g. ${KEY:-}: no key; not written: env OCTOLLM_API_KEY)"),
+  api_key: v.optional(
+    v.union([
+      v.pipe(v.string(SECRET_TYPE_MESSAGE), v.description("Upstream API key (written but empty, e.g. ${KEY:-}: no key; not written: env OCTOLLM_API_KEY)")),
+      v.pipe(
+        v.array(v.string(SECRET_TYPE_MESSAGE)),
+        v.minLength(1),
+        v.maxLength(64),
+        v.description("Several upstream keys: each session keeps one (its provider cache and rate buckets stay warm); requests without a session take turns"),
+      ),
+    ]),
+  ),
   auth: v.optional(
     v.pipe(
       v.picklist(["gateway", "client"]),
@@ -70,8 +80,8 @@ function geminiPaths(template: string | undefined): Partial<Record<ApiFormat, st
 /** Defaults for upstream timeouts, in ms. */
 export const TIMEOUT_DEFAULTS = { connect: 10_000, firstByte: 600_000, idle: 300_000 } as const;
 
-/** The upstream engine of an HTTP backend; `apiKey` is the key it sends (resolved by the config: env fallback, empty = none). */
-export function httpUpstream(b: UpstreamConfig, apiKey: string | undefined, maxResponseBytes: number | undefined, logger: Logger): HttpUpstreamEngine {
+/** The upstream engine of an HTTP backend; `apiKeys` are the keys it sends (resolved by the config: env fallback, empty = none). */
+export function httpUpstream(b: UpstreamConfig, apiKeys: string[], maxResponseBytes: number | undefined, logger: Logger): HttpUpstreamEngine {
   return new HttpUpstreamEngine({
     baseUrl: b.base_url!,
     paths: {
@@ -81,7 +91,7 @@ export function httpUpstream(b: UpstreamConfig, apiKey: string | undefined, maxR
       "anthropic.count_tokens": b.url_path_count_tokens,
       ...geminiPaths(b.url_path_gemini),
     },
-    apiKey,
+    apiKeys,
     anthropicApiKeyAsBearer: b.anthropic_api_key_as_bearer,
     extraHeaders: b.extra_headers,
     httpProxy: b.http_proxy,

@@ -19,6 +19,7 @@ import { ConnectFailed, ConnectProbe } from "./connect-probe";
 import { DEFAULT_MAX_RESPONSE_BYTES, readAnswer } from "./answer-body";
 import { Deadline } from "./deadline";
 import { CLIENT_CREDENTIAL_HEADERS, clientResponseHeaders, upstreamRequestHeaders } from "./headers";
+import { UpstreamKeys } from "./upstream-keys";
 
 /** Default upstream paths per request format. */
 export const DEFAULT_PATHS: Record<ApiFormat, string> = {
@@ -46,7 +47,10 @@ export interface HttpUpstreamOptions {
   /** Per-format paths; missing ones use DEFAULT_PATHS. */
   paths?: Partial<Record<ApiFormat, string>>;
   /** Upstream key: Bearer for OpenAI requests, x-api-key for Anthropic ones. */
+  /** The key it sends (library use; the config gives `apiKeys`). */
   apiKey?: string;
+  /** The keys it sends: each session keeps one when there are several (upstream-keys.ts). */
+  apiKeys?: string[];
   /** Send the key to an Anthropic backend as Bearer instead of x-api-key. */
   anthropicApiKeyAsBearer?: boolean;
   /** Headers added to every upstream request (they win over client headers). */
@@ -67,8 +71,10 @@ export interface HttpUpstreamOptions {
 export class HttpUpstreamEngine implements Engine {
   private readonly urls: Record<ApiFormat, string>;
   private readonly probe?: ConnectProbe;
+  private readonly keys: UpstreamKeys;
 
   constructor(private readonly opts: HttpUpstreamOptions) {
+    this.keys = new UpstreamKeys(opts.apiKeys ?? (opts.apiKey ? [opts.apiKey] : []));
     const base = opts.baseUrl.replace(/\/+$/, "");
     const path = (f: ApiFormat) => opts.paths?.[f] ?? DEFAULT_PATHS[f];
     this.urls = {
@@ -159,7 +165,7 @@ export class HttpUpstreamEngine implements Engine {
 
   /** An error answer with the backend's own key and header values hidden (an upstream that echoes what it got must not hand them to clients). */
   private withoutSecrets(bytes: Uint8Array): Uint8Array {
-    const secrets = [this.opts.apiKey, ...Object.values(this.opts.extraHeaders ?? {})].filter((s): s is string => !!s && s.length >= 8);
+    const secrets = [...this.keys.all, ...Object.values(this.opts.extraHeaders ?? {})].filter((s): s is string => !!s && s.length >= 8);
     if (!secrets.length) return bytes;
     let text = new TextDecoder().decode(bytes);
     let changed = false;
@@ -189,7 +195,7 @@ export class HttpUpstreamEngine implements Engine {
         if (value) h.set(name, value);
       }
     }
-    codecOf(req.format).upstreamHeaders(h, { key: this.opts.clientAuth ? undefined : this.opts.apiKey, bearer: this.opts.anthropicApiKeyAsBearer });
+    codecOf(req.format).upstreamHeaders(h, { key: this.opts.clientAuth ? undefined : this.keys.pick(req), bearer: this.opts.anthropicApiKeyAsBearer });
     const extra = this.opts.extraHeaders;
     if (extra) for (const name in extra) h.set(name, extra[name]!);
     return h;
