@@ -19,7 +19,10 @@ const cell = (v: string) => escapeControls(v).replaceAll("\n", "\\n").replaceAll
 
 /** The report as an aligned text table; client-chosen names have their control characters escaped (no forged rows, no escape sequences). */
 export function formatReport(rows: Record<string, string | number>[], by: string): string {
-  const head = [by, "requests", "errors", "tokens_in", "tokens_out", "cost_usd"];
+  const head =
+    by === "session"
+      ? [by, "requests", "errors", "tokens_in", "tokens_out", "cache_hit_pct", "cost_usd", "cache_saved_usd", "first_seen", "last_seen"]
+      : [by, "requests", "errors", "tokens_in", "tokens_out", "cost_usd"];
   const cells = [head, ...rows.map((r) => head.map((h) => cell(String(r[h] ?? ""))))];
   const widths = head.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
   return cells.map((c) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join("  ")).join("\n");
@@ -31,7 +34,11 @@ export const usageCommand = defineCommand({
   args: {
     db: { type: "string", description: "The ledger database: a SQLite path or a postgres:// URL", required: true },
     since: { type: "string", description: "How far back, in days (default 7d)", default: "7d" },
-    by: { type: "string", description: "Group by org, key, model, backend or day (default org)", default: "org" },
+    by: {
+      type: "string",
+      description: "Group by org, key, model, backend or day (daily rollups), or session (raw rows: cache-hit % and the money the cache saved)",
+      default: "org",
+    },
     json: { type: "boolean", description: "Print JSON instead of a table", default: false },
   },
   async run({ args }) {

@@ -28,6 +28,8 @@ export interface AccessRecord {
   /** Of tokens_in: read from the provider's prompt cache, and written to it (when the answer said). */
   cache_read?: number;
   cache_write?: number;
+  /** What the prompt cache saved on this answer at the serving backend's price (reads' discount less writes' premium; priced backends only). */
+  cache_saved_usd?: number;
   /** What the answer cost, in USD, at the serving backend's price (absent when it is unpriced or reported no usage). */
   cost_usd?: number;
   /** The stream ended early: its tokens (and cost) are partly estimated (the output generated until then). */

@@ -22,6 +22,6 @@ export {
 export { joinOutputs } from "./stream-stages";
 export { concatBytes } from "./bytes";
 export { log, Logger, escapeControls, redactUrls, SECRET_PARAMS, type LogLevel, type LogFormat } from "./log";
-export { costUsd, type Price, type Rate } from "./price";
+export { costUsd, cacheSavingsUsd, type Price, type Rate } from "./price";
 export { storeText } from "./text";
 export type { AccessRecord, RequestObserver } from "./access-record";

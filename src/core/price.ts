@@ -32,3 +32,14 @@ export function costUsd(price: Price, usage: TokenUsage): number {
   const usd = fresh * rate(price.input, at) + read * rate(price.cacheRead, at) + write * rate(price.cacheWrite, at) + usage.output * rate(price.output, at);
   return usd / 1_000_000;
 }
+
+/**
+ * What the prompt cache saved on one answer, in USD: its cache reads at the input price less the cache-read price, less
+ * the premium its cache writes paid over the input price (negative for a turn that wrote and read nothing).
+ */
+export function cacheSavingsUsd(price: Price, usage: TokenUsage): number {
+  const at = usage.input;
+  const input = rate(price.input, at);
+  const saved = (usage.cacheRead ?? 0) * (input - rate(price.cacheRead, at)) - (usage.cacheWrite ?? 0) * (rate(price.cacheWrite, at) - input);
+  return saved / 1_000_000;
+}

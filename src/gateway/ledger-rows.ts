@@ -29,6 +29,9 @@ export const COLUMNS = [
   "ttft_ms",
   "session",
   "estimate",
+  "cache_read",
+  "cache_write",
+  "cache_saved_usd",
 ] as const;
 /** One ledger row: the values of COLUMNS. */
 export type Row = (string | number | null)[];

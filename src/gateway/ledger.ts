@@ -7,6 +7,7 @@ import { openDatabase, type ConfigDatabase } from "../config";
 import type { AccessRecord, RequestObserver } from "../core";
 import type { Row } from "./ledger-rows";
 import { LedgerWriter } from "./ledger-writer";
+import { sessionRows } from "./session-report";
 
 /** Ledger settings. */
 export interface LedgerOptions {
@@ -20,6 +21,9 @@ export interface LedgerOptions {
   retentionDays?: number;
   logger?: Logger;
 }
+
+/** Columns added to usage_requests after its first release (a ledger made before gets them; one that has them refuses quietly). */
+const ADDED_COLUMNS = ["cache_read BIGINT NOT NULL DEFAULT 0", "cache_write BIGINT NOT NULL DEFAULT 0", "cache_saved_usd DOUBLE PRECISION NOT NULL DEFAULT 0"];
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS usage_requests (ts BIGINT NOT NULL, request_id TEXT NOT NULL, org TEXT, key_user TEXT, model TEXT, backend TEXT, upstream_model TEXT, status INTEGER NOT NULL, tokens_in BIGINT NOT NULL, tokens_out BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL, ms DOUBLE PRECISION NOT NULL, ttft_ms DOUBLE PRECISION, session TEXT)`,
@@ -74,6 +78,7 @@ export class UsageLedger implements RequestObserver {
         for (const statement of SCHEMA) await db.sql.unsafe(statement);
         // added later: the rule that estimated a row's usage (a ledger made before gets the column; one that has it refuses quietly)
         await db.sql.unsafe("ALTER TABLE usage_requests ADD COLUMN estimate TEXT").catch(() => {});
+        for (const column of ADDED_COLUMNS) await db.sql.unsafe(`ALTER TABLE usage_requests ADD COLUMN ${column}`).catch(() => {});
       } catch (err) {
         await db.close().catch(() => {});
         throw err;
@@ -111,6 +116,9 @@ export class UsageLedger implements RequestObserver {
       rec.ttft_ms ?? null,
       storeText(rec.session),
       rec.estimate ?? null,
+      rec.cache_read ?? 0,
+      rec.cache_write ?? 0,
+      rec.cache_saved_usd ?? 0,
     ]);
     if (this.queue.length >= (this.opts.batchSize ?? 500)) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.opts.flushMs ?? 1000);
@@ -228,9 +236,10 @@ const GROUPS: Record<string, string> = { org: "org", key: "org || '/' || key_use
 /** A usage report from the daily rollups since `since` (like 7d), grouped by org, key, model, backend or day; the costliest first. */
 export async function usageRows(sql: SQL, since: string, by: string): Promise<Record<string, string | number>[]> {
   const group = GROUPS[by];
-  if (!group) throw new Error(`--by must be one of ${Object.keys(GROUPS).join(", ")}`);
+  if (!group && by !== "session") throw new Error(`--by must be one of ${[...Object.keys(GROUPS), "session"].join(", ")}`);
   const m = /^(\d{1,5})d$/.exec(since);
   if (!m) throw new Error("--since must be a number of days, like 7d");
+  if (!group) return sessionRows(sql, Date.now() - Number(m[1]) * 86_400_000);
   const from = new Date(Date.now() - Number(m[1]) * 86_400_000).toISOString().slice(0, 10);
   const rows = (await sql.unsafe(
     `SELECT ${group} AS grp, SUM(requests) AS requests, SUM(errors) AS errors, SUM(tokens_in) AS tokens_in, SUM(tokens_out) AS tokens_out, SUM(cost_usd) AS cost_usd FROM usage_daily WHERE day >= $1 GROUP BY ${group} ORDER BY cost_usd DESC, grp`,

@@ -1,5 +1,6 @@
 // Turns engine responses and gateway errors into HTTP responses, and logs each request once.
 import {
+  cacheSavingsUsd,
   costUsd,
   generatesTokens,
   type ApiFormat,
@@ -82,8 +83,12 @@ function record(x: Exchange, status: number, bytesOut: number, extra: Partial<Ac
     if (price) rec.cost_usd = Math.round(costUsd(price, usage) * 1e9) / 1e9;
   }
   const cached = charge ? charge.usage : usage;
-  if (cached?.cacheRead && rec.tokens_in !== undefined) rec.cache_read = cached.cacheRead;
-  if (cached?.cacheWrite && rec.tokens_in !== undefined) rec.cache_write = cached.cacheWrite;
+  if (cached && rec.tokens_in !== undefined && (cached.cacheRead || cached.cacheWrite)) {
+    if (cached.cacheRead) rec.cache_read = cached.cacheRead;
+    if (cached.cacheWrite) rec.cache_write = cached.cacheWrite;
+    const price = ctx.upstream.price?.(ctx.upstream.model ?? ctx.route.model ?? "");
+    if (price) rec.cache_saved_usd = Math.round(cacheSavingsUsd(price, cached) * 1e9) / 1e9;
+  }
   if (ctx.webSearches) rec.web_searches = ctx.webSearches;
   if (ctx.tags.length) rec.tags = [...ctx.tags];
   const up = ctx.upstream;

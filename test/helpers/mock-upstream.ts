@@ -130,3 +130,16 @@ export function startScriptedUpstream() {
   Object.defineProperty(scripted, "next", { set: (s: Script | undefined) => (holder.next = s), get: () => holder.next }); // what the upstream answers next
   return scripted;
 }
+
+/** An Anthropic answer to "hi" whose usage reports 100 fresh input tokens, `read` read from and `write` written to the prompt cache, and 5 output tokens. */
+export function anthropicCachedAnswer(read: number, write: number): string {
+  return JSON.stringify({
+    id: "msg_1",
+    type: "message",
+    role: "assistant",
+    model: "claude-x",
+    content: [{ type: "text", text: "ok" }],
+    stop_reason: "end_turn",
+    usage: { input_tokens: 100, cache_read_input_tokens: read, cache_creation_input_tokens: write, output_tokens: 5 },
+  });
+}

@@ -1,43 +1,18 @@
 // Prompt-cache tokens made visible: the access line's cache_read and cache_write, and /metrics'
 // octollm_cache_tokens_total by kind (read, write, uncached), from which the cache-hit ratio per model and backend follows.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { loadConfigText } from "../../src/config";
-import { createGateway, type Gateway } from "../../src/gateway";
-import { startMockUpstream } from "../helpers/mock-upstream";
+import type { Gateway } from "../../src/gateway";
+import { createLoggedGateway } from "../helpers/gateway";
+import { anthropicCachedAnswer, startMockUpstream } from "../helpers/mock-upstream";
 
-const answer = (cacheRead: number, cacheWrite: number) =>
-  JSON.stringify({
-    id: "msg_1",
-    type: "message",
-    role: "assistant",
-    model: "claude-x",
-    content: [{ type: "text", text: "ok" }],
-    stop_reason: "end_turn",
-    usage: { input_tokens: 100, cache_read_input_tokens: cacheRead, cache_creation_input_tokens: cacheWrite, output_tokens: 5 },
-  });
+const answer = anthropicCachedAnswer;
 let turn = 0;
 const upstream = startMockUpstream(() => ({ headers: { "content-type": "application/json" }, body: turn++ === 0 ? answer(0, 900) : answer(900, 0) }));
-const lines: any[] = [];
 let gw: Gateway;
 let url: string;
+let lines: any[];
 beforeAll(async () => {
-  const loaded = loadConfigText(`models:\n  claude-x: { backends: { "default:1": { base_url: "${upstream.url}", api: anthropic-messages } } }\n`, {});
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
-  gw = await createGateway({
-    source: { config: loaded.config },
-    env: {},
-    accessLog: {
-      sink: {
-        write: (t: string) =>
-          lines.push(
-            ...t
-              .split("\n")
-              .filter(Boolean)
-              .map((l) => JSON.parse(l)),
-          ),
-      },
-    },
-  });
+  ({ gw, lines } = await createLoggedGateway(`models:\n  claude-x: { backends: { "default:1": { base_url: "${upstream.url}", api: anthropic-messages } } }\n`));
   url = gw.listen("127.0.0.1", 0).url.href.replace(/\/$/, "");
 });
 afterAll(async () => {
