@@ -21,6 +21,8 @@ export interface BackendProfile {
   reasoningParam: ReasoningParam;
   /** The efforts the backend accepts; an asked effort is clamped to them (undefined: the backend kind's default). */
   reasoningEfforts?: readonly string[];
+  /** OpenAI chat and Responses backends: send the client's session as prompt_cache_key when it set none (default false). */
+  sessionCacheKey?: boolean;
   /** Anthropic backends reached by converted clients: place prompt-cache breakpoints (default true). */
   autoCache?: boolean;
   /** Gemini backends, chat clients: a call's thought signature travels in its id (else the next turn sends the skip value). */

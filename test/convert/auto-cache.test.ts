@@ -79,3 +79,32 @@ test("property: each next turn of a session sends the previous turn's content by
     }
   }
 });
+
+describe("the session as prompt_cache_key toward OpenAI backends", () => {
+  test("profile.session_cache_key: Claude Code's session reaches a chat backend as prompt_cache_key; off by default; a client's own is kept", async () => {
+    const { startMockUpstream } = await import("../helpers/mock-upstream");
+    const { startGateway } = await import("../helpers/gateway");
+    const up = startMockUpstream(() => ({}));
+    const gw = startGateway(`models:
+  on: { backends: { "default:1": { base_url: "${up.url}", api: openai-chat, profile: { session_cache_key: true } } } }
+  off: { backends: { "default:1": { base_url: "${up.url}", api: openai-chat } } }
+`);
+    const sent = async (model: string, path: string, body: object) => {
+      await fetch(`${gw.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "anthropic-version": "2023-06-01", "x-claude-code-session-id": "cc-sess-1" },
+        body: JSON.stringify({ model, ...body }),
+      }).then((r) => r.text());
+      return JSON.parse(new TextDecoder().decode(up.seen.at(-1)!.body));
+    };
+    try {
+      const messages = { max_tokens: 10, messages: [{ role: "user", content: "hi" }] };
+      expect((await sent("on", "/v1/messages", messages)).prompt_cache_key).toBe("cc-sess-1");
+      expect((await sent("off", "/v1/messages", messages)).prompt_cache_key).toBeUndefined();
+      expect((await sent("on", "/v1/responses", { input: "hi", prompt_cache_key: "client-own" })).prompt_cache_key).toBe("client-own");
+    } finally {
+      gw.stop();
+      up.stop();
+    }
+  });
+});

@@ -26,6 +26,9 @@ export const ProfileSchema = v.strictObject({
       v.description("Reasoning efforts the backend accepts; an asked effort is clamped to them (default: none, low, medium, high; Gemini: by model)"),
     ),
   ),
+  session_cache_key: flag(
+    "OpenAI chat and Responses backends reached by converted clients: the session (Claude Code's, Codex's, …) goes as prompt_cache_key when the request has none (default false: OpenAI reads it; other compatible servers may refuse an unknown field)",
+  ),
   auto_cache: flag(
     "Anthropic backends reached by chat, Responses or Gemini clients: mark prompt-cache breakpoints (last tool, system, last two user turns) when the request has none (default true)",
   ),
@@ -97,6 +100,7 @@ export function profileFromConfig(p: ProfileConfig = {}): Partial<BackendProfile
     thinkingBudgetMin: p.thinking_budget_min,
     thoughtSignatureInToolId: p.thought_signature_in_tool_id,
     autoCache: p.auto_cache,
+    sessionCacheKey: p.session_cache_key,
     reasoningHistory: p.reasoning_history,
     thinkTags: p.think_tags,
     vision: p.vision,

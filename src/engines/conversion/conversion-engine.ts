@@ -13,6 +13,7 @@ import type { BackendHalf, ClientHalf, HalfOptions } from "./halves/types";
 import { HALVES } from "./halves/registry";
 import { SSE_HEADERS, jsonAnswer, readAll, withoutQuery } from "./read-all";
 import { convertAnswer, convertRequest } from "./shape-errors";
+import { sessionKeyOf } from "../balancer/affinity";
 
 type Body = Record<string, any>;
 
@@ -67,6 +68,17 @@ export class ConversionEngine implements Engine {
     return this.client.finish ? this.client.finish(res, state) : res;
   }
 
+  /**
+   * The hub request with the session as `prompt_cache_key` (OpenAI routes a prefix cache by it), when the profile asks
+   * for it, the backend speaks OpenAI's chat or Responses API, and the client set none.
+   */
+  private withCacheKey(req: LLMRequest, hub: Body): Body {
+    if (!this.profile.sessionCacheKey || hub.prompt_cache_key !== undefined || (this.backend && this.backend.family !== "openai")) return hub;
+    const own = req.format === "openai.responses" ? req.body.field("prompt_cache_key") : undefined; // a Responses client's own key
+    const session = typeof own === "string" && own ? own : sessionKeyOf(req);
+    return session ? { ...hub, prompt_cache_key: session.slice(0, 64) } : hub;
+  }
+
   /** The hub's answer as the client's. */
   private async respond(res: LLMResponse, state: unknown): Promise<LLMResponse> {
     if (res.status >= 400) return this.client.error(res, state);
@@ -79,8 +91,9 @@ export class ConversionEngine implements Engine {
   }
 
   /** Sends a hub request to the backend; the answer in the hub's form, streamed or whole as the hub request asked. */
-  private async hub(req: LLMRequest, hub: Body): Promise<LLMResponse> {
+  private async hub(req: LLMRequest, asked: Body): Promise<LLMResponse> {
     const b = this.backend;
+    const hub = this.withCacheKey(req, asked);
     const path = withoutQuery(req.path);
     if (!b) return this.next.process({ ...req, format: "openai.chat", path, headers: convertedHeaders(req.headers, "openai"), body: LazyBody.fromValue(hub) });
     const carry = this.client.api !== "openai-chat"; // state for the client half, never for a chat client
