@@ -104,3 +104,48 @@ models:
     }
   });
 });
+
+describe("Features.agent", () => {
+  const agent = (headers: Record<string, string>) => new RequestFeatures(() => ({ messages: [] }), "m", new Headers(headers)).agent;
+  test("Claude Code's subagents, Codex's compaction turns as background, everything else main; the body is not parsed for it", () => {
+    expect(agent({ "x-claude-code-agent-id": "agent-1" })).toBe("subagent");
+    expect(agent({ "x-codex-turn-metadata": JSON.stringify({ request_kind: "compaction", thread_id: "t" }) })).toBe("background");
+    expect(agent({ "x-codex-turn-metadata": JSON.stringify({ request_kind: "turn" }) })).toBe("main");
+    expect(agent({ "x-codex-turn-metadata": "{not json" })).toBe("main");
+    expect(agent({})).toBe("main");
+    const untouched = new RequestFeatures(
+      () => {
+        throw new Error("parsed");
+      },
+      "m",
+      new Headers({ "x-claude-code-agent-id": "a" }),
+    );
+    expect(untouched.agent).toBe("subagent");
+  });
+
+  test("a rule sends subagents to the cheap backend", async () => {
+    const { startGateway } = await import("../helpers/gateway");
+    const gw = startGateway(`models:
+  m:
+    default_rules:
+      - { name: subagents, match: 'Features.agent == "subagent"', forward_weights: { cheap: 1 } }
+    backends:
+      "default:1": { provider: mock }
+      cheap: { provider: mock }
+`);
+    try {
+      const backendFor = async (headers: Record<string, string>) =>
+        (
+          await fetch(`${gw.url}/v1/chat/completions`, {
+            method: "POST",
+            headers: { "content-type": "application/json", ...headers },
+            body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+          })
+        ).headers.get("x-octollm-backend");
+      expect(await backendFor({ "x-claude-code-agent-id": "agent-7" })).toBe("cheap");
+      expect(await backendFor({})).toBe("default:1");
+    } finally {
+      gw.stop();
+    }
+  });
+});

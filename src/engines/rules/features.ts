@@ -3,7 +3,7 @@
 import { estimateInputTokens } from "../../convert";
 
 /** The facts an expression may read as Features.<name>. */
-export const FEATURE_NAMES = ["promptTextLen", "prefix20", "suffix20", "inputTokens", "hasImages", "hasTools", "thinking", "webSearch"] as const;
+export const FEATURE_NAMES = ["promptTextLen", "prefix20", "suffix20", "inputTokens", "hasImages", "hasTools", "thinking", "webSearch", "agent"] as const;
 
 type Body = Record<string, unknown>;
 const IMAGE_PARTS = new Set(["image", "image_url", "input_image"]);
@@ -49,10 +49,35 @@ export class RequestFeatures {
   private first?: string;
   private tokens?: number;
 
+  private parsed?: Record<string, unknown>;
+
+  /** `body`: the request body, or a function that parses it when a fact first needs it (`agent` reads headers only). */
   constructor(
-    private readonly body: Record<string, unknown>,
+    private readonly bodyOf: Record<string, unknown> | (() => Record<string, unknown>),
     private readonly model: string,
+    private readonly headers?: Headers,
   ) {}
+
+  private get body(): Record<string, unknown> {
+    return (this.parsed ??= typeof this.bodyOf === "function" ? this.bodyOf() : this.bodyOf);
+  }
+
+  /**
+   * Which agent sent the request: `subagent` (Claude Code marks every subagent request with x-claude-code-agent-id),
+   * `background` (a Codex compaction turn: request_kind in its x-codex-turn-metadata), else `main`.
+   */
+  get agent(): string {
+    if (this.headers?.get("x-claude-code-agent-id")) return "subagent";
+    const meta = this.headers?.get("x-codex-turn-metadata");
+    if (meta && meta.length <= 65_536) {
+      try {
+        if ((JSON.parse(meta) as { request_kind?: unknown })?.request_kind === "compaction") return "background";
+      } catch {
+        // not JSON: no say
+      }
+    }
+    return "main";
+  }
 
   /** The conversation: chat and Anthropic messages, or a Responses request's input items. */
   private messages(): unknown[] {

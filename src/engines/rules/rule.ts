@@ -88,7 +88,7 @@ export function ruleData(req: LLMRequest): object {
       return (raw ??= req.body.json());
     },
     get Features() {
-      return (features ??= new RequestFeatures(req.body.json(), req.ctx.route.model ?? ""));
+      return (features ??= new RequestFeatures(() => req.body.json(), req.ctx.route.model ?? "", req.headers));
     },
     get Headers() {
       return (headers ??= Object.fromEntries(req.headers));
