@@ -22,7 +22,7 @@ export function formatReport(rows: Record<string, string | number>[], by: string
   const head =
     by === "session"
       ? [by, "requests", "errors", "tokens_in", "tokens_out", "cache_hit_pct", "cost_usd", "cache_saved_usd", "first_seen", "last_seen"]
-      : [by, "requests", "errors", "tokens_in", "tokens_out", "cost_usd"];
+      : [by, "requests", "errors", "tokens_in", "tokens_out", "cache_hit_pct", "cost_usd", "cache_saved_usd"];
   const cells = [head, ...rows.map((r) => head.map((h) => cell(String(r[h] ?? ""))))];
   const widths = head.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
   return cells.map((c) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join("  ")).join("\n");

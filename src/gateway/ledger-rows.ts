@@ -36,13 +36,31 @@ export const COLUMNS = [
 /** One ledger row: the values of COLUMNS. */
 export type Row = (string | number | null)[];
 
+/** The columns of a daily rollup, in order. */
+export const DAILY_COLUMNS = [
+  "day",
+  "org",
+  "key_user",
+  "model",
+  "backend",
+  "requests",
+  "errors",
+  "tokens_in",
+  "tokens_out",
+  "cost_usd",
+  "cache_read",
+  "cache_write",
+  "cache_saved_usd",
+] as const;
+const DAILY_INSERT = `INSERT INTO usage_daily (${DAILY_COLUMNS.join(", ")})`;
+
 /** Deletes up to 5 000 raw rows older than its one parameter (a time in ms), by the database's row address; the rollups stay. */
 export const pruneSql = (rowAddress: "rowid" | "ctid") =>
   `DELETE FROM usage_requests WHERE ${rowAddress} IN (SELECT ${rowAddress} FROM usage_requests WHERE ts < $1 LIMIT 5000)`;
 
 /** How a daily rollup adds to the row already there. */
 export const UPSERT_SET =
-  "requests = usage_daily.requests + excluded.requests, errors = usage_daily.errors + excluded.errors, tokens_in = usage_daily.tokens_in + excluded.tokens_in, tokens_out = usage_daily.tokens_out + excluded.tokens_out, cost_usd = usage_daily.cost_usd + excluded.cost_usd";
+  "requests = usage_daily.requests + excluded.requests, errors = usage_daily.errors + excluded.errors, tokens_in = usage_daily.tokens_in + excluded.tokens_in, tokens_out = usage_daily.tokens_out + excluded.tokens_out, cost_usd = usage_daily.cost_usd + excluded.cost_usd, cache_read = usage_daily.cache_read + excluded.cache_read, cache_write = usage_daily.cache_write + excluded.cache_write, cache_saved_usd = usage_daily.cache_saved_usd + excluded.cache_saved_usd";
 
 let lastDay = { n: -1, text: "" };
 
@@ -59,12 +77,13 @@ export function rollupsOf(rows: Row[]): Row[] {
   for (const row of rows) {
     const day = dayOf(row[0] as number);
     const key = [day, row[2] ?? "", row[3] ?? "", row[4] ?? "", row[5] ?? ""].join("\u0000");
-    const d = daily.get(key) ?? [day, row[2] ?? "", row[3] ?? "", row[4] ?? "", row[5] ?? "", 0, 0, 0, 0, 0];
+    const d = daily.get(key) ?? [day, row[2] ?? "", row[3] ?? "", row[4] ?? "", row[5] ?? "", 0, 0, 0, 0, 0, 0, 0, 0];
     d[5] = (d[5] as number) + 1;
     d[6] = (d[6] as number) + ((row[7] as number) >= 400 ? 1 : 0);
     d[7] = (d[7] as number) + (row[8] as number);
     d[8] = (d[8] as number) + (row[9] as number);
     d[9] = (d[9] as number) + (row[10] as number);
+    for (let c = 0; c < 3; c++) d[10 + c] = (d[10 + c] as number) + ((row[15 + c] as number) ?? 0); // cache_read, cache_write, cache_saved_usd
     daily.set(key, d);
   }
   return [...daily.values()];
@@ -83,7 +102,7 @@ export function sqliteInserter(path: string): Inserter {
   const many = insertRows(ROWS_PER_STATEMENT);
   const one = insertRows(1);
   const rollup = db.prepare(
-    `INSERT INTO usage_daily (day, org, key_user, model, backend, requests, errors, tokens_in, tokens_out, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, org, key_user, model, backend) DO UPDATE SET ${UPSERT_SET}`,
+    `${DAILY_INSERT} VALUES (${DAILY_COLUMNS.map(() => "?").join(", ")}) ON CONFLICT (day, org, key_user, model, backend) DO UPDATE SET ${UPSERT_SET}`,
   );
   const insert = db.transaction((rows: Row[], rollups: Row[]) => {
     let i = 0;
@@ -110,7 +129,7 @@ export function pgInserter(sql: SQL): Inserter {
       return sql.begin(async (tx) => {
         await tx.unsafe(`INSERT INTO usage_requests (${COLUMNS.join(", ")}) VALUES ${placeholders(rows.length, COLUMNS.length)}`, rows.flat());
         await tx.unsafe(
-          `INSERT INTO usage_daily (day, org, key_user, model, backend, requests, errors, tokens_in, tokens_out, cost_usd) VALUES ${placeholders(rollups.length, 10)} ON CONFLICT (day, org, key_user, model, backend) DO UPDATE SET ${UPSERT_SET}`,
+          `${DAILY_INSERT} VALUES ${placeholders(rollups.length, DAILY_COLUMNS.length)} ON CONFLICT (day, org, key_user, model, backend) DO UPDATE SET ${UPSERT_SET}`,
           rollups.flat(),
         );
       });

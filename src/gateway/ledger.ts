@@ -22,7 +22,7 @@ export interface LedgerOptions {
   logger?: Logger;
 }
 
-/** Columns added to usage_requests after its first release (a ledger made before gets them; one that has them refuses quietly). */
+/** Columns added to usage_requests and usage_daily after their first release (a ledger made before gets them; one that has them refuses quietly). */
 const ADDED_COLUMNS = ["cache_read BIGINT NOT NULL DEFAULT 0", "cache_write BIGINT NOT NULL DEFAULT 0", "cache_saved_usd DOUBLE PRECISION NOT NULL DEFAULT 0"];
 
 const SCHEMA = [
@@ -78,7 +78,10 @@ export class UsageLedger implements RequestObserver {
         for (const statement of SCHEMA) await db.sql.unsafe(statement);
         // added later: the rule that estimated a row's usage (a ledger made before gets the column; one that has it refuses quietly)
         await db.sql.unsafe("ALTER TABLE usage_requests ADD COLUMN estimate TEXT").catch(() => {});
-        for (const column of ADDED_COLUMNS) await db.sql.unsafe(`ALTER TABLE usage_requests ADD COLUMN ${column}`).catch(() => {});
+        for (const column of ADDED_COLUMNS) {
+          await db.sql.unsafe(`ALTER TABLE usage_requests ADD COLUMN ${column}`).catch(() => {});
+          await db.sql.unsafe(`ALTER TABLE usage_daily ADD COLUMN ${column}`).catch(() => {});
+        }
       } catch (err) {
         await db.close().catch(() => {});
         throw err;
@@ -205,7 +208,7 @@ export class UsageLedger implements RequestObserver {
     const rows = (await (
       await this.connect()
     ).sql.unsafe(
-      `SELECT model, SUM(requests) AS requests, SUM(errors) AS errors, SUM(tokens_in) AS tokens_in, SUM(tokens_out) AS tokens_out, SUM(cost_usd) AS cost_usd FROM usage_daily WHERE org = $1 AND day >= $2 GROUP BY model ORDER BY model`,
+      `SELECT model, SUM(requests) AS requests, SUM(errors) AS errors, SUM(tokens_in) AS tokens_in, SUM(tokens_out) AS tokens_out, SUM(cost_usd) AS cost_usd, SUM(cache_read) AS cache_read, SUM(cache_write) AS cache_write, SUM(cache_saved_usd) AS cache_saved_usd FROM usage_daily WHERE org = $1 AND day >= $2 GROUP BY model ORDER BY model`,
       [org, sinceDay],
     )) as Record<string, unknown>[];
     return rows.map((r) => ({
@@ -215,6 +218,9 @@ export class UsageLedger implements RequestObserver {
       tokens_in: Number(r.tokens_in),
       tokens_out: Number(r.tokens_out),
       cost_usd: Number(r.cost_usd),
+      cache_read: Number(r.cache_read),
+      cache_write: Number(r.cache_write),
+      cache_saved_usd: Math.round(Number(r.cache_saved_usd) * 1e6) / 1e6,
     }));
   }
 
@@ -242,7 +248,7 @@ export async function usageRows(sql: SQL, since: string, by: string): Promise<Re
   if (!group) return sessionRows(sql, Date.now() - Number(m[1]) * 86_400_000);
   const from = new Date(Date.now() - Number(m[1]) * 86_400_000).toISOString().slice(0, 10);
   const rows = (await sql.unsafe(
-    `SELECT ${group} AS grp, SUM(requests) AS requests, SUM(errors) AS errors, SUM(tokens_in) AS tokens_in, SUM(tokens_out) AS tokens_out, SUM(cost_usd) AS cost_usd FROM usage_daily WHERE day >= $1 GROUP BY ${group} ORDER BY cost_usd DESC, grp`,
+    `SELECT ${group} AS grp, SUM(requests) AS requests, SUM(errors) AS errors, SUM(tokens_in) AS tokens_in, SUM(tokens_out) AS tokens_out, SUM(cost_usd) AS cost_usd, SUM(cache_read) AS cache_read, SUM(cache_saved_usd) AS cache_saved_usd FROM usage_daily WHERE day >= $1 GROUP BY ${group} ORDER BY cost_usd DESC, grp`,
     [from],
   )) as Record<string, unknown>[];
   return rows.map((r) => ({
@@ -251,6 +257,8 @@ export async function usageRows(sql: SQL, since: string, by: string): Promise<Re
     errors: Number(r.errors),
     tokens_in: Number(r.tokens_in),
     tokens_out: Number(r.tokens_out),
+    cache_hit_pct: Number(r.tokens_in) > 0 ? Math.round((Number(r.cache_read) / Number(r.tokens_in)) * 1000) / 10 : 0,
     cost_usd: Math.round(Number(r.cost_usd) * 1e6) / 1e6,
+    cache_saved_usd: Math.round(Number(r.cache_saved_usd) * 1e6) / 1e6,
   }));
 }

@@ -64,7 +64,7 @@ test("SQLite: after 10 000 requests the ledger's rows equal the access log lines
   expect([totals.dailyRequests, totals.dailyCost]).toEqual([10_000, expect.closeTo(totals.cost, 9)]);
   const byOrg = await usageReport(path, "7d", "org");
   expect(Object.fromEntries(byOrg.map((r) => [r.org, r.requests]))).toEqual({ "": 5000, acme: 5000 }); // anonymous callers have no org
-  expect(formatReport(byOrg, "org").split("\n")[0]).toMatch(/^org +requests +errors +tokens_in +tokens_out +cost_usd$/);
+  expect(formatReport(byOrg, "org").split("\n")[0]).toMatch(/^org +requests +errors +tokens_in +tokens_out +cache_hit_pct +cost_usd +cache_saved_usd$/);
   expect((await usageReport(path, "7d", "key")).find((r) => r.key === "acme/alice")?.requests).toBe(5000);
   await expect(usageReport(path, "7d", "color")).rejects.toThrow("--by must be one of");
 }, 60_000);

@@ -81,3 +81,12 @@ test("PostgreSQL: the same report", async () => {
     await pg.drop();
   }
 });
+
+test("the daily report (by model) carries the cache-hit share and the savings, from the rollups", async () => {
+  const path = freshSqlitePath();
+  await twoTurns(path);
+  const byModel = await usageReport(path, "7d", "model");
+  expect(byModel).toEqual([
+    { model: "claude-x", requests: 2, errors: 0, tokens_in: 2000, tokens_out: 10, cache_hit_pct: 45, cost_usd: 0.004395, cache_saved_usd: 0.001755 },
+  ]);
+});
