@@ -51,11 +51,14 @@ const EXPECTED = {
   cache_saved_usd: 0.001755,
 };
 
-test("SQLite, a ledger made before the cache columns: they are added, and the session report matches the hand count", async () => {
+test("SQLite, a ledger made before the cache columns: both tables get them, and the session report matches the hand count", async () => {
   const path = freshSqlitePath();
   const old = new Database(path);
   old.run(
     "CREATE TABLE usage_requests (ts BIGINT NOT NULL, request_id TEXT NOT NULL, org TEXT, key_user TEXT, model TEXT, backend TEXT, upstream_model TEXT, status INTEGER NOT NULL, tokens_in BIGINT NOT NULL, tokens_out BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL, ms DOUBLE PRECISION NOT NULL, ttft_ms DOUBLE PRECISION, session TEXT, estimate TEXT)",
+  );
+  old.run(
+    "CREATE TABLE usage_daily (day TEXT NOT NULL, org TEXT NOT NULL, key_user TEXT NOT NULL, model TEXT NOT NULL, backend TEXT NOT NULL, requests BIGINT NOT NULL, errors BIGINT NOT NULL, tokens_in BIGINT NOT NULL, tokens_out BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL, PRIMARY KEY (day, org, key_user, model, backend))",
   );
   old.run(`INSERT INTO usage_requests VALUES (${Date.now()}, 'old', NULL, NULL, 'claude-x', 'default:1', NULL, 200, 10, 1, 0.001, 1, NULL, 'sess-old', NULL)`);
   old.close();
@@ -65,6 +68,7 @@ test("SQLite, a ledger made before the cache columns: they are added, and the se
     EXPECTED,
     { session: "sess-old", requests: 1, errors: 0, tokens_in: 10, tokens_out: 1, cache_hit_pct: 0, cost_usd: 0.001, cache_saved_usd: 0 },
   ]);
+  expect((await usageReport(path, "7d", "model"))[0]).toMatchObject({ model: "claude-x", requests: 2, cache_hit_pct: 45, cache_saved_usd: 0.001755 }); // the old daily table got its columns
   const table = formatReport(rows, "session");
   expect(table.split("\n")[0]).toMatch(
     /^session\s+requests\s+errors\s+tokens_in\s+tokens_out\s+cache_hit_pct\s+cost_usd\s+cache_saved_usd\s+first_seen\s+last_seen$/,
