@@ -2,6 +2,7 @@
 // duration, token usage by type, time to first chunk and time per output chunk (per output token: the gateway
 // counts tokens, not chunks). Labels are bounded like the gateway's own: config model names, fixed sets.
 import type { AccessRecord } from "../core";
+import { providerOf } from "../protocols/genai-names";
 import { Histogram, type Registry } from "./registry";
 
 const DURATION = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
@@ -12,9 +13,7 @@ const LABELS = ["gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request
 
 /** gen_ai.operation.name and gen_ai.provider.name of an access record (bounded sets). */
 function operation(rec: AccessRecord): [string, string] {
-  const api = rec.upstream_api ?? "";
-  const provider = api.startsWith("openai.") ? "openai" : api.startsWith("anthropic.") ? "anthropic" : api.startsWith("gemini.") ? "gcp.gemini" : "octollm";
-  return [rec.protocol === "google" ? "generate_content" : "chat", provider];
+  return [rec.protocol === "google" ? "generate_content" : "chat", providerOf(rec.upstream_api) ?? "octollm"];
 }
 
 /** The GenAI histograms, registered in the gateway's registry. */

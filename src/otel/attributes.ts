@@ -5,22 +5,6 @@ import type { AttrValue } from "./span";
 
 type Attrs = Record<string, AttrValue | undefined>;
 
-/** gen_ai.operation.name of a request format. */
-export function operationOf(format: ApiFormat | undefined): string {
-  if (format === "gemini.generate" || format === "gemini.stream") return "generate_content";
-  if (format === "openai.chat" || format === "anthropic.messages" || format === "openai.responses") return "chat";
-  return format ?? "http";
-}
-
-/** gen_ai.provider.name of the API a format belongs to. */
-export function providerOf(format: ApiFormat | undefined): string | undefined {
-  if (!format) return undefined;
-  if (format.startsWith("openai.")) return "openai";
-  if (format.startsWith("anthropic.")) return "anthropic";
-  if (format.startsWith("gemini.")) return "gcp.gemini";
-  return undefined;
-}
-
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === "string").slice(0, 16) : typeof v === "string" ? [v] : undefined);
 

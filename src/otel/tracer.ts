@@ -4,7 +4,8 @@
 import type { AccessRecord, ApiFormat, AttemptSpan, ContextView, LazyBody, RequestContext, StreamPipeline, TraceFacts } from "../core";
 import { answerFacts, type ApiCodec } from "../protocols";
 import { answerTextOf, outputMessages, textCollector } from "./output-capture";
-import { operationOf, providerOf, requestAttributes, responseAttributes } from "./attributes";
+import { operationOf, providerOf } from "../protocols/genai-names";
+import { requestAttributes, responseAttributes } from "./attributes";
 import type { OtelSettings } from "./config";
 import type { SpanExporter } from "./exporter";
 import type { Span } from "./span";
