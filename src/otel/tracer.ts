@@ -99,6 +99,9 @@ export class Tracer {
     const now = epochMs();
     const op = operationOf(x.format);
     const last = t.attempts.at(-1);
+    // the answer as the client got it: a whole answer read in the response writer, a stream from its attempt's meter
+    const id = t.answer ? t.answer.id : last?.responseId;
+    const reasons = t.answer ? t.answer.finishReasons : last?.finishReasons;
     const server: Span = {
       traceId: t.traceId,
       spanId: t.spanId,
@@ -113,11 +116,9 @@ export class Tracer {
         "gen_ai.provider.name": providerOf(last?.format),
         ...t.request,
         ...responseAttributes(rec, x.ctx),
-        "gen_ai.response.id": t.answer ? t.answer.id : last?.responseId,
-        "gen_ai.response.finish_reasons": (t.answer ? t.answer.finishReasons : last?.finishReasons)?.length
-          ? (t.answer?.finishReasons ?? last?.finishReasons)
-          : undefined,
-        "gen_ai.output.messages": t.output && outputMessages(t.output.text, t.answer?.finishReasons ?? last?.finishReasons, this.settings.maxAttributeLength),
+        "gen_ai.response.id": id,
+        "gen_ai.response.finish_reasons": reasons?.length ? reasons : undefined,
+        "gen_ai.output.messages": t.output && outputMessages(t.output.text, reasons, this.settings.maxAttributeLength),
         "octollm.conversion": last && x.format && last.format !== x.format ? `${x.format}→${last.format}` : undefined,
         "http.request.method": rec.method,
         "url.path": rec.path,

@@ -10,9 +10,8 @@ export class UpstreamKeys {
   private readonly ranked: { item: string; name: string; weight: number }[];
 
   constructor(readonly all: readonly string[]) {
-    const keys = all;
     // ranked by an index-free name: a key's place in the list does not decide its sessions, so removing one moves only its own
-    this.ranked = keys.map((k) => ({ item: k, name: String(Bun.hash.wyhash(k)), weight: 1 }));
+    this.ranked = all.map((k) => ({ item: k, name: String(Bun.hash.wyhash(k)), weight: 1 }));
   }
 
   /** The key for a request (undefined: the backend has none). */
