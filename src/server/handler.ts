@@ -19,6 +19,7 @@ import { AccessLog } from "./access-log";
 import { readBody } from "./body-reader";
 import { nextRequestId } from "./request-id";
 import { engineResponse, errorResponse, type Exchange } from "./respond";
+import { sessionHeader } from "../engines/balancer/affinity";
 
 /** Limits and logging of an LLM handler. */
 export interface HandlerOptions {
@@ -56,8 +57,7 @@ export function pathOf(url: string): string {
 /** The exchange record a handler keeps for the response and the access log. */
 export function newExchange(req: Request, protocol: Protocol, log: AccessLog): Exchange {
   const x: Exchange = { ctx: newContext(), protocol, method: req.method, path: pathOf(req.url), bytesIn: 0, log };
-  // the agent's session: Claude Code's header, else Codex's (its session and thread ids are the thread's)
-  const session = attributionId(req.headers.get("x-claude-code-session-id") ?? req.headers.get("session-id") ?? req.headers.get("thread-id"));
+  const session = attributionId(sessionHeader(req.headers));
   const agent = attributionId(req.headers.get("x-claude-code-agent-id"));
   if (session) x.session = session;
   if (agent) x.agent = agent;

@@ -173,3 +173,22 @@ test("affinity_keys in the config: validated, and read by the model's balancer",
   expect(["default:1", "default:1:b"]).toContain([...one][0]!);
   expect((await servedBy({ "x-claude-code-session-id": "cc" })).size).toBe(2); // not a configured source: round-robin
 });
+
+test("the access line's session: Claude Code's header, else Codex's session-id or thread-id", async () => {
+  const { startGateway } = await import("../helpers/gateway");
+  const gw = startGateway(`models:\n  m: { backends: { "default:1": { provider: mock } } }\n`);
+  try {
+    const send = (headers: Record<string, string>) =>
+      fetch(`${gw.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+      }).then((r) => r.text());
+    await send({ "x-claude-code-session-id": "cc-1", "session-id": "cx-1" });
+    await send({ "thread-id": "cx-thread-2" });
+    await send({});
+    expect(gw.logs.filter((l) => l.msg === "access").map((l) => l.session)).toEqual(["cc-1", "cx-thread-2", undefined]);
+  } finally {
+    gw.stop();
+  }
+});

@@ -10,15 +10,25 @@ const MAX_KEY = 256;
 /** Where a session key may be read: a request header, or a body field (a dotted path from the top level). */
 export type SessionSource = { header: string } | { field: string[] };
 
+/** The headers agents name their session in: Claude Code's, then Codex's session and thread (the same thread id). */
+export const SESSION_HEADERS = ["x-claude-code-session-id", "session-id", "thread-id"] as const;
+
+/** The session an agent named in its headers (the access log's `session`), or null. */
+export function sessionHeader(headers: Headers): string | null {
+  for (const name of SESSION_HEADERS) {
+    const v = headers.get(name);
+    if (v) return v;
+  }
+  return null;
+}
+
 /**
  * The sources read by default, in order: Claude Code's session header, Codex's session and thread headers, Gemini
  * CLI's user header (it sends no session of its own), then Anthropic's metadata.user_id and OpenAI's
  * prompt_cache_key (Codex's thread id) and user.
  */
 export const DEFAULT_SESSION_SOURCES: readonly SessionSource[] = [
-  { header: "x-claude-code-session-id" },
-  { header: "session-id" },
-  { header: "thread-id" },
+  ...SESSION_HEADERS.map((header) => ({ header })),
   { header: "x-gemini-api-privileged-user-id" },
   { field: ["metadata", "user_id"] },
   { field: ["prompt_cache_key"] },
