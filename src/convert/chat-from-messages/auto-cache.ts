@@ -10,8 +10,8 @@ const EPHEMERAL = { type: "ephemeral" } as const;
 
 /** Whether any block of the request already carries a cache_control (the client's own marks are left alone). */
 function marked(out: Body): boolean {
-  const blocks = [...(out.tools ?? []), ...(out.system ?? []), ...(out.messages ?? []).flatMap((m: Body) => (Array.isArray(m.content) ? m.content : []))];
-  return blocks.some((b: Body) => b && typeof b === "object" && b.cache_control !== undefined);
+  const has = (list: unknown) => Array.isArray(list) && list.some((b: Body) => b && typeof b === "object" && b.cache_control !== undefined);
+  return has(out.tools) || has(out.system) || (Array.isArray(out.messages) && out.messages.some((m: Body) => has(m?.content)));
 }
 
 /** The block of a message that a breakpoint can mark (its last one that is not thinking), made a block list if it was text. */
