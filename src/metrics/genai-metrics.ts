@@ -3,7 +3,7 @@
 // counts tokens, not chunks). Labels are bounded like the gateway's own: config model names, fixed sets.
 import type { AccessRecord } from "../core";
 import { providerOf } from "../protocols/genai-names";
-import { Histogram, type Registry } from "./registry";
+import { Histogram, type HistogramSeries, type Registry } from "./registry";
 
 const DURATION = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
 const TOKENS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
@@ -16,12 +16,22 @@ function operation(rec: AccessRecord): [string, string] {
   return [rec.protocol === "google" ? "generate_content" : "chat", providerOf(rec.upstream_api) ?? "octollm"];
 }
 
+/** The series one request records into. */
+interface GenAiSeries {
+  duration: HistogramSeries;
+  tokensIn: HistogramSeries;
+  tokensOut: HistogramSeries;
+  firstChunk: HistogramSeries;
+  perChunk: HistogramSeries;
+}
+
 /** The GenAI histograms, registered in the gateway's registry. */
 export class GenAiMetrics {
   private readonly duration: Histogram;
   private readonly tokens: Histogram;
   private readonly firstChunk: Histogram;
   private readonly perChunk: Histogram;
+  private readonly series = new Map<string, GenAiSeries>();
 
   constructor(registry: Registry) {
     this.duration = registry.add(
@@ -48,12 +58,30 @@ export class GenAiMetrics {
     if (rec.path === "/v1/models" || rec.model === undefined) return;
     const [op, provider] = operation(rec);
     const error = rec.status >= 400 ? (rec.rate_limited ? "rate_limit" : String(rec.status)) : "";
-    const labels = [op, provider, model, responseModel, error];
-    this.duration.observe(labels, rec.ms / 1000);
-    if (rec.tokens_in !== undefined) this.tokens.observe([...labels, "input"], rec.tokens_in);
-    if (rec.tokens_out !== undefined) this.tokens.observe([...labels, "output"], rec.tokens_out);
+    const s = this.seriesOf([op, provider, model, responseModel, error]);
+    this.duration.record(s.duration, rec.ms / 1000);
+    if (rec.tokens_in !== undefined) this.tokens.record(s.tokensIn, rec.tokens_in);
+    if (rec.tokens_out !== undefined) this.tokens.record(s.tokensOut, rec.tokens_out);
     if (rec.ttft_ms === undefined) return;
-    this.firstChunk.observe(labels, rec.ttft_ms / 1000);
-    if ((rec.tokens_out ?? 0) > 1) this.perChunk.observe(labels, (rec.ms - rec.ttft_ms) / 1000 / (rec.tokens_out! - 1));
+    this.firstChunk.record(s.firstChunk, rec.ttft_ms / 1000);
+    if ((rec.tokens_out ?? 0) > 1) this.perChunk.record(s.perChunk, (rec.ms - rec.ttft_ms) / 1000 / (rec.tokens_out! - 1));
+  }
+
+  /** The series of one label set, found with one lookup (as the gateway's own metrics find theirs). */
+  private seriesOf(labels: string[]): GenAiSeries {
+    const key = labels.join("\u0000");
+    let s = this.series.get(key);
+    if (!s) {
+      if (this.series.size > 10_000) this.series.clear(); // bounded labels keep this small; a guard all the same
+      s = {
+        duration: this.duration.at(labels),
+        tokensIn: this.tokens.at([...labels, "input"]),
+        tokensOut: this.tokens.at([...labels, "output"]),
+        firstChunk: this.firstChunk.at(labels),
+        perChunk: this.perChunk.at(labels),
+      };
+      this.series.set(key, s);
+    }
+    return s;
   }
 }
