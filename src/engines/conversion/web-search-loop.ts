@@ -193,7 +193,7 @@ export class WebSearchLoop {
       const results = await webSearch(this.search, query, { allowedDomains: ws.allowedDomains, blockedDomains: ws.blockedDomains, signal: this.signal });
       return { block: results, text: resultText(query, results) };
     } catch (err) {
-      const e = err instanceof SearchUnavailable ? err : new SearchUnavailable(String((err as Error)?.message ?? err));
+      const e = SearchUnavailable.of(err);
       return fail(e.code, e.message);
     }
   }

@@ -38,6 +38,11 @@ export class SearchUnavailable extends Error {
   ) {
     super(message);
   }
+
+  /** Any failure of a search as one (what is not one already is `unavailable`, with its message). */
+  static of(err: unknown): SearchUnavailable {
+    return err instanceof SearchUnavailable ? err : new SearchUnavailable(String((err as Error)?.message ?? err));
+  }
 }
 
 type Body = Record<string, any>;

@@ -75,7 +75,7 @@ async function searchFirst(body: Record<string, any>, ctx: GeminiContext, search
     ctx.grounding = { query, results };
     return withSearchResults(body as HubRequest, query, results);
   } catch (err) {
-    const e = err instanceof SearchUnavailable ? err : new SearchUnavailable(String((err as Error)?.message ?? err));
+    const e = SearchUnavailable.of(err);
     return withSearchFailure(body as HubRequest, query, e.code, e.message);
   }
 }
