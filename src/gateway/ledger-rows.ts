@@ -32,6 +32,11 @@ export const COLUMNS = [
   "cache_read",
   "cache_write",
   "cache_saved_usd",
+  "agent",
+  "attempts",
+  "outcome",
+  "error",
+  "upstream_errors",
 ] as const;
 /** One ledger row: the values of COLUMNS. */
 export type Row = (string | number | null)[];
@@ -57,6 +62,67 @@ const DAILY_INSERT = `INSERT INTO usage_daily (${DAILY_COLUMNS.join(", ")})`;
 /** Deletes up to 5 000 raw rows older than its one parameter (a time in ms), by the database's row address; the rollups stay. */
 export const pruneSql = (rowAddress: "rowid" | "ctid") =>
   `DELETE FROM usage_requests WHERE ${rowAddress} IN (SELECT ${rowAddress} FROM usage_requests WHERE ts < $1 LIMIT 5000)`;
+
+/** Deletes up to 5 000 sessions last seen before its one parameter (a time in ms), their models first. */
+export const PRUNE_SESSIONS = [
+  `DELETE FROM usage_session_models WHERE session IN (SELECT session FROM usage_sessions WHERE last_ts < $1 LIMIT 5000)`,
+  `DELETE FROM usage_sessions WHERE session IN (SELECT session FROM usage_sessions WHERE last_ts < $1 LIMIT 5000)`,
+];
+
+/** The columns of a session rollup, in order. */
+export const SESSION_COLUMNS = [
+  "session",
+  "org",
+  "key_user",
+  "first_ts",
+  "last_ts",
+  "requests",
+  "errors",
+  "subagent_requests",
+  "tokens_in",
+  "tokens_out",
+  "cost_usd",
+  "cache_read",
+  "cache_write",
+  "cache_saved_usd",
+] as const;
+const SUMMED = SESSION_COLUMNS.slice(5).map((c) => `${c} = usage_sessions.${c} + excluded.${c}`);
+/** How a session rollup adds to the row already there (the first request's org and key stay). */
+export const SESSION_UPSERT = `INSERT INTO usage_sessions (${SESSION_COLUMNS.join(", ")}) VALUES %VALUES% ON CONFLICT (session) DO UPDATE SET first_ts = CASE WHEN excluded.first_ts < usage_sessions.first_ts THEN excluded.first_ts ELSE usage_sessions.first_ts END, last_ts = CASE WHEN excluded.last_ts > usage_sessions.last_ts THEN excluded.last_ts ELSE usage_sessions.last_ts END, ${SUMMED.join(", ")}`;
+/** How a session's requests per model add up. */
+export const SESSION_MODELS_UPSERT = `INSERT INTO usage_session_models (session, model, requests) VALUES %VALUES% ON CONFLICT (session, model) DO UPDATE SET requests = usage_session_models.requests + excluded.requests`;
+
+/** A batch's session totals (one row per session) and its requests per session and model. */
+export function sessionRollupsOf(rows: Row[]): { sessions: Row[]; models: Row[] } {
+  const sessions = new Map<string, Row>();
+  const models = new Map<string, Row>();
+  for (const row of rows) {
+    const session = row[13] as string | null;
+    if (!session) continue;
+    const ts = row[0] as number;
+    let s = sessions.get(session);
+    if (!s) sessions.set(session, (s = [session, row[2] ?? "", row[3] ?? "", ts, ts, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+    if (ts < (s[3] as number)) s[3] = ts;
+    if (ts > (s[4] as number)) s[4] = ts;
+    s[5] = (s[5] as number) + 1;
+    s[6] = (s[6] as number) + ((row[7] as number) >= 400 ? 1 : 0);
+    s[7] = (s[7] as number) + (row[18] ? 1 : 0);
+    for (const [to, from] of [
+      [8, 8],
+      [9, 9],
+      [10, 10],
+      [11, 15],
+      [12, 16],
+      [13, 17],
+    ] as const)
+      s[to] = (s[to] as number) + ((row[from] as number) ?? 0);
+    const key = `${session}\u0000${row[4] ?? ""}`;
+    const m = models.get(key);
+    if (m) m[2] = (m[2] as number) + 1;
+    else models.set(key, [session, row[4] ?? "", 1]);
+  }
+  return { sessions: [...sessions.values()], models: [...models.values()] };
+}
 
 /** How a daily rollup adds to the row already there. */
 export const UPSERT_SET =
@@ -104,16 +170,23 @@ export function sqliteInserter(path: string): Inserter {
   const rollup = db.prepare(
     `${DAILY_INSERT} VALUES (${DAILY_COLUMNS.map(() => "?").join(", ")}) ON CONFLICT (day, org, key_user, model, backend) DO UPDATE SET ${UPSERT_SET}`,
   );
+  const session = db.prepare(SESSION_UPSERT.replace("%VALUES%", `(${SESSION_COLUMNS.map(() => "?").join(", ")})`));
+  const sessionModel = db.prepare(SESSION_MODELS_UPSERT.replace("%VALUES%", "(?, ?, ?)"));
   const insert = db.transaction((rows: Row[], rollups: Row[]) => {
     let i = 0;
     for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) many.run(...(rows.slice(i, i + ROWS_PER_STATEMENT).flat() as [string]));
     for (; i < rows.length; i++) one.run(...(rows[i] as [string]));
     for (const r of rollups) rollup.run(...(r as [string]));
+    const sessions = sessionRollupsOf(rows);
+    for (const r of sessions.sessions) session.run(...(r as [string]));
+    for (const r of sessions.models) sessionModel.run(...(r as [string]));
   });
-  const prune = db.prepare(pruneSql("rowid"));
+  const prune = [pruneSql("rowid"), ...PRUNE_SESSIONS].map((q) => db.prepare(q));
   return {
     insert: (rows) => insert(rows, rollupsOf(rows)),
-    prune: (cutoff) => void prune.run(cutoff),
+    prune: (cutoff) => {
+      for (const statement of prune) statement.run(cutoff);
+    },
     ping: () => void db.query("SELECT 1").get(),
     close: () => db.close(),
   };
@@ -126,15 +199,22 @@ export function pgInserter(sql: SQL): Inserter {
   return {
     insert: (rows) => {
       const rollups = rollupsOf(rows);
+      const sessions = sessionRollupsOf(rows);
       return sql.begin(async (tx) => {
         await tx.unsafe(`INSERT INTO usage_requests (${COLUMNS.join(", ")}) VALUES ${placeholders(rows.length, COLUMNS.length)}`, rows.flat());
         await tx.unsafe(
           `${DAILY_INSERT} VALUES ${placeholders(rollups.length, DAILY_COLUMNS.length)} ON CONFLICT (day, org, key_user, model, backend) DO UPDATE SET ${UPSERT_SET}`,
           rollups.flat(),
         );
+        if (sessions.sessions.length) {
+          await tx.unsafe(SESSION_UPSERT.replace("%VALUES%", placeholders(sessions.sessions.length, SESSION_COLUMNS.length)), sessions.sessions.flat());
+          await tx.unsafe(SESSION_MODELS_UPSERT.replace("%VALUES%", placeholders(sessions.models.length, 3)), sessions.models.flat());
+        }
       });
     },
-    prune: async (cutoff) => void (await sql.unsafe(pruneSql("ctid"), [cutoff])),
+    prune: async (cutoff) => {
+      for (const statement of [pruneSql("ctid"), ...PRUNE_SESSIONS]) await sql.unsafe(statement, [cutoff]);
+    },
     ping: async () => void (await sql.unsafe("SELECT 1")),
     close: () => sql.close(),
   };

@@ -8,6 +8,7 @@ import type { AccessRecord, RequestObserver } from "../core";
 import type { Row } from "./ledger-rows";
 import { LedgerWriter } from "./ledger-writer";
 import { sessionRows } from "./session-report";
+import { prepareLedger } from "./ledger-schema";
 
 /** Ledger settings. */
 export interface LedgerOptions {
@@ -21,17 +22,6 @@ export interface LedgerOptions {
   retentionDays?: number;
   logger?: Logger;
 }
-
-/** Columns added to usage_requests and usage_daily after their first release (a ledger made before gets them; one that has them refuses quietly). */
-const ADDED_COLUMNS = ["cache_read BIGINT NOT NULL DEFAULT 0", "cache_write BIGINT NOT NULL DEFAULT 0", "cache_saved_usd DOUBLE PRECISION NOT NULL DEFAULT 0"];
-
-const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS usage_requests (ts BIGINT NOT NULL, request_id TEXT NOT NULL, org TEXT, key_user TEXT, model TEXT, backend TEXT, upstream_model TEXT, status INTEGER NOT NULL, tokens_in BIGINT NOT NULL, tokens_out BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL, ms DOUBLE PRECISION NOT NULL, ttft_ms DOUBLE PRECISION, session TEXT)`,
-  `CREATE INDEX IF NOT EXISTS usage_requests_ts ON usage_requests (ts)`,
-  `CREATE TABLE IF NOT EXISTS usage_daily (day TEXT NOT NULL, org TEXT NOT NULL, key_user TEXT NOT NULL, model TEXT NOT NULL, backend TEXT NOT NULL, requests BIGINT NOT NULL, errors BIGINT NOT NULL, tokens_in BIGINT NOT NULL, tokens_out BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL, PRIMARY KEY (day, org, key_user, model, backend))`,
-  // reports read the daily rollups (by day, or an org's since a day); raw rows are only ever selected by time
-  `CREATE INDEX IF NOT EXISTS usage_daily_org_day ON usage_daily (org, day)`,
-];
 
 /** Writes access records to the usage tables. */
 export class UsageLedger implements RequestObserver {
@@ -75,13 +65,7 @@ export class UsageLedger implements RequestObserver {
     this.connecting ??= (async () => {
       const db = await openDatabase(this.url, "usage ledger database");
       try {
-        for (const statement of SCHEMA) await db.sql.unsafe(statement);
-        // added later: the rule that estimated a row's usage (a ledger made before gets the column; one that has it refuses quietly)
-        await db.sql.unsafe("ALTER TABLE usage_requests ADD COLUMN estimate TEXT").catch(() => {});
-        for (const column of ADDED_COLUMNS) {
-          await db.sql.unsafe(`ALTER TABLE usage_requests ADD COLUMN ${column}`).catch(() => {});
-          await db.sql.unsafe(`ALTER TABLE usage_daily ADD COLUMN ${column}`).catch(() => {});
-        }
+        await prepareLedger(db.sql);
       } catch (err) {
         await db.close().catch(() => {});
         throw err;
@@ -122,6 +106,11 @@ export class UsageLedger implements RequestObserver {
       rec.cache_read ?? 0,
       rec.cache_write ?? 0,
       rec.cache_saved_usd ?? 0,
+      storeText(rec.agent),
+      rec.attempts ?? 1,
+      rec.outcome ?? null,
+      rec.error === undefined ? null : rec.error.slice(0, 500),
+      rec.upstream_errors?.length ? JSON.stringify(rec.upstream_errors.slice(0, 10)) : null,
     ]);
     if (this.queue.length >= (this.opts.batchSize ?? 500)) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.opts.flushMs ?? 1000);

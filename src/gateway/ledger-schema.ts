@@ -1,0 +1,54 @@
+// The usage ledger's tables and indexes, and the columns added after their first release (a ledger made before
+// gets them on start). The dashboard's lists read the indexes: each filter with time, and the session rollups.
+import type { SQL } from "bun";
+
+/** The tables and indexes, made when missing. */
+const TABLES = [
+  `CREATE TABLE IF NOT EXISTS usage_requests (ts BIGINT NOT NULL, request_id TEXT NOT NULL, org TEXT, key_user TEXT, model TEXT, backend TEXT, upstream_model TEXT, status INTEGER NOT NULL, tokens_in BIGINT NOT NULL, tokens_out BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL, ms DOUBLE PRECISION NOT NULL, ttft_ms DOUBLE PRECISION, session TEXT)`,
+  `CREATE TABLE IF NOT EXISTS usage_daily (day TEXT NOT NULL, org TEXT NOT NULL, key_user TEXT NOT NULL, model TEXT NOT NULL, backend TEXT NOT NULL, requests BIGINT NOT NULL, errors BIGINT NOT NULL, tokens_in BIGINT NOT NULL, tokens_out BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL, PRIMARY KEY (day, org, key_user, model, backend))`,
+  // one row per agent session, kept up to date by every batch (the sessions page reads it, never the raw rows)
+  `CREATE TABLE IF NOT EXISTS usage_sessions (session TEXT PRIMARY KEY, org TEXT NOT NULL, key_user TEXT NOT NULL, first_ts BIGINT NOT NULL, last_ts BIGINT NOT NULL, requests BIGINT NOT NULL, errors BIGINT NOT NULL, subagent_requests BIGINT NOT NULL, tokens_in BIGINT NOT NULL, tokens_out BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL, cache_read BIGINT NOT NULL, cache_write BIGINT NOT NULL, cache_saved_usd DOUBLE PRECISION NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS usage_session_models (session TEXT NOT NULL, model TEXT NOT NULL, requests BIGINT NOT NULL, PRIMARY KEY (session, model))`,
+];
+
+/** Indexes: raw rows by time, and by each filter the request list offers with time; rollups by what reports group. */
+const INDEXES = [
+  `CREATE INDEX IF NOT EXISTS usage_requests_ts ON usage_requests (ts)`,
+  `CREATE INDEX IF NOT EXISTS usage_requests_org_ts ON usage_requests (org, ts)`,
+  `CREATE INDEX IF NOT EXISTS usage_requests_model_ts ON usage_requests (model, ts)`,
+  `CREATE INDEX IF NOT EXISTS usage_requests_backend_ts ON usage_requests (backend, ts)`,
+  `CREATE INDEX IF NOT EXISTS usage_requests_session_ts ON usage_requests (session, ts)`,
+  // errors are few: a partial index finds them without walking every good row
+  `CREATE INDEX IF NOT EXISTS usage_requests_errors_ts ON usage_requests (ts) WHERE status >= 400`,
+  `CREATE INDEX IF NOT EXISTS usage_requests_rid ON usage_requests (request_id)`,
+  `CREATE INDEX IF NOT EXISTS usage_daily_org_day ON usage_daily (org, day)`,
+  `CREATE INDEX IF NOT EXISTS usage_daily_day ON usage_daily (day)`,
+  `CREATE INDEX IF NOT EXISTS usage_sessions_last ON usage_sessions (last_ts)`,
+];
+
+/** Columns added to usage_requests after its first release. */
+const ADDED_REQUEST_COLUMNS = [
+  "estimate TEXT",
+  "cache_read BIGINT NOT NULL DEFAULT 0",
+  "cache_write BIGINT NOT NULL DEFAULT 0",
+  "cache_saved_usd DOUBLE PRECISION NOT NULL DEFAULT 0",
+  "agent TEXT",
+  "attempts INTEGER NOT NULL DEFAULT 1",
+  "outcome TEXT",
+  "error TEXT",
+  "upstream_errors TEXT",
+];
+/** Columns added to usage_daily after its first release. */
+const ADDED_DAILY_COLUMNS = [
+  "cache_read BIGINT NOT NULL DEFAULT 0",
+  "cache_write BIGINT NOT NULL DEFAULT 0",
+  "cache_saved_usd DOUBLE PRECISION NOT NULL DEFAULT 0",
+];
+
+/** Makes the ledger's tables, adds the columns an older ledger lacks, then the indexes. */
+export async function prepareLedger(sql: SQL): Promise<void> {
+  for (const statement of TABLES) await sql.unsafe(statement);
+  for (const column of ADDED_REQUEST_COLUMNS) await sql.unsafe(`ALTER TABLE usage_requests ADD COLUMN ${column}`).catch(() => {}); // one that has it refuses quietly
+  for (const column of ADDED_DAILY_COLUMNS) await sql.unsafe(`ALTER TABLE usage_daily ADD COLUMN ${column}`).catch(() => {});
+  for (const statement of INDEXES) await sql.unsafe(statement);
+}
