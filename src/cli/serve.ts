@@ -97,6 +97,7 @@ function serve(args: ServeArgs, gateway: Gateway): void {
   process.on("SIGTERM", () => void stop("SIGTERM"));
   console.error(`octollm ${pkg.version} listening on ${server.url} (${gateway.source}; models: ${gateway.models.join(", ")})`);
   for (const line of summary(gateway.live, server.url.href, gateway.hasAdmin, gateway.metrics !== undefined)) console.error(line);
+  if (gateway.dashboard) console.error(gateway.dashboard.openLine(server.url.href));
 }
 
 /**

@@ -60,6 +60,20 @@ export function allBudgetScopes(config: Config, caller: Caller | undefined): Bud
   return callerScopes(config, caller, caller ? Object.keys(config.users[caller.org]?.models ?? {}) : []);
 }
 
+/** Every budget of the config, each with its org: orgs', orgs' per model, and each key's (keys of file-mode orgs; a database's keys are not listed). */
+export function everyBudgetScope(config: Config): { org: string; scope: BudgetScope }[] {
+  const out: { org: string; scope: BudgetScope }[] = [];
+  for (const [org, def] of Object.entries(config.users)) {
+    const models = Object.keys(def.models);
+    const users = Object.keys(def.api_keys ?? {});
+    const scopes = callerScopes(config, { org, user: users[0] ?? "" }, models).filter((s) => !s.key.startsWith("budget:key:"));
+    for (const scope of scopes) out.push({ org, scope });
+    if (def.key_budgets)
+      for (const user of users) out.push({ org, scope: { key: `budget:key:${org}/${user}`, label: `key ${org}/${user}`, budget: budget(def.key_budgets) } });
+  }
+  return out;
+}
+
 /** A caller's budget scopes: its org's, its org's on each of `models`, its key's. */
 function callerScopes(config: Config, caller: Caller | undefined, models: string[]): BudgetScope[] {
   if (!caller) return [];

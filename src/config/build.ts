@@ -6,6 +6,7 @@ import {
   AuthEngine,
   BalancerEngine,
   CircuitBreaker,
+  type BreakerState,
   httpUpstream,
   mockEngine,
   ModelEngine,
@@ -25,7 +26,7 @@ import { effectiveModeration, moderationPolicy } from "../engines";
 import { defaultPoolWeight } from "./pool-name";
 import { conversionEngine } from "./build-conversion";
 import { limitStoreFor, responseOwnersFor, soleResponsesModel, storesResponses } from "./build-stores";
-import { allBudgetScopes, hasBudgets, modelBudgets, pricingOf } from "./build-spend";
+import { allBudgetScopes, everyBudgetScope, hasBudgets, modelBudgets, pricingOf } from "./build-spend";
 import { resolveBackend } from "./resolve";
 import type { BackendConfig, Config, ModelConfig } from "./schema";
 
@@ -46,6 +47,10 @@ export interface BuiltGateway {
   identify(headers: Headers): Caller | undefined;
   /** Every budget of a caller (its org's, its org's per model, its key's): spent and left. */
   budgetStatus(caller: Caller | undefined): Promise<{ scope: string; period: string; usd: number; spent: number; remaining: number }[]>;
+  /** Every budget of every org (and of each file-mode key): spent and left, for the dashboard. */
+  everyBudgetStatus(): Promise<{ org: string; scope: string; period: string; usd: number; spent: number; remaining: number }[]>;
+  /** Every model's backends and the state of each one's circuit breaker. */
+  backendStates(): { model: string; backend: string; state: BreakerState }[];
   /** The model a Responses item request (GET /v1/responses/{id}, …) goes to: remembered, named in x-octollm-model, or the only one that can. */
   responseModel(id: string, headers: Headers): Promise<string | undefined>;
 }
@@ -111,6 +116,14 @@ function compileRules(
     }
     return rule;
   });
+}
+
+/** Every budget of the config with what it has spent (none without budgets). */
+async function everyBudgetStatus(config: Config, budgets: Budgets | undefined) {
+  if (!budgets) return [];
+  const all = everyBudgetScope(config);
+  const orgOf = new Map(all.map((s) => [s.scope.label, s.org])); // a scope may have a day and a month: one row each
+  return (await budgets.status(all.map((s) => s.scope))).map((s) => ({ org: orgOf.get(s.scope) ?? "", ...s }));
 }
 
 /** True when any limit is configured anywhere. */
@@ -181,6 +194,7 @@ export function buildGateway(
   const f = config.server.failover;
   const failover: FailoverOptions = { maxAttempts: f.max_attempts, budgetMs: f.budget_ms };
   const models = new Map<string, ModelEngine>();
+  const breakers: { model: string; backend: string; breaker: CircuitBreaker }[] = [];
   let clientKeys = false; // some model has auth: client backends: a key the gateway does not know may be a client's own
   for (const [name, model] of Object.entries(config.models)) {
     const sources = model.affinity_keys?.map((k) => parseSessionSource(k)!); // validated by the schema
@@ -188,10 +202,12 @@ export function buildGateway(
     const backends = new Map<string, Backend>();
     for (const [backendName, own] of Object.entries(model.backends)) {
       const resolved = resolveBackend(own, config.backends);
+      const breaker = new CircuitBreaker(`${name}/${backendName}`, f.failure_threshold, f.cooldown_ms, undefined, logger);
+      breakers.push({ model: name, backend: backendName, breaker });
       backends.set(backendName, {
         name: backendName,
         engine: backendEngine(resolved, model, env, config.server.max_response_bytes, logger, responses),
-        breaker: new CircuitBreaker(`${name}/${backendName}`, f.failure_threshold, f.cooldown_ms, undefined, logger),
+        breaker,
         clientAuth: resolved.auth === "client",
         price: pricingOf(resolved),
       });
@@ -237,5 +253,7 @@ export function buildGateway(
     responseModel: async (id, headers) => (await responses.get(id))?.model || headers.get("x-octollm-model")?.slice(0, 256) || soleResponsesModel(config),
     identify: (headers) => keys.identify(headers),
     budgetStatus: (caller) => (budgets ? budgets.status(allBudgetScopes(config, caller)) : Promise.resolve([])),
+    everyBudgetStatus: () => everyBudgetStatus(config, budgets),
+    backendStates: () => breakers.map((b) => ({ model: b.model, backend: b.backend, state: b.breaker.state })),
   };
 }

@@ -46,6 +46,13 @@ export const ServerSchema = v.strictObject({
     "auto",
   ),
   metrics: v.optional(v.pipe(v.boolean(), v.description("Serve Prometheus metrics on GET /metrics")), true),
+  dashboard: v.optional(
+    v.pipe(
+      v.boolean(),
+      v.description("Serve the dashboard on /admin/ui: sign in with the admin key; without one, on a loopback address only, by the one-time link serve prints"),
+    ),
+    true,
+  ),
   usage_db: v.optional(
     v.pipe(
       v.string(SECRET_TYPE_MESSAGE),

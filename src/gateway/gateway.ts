@@ -23,9 +23,10 @@ import { GatewayMetrics } from "../metrics";
 import { AccessLog, gatewayRoutes, routeRequests, startServer, type LineSink, type ReadyReport, type Route } from "../server";
 import { UsageLedger } from "./ledger";
 import { adminUsageRoute, usageRoute } from "./usage-route";
-import { metricsSources, readiness } from "./status";
+import { addLedgerReadings, metricsSources, readiness } from "./status";
 import pkg from "../../package.json" with { type: "json" };
 import { exporterReadings, makeTracer, type Tracer } from "../otel";
+import { GatewayDashboard } from "./dashboard";
 
 /** Where a gateway's config comes from. */
 export type GatewaySource =
@@ -65,6 +66,8 @@ export class Gateway {
   readonly tracer?: Tracer;
   /** The usage ledger, when server.usage_db is set. */
   ledger?: UsageLedger;
+  /** The dashboard on /admin/ui, unless server.dashboard is false. */
+  readonly dashboard?: GatewayDashboard;
   /** Answers one request by the gateway's routes; no port needed. */
   readonly fetch: (req: Request) => Promise<Response>;
   private server?: Bun.Server<undefined>;
@@ -96,6 +99,18 @@ export class Gateway {
     if (this.metrics) this.adminThrottle.onFailure = () => this.metrics!.adminAuthFailures.inc();
     this.tracer = makeTracer(settings.otel, this.env, pkg.version, logger);
     if (this.tracer && this.metrics) for (const r of exporterReadings(this.tracer.exporter)) this.metrics.addReading(...r);
+    if (settings.dashboard) {
+      this.dashboard = new GatewayDashboard({
+        live,
+        ledger: () => this.ledger,
+        metrics: this.metrics,
+        adminKey: () => adminKeyOf(this.live.config.server.admin_key ?? this.env.OCTOLLM_ADMIN_KEY),
+        admin: this.admin,
+        mode: db ? "database" : source === "config" ? "config" : "file",
+        throttle: this.adminThrottle,
+      });
+      this.accessLog.observers.push(this.dashboard.collector);
+    }
     const dispatch = routeRequests(this.routes());
     this.fetch = (req) => dispatch(req);
   }
@@ -114,6 +129,7 @@ export class Gateway {
   listen(host = this.live.config.server.host, port = this.live.config.server.port): Bun.Server<undefined> {
     const tls = this.live.config.server.tls;
     const https = tls && { certFile: tls.cert_file, keyFile: tls.key_file };
+    if (this.dashboard) this.dashboard.host = host;
     this.server = startServer(() => this.live.current, { host, port, ...this.routeOptions(), ...(https ? { tls: https } : {}) });
     return this.server;
   }
@@ -137,22 +153,8 @@ export class Gateway {
     } catch (err) {
       throw new GatewayStartError(`server.usage_db: ${(err as Error).message}`);
     }
-    const ledger = this.ledger;
-    const metrics = this.metrics;
-    this.accessLog.observers.push(ledger); // after the metrics, which stay (the in-flight gauge reads their stream events)
-    metrics?.addReading(
-      "octollm_usage_ledger_dropped_total",
-      "Ledger rows dropped because the database was too slow or down for too long",
-      () => ledger.dropped,
-      "counter",
-    );
-    metrics?.addReading("octollm_usage_ledger_queued", "Ledger rows waiting to be written", () => ledger.queued);
-    metrics?.addReading(
-      "octollm_usage_ledger_rejected_total",
-      "Ledger rows the database refused for their content (dropped)",
-      () => ledger.rejected,
-      "counter",
-    );
+    this.accessLog.observers.push(this.ledger); // after the metrics, which stay (the in-flight gauge reads their stream events)
+    if (this.metrics) addLedgerReadings(this.metrics, this.ledger);
   }
 
   /**
@@ -214,6 +216,7 @@ export class Gateway {
           () => this.ledger,
           this.adminThrottle,
         ),
+        ...this.dashboard?.routes(),
         ...(this.admin ? { "/admin/*": this.admin } : {}),
       },
     };

@@ -76,6 +76,11 @@ export class UsageLedger implements RequestObserver {
     return this.connecting;
   }
 
+  /** The ledger's database (connecting when it is not yet), for reports and the dashboard. */
+  async sql(): Promise<SQL> {
+    return (await this.connect()).sql;
+  }
+
   /** Rows waiting to be written. */
   get queued(): number {
     return this.queue.length;

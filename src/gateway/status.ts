@@ -1,7 +1,8 @@
 // What a serving gateway reports about itself: the metrics' view of the live config, and readiness.
 import pkg from "../../package.json" with { type: "json" };
 import type { Config, ConfigDatabase, LiveConfig } from "../config";
-import type { MetricsSources } from "../metrics";
+import type { GatewayMetrics, MetricsSources } from "../metrics";
+import type { UsageLedger } from "./ledger";
 import type { ReadyReport } from "../server";
 
 /** What the metrics read from the live config. */
@@ -49,4 +50,16 @@ export async function readiness(live: LiveConfig, db: ConfigDatabase | undefined
       ? "ok"
       : "unreachable";
   return { checks };
+}
+
+/** The ledger's readings on /metrics: rows dropped, queued and refused. */
+export function addLedgerReadings(metrics: GatewayMetrics, ledger: UsageLedger): void {
+  metrics.addReading(
+    "octollm_usage_ledger_dropped_total",
+    "Ledger rows dropped because the database was too slow or down for too long",
+    () => ledger.dropped,
+    "counter",
+  );
+  metrics.addReading("octollm_usage_ledger_queued", "Ledger rows waiting to be written", () => ledger.queued);
+  metrics.addReading("octollm_usage_ledger_rejected_total", "Ledger rows the database refused for their content (dropped)", () => ledger.rejected, "counter");
 }

@@ -129,7 +129,8 @@ export function routeRequests({ routes, notFound }: GatewayRoutes): (req: Reques
   const exact = new Map(Object.entries(routes).filter(([p]) => !p.endsWith("/*")));
   const prefixes = Object.entries(routes)
     .filter(([p]) => p.endsWith("/*"))
-    .map(([p, r]) => [p.slice(0, -1), r] as const);
+    .map(([p, r]) => [p.slice(0, -1), r] as const)
+    .sort(([a], [b]) => b.length - a.length); // the longest prefix wins, as in Bun.serve
   return async (req, server) => {
     const path = new URL(req.url).pathname;
     const route = exact.get(path) ?? prefixes.find(([prefix]) => path.startsWith(prefix))?.[1] ?? notFound;

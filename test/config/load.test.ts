@@ -18,6 +18,7 @@ describe("config loading", () => {
         max_response_bytes: 67108864,
         json_check_max_bytes: 65536,
         access_log: true,
+        dashboard: true,
         redis_key_prefix: "octollm:",
         limits_on_store_error: "open",
         max_output_reservation: 4096,

@@ -1,0 +1,8 @@
+// The built-in dashboard (/admin/ui): live traffic, requests, spend, backends, sessions, keys and orgs.
+export { LiveCollector } from "./live";
+export { UiSessions } from "./sessions";
+export { UiAssets } from "./assets";
+export { dashboardRoute, type DashboardOptions } from "./routes";
+export type { DashboardContext } from "./context";
+export { isLoopback } from "./security";
+export { buildUi, EMBEDDED_NAMES } from "./ui-build";
