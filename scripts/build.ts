@@ -6,6 +6,7 @@
 import { $ } from "bun";
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { buildUi, EMBEDDED_NAMES } from "../src/dashboard/ui-build";
 
 const root = resolve(import.meta.dir, "..");
 const entry = join(root, "src/cli/main.ts");
@@ -33,9 +34,24 @@ const CROSS: Target[] = [
 
 const FLAGS = ["--compile", "--minify", "--sourcemap", "--bytecode", "--format=esm", "--production"];
 
+/** Builds the dashboard's files and writes them gzipped where the compile embeds them (names fixed by --asset-naming). */
+async function dashboardAssets(): Promise<string[]> {
+  const dir = join(dist, ".ui");
+  mkdirSync(dir, { recursive: true });
+  const files = await buildUi();
+  const out: string[] = [];
+  for (const [name, embedded] of Object.entries(EMBEDDED_NAMES) as [keyof typeof files, string][]) {
+    const path = join(dir, embedded);
+    await Bun.write(path, Bun.gzipSync(files[name], { level: 9 }));
+    out.push(path);
+  }
+  return out;
+}
+
 async function compile(outfile: string, extra: string[] = []): Promise<void> {
   const started = performance.now();
-  await $`${process.execPath} build ${FLAGS} ${extra} ${entry} ${workers} --outfile ${outfile}`.cwd(root).quiet();
+  const assets = await dashboardAssets();
+  await $`${process.execPath} build ${FLAGS} --asset-naming=[name].[ext] ${extra} ${entry} ${workers} ${assets} --outfile ${outfile}`.cwd(root).quiet();
   const size = Bun.file(outfile).size;
   console.log(`built ${outfile} (${(size / 1048576).toFixed(1)} MiB, ${Math.round(performance.now() - started)} ms)`);
 }

@@ -51,7 +51,10 @@ function App() {
   const { page, params } = useLocation();
   useSession(who ?? undefined, () => setWho(null));
   useEffect(() => {
-    get<Who>("session").then((w) => setWho(w.signed_in ? w : null), () => setWho(null));
+    get<Who>("session").then(
+      (w) => setWho(w.signed_in ? w : null),
+      () => setWho(null),
+    );
   }, []);
   if (who === undefined) return html`<p class="muted center">Loading…</p>`;
   if (who === null) return html`<${Login} done=${setWho} />`;
