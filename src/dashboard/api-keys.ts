@@ -1,8 +1,9 @@
 // The Keys and orgs page: orgs with their keys and budgets. On a config database the page writes through the
 // admin API (create and revoke keys, set budgets); a config file is read-only here (edit the file).
+import { hintOf } from "../config/db/repository";
 import type { DashboardContext } from "./context";
 
-/** A key as listed: never the key itself, only its last characters. */
+/** A key as listed: never the key itself, only its hint (first 8 and last 4 characters of a key longer than 12). */
 interface ListedKey {
   id?: string;
   user: string;
@@ -23,7 +24,7 @@ export async function keysPage(ctx: DashboardContext) {
     for (const [org, def] of Object.entries(config.users))
       keys.set(
         org,
-        Object.entries(def.api_keys ?? {}).map(([user, key]) => ({ user, hint: `…${key.slice(-4)}` })),
+        Object.entries(def.api_keys ?? {}).map(([user, key]) => ({ user, hint: hintOf(key) })),
       );
   }
   const orgs = Object.entries(config.users).map(([name, def]) => ({

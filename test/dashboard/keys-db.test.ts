@@ -1,0 +1,93 @@
+// The Keys and orgs page's writes on a config database (SQLite): create a key (shown once, then usable on the
+// API), revoke it (refused from then on), set and remove an org's budget; each through the admin API, validated,
+// with the CSRF token. A config file's gateway refuses every write.
+import { afterAll, expect, test } from "bun:test";
+import { parseDocument } from "yaml";
+import { DbConfigSource, openDatabase, replaceConfig, writeConfig } from "../../src/config";
+import { createGateway } from "../../src/gateway";
+import { freshSqlitePath } from "../helpers/databases";
+import { ADMIN_KEY, dashboardConfig, dashboardGateway } from "../helpers/dashboard";
+
+const stops: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const s of stops) await s();
+});
+
+async function databaseGateway() {
+  const url = `sqlite://${freshSqlitePath()}`;
+  const db = await openDatabase(url);
+  await DbConfigSource.open(db);
+  const yaml = dashboardConfig().replace(/server:\n {2}admin_key: .*\n/, "");
+  await writeConfig(db, (tx) => replaceConfig(tx, parseDocument(yaml).toJS(), {}));
+  await db.close();
+  const gw = await createGateway({ source: { database: url }, env: { OCTOLLM_ADMIN_KEY: ADMIN_KEY }, accessLog: { sink: { write: () => {} } } });
+  const server = gw.listen("127.0.0.1", 0);
+  stops.push(() => gw.shutdown(100));
+  return { gw, url: `http://127.0.0.1:${server.port}` };
+}
+
+test("on a config database: create a key, use it, revoke it; set and remove a budget", async () => {
+  const { gw, url } = await databaseGateway();
+  const login = await (async () => {
+    const res = await fetch(`${url}/admin/ui/api/login`, { method: "POST", headers: { origin: url }, body: JSON.stringify({ key: ADMIN_KEY }) });
+    const cookie = /octollm_ui=[^;]+/.exec(res.headers.get("set-cookie")!)![0];
+    return { cookie, csrf: ((await res.json()) as { csrf: string; mode: string; writable: boolean }).csrf };
+  })();
+  const api = (path: string, method = "GET", body?: unknown, csrf = login.csrf) =>
+    fetch(`${url}/admin/ui/api/${path}`, {
+      method,
+      headers: { cookie: login.cookie, origin: url, "x-csrf-token": csrf, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const page = (await (await api("keys")).json()) as { writable: boolean; mode: string; orgs: { name: string; keys: { id: string; user: string }[] }[] };
+  expect(page).toMatchObject({ writable: true, mode: "database" });
+  expect(
+    page.orgs
+      .find((o) => o.name === "acme")!
+      .keys.map((k) => k.user)
+      .sort(),
+  ).toEqual(["alice", "bob"]);
+
+  expect((await api("keys", "POST", { org: "beta", user: "dave" }, "wrong")).status).toBe(403); // CSRF first
+  const created = await api("keys", "POST", { org: "beta", user: "dave" });
+  expect(created.status).toBe(201);
+  const { key, id } = (await created.json()) as { key: string; id: string };
+  const ask = () =>
+    fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "mock-gpt", messages: [{ role: "user", content: "hi" }] }),
+    });
+  expect((await ask()).status).toBe(200);
+  const listed = (await (await api("keys")).json()) as typeof page;
+  expect(JSON.stringify(listed)).not.toContain(key); // the key itself is shown once, never listed
+  expect((await api(`keys/${id}`, "DELETE")).status).toBe(200);
+  expect((await ask()).status).toBe(401);
+
+  expect((await api("orgs/beta/budgets", "PUT", { budgets: { usd_per_day: 2 } })).status).toBe(200);
+  expect(gw.live.config.users.beta!.budgets).toMatchObject({ usd_per_day: 2 });
+  const spend = (await (await api("spend")).json()) as { budgets: { org: string; scope: string; usd: number }[] };
+  expect(spend.budgets).toEqual(expect.arrayContaining([expect.objectContaining({ org: "beta", scope: "org beta", usd: 2 })]));
+  const bad = await api("orgs/beta/budgets", "PUT", { budgets: { usd_per_day: -5 } });
+  expect(bad.status).toBe(400); // validated as a whole config: nothing stored
+  expect(gw.live.config.users.beta!.budgets).toMatchObject({ usd_per_day: 2 });
+  expect((await api("orgs/beta/budgets", "PUT", { budgets: null })).status).toBe(200);
+  expect(gw.live.config.users.beta!.budgets).toBeUndefined();
+  expect((await api("orgs/../budgets", "PUT", { budgets: null })).status).toBe(404);
+});
+
+test("a config file's gateway lists keys by their last characters and refuses every write", async () => {
+  const g = await dashboardGateway(dashboardConfig());
+  stops.push(g.stop);
+  const login = await g.signIn();
+  const page = (await (await g.api(login, "keys")).json()) as { writable: boolean; orgs: { keys: { hint: string }[] }[] };
+  expect(page.writable).toBe(false);
+  expect(JSON.stringify(page)).not.toContain("sk-acme-alice-123456");
+  expect(page.orgs[0]!.keys[0]!.hint).toBe("sk-acme-…3456"); // the hint a config database stores
+  for (const [method, path, body] of [
+    ["POST", "keys", { org: "acme", user: "eve" }],
+    ["DELETE", "keys/0123456789abcdef", undefined],
+    ["PUT", "orgs/acme/budgets", { budgets: null }],
+  ] as const)
+    expect((await g.api(login, path, { method, body })).status).toBe(409);
+});
