@@ -127,8 +127,8 @@ for (const kind of ["sqlite", "postgres"] as const) {
         for (const r of own) models[String(r.model)] = (models[String(r.model)] ?? 0) + 1;
         expect(s.models).toEqual(models);
         const line = raw.find((x) => x.session === s.session)!;
-        expect(s.cache_hit_pct).toBe(line.cache_hit_pct);
-        expect(round6(s.cost_usd)).toBe(line.cost_usd);
+        expect(s.cache_hit_pct).toBe(line.cache_hit_pct as number);
+        expect(round6(s.cost_usd)).toBe(line.cost_usd as number);
       }
     });
 

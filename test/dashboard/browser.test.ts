@@ -86,7 +86,9 @@ test.skipIf(!present)("live updates arrive over server-sent events without a rel
   const before = await page.locator("[data-testid=tail] tbody tr").first().textContent();
   expect(before).not.toContain("fresh-model");
   await traffic(1, "missing-fresh-model");
-  await page.waitForFunction(() => document.querySelector("[data-testid=tail] tbody tr")?.textContent?.includes("fresh-model"), null, { timeout: 6000 });
+  await page.waitForFunction(() => (globalThis as any).document.querySelector("[data-testid=tail] tbody tr")?.textContent?.includes("fresh-model"), null, {
+    timeout: 6000,
+  });
   await page.context().close();
   expect(problems).toEqual([]);
 });
@@ -163,7 +165,7 @@ test.skipIf(!present)("dark mode and a phone-sized screen", async () => {
   const phone = await newPage({ width: 390, height: 844 });
   await signIn(phone);
   await shot(phone, "live-phone");
-  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  const width = await phone.evaluate(() => (globalThis as any).document.documentElement.scrollWidth as number);
   expect(width).toBeLessThanOrEqual(390); // nothing spills sideways; wide tables scroll inside their cards
   await phone.context().close();
   expect(problems).toEqual([]);

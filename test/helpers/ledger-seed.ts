@@ -27,7 +27,7 @@ export function seedRows(n: number, days: number, seed: number): Row[] {
   const next = rng(seed);
   const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)]!;
   const now = Date.now();
-  const keys = [
+  const keys: [string | null, string | null][] = [
     ["acme", "alice"],
     ["acme", "bob"],
     ["beta", "carol"],
