@@ -33,6 +33,16 @@ export async function requestPage(sql: SQL, f: RequestFilter): Promise<{ rows: R
   eq("model", f.model);
   eq("backend", f.backend);
   eq("session", f.session);
+  if (f.session !== undefined) {
+    // no index on sessions (too dear to keep): the time index, walked between the session's first and last request
+    const [span] = (await sql.unsafe(`SELECT first_ts, last_ts FROM usage_sessions WHERE session = $1`, [f.session])) as {
+      first_ts: unknown;
+      last_ts: unknown;
+    }[];
+    if (!span) return { rows: [], next: null };
+    params.push(Number(span.first_ts), Number(span.last_ts));
+    where.push(`ts >= $${params.length - 1} AND ts <= $${params.length}`);
+  }
   if (f.status === "error") where.push("status >= 400");
   if (f.status === "ok") where.push("status < 400");
   if (f.before) {
