@@ -36,6 +36,13 @@ async function fill(url: string): Promise<number> {
     const rows = seedRows(Math.min(chunk, ROWS - done), 30, 1000 + done, 20_000);
     for (let i = 0; i < rows.length; i += batch) await inserter.insert(rows.slice(i, i + batch));
   }
+  // the worst session for the request list: two requests a month apart, so its rows are looked for across all of them
+  const [first, last] = seedRows(2, 30, 99, 1);
+  first![0] = Date.now() - 30 * 86_400_000;
+  last![0] = Date.now();
+  for (const row of [first!, last!]) row[13] = "sess-long-lived";
+  await inserter.insert([first!]);
+  await inserter.insert([last!]);
   await inserter.close();
   if (pg) {
     const sql = new SQL(url);
@@ -54,7 +61,8 @@ const CALLS = [
   "requests?key=acme/bob&limit=50",
   "requests?model=gpt-y&limit=50",
   "requests?status=error&limit=50",
-  "requests?session=sess-123&limit=50",
+  "requests?session=SESSION&limit=50",
+  "requests?session=sess-long-lived&limit=50",
   "requests/RID",
   "spend?by=model&days=30",
   "spend?by=key&days=90",
@@ -82,7 +90,11 @@ async function measure(url: string): Promise<string[]> {
   const first = await get("requests?limit=50");
   const sessions = await get("sessions?days=30&limit=50");
   const fill = (p: string) =>
-    p.replace("SCURSOR", encodeURIComponent(sessions.next)).replace("CURSOR", encodeURIComponent(first.next)).replace("RID", first.rows[10].request_id);
+    p
+      .replace("SCURSOR", encodeURIComponent(sessions.next))
+      .replace("CURSOR", encodeURIComponent(first.next))
+      .replace("RID", first.rows[10].request_id)
+      .replace("SESSION", encodeURIComponent(sessions.rows[1].session));
   const lines: string[] = [];
   for (const call of CALLS) {
     const path = fill(call);

@@ -12,15 +12,17 @@ const TABLES = [
 ];
 
 /**
- * Indexes: raw rows by time (and id); by org and by key with time (an org or key may be rare: its rows are found without
+ * Indexes: raw rows by time (and id, session); by org and by key with time (an org or key may be rare: its rows are found without
  * walking everyone's); errors (a partial index: they are few); a request by id. Models and backends are few, so
  * their filters walk the time index; a session's rows are walked between its first and last request (from its
  * rollup). Writing a row costs ~10 µs of the ledger thread's CPU with these (6 with the time index alone); an
  * index on sessions would add ~14 µs, as sessions are many and live at once (200 000 rows in time order).
  */
 const INDEXES = [
-  // time, then id: the lists' order (newest first, ties by id), so a filter on a column without an index walks it
-  `CREATE INDEX IF NOT EXISTS usage_requests_ts_id ON usage_requests (ts, request_id)`,
+  // time, then id: the lists' order (newest first, ties by id), so a filter on a column without an index walks it;
+  // with the session, a session's rows are found by walking this index alone (a month-long session at a million
+  // rows: ~100 ms, against ~320 ms reading each row); always written at its end, so it costs little
+  `CREATE INDEX IF NOT EXISTS usage_requests_time ON usage_requests (ts, request_id, session)`,
   `DROP INDEX IF EXISTS usage_requests_ts`, // the first release's time index, which the one above replaces
   `CREATE INDEX IF NOT EXISTS usage_requests_org_ts ON usage_requests (org, ts)`,
   `CREATE INDEX IF NOT EXISTS usage_requests_key_ts ON usage_requests (org, key_user, ts)`,
