@@ -7,6 +7,7 @@
 // Sizes: a small chat or a ~200 KB conversation. Paths, each adding to the one before: anonymous; an org key;
 // org and key limits; a price and a daily budget; a SQLite usage ledger (the team path). --stages measures every
 // path in turn, so each stage's cost is the difference. The source tree runs under Bun, as the binary does.
+// BENCH_SERVER="dashboard: false": more server settings (the same for --base: keys it knows).
 // BENCH_ONE_STRING=1: the big body is one long string instead of a conversation (what its structure costs).
 import { $ } from "bun";
 import { mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
@@ -72,7 +73,7 @@ function config(path: string, port: number, dir: string): string {
     api_keys: { k1: sk-bench-team-key-1 }${limits.key}${has("budget") ? "\n    budgets: { usd_per_day: 1000000 }" : ""}
     models: { bench: ${limits.org} }
 `;
-  return `server: { host: 127.0.0.1, port: ${port}${has("team") ? `, usage_db: ${join(dir, "ledger.db")}` : ""} }
+  return `server: { host: 127.0.0.1, port: ${port}${process.env.BENCH_SERVER ? `, ${process.env.BENCH_SERVER}` : ""}${has("team") ? `, usage_db: ${join(dir, "ledger.db")}` : ""} }
 backends:
   up: { base_url: "http://127.0.0.1:${upstream.port}"${has("budget") ? ", price: { input: 3, output: 15 }" : ""} }
 models:
