@@ -51,7 +51,9 @@ async function dashboardAssets(): Promise<string[]> {
 async function compile(outfile: string, extra: string[] = []): Promise<void> {
   const started = performance.now();
   const assets = await dashboardAssets();
-  await $`${process.execPath} build ${FLAGS} --asset-naming=[name].[ext] ${extra} ${entry} ${workers} ${assets} --outfile ${outfile}`.cwd(root).quiet();
+  await $`${process.execPath} build ${FLAGS} --root=src --asset-naming=[name].[ext] ${extra} ${entry} ${workers} ${assets} --outfile ${outfile}`
+    .cwd(root)
+    .quiet();
   const size = Bun.file(outfile).size;
   console.log(`built ${outfile} (${(size / 1048576).toFixed(1)} MiB, ${Math.round(performance.now() - started)} ms)`);
 }

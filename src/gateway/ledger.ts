@@ -114,7 +114,7 @@ export class UsageLedger implements RequestObserver {
       storeText(rec.agent),
       rec.attempts ?? 1,
       rec.outcome ?? null,
-      rec.error === undefined ? null : rec.error.slice(0, 500),
+      storeText(rec.error, 500), // may quote what the client sent
       rec.upstream_errors?.length ? JSON.stringify(rec.upstream_errors.slice(0, 10)) : null,
     ]);
     if (this.queue.length >= (this.opts.batchSize ?? 500)) void this.flush();

@@ -91,6 +91,28 @@ describe("CLI", () => {
     const report = run("usage", "--db", db, "--by", "model", "--json");
     expect(JSON.parse(report.stdout.toString())).toMatchObject([{ model: "m", requests: 3, errors: 0 }]);
   });
+
+  test("the dashboard's files are embedded: the binary prints a one-time link that signs in, and serves its script gzipped", async () => {
+    const config = join(tmp, "dash.yaml");
+    writeFileSync(config, `models:\n  m: { backends: { "default:1": { provider: mock } } }\n`);
+    const gw = await startBinary(config);
+    try {
+      const link = /dashboard: (http:\/\/\S+\/admin\/ui\/login\?token=\S+)/.exec(gw.stderr())![1]!;
+      const signed = await fetch(link, { redirect: "manual" });
+      expect(signed.status).toBe(303);
+      const cookie = /octollm_ui=[^;]+/.exec(signed.headers.get("set-cookie")!)![0];
+      expect((await fetch(`${gw.url}/admin/ui/api/live`, { headers: { cookie } })).status).toBe(200);
+      const page = await (await fetch(`${gw.url}/admin/ui/`)).text();
+      const script = /src="(\/admin\/ui\/assets\/app\.js\?v=\w+)"/.exec(page)![1]!;
+      const js = await fetch(`${gw.url}${script}`, { headers: { "accept-encoding": "gzip" }, decompress: false } as RequestInit);
+      expect(js.headers.get("content-encoding")).toBe("gzip");
+      const text = new TextDecoder().decode(Bun.gunzipSync(new Uint8Array(await js.arrayBuffer())));
+      expect(text.length).toBeGreaterThan(50_000); // preact, htm, uPlot and the pages
+      expect(text).toContain("/admin/ui/api/");
+    } finally {
+      await gw.stop();
+    }
+  });
 });
 
 describe("SDKs through the binary", () => {
