@@ -28,6 +28,19 @@ export function tailRow({ at, rec }: Recent) {
   };
 }
 
+/** The Live page's snapshot, made at most once a second however many pages watch (each open page asks every 2 s). */
+export function sharedLiveSnapshot(ctx: DashboardContext): () => Promise<LiveSnapshot> {
+  let last: { at: number; value: Promise<LiveSnapshot> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!last || now - last.at >= 1000) last = { at: now, value: liveSnapshot(ctx) };
+    return last.value;
+  };
+}
+
+/** What the Live page shows. */
+export type LiveSnapshot = Awaited<ReturnType<typeof liveSnapshot>>;
+
 /** The Live page: tiles, series and the last 25 requests. */
 export async function liveSnapshot(ctx: DashboardContext) {
   const series = ctx.live.series();

@@ -1,6 +1,6 @@
 // The dashboard's JSON API (/admin/ui/api/…), behind its login: every list and aggregate is computed here, and
 // a request's detail is read only when its row is opened. Writes of keys and budgets go through the admin API.
-import { backendsSnapshot, liveSnapshot } from "./api-live";
+import { backendsSnapshot, type LiveSnapshot } from "./api-live";
 import type { DashboardContext } from "./context";
 import { parseCursor, requestDetail, requestPage, sessionPage, spendByDay, type RequestFilter } from "./ledger-queries";
 import { keysPage } from "./api-keys";
@@ -43,10 +43,13 @@ function cursorParam(q: URLSearchParams): { ts: number; rid: string } | undefine
 }
 
 /** The read routes: path (after /admin/ui/api/) to handler. */
-export function readRoutes(ctx: DashboardContext): [RegExp, (q: URLSearchParams, m: RegExpExecArray) => Promise<Response>][] {
+export function readRoutes(
+  ctx: DashboardContext,
+  live: () => Promise<LiveSnapshot>,
+): [RegExp, (q: URLSearchParams, m: RegExpExecArray) => Promise<Response>][] {
   const noLedger = () => refuse(404, "no usage ledger: set server.usage_db to keep requests, spend and sessions");
   return [
-    [/^live$/, async () => apiJson(200, await liveSnapshot(ctx))],
+    [/^live$/, async () => apiJson(200, await live())],
     [/^backends$/, async () => apiJson(200, backendsSnapshot(ctx))],
     [
       /^requests$/,
@@ -106,8 +109,8 @@ export function readRoutes(ctx: DashboardContext): [RegExp, (q: URLSearchParams,
 }
 
 /** Answers the GETs of the API. */
-export function makeReadApi(ctx: DashboardContext): (path: string, q: URLSearchParams) => Promise<Response> {
-  const routes = readRoutes(ctx);
+export function makeReadApi(ctx: DashboardContext, live: () => Promise<LiveSnapshot>): (path: string, q: URLSearchParams) => Promise<Response> {
+  const routes = readRoutes(ctx, live);
   return (path, q) => readApi(routes, path, q);
 }
 

@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import type { AuthThrottle } from "../admin";
 import { apiJson, makeReadApi } from "./api";
+import { sharedLiveSnapshot } from "./api-live";
 import { writeApi } from "./api-keys";
 import type { UiAssets } from "./assets";
 import type { DashboardContext } from "./context";
@@ -25,7 +26,8 @@ export interface DashboardOptions {
 
 /** The handler of /admin/ui and everything under it. */
 export function dashboardRoute(ctx: DashboardContext, opts: DashboardOptions): (req: Request, server?: Server) => Promise<Response> {
-  const readApi = makeReadApi(ctx);
+  const live = sharedLiveSnapshot(ctx);
+  const readApi = makeReadApi(ctx, live);
   const keyPrint = () => {
     const key = ctx.adminKey();
     return key ? createHash("sha256").update(key).digest("hex") : "link";
@@ -40,7 +42,7 @@ export function dashboardRoute(ctx: DashboardContext, opts: DashboardOptions): (
     if (!session) return apiJson(401, { error: { message: "not signed in (or the session ended)" } });
     if (req.method === "GET") {
       if (path === "session") return apiJson(200, whoami(ctx, session));
-      if (path === "live/stream") return liveStream(ctx, () => sessionOf(req) !== undefined, req.signal);
+      if (path === "live/stream") return liveStream(live, () => sessionOf(req) !== undefined, req.signal);
       return readApi(path, new URL(req.url).searchParams);
     }
     // every write: the session's CSRF token in x-csrf-token, from this gateway's own pages

@@ -1,12 +1,11 @@
 // GET /admin/ui/api/live/stream: the Live page's server-sent events, one snapshot every two seconds, while the
 // browser stays and its session lives (a logout or a changed admin key ends the stream at the next tick).
-import { liveSnapshot } from "./api-live";
-import type { DashboardContext } from "./context";
+import type { LiveSnapshot } from "./api-live";
 
 const TICK_MS = 2000;
 
 /** An event stream of live snapshots. */
-export function liveStream(ctx: DashboardContext, stillSignedIn: () => boolean, signal: AbortSignal): Response {
+export function liveStream(snapshot: () => Promise<LiveSnapshot>, stillSignedIn: () => boolean, signal: AbortSignal): Response {
   const encoder = new TextEncoder();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const stream = new ReadableStream<Uint8Array>({
@@ -27,7 +26,7 @@ export function liveStream(ctx: DashboardContext, stillSignedIn: () => boolean, 
           return stop();
         }
         try {
-          controller.enqueue(encoder.encode(`data: ${JSON.stringify(await liveSnapshot(ctx))}\n\n`));
+          controller.enqueue(encoder.encode(`data: ${JSON.stringify(await snapshot())}\n\n`));
         } catch {
           return stop(); // the browser left
         }

@@ -46,6 +46,7 @@ export function LivePage({ signedOut }: { signedOut: () => void }) {
       <${Tile} label="Errors" value=${pct(t.error_pct as number)} hint="last 5 minutes" />
       <${Tile} label="p95 latency" value=${ms(t.p95_ms as number | null)} hint="last 5 minutes" />
       <${Tile} label="p95 first token" value=${ms(t.p95_ttft_ms as number | null)} hint="streamed, last 5 minutes" />
+      <${Tile} label="Streams now" value=${t.streams_in_flight === null ? "–" : String(t.streams_in_flight)} hint="answers streaming out" />
       <${Tile} label="Spend today" value=${usd(t.spend_today_usd as number)} hint=${t.spend_source === "ledger" ? "UTC day, ledger" : "UTC day, since start"} />
     </div>
     <div class="grid2">
