@@ -32,7 +32,7 @@ models:
   const url = gw.listen("127.0.0.1", 0).url.href.replace(/\/$/, "");
   try {
     const run = await runCodex(`${url}/v1`, "gpt-5.5", "run three steps");
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, run.err).toBe(0);
     await gw.ledger?.flush();
     return { turns: cache.turns, sql: await gw.ledger?.sql() };
   } finally {
