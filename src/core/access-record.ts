@@ -15,7 +15,7 @@ export interface AccessRecord {
   /** The config key that served the model, when a pattern (e.g. claude-*) matched the name the client asked for. */
   route?: string;
   backend?: string;
-  /** The client's session (x-claude-code-session-id) and subagent (x-claude-code-agent-id), bounded; never metric labels. */
+  /** The client's session (Claude Code's, Codex's, …) and subagent (x-claude-code-agent-id, or a Codex spawned agent's thread), bounded; never metric labels. */
   session?: string;
   agent?: string;
   status: number;

@@ -58,7 +58,11 @@ export function pathOf(url: string): string {
 export function newExchange(req: Request, protocol: Protocol, log: AccessLog): Exchange {
   const x: Exchange = { ctx: newContext(), protocol, method: req.method, path: pathOf(req.url), bytesIn: 0, log };
   const session = attributionId(sessionHeader(req.headers));
-  const agent = attributionId(req.headers.get("x-claude-code-agent-id"));
+  // a subagent: Claude Code's agent id, or the thread of an agent Codex spawned (it names its parent thread)
+  const h = req.headers;
+  const agent = attributionId(
+    h.get("x-claude-code-agent-id") ?? (h.get("x-codex-parent-thread-id") ? (h.get("thread-id") ?? h.get("x-openai-subagent")) : null),
+  );
   if (session) x.session = session;
   if (agent) x.agent = agent;
   return x;

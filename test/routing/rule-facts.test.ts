@@ -106,6 +106,14 @@ models:
 });
 
 describe("Features.agent", () => {
+  test("a Claude Code request without tools is a side call (its session title); with tools it is the main agent", () => {
+    const cc = (body: Record<string, unknown>) => new RequestFeatures(() => body, "m", new Headers({ "x-claude-code-session-id": "s" })).agent;
+    expect(cc({ messages: [], output_config: { format: { type: "json_schema" } } })).toBe("background");
+    expect(cc({ messages: [], tools: [] })).toBe("background");
+    expect(cc({ messages: [], tools: [{ name: "Bash" }] })).toBe("main");
+    expect(new RequestFeatures(() => ({ messages: [] }), "m", new Headers({})).agent).toBe("main"); // not Claude Code: no say from tools
+  });
+
   const agent = (headers: Record<string, string>) => new RequestFeatures(() => ({ messages: [] }), "m", new Headers(headers)).agent;
   test("Claude Code's subagents, Codex's compaction turns as background, everything else main; the body is not parsed for it", () => {
     expect(agent({ "x-claude-code-agent-id": "agent-1" })).toBe("subagent");
@@ -113,6 +121,14 @@ describe("Features.agent", () => {
     expect(agent({ "x-codex-turn-metadata": JSON.stringify({ request_kind: "turn" }) })).toBe("main");
     expect(agent({ "x-codex-turn-metadata": "{not json" })).toBe("main");
     expect(agent({})).toBe("main");
+    // Codex's x-openai-subagent labels (from its source; the header is in the 0.171 binary), and its spawned agents
+    expect(agent({ "x-openai-subagent": "collab_spawn", "x-codex-parent-thread-id": "root" })).toBe("subagent");
+    expect(agent({ "x-openai-subagent": "review" })).toBe("subagent");
+    expect(agent({ "x-openai-subagent": "compact" })).toBe("background");
+    expect(agent({ "x-openai-subagent": "memory_consolidation" })).toBe("background");
+    expect(agent({ "x-openai-subagent": "false" })).toBe("main");
+    expect(agent({ "x-openai-memgen-request": "true" })).toBe("background");
+    expect(agent({ "x-codex-parent-thread-id": "root" })).toBe("subagent");
     const untouched = new RequestFeatures(
       () => {
         throw new Error("parsed");

@@ -43,6 +43,9 @@ function text(content: unknown): string {
   return out;
 }
 
+/** Codex's x-openai-subagent labels for work the user did not ask for (the rest are agents it spawned, or reviews). */
+const CODEX_BACKGROUND = new Set(["compact", "memory_consolidation"]);
+
 /** Features of a request body: prompt length in code points and the prefix/suffix hashes of the first message. */
 export class RequestFeatures {
   private len?: number;
@@ -63,12 +66,21 @@ export class RequestFeatures {
   }
 
   /**
-   * Which agent sent the request: `subagent` (Claude Code marks every subagent request with x-claude-code-agent-id),
-   * `background` (a Codex compaction turn: request_kind in its x-codex-turn-metadata), else `main`.
+   * Which agent sent the request. `subagent`: Claude Code's subagents (x-claude-code-agent-id on every request of one),
+   * Codex's spawned agents and reviews (x-openai-subagent, or x-codex-parent-thread-id). `background`: Codex's
+   * compaction and memory work (x-openai-subagent compact or memory_consolidation, x-openai-memgen-request, a
+   * compaction request_kind in x-codex-turn-metadata), and Claude Code's side calls (a request of a Claude Code
+   * session with no tools: its session title, seen from 2.1.197). Else `main`. Only that last check reads the body.
    */
   get agent(): string {
-    if (this.headers?.get("x-claude-code-agent-id")) return "subagent";
-    const meta = this.headers?.get("x-codex-turn-metadata");
+    const h = this.headers;
+    if (!h) return "main";
+    if (h.get("x-claude-code-agent-id")) return "subagent";
+    const codex = h.get("x-openai-subagent");
+    if (codex && codex !== "false" && codex !== "0") return CODEX_BACKGROUND.has(codex) ? "background" : "subagent";
+    if (h.get("x-openai-memgen-request") === "true") return "background";
+    if (h.get("x-codex-parent-thread-id")) return "subagent";
+    const meta = h.get("x-codex-turn-metadata");
     if (meta && meta.length <= 65_536) {
       try {
         if ((JSON.parse(meta) as { request_kind?: unknown })?.request_kind === "compaction") return "background";
@@ -76,6 +88,7 @@ export class RequestFeatures {
         // not JSON: no say
       }
     }
+    if (h.get("x-claude-code-session-id") && !(Array.isArray(this.body.tools) && this.body.tools.length)) return "background";
     return "main";
   }
 
