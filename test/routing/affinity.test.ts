@@ -128,6 +128,8 @@ describe("session keys for every agent", () => {
   const r = (headers: Record<string, string>, body: object = {}) => ({ ...llmRequest({ format: "openai.chat", body }), headers: new Headers(headers) });
   test("Codex's session and thread headers, Gemini CLI's user header, before the body's fields", () => {
     expect(sessionKeyOf(r({ "session-id": "019a-thread", "thread-id": "t2" }, { prompt_cache_key: "p" }))).toBe("019a-thread");
+    expect(sessionKeyOf(r({ session_id: "older-codex" }, { prompt_cache_key: "p" }))).toBe("older-codex");
+    expect(sessionKeyOf(r({ "x-opencode-session": "ses_opencode" }, { user: "u" }))).toBe("ses_opencode");
     expect(sessionKeyOf(r({ "thread-id": "t2" }))).toBe("t2");
     expect(sessionKeyOf(r({ "x-gemini-api-privileged-user-id": "g-user" }, { user: "x" }))).toBe("g-user");
     expect(sessionKeyOf(r({ "x-claude-code-session-id": "cc", "session-id": "cx" }))).toBe("cc");

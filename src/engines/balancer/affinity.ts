@@ -11,7 +11,7 @@ const MAX_KEY = 256;
 export type SessionSource = { header: string } | { field: string[] };
 
 /** The headers agents name their session in: Claude Code's, then Codex's session and thread (the same thread id). */
-export const SESSION_HEADERS = ["x-claude-code-session-id", "session-id", "thread-id"] as const;
+export const SESSION_HEADERS = ["x-claude-code-session-id", "session-id", "session_id", "thread-id", "x-opencode-session"] as const;
 
 /** The session an agent named in its headers (the access log's `session`), or null. */
 export function sessionHeader(headers: Headers): string | null {
@@ -23,7 +23,8 @@ export function sessionHeader(headers: Headers): string | null {
 }
 
 /**
- * The sources read by default, in order: Claude Code's session header, Codex's session and thread headers, Gemini
+ * The sources read by default, in order: Claude Code's session header, Codex's session and thread headers (older
+ * Codex wrote session_id), OpenCode's x-opencode-session, Gemini
  * CLI's user header (it sends no session of its own), then Anthropic's metadata.user_id and OpenAI's
  * prompt_cache_key (Codex's thread id) and user.
  */
