@@ -2,7 +2,8 @@
 // (tools, then system, then messages, block by block) is cached at each cache_control breakpoint once it reaches
 // the minimum cacheable length; a later request reads the longest cached prefix that it repeats byte for byte (a
 // hit may start at most 20 blocks before a breakpoint), writes up to its last breakpoint, and pays the rest as
-// input. Tokens are counted as characters / 4. The model is scripted: it calls the client's shell tool
+// input. Tokens are counted as characters / 4. The model is scripted: it calls the client's shell tool (Codex's
+// exec_command, Claude Code's Bash)
 // `toolTurns` times, then answers.
 import { createHash } from "node:crypto";
 
@@ -75,7 +76,12 @@ export class PromptCache {
 export function scriptedAnswer(body: Record<string, any>, usage: CacheTurn, toolTurns: number): Record<string, unknown> {
   const results = (body.messages ?? []).flatMap((m: any) => (Array.isArray(m.content) ? m.content : [])).filter((b: any) => b.type === "tool_result").length;
   const tools = new Set((body.tools ?? []).map((t: any) => t.name));
-  const shell = tools.has("exec_command") ? { name: "exec_command", input: { cmd: `echo step ${results + 1}` } } : undefined;
+  const command = `echo step ${results + 1}`;
+  const shell = tools.has("exec_command")
+    ? { name: "exec_command", input: { cmd: command } }
+    : tools.has("Bash")
+      ? { name: "Bash", input: { command, description: `Step ${results + 1}` } }
+      : undefined;
   const content =
     results < toolTurns && shell
       ? [{ type: "tool_use", id: `toolu_${results + 1}`, name: shell.name, input: shell.input }]

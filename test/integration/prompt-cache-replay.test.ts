@@ -5,6 +5,7 @@
 // converted Codex request had before), none does. The ledger's session report agrees with the upstream's figures.
 import { afterAll, expect, test } from "bun:test";
 import { PromptCache, anthropicSse, scriptedAnswer } from "../helpers/anthropic-cache";
+import { runClaude } from "../helpers/claude-cli";
 import { runCodex } from "../helpers/codex-cli";
 import { freshSqlitePath } from "../helpers/databases";
 import { createLoggedGateway } from "../helpers/gateway";
@@ -83,5 +84,36 @@ test("without the gateway's breakpoints (auto_cache: false) the same session nev
   for (const t of turns) {
     expect(t.breakpoints).toBe(0);
     expect(t.cache_read_input_tokens).toBe(0);
+  }
+}, 90_000);
+
+test("Claude Code's own breakpoints pass as it sent them: its requests after the first read over 80 % from the cache", async () => {
+  cache = new PromptCache();
+  const { gw } = await createLoggedGateway(`
+models:
+  claude-*:
+    backends:
+      "default:1": { base_url: "${upstream.url}", api: anthropic-messages, ${PRICE} }
+`);
+  const url = gw.listen("127.0.0.1", 0).url.href.replace(/\/$/, "");
+  const seenBefore = upstream.seen.length;
+  try {
+    const run = await runClaude(["-p", "run three steps", "--allowedTools", "Bash", "--model", "claude-sonnet-4-5"], {
+      ANTHROPIC_BASE_URL: url,
+      ANTHROPIC_API_KEY: "sk-any",
+    });
+    expect(run.code, run.err.slice(-1000)).toBe(0);
+  } finally {
+    await gw.shutdown(100);
+  }
+  const turns = cache.turns;
+  expect(turns.length).toBe(4);
+  for (const t of turns.slice(1)) expect(share(t)).toBeGreaterThan(0.8);
+  console.log(`Claude Code, cache-read share by request: ${turns.map((t) => `${(share(t) * 100).toFixed(1)} %`).join(", ")}`);
+  // the marks are Claude Code's own (same-API requests pass byte for byte: test/integration/sdk-passthrough.test.ts)
+  for (const seen of upstream.seen.slice(seenBefore).filter((r) => r.path.startsWith("/v1/messages"))) {
+    const marks = new TextDecoder().decode(seen.body).split('"cache_control"').length - 1;
+    expect(marks).toBeGreaterThanOrEqual(1);
+    expect(marks).toBeLessThanOrEqual(4);
   }
 }, 90_000);
