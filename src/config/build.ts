@@ -32,6 +32,16 @@ import type { BackendConfig, Config, ModelConfig } from "./schema";
 
 export { TIMEOUT_DEFAULTS } from "../engines";
 
+/** One budget's period: its amount, what it has spent and left, and when it starts over (null: never). */
+export interface BudgetLine {
+  scope: string;
+  period: string;
+  usd: number;
+  spent: number;
+  remaining: number;
+  resets_at: string | null;
+}
+
 /** What a config builds: the root engine, and the model list a caller may see. */
 export interface BuiltGateway {
   root: Engine;
@@ -46,9 +56,9 @@ export interface BuiltGateway {
   /** The caller a request's headers name (undefined: anonymous). */
   identify(headers: Headers): Caller | undefined;
   /** Every budget of a caller (its org's, its org's per model, its key's): spent and left. */
-  budgetStatus(caller: Caller | undefined): Promise<{ scope: string; period: string; usd: number; spent: number; remaining: number }[]>;
+  budgetStatus(caller: Caller | undefined): Promise<BudgetLine[]>;
   /** Every budget of every org (and of each file-mode key): spent and left, for the dashboard. */
-  everyBudgetStatus(): Promise<{ org: string; scope: string; period: string; usd: number; spent: number; remaining: number }[]>;
+  everyBudgetStatus(): Promise<(BudgetLine & { org: string })[]>;
   /** Every model's backends and the state of each one's circuit breaker. */
   backendStates(): { model: string; backend: string; state: BreakerState }[];
   /** The model a Responses item request (GET /v1/responses/{id}, …) goes to: remembered, named in x-octollm-model, or the only one that can. */

@@ -123,7 +123,14 @@ test("GET /v1/usage: an org's key reads its own spend and what its budgets have 
   expect([mine.org, mine.models.length, mine.models[0].model, mine.models[0].requests, mine.total.requests]).toEqual(["acme", 1, "m", 3, 3]);
   expect(mine.total.cost_usd).toBeGreaterThan(0);
   expect(mine.budgets).toEqual([
-    { scope: "org acme", period: "per day", usd: 1, spent: expect.closeTo(mine.total.cost_usd, 5), remaining: expect.closeTo(1 - mine.total.cost_usd, 5) },
+    {
+      scope: "org acme",
+      period: "per day",
+      usd: 1,
+      spent: expect.closeTo(mine.total.cost_usd, 5),
+      remaining: expect.closeTo(1 - mine.total.cost_usd, 5),
+      resets_at: `${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}T00:00:00.000Z`, // the next UTC midnight
+    },
   ]);
   const theirs = (await (await get("key-beta-bobby")).json()) as any;
   expect([theirs.org, theirs.models, theirs.budgets]).toEqual(["beta", [], []]);

@@ -142,14 +142,19 @@ export class Budgets {
   }
 
   /** What each budget of `scopes` has spent and has left now (reads the counters; takes nothing). */
-  async status(scopes: BudgetScope[], now = Date.now()): Promise<{ scope: string; period: string; usd: number; spent: number; remaining: number }[]> {
+  async status(
+    scopes: BudgetScope[],
+    now = Date.now(),
+  ): Promise<{ scope: string; period: string; usd: number; spent: number; remaining: number; resets_at: string | null }[]> {
     const plan = periods(scopes, now);
     if (!plan.length) return [];
     const read = await this.store.takeAll(plan.map((p) => ({ key: p.key, amount: 0, windowMs: p.windowMs, limit: Number.MAX_SAFE_INTEGER })));
     return plan.map((p, i) => {
       const r = read.results[i]!;
       const spent = (r.used - (this.slices?.unspent(p.key, r.window) ?? 0)) / MICRO;
-      return { scope: p.scope.label, period: p.what, usd: p.usd, spent, remaining: Math.max(0, p.usd - spent) };
+      const reset = p.resetMs(now);
+      const resets_at = reset === undefined ? null : new Date(now + reset).toISOString();
+      return { scope: p.scope.label, period: p.what, usd: p.usd, spent, remaining: Math.max(0, p.usd - spent), resets_at };
     });
   }
 

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { Chart } from "../chart";
 import { get } from "../client";
-import { count, usd } from "../format";
+import { count, usd, when } from "../format";
 import { html } from "../html";
 import { navigate } from "../nav";
 
@@ -11,7 +11,7 @@ interface SpendAnswer {
   since: string;
   by: string;
   rows: { day: string; group: string; cost_usd: number; requests: number; tokens: number }[] | null;
-  budgets: { org: string; scope: string; period: string; usd: number; spent: number; remaining: number }[] | null;
+  budgets: { org: string; scope: string; period: string; usd: number; spent: number; remaining: number; resets_at: string | null }[] | null;
   ledger: boolean;
 }
 
@@ -70,6 +70,7 @@ export function SpendPage({ params }: { params: Record<string, string> }) {
           ? html`<div class="budgets" data-testid="budgets">${data.budgets.map((b) => {
               const share = b.usd > 0 ? Math.min(1, b.spent / b.usd) : 1;
               return html`<div class="budget"><div class="budget-head"><span>${b.scope}</span><span class="muted">${b.period}</span><span class="num">${usd(b.spent)} of ${usd(b.usd)}</span></div>
+              <div class="muted small">${b.resets_at ? `starts over ${when(Date.parse(b.resets_at))}` : "never starts over"}</div>
               <div class=${`bar big ${share >= 1 ? "full" : share >= 0.8 ? "near" : ""}`}><span style=${{ width: `${share * 100}%` }}></span></div></div>`;
             })}</div>`
           : html`<p class="muted">No budgets are set.</p>`
