@@ -121,7 +121,7 @@ async function readApi(routes: ReturnType<typeof readRoutes>, path: string, q: U
     try {
       return await handler(q, m);
     } catch (err) {
-      if (err instanceof RangeError) return refuse(400, err.message);
+      if (err instanceof RangeError || err instanceof URIError) return refuse(400, err.message);
       return refuse(503, `the usage ledger failed: ${(err as Error).message}`);
     }
   }

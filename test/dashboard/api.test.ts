@@ -145,6 +145,7 @@ for (const kind of ["sqlite", "postgres"] as const) {
         "spend?days=-1",
         "spend?by=session",
         "sessions?days=1.5",
+        "requests/%E0%A4%A",
       ]) {
         const res = await g.api(login, q);
         expect(res.status, q).toBe(400);

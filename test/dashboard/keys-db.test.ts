@@ -6,6 +6,7 @@ import { parseDocument } from "yaml";
 import { DbConfigSource, openDatabase, replaceConfig, writeConfig } from "../../src/config";
 import { createGateway } from "../../src/gateway";
 import { freshSqlitePath } from "../helpers/databases";
+import { fileKeyHint } from "../../src/dashboard/api-keys";
 import { ADMIN_KEY, dashboardConfig, dashboardGateway } from "../helpers/dashboard";
 
 const stops: (() => Promise<unknown>)[] = [];
@@ -83,7 +84,10 @@ test("a config file's gateway lists keys by their last characters and refuses ev
   const page = (await (await g.api(login, "keys")).json()) as { writable: boolean; orgs: { keys: { hint: string }[] }[] };
   expect(page.writable).toBe(false);
   expect(JSON.stringify(page)).not.toContain("sk-acme-alice-123456");
-  expect(page.orgs[0]!.keys[0]!.hint).toBe("sk-acme-…3456"); // the hint a config database stores
+  expect(page.orgs[0]!.keys[0]!.hint).toBe("…56"); // 2 of its 20 characters
+  expect(fileKeyHint("12345678")).toBe("…8");
+  expect(fileKeyHint("1234567")).toBe("…");
+  expect(fileKeyHint("x".repeat(60))).toBe("…xxxx");
   for (const [method, path, body] of [
     ["POST", "keys", { org: "acme", user: "eve" }],
     ["DELETE", "keys/0123456789abcdef", undefined],
