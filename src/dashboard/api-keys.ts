@@ -1,15 +1,7 @@
 // The Keys and orgs page: orgs with their keys and budgets. On a config database the page writes through the
 // admin API (create and revoke keys, set budgets); a config file is read-only here (edit the file).
+import { hintOf } from "../config/db/repository";
 import type { DashboardContext } from "./context";
-
-/**
- * A config file's key as listed: its last characters, at most an eighth of it (a file's keys may be as short as 8
- * characters: a database's hint, first 8 and last 4, would give most of a short one away).
- */
-export function fileKeyHint(key: string): string {
-  const n = Math.min(4, Math.floor(key.length / 8));
-  return n ? `…${key.slice(-n)}` : "…";
-}
 
 /** A key as listed: never the key itself, only its hint. */
 interface ListedKey {
@@ -32,7 +24,7 @@ export async function keysPage(ctx: DashboardContext) {
     for (const [org, def] of Object.entries(config.users))
       keys.set(
         org,
-        Object.entries(def.api_keys ?? {}).map(([user, key]) => ({ user, hint: fileKeyHint(key) })),
+        Object.entries(def.api_keys ?? {}).map(([user, key]) => ({ user, hint: hintOf(key) })),
       );
   }
   const orgs = Object.entries(config.users).map(([name, def]) => ({

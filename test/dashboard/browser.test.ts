@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { freshSqlitePath } from "../helpers/databases";
-import { ADMIN_KEY, dashboardConfig, dashboardGateway } from "../helpers/dashboard";
+import { ADMIN_KEY, dashboardConfig, dashboardGateway, databaseGateway } from "../helpers/dashboard";
 
 const CHROMIUM = process.env.OCTOLLM_TEST_CHROMIUM ?? "/usr/bin/chromium";
 const present = existsSync(CHROMIUM);
@@ -191,4 +191,40 @@ test.skipIf(!present)("a write without the CSRF token is refused from the page; 
     server.admin_key = key;
   }
   await page.context().close();
+});
+
+test.skipIf(!present)("on a config database the Keys page creates a key (shown once), revokes it, and sets a budget", async () => {
+  const db = await databaseGateway();
+  try {
+    const page = await newPage();
+    await page.goto(`${db.url}/admin/ui/keys`);
+    await page.fill("input[name=key]", ADMIN_KEY);
+    await page.click("button[type=submit]");
+    await page.waitForSelector("[data-testid=org-beta] form");
+    await page.fill("[data-testid=org-beta] input[name=user]", "dave");
+    await page.click("[data-testid=org-beta] form:first-of-type button[type=submit]");
+    const key = (await page.locator("[data-testid=new-key]").textContent())!;
+    expect(key.length).toBeGreaterThan(20);
+    expect(await page.locator("[data-testid=org-beta]").textContent()).toContain("dave");
+    const ask = () =>
+      fetch(`${db.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "mock-gpt", messages: [{ role: "user", content: "hi" }] }),
+      });
+    expect((await ask()).status).toBe(200);
+    await shot(page, "keys-database");
+    page.once("dialog", (d) => void d.accept());
+    await page.locator("[data-testid=org-beta] tr", { hasText: "dave" }).locator("button.danger").click();
+    await page.waitForFunction(() => (globalThis as any).document.querySelector("[data-testid=message]")?.textContent?.includes("revoked"));
+    expect((await ask()).status).toBe(401);
+    await page.fill("[data-testid=org-beta] input[name=usd_per_day]", "2.5");
+    await page.click("[data-testid=org-beta] form:nth-of-type(2) button[type=submit]");
+    await page.waitForFunction(() => (globalThis as any).document.querySelector("[data-testid=org-beta]")?.textContent?.includes("$2.50/day"));
+    expect(db.gw.live.config.users.beta!.budgets).toMatchObject({ usd_per_day: 2.5 });
+    await page.context().close();
+    expect(problems).toEqual([]);
+  } finally {
+    await db.stop();
+  }
 });

@@ -2,33 +2,17 @@
 // API), revoke it (refused from then on), set and remove an org's budget; each through the admin API, validated,
 // with the CSRF token. A config file's gateway refuses every write.
 import { afterAll, expect, test } from "bun:test";
-import { parseDocument } from "yaml";
-import { DbConfigSource, openDatabase, replaceConfig, writeConfig } from "../../src/config";
-import { createGateway } from "../../src/gateway";
-import { freshSqlitePath } from "../helpers/databases";
-import { fileKeyHint } from "../../src/dashboard/api-keys";
-import { ADMIN_KEY, dashboardConfig, dashboardGateway } from "../helpers/dashboard";
+import { hintOf } from "../../src/config/db/repository";
+import { ADMIN_KEY, dashboardConfig, dashboardGateway, databaseGateway } from "../helpers/dashboard";
 
 const stops: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
   for (const s of stops) await s();
 });
 
-async function databaseGateway() {
-  const url = `sqlite://${freshSqlitePath()}`;
-  const db = await openDatabase(url);
-  await DbConfigSource.open(db);
-  const yaml = dashboardConfig().replace(/server:\n {2}admin_key: .*\n/, "");
-  await writeConfig(db, (tx) => replaceConfig(tx, parseDocument(yaml).toJS(), {}));
-  await db.close();
-  const gw = await createGateway({ source: { database: url }, env: { OCTOLLM_ADMIN_KEY: ADMIN_KEY }, accessLog: { sink: { write: () => {} } } });
-  const server = gw.listen("127.0.0.1", 0);
-  stops.push(() => gw.shutdown(100));
-  return { gw, url: `http://127.0.0.1:${server.port}` };
-}
-
 test("on a config database: create a key, use it, revoke it; set and remove a budget", async () => {
-  const { gw, url } = await databaseGateway();
+  const { gw, url, stop } = await databaseGateway();
+  stops.push(stop);
   const login = await (async () => {
     const res = await fetch(`${url}/admin/ui/api/login`, { method: "POST", headers: { origin: url }, body: JSON.stringify({ key: ADMIN_KEY }) });
     const cookie = /octollm_ui=[^;]+/.exec(res.headers.get("set-cookie")!)![0];
@@ -85,9 +69,10 @@ test("a config file's gateway lists keys by their last characters and refuses ev
   expect(page.writable).toBe(false);
   expect(JSON.stringify(page)).not.toContain("sk-acme-alice-123456");
   expect(page.orgs[0]!.keys[0]!.hint).toBe("…56"); // 2 of its 20 characters
-  expect(fileKeyHint("12345678")).toBe("…8");
-  expect(fileKeyHint("1234567")).toBe("…");
-  expect(fileKeyHint("x".repeat(60))).toBe("…xxxx");
+  expect(hintOf("12345678")).toBe("…8");
+  expect(hintOf("1234567")).toBe("…");
+  expect(hintOf("x".repeat(60))).toBe("…xxxx");
+  expect(hintOf(`sk-octo-${"A".repeat(28)}wxyz`)).toBe("sk-octo-…wxyz"); // a generated key: its prefix is no secret
   for (const [method, path, body] of [
     ["POST", "keys", { org: "acme", user: "eve" }],
     ["DELETE", "keys/0123456789abcdef", undefined],

@@ -1,4 +1,8 @@
-// A listening gateway with its dashboard, and a signed-in API client for it.
+// A listening gateway with its dashboard (from a config value or a config database), and a signed-in API client for it.
+import { parseDocument } from "yaml";
+import { DbConfigSource, openDatabase, replaceConfig, writeConfig } from "../../src/config";
+import { createGateway } from "../../src/gateway";
+import { freshSqlitePath } from "./databases";
 import { createLoggedGateway } from "./gateway";
 
 export const ADMIN_KEY = "admin-key-for-dashboard-tests-0123456789";
@@ -63,4 +67,17 @@ users:
     api_keys: { carol: sk-beta-carol-12345 }
     models: { mock-gpt: }
 `;
+}
+
+/** A gateway on a fresh SQLite config database holding dashboardConfig()'s models and orgs, its admin key from the environment. */
+export async function databaseGateway() {
+  const url = `sqlite://${freshSqlitePath()}`;
+  const db = await openDatabase(url);
+  await DbConfigSource.open(db);
+  const yaml = dashboardConfig().replace(/server:\n {2}admin_key: .*\n/, "");
+  await writeConfig(db, (tx) => replaceConfig(tx, parseDocument(yaml).toJS(), {}));
+  await db.close();
+  const gw = await createGateway({ source: { database: url }, env: { OCTOLLM_ADMIN_KEY: ADMIN_KEY }, accessLog: { sink: { write: () => {} } } });
+  const server = gw.listen("127.0.0.1", 0);
+  return { gw, url: `http://127.0.0.1:${server.port}`, stop: () => gw.shutdown(100) };
 }

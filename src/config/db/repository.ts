@@ -139,9 +139,15 @@ export async function insertKey(tx: Tx, org: string, user: string, keyHash: stri
   ]);
 }
 
-/** A key's first and last characters, enough to tell keys apart in a list. */
+/**
+ * Enough of a key to tell keys apart in a list, and never much of it: a generated key (sk-octo- and 32 random
+ * characters) shows its prefix and last 4; any other key at most its last eighth (4 characters at most), so an
+ * imported 20-character key shows 2.
+ */
 export function hintOf(key: string): string {
-  return key.length > 12 ? `${key.slice(0, 8)}…${key.slice(-4)}` : "…";
+  if (/^sk-octo-[0-9A-Za-z]{32}$/.test(key)) return `sk-octo-…${key.slice(-4)}`;
+  const n = Math.min(4, Math.floor(key.length / 8));
+  return n ? `…${key.slice(-n)}` : "…";
 }
 
 /** Reads the whole configuration as a config value (the shape of a YAML file). */

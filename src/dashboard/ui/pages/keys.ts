@@ -74,7 +74,7 @@ export function KeysPage({ who }: { who: Who }) {
         )}</tbody></table></div>
         ${
           data.writable
-            ? html`<div class="row-forms"><form class="inline" onSubmit=${(e: Event) => create(e, o.name)}><input name="user" placeholder="user" required pattern="[A-Za-z0-9._@-]{1,64}" /><button type="submit">Create key</button></form>
+            ? html`<div class="row-forms"><form class="inline" onSubmit=${(e: Event) => create(e, o.name)}><input name="user" placeholder="user" required pattern="[A-Za-z0-9_.@\\-]{1,128}" title="letters, digits, _ . @ or -" /><button type="submit">Create key</button></form>
             <form class="inline" onSubmit=${(e: Event) => setBudget(e, o.name)}><input name="usd_per_day" type="number" min="0" step="0.01" placeholder="USD per day (empty: none)" /><button type="submit">Set budget</button></form></div>`
             : null
         }
