@@ -4,6 +4,7 @@ import { backendsSnapshot, type LiveSnapshot } from "./api-live";
 import type { DashboardContext } from "./context";
 import { parseCursor, requestDetail, requestPage, sessionPage, spendByDay, type RequestFilter } from "./ledger-queries";
 import { keysPage } from "./api-keys";
+import { memoryRequest, memoryRequestPage, memorySessions } from "./memory-rows";
 
 /** A JSON answer (never cached). */
 export const apiJson = (status: number, body: unknown) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
@@ -47,7 +48,6 @@ export function readRoutes(
   ctx: DashboardContext,
   live: () => Promise<LiveSnapshot>,
 ): [RegExp, (q: URLSearchParams, m: RegExpExecArray) => Promise<Response>][] {
-  const noLedger = () => refuse(404, "no usage ledger: set server.usage_db to keep requests, spend and sessions");
   return [
     [/^live$/, async () => apiJson(200, await live())],
     [/^backends$/, async () => apiJson(200, backendsSnapshot(ctx))],
@@ -55,7 +55,6 @@ export function readRoutes(
       /^requests$/,
       async (q) => {
         const ledger = ctx.ledger();
-        if (!ledger) return noLedger();
         const status = q.get("status");
         if (status !== null && status !== "" && status !== "ok" && status !== "error") throw new RangeError("status must be ok or error");
         const key = textParam(q, "key");
@@ -69,16 +68,18 @@ export function readRoutes(
           before: cursorParam(q),
           limit: limitParam(q),
         };
-        return apiJson(200, await requestPage(await ledger.sql(), filter));
+        return apiJson(200, ledger ? await requestPage(await ledger.sql(), filter) : memoryRequestPage(ctx.live, filter));
       },
     ],
     [
       /^requests\/([^/]{1,256})$/,
       async (_q, m) => {
         const ledger = ctx.ledger();
-        if (!ledger) return noLedger();
-        const row = await requestDetail(await ledger.sql(), decodeURIComponent(m[1]!));
-        return row ? apiJson(200, row) : refuse(404, "no such request in the ledger (rows are kept for server.usage_retention_days)");
+        const rid = decodeURIComponent(m[1]!);
+        const row = ledger ? await requestDetail(await ledger.sql(), rid) : memoryRequest(ctx.live, rid);
+        return row
+          ? apiJson(200, row)
+          : refuse(404, "no such request in the ledger (rows are kept for server.usage_retention_days; without a ledger, the last 8 192 requests)");
       },
     ],
     [
@@ -99,8 +100,8 @@ export function readRoutes(
       /^sessions$/,
       async (q) => {
         const ledger = ctx.ledger();
-        if (!ledger) return noLedger();
         const from = Date.now() - daysParam(q, 7) * 86_400_000;
+        if (!ledger) return apiJson(200, memorySessions(ctx.live, limitParam(q)));
         return apiJson(200, await sessionPage(await ledger.sql(), from, limitParam(q), cursorParam(q)));
       },
     ],

@@ -162,7 +162,7 @@ describe("live and backends from real traffic", () => {
       const key = i % 3 ? "sk-acme-alice-123456" : "sk-beta-carol-12345";
       const res = await fetch(`${g.url}/v1/chat/completions`, {
         method: "POST",
-        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "x-claude-code-session-id": i % 2 ? "sess-a" : "sess-b" },
         body: JSON.stringify({ model: i === 11 ? "missing" : "mock-gpt", messages: [{ role: "user", content: "hi" }], stream: i % 2 === 0 }),
       });
       await res.text();
@@ -184,9 +184,23 @@ describe("live and backends from real traffic", () => {
       expect.objectContaining({ model: "mock-gpt", backend: "default:1", state: "closed", requests: 11, errors: 0, error_pct: 0 }),
     ]);
     expect(backends.backends[0].p95_ms).toBeGreaterThanOrEqual(backends.backends[0].p50_ms);
-    // without a ledger, the ledger's pages say what to set
-    const requests = await g.api(login, "requests");
-    expect(requests.status).toBe(404);
-    expect(await requests.text()).toContain("server.usage_db");
+    // without a ledger, Requests and Sessions come from the requests held in memory, in the ledger's shape
+    const all = (await (await g.api(login, "requests?limit=5")).json()) as any;
+    expect(all.source).toBe("memory");
+    expect(all.rows).toHaveLength(5);
+    expect(all.rows[0].model).toBe("missing");
+    const rest = (await (await g.api(login, `requests?limit=50&before=${encodeURIComponent(all.next)}`)).json()) as any;
+    expect(rest.rows).toHaveLength(7);
+    expect(new Set([...all.rows, ...rest.rows].map((r: any) => r.request_id)).size).toBe(12);
+    const beta = (await (await g.api(login, "requests?org=beta&status=ok")).json()) as any;
+    expect(beta.rows.map((r: any) => r.key_user)).toEqual(["carol", "carol", "carol", "carol"]);
+    const detail = (await (await g.api(login, `requests/${beta.rows[0].request_id}`)).json()) as any;
+    expect(detail).toMatchObject({ org: "beta", key_user: "carol", model: "mock-gpt", backend: "default:1", status: 200 });
+    const sessions = (await (await g.api(login, "sessions")).json()) as any;
+    expect(sessions.source).toBe("memory");
+    expect(sessions.rows.map((s: any) => [s.session, s.requests]).sort()).toEqual([
+      ["sess-a", 6],
+      ["sess-b", 6],
+    ]);
   });
 });

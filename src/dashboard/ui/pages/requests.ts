@@ -8,16 +8,20 @@ import { navigate } from "../nav";
 
 const FILTERS = ["org", "key", "model", "backend", "session", "status"] as const;
 
+/** What a page from memory says (a gateway without a usage ledger). */
+export const MEMORY_NOTICE =
+  "No usage ledger: these are the last requests this gateway holds in memory (up to 8 192, gone at restart). Set server.usage_db to keep every request, and spend per day.";
+
 /** The Requests page. */
 export function RequestsPage({ params }: { params: Record<string, string> }) {
-  const [page, setPage] = useState<{ rows: Record<string, any>[]; next: string | null } | null>(null);
+  const [page, setPage] = useState<{ rows: Record<string, any>[]; next: string | null; source?: string } | null>(null);
   const [error, setError] = useState("");
   const [draft, setDraft] = useState<Record<string, string>>(params);
   const query = JSON.stringify(params);
   useEffect(() => {
     setDraft(params);
     const { rid: _rid, ...filters } = params;
-    get<{ rows: Record<string, any>[]; next: string | null }>("requests", filters).then(
+    get<{ rows: Record<string, any>[]; next: string | null; source?: string }>("requests", filters).then(
       (p) => {
         setPage(p);
         setError("");
@@ -42,7 +46,8 @@ export function RequestsPage({ params }: { params: Record<string, string> }) {
       <button type="button" class="ghost" onClick=${() => navigate("requests")}>Clear</button>
     </form>
     ${error ? html`<p class="error">${error}</p>` : null}
-    ${page ? html`<${Table} rows=${page.rows} params=${params} />` : html`<p class="muted">Loading…</p>`}
+    ${page?.source === "memory" ? html`<p class="notice" data-testid="memory-notice">${MEMORY_NOTICE}</p>` : null}
+    ${page ? html`<${Table} rows=${page.rows} params=${params} />` : error ? null : html`<p class="muted">Loading…</p>`}
     <div class="pager">
       ${params.before ? html`<button class="ghost" onClick=${() => navigate("requests", { ...params, before: undefined, rid: undefined })}>← Newest</button>` : null}
       ${page?.next ? html`<button data-testid="older" onClick=${() => navigate("requests", { ...params, before: page.next!, rid: undefined })}>Older →</button>` : null}

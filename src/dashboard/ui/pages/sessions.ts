@@ -5,18 +5,20 @@ import { get } from "../client";
 import { count, pct, usd, when } from "../format";
 import { html } from "../html";
 import { navigate } from "../nav";
+import { MEMORY_NOTICE } from "./requests";
 
 /** The Sessions page. */
 export function SessionsPage({ params }: { params: Record<string, string> }) {
-  const [page, setPage] = useState<{ rows: Record<string, any>[]; next: string | null } | null>(null);
+  const [page, setPage] = useState<{ rows: Record<string, any>[]; next: string | null; source?: string } | null>(null);
   const [error, setError] = useState("");
   useEffect(() => {
-    get<{ rows: Record<string, any>[]; next: string | null }>("sessions", params).then(setPage, (e) => setError(e.message));
+    get<{ rows: Record<string, any>[]; next: string | null; source?: string }>("sessions", params).then(setPage, (e) => setError(e.message));
   }, [JSON.stringify(params)]);
   return html`<div class="page-head"><h1>Sessions</h1>
       <select value=${params.days ?? "7"} onChange=${(e: any) => navigate("sessions", { days: e.currentTarget.value })} aria-label="days">
         ${["1", "7", "30"].map((d) => html`<option value=${d}>last ${d === "1" ? "day" : `${d} days`}</option>`)}</select></div>
     ${error ? html`<p class="error">${error}</p>` : null}
+    ${page?.source === "memory" ? html`<p class="notice">${MEMORY_NOTICE}</p>` : null}
     ${
       page
         ? page.rows.length
