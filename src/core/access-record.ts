@@ -64,7 +64,7 @@ export interface AccessRecord {
 export interface RequestObserver {
   /** A request ended (answered, failed, or its stream closed). */
   ended(rec: AccessRecord): void;
-  /** A streamed answer started going out; `streamEnded` follows once. */
-  streamStarted?(): void;
-  streamEnded?(): void;
+  /** A streamed answer started going out, from this model (its config key) and backend; `streamEnded` follows once, with the same. */
+  streamStarted?(model: string | undefined, backend: string | undefined): void;
+  streamEnded?(model: string | undefined, backend: string | undefined): void;
 }

@@ -121,6 +121,7 @@ export function backendsSnapshot(ctx: DashboardContext) {
     window_s: 900,
     backends: [...stats.values()].map(({ ms, ttft, ...s }) => ({
       ...s,
+      streaming: ctx.live.streamsOf(s.model, s.backend),
       error_pct: s.requests + s.failed_attempts ? Math.round(((s.errors + s.failed_attempts) / (s.requests + s.failed_attempts)) * 1000) / 10 : 0,
       p50_ms: quantile(ms, 0.5),
       p95_ms: quantile(ms, 0.95),

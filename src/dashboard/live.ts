@@ -48,6 +48,8 @@ export class LiveCollector implements RequestObserver {
     tokens: 0,
     latency: new Uint32Array(BOUNDS.length),
   }));
+  /** Answers streaming out now, by model and backend (`model\u0000backend`). */
+  private readonly streaming = new Map<string, number>();
   /** Spend since the UTC day began (while this process ran), for a gateway without a ledger. */
   private day = { n: -1, cost: 0 };
 
@@ -76,6 +78,23 @@ export class LiveCollector implements RequestObserver {
     const day = Math.floor(at / 86_400_000);
     if (day !== this.day.n) this.day = { n: day, cost: 0 };
     this.day.cost += cost;
+  }
+
+  streamStarted(model: string | undefined, backend: string | undefined): void {
+    const key = `${model ?? ""}\u0000${backend ?? ""}`;
+    this.streaming.set(key, (this.streaming.get(key) ?? 0) + 1);
+  }
+
+  streamEnded(model: string | undefined, backend: string | undefined): void {
+    const key = `${model ?? ""}\u0000${backend ?? ""}`;
+    const n = (this.streaming.get(key) ?? 1) - 1;
+    if (n > 0) this.streaming.set(key, n);
+    else this.streaming.delete(key);
+  }
+
+  /** Answers streaming out now from a model's backend. */
+  streamsOf(model: string, backend: string): number {
+    return this.streaming.get(`${model}\u0000${backend}`) ?? 0;
   }
 
   /** Requests that ended in the last `ms` (newest first; at most the ring's size). */

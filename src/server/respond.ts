@@ -153,7 +153,9 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
   }
   const isSse = (headers.get("content-type") ?? "").startsWith("text/event-stream");
   const observers = x.log.observers;
-  for (const obs of observers) obs.streamStarted?.();
+  const streamModel = x.ctx.route.key ?? x.ctx.route.model;
+  const streamBackend = x.ctx.upstream.backend;
+  for (const obs of observers) obs.streamStarted?.(streamModel, streamBackend);
   const errorTail: ErrorTail | undefined =
     isSse && !headers.has("content-encoding")
       ? (err, atBoundary) => encoder.encode((atBoundary ? "" : "\n\n") + codecOfExchange(x).errorEvent(streamFailure(err)))
@@ -164,7 +166,7 @@ export async function engineResponse(x: Exchange, res: LLMResponse): Promise<Res
   const run = stream
     .withErrorTail(errorTail)
     .onEnd((o) => {
-      for (const obs of observers) obs.streamEnded?.();
+      for (const obs of observers) obs.streamEnded?.(streamModel, streamBackend);
       const outcome = o.cancelled ? "client_closed" : o.error ? "upstream_failed" : "ok";
       const ttft = isSse && o.firstByteAt !== undefined ? { ttft_ms: Math.round((o.firstByteAt - x.ctx.startedAt) * 10) / 10 } : {};
       const extra: Partial<AccessRecord> = { outcome, ...ttft, ...(o.error ? { error: String((o.error as Error)?.message ?? o.error) } : {}) };

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { usageRows } from "../../src/gateway/ledger";
 import { sessionRows } from "../../src/gateway/session-report";
 import { freshPostgres, freshSqlitePath } from "../helpers/databases";
-import { dashboardConfig, dashboardGateway, type UiLogin } from "../helpers/dashboard";
+import { ADMIN_KEY, dashboardConfig, dashboardGateway, type UiLogin } from "../helpers/dashboard";
 import { seedLedger, type SeedRow } from "../helpers/ledger-seed";
 
 const N = 700;
@@ -202,5 +202,32 @@ describe("live and backends from real traffic", () => {
       ["sess-a", 6],
       ["sess-b", 6],
     ]);
+  });
+});
+
+describe("streams going out, per backend", () => {
+  test("a stream being sent counts on its backend until it ends", async () => {
+    const { startMockUpstream } = await import("../helpers/mock-upstream");
+    const upstream = startMockUpstream(() => ({ delayMs: 300 }));
+    cleanups.push(async () => upstream.stop());
+    const g = await dashboardGateway(`
+server: { admin_key: ${ADMIN_KEY} }
+models:
+  slow: { backends: { "default:1": { base_url: "${upstream.url}" } } }
+`);
+    cleanups.push(g.stop);
+    const login = await g.signIn();
+    const streaming = async () => ((await (await g.api(login, "backends")).json()) as any).backends[0].streaming;
+    expect(await streaming()).toBe(0);
+    const res = await fetch(`${g.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "slow", messages: [{ role: "user", content: "hi" }], stream: true }),
+    });
+    expect(res.status).toBe(200);
+    expect(await streaming()).toBe(1);
+    await res.text();
+    await Bun.sleep(20);
+    expect(await streaming()).toBe(0);
   });
 });
