@@ -123,7 +123,7 @@ async function readApi(routes: ReturnType<typeof readRoutes>, path: string, q: U
       return await handler(q, m);
     } catch (err) {
       if (err instanceof RangeError || err instanceof URIError) return refuse(400, err.message);
-      return refuse(503, `the usage ledger failed: ${(err as Error).message}`);
+      return refuse(503, `the dashboard could not read its data: ${(err as Error).message}`);
     }
   }
   return refuse(404, `no dashboard API ${path}`);

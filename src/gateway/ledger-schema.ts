@@ -52,10 +52,26 @@ const ADDED_DAILY_COLUMNS = [
   "cache_saved_usd DOUBLE PRECISION NOT NULL DEFAULT 0",
 ];
 
-/** Makes the ledger's tables, adds the columns an older ledger lacks, then the indexes. */
+/**
+ * A ledger made before the session rollups gets them from its raw rows, once (while usage_sessions is empty; a
+ * second instance doing the same at once skips the sessions the first has written).
+ */
+const BACKFILL_SESSIONS = [
+  `INSERT INTO usage_sessions (session, org, key_user, first_ts, last_ts, requests, errors, subagent_requests, tokens_in, tokens_out, cost_usd, cache_read, cache_write, cache_saved_usd)
+   SELECT session, MIN(COALESCE(org, '')), MIN(COALESCE(key_user, '')), MIN(ts), MAX(ts), COUNT(*), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END),
+     SUM(CASE WHEN agent IS NOT NULL THEN 1 ELSE 0 END), SUM(tokens_in), SUM(tokens_out), SUM(cost_usd), SUM(cache_read), SUM(cache_write), SUM(cache_saved_usd)
+   FROM usage_requests WHERE session IS NOT NULL AND session <> '' GROUP BY session ON CONFLICT (session) DO NOTHING`,
+  `INSERT INTO usage_session_models (session, model, requests)
+   SELECT session, COALESCE(model, ''), COUNT(*) FROM usage_requests WHERE session IS NOT NULL AND session <> '' GROUP BY session, COALESCE(model, '')
+   ON CONFLICT (session, model) DO NOTHING`,
+];
+
+/** Makes the ledger's tables, adds the columns an older ledger lacks, then the indexes; fills the session rollups of an older one. */
 export async function prepareLedger(sql: SQL): Promise<void> {
   for (const statement of TABLES) await sql.unsafe(statement);
   for (const column of ADDED_REQUEST_COLUMNS) await sql.unsafe(`ALTER TABLE usage_requests ADD COLUMN ${column}`).catch(() => {}); // one that has it refuses quietly
   for (const column of ADDED_DAILY_COLUMNS) await sql.unsafe(`ALTER TABLE usage_daily ADD COLUMN ${column}`).catch(() => {});
   for (const statement of INDEXES) await sql.unsafe(statement);
+  const [any] = (await sql.unsafe("SELECT 1 AS one FROM usage_sessions LIMIT 1")) as unknown[];
+  if (!any) for (const statement of BACKFILL_SESSIONS) await sql.unsafe(statement);
 }

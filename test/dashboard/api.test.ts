@@ -1,6 +1,7 @@
 // The dashboard's API against a seeded ledger (SQLite and PostgreSQL): keyset pages walk every row once, filters
 // match what the rows say, spend per group equals `octollm usage`, sessions equal their rows' sums, and bad
 // parameters are refused. Live and Backends from real traffic.
+// needs: postgres (npm test skips this file when it is not reachable, outside CI)
 import { afterAll, describe, expect, test } from "bun:test";
 import { usageRows } from "../../src/gateway/ledger";
 import { sessionRows } from "../../src/gateway/session-report";

@@ -1,6 +1,7 @@
 // `octollm usage --by session`: each session's tokens, cost, cache-hit share and what the prompt cache saved, equal to
 // the token × price differences worked out by hand; a ledger made before the cache columns gets them on start
 // (SQLite and PostgreSQL).
+// needs: postgres (npm test skips this file when it is not reachable, outside CI)
 import { afterAll, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { formatReport, usageReport } from "../../src/cli/usage";
@@ -69,6 +70,19 @@ test("SQLite, a ledger made before the cache columns: both tables get them, and 
     { session: "sess-old", requests: 1, errors: 0, tokens_in: 10, tokens_out: 1, cache_hit_pct: 0, cost_usd: 0.001, cache_saved_usd: 0 },
   ]);
   expect((await usageReport(path, "7d", "model"))[0]).toMatchObject({ model: "claude-x", requests: 2, cache_hit_pct: 45, cache_saved_usd: 0.001755 }); // the old daily table got its columns
+  // the session rollups were filled from the old rows once, then kept by every batch
+  const rollup = new Database(path, { readonly: true });
+  const sessions = rollup.query("SELECT session, requests, tokens_in, cost_usd FROM usage_sessions ORDER BY session").all();
+  const models = rollup.query("SELECT session, model, requests FROM usage_session_models ORDER BY session").all();
+  rollup.close();
+  expect(sessions).toEqual([
+    { session: EXPECTED.session, requests: EXPECTED.requests, tokens_in: EXPECTED.tokens_in, cost_usd: expect.closeTo(EXPECTED.cost_usd, 9) },
+    { session: "sess-old", requests: 1, tokens_in: 10, cost_usd: 0.001 },
+  ]);
+  expect(models).toEqual([
+    { session: EXPECTED.session, model: "claude-x", requests: 2 },
+    { session: "sess-old", model: "claude-x", requests: 1 },
+  ]);
   const table = formatReport(rows, "session");
   expect(table.split("\n")[0]).toMatch(
     /^session\s+requests\s+errors\s+tokens_in\s+tokens_out\s+cache_hit_pct\s+cost_usd\s+cache_saved_usd\s+first_seen\s+last_seen$/,
