@@ -3,7 +3,7 @@
 // kinds come from fixed sets. No key, user text or raw path ever becomes a label.
 import type { AccessRecord, RequestObserver } from "../core";
 import { GenAiMetrics } from "./genai-metrics";
-import { Counter, Gauge, Histogram, Registry, type HistogramSeries } from "./registry";
+import { Counter, Derived, Gauge, Histogram, Registry, type HistogramSeries } from "./registry";
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 const MODERATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -57,6 +57,25 @@ export class GatewayMetrics implements RequestObserver {
       "octollm_cache_tokens_total",
       "Input tokens by prompt-cache use (read, write, uncached), by model and backend: the cache-hit ratio is read / all",
       ["model", "backend", "kind"],
+    ),
+  );
+  /** Cache reads alone, and the cache-hit ratio, per model and backend: read from cacheTokens when scraped. */
+  readonly cacheRead = this.registry.add(
+    new Derived(
+      "octollm_cache_read_tokens_total",
+      "Input tokens read from the provider's prompt cache, by model and backend",
+      "counter",
+      ["model", "backend"],
+      () => this.cacheSums("read"),
+    ),
+  );
+  readonly cacheHitRatio = this.registry.add(
+    new Derived(
+      "octollm_cache_hit_ratio",
+      "Share of input tokens read from the prompt cache since start (read / (read + write + uncached)), by model and backend",
+      "gauge",
+      ["model", "backend"],
+      () => this.cacheSums("ratio"),
     ),
   );
   readonly upstreamErrors = this.registry.add(
@@ -181,6 +200,19 @@ export class GatewayMetrics implements RequestObserver {
   }
 
   /** The Prometheus text exposition. */
+  /** Per model and backend, from cacheTokens: the tokens read, or the share of input tokens read. */
+  private *cacheSums(what: "read" | "ratio"): Iterable<[readonly string[], number]> {
+    const sums = new Map<string, { values: string[]; read: number; all: number }>();
+    for (const { values, n } of this.cacheTokens.entries()) {
+      const key = `${values[0]}\u0000${values[1]}`;
+      let s = sums.get(key);
+      if (!s) sums.set(key, (s = { values: [values[0]!, values[1]!], read: 0, all: 0 }));
+      if (values[2] === "read") s.read += n;
+      s.all += n;
+    }
+    for (const s of sums.values()) yield [s.values, what === "read" ? s.read : s.all > 0 ? Math.round((s.read / s.all) * 1e4) / 1e4 : 0];
+  }
+
   render(): string {
     return this.registry.render();
   }

@@ -45,6 +45,11 @@ export class Counter implements Family {
     return this.series.get(values.join("\u0000"))?.n ?? 0;
   }
 
+  /** Every series: its label values and total (read when rendering figures derived from this counter). */
+  entries(): Iterable<{ values: readonly string[]; n: number }> {
+    return this.series.values();
+  }
+
   render(): string {
     let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} counter\n`;
     for (const s of this.series.values()) out += `${this.name}${labelText(this.labels, s.values)} ${s.n}\n`;
@@ -137,6 +142,24 @@ export class Histogram implements Family {
       out += `${this.name}_sum${labelText(this.labels, s.values)} ${s.sum}\n`;
       out += `${this.name}_count${labelText(this.labels, s.values)} ${s.count}\n`;
     }
+    return out;
+  }
+}
+
+/** A family computed from others when the metrics are scraped (nothing is counted per request). */
+export class Derived implements Family {
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly type: "counter" | "gauge",
+    readonly labels: readonly string[],
+    /** The series now: label values and value. */
+    private readonly read: () => Iterable<[readonly string[], number]>,
+  ) {}
+
+  render(): string {
+    let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} ${this.type}\n`;
+    for (const [values, n] of this.read()) out += `${this.name}${labelText(this.labels, values)} ${n}\n`;
     return out;
   }
 }

@@ -38,5 +38,8 @@ test("a session's first turn writes the cache, the second reads it: both in the 
   const metrics = await (await fetch(`${url}/metrics`)).text();
   expect(metrics).toContain('octollm_cache_tokens_total{model="claude-x",backend="default:1",kind="read"} 900');
   expect(metrics).toContain('octollm_cache_tokens_total{model="claude-x",backend="default:1",kind="write"} 900');
+  // derived when scraped: reads alone, and the hit ratio = 900 read of 2000 input tokens
+  expect(metrics).toContain('octollm_cache_read_tokens_total{model="claude-x",backend="default:1"} 900');
+  expect(metrics).toContain('octollm_cache_hit_ratio{model="claude-x",backend="default:1"} 0.45');
   expect(metrics).toContain('octollm_cache_tokens_total{model="claude-x",backend="default:1",kind="uncached"} 200');
 });
