@@ -38,6 +38,12 @@ export function SpendPage({ params }: { params: Record<string, string> }) {
     groups.set(r.group, g);
   }
   const total = [...groups.values()].reduce((n, g) => n + g.cost, 0);
+  // the chart: each of the four costliest groups per day, the rest together, in shades of the accent
+  const ranked = [...groups.entries()].sort((a, b) => b[1].cost - a[1].cost).map(([g]) => g);
+  const top = ranked.slice(0, 4);
+  const lineOf = (g: string) => (top.includes(g) ? g : "others");
+  const names = ranked.length > 4 ? [...top, "others"] : top;
+  const perGroup = names.map((name) => dayList.map((d) => rows.filter((r) => r.day === d && lineOf(r.group) === name).reduce((n, r) => n + r.cost_usd, 0)));
   return html`
     <div class="page-head"><h1>Spend</h1>
       <div class="segmented">${["org", "key", "model", "backend"].map(
@@ -49,7 +55,11 @@ export function SpendPage({ params }: { params: Record<string, string> }) {
     ${error ? html`<p class="error">${error}</p>` : null}
     ${data && !data.ledger ? html`<p class="muted">No usage ledger: set <code>server.usage_db</code> to keep spend per day.</p>` : null}
     <section class="card"><h2>Cost per day <span class="muted">${usd(total)} in all</span></h2>
-      <${Chart} x=${dayList.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000)} lines=${[{ label: "cost", bars: true, format: (v: number) => usd(v) }]} values=${[perDay]} />
+      <${Chart}
+        x=${dayList.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000)}
+        lines=${names.length ? names.map((n, i) => ({ label: n || "none", shade: i / Math.max(1, names.length), format: (v: number) => usd(v) })) : [{ label: "cost", format: (v: number) => usd(v) }]}
+        values=${names.length ? perGroup : [perDay]}
+      />
     </section>
     <section class="card"><h2>By ${by}</h2>
       <div class="table-wrap"><table data-testid="spend">
