@@ -88,6 +88,23 @@ export class LazyBody {
     }
   }
 
+  /** Whether a top-level field is a non-empty array, read from the raw bytes when the body was not parsed (no tree built). */
+  holdsItems(key: string): boolean {
+    if (this.parsed || !this.bytes) {
+      const v = (this.value as Record<string, unknown> | null)?.[key];
+      return Array.isArray(v) && v.length > 0;
+    }
+    this.index ??= indexTopLevel(this.bytes);
+    if (this.index === null) return false;
+    const at = this.index.fields.get(key);
+    if (at === undefined || this.bytes[at[0]] !== 0x5b) return false; // not an array
+    for (let i = at[0] + 1; i < at[1]; i++) {
+      const c = this.bytes[i]!;
+      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return c !== 0x5d; // the first thing in it is not its end
+    }
+    return false;
+  }
+
   /**
    * A new body with one top-level field set (this one is not changed). Unparsed bytes are spliced where the
    * field's value is (or the field is added first), so a large body is not parsed and written again.

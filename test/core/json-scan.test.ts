@@ -88,4 +88,24 @@ describe("LazyBody", () => {
     }
     expect(kind).toBe("invalid_request");
   });
+
+  test("holdsItems: a top-level field is a non-empty array, read from the bytes as JSON.parse would (property)", () => {
+    const next = rng(11);
+    const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)]!;
+    const space = () => pick(["", " ", "\n", "\t ", "\r\n  "]);
+    for (let i = 0; i < 500; i++) {
+      const tools = pick(["[]", "[ ]", "[\n]", '[{"name":"Bash"}]', "[ 1 ]", "[[]]", '"[]"', "null", "{}", '{"a":[1]}', "[null]", "0"]);
+      const other = pick(['"messages":[]', '"tools_x":[1]', '"nested":{"tools":[1]}', '"m":"tools"']);
+      const parts = [`${space()}"tools"${space()}:${space()}${tools}${space()}`, `${space()}${other}${space()}`];
+      if (next() < 0.5) parts.reverse();
+      if (next() < 0.2) parts.shift(); // sometimes no tools at all
+      const text = `{${parts.join(",")}}`;
+      const parsed = JSON.parse(text).tools;
+      const expected = Array.isArray(parsed) && parsed.length > 0;
+      expect(LazyBody.fromBytes(enc(text)).holdsItems("tools"), text).toBe(expected);
+      const afterParse = LazyBody.fromBytes(enc(text));
+      afterParse.json();
+      expect(afterParse.holdsItems("tools"), text).toBe(expected); // the parsed value says the same
+    }
+  });
 });

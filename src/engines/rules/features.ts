@@ -59,6 +59,8 @@ export class RequestFeatures {
     private readonly bodyOf: Record<string, unknown> | (() => Record<string, unknown>),
     private readonly model: string,
     private readonly headers?: Headers,
+    /** Whether a top-level field is a non-empty array, without parsing the body (given by a rule for a request's body). */
+    private readonly holdsItems?: (key: string) => boolean,
   ) {}
 
   private get body(): Record<string, unknown> {
@@ -70,7 +72,7 @@ export class RequestFeatures {
    * Codex's spawned agents and reviews (x-openai-subagent, or x-codex-parent-thread-id). `background`: Codex's
    * compaction and memory work (x-openai-subagent compact or memory_consolidation, x-openai-memgen-request, a
    * compaction request_kind in x-codex-turn-metadata), and Claude Code's side calls (a request of a Claude Code
-   * session with no tools: its session title, seen from 2.1.197). Else `main`. Only that last check reads the body.
+   * session with no tools: its session title, seen from 2.1.197). Else `main`. Only that last check reads the body, and only whether its `tools` is a non-empty list.
    */
   get agent(): string {
     const h = this.headers;
@@ -88,7 +90,7 @@ export class RequestFeatures {
         // not JSON: no say
       }
     }
-    if (h.get("x-claude-code-session-id") && !(Array.isArray(this.body.tools) && this.body.tools.length)) return "background";
+    if (h.get("x-claude-code-session-id") && !this.hasTools) return "background";
     return "main";
   }
 
@@ -134,6 +136,7 @@ export class RequestFeatures {
 
   /** True when the request declares tools. */
   get hasTools(): boolean {
+    if (this.holdsItems) return this.holdsItems("tools");
     return Array.isArray(this.body.tools) && this.body.tools.length > 0;
   }
 

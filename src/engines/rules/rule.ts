@@ -88,7 +88,12 @@ export function ruleData(req: LLMRequest): object {
       return (raw ??= req.body.json());
     },
     get Features() {
-      return (features ??= new RequestFeatures(() => req.body.json(), req.ctx.route.model ?? "", req.headers));
+      return (features ??= new RequestFeatures(
+        () => req.body.json(),
+        req.ctx.route.model ?? "",
+        req.headers,
+        (key) => req.body.holdsItems(key),
+      ));
     },
     get Headers() {
       return (headers ??= Object.fromEntries(req.headers));
