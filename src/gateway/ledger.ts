@@ -114,7 +114,7 @@ export class UsageLedger implements RequestObserver {
       storeText(rec.agent),
       rec.attempts ?? 1,
       rec.outcome ?? null,
-      storeText(rec.error, 500), // may quote what the client sent
+      rec.error === undefined ? null : (this.opts.logger ?? log).redact(storeText(rec.error, 500)!), // may quote a client, an upstream or a URL
       rec.upstream_errors?.length ? JSON.stringify(rec.upstream_errors.slice(0, 10)) : null,
     ]);
     if (this.queue.length >= (this.opts.batchSize ?? 500)) void this.flush();

@@ -190,3 +190,23 @@ test("retention: raw rows past usage_retention_days are deleted, at most 5 000 a
   }
   await pg.drop();
 });
+
+test("a request's error text is stored with the config's secrets and URL passwords hidden, as the logs show it", async () => {
+  const { UsageLedger } = await import("../../src/gateway/ledger");
+  const { Logger } = await import("../../src/core");
+  const path = freshSqlitePath().replace(/config\.db$/, "usage.db");
+  const logger = new Logger(() => {});
+  logger.setSecrets(["sk-upstream-secret-123456"]);
+  const ledger = await UsageLedger.open(path, { logger });
+  const base = { method: "POST", path: "/v1/chat/completions", protocol: "openai" as const, ms: 1, bytes_in: 1, bytes_out: 1 };
+  ledger.ended({ ...base, rid: "a", status: 502, error: "upstream said: bad key sk-upstream-secret-123456 at https://user:pw123@up.example/v1" });
+  ledger.ended({ ...base, rid: "b", status: 200 });
+  await ledger.close();
+  const db = await openDatabase(path);
+  const rows = (await db.sql.unsafe("SELECT request_id, error FROM usage_requests ORDER BY request_id")) as { request_id: string; error: string | null }[];
+  await db.close();
+  expect(rows[0]!.error).not.toContain("sk-upstream-secret-123456");
+  expect(rows[0]!.error).not.toContain("pw123");
+  expect(rows[0]!.error).toContain("upstream said: bad key ***");
+  expect(rows[1]!.error).toBeNull();
+});
