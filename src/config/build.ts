@@ -60,7 +60,7 @@ export interface BuiltGateway {
   /** Every budget of every org (and of each file-mode key): spent and left, for the dashboard. */
   everyBudgetStatus(): Promise<(BudgetLine & { org: string })[]>;
   /** Every model's backends and the state of each one's circuit breaker. */
-  backendStates(): { model: string; backend: string; state: BreakerState }[];
+  backendStates(): { model: string; backend: string; state: BreakerState; rest_left_ms: number }[];
   /** The model a Responses item request (GET /v1/responses/{id}, …) goes to: remembered, named in x-octollm-model, or the only one that can. */
   responseModel(id: string, headers: Headers): Promise<string | undefined>;
 }
@@ -264,6 +264,6 @@ export function buildGateway(
     identify: (headers) => keys.identify(headers),
     budgetStatus: (caller) => (budgets ? budgets.status(allBudgetScopes(config, caller)) : Promise.resolve([])),
     everyBudgetStatus: () => everyBudgetStatus(config, budgets),
-    backendStates: () => breakers.map((b) => ({ model: b.model, backend: b.backend, state: b.breaker.state })),
+    backendStates: () => breakers.map((b) => ({ model: b.model, backend: b.backend, state: b.breaker.state, rest_left_ms: b.breaker.restLeftMs })),
   };
 }

@@ -92,6 +92,7 @@ interface BackendStats {
   model: string;
   backend: string;
   state: string;
+  rest_left_ms: number;
   requests: number;
   errors: number;
   failed_attempts: number;
@@ -105,17 +106,29 @@ interface BackendStats {
 /** The Backends page: every configured backend's circuit state, and what its requests of the last 15 minutes did. */
 export function backendsSnapshot(ctx: DashboardContext) {
   const stats = new Map<string, BackendStats>();
-  const entry = (model: string, backend: string, state = "closed") => {
+  const entry = (model: string, backend: string, state = "closed", rest = 0) => {
     const key = `${model}\u0000${backend}`;
     let s = stats.get(key);
-    if (!s)
-      stats.set(
-        key,
-        (s = { model, backend, state, requests: 0, errors: 0, failed_attempts: 0, ms: [], ttft: [], tokens_in: 0, cache_read: 0, last_error: null }),
-      );
+    if (!s) {
+      s = {
+        model,
+        backend,
+        state,
+        rest_left_ms: rest,
+        requests: 0,
+        errors: 0,
+        failed_attempts: 0,
+        ms: [],
+        ttft: [],
+        tokens_in: 0,
+        cache_read: 0,
+        last_error: null,
+      };
+      stats.set(key, s);
+    }
     return s;
   };
-  for (const b of ctx.current().backendStates()) entry(b.model, b.backend, b.state);
+  for (const b of ctx.current().backendStates()) entry(b.model, b.backend, b.state, b.rest_left_ms);
   for (const { at, rec } of ctx.live.recent(15 * 60_000)) countRequest(entry, at, rec);
   return {
     window_s: 900,

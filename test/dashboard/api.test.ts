@@ -232,3 +232,40 @@ models:
     expect(await streaming()).toBe(0);
   });
 });
+
+describe("backends that fail", () => {
+  test("a dead backend's failed attempts, its circuit cooling down with the rest left, and the last error", async () => {
+    const dead = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+    const deadUrl = `http://127.0.0.1:${dead.port}`;
+    dead.stop(true); // nothing listens there now
+    const g = await dashboardGateway(`
+server: { admin_key: ${ADMIN_KEY}, failover: { failure_threshold: 2, cooldown_ms: 60000 } }
+models:
+  m:
+    backends:
+      "default:1": { base_url: "${deadUrl}" }
+      "default:1:spare": { provider: mock }
+`);
+    cleanups.push(g.stop);
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(`${g.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+      });
+      expect(res.status).toBe(200); // the spare answers
+      await res.text();
+    }
+    const login = await g.signIn();
+    const { backends } = (await (await g.api(login, "backends")).json()) as any;
+    const deadOne = backends.find((b: any) => b.backend === "default:1");
+    const spare = backends.find((b: any) => b.backend === "default:1:spare");
+    expect(deadOne.state).toBe("open");
+    expect(deadOne.rest_left_ms).toBeGreaterThan(50_000);
+    expect(deadOne.failed_attempts).toBeGreaterThanOrEqual(2);
+    expect(deadOne.requests).toBe(0);
+    expect(deadOne.error_pct).toBe(100);
+    expect(deadOne.last_error.message).toContain("attempt failed");
+    expect(spare).toMatchObject({ state: "closed", requests: 6, errors: 0, rest_left_ms: 0 });
+  });
+});

@@ -27,6 +27,11 @@ export class CircuitBreaker {
     return this.now() < this.openUntil ? "open" : "half-open";
   }
 
+  /** Milliseconds of rest left while the circuit is open (0 when closed or probing). */
+  get restLeftMs(): number {
+    return this.openUntil === 0 ? 0 : Math.max(0, Math.round(this.openUntil - this.now()));
+  }
+
   /** May a request go to this backend now? In half-open state only one probe at a time is let through. */
   tryAcquire(): boolean {
     if (this.openUntil === 0) return true;

@@ -19,7 +19,7 @@ export function BackendsPage() {
       <thead><tr><th>Model / backend</th><th>Health</th><th class="num">Streaming</th><th class="num">Requests</th><th class="num">Errors</th><th class="num">p50</th><th class="num">p95</th><th class="num">TTFT p50</th><th class="num">TTFT p95</th><th class="num">Cache read</th><th>Last error</th></tr></thead>
       <tbody>${data.backends.map(
         (b) => html`<tr><td>${b.model} <span class="muted">/ ${b.backend}</span></td>
-          <td><span class=${`health ${b.state}`}>${b.state === "closed" ? "healthy" : b.state === "open" ? "cooling down" : "probing"}</span></td>
+          <td><span class=${`health ${b.state}`}>${b.state === "closed" ? "healthy" : b.state === "open" ? `cooling down, ${Math.ceil(b.rest_left_ms / 1000)} s left` : "probing"}</span></td>
           <td class="num">${count(b.streaming)}</td><td class="num">${count(b.requests)}</td><td class="num">${pct(b.error_pct)}${b.failed_attempts ? html` <span class="muted">(${b.failed_attempts} failed attempts)</span>` : null}</td>
           <td class="num">${ms(b.p50_ms)}</td><td class="num">${ms(b.p95_ms)}</td><td class="num">${ms(b.p50_ttft_ms)}</td><td class="num">${ms(b.p95_ttft_ms)}</td>
           <td class="num">${pct(b.cache_read_pct)}</td>
