@@ -26,6 +26,14 @@ function daysParam(q: URLSearchParams, fallback: number): number {
   return Number(v);
 }
 
+/** A time in ms since 1970 (absent: undefined). */
+function timeParam(q: URLSearchParams, name: string): number | undefined {
+  const v = q.get(name);
+  if (v === null || v === "") return undefined;
+  if (!/^\d{1,15}$/.test(v)) throw new RangeError(`${name} must be a time in milliseconds since 1970`);
+  return Number(v);
+}
+
 /** A page size in 1..200 (default 50). */
 function limitParam(q: URLSearchParams): number {
   const v = q.get("limit");
@@ -66,6 +74,8 @@ export function readRoutes(
           session: textParam(q, "session"),
           status: (status || undefined) as RequestFilter["status"],
           before: cursorParam(q),
+          fromMs: timeParam(q, "from_ms"),
+          toMs: timeParam(q, "to_ms"),
           limit: limitParam(q),
         };
         return apiJson(200, ledger ? await requestPage(await ledger.sql(), filter) : memoryRequestPage(ctx.live, filter));

@@ -11,8 +11,11 @@ export interface RequestFilter {
   session?: string;
   /** ok: status below 400; error: 400 and up. */
   status?: "ok" | "error";
-  /** Only requests before this time (ms). */
+  /** Only requests before this one (the page's cursor). */
   before?: { ts: number; rid: string };
+  /** Only requests that ended at or after, and at or before, these times (ms). */
+  fromMs?: number;
+  toMs?: number;
   limit: number;
 }
 
@@ -42,6 +45,14 @@ export async function requestPage(sql: SQL, f: RequestFilter): Promise<{ rows: R
     if (!span) return { rows: [], next: null };
     params.push(Number(span.first_ts), Number(span.last_ts));
     where.push(`ts >= $${params.length - 1} AND ts <= $${params.length}`);
+  }
+  if (f.fromMs !== undefined) {
+    params.push(f.fromMs);
+    where.push(`ts >= $${params.length}`);
+  }
+  if (f.toMs !== undefined) {
+    params.push(f.toMs);
+    where.push(`ts <= $${params.length}`);
   }
   if (f.status === "error") where.push("status >= 400");
   if (f.status === "ok") where.push("status < 400");

@@ -54,7 +54,7 @@ export function memoryRequestPage(live: LiveCollector, f: RequestFilter): { rows
   let more = false;
   for (const r of all) {
     if (before && (r.at > before.ts || (r.at === before.ts && r.rec.rid >= before.rid))) continue;
-    if (!matches(r.rec, f)) continue;
+    if (!matches(r.rec, f) || (f.fromMs !== undefined && r.at < f.fromMs) || (f.toMs !== undefined && r.at > f.toMs)) continue;
     if (page.length === f.limit) {
       more = true;
       break;

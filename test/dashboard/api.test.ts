@@ -55,12 +55,17 @@ for (const kind of ["sqlite", "postgres"] as const) {
     });
 
     test("filters return exactly the rows that match", async () => {
+      const times = rows.map((r) => Number(r.ts)).sort((a, b) => a - b);
+      const midTs = times[Math.floor(N / 3)]!;
+      const lateTs = times[Math.floor((2 * N) / 3)]!;
       const cases: [string, (r: SeedRow) => boolean][] = [
         ["org=acme", (r) => r.org === "acme"],
         ["key=acme/alice", (r) => r.org === "acme" && r.key_user === "alice"],
         ["model=gpt-y&status=error", (r) => r.model === "gpt-y" && Number(r.status) >= 400],
         ["backend=spare&status=ok", (r) => r.backend === "spare" && Number(r.status) < 400],
         ["session=sess-3", (r) => r.session === "sess-3"],
+        [`from_ms=${midTs}&to_ms=${lateTs}`, (r) => Number(r.ts) >= midTs && Number(r.ts) <= lateTs],
+        [`org=acme&from_ms=${midTs}`, (r) => r.org === "acme" && Number(r.ts) >= midTs],
         [`org=${encodeURIComponent("x' OR 1=1 --")}`, () => false],
       ];
       for (const [q, match] of cases) {
@@ -146,6 +151,8 @@ for (const kind of ["sqlite", "postgres"] as const) {
         "spend?days=-1",
         "spend?by=session",
         "sessions?days=1.5",
+        "requests?from_ms=yesterday",
+        "requests?to_ms=-5",
         "requests/%E0%A4%A",
       ]) {
         const res = await g.api(login, q);

@@ -20,8 +20,10 @@ export function RequestsPage({ params }: { params: Record<string, string> }) {
   const query = JSON.stringify(params);
   useEffect(() => {
     setDraft(params);
-    const { rid: _rid, ...filters } = params;
-    get<{ rows: Record<string, any>[]; next: string | null; source?: string }>("requests", filters).then(
+    const { rid: _rid, from, to, ...filters } = params;
+    // the address keeps the times as typed (local); the API takes ms
+    const ms = (local: string | undefined) => (local && !Number.isNaN(Date.parse(local)) ? String(Date.parse(local)) : undefined);
+    get<{ rows: Record<string, any>[]; next: string | null; source?: string }>("requests", { ...filters, from_ms: ms(from), to_ms: ms(to) }).then(
       (p) => {
         setPage(p);
         setError("");
@@ -39,6 +41,10 @@ export function RequestsPage({ params }: { params: Record<string, string> }) {
     <form class="filters" onSubmit=${apply} data-testid="filters">
       ${FILTERS.filter((f) => f !== "status").map(
         (f) => html`<label>${f}<input name=${f} value=${draft[f] ?? ""} onInput=${(e: any) => setDraft({ ...draft, [f]: e.currentTarget.value })} /></label>`,
+      )}
+      ${(["from", "to"] as const).map(
+        (f) =>
+          html`<label>${f}<input type="datetime-local" name=${f} value=${draft[f] ?? ""} onInput=${(e: any) => setDraft({ ...draft, [f]: e.currentTarget.value })} /></label>`,
       )}
       <label>status<select name="status" value=${draft.status ?? ""} onChange=${(e: any) => setDraft({ ...draft, status: e.currentTarget.value })}>
         <option value="">any</option><option value="ok">ok</option><option value="error">errors</option></select></label>
