@@ -43,7 +43,9 @@ export function chargeOf(req: LLMRequest, end: AnswerEnd, reserved: () => Reserv
     const usage = { input: r.input, output: r.output };
     return { usage, usd: Math.max(usdOf(usage), r.usd), estimate: "reservation" };
   }
-  if (!couldReason(req, end)) return { usage: found, usd: usdOf(found), estimate: "stream_text" };
-  const usage = { ...found, output: Math.max(found.output, r.output) };
+  // a stream that never told its input (the gateway's mock, a chat stream not asked for usage) pays the request's estimated input
+  const told = found.input ? found : { ...found, input: r.input };
+  if (!couldReason(req, end)) return { usage: told, usd: usdOf(told), estimate: "stream_text" };
+  const usage = { ...told, output: Math.max(found.output, r.output) };
   return { usage, usd: usdOf(usage), estimate: "reasoning_reserved" };
 }
