@@ -1,6 +1,7 @@
 // The built-in dashboard (/admin/ui): live traffic, requests, spend, backends, sessions, keys and orgs.
 export { LiveCollector } from "./live";
-export { UiSessions } from "./sessions";
+export { UiSessions, type SessionStore } from "./sessions";
+export { DbSessions } from "./db-sessions";
 export { UiAssets } from "./assets";
 export { dashboardRoute, type DashboardOptions } from "./routes";
 export type { DashboardContext } from "./context";

@@ -8,13 +8,16 @@ import { writeApi } from "./api-keys";
 import type { UiAssets } from "./assets";
 import type { DashboardContext } from "./context";
 import { isLoopback, sameOrigin, secured } from "./security";
-import { SESSION_COOKIE, cookieOf, sameSecret, sessionCookie, type UiSession, type UiSessions } from "./sessions";
+import { SESSION_COOKIE, cookieOf, sameSecret, sessionCookie, type SessionStore, type UiSession, type UiSessions } from "./sessions";
 import { liveStream } from "./stream";
 
 type Server = { requestIP(req: Request): { address: string } | null };
 
 /** What the dashboard's routes need besides the gateway. */
 export interface DashboardOptions {
+  /** Where sessions live (memory, or the config database of a fleet). */
+  store: SessionStore;
+  /** One-time login links (this process's memory). */
   sessions: UiSessions;
   throttle: AuthThrottle;
   assets: UiAssets;
@@ -32,24 +35,24 @@ export function dashboardRoute(ctx: DashboardContext, opts: DashboardOptions): (
     const key = ctx.adminKey();
     return key ? createHash("sha256").update(key).digest("hex") : "link";
   };
-  const sessionOf = (req: Request) => opts.sessions.get(cookieOf(req, SESSION_COOKIE), keyPrint());
+  const sessionOf = async (req: Request) => opts.store.get(cookieOf(req, SESSION_COOKIE), keyPrint());
   const enabled = () => ctx.adminKey() !== undefined || opts.loopback();
 
   const api = async (req: Request, path: string, server?: Server): Promise<Response> => {
     if (path === "login" && req.method === "POST") return login(req, server);
-    const session = sessionOf(req);
+    const session = await sessionOf(req);
     if (!session && path === "session" && req.method === "GET") return apiJson(200, { signed_in: false }); // the app's first question: no error to log
     if (!session) return apiJson(401, { error: { message: "not signed in (or the session ended)" } });
     if (req.method === "GET") {
       if (path === "session") return apiJson(200, whoami(ctx, session));
-      if (path === "live/stream") return liveStream(live, () => sessionOf(req) !== undefined, req.signal);
+      if (path === "live/stream") return liveStream(live, async () => (await sessionOf(req)) !== undefined, req.signal);
       return readApi(path, new URL(req.url).searchParams);
     }
     // every write: the session's CSRF token in x-csrf-token, from this gateway's own pages
     const token = req.headers.get("x-csrf-token");
     if (!token || !sameSecret(token, session.csrf) || !sameOrigin(req)) return apiJson(403, { error: { message: "CSRF check failed" } });
     if (path === "logout" && req.method === "POST") {
-      opts.sessions.end(session.id);
+      await opts.store.end(session.id);
       return withCookie(apiJson(200, { signed_out: true }), "", opts.secure);
     }
     return writeApi(ctx, req.method, path, req);
@@ -73,12 +76,12 @@ export function dashboardRoute(ctx: DashboardContext, opts: DashboardOptions): (
       opts.throttle.failed(address);
       return apiJson(401, { error: { message: "that is not the admin key" } });
     }
-    const session = opts.sessions.open(keyPrint());
+    const session = await opts.store.open(keyPrint());
     return withCookie(apiJson(200, whoami(ctx, session)), session.id, opts.secure);
   };
 
   /** GET /admin/ui/login?token=…: a one-time link opens a session and leaves the token out of the address bar. */
-  const linkLogin = (req: Request, server?: Server): Response => {
+  const linkLogin = async (req: Request, server?: Server): Promise<Response> => {
     const token = new URL(req.url).searchParams.get("token") ?? "";
     const fromLoopback = !server || isLoopback(server.requestIP(req)?.address);
     if (ctx.adminKey() !== undefined || !opts.loopback() || !fromLoopback || !token || !opts.sessions.redeem(token))
@@ -86,7 +89,7 @@ export function dashboardRoute(ctx: DashboardContext, opts: DashboardOptions): (
         status: 403,
         headers: { "content-type": "text/plain; charset=utf-8" },
       });
-    const session = opts.sessions.open(keyPrint());
+    const session = await opts.store.open(keyPrint());
     return withCookie(new Response(null, { status: 303, headers: { location: "/admin/ui/" } }), session.id, opts.secure);
   };
 
@@ -95,7 +98,7 @@ export function dashboardRoute(ctx: DashboardContext, opts: DashboardOptions): (
     if (!enabled()) return new Response("The dashboard needs server.admin_key (or a loopback address).\n", { status: 404 });
     if (path.startsWith("/admin/ui/api/")) return secured(await api(req, path.slice("/admin/ui/api/".length), server));
     if (req.method !== "GET" && req.method !== "HEAD") return new Response(null, { status: 405, headers: { allow: "GET, HEAD" } });
-    if (path === "/admin/ui/login") return secured(linkLogin(req, server));
+    if (path === "/admin/ui/login") return secured(await linkLogin(req, server));
     if (path.startsWith("/admin/ui/assets/")) return secured(await opts.assets.serve(path.slice("/admin/ui/assets/".length), req));
     return secured(await opts.assets.serve("index.html", req)); // every page of the app
   };

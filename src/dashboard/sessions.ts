@@ -6,7 +6,8 @@ import { timingSafeEqual } from "node:crypto";
 
 /** The cookie's name. */
 export const SESSION_COOKIE = "octollm_ui";
-const IDLE_MS = 12 * 3600_000;
+/** A session ends after this long unused. */
+export const IDLE_MS = 12 * 3600_000;
 const MAX_SESSIONS = 10_000;
 
 /** One signed-in browser. */
@@ -30,8 +31,18 @@ export function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** The sessions of one gateway. */
-export class UiSessions {
+/** Where sessions live: this process's memory, or a config database that every instance of a fleet shares. */
+export interface SessionStore {
+  /** Starts a session for the admin key of this fingerprint. */
+  open(keyPrint: string): UiSession | Promise<UiSession>;
+  /** The live session of a cookie value (undefined: none, idle too long, ended, or of another admin key). */
+  get(id: string | undefined, keyPrint: string): UiSession | undefined | Promise<UiSession | undefined>;
+  /** Ends one session (logout). */
+  end(id: string): void | Promise<void>;
+}
+
+/** The sessions of one gateway, in its memory, and its one-time login links. */
+export class UiSessions implements SessionStore {
   private readonly sessions = new Map<string, UiSession>();
   private readonly links = new Set<string>();
 

@@ -5,7 +5,7 @@ import type { LiveSnapshot } from "./api-live";
 const TICK_MS = 2000;
 
 /** An event stream of live snapshots. */
-export function liveStream(snapshot: () => Promise<LiveSnapshot>, stillSignedIn: () => boolean, signal: AbortSignal): Response {
+export function liveStream(snapshot: () => Promise<LiveSnapshot>, stillSignedIn: () => Promise<boolean>, signal: AbortSignal): Response {
   const encoder = new TextEncoder();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const stream = new ReadableStream<Uint8Array>({
@@ -21,7 +21,7 @@ export function liveStream(snapshot: () => Promise<LiveSnapshot>, stillSignedIn:
       signal.addEventListener("abort", stop, { once: true });
       const tick = async () => {
         if (signal.aborted) return;
-        if (!stillSignedIn()) {
+        if (!(await stillSignedIn().catch(() => true))) {
           controller.enqueue(encoder.encode("event: signed-out\ndata: {}\n\n"));
           return stop();
         }

@@ -1,8 +1,8 @@
 // The gateway's dashboard: its live collector (a request observer), login sessions and files, and the routes
 // on /admin/ui; plus the line `serve` prints so that the dashboard is found in the first minute.
 import type { AuthThrottle } from "../admin";
-import type { LiveConfig } from "../config";
-import { LiveCollector, UiAssets, UiSessions, dashboardRoute, isLoopback, type DashboardContext } from "../dashboard";
+import type { ConfigDatabase, LiveConfig } from "../config";
+import { DbSessions, LiveCollector, UiAssets, UiSessions, dashboardRoute, isLoopback, type DashboardContext } from "../dashboard";
 import type { GatewayMetrics } from "../metrics";
 import type { Route } from "../server";
 import type { UsageLedger } from "./ledger";
@@ -16,6 +16,8 @@ export interface DashboardSources {
   admin?: Route;
   mode: DashboardContext["mode"];
   throttle: AuthThrottle;
+  /** The config database of a fleet: sessions are kept there, so that every instance knows them. */
+  db?: ConfigDatabase;
 }
 
 /** The dashboard of one gateway. */
@@ -40,6 +42,7 @@ export class GatewayDashboard {
       mode: src.mode,
     };
     this.route = dashboardRoute(ctx, {
+      store: src.db ? new DbSessions(src.db.sql) : this.sessions,
       sessions: this.sessions,
       throttle: src.throttle,
       assets: new UiAssets(),

@@ -108,6 +108,7 @@ export class Gateway {
         admin: this.admin,
         mode: db ? "database" : source === "config" ? "config" : "file",
         throttle: this.adminThrottle,
+        db,
       });
       this.accessLog.observers.push(this.dashboard.collector);
     }

@@ -80,3 +80,30 @@ test("a config file's gateway lists keys by their last characters and refuses ev
   ] as const)
     expect((await g.api(login, path, { method, body })).status).toBe(409);
 });
+
+test("on a config database, a session is the fleet's: signed in on one instance, it works on another; a logout on either ends it", async () => {
+  const a = await databaseGateway();
+  stops.push(a.stop);
+  const b = await databaseGateway(a.database);
+  stops.push(b.stop);
+  const res = await fetch(`${a.url}/admin/ui/api/login`, { method: "POST", headers: { origin: a.url }, body: JSON.stringify({ key: ADMIN_KEY }) });
+  const cookie = /octollm_ui=[^;]+/.exec(res.headers.get("set-cookie")!)![0];
+  const { csrf } = (await res.json()) as { csrf: string };
+  const live = (url: string) => fetch(`${url}/admin/ui/api/live`, { headers: { cookie } }).then((r) => r.status);
+  expect([await live(a.url), await live(b.url)]).toEqual([200, 200]);
+  // only the id's hash is stored
+  const { Database } = await import("bun:sqlite");
+  const db = new Database(a.database.replace(/^sqlite:\/\//, ""), { readonly: true });
+  const rows = db.query("SELECT id_hash FROM octollm_ui_sessions").all() as { id_hash: string }[];
+  db.close();
+  expect(rows).toHaveLength(1);
+  expect(rows[0]!.id_hash).toMatch(/^[0-9a-f]{64}$/);
+  expect(rows[0]!.id_hash).not.toContain(cookie.split("=")[1]!);
+  // logout on the other instance
+  const out = await fetch(`${b.url}/admin/ui/api/logout`, { method: "POST", headers: { cookie, origin: b.url, "x-csrf-token": csrf } });
+  expect(out.status).toBe(200);
+  expect([await live(a.url), await live(b.url)]).toEqual([401, 401]);
+  expect(await live(`${a.url}`)).toBe(401);
+  const forged = await fetch(`${a.url}/admin/ui/api/live`, { headers: { cookie: `octollm_ui=${rows[0]!.id_hash}` } }); // the stored hash is no key
+  expect(forged.status).toBe(401);
+});

@@ -69,15 +69,17 @@ users:
 `;
 }
 
-/** A gateway on a fresh SQLite config database holding dashboardConfig()'s models and orgs, its admin key from the environment. */
-export async function databaseGateway() {
-  const url = `sqlite://${freshSqlitePath()}`;
-  const db = await openDatabase(url);
-  await DbConfigSource.open(db);
-  const yaml = dashboardConfig().replace(/server:\n {2}admin_key: .*\n/, "");
-  await writeConfig(db, (tx) => replaceConfig(tx, parseDocument(yaml).toJS(), {}));
-  await db.close();
+/** A gateway on a fresh SQLite config database holding dashboardConfig()'s models and orgs (or on `existing`, a second instance), its admin key from the environment. */
+export async function databaseGateway(existing?: string) {
+  const url = existing ?? `sqlite://${freshSqlitePath()}`;
+  if (!existing) {
+    const db = await openDatabase(url);
+    await DbConfigSource.open(db);
+    const yaml = dashboardConfig().replace(/server:\n {2}admin_key: .*\n/, "");
+    await writeConfig(db, (tx) => replaceConfig(tx, parseDocument(yaml).toJS(), {}));
+    await db.close();
+  }
   const gw = await createGateway({ source: { database: url }, env: { OCTOLLM_ADMIN_KEY: ADMIN_KEY }, accessLog: { sink: { write: () => {} } } });
   const server = gw.listen("127.0.0.1", 0);
-  return { gw, url: `http://127.0.0.1:${server.port}`, stop: () => gw.shutdown(100) };
+  return { gw, url: `http://127.0.0.1:${server.port}`, database: url, stop: () => gw.shutdown(100) };
 }
