@@ -30,8 +30,8 @@ for (const kind of ["sqlite", "postgres"] as const) {
       expect(await store.get(u.id, "key-a")).toBeUndefined();
       expect(await store.get(undefined, "key-a")).toBeUndefined();
       expect(await store.get("x".repeat(500), "key-a")).toBeUndefined();
-      const [{ n }] = (await sql.unsafe("SELECT COUNT(*) AS n FROM octollm_ui_sessions")) as { n: unknown }[];
-      expect(Number(n)).toBe(0); // every ended session was deleted
+      const [left] = (await sql.unsafe("SELECT COUNT(*) AS n FROM octollm_ui_sessions")) as { n: unknown }[];
+      expect(Number(left!.n)).toBe(0); // every ended session was deleted
     } finally {
       await sql.close();
       await pg?.drop();
