@@ -212,7 +212,8 @@ test.skipIf(!present)("on a config database the Keys page creates a key (shown o
     await page.click("[data-testid=org-beta] form:first-of-type button[type=submit]");
     const key = (await page.locator("[data-testid=new-key]").textContent())!;
     expect(key.length).toBeGreaterThan(20);
-    expect(await page.locator("[data-testid=org-beta]").textContent()).toContain("dave");
+    // the list reloads after the key is shown: wait for it
+    await page.waitForFunction(() => (globalThis as any).document.querySelector("[data-testid=org-beta]")?.textContent?.includes("dave"));
     const ask = () =>
       fetch(`${db.url}/v1/chat/completions`, {
         method: "POST",
