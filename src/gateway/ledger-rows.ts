@@ -63,10 +63,12 @@ const DAILY_INSERT = `INSERT INTO usage_daily (${DAILY_COLUMNS.join(", ")})`;
 export const pruneSql = (rowAddress: "rowid" | "ctid") =>
   `DELETE FROM usage_requests WHERE ${rowAddress} IN (SELECT ${rowAddress} FROM usage_requests WHERE ts < $1 LIMIT 5000)`;
 
+/** The same up to 5 000 sessions, each time it is asked (ordered, so both statements below pick the same ones). */
+const OLD_SESSIONS = `SELECT session FROM usage_sessions WHERE last_ts < $1 ORDER BY last_ts, session LIMIT 5000`;
 /** Deletes up to 5 000 sessions last seen before its one parameter (a time in ms), their models first. */
 export const PRUNE_SESSIONS = [
-  `DELETE FROM usage_session_models WHERE session IN (SELECT session FROM usage_sessions WHERE last_ts < $1 LIMIT 5000)`,
-  `DELETE FROM usage_sessions WHERE session IN (SELECT session FROM usage_sessions WHERE last_ts < $1 LIMIT 5000)`,
+  `DELETE FROM usage_session_models WHERE session IN (${OLD_SESSIONS})`,
+  `DELETE FROM usage_sessions WHERE session IN (${OLD_SESSIONS})`,
 ];
 
 /** The columns of a session rollup, in order. */
@@ -86,9 +88,12 @@ export const SESSION_COLUMNS = [
   "cache_write",
   "cache_saved_usd",
 ] as const;
-const SUMMED = SESSION_COLUMNS.slice(5).map((c) => `${c} = usage_sessions.${c} + excluded.${c}`);
+/** An upsert's SET clause that adds each of these columns of the new row to the row already in `table`. */
+function summed(table: string, columns: readonly string[]): string {
+  return columns.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", ");
+}
 /** How a session rollup adds to the row already there (the first request's org and key stay). */
-export const SESSION_UPSERT = `INSERT INTO usage_sessions (${SESSION_COLUMNS.join(", ")}) VALUES %VALUES% ON CONFLICT (session) DO UPDATE SET first_ts = CASE WHEN excluded.first_ts < usage_sessions.first_ts THEN excluded.first_ts ELSE usage_sessions.first_ts END, last_ts = CASE WHEN excluded.last_ts > usage_sessions.last_ts THEN excluded.last_ts ELSE usage_sessions.last_ts END, ${SUMMED.join(", ")}`;
+export const SESSION_UPSERT = `INSERT INTO usage_sessions (${SESSION_COLUMNS.join(", ")}) VALUES %VALUES% ON CONFLICT (session) DO UPDATE SET first_ts = CASE WHEN excluded.first_ts < usage_sessions.first_ts THEN excluded.first_ts ELSE usage_sessions.first_ts END, last_ts = CASE WHEN excluded.last_ts > usage_sessions.last_ts THEN excluded.last_ts ELSE usage_sessions.last_ts END, ${summed("usage_sessions", SESSION_COLUMNS.slice(5))}`;
 /** How a session's requests per model add up. */
 export const SESSION_MODELS_UPSERT = `INSERT INTO usage_session_models (session, model, requests) VALUES %VALUES% ON CONFLICT (session, model) DO UPDATE SET requests = usage_session_models.requests + excluded.requests`;
 
@@ -124,9 +129,8 @@ export function sessionRollupsOf(rows: Row[]): { sessions: Row[]; models: Row[] 
   return { sessions: [...sessions.values()], models: [...models.values()] };
 }
 
-/** How a daily rollup adds to the row already there. */
-export const UPSERT_SET =
-  "requests = usage_daily.requests + excluded.requests, errors = usage_daily.errors + excluded.errors, tokens_in = usage_daily.tokens_in + excluded.tokens_in, tokens_out = usage_daily.tokens_out + excluded.tokens_out, cost_usd = usage_daily.cost_usd + excluded.cost_usd, cache_read = usage_daily.cache_read + excluded.cache_read, cache_write = usage_daily.cache_write + excluded.cache_write, cache_saved_usd = usage_daily.cache_saved_usd + excluded.cache_saved_usd";
+/** How a daily rollup adds to the row already there: every column after the key, summed. */
+export const UPSERT_SET = summed("usage_daily", DAILY_COLUMNS.slice(5));
 
 let lastDay = { n: -1, text: "" };
 

@@ -51,3 +51,30 @@ for (const kind of ["sqlite", "postgres"] as const) {
     }
   });
 }
+
+for (const kind of ["sqlite", "postgres"] as const) {
+  test(`${kind}: pruning removes the sessions last seen before the cutoff with their models, and keeps the rest`, async () => {
+    const { pgInserter, sqliteInserter } = await import("../../src/gateway/ledger-rows");
+    const { seedRows } = await import("../helpers/ledger-seed");
+    const pg = kind === "postgres" ? await freshPostgres() : undefined;
+    const path = freshSqlitePath();
+    const sql = new SQL(pg?.url ?? `sqlite://${path}`);
+    try {
+      await prepareLedger(sql);
+      const inserter = pg ? pgInserter(new SQL(pg.url, { max: 1 })) : sqliteInserter(path);
+      const rows = seedRows(200, 2, 5, 30); // two days, 30 sessions
+      for (const row of rows) row[13] = `s${Number(row[0]) < Date.now() - 86_400_000 ? "old" : "new"}-${String(row[13] ?? "x")}`;
+      await inserter.insert(rows);
+      await inserter.prune(Date.now() - 86_400_000);
+      await inserter.close();
+      const sessions = ((await sql.unsafe("SELECT session FROM usage_sessions")) as { session: string }[]).map((r) => r.session);
+      const models = ((await sql.unsafe("SELECT DISTINCT session FROM usage_session_models")) as { session: string }[]).map((r) => r.session);
+      expect(sessions.length).toBeGreaterThan(0);
+      expect(sessions.every((s) => s.startsWith("snew-"))).toBe(true);
+      expect(models.sort()).toEqual([...sessions].sort());
+    } finally {
+      await sql.close();
+      await pg?.drop();
+    }
+  });
+}
