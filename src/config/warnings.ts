@@ -2,6 +2,7 @@
 import { shadowedPatterns } from "../engines/router/model-names";
 import { catalogPrice } from "../engines";
 import { lintExpr, type ExprScope } from "../expr";
+import { isLoopback } from "../core";
 import { resolveBackend } from "./resolve";
 import { ANSWER_REWRITE_SCOPE, REQUEST_REWRITE_SCOPE, RULE_SCOPE } from "./checks";
 import type { Config } from "./schema";
@@ -108,8 +109,7 @@ function unpricedWarnings(config: Config): ConfigWarning[] {
  */
 function openPricedWarnings(config: Config): ConfigWarning[] {
   const out: ConfigWarning[] = [];
-  const loopback = /^(127\.|localhost$|::1$|\[::1\]$)/.test(config.server.host);
-  if (loopback && !Object.keys(config.users).length) return out;
+  if (isLoopback(config.server.host) && !Object.keys(config.users).length) return out;
   for (const [name, model] of Object.entries(config.models)) {
     if ((model.access ?? "public") !== "public" || model.default_org_limits) continue;
     const priced = Object.values(model.backends).some((own) => {

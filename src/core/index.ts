@@ -24,4 +24,5 @@ export { concatBytes } from "./bytes";
 export { log, Logger, escapeControls, redactUrls, SECRET_PARAMS, type LogLevel, type LogFormat } from "./log";
 export { costUsd, cacheSavingsUsd, type Price, type Rate } from "./price";
 export { storeText } from "./text";
+export { sameSecret, isLoopback } from "./secrets";
 export type { AccessRecord, RequestObserver } from "./access-record";

@@ -5,5 +5,4 @@ export { DbSessions } from "./db-sessions";
 export { UiAssets } from "./assets";
 export { dashboardRoute, type DashboardOptions } from "./routes";
 export type { DashboardContext } from "./context";
-export { isLoopback } from "./security";
 export { buildUi, EMBEDDED_NAMES } from "./ui-build";

@@ -7,8 +7,9 @@ import { sharedLiveSnapshot } from "./api-live";
 import { writeApi } from "./api-keys";
 import type { UiAssets } from "./assets";
 import type { DashboardContext } from "./context";
-import { isLoopback, sameOrigin, secured } from "./security";
-import { SESSION_COOKIE, cookieOf, sameSecret, sessionCookie, type SessionStore, type UiSession, type UiSessions } from "./sessions";
+import { isLoopback, sameSecret } from "../core";
+import { sameOrigin, secured } from "./security";
+import { SESSION_COOKIE, cookieOf, sessionCookie, type SessionStore, type UiSession, type UiSessions } from "./sessions";
 import { liveStream } from "./stream";
 
 type Server = { requestIP(req: Request): { address: string } | null };

@@ -31,9 +31,3 @@ export function sameOrigin(req: Request): boolean {
     return false;
   }
 }
-
-/** True for a loopback address (IPv4 127/8, ::1, and IPv4-mapped loopback). */
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  return address === "::1" || address === "localhost" || /^(::ffff:)?127\./.test(address);
-}

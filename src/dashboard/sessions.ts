@@ -2,7 +2,7 @@
 // that every write must echo in a header. Sessions live in memory (a restart logs everyone out), end after 12 idle
 // hours or at logout, and all end when the admin key changes. A one-time login link (no admin key, loopback only)
 // is a random token that opens one session and is then gone.
-import { timingSafeEqual } from "node:crypto";
+import { sameSecret } from "../core";
 
 /** The cookie's name. */
 export const SESSION_COOKIE = "octollm_ui";
@@ -22,13 +22,6 @@ export interface UiSession {
 /** A random token: 32 bytes, base64url. */
 export function randomToken(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
-}
-
-/** Equal strings, compared in constant time. */
-export function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a),
-    y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** Where sessions live: this process's memory, or a config database that every instance of a fleet shares. */

@@ -2,7 +2,8 @@
 // on /admin/ui; plus the line `serve` prints so that the dashboard is found in the first minute.
 import type { AuthThrottle } from "../admin";
 import type { ConfigDatabase, LiveConfig } from "../config";
-import { DbSessions, LiveCollector, UiAssets, UiSessions, dashboardRoute, isLoopback, type DashboardContext } from "../dashboard";
+import { isLoopback } from "../core";
+import { DbSessions, LiveCollector, UiAssets, UiSessions, dashboardRoute, type DashboardContext } from "../dashboard";
 import type { GatewayMetrics } from "../metrics";
 import type { Route } from "../server";
 import type { UsageLedger } from "./ledger";
